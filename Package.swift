@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Strict settings for our own targets (see DEVELOPERS.md / conventions.md).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Luoshi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "luoshi", targets: ["luoshi"]),
+        .library(name: "LuoshiCore", targets: ["LuoshiCore"]),
+        .library(name: "PlanReader", targets: ["PlanReader"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // The domain as plain values and pure functions: no Vapor, no Fluent, no I/O.
+        .target(name: "LuoshiCore", swiftSettings: strict),
+        // Office Open XML (.docx/.xlsx) containers: reading now, writing for later exports.
+        .target(
+            name: "OfficeOpenXML",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict
+        ),
+        // Document -> luoshi-plan/1.
+        .target(name: "PlanReader", dependencies: ["LuoshiCore", "OfficeOpenXML"], swiftSettings: strict),
+        // The tracking server (issue 3); empty until then.
+        .target(name: "LuoshiServer", dependencies: ["LuoshiCore"], swiftSettings: strict),
+        .executableTarget(
+            name: "luoshi",
+            dependencies: [
+                "LuoshiCore", "PlanReader",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LuoshiCoreTests", dependencies: ["LuoshiCore"], swiftSettings: strict),
+        .testTarget(
+            name: "PlanReaderTests",
+            dependencies: ["PlanReader", "LuoshiCore", "OfficeOpenXML"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LuoshiCLITests", dependencies: ["LuoshiCore"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

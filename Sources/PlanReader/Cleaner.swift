@@ -1,0 +1,352 @@
+/// Undoes scrape damage while keeping every character's place in the source.
+///
+/// Web pages scraped to text break lines around numbers, units, quotes and bold words
+/// ("增长\n10%\n以上", "8.\n8\n万平方米", "（\n三）"); the cleaner joins those pieces into the
+/// paragraphs and headings they were, removes stray spaces, web-page chrome and Markdown markup, and
+/// keeps for every character of the cleaned text the offset of the source scalar it came from, so
+/// each extraction still points at the source words.
+struct CleanText {
+    /// The cleaned text.
+    var chars: [Unicode.Scalar] = []
+    /// For each cleaned character, its offset in the source scalars.
+    var origin: [Int32] = []
+    var lines: [Line] = []
+    var meta = Metadata()
+    /// Whether the text looked scraped (many broken lines) rather than one paragraph per line.
+    var scraped = false
+
+    struct Line {
+        var range: Range<Int>
+        /// A heading level the markup gives (Markdown `#`, HTML `h2`, Word heading style).
+        var headingLevel: Int?
+        /// A line that is all bold (`**加大民生保障力度**`): a sub-head.
+        var bold = false
+        /// A Markdown table row or list item: a line of its own whatever its punctuation.
+        var item = false
+    }
+
+    struct Metadata {
+        var title: String?
+        var issuer: String?
+        /// The issuer a front-matter block declares: it outranks what the title suggests.
+        var declaredIssuer: String?
+        var published: String?
+        var year: Int?
+    }
+
+    /// The source span of cleaned range `r`.
+    func span(_ r: Range<Int>) -> (start: Int, end: Int) {
+        guard !r.isEmpty, r.lowerBound < origin.count else {
+            let p = r.lowerBound < origin.count ? Int(origin[r.lowerBound]) : (origin.last.map { Int($0) + 1 } ?? 0)
+            return (p, p)
+        }
+        return (Int(origin[r.lowerBound]), Int(origin[min(r.upperBound, origin.count) - 1]) + 1)
+    }
+
+    func string(_ r: Range<Int>) -> String { chars.string(r) }
+}
+
+enum Cleaner {
+    struct Piece {
+        var range: Range<Int>
+        var headingLevel: Int?
+        var bold = false
+        var item = false
+        var blankBefore = false
+        var fragment: Bool = false
+    }
+
+    static let chrome = WordList(Lexicon.chromeMarkers)
+    static let controlWords: Set<String> = ["打印", "关闭", "返回", "返回顶部", "收藏", "分享", "【打印】", "【关闭】", "【返回】"]
+
+    static func clean(_ source: [Unicode.Scalar], format: DocumentFormat, headingLevels: [Int: Int]) -> CleanText {
+        var out = CleanText()
+        out.chars.reserveCapacity(source.count)
+        out.origin.reserveCapacity(source.count)
+        var pieces: [Piece] = []
+        let markdown = format == .markdown
+        let blockFormat = format == .html || format == .docx
+
+        // Physical lines.
+        var lineStart = 0
+        var lineNo = 0
+        var blank = false
+        var inFrontMatter = false
+        var frontMatterDone = !markdown
+        let n = source.count
+        var i = 0
+        while i <= n {
+            if i < n && !Scalars.isLineBreak(source[i]) {
+                i += 1
+                continue
+            }
+            let lineEnd = i
+            // \r\n counts as one break.
+            if i < n && source[i] == "\r" && i + 1 < n && source[i + 1] == "\n" { i += 1 }
+            i += 1
+            defer { lineNo += 1 }
+            var s = lineStart
+            var e = lineEnd
+            lineStart = i
+            while s < e && (Scalars.isSpace(source[s])) { s += 1 }
+            while e > s && (Scalars.isSpace(source[e - 1])) { e -= 1 }
+            if s == e {
+                blank = true
+                continue
+            }
+            var piece = Piece(range: out.chars.count..<out.chars.count)
+            piece.headingLevel = headingLevels[lineNo]
+            if markdown {
+                let line = source.string(s..<e)
+                if !frontMatterDone {
+                    if lineNo == 0 && line == "---" {
+                        inFrontMatter = true
+                        continue
+                    }
+                    if inFrontMatter {
+                        if line == "---" || line == "..." {
+                            inFrontMatter = false
+                            frontMatterDone = true
+                        } else {
+                            readFrontMatter(line, into: &out.meta)
+                        }
+                        continue
+                    }
+                    frontMatterDone = true
+                }
+                if source[s] == "|" {
+                    if source[s..<e].allSatisfy({ $0 == "|" || $0 == "-" || $0 == ":" || Scalars.isSpace($0) }) {
+                        continue
+                    }
+                    piece.item = true
+                }
+                var hashes = 0
+                while s + hashes < e && source[s + hashes] == "#" { hashes += 1 }
+                if hashes > 0 && hashes <= 6 && s + hashes < e && Scalars.isSpace(source[s + hashes]) {
+                    piece.headingLevel = hashes
+                    s += hashes
+                } else if e - s > 2 && (source[s] == "-" || source[s] == "*" || source[s] == "+" || source[s] == ">")
+                    && Scalars.isSpace(source[s + 1])
+                {
+                    piece.item = true
+                    s += 2
+                }
+                while s < e && Scalars.isSpace(source[s]) { s += 1 }
+                let stars: [Unicode.Scalar] = ["*", "*"]
+                if source.has(stars, at: s) && source.has(stars, endingAt: e)
+                    && source.firstIndex(of: stars, in: (s + 2)..<(e - 2)) == nil && e - s > 4
+                {
+                    piece.bold = true
+                }
+            }
+            // Copy the line, dropping markup and stray spaces.
+            let start = out.chars.count
+            var k = s
+            while k < e {
+                let ch = source[k]
+                if markdown && (ch == "*" || ch == "_") && k + 1 < e && source[k + 1] == ch {
+                    k += 2
+                    continue
+                }
+                if markdown && ch == "|" {
+                    k += 1
+                    continue
+                }
+                if Scalars.isSpace(ch) {
+                    // Keep a space only between two ASCII letters or digits ("PM 2.5", "GDP growth").
+                    var r = k
+                    while r < e && Scalars.isSpace(source[r]) { r += 1 }
+                    let before = out.chars.count > start ? out.chars[out.chars.count - 1] : nil
+                    let after = r < e ? source[r] : nil
+                    if let b = before, let a = after, b.isASCII, a.isASCII, isAlnum(b), isAlnum(a) {
+                        out.chars.append(" ")
+                        out.origin.append(Int32(k))
+                    }
+                    k = r
+                    continue
+                }
+                out.chars.append(ch)
+                out.origin.append(Int32(k))
+                k += 1
+            }
+            piece.range = start..<out.chars.count
+            if piece.range.isEmpty { continue }
+            if isChrome(out.chars, piece.range, &out.meta, raw: source.string(s..<e)) {
+                out.chars.removeSubrange(piece.range)
+                out.origin.removeSubrange(piece.range)
+                continue
+            }
+            piece.blankBefore = blank
+            blank = false
+            piece.fragment = isFragment(out.chars, piece.range)
+            pieces.append(piece)
+        }
+
+        // Scraped text breaks lines inside sentences; a clean file has a paragraph per line.
+        let fragments = pieces.reduce(0) { $0 + ($1.fragment ? 1 : 0) }
+        out.scraped = !blockFormat && pieces.count > 4 && fragments * 12 > pieces.count
+
+        // Join pieces into logical lines.
+        var current: CleanText.Line?
+        var previous: Piece?
+        var logicalIndex = 0
+        for piece in pieces {
+            if var line = current, let prev = previous,
+                shouldJoin(out.chars, prev, line, piece, scraped: out.scraped, block: blockFormat, first: logicalIndex == 0)
+            {
+                line.range = line.range.lowerBound..<piece.range.upperBound
+                current = line
+            } else {
+                if let line = current {
+                    out.lines.append(line)
+                    logicalIndex += 1
+                }
+                current = CleanText.Line(
+                    range: piece.range, headingLevel: piece.headingLevel, bold: piece.bold, item: piece.item)
+            }
+            previous = piece
+        }
+        if let line = current { out.lines.append(line) }
+        return out
+    }
+
+    @inline(__always) static func isAlnum(_ s: Unicode.Scalar) -> Bool {
+        Scalars.isDigit(s) || Scalars.isASCIILetter(s) || s == "." || s == "%"
+    }
+
+    /// A piece that cannot be a line of its own: a number, a quote mark, a unit, one or two characters.
+    static func isFragment(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+        if r.count <= 2 { return true }
+        var han = 0
+        for k in r where Scalars.isHan(c[k]) { han += 1 }
+        return han == 0
+    }
+
+    static func shouldJoin(
+        _ c: [Unicode.Scalar], _ prev: Piece, _ line: CleanText.Line, _ next: Piece, scraped: Bool, block: Bool,
+        first: Bool
+    ) -> Bool {
+        if line.headingLevel != nil || next.headingLevel != nil || line.bold || next.bold || line.item || next.item {
+            return false
+        }
+        let last = c[prev.range.upperBound - 1]
+        let head = c[next.range.lowerBound]
+        let lineIsHeading = Numbering.at(c, line.range.lowerBound, end: line.range.upperBound) != nil
+        // 1. Punctuation that cannot start a line continues the one before.
+        if Scalars.closing.contains(head) { return true }
+        // 2. A finished sentence or lead-in ends the line.
+        if Scalars.terminal.contains(last) { return false }
+        if next.blankBefore && !prev.fragment && !next.fragment { return false }
+        // 3. Numbers, quote marks and single characters on a line of their own are scrape damage.
+        if prev.fragment || next.fragment { return true }
+        if block { return false }
+        // 4. A heading or the title stands alone.
+        let nextNumbered = Numbering.at(c, next.range.lowerBound, end: next.range.upperBound)
+        if first || (lineIsHeading && !startsWithNumber(c, next.range, allowYear: false)) { return false }
+        if nextNumbered != nil { return false }
+        // 5. A number broken from its unit or clause.
+        if Scalars.isDigit(last) || Scalars.opening.contains(last) { return true }
+        if startsWithNumber(c, next.range, allowYear: false) { return true }
+        // 6. Otherwise: scraped text breaks inside sentences, clean text between paragraphs.
+        return scraped
+    }
+
+    /// Whether the piece starts with a number that is not a year ("10%以上", "5亿元的…").
+    static func startsWithNumber(_ c: [Unicode.Scalar], _ r: Range<Int>, allowYear: Bool) -> Bool {
+        guard let f = r.first, Scalars.isDigit(c[f]) else { return false }
+        var j = f
+        while j < r.upperBound && Scalars.isDigit(c[j]) { j += 1 }
+        if !allowYear && j - f == 4 && j < r.upperBound && (c[j] == "年") { return false }
+        return true
+    }
+
+    /// Chrome lines are dropped; the date and the source they state are kept as metadata.
+    static func isChrome(_ c: [Unicode.Scalar], _ r: Range<Int>, _ meta: inout CleanText.Metadata, raw: String) -> Bool {
+        let text = c.string(r)
+        if controlWords.contains(text) { return true }
+        guard r.count <= 120, chrome.contains(in: c, r) else { return false }
+        // A real sentence that merely mentions 字体 or 来源 is not chrome.
+        if r.count > 40 && c[r.upperBound - 1] == "。" { return false }
+        if meta.published == nil, let date = findDate(c, r) { meta.published = date }
+        // The source names the issuing office; read it from the raw line, where spaces still separate fields.
+        let rawScalars = Array(raw.unicodeScalars)
+        for key in ["来源:", "来源：", "信息来源:", "信息来源：", "发布机构:", "发布机构："] {
+            let k = Array(key.unicodeScalars)
+            if let p = rawScalars.firstIndex(of: k, in: 0..<rawScalars.count) {
+                var e = p + k.count
+                while e < rawScalars.count && Scalars.isSpace(rawScalars[e]) { e += 1 }
+                let s = e
+                while e < rawScalars.count && Scalars.isHan(rawScalars[e]) && !rawScalars.has("发布".scalars, at: e) { e += 1 }
+                if e > s && meta.issuer == nil { meta.issuer = rawScalars.string(s..<e) }
+            }
+        }
+        return true
+    }
+
+    /// An ISO date from "2015-01-23", "2015年1月23日", "2015/1/23", "2015.01.23".
+    static func findDate(_ c: [Unicode.Scalar], _ r: Range<Int>) -> String? {
+        var i = r.lowerBound
+        while i + 4 <= r.upperBound {
+            if c[i] == "1" || c[i] == "2", let y = readInt(c, i, r.upperBound), y.value >= 1949, y.value <= 2100,
+                y.end - i == 4
+            {
+                var j = y.end
+                if j < r.upperBound, ["-", "年", "/", ".", "．"].contains(c[j]) {
+                    j += 1
+                    if let m = readInt(c, j, r.upperBound), (1...12).contains(m.value) {
+                        j = m.end
+                        if j < r.upperBound, ["-", "月", "/", ".", "．"].contains(c[j]) {
+                            j += 1
+                            if let d = readInt(c, j, r.upperBound), (1...31).contains(d.value) {
+                                return isoDate(y.value, m.value, d.value)
+                            }
+                        }
+                    }
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func isoDate(_ y: Int, _ m: Int, _ d: Int) -> String {
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(m))-\(two(d))"
+    }
+
+    static func readInt(_ c: [Unicode.Scalar], _ i: Int, _ end: Int) -> (value: Int, end: Int)? {
+        var j = i
+        var v = 0
+        while j < end, let d = Scalars.digitValue(c[j]), j - i < 9 {
+            v = v * 10 + d
+            j += 1
+        }
+        return j > i ? (v, j) : nil
+    }
+
+    static func readFrontMatter(_ line: String, into meta: inout CleanText.Metadata) {
+        guard let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return }
+        let key = line[..<colon].trimmingCharacters(in: " \"'").lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: " \"'")
+        guard !value.isEmpty else { return }
+        switch key {
+        case "title", "标题": meta.title = value
+        case "issuer", "发布机关", "发文机关", "author", "source", "来源": meta.declaredIssuer = value
+        case "date", "published", "发布日期", "日期":
+            let s = Array(value.unicodeScalars)
+            meta.published = findDate(s, 0..<s.count)
+        case "year", "年度": meta.year = Int(value.filter(\.isNumber))
+        default: break
+        }
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        let chars = Set(set)
+        var s = Substring(self)
+        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
+        while let l = s.last, chars.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import LuoshiCore
+import OfficeOpenXML
+
+/// What kind of document the bytes held.
+public enum DocumentFormat: String, Sendable {
+    case plainText = "text"
+    case markdown
+    case html
+    case docx
+}
+
+/// A document decoded to text: the text every span of the plan points into.
+public struct DecodedDocument: Sendable {
+    /// For text and Markdown, the file's text; for HTML and Word, the text of their blocks, one per line.
+    public var text: String
+    public var encoding: String
+    public var format: DocumentFormat
+    /// Heading levels the container itself marks (Word heading styles, HTML `h1`–`h6`), by line number.
+    public var headingLevels: [Int: Int]
+}
+
+/// Bytes → text: sniffs the format, detects the encoding, refuses what is not a document.
+public enum DocumentDecoder {
+    /// The largest document the reader accepts (a provincial report with annexes is under 1 MB).
+    public static let sizeLimit = 20 * 1024 * 1024
+
+    public static func decode(_ data: Data) throws(DocumentError) -> DecodedDocument {
+        let bytes = [UInt8](data)
+        if bytes.isEmpty { throw .empty }
+        if bytes.count > sizeLimit { throw .tooLarge(bytes: bytes.count, limit: sizeLimit) }
+        if let found = binaryFormat(bytes) {
+            if found == "zip" { return try decodeDocx(data) }
+            throw .unsupportedFormat(found: found)
+        }
+        let (text, encoding) = try decodeText(bytes)
+        if text.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
+        if looksLikeHTML(text) {
+            let (body, headings) = HTMLText.extract(text)
+            if body.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
+            return DecodedDocument(text: body, encoding: encoding, format: .html, headingLevels: headings)
+        }
+        return DecodedDocument(
+            text: text, encoding: encoding, format: looksLikeMarkdown(text) ? .markdown : .plainText, headingLevels: [:])
+    }
+
+    /// Magic numbers of formats people upload by mistake.
+    static func binaryFormat(_ b: [UInt8]) -> String? {
+        func starts(_ magic: [UInt8]) -> Bool { b.count >= magic.count && Array(b[0..<magic.count]) == magic }
+        if starts([0x50, 0x4B, 0x03, 0x04]) { return "zip" }
+        if starts([0x25, 0x50, 0x44, 0x46]) { return "PDF 文件 (PDF)" }
+        if starts([0xD0, 0xCF, 0x11, 0xE0]) { return "旧版 Word/Excel 文件 (.doc/.xls)，请另存为 .docx" }
+        if starts([0x89, 0x50, 0x4E, 0x47]) { return "PNG 图片 (PNG image)" }
+        if starts([0xFF, 0xD8, 0xFF]) { return "JPEG 图片 (JPEG image)" }
+        if starts([0x47, 0x49, 0x46, 0x38]) { return "GIF 图片 (GIF image)" }
+        if starts([0x1F, 0x8B]) { return "gzip 压缩文件 (gzip)" }
+        if starts([0x52, 0x61, 0x72, 0x21]) { return "RAR 压缩包 (RAR archive)" }
+        if starts([0x37, 0x7A, 0xBC, 0xAF]) { return "7z 压缩包 (7z archive)" }
+        if starts([0x7F, 0x45, 0x4C, 0x46]) { return "可执行程序 (ELF executable)" }
+        if starts(Array("{\\rtf".utf8)) { return "RTF 文档 (RTF)，请另存为 .docx 或纯文本" }
+        return nil
+    }
+
+    static func decodeDocx(_ data: Data) throws(DocumentError) -> DecodedDocument {
+        let paragraphs: [WordDocument.Paragraph]
+        do {
+            paragraphs = try WordDocument.paragraphs(of: data)
+        } catch let error as WordDocument.ReadError {
+            switch error {
+            case .notAZipArchive: throw .damagedDocument(reason: "ZIP 结构无法读取 (unreadable ZIP structure)")
+            case .notAWordDocument(let found): throw .unsupportedFormat(found: found)
+            case .damaged(let reason): throw .damagedDocument(reason: reason)
+            }
+        } catch {
+            throw .damagedDocument(reason: "\(error)")
+        }
+        var lines: [String] = []
+        var headings: [Int: Int] = [:]
+        for p in paragraphs {
+            let parts = p.text.split(separator: "\n", omittingEmptySubsequences: false)
+            if let level = p.headingLevel { headings[lines.count] = level }
+            lines.append(contentsOf: parts.map(String.init))
+        }
+        let text = lines.joined(separator: "\n")
+        if text.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
+        return DecodedDocument(text: text, encoding: "UTF-8", format: .docx, headingLevels: headings)
+    }
+
+    /// GB18030 in Foundation's numbering (`CFStringConvertEncodingToNSStringEncoding` does not exist on Linux).
+    static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    static func decodeText(_ bytes: [UInt8]) throws(DocumentError) -> (String, String) {
+        var text: String?
+        var encoding = "UTF-8"
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            text = String(validating: bytes[3...], as: UTF8.self)
+            encoding = "UTF-8"
+        } else if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let little = bytes[0] == 0xFF
+            text = decodeUTF16(bytes.dropFirst(2), littleEndian: little)
+            encoding = little ? "UTF-16LE" : "UTF-16BE"
+        } else if let utf8 = String(validating: bytes, as: UTF8.self) {
+            text = utf8
+        } else if let endian = utf16WithoutBOM(bytes) {
+            text = decodeUTF16(bytes[...], littleEndian: endian)
+            encoding = endian ? "UTF-16LE" : "UTF-16BE"
+        } else if !bytes.contains(0), let gb = String(data: Data(bytes), encoding: gb18030) {
+            text = gb
+            encoding = "GB18030"
+        }
+        guard let text, !looksBinary(text) else { throw .binary }
+        return (text, encoding)
+    }
+
+    /// UTF-16 without a BOM shows as NULs in every other byte of ASCII-heavy text.
+    static func utf16WithoutBOM(_ b: [UInt8]) -> Bool? {
+        let n = min(b.count, 4096) & ~1
+        guard n >= 8 else { return nil }
+        var evenZero = 0
+        var oddZero = 0
+        for i in stride(from: 0, to: n, by: 2) {
+            if b[i] == 0 { evenZero += 1 }
+            if b[i + 1] == 0 { oddZero += 1 }
+        }
+        let pairs = n / 2
+        if oddZero * 10 > pairs * 3 && evenZero * 20 < pairs { return true }
+        if evenZero * 10 > pairs * 3 && oddZero * 20 < pairs { return false }
+        return nil
+    }
+
+    static func decodeUTF16(_ b: ArraySlice<UInt8>, littleEndian: Bool) -> String? {
+        guard b.count % 2 == 0 else { return nil }
+        var units: [UInt16] = []
+        units.reserveCapacity(b.count / 2)
+        var i = b.startIndex
+        while i < b.endIndex {
+            let lo = UInt16(b[i]), hi = UInt16(b[i + 1])
+            units.append(littleEndian ? (hi << 8 | lo) : (lo << 8 | hi))
+            i += 2
+        }
+        return String(validating: units, as: UTF16.self)
+    }
+
+    /// Text with control characters or replacement characters in it is not a document.
+    static func looksBinary(_ text: String) -> Bool {
+        var total = 0
+        var bad = 0
+        for s in text.unicodeScalars {
+            total += 1
+            let v = s.value
+            if v == 0 { return true }
+            if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D && v != 0x0C) || v == 0xFFFD || (v >= 0x7F && v < 0xA0) {
+                bad += 1
+            }
+        }
+        return total > 0 && bad * 200 > total
+    }
+
+    static func looksLikeHTML(_ text: String) -> Bool {
+        let head = text.unicodeScalars.prefix(4096)
+        var s = String.UnicodeScalarView()
+        s.append(contentsOf: head)
+        let lower = String(s).lowercased()
+        let trimmed = lower.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
+        if trimmed.hasPrefix("<!doctype html") || trimmed.hasPrefix("<html") { return true }
+        let tags = ["<p>", "<p ", "<div", "<body", "<br", "<span", "<table"]
+        return trimmed.hasPrefix("<") && tags.contains { lower.contains($0) }
+    }
+
+    static func looksLikeMarkdown(_ text: String) -> Bool {
+        if text.hasPrefix("---\n") || text.hasPrefix("---\r\n") { return true }
+        var signals = 0
+        for line in text.split(separator: "\n", maxSplits: 400, omittingEmptySubsequences: true).prefix(400) {
+            if line.hasPrefix("#") || line.hasPrefix("|") || line.hasPrefix("- ") || line.hasPrefix("* ")
+                || line.contains("**")
+            {
+                signals += 1
+            }
+            if signals >= 3 { return true }
+        }
+        return false
+    }
+}

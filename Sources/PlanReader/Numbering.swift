@@ -1,0 +1,93 @@
+/// The numbering that opens a heading or an item: 一、 （一） 1. （1） ① 第一部分.
+///
+/// Chinese official documents rank them 第一部分 > 一、 > （一） > 1. > （1） > ① (GB/T 9704 and common
+/// practice); a document may skip ranks, so the reader nests by what actually appears (see `Structure`).
+struct Numbering: Equatable {
+    enum Style: Int, Comparable {
+        case part = 0, chinese, parenChinese, arabic, parenArabic, circled
+        static func < (a: Style, b: Style) -> Bool { a.rawValue < b.rawValue }
+    }
+    var style: Style
+    /// The number as written, without its punctuation ("一", "3").
+    var number: String
+    /// Scalars the numbering takes, punctuation and a following space included.
+    var length: Int
+
+    static let circled: Set<Unicode.Scalar> = [
+        "①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩", "⑪", "⑫", "⑬", "⑭", "⑮", "⑯", "⑰", "⑱", "⑲", "⑳",
+    ]
+    static let cnNumerals: Set<Unicode.Scalar> = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "零", "〇"]
+
+    /// The numbering at `i`, when one stands there and text follows it.
+    static func at(_ c: [Unicode.Scalar], _ i: Int, end: Int) -> Numbering? {
+        guard i < end else { return nil }
+        var j = i
+        let first = c[i]
+        if Numbering.circled.contains(first) {
+            return finish(c, .circled, String(first), i, i + 1, end)
+        }
+        if first == "第" {
+            j = i + 1
+            while j < end && cnNumerals.contains(c[j]) && j - i <= 4 { j += 1 }
+            guard j > i + 1, j < end else { return nil }
+            for word in ["部分", "章", "篇"] {
+                let w = Array(word.unicodeScalars)
+                if c.has(w, at: j) {
+                    // 第一部分 keeps its words in the title? No: the title is what follows.
+                    return finish(c, .part, c.string((i + 1)..<j), i, j + w.count, end, allowNoPunct: true)
+                }
+            }
+            return nil
+        }
+        if first == "（" || first == "(" {
+            j = i + 1
+            var sawDigit = false
+            var sawCN = false
+            while j < end && j - i <= 4 {
+                if Scalars.isDigit(c[j]) {
+                    sawDigit = true
+                } else if cnNumerals.contains(c[j]) {
+                    sawCN = true
+                } else {
+                    break
+                }
+                j += 1
+            }
+            guard j < end, c[j] == "）" || c[j] == ")", sawDigit != sawCN else { return nil }
+            let number = c.string((i + 1)..<j)
+            return finish(c, sawCN ? .parenChinese : .parenArabic, number, i, j + 1, end, allowNoPunct: true)
+        }
+        if cnNumerals.contains(first) {
+            j = i
+            while j < end && cnNumerals.contains(c[j]) && j - i < 4 { j += 1 }
+            guard j < end, c[j] == "、" || c[j] == "．" || (c[j] == "." && j + 1 < end && !Scalars.isDigit(c[j + 1]))
+            else { return nil }
+            return finish(c, .chinese, c.string(i..<j), i, j + 1, end)
+        }
+        if Scalars.isDigit(first) {
+            j = i
+            while j < end && Scalars.isDigit(c[j]) && j - i < 3 { j += 1 }
+            guard j < end, c[j] == "、" || c[j] == "." || c[j] == "．" else { return nil }
+            // 8.8万 is a decimal, 2015.1 a date: numbering is followed by text, not a digit.
+            guard j + 1 < end, !Scalars.isDigit(c[j + 1]), c[j + 1] != "%" else { return nil }
+            let digits = c[i..<j].map { Scalars.digitValue($0)! }
+            let value = digits.reduce(0) { $0 * 10 + $1 }
+            guard value > 0, value < 100 else { return nil }
+            return finish(c, .arabic, String(value), i, j + 1, end)
+        }
+        return nil
+    }
+
+    private static func finish(
+        _ c: [Unicode.Scalar], _ style: Style, _ number: String, _ start: Int, _ after: Int, _ end: Int,
+        allowNoPunct: Bool = false
+    ) -> Numbering? {
+        var k = after
+        while k < end && Scalars.isSpace(c[k]) { k += 1 }
+        // Text must follow: "8." alone at a line end is a broken decimal, not an item.
+        guard k < end else { return nil }
+        let next = c[k]
+        if Scalars.closing.contains(next) && next != "”" { return nil }
+        return Numbering(style: style, number: number, length: k - start)
+    }
+}

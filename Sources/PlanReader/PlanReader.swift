@@ -1,0 +1,263 @@
+import Foundation
+import LuoshiCore
+
+/// Reads a work-plan document into `luoshi-plan/1`:
+/// decode → undo scrape damage → find the plan section → headings → tasks → targets → projects.
+public enum PlanReader {
+    /// Reads a document's bytes. Throws a `DocumentError` that says what was found when the bytes are
+    /// not a readable document; never returns a partial plan.
+    public static func read(_ data: Data, name: String) throws(DocumentError) -> PlanDocument {
+        let decoded = try DocumentDecoder.decode(data)
+        let sha = SHA256.hex(data)
+        return try read(decoded, name: name, sha256: sha)
+    }
+
+    /// Reads already decoded text (as a plain-text document unless told otherwise).
+    public static func read(text: String, name: String = "text", format: DocumentFormat = .plainText) throws(DocumentError) -> PlanDocument {
+        let decoded = DocumentDecoder.looksLikeHTML(text) && format == .plainText
+            ? { let (t, h) = HTMLText.extract(text); return DecodedDocument(text: t, encoding: "UTF-8", format: .html, headingLevels: h) }()
+            : DecodedDocument(text: text, encoding: "UTF-8", format: format == .plainText && DocumentDecoder.looksLikeMarkdown(text) ? .markdown : format, headingLevels: [:])
+        return try read(decoded, name: name, sha256: SHA256.hex(Array(text.utf8)))
+    }
+
+    static func read(_ decoded: DecodedDocument, name: String, sha256: String) throws(DocumentError) -> PlanDocument {
+        let source = Array(decoded.text.unicodeScalars)
+        let clean = Cleaner.clean(source, format: decoded.format, headingLevels: decoded.headingLevels)
+        if clean.lines.isEmpty { throw .noPlanContent }
+        return Assembler(clean: clean, source: source).plan(
+            source: PlanSource(name: name, sha256: sha256, encoding: decoded.encoding, characters: source.count))
+    }
+}
+
+/// Puts the pieces together into the exchange format.
+struct Assembler {
+    let clean: CleanText
+    let source: [Unicode.Scalar]
+    var c: [Unicode.Scalar] { clean.chars }
+
+    func span(_ r: Range<Int>) -> Span {
+        let s = clean.span(r)
+        return Span(start: s.start, end: s.end)
+    }
+
+    func plan(source: PlanSource) -> PlanDocument {
+        let c = clean.chars
+        // Title, year, issuer, date.
+        let titleLine = clean.lines.first.flatMap { l -> Range<Int>? in
+            l.range.count <= 60 && !Scalars.sentenceEnd.contains(c[l.range.upperBound - 1])
+                && Numbering.at(c, l.range.lowerBound, end: l.range.upperBound) == nil ? l.range : nil
+        }
+        let title = clean.meta.title ?? titleLine.map { clean.string($0) }
+        var year = clean.meta.year ?? title.flatMap(Assembler.yearIn)
+        var published = clean.meta.published
+        // The subtitle of a report: ——2016年1月15日在XX县第十七届人民代表大会第五次会议上.
+        var structure = Structure(clean, planYear: year)
+        if published == nil, let sub = structure.subtitleRange { published = Cleaner.findDate(c, sub) }
+        if year == nil, let part = structure.planPart { year = Assembler.yearIn(clean.string(part.titleRange)) }
+        if year == nil, let p = published { year = Int(p.prefix(4)) }
+        if year != nil && structure.planPart == nil && clean.meta.year == nil && title.flatMap(Assembler.yearIn) == nil {
+            structure = Structure(clean, planYear: year)
+        }
+        let issuer = clean.meta.declaredIssuer ?? title.flatMap { Assembler.issuer(fromTitle: $0) }
+            ?? structure.subtitleRange.flatMap { Assembler.issuerFromSubtitle(clean.string($0)) }
+            ?? clean.meta.issuer.map(Assembler.placeOnly)
+
+        // Sections with tasks.
+        let nodes = structure.allAreaNodes()
+        let sectionOf: (Int) -> String? = { pos in
+            var best: Structure.Node?
+            for n in nodes where n.zone == .plan || n.zone == .annex {
+                if n.titleRange.lowerBound <= pos && pos < max(n.end, n.titleRange.upperBound) {
+                    if best == nil || n.level > best!.level { best = n }
+                }
+            }
+            return best?.id
+        }
+        func section(_ n: Structure.Node) -> PlanSection {
+            var tasks: [PlanTask] = []
+            for r in n.body {
+                for s in sentences(r) {
+                    tasks.append(PlanTask(id: "\(n.id).t\(tasks.count + 1)", text: clean.string(s), span: span(s)))
+                }
+            }
+            var titleRange = n.titleRange
+            while titleRange.count > 1, Scalars.isSpace(c[titleRange.upperBound - 1]) { titleRange = titleRange.lowerBound..<(titleRange.upperBound - 1) }
+            let headingSpanEnd = max(n.titleRange.upperBound, n.end)
+            return PlanSection(
+                id: n.id, number: n.number, title: clean.string(titleRange), level: n.level,
+                span: span(n.titleRange.lowerBound..<headingSpanEnd), tasks: tasks, sections: n.children.map(section))
+        }
+        let sections = structure.areas.map(section)
+
+        // Projects and mechanisms.
+        let finder = ProjectFinder(c: c)
+        var projects: [(found: ProjectFinder.Found, section: String?, attributes: [ProjectAttribute])] = []
+        var mechanisms: [PlanMechanism] = []
+        for n in nodes where n.zone == .plan || n.zone == .annex {
+            for r in [n.titleRange] + n.body {
+                for s in sentences(r) {
+                    for p in finder.projects(in: s) where !projects.contains(where: { $0.found.name == p.name }) {
+                        projects.append((p, n.id, []))
+                    }
+                    for m in finder.mechanisms(in: s) where !mechanisms.contains(where: { $0.name == m.name }) {
+                        mechanisms.append(PlanMechanism(name: m.name, section: n.id, span: span(m.range)))
+                    }
+                }
+            }
+        }
+
+        // Targets: headline block first, then the areas in document order.
+        let builder = TargetBuilder(c: c, planYear: year)
+        var drafts: [(TargetBuilder.Draft, headline: Bool, section: String?)] = []
+        for r in structure.headlineRanges {
+            for d in builder.targets(in: r) { drafts.append((d, true, nil)) }
+        }
+        let headlineCovered: (Int) -> Bool = { pos in structure.headlineRanges.contains { $0.contains(pos) } }
+        for n in nodes where n.zone == .plan || n.zone == .annex {
+            for r in [n.titleRange] + n.body {
+                for d in builder.targets(in: r) where !headlineCovered(d.q.numberStart) {
+                    drafts.append((d, false, sectionOf(d.q.numberStart) ?? n.id))
+                }
+            }
+        }
+        var targets: [PlanTarget] = []
+        for (i, entry) in drafts.enumerated() {
+            var d = entry.0
+            // Project attributes: the subject names the project (张江公路升级改造工程总投资).
+            if let attribute = d.attribute {
+                let sentence = sentenceRange(around: d.q.range.lowerBound)
+                if let index = nearestProject(projects.map(\.found), to: d.q.range, in: sentence) {
+                    d.subject = projects[index].found.name + attribute.noun
+                    projects[index].attributes.append(
+                        ProjectAttribute(name: attribute.name, comparator: d.comparator, value: d.q.value, unit: d.q.unit))
+                }
+            }
+            let q = d.q
+            targets.append(
+                PlanTarget(
+                    id: "t\(i + 1)", section: entry.headline ? nil : entry.section, headline: entry.headline,
+                    text: clean.string(d.clause), quantityText: clean.string(q.range), subject: d.subject,
+                    action: d.action, comparator: d.comparator, value: d.comparator == .range ? nil : q.value,
+                    valueMin: q.valueMin, valueMax: q.valueMax, unit: q.unit, per: d.per, year: d.year ?? year,
+                    scope: d.scope, span: span(q.range)))
+        }
+
+        var planSection: PlanSectionRef?
+        if let part = structure.planPart {
+            planSection = PlanSectionRef(
+                heading: clean.string(part.titleRange), span: span(part.titleRange.lowerBound..<max(part.end, part.titleRange.upperBound)))
+        }
+        return PlanDocument(
+            title: title, issuer: issuer, year: year, published: published, source: source, planSection: planSection,
+            sections: sections, targets: targets,
+            projects: projects.enumerated().map { i, p in
+                PlanProject(id: "p\(i + 1)", name: p.found.name, section: p.section, attributes: p.attributes, span: span(p.found.range))
+            },
+            mechanisms: mechanisms)
+    }
+
+    /// Sentences of a paragraph, each with its closing punctuation (and a closing quote after it).
+    func sentences(_ r: Range<Int>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var s = r.lowerBound
+        var k = r.lowerBound
+        while k < r.upperBound {
+            if Scalars.sentenceEnd.contains(c[k]) {
+                var e = k + 1
+                while e < r.upperBound && Scalars.closeQuotes.contains(c[e]) { e += 1 }
+                if e - s > 1 { out.append(s..<e) }
+                s = e
+                k = e
+                continue
+            }
+            k += 1
+        }
+        if r.upperBound - s > 1 { out.append(s..<r.upperBound) }
+        return out
+    }
+
+    func sentenceRange(around i: Int) -> Range<Int> {
+        guard let line = clean.lines.first(where: { $0.range.contains(i) }) else { return i..<i }
+        return sentences(line.range).first(where: { $0.contains(i) }) ?? line.range
+    }
+
+    func nearestProject(_ found: [ProjectFinder.Found], to r: Range<Int>, in sentence: Range<Int>) -> Int? {
+        var best: Int?
+        var bestDistance = Int.max
+        for (i, p) in found.enumerated() where sentence.contains(p.range.lowerBound) {
+            let distance = p.range.upperBound <= r.lowerBound ? r.lowerBound - p.range.upperBound : p.range.lowerBound - r.upperBound
+            if distance >= 0 && distance < bestDistance {
+                best = i
+                bestDistance = distance
+            }
+        }
+        return best
+    }
+
+    /// The first year (19xx/20xx) followed by 年 in a text.
+    static func yearIn(_ text: String) -> Int? {
+        let s = Array(text.unicodeScalars)
+        var k = 0
+        while k + 4 < s.count + 1 {
+            if let v = Cleaner.readInt(s, k, s.count), v.end - k == 4, v.value >= 1949, v.value <= 2100,
+                v.end == s.count || s[v.end] == "年" || s[v.end] == "—" || s[v.end] == "-"
+            {
+                return v.value
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    static let docTypes = [
+        "政府工作报告", "年度工作计划", "工作计划", "工作要点", "工作安排", "工作报告", "工作任务", "重点工作", "实施方案",
+        "计划", "报告", "要点",
+    ]
+
+    /// The government from a title: 张芝山镇2015年度工作计划 → 张芝山镇.
+    static func issuer(fromTitle title: String) -> String? {
+        var t = title
+        for d in docTypes where t.hasSuffix(d) {
+            t = String(t.dropLast(d.count))
+            break
+        }
+        // Remove the year expression wherever it stands.
+        var out = ""
+        var chars = Array(t)
+        var i = 0
+        while i < chars.count {
+            if chars[i].isNumber {
+                var j = i
+                while j < chars.count && chars[j].isNumber { j += 1 }
+                if j < chars.count && chars[j] == "年" { j += 1 }
+                if j < chars.count && chars[j] == "度" { j += 1 }
+                i = j
+                continue
+            }
+            out.append(chars[i])
+            i += 1
+        }
+        chars = []
+        let place = placeOnly(out)
+        guard place.count >= 2, place.count <= 16, place.unicodeScalars.allSatisfy(Scalars.isHan) else { return nil }
+        return place
+    }
+
+
+    static func placeOnly(_ s: String) -> String {
+        var t = s.trimmingCharacters(in: " ：:，,")
+        for suffix in ["人民政府", "政府"] where t.hasSuffix(suffix) && t.count > suffix.count + 1 {
+            t = String(t.dropLast(suffix.count))
+        }
+        return t
+    }
+
+    /// 在XX县第十七届人民代表大会 → XX县.
+    static func issuerFromSubtitle(_ s: String) -> String? {
+        guard let at = s.range(of: "在") else { return nil }
+        let rest = s[at.upperBound...]
+        guard let end = rest.range(of: "第") ?? rest.range(of: "人民代表大会") else { return nil }
+        let place = placeOnly(String(rest[..<end.lowerBound]))
+        return place.count >= 2 && place.count <= 16 ? place : nil
+    }
+}

@@ -1,0 +1,172 @@
+/// Named projects, enterprises and facilities, and the mechanisms a plan commits to.
+///
+/// Two patterns of the genre find projects: a list closed by 等(一批)项目/工程/企业
+/// ("推进A、B、C等项目开工建设"), and a name ending in a project word (工程, 项目, 公园, 幼儿园 …)
+/// that starts after the clause's verb, after 的, or inside quotes.
+struct ProjectFinder {
+    let c: [Unicode.Scalar]
+
+    struct Found {
+        var name: String
+        var range: Range<Int>
+    }
+
+    static let suffixes = WordList(Lexicon.projectSuffixes)
+    static let lead = WordList(Lexicon.leadVerbs + Lexicon.actionVerbs)
+    static let listTails = WordList(["项目", "工程", "企业", "重点项目", "景观工程", "一批项目", "一批"])
+    static let mechanismSuffixes = WordList(Lexicon.mechanismSuffixes)
+    static let genericPrefixes = WordList(["公办", "民办", "各类", "各级", "相关", "有关", "这些", "所有", "其他", "其它", "各个", "一批", "各"])
+    static let statusPrefixes = WordList(["已建", "在建", "新建", "续建", "拟建", "一批"])
+
+    /// Projects named in one sentence.
+    func projects(in sentence: Range<Int>) -> [Found] {
+        var found: [Found] = []
+        // 1. Lists closed by 等…项目.
+        var k = sentence.lowerBound
+        while k < sentence.upperBound {
+            if c[k] == "等", ProjectFinder.listTails.match(c, at: k + 1, limit: sentence.upperBound) != nil
+                || (k + 1 < sentence.upperBound && ProjectFinder.suffixes.firstMatch(c, in: (k + 1)..<min(sentence.upperBound, k + 9)) != nil)
+            {
+                let clause = clauseStart(k, sentence.lowerBound)
+                // In a list the items keep their own 的 (东方泵业的二期).
+                let start = nameStart(clause..<k, afterDe: false)
+                for item in split(start..<k) { add(&found, item) }
+            }
+            k += 1
+        }
+        // 2. Names ending in a project word.
+        k = sentence.lowerBound
+        while k < sentence.upperBound {
+            guard let m = ProjectFinder.suffixes.match(c, at: k, limit: sentence.upperBound) else {
+                k += 1
+                continue
+            }
+            let end = k + ProjectFinder.suffixes.words[m].count
+            let clause = clauseStart(k, sentence.lowerBound)
+            var start = nameStart(clause..<k)
+            // Inside quotes the name is what the quotes hold.
+            if let q = lastIndex(in: clause..<k, where: { Scalars.openQuotes.contains($0) }), !(q..<k).contains(where: { Scalars.closeQuotes.contains(c[$0]) }) {
+                start = q + 1
+            }
+            let items = split(start..<end)
+            let quoted = start > 0 && Scalars.openQuotes.contains(c[start - 1])
+            if let last = items.last, last.count - ProjectFinder.suffixes.words[m].count >= 2 || (quoted && last.count >= 3),
+                !isGeneric(last)
+            {
+                for item in items { add(&found, item) }
+            }
+            k = end
+        }
+        // Drop names inside longer names.
+        return found.filter { f in !found.contains { $0.range != f.range && $0.range.contains(f.range.lowerBound) && $0.range.upperBound >= f.range.upperBound && $0.range.count > f.range.count } }
+    }
+
+    static let genericWords = WordList([
+        "优质", "新兴", "小型", "落户", "配套", "产业项目", "商住", "重点", "重大", "相关", "开工", "招商", "去年", "今年",
+        "上下游", "一批", "体验", "一站式", "各类",
+    ])
+
+    /// Names made of generic words (优质新兴项目, 配套项目) name no particular project.
+    func isGeneric(_ r: Range<Int>) -> Bool { ProjectFinder.genericWords.contains(in: c, r) }
+
+    func add(_ found: inout [Found], _ r: Range<Int>) {
+        var s = r.lowerBound
+        var e = r.upperBound
+        while s < e && (Scalars.openQuotes.contains(c[s]) || Scalars.closeQuotes.contains(c[s]) || Scalars.isSpace(c[s])) { s += 1 }
+        while e > s && (Scalars.openQuotes.contains(c[e - 1]) || Scalars.closeQuotes.contains(c[e - 1]) || c[e - 1] == "的") { e -= 1 }
+        if let m = ProjectFinder.statusPrefixes.match(c, at: s, limit: e), e - s - ProjectFinder.statusPrefixes.words[m].count >= 3 {
+            s += ProjectFinder.statusPrefixes.words[m].count
+        }
+        guard e - s >= 2, e - s <= 30 else { return }
+        if ProjectFinder.genericPrefixes.match(c, at: s, limit: e) != nil && e - s <= 6 { return }
+        // A name has no figures or clause punctuation in it.
+        if (s..<e).contains(where: { Scalars.clauseEnd.contains(c[$0]) || Scalars.isDigit(c[$0]) }) { return }
+        let name = String(String.UnicodeScalarView(c[s..<e].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+        if found.contains(where: { $0.name == name }) { return }
+        found.append(Found(name: name, range: s..<e))
+    }
+
+    func clauseStart(_ i: Int, _ lower: Int) -> Int {
+        var k = i - 1
+        while k >= lower && !Scalars.clauseEnd.contains(c[k]) { k -= 1 }
+        return k + 1
+    }
+
+    /// Where a name starts in the words before its end: after the clause's opening verbs, after 的, 以, 在.
+    func nameStart(_ r: Range<Int>, afterDe: Bool = true) -> Int {
+        var s = r.lowerBound
+        // Skip the chain of opening verbs and adverbs: 进一步完善, 积极申报, 重点推进.
+        var moved = true
+        var steps = 0
+        while moved && s < r.upperBound && steps < 6 {
+            moved = false
+            steps += 1
+            if let m = ProjectFinder.lead.match(c, at: s, limit: r.upperBound) {
+                s += ProjectFinder.lead.words[m].count
+                moved = true
+            } else if let m = TargetBuilder.noise.match(c, at: s, limit: r.upperBound) {
+                s += TargetBuilder.noise.words[m].count
+                moved = true
+            }
+        }
+        if s == r.lowerBound {
+            // No opening verb: the name starts after the last verb of the clause.
+            if let (p, m) = ProjectFinder.lead.lastMatch(c, in: r) { s = p + ProjectFinder.lead.words[m].count }
+        }
+        if let p = lastIndex(in: s..<r.upperBound, where: { ($0 == "的" && afterDe) || $0 == "等" }) { s = p + 1 }
+        return min(s, r.upperBound)
+    }
+
+    /// Splits a list of names at 、 (and 及, 和 between names).
+    func split(_ r: Range<Int>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var s = r.lowerBound
+        for k in r where c[k] == "、" || c[k] == "及" {
+            if k > s { out.append(s..<k) }
+            s = k + 1
+        }
+        if r.upperBound > s { out.append(s..<r.upperBound) }
+        return out
+    }
+
+    func lastIndex(in r: Range<Int>, where test: (Unicode.Scalar) -> Bool) -> Int? {
+        var k = r.upperBound - 1
+        while k >= r.lowerBound {
+            if test(c[k]) { return k }
+            k -= 1
+        }
+        return nil
+    }
+
+    /// Mechanisms named in one sentence: 河长制, 督查督办体系, 社会稳定风险评估机制.
+    func mechanisms(in sentence: Range<Int>) -> [Found] {
+        var found: [Found] = []
+        var k = sentence.lowerBound
+        while k < sentence.upperBound {
+            guard let m = ProjectFinder.mechanismSuffixes.match(c, at: k, limit: sentence.upperBound) else {
+                k += 1
+                continue
+            }
+            let end = k + ProjectFinder.mechanismSuffixes.words[m].count
+            let clause = clauseStart(k, sentence.lowerBound)
+            var start = nameStart(clause..<k)
+            if let q = lastIndex(in: clause..<k, where: { Scalars.openQuotes.contains($0) }), !(q..<k).contains(where: { Scalars.closeQuotes.contains(c[$0]) }) {
+                start = q + 1
+            }
+            // 长效管理机制和督查督办体系: two names.
+            if let p = lastIndex(in: start..<k, where: { $0 == "和" || $0 == "及" }), p > start,
+                ProjectFinder.mechanismSuffixes.match(c, endingAt: p, from: start) != nil
+            {
+                start = p + 1
+            }
+            if end - start >= 2 && end - start <= 30 {
+                let name = String(String.UnicodeScalarView(c[start..<end].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+                if !found.contains(where: { $0.name == name }) && name.unicodeScalars.count >= 3 {
+                    found.append(Found(name: name, range: start..<end))
+                }
+            }
+            k = end
+        }
+        return found
+    }
+}

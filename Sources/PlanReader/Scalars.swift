@@ -1,0 +1,176 @@
+/// Character classes of Chinese official text, on Unicode scalars (the reader's hot loops never
+/// touch `Character`: grapheme breaking is 25× slower, see machine-notes.md).
+enum Scalars {
+    @inline(__always) static func isHan(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xF900...0xFAFF).contains(v)
+            || (0x20000...0x2FA1F).contains(v)
+    }
+
+    /// ASCII and full-width digits (government texts use both: １２０亩).
+    @inline(__always) static func digitValue(_ s: Unicode.Scalar) -> Int? {
+        let v = s.value
+        if v >= 0x30 && v <= 0x39 { return Int(v - 0x30) }
+        if v >= 0xFF10 && v <= 0xFF19 { return Int(v - 0xFF10) }
+        return nil
+    }
+
+    @inline(__always) static func isDigit(_ s: Unicode.Scalar) -> Bool { digitValue(s) != nil }
+
+    @inline(__always) static func isASCIILetter(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0xFF21 && v <= 0xFF3A)
+            || (v >= 0xFF41 && v <= 0xFF5A)
+    }
+
+    @inline(__always) static func isDecimalPoint(_ s: Unicode.Scalar) -> Bool { s == "." || s == "．" || s == "点" }
+
+    /// Whitespace, including the ideographic space, no-break space, zero-width space and a stray BOM.
+    @inline(__always) static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x20, 0x09, 0x0B, 0x0C, 0xA0, 0x3000, 0x200B, 0x200C, 0x200D, 0xFEFF, 0x2002, 0x2003, 0x2009: return true
+        default: return false
+        }
+    }
+
+    @inline(__always) static func isLineBreak(_ s: Unicode.Scalar) -> Bool {
+        s == "\n" || s == "\r" || s == "\u{2028}" || s == "\u{2029}" || s == "\u{85}"
+    }
+
+    /// Ends a sentence or a lead-in: what follows starts afresh.
+    static let terminal: Set<Unicode.Scalar> = ["。", "！", "？", "!", "?", "；", ";", "：", ":", "…"]
+    /// Ends a sentence (a task).
+    static let sentenceEnd: Set<Unicode.Scalar> = ["。", "！", "？", "!", "?", "；", ";"]
+    /// Ends a clause (a target's text).
+    static let clauseEnd: Set<Unicode.Scalar> = [
+        "。", "！", "？", "!", "?", "；", ";", "：", ":", "，", ",",
+    ]
+    /// Punctuation that cannot start a line of real text: its line continues the one before.
+    static let closing: Set<Unicode.Scalar> = [
+        "，", ",", "、", "。", "；", ";", "：", ":", "！", "!", "？", "?", "）", ")", "】", "》", "”", "’", "%", "％", "‰",
+        "」", "』", "〕", "]",
+    ]
+    /// Punctuation that cannot end a line of real text: the next line continues it.
+    static let opening: Set<Unicode.Scalar> = [
+        "（", "(", "【", "《", "“", "‘", "「", "『", "〔", "[", "—", "-", "，", ",", "、",
+    ]
+    static let openQuotes: Set<Unicode.Scalar> = ["“", "‘", "「", "『", "\""]
+    static let closeQuotes: Set<Unicode.Scalar> = ["”", "’", "」", "』", "\""]
+
+    /// Chinese numerals as digits.
+    static let chineseDigit: [Unicode.Scalar: Int] = [
+        "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+        "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
+    ]
+    /// Chinese numeral multipliers below 万.
+    static let chineseSmallUnit: [Unicode.Scalar: Int] = ["十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000]
+
+    @inline(__always) static func isChineseNumeral(_ s: Unicode.Scalar) -> Bool {
+        chineseDigit[s] != nil || chineseSmallUnit[s] != nil || s == "万" || s == "亿"
+    }
+}
+
+extension Array where Element == Unicode.Scalar {
+    /// Whether `word` stands at `index`.
+    @inline(__always) func has(_ word: [Unicode.Scalar], at index: Int) -> Bool {
+        if index < 0 || index + word.count > count { return false }
+        var i = 0
+        while i < word.count {
+            if self[index + i] != word[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether `word` ends just before `index`.
+    @inline(__always) func has(_ word: [Unicode.Scalar], endingAt index: Int) -> Bool {
+        has(word, at: index - word.count)
+    }
+
+    func string(_ range: Range<Int>) -> String {
+        var s = String.UnicodeScalarView()
+        s.append(contentsOf: self[range.clamped(to: 0..<count)])
+        return String(s)
+    }
+
+    func firstIndex(of word: [Unicode.Scalar], in range: Range<Int>) -> Int? {
+        guard !word.isEmpty, range.count >= word.count else { return nil }
+        var i = range.lowerBound
+        let last = range.upperBound - word.count
+        while i <= last {
+            if self[i] == word[0] && has(word, at: i) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    func lastIndex(of word: [Unicode.Scalar], in range: Range<Int>) -> Int? {
+        guard !word.isEmpty, range.count >= word.count else { return nil }
+        var i = range.upperBound - word.count
+        while i >= range.lowerBound {
+            if self[i] == word[0] && has(word, at: i) { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    func contains(_ word: [Unicode.Scalar], in range: Range<Int>) -> Bool { firstIndex(of: word, in: range) != nil }
+}
+
+extension String {
+    var scalars: [Unicode.Scalar] { Array(unicodeScalars) }
+}
+
+/// A word list prepared for matching at a position: longest entry first.
+struct WordList: Sendable {
+    let words: [[Unicode.Scalar]]
+    let byFirst: [Unicode.Scalar: [Int]]
+
+    init(_ list: [String]) {
+        let w = list.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }
+        words = w
+        var map: [Unicode.Scalar: [Int]] = [:]
+        for (i, word) in w.enumerated() { map[word[0], default: []].append(i) }
+        for k in map.keys { map[k]!.sort { w[$0].count > w[$1].count } }
+        byFirst = map
+    }
+
+    /// The index of the longest word starting at `i`.
+    func match(_ text: [Unicode.Scalar], at i: Int, limit: Int? = nil) -> Int? {
+        guard i >= 0, i < text.count, let candidates = byFirst[text[i]] else { return nil }
+        let end = limit ?? text.count
+        for c in candidates where i + words[c].count <= end && text.has(words[c], at: i) { return c }
+        return nil
+    }
+
+    /// The index of the longest word ending just before `i`.
+    func match(_ text: [Unicode.Scalar], endingAt i: Int, from start: Int = 0) -> Int? {
+        var best: Int?
+        for (k, w) in words.enumerated() where i - w.count >= start && text.has(w, endingAt: i) {
+            if best == nil || w.count > words[best!].count { best = k }
+        }
+        return best
+    }
+
+    /// The first occurrence of any word in `range`: (position, word index), longest at that position.
+    func firstMatch(_ text: [Unicode.Scalar], in range: Range<Int>) -> (Int, Int)? {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if let m = match(text, at: i, limit: range.upperBound) { return (i, m) }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The last occurrence of any word in `range`.
+    func lastMatch(_ text: [Unicode.Scalar], in range: Range<Int>) -> (Int, Int)? {
+        var i = range.upperBound - 1
+        while i >= range.lowerBound {
+            if let m = match(text, at: i, limit: range.upperBound) { return (i, m) }
+            i -= 1
+        }
+        return nil
+    }
+
+    func contains(in text: [Unicode.Scalar], _ range: Range<Int>) -> Bool { firstMatch(text, in: range) != nil }
+}

@@ -1,0 +1,354 @@
+/// The plan's tree from the cleaned lines: parts, areas, themes, sub-heads; the plan section of a
+/// work report; the headline-target block; which lines may hold targets.
+struct Structure {
+    enum Zone: Equatable {
+        case preamble, review, fiveYear, plan, conduct, annex, glossary, closing, other
+    }
+
+    final class Node {
+        var titleRange: Range<Int>
+        var number: String?
+        var key: Key
+        var zone: Zone = .plan
+        var line: Int
+        var children: [Node] = []
+        /// Body ranges (cleaned chars) of this node, in order: paragraphs, or the rest of a numbered paragraph.
+        var body: [Range<Int>] = []
+        /// End of the node's extent in cleaned chars (last body or descendant).
+        var end: Int
+        weak var parent: Node?
+        var id = ""
+        var level = 0
+
+        init(titleRange: Range<Int>, number: String?, key: Key, line: Int) {
+            self.titleRange = titleRange
+            self.number = number
+            self.key = key
+            self.line = line
+            self.end = titleRange.upperBound
+        }
+    }
+
+    enum Key: Equatable {
+        case markup(Int)
+        case numbered(Numbering.Style)
+        case bare
+        case root
+    }
+
+    let root = Node(titleRange: 0..<0, number: nil, key: .root, line: -1)
+    /// Top-level nodes of the plan: the areas.
+    var areas: [Node] = []
+    var planPart: Node?
+    /// Cleaned ranges that hold the headline targets (主要预期目标).
+    var headlineRanges: [Range<Int>] = []
+    var titleLine: Int?
+    var subtitleRange: Range<Int>?
+
+    static let headline = WordList(Lexicon.headlineWords)
+    static let review = WordList(Lexicon.reviewWords)
+    static let fiveYear = WordList(Lexicon.fiveYearWords)
+    static let planW = WordList(Lexicon.planWords)
+    static let conduct = WordList(Lexicon.conductWords)
+    static let annex = WordList(Lexicon.annexWords)
+    static let glossary = WordList(Lexicon.glossaryWords)
+    static let closing = WordList(Lexicon.closingOpenings)
+
+    init(_ t: CleanText, planYear: Int?) {
+        let c = t.chars
+        var stack: [Node] = [root]
+        var previousWasHeading = false
+        var seenSection = false
+        var closed = false
+
+        for (index, line) in t.lines.enumerated() {
+            let r = line.range
+            // The title: the first line when it is short and unpunctuated.
+            if index == 0 && titleLine == nil && r.count <= 60 && !Scalars.sentenceEnd.contains(c[r.upperBound - 1])
+                && Numbering.at(c, r.lowerBound, end: r.upperBound) == nil
+            {
+                titleLine = index
+                continue
+            }
+            if index <= 2 && subtitleRange == nil && (c[r.lowerBound] == "—" || c[r.lowerBound] == "（" || c[r.lowerBound] == "(")
+                && r.count < 80 && !seenSection
+            {
+                subtitleRange = r
+                continue
+            }
+            // Headline targets block.
+            if let (p, _) = Structure.headline.firstMatch(c, in: r) {
+                var block = p..<r.upperBound
+                // "主要预期目标是：" alone introduces the next line.
+                if r.upperBound - p <= 16, Scalars.terminal.contains(c[r.upperBound - 1]), index + 1 < t.lines.count {
+                    let next = t.lines[index + 1].range
+                    if Numbering.at(c, next.lowerBound, end: next.upperBound) == nil { block = p..<next.upperBound }
+                }
+                headlineRanges.append(block)
+            }
+            // Closing address and what follows it.
+            if seenSection && Structure.closing.match(c, at: r.lowerBound) != nil {
+                closed = true
+                stack = [root]
+                previousWasHeading = false
+                continue
+            }
+            // Annexes and glossaries open a top-level part of their own.
+            let short = r.count <= 40
+            if short && (Structure.annex.match(c, at: r.lowerBound) != nil || (closed && Structure.annex.contains(in: c, r)))
+            {
+                let node = Node(titleRange: trimmedTitle(c, r), number: nil, key: .root, line: index)
+                node.zone = .annex
+                root.children.append(node)
+                node.parent = root
+                stack = [root, node]
+                previousWasHeading = true
+                seenSection = true
+                continue
+            }
+            if short && Structure.glossary.match(c, at: r.lowerBound) != nil {
+                let node = Node(titleRange: trimmedTitle(c, r), number: nil, key: .root, line: index)
+                node.zone = .glossary
+                root.children.append(node)
+                node.parent = root
+                stack = [root, node]
+                previousWasHeading = true
+                continue
+            }
+
+            if let heading = classify(c, line, inSection: stack.count > 1, previousWasHeading: previousWasHeading) {
+                let node = Node(titleRange: heading.title, number: heading.number, key: heading.key, line: index)
+                place(node, in: &stack, previousWasHeading: previousWasHeading, c)
+                if let rest = heading.rest, !rest.isEmpty { node.body.append(rest) }
+                node.end = max(node.titleRange.upperBound, heading.rest?.upperBound ?? 0)
+                previousWasHeading = heading.rest == nil || heading.rest!.isEmpty
+                seenSection = true
+                if let annexNode = stack.dropFirst().first, annexNode.zone == .annex { node.zone = .annex }
+                continue
+            }
+            previousWasHeading = false
+            if let top = stack.last, top !== root {
+                top.body.append(r)
+                for n in stack where n !== root { n.end = max(n.end, r.upperBound) }
+            }
+        }
+        assignZones(c, planYear: planYear)
+        number()
+    }
+
+    struct Heading {
+        var title: Range<Int>
+        var number: String?
+        var key: Key
+        var rest: Range<Int>?
+    }
+
+    /// Whether a line is a heading, and of what kind.
+    func classify(_ c: [Unicode.Scalar], _ line: CleanText.Line, inSection: Bool, previousWasHeading: Bool)
+        -> Heading?
+    {
+        let r = line.range
+        if let level = line.headingLevel {
+            let numbering = Numbering.at(c, r.lowerBound, end: r.upperBound)
+            let start = r.lowerBound + (numbering?.length ?? 0)
+            return Heading(title: trimmedTitle(c, start..<r.upperBound), number: numbering?.number, key: .markup(level))
+        }
+        if let numbering = Numbering.at(c, r.lowerBound, end: r.upperBound) {
+            let start = r.lowerBound + numbering.length
+            let text = start..<r.upperBound
+            // A short numbered line is a heading; a numbered paragraph leads with its heading sentence.
+            if text.count <= 40 && !hasInnerSentenceEnd(c, text) {
+                return Heading(title: trimmedTitle(c, text), number: numbering.number, key: .numbered(numbering.style))
+            }
+            if let lead = leadSentence(c, text), lead.count <= 40 {
+                return Heading(
+                    title: lead, number: numbering.number, key: .numbered(numbering.style),
+                    rest: lead.upperBound..<r.upperBound)
+            }
+            // A long numbered item without a lead: the item is its own heading and body.
+            return Heading(
+                title: firstClause(c, text), number: numbering.number, key: .numbered(numbering.style), rest: text)
+        }
+        if line.bold && inSection {
+            return Heading(title: trimmedTitle(c, r), number: nil, key: .bare)
+        }
+        // An unnumbered sub-head on its own line: short, one sentence at most, no figures.
+        if inSection && isBareHeading(c, r) {
+            return Heading(title: r, number: nil, key: .bare)
+        }
+        return nil
+    }
+
+    func isBareHeading(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+        guard r.count >= 2, r.count <= 30 else { return false }
+        let last = c[r.upperBound - 1]
+        if last == "：" || last == ":" || last == "；" || last == ";" || last == "，" || last == "," || last == "、" {
+            return false
+        }
+        if hasInnerSentenceEnd(c, r) { return false }
+        var commas = 0
+        for k in r {
+            if Scalars.isDigit(c[k]) { return false }
+            if c[k] == "，" || c[k] == "," { commas += 1 }
+        }
+        return commas <= 1
+    }
+
+    func hasInnerSentenceEnd(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+        guard r.count > 1 else { return false }
+        for k in r.lowerBound..<(r.upperBound - 1) where Scalars.sentenceEnd.contains(c[k]) || c[k] == "：" || c[k] == ":" {
+            // "。”" at the end is still one sentence.
+            if k == r.upperBound - 2 && Scalars.closeQuotes.contains(c[r.upperBound - 1]) { continue }
+            return true
+        }
+        return false
+    }
+
+    /// The first sentence of a paragraph, its 。 included.
+    func leadSentence(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Range<Int>? {
+        var k = r.lowerBound
+        while k < r.upperBound {
+            if c[k] == "。" || c[k] == "：" || c[k] == ":" || c[k] == "；" || c[k] == "！" {
+                return r.lowerBound..<(k + 1)
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    func firstClause(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Range<Int> {
+        var k = r.lowerBound
+        while k < r.upperBound && !Scalars.clauseEnd.contains(c[k]) { k += 1 }
+        return r.lowerBound..<k
+    }
+
+    func trimmedTitle(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Range<Int> {
+        var s = r.lowerBound
+        var e = r.upperBound
+        while s < e && (Scalars.isSpace(c[s]) || c[s] == "：" || c[s] == ":") { s += 1 }
+        while e > s && (Scalars.isSpace(c[e - 1]) || c[e - 1] == "：" || c[e - 1] == ":") { e -= 1 }
+        return s..<e
+    }
+
+    /// Puts a heading in the tree. Numbered and marked headings nest by style: a style already open
+    /// closes back to it (a sibling), a new style opens a level (a child), whatever rank it has, so
+    /// skipped ranks and restarted numbering both work. Unnumbered sub-heads nest under the heading
+    /// right before them; after body text, they are siblings of the open sub-head they resemble most.
+    func place(_ node: Node, in stack: inout [Node], previousWasHeading: Bool, _ c: [Unicode.Scalar]) {
+        switch node.key {
+        case .markup(let level):
+            while let top = stack.last, top !== root {
+                if case .markup(let l) = top.key, l < level { break }
+                stack.removeLast()
+            }
+        case .numbered:
+            if let at = stack.lastIndex(where: { $0.key == node.key }) {
+                stack.removeSubrange(at...)
+            }
+        case .bare:
+            if !previousWasHeading {
+                let bareLevels = stack.indices.filter { stack[$0].key == .bare }
+                if bareLevels.count == 1 {
+                    stack.removeSubrange(bareLevels[0]...)
+                } else if bareLevels.count > 1 {
+                    var best = bareLevels[0]
+                    var bestScore = -1
+                    for i in bareLevels {
+                        let s = similarity(c, stack[i].titleRange, node.titleRange)
+                        if s > bestScore {
+                            best = i
+                            bestScore = s
+                        }
+                    }
+                    stack.removeSubrange(best...)
+                }
+            }
+        case .root:
+            break
+        }
+        let parent = stack.last!
+        parent.children.append(node)
+        node.parent = parent
+        stack.append(node)
+    }
+
+    /// How alike two sub-heads are: parallel heads share their opening word, their clause shape and length.
+    func similarity(_ c: [Unicode.Scalar], _ a: Range<Int>, _ b: Range<Int>) -> Int {
+        var score = 0
+        if c[a.lowerBound] == c[b.lowerBound] { score += 2 }
+        let ca = a.contains { c[$0] == "，" || c[$0] == "," }
+        let cb = b.contains { c[$0] == "，" || c[$0] == "," }
+        if ca == cb { score += 1 }
+        let ratio = Double(a.count) / Double(max(1, b.count))
+        if ratio > 0.6 && ratio < 1.6 { score += 1 }
+        return score
+    }
+
+    /// Decides which top-level part is the plan, and what the areas are.
+    mutating func assignZones(_ c: [Unicode.Scalar], planYear: Int?) {
+        let tops = root.children
+        let yearWords: [[Unicode.Scalar]] =
+            (planYear.map { ["\($0)年".scalars] } ?? []) + ["今年".scalars, "明年".scalars, "新的一年".scalars]
+        var hasReview = false
+        for node in tops where node.zone != .annex && node.zone != .glossary {
+            let r = node.titleRange
+            if Structure.review.contains(in: c, r) {
+                node.zone = .review
+                hasReview = true
+            } else if Structure.conduct.contains(in: c, r) && !Structure.planW.contains(in: c, r) {
+                // Only a work report sets its own conduct apart; in a plan it is an area (decided below).
+                node.zone = .conduct
+            } else if Structure.fiveYear.contains(in: c, r) && !yearWords.contains(where: { c.contains($0, in: r) }) {
+                node.zone = .fiveYear
+            } else if Structure.planW.contains(in: c, r) || yearWords.contains(where: { c.contains($0, in: r) }) {
+                if planPart == nil && !node.children.isEmpty { planPart = node }
+            }
+        }
+        if planPart != nil || hasReview {
+            if let part = planPart {
+                part.zone = .plan
+                areas = part.children
+                for node in tops where node !== part && node.zone == .plan { node.zone = .other }
+            } else {
+                areas = tops.filter { $0.zone == .plan }
+            }
+            // The conduct part of a report is not among the plan year's areas.
+            for node in tops where node.zone == .conduct { node.zone = .other }
+        } else {
+            for node in tops where node.zone == .conduct { node.zone = .plan }
+            areas = tops.filter { $0.zone == .plan }
+        }
+        areas += tops.filter { $0.zone == .annex }
+        // Zones flow down the tree.
+        func flow(_ n: Node, _ zone: Zone) {
+            for child in n.children {
+                if child.zone != .annex { child.zone = zone }
+                flow(child, child.zone)
+            }
+        }
+        for top in tops { flow(top, top.zone) }
+    }
+
+    /// Ids in the document's order: "1", "1.2", "1.2.1".
+    func number() {
+        func walk(_ nodes: [Node], _ prefix: String, _ level: Int) {
+            for (i, n) in nodes.enumerated() {
+                n.id = prefix.isEmpty ? "\(i + 1)" : "\(prefix).\(i + 1)"
+                n.level = level
+                walk(n.children, n.id, level + 1)
+            }
+        }
+        walk(areas, "", 1)
+    }
+
+    /// Every node under the areas, depth first.
+    func allAreaNodes() -> [Node] {
+        var out: [Node] = []
+        func walk(_ n: Node) {
+            out.append(n)
+            n.children.forEach(walk)
+        }
+        areas.forEach(walk)
+        return out
+    }
+}

@@ -1,0 +1,364 @@
+import LuoshiCore
+
+/// From quantities to targets: which quantities are promises, and what each promises.
+///
+/// The rules, each with a test in `LexiconRuleTests`:
+/// - a number is a target only with a unit (or 万/亿 after a money word, or a percentage);
+/// - years, dates, ages, ranks (500强), grades (二级), document numbers (93号), ordinals (第一),
+///   meeting names (九次全会), codes (PM2.5, 5G), names and slogans in short quotes (“十二五”, “三不”)
+///   are not targets;
+/// - 一 with a measure word is a target only after a verb of doing or in a frequency (每季度至少开展一次);
+/// - a count right after a quoted name counts the name's parts (“三区一民生”四项重点工作), not a target;
+/// - a baseline (从77%提高到80%) is not a target, the figure it rises to is;
+/// - places that frame a clause (在6个村, 全县现有18个乡镇) are its scope, unless the clause promises
+///   to cover them (全镇10个村…全覆盖).
+struct TargetBuilder {
+    let c: [Unicode.Scalar]
+    let planYear: Int?
+
+    static let levelVerbs = WordList(Lexicon.levelVerbs)
+    static let actionVerbs = WordList(Lexicon.actionVerbs)
+    static let noise = WordList(Lexicon.leadingNoise)
+    static let attributes = WordList(Lexicon.projectAttributes.map(\.0))
+    static let structuralNouns = WordList([
+        "方面", "部分", "层面", "环节", "原则", "理念", "意识", "自信", "维护", "全面", "一体", "结合", "代表", "统筹",
+        "坚持", "确保", "中心", "基本点", "服务", "重点工作", "重点任务", "攻坚战", "行动", "工程", "全会", "会议",
+        "党代会", "代表大会",
+    ])
+    static let placeNouns = WordList(["村", "社区", "乡镇", "镇", "街道", "乡", "县", "市", "区", "行政村", "自然村"])
+    static let existing = WordList(["现有", "共有", "拥有", "下辖", "辖", "已有", "全镇共", "全县共"])
+    static let rises = WordList(["提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "下降到", "下降至", "减少到", "减少至", "扩大到", "扩大至", "达到"])
+    static let periods = WordList(["半年", "季度", "年度", "月", "年", "周", "季", "旬", "天", "日", "学期"])
+    static let coverage = WordList(["全覆盖", "覆盖"])
+    static let frequencyUnits: Set<String> = ["次", "场", "期", "轮"]
+    static let oneBlockers: Set<Unicode.Scalar> = ["每", "第", "进", "统", "唯", "之", "某", "万", "逐", "同", "单", "专", "任"]
+
+    struct Draft {
+        var q: Quantity
+        var clause: Range<Int>
+        var subject: String?
+        var action: String?
+        var comparator: TargetComparator
+        var per: String?
+        var year: Int?
+        var scope: String?
+        var attribute: (noun: String, name: String)?
+    }
+
+    /// Targets in a range of text (a paragraph or part of one).
+    func targets(in range: Range<Int>) -> [Draft] {
+        let quantities = QuantityScanner.scan(c, range)
+        var out: [Draft] = []
+        var previous: Draft?
+        var scopeInClause: (clause: Int, text: String)?
+        for q in quantities {
+            let clause = clauseRange(around: q.range, in: range)
+            if let reason = rejection(q, clause: clause) {
+                if reason == .scope {
+                    let place = TargetBuilder.placeNouns.match(c, at: q.unitRange.upperBound, limit: clause.upperBound)
+                    let end = q.unitRange.upperBound + (place.map { TargetBuilder.placeNouns.words[$0].count } ?? 0)
+                    scopeInClause = (sentenceStart(q.range.lowerBound, range.lowerBound), c.string(q.numberStart..<end))
+                }
+                previous = nil
+                continue
+            }
+            var d = Draft(q: q, clause: clause, comparator: q.comparator)
+            describe(&d, previous: previous)
+            if let s = scopeInClause, s.clause == sentenceStart(q.range.lowerBound, range.lowerBound) {
+                d.scope = s.text.isEmpty ? nil : s.text
+            }
+            out.append(d)
+            previous = d
+        }
+        return out
+    }
+
+    func sentenceStart(_ i: Int, _ lower: Int) -> Int {
+        var k = i - 1
+        while k >= lower && !Scalars.sentenceEnd.contains(c[k]) { k -= 1 }
+        return k + 1
+    }
+
+    // MARK: What is not a target
+
+    enum Rejection { case notTarget, scope }
+
+    func rejection(_ q: Quantity, clause: Range<Int>) -> Rejection? {
+        let unitText = c.string(q.unitRange)
+        let before: Unicode.Scalar? = q.range.lowerBound > 0 ? c[q.range.lowerBound - 1] : nil
+        let afterIndex = q.range.upperBound
+        let after: Unicode.Scalar? = afterIndex < c.count ? c[afterIndex] : nil
+        // Ranks, grades, document numbers, times, ages.
+        if Lexicon.nonTargetUnits.contains(unitText) { return .notTarget }
+        if unitText == "岁" && !c.contains("寿命".scalars, in: clause.lowerBound..<q.range.lowerBound) { return .notTarget }
+        // Ordinals and codes.
+        if before == "第" || before == "前" && unitText == "名" { return .notTarget }
+        if let b = before, Scalars.isASCIILetter(b) { return .notTarget }
+        if q.unitRange.isEmpty, let a = after, Scalars.isASCIILetter(a), !q.impliedUnit { return .notTarget }
+        if !q.unitRange.isEmpty, let a = after, Scalars.isASCIILetter(a), unitText.unicodeScalars.allSatisfy({ Scalars.isHan($0) }) { return .notTarget }
+        // Years written without 年 (2015—2020).
+        if q.value.map({ $0 >= 1900 && $0 <= 2100 && $0 == $0.rounded() }) == true && !q.chineseNumeral && q.unit != "%" && q.unit != "元"
+            && (unitText.isEmpty || unitText == "年")
+        {
+            return .notTarget
+        }
+        // Names and slogans in short quotes.
+        if insideShortQuote(q.range) { return .notTarget }
+        // A count right after a quoted name counts its parts.
+        if let b = before, Scalars.closeQuotes.contains(b) { return .notTarget }
+        // Words after the measure word that make the count a structure or a name.
+        if TargetBuilder.structuralNouns.match(c, at: afterIndex, limit: min(c.count, afterIndex + 4)) != nil && q.unit != "%" {
+            return .notTarget
+        }
+        // 零部件, 零售: 零 alone is a word, not a figure.
+        if q.chineseNumeral && q.value == 0 { return .notTarget }
+        if q.chineseNumeral && q.value == 1 && q.comparator != .range {
+            if let b = before, TargetBuilder.oneBlockers.contains(b) { return .notTarget }
+            let frequency = TargetBuilder.frequencyUnits.contains(unitText) && c.contains(["每"], in: clause.lowerBound..<q.range.lowerBound)
+            let verbBefore = TargetBuilder.actionVerbs.match(c, endingAt: q.range.lowerBound, from: clause.lowerBound) != nil
+                || c.has("至少".scalars, endingAt: q.range.lowerBound)
+            if !frequency && !verbBefore { return .notTarget }
+        }
+        if q.chineseNumeral, let b = before, b == "每" { return .notTarget }
+        // A baseline: 从77%提高到80%.
+        if let b = before, b == "从" || b == "由", TargetBuilder.rises.match(c, at: afterIndex, limit: clause.upperBound + 0) != nil || TargetBuilder.rises.match(c, at: afterIndex, limit: c.count) != nil {
+            return .notTarget
+        }
+        // Places that frame the clause.
+        if q.unit == "个" || q.unit == "村" || q.unit == "家" || q.unit == "所" {
+            let placeAfter = TargetBuilder.placeNouns.match(c, at: afterIndex, limit: min(c.count, afterIndex + 3)) != nil
+            if placeAfter || ["村", "镇", "乡"].contains(unitText) {
+                let lead = clause.lowerBound..<q.range.lowerBound
+                if TargetBuilder.existing.contains(in: c, lead) { return .notTarget }
+                if before == "在" || before == "对" || before == "到" { return .scope }
+                let covers = TargetBuilder.coverage.contains(in: c, q.range.upperBound..<clause.upperBound)
+                if let b = before, b == "全" || c.has("全镇".scalars, endingAt: q.range.lowerBound) || c.has("全县".scalars, endingAt: q.range.lowerBound) || c.has("全市".scalars, endingAt: q.range.lowerBound) || c.has("全区".scalars, endingAt: q.range.lowerBound) {
+                    return covers ? nil : .scope
+                }
+            }
+        }
+        return nil
+    }
+
+    func insideShortQuote(_ r: Range<Int>) -> Bool {
+        var k = r.lowerBound - 1
+        var open: Int?
+        while k >= 0 && r.lowerBound - k <= 10 {
+            if Scalars.closeQuotes.contains(c[k]) && c[k] != "\"" { return false }
+            if Scalars.openQuotes.contains(c[k]) { open = k; break }
+            if Scalars.clauseEnd.contains(c[k]) { return false }
+            k -= 1
+        }
+        guard open != nil else { return false }
+        var e = r.upperBound
+        while e < c.count && e - r.upperBound <= 10 {
+            if Scalars.closeQuotes.contains(c[e]) { return true }
+            if Scalars.clauseEnd.contains(c[e]) || Scalars.openQuotes.contains(c[e]) { return false }
+            e += 1
+        }
+        return false
+    }
+
+    // MARK: What a target promises
+
+    func clauseRange(around r: Range<Int>, in bounds: Range<Int>) -> Range<Int> {
+        var s = r.lowerBound
+        while s > bounds.lowerBound && !Scalars.clauseEnd.contains(c[s - 1]) { s -= 1 }
+        var e = r.upperBound
+        while e < bounds.upperBound && !Scalars.clauseEnd.contains(c[e]) { e += 1 }
+        return s..<e
+    }
+
+    func describe(_ d: inout Draft, previous: Draft?) {
+        let q = d.q
+        let lead = d.clause.lowerBound..<q.range.lowerBound
+        // The clause's adverb 至少 governs the verb and so the figure: 至少新增停车位300个.
+        if !q.comparatorStated, d.comparator == .equal {
+            if let p = c.lastIndex(of: "至少".scalars, in: lead), !hasNumber(p..<q.range.lowerBound) { d.comparator = .atLeast }
+            if let p = c.lastIndex(of: "不少于".scalars, in: lead), !hasNumber(p..<q.range.lowerBound) { d.comparator = .atLeast }
+        }
+        // A list sharing one figure's words: 300个、3600平方米; 标准化村卫生室5家、示范化卫生室6家.
+        var segmentStart = d.clause.lowerBound
+        if let prev = previous, prev.clause == d.clause {
+            var k = q.range.lowerBound - 1
+            while k >= prev.q.range.upperBound && c[k] != "、" && c[k] != "和" && c[k] != "及" { k -= 1 }
+            if k >= prev.q.range.upperBound {
+                segmentStart = k + 1
+                if !q.comparatorStated && d.comparator == .equal && prev.comparator != .range { d.comparator = prev.comparator }
+            } else {
+                segmentStart = prev.q.range.upperBound
+            }
+        }
+        let segment = segmentStart..<q.range.lowerBound
+        // Frequency: 每季度至少开展一次.
+        if let p = c.lastIndex(of: ["每"], in: lead), let m = TargetBuilder.periods.match(c, at: p + 1, limit: q.range.lowerBound) {
+            d.per = TargetBuilder.periods.words[m].string
+        }
+        d.year = explicitYear(lead) ?? planYear
+
+        // Project attributes: 总投资4000万, 占地面积6.56万平方米.
+        var attributeEnd = q.range.lowerBound
+        while attributeEnd > segment.lowerBound && ["为", "达", "约", "是", "均"].contains(c[attributeEnd - 1]) { attributeEnd -= 1 }
+        if let a = TargetBuilder.attributes.match(c, endingAt: attributeEnd, from: segment.lowerBound) {
+            let p = attributeEnd - TargetBuilder.attributes.words[a].count
+            let noun = TargetBuilder.attributes.words[a].string
+            d.attribute = (noun, Lexicon.projectAttributes[a].1)
+            d.subject = noun
+            // 新建占地均超过10亩的小游园: the thing measured follows.
+            let afterUnit = nounAfter(q.unitRange.upperBound, d.clause)
+            if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty { d.subject = afterUnit + noun }
+            d.action = TargetBuilder.actionVerbs.firstMatch(c, in: d.clause.lowerBound..<p).map { TargetBuilder.actionVerbs.words[$0.1].string }
+            return
+        }
+
+        // The verb nearest before the figure.
+        let level = TargetBuilder.levelVerbs.lastMatch(c, in: segment)
+        var action = TargetBuilder.actionVerbs.lastMatch(c, in: segment)
+        // 新增绿化造林600亩: the verb is 新增, 造林 belongs to what is counted.
+        while let (p, v) = action, cleanSubject((p + TargetBuilder.actionVerbs.words[v].count)..<q.range.lowerBound).isEmpty,
+            let earlier = TargetBuilder.actionVerbs.lastMatch(c, in: segment.lowerBound..<p),
+            !(earlier.0..<p).contains(where: { Scalars.clauseEnd.contains(c[$0]) })
+        {
+            action = earlier
+        }
+        let afterUnit = nounAfter(q.unitRange.upperBound, d.clause)
+        if let (p, v) = level, action.map({ $0.0 < p }) ?? true {
+            let verb = TargetBuilder.levelVerbs.words[v]
+            d.action = verb.string
+            let subject = cleanSubject(segment.lowerBound..<p)
+            d.subject = subject.isEmpty ? (previous?.subject ?? nil) : subject
+            if (d.subject ?? "").isEmpty { d.subject = nil }
+            return
+        }
+        if let (p, v) = action {
+            let verb = TargetBuilder.actionVerbs.words[v]
+            d.action = verb.string
+            let between = cleanSubject((p + verb.count)..<q.range.lowerBound)
+            if !between.isEmpty {
+                d.subject = between
+            } else if !afterUnit.isEmpty {
+                d.subject = afterUnit
+            } else if let prev = previous, prev.clause == d.clause {
+                d.subject = (prev.subject ?? "") + (q.dimension ?? "")
+            }
+            if let prev = previous, prev.clause == d.clause, segment.lowerBound > d.clause.lowerBound,
+                TargetBuilder.actionVerbs.firstMatch(c, in: segment) == nil
+            {
+                d.action = prev.action
+            }
+            // The thing counted may follow the verb's object: 新建占地均超过10亩的小游园 → 小游园占地.
+            if q.unit != "%" && !afterUnit.isEmpty && c.has(["的"], at: q.range.upperBound) {
+                d.subject = afterUnit + (d.subject ?? "")
+            }
+            return
+        }
+        let before = cleanSubject(segment)
+        if !before.isEmpty {
+            d.subject = before
+        } else if !afterUnit.isEmpty {
+            d.subject = afterUnit
+        } else if let prev = previous, prev.clause == d.clause {
+            d.subject = (prev.subject ?? "") + (q.dimension ?? "")
+        }
+        if let prev = previous, prev.clause == d.clause, segment.lowerBound > d.clause.lowerBound { d.action = prev.action }
+        if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty {
+            d.subject = afterUnit + (d.subject ?? "")
+        }
+    }
+
+    func hasNumber(_ r: Range<Int>) -> Bool { r.contains { Scalars.isDigit(c[$0]) } }
+
+    /// The noun a measure word counts: 1个区级文化示范村 → 区级文化示范村; 一次丰富多彩的文化演出 → 文化演出.
+    func nounAfter(_ i: Int, _ clause: Range<Int>) -> String {
+        var e = i
+        if e < clause.upperBound && c[e] == "的" { e += 1 }
+        let s = e
+        while e < clause.upperBound && !Scalars.clauseEnd.contains(c[e]) && c[e] != "、" && !Scalars.isDigit(c[e]) { e += 1 }
+        var start = s
+        // After the last 的: 丰富多彩的文化演出 → 文化演出.
+        if let p = c.lastIndex(of: ["的"], in: s..<e) { start = p + 1 }
+        var text = Array(c[start..<e])
+        // Drop what follows the noun: 高标准全覆盖, 入驻园区.
+        for stop in ["高标准", "全覆盖", "覆盖", "以上", "左右", "建设", "投产", "开工", "竣工", "达到", "实现", "入驻"] {
+            if let p = text.firstIndex(of: stop.scalars, in: 0..<text.count), p > 1 { text = Array(text[0..<p]) }
+        }
+        return String(String.UnicodeScalarView(text.filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+    }
+
+    /// A subject from the words before a figure: drops the clause's time, modality, scope and comparator words.
+    func cleanSubject(_ r: Range<Int>) -> String {
+        var s = r.lowerBound
+        var e = r.upperBound
+        var changed = true
+        while changed && s < e {
+            changed = false
+            while s < e && (Scalars.isSpace(c[s]) || Scalars.closing.contains(c[s]) || Scalars.openQuotes.contains(c[s]) || c[s] == "的") {
+                s += 1
+                changed = true
+            }
+            // Leading years and time words: 2015年, 到2017年底, 全年.
+            if s < e && (c[s] == "到" || c[s] == "至") && s + 1 < e && Scalars.isDigit(c[s + 1]) { s += 1; changed = true }
+            if s < e, Scalars.isDigit(c[s]) {
+                var k = s
+                while k < e && Scalars.isDigit(c[k]) { k += 1 }
+                if k < e && c[k] == "年" {
+                    k += 1
+                    for w in ["年底前", "年底", "底前", "底", "度", "末"] where c.has(w.scalars, at: k) { k += w.scalars.count; break }
+                    s = k
+                    changed = true
+                }
+            }
+            if let m = TargetBuilder.noise.match(c, at: s, limit: e) {
+                s += TargetBuilder.noise.words[m].count
+                changed = true
+            }
+            if let m = QuantityScanner.before.match(c, at: s, limit: e) {
+                s += QuantityScanner.before.words[m].count
+                changed = true
+            }
+            if let m = TargetBuilder.actionVerbs.match(c, at: s, limit: e), e - s > TargetBuilder.actionVerbs.words[m].count + 1 {
+                s += TargetBuilder.actionVerbs.words[m].count
+                changed = true
+            }
+        }
+        // Trailing comparator words, 为, 达, 共计.
+        changed = true
+        while changed && e > s {
+            changed = false
+            if let m = QuantityScanner.before.match(c, endingAt: e, from: s) {
+                e -= QuantityScanner.before.words[m].count
+                changed = true
+            }
+            for w in ["均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "同比", "年均"] where e - s > w.scalars.count && c.has(w.scalars, endingAt: e) {
+                e -= w.scalars.count
+                changed = true
+            }
+            while e > s && (Scalars.closing.contains(c[e - 1]) || Scalars.openQuotes.contains(c[e - 1]) || c[e - 1] == "的") {
+                e -= 1
+                changed = true
+            }
+        }
+        // Keep the last item of a list of scopes: 主要街头路面、要害部位、复杂场所技防覆盖率 → 复杂场所技防覆盖率.
+        if let p = c.lastIndex(of: ["、"], in: s..<e), e - p > 2 { s = p + 1 }
+        guard s < e else { return "" }
+        return String(String.UnicodeScalarView(c[s..<e].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+    }
+
+    /// A year the clause states before the figure: 2015年建成, 到2017年.
+    func explicitYear(_ r: Range<Int>) -> Int? {
+        var k = r.lowerBound
+        while k + 4 < r.upperBound + 1 {
+            if Scalars.isDigit(c[k]) && (k == 0 || !Scalars.isDigit(c[k - 1])), let v = Cleaner.readInt(c, k, r.upperBound),
+                v.end - k == 4, v.value >= 1949, v.value <= 2100, v.end < c.count, c[v.end] == "年"
+            {
+                return v.value
+            }
+            k += 1
+        }
+        return nil
+    }
+}
+
+extension Array where Element == Unicode.Scalar {
+    var string: String { String(String.UnicodeScalarView(self)) }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import LuoshiCore
+import PlanReader
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `luoshi bench import FILE`: how fast the reader is, and how much memory it takes.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "性能测试 (benchmarks)", subcommands: [BenchImport.self])
+}
+
+struct BenchImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "测量导入速度与内存 (measure import speed and peak memory)",
+        discussion: "Reads FILE once (start-up cost), then repeats its text to --size MB and reads that, printing characters per second and peak resident memory."
+    )
+
+    @Argument(help: "文档 (a document)")
+    var file: String
+
+    @Option(name: .long, help: "重复文本至多少 MB (repeat the text up to this many MB)")
+    var size: Double = 10
+
+    @Option(name: .long, help: "单个文件重复读取次数 (repetitions of the single-file read)")
+    var repeats: Int = 200
+
+    func run() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        let name = URL(fileURLWithPath: file).lastPathComponent
+        // Warm up once: the first read pays for lexicon set-up.
+        let first = try PlanReader.read(data, name: name)
+        var times: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try PlanReader.read(data, name: name)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        times.sort()
+        let median = times[times.count / 2]
+        let p95 = times[min(times.count - 1, Int(Double(times.count) * 0.95))]
+        print("单文件 \(name): \(first.source.characters) 字, 中位 \(fmt(median)) ms, p95 \(fmt(p95)) ms (\(times.count) 次)")
+
+        // A large document made by repeating the real text.
+        let text = String(decoding: data, as: UTF8.self)
+        var big = ""
+        let target = Int(size * 1_048_576)
+        big.reserveCapacity(target + data.count)
+        while big.utf8.count < target { big += text + "\n" }
+        let bigData = Data(big.utf8)
+        let rssBefore = peakRSS()
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let plan = try PlanReader.read(bigData, name: "repeated")
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let rssAfter = peakRSS()
+        let chars = Double(plan.source.characters)
+        print(
+            "大文档 \(fmt(Double(bigData.count) / 1_048_576)) MB, \(plan.source.characters) 字: \(fmt(seconds)) s, \(fmt(chars / seconds / 1e6)) M 字/秒, 目标 \(plan.targets.count) 个"
+        )
+        print(
+            "峰值内存 \(fmt(Double(rssAfter) / 1_048_576)) MB (读取前 \(fmt(Double(rssBefore) / 1_048_576)) MB), 为输入的 \(fmt(Double(rssAfter) / Double(bigData.count))) 倍"
+        )
+    }
+
+    func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
+
+    /// Peak resident set size of this process, in bytes (VmHWM).
+    func peakRSS() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.filter(\.isNumber)
+            return (Int(digits) ?? 0) * 1024
+        }
+        return 0
+    }
+}

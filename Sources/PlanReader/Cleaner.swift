@@ -23,6 +23,8 @@ struct CleanText {
         var bold = false
         /// A Markdown table row or list item: a line of its own whatever its punctuation.
         var item = false
+        /// The line opens with a bold lead sentence (`**加快创新平台建设。** 新建…`).
+        var boldLead = false
     }
 
     struct Metadata {
@@ -52,6 +54,7 @@ enum Cleaner {
         var headingLevel: Int?
         var bold = false
         var item = false
+        var boldLead = false
         var blankBefore = false
         var fragment: Bool = false
     }
@@ -59,7 +62,9 @@ enum Cleaner {
     static let chrome = WordList(Lexicon.chromeMarkers)
     static let controlWords: Set<String> = ["打印", "关闭", "返回", "返回顶部", "收藏", "分享", "【打印】", "【关闭】", "【返回】"]
 
-    static func clean(_ source: [Unicode.Scalar], format: DocumentFormat, headingLevels: [Int: Int]) -> CleanText {
+    static func clean(
+        _ source: [Unicode.Scalar], format: DocumentFormat, headingLevels: [Int: Int], boldLeadLines: Set<Int> = []
+    ) -> CleanText {
         var out = CleanText()
         out.chars.reserveCapacity(source.count)
         out.origin.reserveCapacity(source.count)
@@ -96,6 +101,7 @@ enum Cleaner {
             }
             var piece = Piece(range: out.chars.count..<out.chars.count)
             piece.headingLevel = headingLevels[lineNo]
+            piece.boldLead = boldLeadLines.contains(lineNo)
             if markdown {
                 let line = source.string(s..<e)
                 if !frontMatterDone {
@@ -137,6 +143,8 @@ enum Cleaner {
                     && source.firstIndex(of: stars, in: (s + 2)..<(e - 2)) == nil && e - s > 4
                 {
                     piece.bold = true
+                } else if source.has(stars, at: s), source.firstIndex(of: stars, in: (s + 2)..<e) != nil {
+                    piece.boldLead = true
                 }
             }
             // Copy the line, dropping markup and stray spaces.
@@ -202,7 +210,8 @@ enum Cleaner {
                     logicalIndex += 1
                 }
                 current = CleanText.Line(
-                    range: piece.range, headingLevel: piece.headingLevel, bold: piece.bold, item: piece.item)
+                    range: piece.range, headingLevel: piece.headingLevel, bold: piece.bold, item: piece.item,
+                    boldLead: piece.boldLead)
             }
             previous = piece
         }
@@ -226,7 +235,9 @@ enum Cleaner {
         _ c: [Unicode.Scalar], _ prev: Piece, _ line: CleanText.Line, _ next: Piece, scraped: Bool, block: Bool,
         first: Bool
     ) -> Bool {
-        if line.headingLevel != nil || next.headingLevel != nil || line.bold || next.bold || line.item || next.item {
+        if line.headingLevel != nil || next.headingLevel != nil || line.bold || next.bold || line.item || next.item
+            || next.boldLead
+        {
             return false
         }
         let last = c[prev.range.upperBound - 1]

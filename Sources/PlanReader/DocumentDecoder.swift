@@ -18,6 +18,8 @@ public struct DecodedDocument: Sendable {
     public var format: DocumentFormat
     /// Heading levels the container itself marks (Word heading styles, HTML `h1`–`h6`), by line number.
     public var headingLevels: [Int: Int]
+    /// Lines that open with a bold run-in lead sentence (HTML `<strong>`), by line number.
+    public var boldLeadLines: Set<Int> = []
 }
 
 /// Bytes → text: sniffs the format, detects the encoding, refuses what is not a document.
@@ -36,9 +38,9 @@ public enum DocumentDecoder {
         let (text, encoding) = try decodeText(bytes)
         if text.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
         if looksLikeHTML(text) {
-            let (body, headings) = HTMLText.extract(text)
+            let (body, headings, bold) = HTMLText.extract(text)
             if body.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
-            return DecodedDocument(text: body, encoding: encoding, format: .html, headingLevels: headings)
+            return DecodedDocument(text: body, encoding: encoding, format: .html, headingLevels: headings, boldLeadLines: bold)
         }
         return DecodedDocument(
             text: text, encoding: encoding, format: looksLikeMarkdown(text) ? .markdown : .plainText, headingLevels: [:])

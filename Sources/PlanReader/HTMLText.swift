@@ -27,7 +27,7 @@ enum HTMLText {
         "laquo": "«", "raquo": "»", "yen": "¥", "divide": "÷", "plusmn": "±",
     ]
 
-    static func extract(_ html: String) -> (String, [Int: Int]) {
+    static func extract(_ html: String) -> (String, [Int: Int], Set<Int>) {
         let s = Array(html.unicodeScalars)
         let n = s.count
         var out = String.UnicodeScalarView()
@@ -37,6 +37,14 @@ enum HTMLText {
         var skipDepth = 0
         var i = 0
         var lastWasBreak = true
+        // Lines that open in bold: a run-in lead sentence (<p><strong>做强先进制造业。</strong>…).
+        var boldDepth = 0
+        var boldLines: Set<Int> = []
+        func text(_ ch: Unicode.Scalar) {
+            if lastWasBreak && boldDepth > 0 && !Scalars.isSpace(ch) { boldLines.insert(line) }
+            out.append(ch)
+            lastWasBreak = false
+        }
 
         func newline() {
             if !lastWasBreak {
@@ -71,10 +79,7 @@ enum HTMLText {
                 }
                 if j >= n {
                     // A lone "<" in text.
-                    if skipName == nil {
-                        out.append(c)
-                        lastWasBreak = false
-                    }
+                    if skipName == nil { text(c) }
                     i += 1
                     continue
                 }
@@ -98,6 +103,10 @@ enum HTMLText {
                     }
                     skipName = name
                     skipDepth = 1
+                    continue
+                }
+                if name == "strong" || name == "b" {
+                    if !selfClosing { boldDepth = max(0, boldDepth + (closing ? -1 : 1)) }
                     continue
                 }
                 if name == "td" || name == "th" {
@@ -125,15 +134,17 @@ enum HTMLText {
                     let entity = s.string((i + 1)..<j)
                     if let decoded = decodeEntity(entity) {
                         for d in decoded.unicodeScalars {
-                            out.append(Scalars.isLineBreak(d) ? " " : d)
+                            if Scalars.isSpace(d) || Scalars.isLineBreak(d) {
+                                if !lastWasBreak { out.append(" ") }
+                            } else {
+                                text(d)
+                            }
                         }
-                        lastWasBreak = false
                         i = j + 1
                         continue
                     }
                 }
-                out.append(c)
-                lastWasBreak = false
+                text(c)
                 i += 1
                 continue
             }
@@ -143,11 +154,14 @@ enum HTMLText {
                 i += 1
                 continue
             }
-            out.append(c)
-            lastWasBreak = false
+            if Scalars.isSpace(c) && lastWasBreak {
+                i += 1
+                continue
+            }
+            text(c)
             i += 1
         }
-        return (String(out), headings)
+        return (String(out), headings, boldLines)
     }
 
     static func decodeEntity(_ e: String) -> String? {

@@ -33,6 +33,9 @@ enum Lexicon {
         add(["公顷"], "公顷", 1, "面积")
         add(["元"], "元", 1, "金额")
         add(["美元"], "美元", 1, "金额")
+        add(["微克/立方米", "μg/m³", "微克每立方米"], "微克/立方米", 1, "浓度")
+        add(["吉瓦时"], "吉瓦时", 1, "电量")
+        add(["万千瓦时"], "千瓦时", 1e4, "电量")
         add(["吨标准煤", "吨标煤"], "吨标准煤", 1, "能耗")
         add(["吨"], "吨", 1, "重量")
         add(["公斤", "千克"], "千克", 1, "重量")
@@ -40,6 +43,8 @@ enum Lexicon {
         add(["千瓦"], "千瓦", 1, "功率")
         add(["兆瓦"], "兆瓦", 1, "功率")
         add(["标箱"], "标箱")
+        add(["架次"], "架次")
+        add(["家次"], "家次")
         add(["个工作日", "工作日"], "个工作日", 1, "时限")
         add(["小时"], "小时", 1, "时限")
         add(["天"], "天", 1, "时限")
@@ -50,7 +55,7 @@ enum Lexicon {
                 "个", "家", "户", "人", "名", "位", "所", "座", "条", "项", "次", "场", "支", "只", "辆", "台", "套", "间",
                 "张", "件", "处", "栋", "幢", "盏", "块", "株", "棵", "艘", "种", "类", "篇", "本", "册", "对", "组", "队",
                 "班", "床", "头", "羽", "部", "期", "批", "轮", "门", "把", "片", "口", "眼", "根", "节", "层", "级", "届",
-                "号", "强", "年", "岁", "月", "日", "周", "季",
+                "号", "强", "年", "岁", "月", "日", "周", "季", "列", "趟", "辆次", "例", "所次",
             ], "")
         return list.map { e in
             // Measure words normalise to themselves.
@@ -73,7 +78,8 @@ enum Lexicon {
         ("不少于", .atLeast), ("不低于", .atLeast), ("不小于", .atLeast), ("均超过", .atLeast), ("超过", .atLeast),
         ("至少", .atLeast), ("突破", .atLeast), ("力争超过", .atLeast), ("超", .atLeast), ("达到以上", .atLeast),
         ("不超过", .atMost), ("不高于", .atMost), ("不多于", .atMost), ("不大于", .atMost), ("低于", .atMost),
-        ("控制在", .atMost), ("大约", .approximately), ("约", .approximately), ("近", .approximately),
+        ("控制在", .atMost), ("≤", .atMost), ("＜", .atMost), ("<", .atMost), ("≥", .atLeast), ("＞", .atLeast),
+        (">", .atLeast), ("大约", .approximately), ("约", .approximately), ("近", .approximately),
     ]
 
     /// Words after a number (and its unit) that set the comparator.
@@ -157,7 +163,7 @@ enum Lexicon {
     /// Heading words of a part that sets five-year or long-term goals.
     static let fiveYearWords: [String] = ["十三五", "十四五", "十五五", "十二五", "五年", "中长期", "今后", "规划纲要"]
     /// Heading words of the plan year's work.
-    static let planWords: [String] = ["工作安排", "主要任务", "重点工作", "主要工作", "工作任务", "目标任务", "工作计划", "工作要点", "总体要求"]
+    static let planWords: [String] = ["工作安排", "主要任务", "重点工作", "主要工作", "工作任务", "目标任务", "工作计划", "工作要点", "重点任务"]
     /// Heading words of the government's own conduct.
     static let conductWords: [String] = ["自身建设", "政府建设", "作风建设", "自身"]
     /// Heading words of an annex and of a glossary.

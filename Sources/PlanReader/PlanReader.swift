@@ -15,14 +15,15 @@ public enum PlanReader {
     /// Reads already decoded text (as a plain-text document unless told otherwise).
     public static func read(text: String, name: String = "text", format: DocumentFormat = .plainText) throws(DocumentError) -> PlanDocument {
         let decoded = DocumentDecoder.looksLikeHTML(text) && format == .plainText
-            ? { let (t, h) = HTMLText.extract(text); return DecodedDocument(text: t, encoding: "UTF-8", format: .html, headingLevels: h) }()
+            ? { let (t, h, b) = HTMLText.extract(text); return DecodedDocument(text: t, encoding: "UTF-8", format: .html, headingLevels: h, boldLeadLines: b) }()
             : DecodedDocument(text: text, encoding: "UTF-8", format: format == .plainText && DocumentDecoder.looksLikeMarkdown(text) ? .markdown : format, headingLevels: [:])
         return try read(decoded, name: name, sha256: SHA256.hex(Array(text.utf8)))
     }
 
     static func read(_ decoded: DecodedDocument, name: String, sha256: String) throws(DocumentError) -> PlanDocument {
         let source = Array(decoded.text.unicodeScalars)
-        let clean = Cleaner.clean(source, format: decoded.format, headingLevels: decoded.headingLevels)
+        let clean = Cleaner.clean(
+            source, format: decoded.format, headingLevels: decoded.headingLevels, boldLeadLines: decoded.boldLeadLines)
         if clean.lines.isEmpty { throw .noPlanContent }
         return Assembler(clean: clean, source: source).plan(
             source: PlanSource(name: name, sha256: sha256, encoding: decoded.encoding, characters: source.count))
@@ -58,7 +59,7 @@ struct Assembler {
         if year != nil && structure.planPart == nil && clean.meta.year == nil && title.flatMap(Assembler.yearIn) == nil {
             structure = Structure(clean, planYear: year)
         }
-        let issuer = clean.meta.declaredIssuer ?? title.flatMap { Assembler.issuer(fromTitle: $0) }
+        let issuer = clean.meta.declaredIssuer.map(Assembler.placeOnly) ?? title.flatMap { Assembler.issuer(fromTitle: $0) }
             ?? structure.subtitleRange.flatMap { Assembler.issuerFromSubtitle(clean.string($0)) }
             ?? clean.meta.issuer.map(Assembler.placeOnly)
 

@@ -77,12 +77,19 @@ struct Structure {
                 continue
             }
             // Headline targets block.
-            if let (p, _) = Structure.headline.firstMatch(c, in: r) {
+            if let p = headlineIntro(c, r) {
                 var block = p..<r.upperBound
-                // "主要预期目标是：" alone introduces the next line.
+                // "主要预期目标是：" alone introduces the next line, or the table or list that follows.
                 if r.upperBound - p <= 16, Scalars.terminal.contains(c[r.upperBound - 1]), index + 1 < t.lines.count {
-                    let next = t.lines[index + 1].range
-                    if Numbering.at(c, next.lowerBound, end: next.upperBound) == nil { block = p..<next.upperBound }
+                    var k = index + 1
+                    let next = t.lines[k].range
+                    if Numbering.at(c, next.lowerBound, end: next.upperBound) == nil && t.lines[k].headingLevel == nil {
+                        block = p..<next.upperBound
+                        if t.lines[k].item {
+                            while k + 1 < t.lines.count && t.lines[k + 1].item { k += 1 }
+                            block = p..<t.lines[k].range.upperBound
+                        }
+                    }
                 }
                 headlineRanges.append(block)
             }
@@ -133,7 +140,26 @@ struct Structure {
             }
         }
         assignZones(c, planYear: planYear)
+        // Headline blocks in a review of past years state achievements ("主要指标是：…完成").
+        let excluded = root.children.filter { $0.zone == .review || $0.zone == .glossary || $0.zone == .fiveYear }
+        headlineRanges.removeAll { r in
+            excluded.contains { $0.titleRange.lowerBound <= r.lowerBound && r.lowerBound < max($0.end, $0.titleRange.upperBound) }
+        }
         number()
+    }
+
+    static let announcers = WordList(["以下", "如下", "上述", "我们将", "我们要"])
+    static let introducers = WordList(["是", "为", "：", ":", "如下", "分别是", "主要是"])
+
+    /// Where a headline-target block starts: 主要预期目标是：…, 主要指标如下：; not 主要指标好于预期.
+    func headlineIntro(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Int? {
+        var from = r.lowerBound
+        while let (p, m) = Structure.headline.firstMatch(c, in: from..<r.upperBound) {
+            let end = p + Structure.headline.words[m].count
+            if Structure.introducers.match(c, at: end, limit: r.upperBound) != nil { return p }
+            from = end
+        }
+        return nil
     }
 
     struct Heading {
@@ -172,8 +198,13 @@ struct Structure {
         if line.bold && inSection {
             return Heading(title: trimmedTitle(c, r), number: nil, key: .bare)
         }
+        // A bold run-in lead sentence opens a sub-head: <strong>做强先进制造业。</strong>….
+        if line.boldLead && inSection, let lead = leadSentence(c, r), lead.count <= 30 {
+            return Heading(title: lead, number: nil, key: .bare, rest: lead.upperBound..<r.upperBound)
+        }
         // An unnumbered sub-head on its own line: short, one sentence at most, no figures.
-        if inSection && isBareHeading(c, r) {
+        // Table rows and list items are content, never heads.
+        if inSection && !line.item && isBareHeading(c, r) {
             return Heading(title: r, number: nil, key: .bare)
         }
         return nil
@@ -186,6 +217,8 @@ struct Structure {
             return false
         }
         if hasInnerSentenceEnd(c, r) { return false }
+        // "围绕上述目标，抓好以下六个方面的工作。" announces the heads; it is not one.
+        if Structure.announcers.contains(in: c, r) { return false }
         var commas = 0
         for k in r {
             if Scalars.isDigit(c[k]) { return false }
@@ -244,6 +277,9 @@ struct Structure {
         case .numbered:
             if let at = stack.lastIndex(where: { $0.key == node.key }) {
                 stack.removeSubrange(at...)
+            } else {
+                // Unnumbered sub-heads are the lowest rank: a numbered head closes them.
+                while let top = stack.last, top.key == .bare { stack.removeLast() }
             }
         case .bare:
             if !previousWasHeading {

@@ -22,7 +22,7 @@ struct TargetBuilder {
     static let attributes = WordList(Lexicon.projectAttributes.map(\.0))
     static let structuralNouns = WordList([
         "方面", "部分", "层面", "环节", "原则", "理念", "意识", "自信", "维护", "全面", "一体", "结合", "代表", "统筹",
-        "坚持", "确保", "中心", "基本点", "服务", "重点工作", "重点任务", "攻坚战", "行动", "工程", "全会", "会议",
+        "坚持", "确保", "中心", "基本点", "攻坚战", "全会", "会议",
         "党代会", "代表大会",
     ])
     static let placeNouns = WordList(["村", "社区", "乡镇", "镇", "街道", "乡", "县", "市", "区", "行政村", "自然村"])
@@ -104,8 +104,8 @@ struct TargetBuilder {
         }
         // Names and slogans in short quotes.
         if insideShortQuote(q.range) { return .notTarget }
-        // A count right after a quoted name counts its parts.
-        if let b = before, Scalars.closeQuotes.contains(b) { return .notTarget }
+        // A count in Chinese numerals right after a quoted name counts its parts (“三区一民生”四项).
+        if q.chineseNumeral, let b = before, Scalars.closeQuotes.contains(b) { return .notTarget }
         // Words after the measure word that make the count a structure or a name.
         if TargetBuilder.structuralNouns.match(c, at: afterIndex, limit: min(c.count, afterIndex + 4)) != nil && q.unit != "%" {
             return .notTarget

@@ -248,7 +248,13 @@ enum Cleaner {
         // 2. A finished sentence or lead-in ends the line.
         if Scalars.terminal.contains(last) { return false }
         if next.blankBefore && !prev.fragment && !next.fragment { return false }
-        // 3. Numbers, quote marks and single characters on a line of their own are scrape damage.
+        // 3. Numbers, quote marks and single characters on a line of their own are scrape damage,
+        // except a short word after a complete numbered heading ("三、聚焦集镇建设，提升承载功能" / "按照").
+        if next.fragment && !prev.fragment && lineIsHeading && isWordFragment(c, next.range)
+            && line.range.count <= 44
+        {
+            return false
+        }
         if prev.fragment || next.fragment { return true }
         if block { return false }
         // 4. A heading or the title stands alone.
@@ -258,8 +264,15 @@ enum Cleaner {
         // 5. A number broken from its unit or clause.
         if Scalars.isDigit(last) || Scalars.opening.contains(last) { return true }
         if startsWithNumber(c, next.range, allowYear: false) { return true }
-        // 6. Otherwise: scraped text breaks inside sentences, clean text between paragraphs.
-        return scraped
+        // 6. Otherwise two lines of words, neither a fragment, meet: scrapers break inside a sentence
+        // only around numbers, quotes and markup, so this is a block boundary (a bold sub-head on its
+        // own line, a heading without punctuation).
+        return false
+    }
+
+    /// A fragment made of Han characters only ("按照"), not of figures or punctuation.
+    static func isWordFragment(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+        r.allSatisfy { Scalars.isHan(c[$0]) }
     }
 
     /// Whether the piece starts with a number that is not a year ("10%以上", "5亿元的…").

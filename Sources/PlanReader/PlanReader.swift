@@ -113,11 +113,19 @@ struct Assembler {
         for r in structure.headlineRanges {
             for d in builder.targets(in: r) { drafts.append((d, true, nil)) }
         }
-        let headlineCovered: (Int) -> Bool = { pos in structure.headlineRanges.contains { $0.contains(pos) } }
+        var seen = Set<Int>()
+        for d in drafts.map(\.0) { seen.insert(d.q.numberStart) }
         for n in nodes where n.zone == .plan || n.zone == .annex {
             for r in [n.titleRange] + n.body {
-                for d in builder.targets(in: r) where !headlineCovered(d.q.numberStart) {
+                for d in builder.targets(in: r) where seen.insert(d.q.numberStart).inserted {
                     drafts.append((d, false, sectionOf(d.q.numberStart) ?? n.id))
+                }
+            }
+        }
+        for n in structure.conductNodes() {
+            for r in [n.titleRange] + n.body {
+                for d in builder.targets(in: r) where seen.insert(d.q.numberStart).inserted {
+                    drafts.append((d, false, nil))
                 }
             }
         }

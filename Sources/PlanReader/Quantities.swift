@@ -207,6 +207,11 @@ enum QuantityScanner {
             {
                 unit = Lexicon.UnitEntry(written: "", unit: "元", factor: 1, dimension: "金额")
                 impliedUnit = true
+            } else if first.multiplied, let people = peopleNoun(c, j, end) {
+                // 解决3.5万农村人口饮水安全问题: a count of people named by the noun that follows.
+                unit = Lexicon.UnitEntry(written: "", unit: "人", factor: 1, dimension: nil)
+                impliedUnit = true
+                _ = people
             } else {
                 return nil
             }
@@ -268,6 +273,18 @@ enum QuantityScanner {
         guard let ch = Numerals.chinese(c, i, end) else { return nil }
         let multiplied = c[i..<ch.end].contains("万") || c[i..<ch.end].contains("亿")
         return Number(value: ch.value, end: ch.end, chinese: true, multiplied: multiplied, decimal: false)
+    }
+
+    static let peopleWords = WordList(["人口", "群众", "居民", "农民", "职工", "劳动力"])
+
+    /// A noun of people within a few characters after a figure: 3.5万农村人口, 1.2万建档立卡贫困人口.
+    static func peopleNoun(_ c: [Unicode.Scalar], _ i: Int, _ end: Int) -> Int? {
+        var k = i
+        while k < end && k - i <= 8 && Scalars.isHan(c[k]) {
+            if let m = peopleWords.match(c, at: k, limit: end) { return k + peopleWords.words[m].count }
+            k += 1
+        }
+        return nil
     }
 
     /// The start of the clause that holds `i`.

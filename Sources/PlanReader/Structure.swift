@@ -348,8 +348,8 @@ struct Structure {
             } else {
                 areas = tops.filter { $0.zone == .plan }
             }
-            // The conduct part of a report is not among the plan year's areas.
-            for node in tops where node.zone == .conduct { node.zone = .other }
+            // The conduct part of a report is not among the plan year's areas; its promises are
+            // still targets (办结率100%), outside any area.
         } else {
             for node in tops where node.zone == .conduct { node.zone = .plan }
             areas = tops.filter { $0.zone == .plan }
@@ -375,6 +375,17 @@ struct Structure {
             }
         }
         walk(areas, "", 1)
+    }
+
+    /// The government's own conduct part of a work report, with everything under it.
+    func conductNodes() -> [Node] {
+        var out: [Node] = []
+        func walk(_ n: Node) {
+            out.append(n)
+            n.children.forEach(walk)
+        }
+        root.children.filter { $0.zone == .conduct }.forEach(walk)
+        return out
     }
 
     /// Every node under the areas, depth first.

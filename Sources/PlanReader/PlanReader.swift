@@ -77,7 +77,8 @@ struct Assembler {
         func section(_ n: Structure.Node) -> PlanSection {
             var tasks: [PlanTask] = []
             for r in n.body {
-                for s in sentences(r) {
+                // An annex item is one task however many sentences it has.
+                for s in n.zone == .annex && n.level == 1 ? [r] : sentences(r) {
                     tasks.append(PlanTask(id: "\(n.id).t\(tasks.count + 1)", text: clean.string(s), span: span(s)))
                 }
             }
@@ -145,7 +146,7 @@ struct Assembler {
             targets.append(
                 PlanTarget(
                     id: "t\(i + 1)", section: entry.headline ? nil : entry.section, headline: entry.headline,
-                    text: clean.string(d.clause), quantityText: clean.string(q.range), subject: d.subject,
+                    text: clean.string(d.textStart..<d.clause.upperBound), quantityText: clean.string(q.range), subject: d.subject,
                     action: d.action, comparator: d.comparator, value: d.comparator == .range ? nil : q.value,
                     valueMin: q.valueMin, valueMax: q.valueMax, unit: q.unit, per: d.per, year: d.year ?? year,
                     scope: d.scope, span: span(q.range)))

@@ -123,7 +123,9 @@ struct Structure {
                 continue
             }
 
-            if let heading = classify(c, line, inSection: stack.count > 1, previousWasHeading: previousWasHeading) {
+            // In an annex list (为民办实事项目) each item is one task of the annex, not a section.
+            let inAnnexList = stack.count == 2 && stack[1].zone == .annex && stack[1].key == .root
+            if !inAnnexList, let heading = classify(c, line, inSection: stack.count > 1, previousWasHeading: previousWasHeading) {
                 let node = Node(titleRange: heading.title, number: heading.number, key: heading.key, line: index)
                 place(node, in: &stack, previousWasHeading: previousWasHeading, c)
                 if let rest = heading.rest, !rest.isEmpty { node.body.append(rest) }
@@ -354,7 +356,8 @@ struct Structure {
             for node in tops where node.zone == .conduct { node.zone = .plan }
             areas = tops.filter { $0.zone == .plan }
         }
-        areas += tops.filter { $0.zone == .annex }
+        // An annex that lists nothing ("附件：重点项目清单（略）") is left out.
+        areas += tops.filter { $0.zone == .annex && !($0.body.isEmpty && $0.children.isEmpty) }
         // Zones flow down the tree.
         func flow(_ n: Node, _ zone: Zone) {
             for child in n.children {

@@ -43,6 +43,8 @@ struct TargetBuilder {
         var year: Int?
         var scope: String?
         var attribute: (noun: String, name: String)?
+        /// Where the target's text starts: its clause, or the clause before when that holds the subject.
+        var textStart: Int
     }
 
     /// Targets in a range of text (a paragraph or part of one).
@@ -62,7 +64,7 @@ struct TargetBuilder {
                 previous = nil
                 continue
             }
-            var d = Draft(q: q, clause: clause, comparator: q.comparator)
+            var d = Draft(q: q, clause: clause, comparator: q.comparator, textStart: clause.lowerBound)
             describe(&d, previous: previous)
             if let s = scopeInClause, s.clause == sentenceStart(q.range.lowerBound, range.lowerBound) {
                 d.scope = s.text.isEmpty ? nil : s.text
@@ -232,6 +234,10 @@ struct TargetBuilder {
             d.action = verb.string
             let subject = cleanSubject(segment.lowerBound..<p)
             d.subject = subject.isEmpty ? (previous?.subject ?? nil) : subject
+            // 实现生产总值138亿元，增长8%: the growth belongs to the figure before it.
+            if subject.isEmpty, let prev = previous, prev.clause.upperBound + 1 == d.clause.lowerBound {
+                d.textStart = prev.textStart
+            }
             if (d.subject ?? "").isEmpty { d.subject = nil }
             return
         }

@@ -57,17 +57,38 @@ struct ProjectFinder {
             }
             k = end
         }
+        // 3. Quoted programmes: “亮剑行动”, “鹭岛英才计划”, “城市清洁日”.
+        k = sentence.lowerBound
+        while k < sentence.upperBound {
+            if Scalars.openQuotes.contains(c[k]), let close = (k + 1..<min(sentence.upperBound, k + 14)).first(where: { Scalars.closeQuotes.contains(c[$0]) }),
+                close - k - 1 >= 3, ProjectFinder.quotedSuffixes.match(c, endingAt: close, from: k + 1) != nil
+            {
+                add(&found, (k + 1)..<close)
+                k = close + 1
+                continue
+            }
+            k += 1
+        }
         // Drop names inside longer names.
         return found.filter { f in !found.contains { $0.range != f.range && $0.range.contains(f.range.lowerBound) && $0.range.upperBound >= f.range.upperBound && $0.range.count > f.range.count } }
     }
 
+    /// Words that make a 项目/工程 generic (优质新兴项目, 配套项目).
+    static let genericProjectWords = WordList(["优质", "新兴", "小型"])
     static let genericWords = WordList([
-        "优质", "新兴", "小型", "落户", "配套", "产业项目", "商住", "重点", "重大", "相关", "开工", "招商", "去年", "今年",
-        "上下游", "一批", "体验", "一站式", "各类",
+        "落户", "配套", "产业项目", "商住", "重点", "重大", "相关", "开工", "招商", "去年", "今年",
+        "上下游", "一批", "体验", "一站式", "各类", "外资", "在谈", "签约", "普惠", "城区", "每个", "为中心", "以上项目",
+        "主体工程", "技术改造项目", "义务教育", "薄弱学校", "中小学", "城市公园", "国家级", "国家自主", "文化广场", "中心组",
+        "示范项目", "重点项目", "民生项目",
     ])
+    static let quotedSuffixes = WordList(Lexicon.quotedProgrammeSuffixes)
 
     /// Names made of generic words (优质新兴项目, 配套项目) name no particular project.
-    func isGeneric(_ r: Range<Int>) -> Bool { ProjectFinder.genericWords.contains(in: c, r) }
+    func isGeneric(_ r: Range<Int>) -> Bool {
+        if ProjectFinder.genericWords.contains(in: c, r) { return true }
+        let projectWord = c.has("项目".scalars, endingAt: r.upperBound) || c.has("工程".scalars, endingAt: r.upperBound)
+        return projectWord && ProjectFinder.genericProjectWords.contains(in: c, r)
+    }
 
     func add(_ found: inout [Found], _ r: Range<Int>) {
         var s = r.lowerBound
@@ -79,8 +100,12 @@ struct ProjectFinder {
         }
         guard e - s >= 2, e - s <= 30 else { return }
         if ProjectFinder.genericPrefixes.match(c, at: s, limit: e) != nil && e - s <= 6 { return }
-        // A name has no figures or clause punctuation in it.
-        if (s..<e).contains(where: { Scalars.clauseEnd.contains(c[$0]) || Scalars.isDigit(c[$0]) }) { return }
+        // A name has no clause punctuation and no quantity in it (S218, 1号线 are parts of names).
+        if (s..<e).contains(where: { Scalars.clauseEnd.contains(c[$0]) }) { return }
+        let quantities = QuantityScanner.scan(c, s..<e)
+        if quantities.contains(where: { !$0.chineseNumeral && !Lexicon.nonTargetUnits.contains(c.string($0.unitRange)) }) {
+            return
+        }
         let name = String(String.UnicodeScalarView(c[s..<e].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
         if found.contains(where: { $0.name == name }) { return }
         found.append(Found(name: name, range: s..<e))

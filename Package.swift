@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(
             name: "PlanReaderTests",
             dependencies: ["PlanReader", "LuoshiCore", "OfficeOpenXML"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(name: "LuoshiCLITests", dependencies: ["LuoshiCore"], swiftSettings: strict),

@@ -200,7 +200,8 @@ enum Cleaner {
         var logicalIndex = 0
         for piece in pieces {
             if var line = current, let prev = previous,
-                shouldJoin(out.chars, prev, line, piece, scraped: out.scraped, block: blockFormat, first: logicalIndex == 0)
+                shouldJoin(
+                    out.chars, prev, line, piece, scraped: out.scraped, block: blockFormat, first: logicalIndex == 0)
             {
                 line.range = line.range.lowerBound..<piece.range.upperBound
                 current = line
@@ -285,7 +286,8 @@ enum Cleaner {
     }
 
     /// Chrome lines are dropped; the date and the source they state are kept as metadata.
-    static func isChrome(_ c: [Unicode.Scalar], _ r: Range<Int>, _ meta: inout CleanText.Metadata, raw: String) -> Bool {
+    static func isChrome(_ c: [Unicode.Scalar], _ r: Range<Int>, _ meta: inout CleanText.Metadata, raw: String) -> Bool
+    {
         let text = c.string(r)
         if controlWords.contains(text) { return true }
         guard r.count <= 120, chrome.contains(in: c, r) else { return false }
@@ -300,7 +302,9 @@ enum Cleaner {
                 var e = p + k.count
                 while e < rawScalars.count && Scalars.isSpace(rawScalars[e]) { e += 1 }
                 let s = e
-                while e < rawScalars.count && Scalars.isHan(rawScalars[e]) && !rawScalars.has("发布".scalars, at: e) { e += 1 }
+                while e < rawScalars.count && Scalars.isHan(rawScalars[e]) && !rawScalars.has("发布".scalars, at: e) {
+                    e += 1
+                }
                 if e > s && meta.issuer == nil { meta.issuer = rawScalars.string(s..<e) }
             }
         }

@@ -40,10 +40,12 @@ public enum DocumentDecoder {
         if looksLikeHTML(text) {
             let (body, headings, bold) = HTMLText.extract(text)
             if body.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
-            return DecodedDocument(text: body, encoding: encoding, format: .html, headingLevels: headings, boldLeadLines: bold)
+            return DecodedDocument(
+                text: body, encoding: encoding, format: .html, headingLevels: headings, boldLeadLines: bold)
         }
         return DecodedDocument(
-            text: text, encoding: encoding, format: looksLikeMarkdown(text) ? .markdown : .plainText, headingLevels: [:])
+            text: text, encoding: encoding, format: looksLikeMarkdown(text) ? .markdown : .plainText, headingLevels: [:]
+        )
     }
 
     /// Magic numbers of formats people upload by mistake.
@@ -151,7 +153,8 @@ public enum DocumentDecoder {
             total += 1
             let v = s.value
             if v == 0 { return true }
-            if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D && v != 0x0C) || v == 0xFFFD || (v >= 0x7F && v < 0xA0) {
+            if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D && v != 0x0C) || v == 0xFFFD || (v >= 0x7F && v < 0xA0)
+            {
                 bad += 1
             }
         }

@@ -190,7 +190,8 @@ enum HTMLText {
                 value = value[..<end]
             }
             let words = value.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" })
-            for w in words where chromeWords.contains(where: { w == $0 || w.hasPrefix($0) && w.count <= $0.count + 3 }) {
+            for w in words where chromeWords.contains(where: { w == $0 || w.hasPrefix($0) && w.count <= $0.count + 3 })
+            {
                 return true
             }
         }

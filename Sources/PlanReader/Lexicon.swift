@@ -59,7 +59,8 @@ enum Lexicon {
             ], "")
         return list.map { e in
             // Measure words normalise to themselves.
-            e.unit.isEmpty ? UnitEntry(written: e.written, unit: e.written, factor: e.factor, dimension: e.dimension) : e
+            e.unit.isEmpty
+                ? UnitEntry(written: e.written, unit: e.written, factor: e.factor, dimension: e.dimension) : e
         }
     }()
 

@@ -13,10 +13,19 @@ public enum PlanReader {
     }
 
     /// Reads already decoded text (as a plain-text document unless told otherwise).
-    public static func read(text: String, name: String = "text", format: DocumentFormat = .plainText) throws(DocumentError) -> PlanDocument {
-        let decoded = DocumentDecoder.looksLikeHTML(text) && format == .plainText
-            ? { let (t, h, b) = HTMLText.extract(text); return DecodedDocument(text: t, encoding: "UTF-8", format: .html, headingLevels: h, boldLeadLines: b) }()
-            : DecodedDocument(text: text, encoding: "UTF-8", format: format == .plainText && DocumentDecoder.looksLikeMarkdown(text) ? .markdown : format, headingLevels: [:])
+    public static func read(text: String, name: String = "text", format: DocumentFormat = .plainText)
+        throws(DocumentError) -> PlanDocument
+    {
+        let decoded =
+            DocumentDecoder.looksLikeHTML(text) && format == .plainText
+            ? {
+                let (t, h, b) = HTMLText.extract(text);
+                return DecodedDocument(text: t, encoding: "UTF-8", format: .html, headingLevels: h, boldLeadLines: b)
+            }()
+            : DecodedDocument(
+                text: text, encoding: "UTF-8",
+                format: format == .plainText && DocumentDecoder.looksLikeMarkdown(text) ? .markdown : format,
+                headingLevels: [:])
         return try read(decoded, name: name, sha256: SHA256.hex(Array(text.utf8)))
     }
 
@@ -56,10 +65,12 @@ struct Assembler {
         if published == nil, let sub = structure.subtitleRange { published = Cleaner.findDate(c, sub) }
         if year == nil, let part = structure.planPart { year = Assembler.yearIn(clean.string(part.titleRange)) }
         if year == nil, let p = published { year = Int(p.prefix(4)) }
-        if year != nil && structure.planPart == nil && clean.meta.year == nil && title.flatMap(Assembler.yearIn) == nil {
+        if year != nil && structure.planPart == nil && clean.meta.year == nil && title.flatMap(Assembler.yearIn) == nil
+        {
             structure = Structure(clean, planYear: year)
         }
-        let issuer = clean.meta.declaredIssuer.map(Assembler.placeOnly) ?? title.flatMap { Assembler.issuer(fromTitle: $0) }
+        let issuer =
+            clean.meta.declaredIssuer.map(Assembler.placeOnly) ?? title.flatMap { Assembler.issuer(fromTitle: $0) }
             ?? structure.subtitleRange.flatMap { Assembler.issuerFromSubtitle(clean.string($0)) }
             ?? clean.meta.issuer.map(Assembler.placeOnly)
 
@@ -83,7 +94,9 @@ struct Assembler {
                 }
             }
             var titleRange = n.titleRange
-            while titleRange.count > 1, Scalars.isSpace(c[titleRange.upperBound - 1]) { titleRange = titleRange.lowerBound..<(titleRange.upperBound - 1) }
+            while titleRange.count > 1, Scalars.isSpace(c[titleRange.upperBound - 1]) {
+                titleRange = titleRange.lowerBound..<(titleRange.upperBound - 1)
+            }
             let headingSpanEnd = max(n.titleRange.upperBound, n.end)
             return PlanSection(
                 id: n.id, number: n.number, title: clean.string(titleRange), level: n.level,
@@ -139,14 +152,16 @@ struct Assembler {
                 if let index = nearestProject(projects.map(\.found), to: d.q.range, in: sentence) {
                     d.subject = projects[index].found.name + attribute.noun
                     projects[index].attributes.append(
-                        ProjectAttribute(name: attribute.name, comparator: d.comparator, value: d.q.value, unit: d.q.unit))
+                        ProjectAttribute(
+                            name: attribute.name, comparator: d.comparator, value: d.q.value, unit: d.q.unit))
                 }
             }
             let q = d.q
             targets.append(
                 PlanTarget(
                     id: "t\(i + 1)", section: entry.headline ? nil : entry.section, headline: entry.headline,
-                    text: clean.string(d.textStart..<d.clause.upperBound), quantityText: clean.string(q.range), subject: d.subject,
+                    text: clean.string(d.textStart..<d.clause.upperBound), quantityText: clean.string(q.range),
+                    subject: d.subject,
                     action: d.action, comparator: d.comparator, value: d.comparator == .range ? nil : q.value,
                     valueMin: q.valueMin, valueMax: q.valueMax, unit: q.unit, per: d.per, year: d.year ?? year,
                     scope: d.scope, span: span(q.range)))
@@ -155,13 +170,16 @@ struct Assembler {
         var planSection: PlanSectionRef?
         if let part = structure.planPart {
             planSection = PlanSectionRef(
-                heading: clean.string(part.titleRange), span: span(part.titleRange.lowerBound..<max(part.end, part.titleRange.upperBound)))
+                heading: clean.string(part.titleRange),
+                span: span(part.titleRange.lowerBound..<max(part.end, part.titleRange.upperBound)))
         }
         return PlanDocument(
             title: title, issuer: issuer, year: year, published: published, source: source, planSection: planSection,
             sections: sections, targets: targets,
             projects: projects.enumerated().map { i, p in
-                PlanProject(id: "p\(i + 1)", name: p.found.name, section: p.section, attributes: p.attributes, span: span(p.found.range))
+                PlanProject(
+                    id: "p\(i + 1)", name: p.found.name, section: p.section, attributes: p.attributes,
+                    span: span(p.found.range))
             },
             mechanisms: mechanisms)
     }
@@ -195,7 +213,9 @@ struct Assembler {
         var best: Int?
         var bestDistance = Int.max
         for (i, p) in found.enumerated() where sentence.contains(p.range.lowerBound) {
-            let distance = p.range.upperBound <= r.lowerBound ? r.lowerBound - p.range.upperBound : p.range.lowerBound - r.upperBound
+            let distance =
+                p.range.upperBound <= r.lowerBound
+                ? r.lowerBound - p.range.upperBound : p.range.lowerBound - r.upperBound
             if distance >= 0 && distance < bestDistance {
                 best = i
                 bestDistance = distance
@@ -252,7 +272,6 @@ struct Assembler {
         guard place.count >= 2, place.count <= 16, place.unicodeScalars.allSatisfy(Scalars.isHan) else { return nil }
         return place
     }
-
 
     static func placeOnly(_ s: String) -> String {
         var t = s.trimmingCharacters(in: " ：:，,")

@@ -24,8 +24,10 @@ struct ProjectFinder {
         // 1. Lists closed by 等…项目.
         var k = sentence.lowerBound
         while k < sentence.upperBound {
-            if c[k] == "等", ProjectFinder.listTails.match(c, at: k + 1, limit: sentence.upperBound) != nil
-                || (k + 1 < sentence.upperBound && ProjectFinder.suffixes.firstMatch(c, in: (k + 1)..<min(sentence.upperBound, k + 9)) != nil)
+            if c[k] == "等",
+                ProjectFinder.listTails.match(c, at: k + 1, limit: sentence.upperBound) != nil
+                    || (k + 1 < sentence.upperBound
+                        && ProjectFinder.suffixes.firstMatch(c, in: (k + 1)..<min(sentence.upperBound, k + 9)) != nil)
             {
                 let clause = clauseStart(k, sentence.lowerBound)
                 // In a list the items keep their own 的 (东方泵业的二期).
@@ -45,12 +47,15 @@ struct ProjectFinder {
             let clause = clauseStart(k, sentence.lowerBound)
             var start = nameStart(clause..<k)
             // Inside quotes the name is what the quotes hold.
-            if let q = lastIndex(in: clause..<k, where: { Scalars.openQuotes.contains($0) }), !(q..<k).contains(where: { Scalars.closeQuotes.contains(c[$0]) }) {
+            if let q = lastIndex(in: clause..<k, where: { Scalars.openQuotes.contains($0) }),
+                !(q..<k).contains(where: { Scalars.closeQuotes.contains(c[$0]) })
+            {
                 start = q + 1
             }
             let items = split(start..<end)
             let quoted = start > 0 && Scalars.openQuotes.contains(c[start - 1])
-            if let last = items.last, last.count - ProjectFinder.suffixes.words[m].count >= 2 || (quoted && last.count >= 3),
+            if let last = items.last,
+                last.count - ProjectFinder.suffixes.words[m].count >= 2 || (quoted && last.count >= 3),
                 !isGeneric(last)
             {
                 for item in items { add(&found, item) }
@@ -60,7 +65,10 @@ struct ProjectFinder {
         // 3. Quoted programmes: “亮剑行动”, “鹭岛英才计划”, “城市清洁日”.
         k = sentence.lowerBound
         while k < sentence.upperBound {
-            if Scalars.openQuotes.contains(c[k]), let close = (k + 1..<min(sentence.upperBound, k + 14)).first(where: { Scalars.closeQuotes.contains(c[$0]) }),
+            if Scalars.openQuotes.contains(c[k]),
+                let close = (k + 1..<min(sentence.upperBound, k + 14)).first(where: {
+                    Scalars.closeQuotes.contains(c[$0])
+                }),
                 close - k - 1 >= 3, ProjectFinder.quotedSuffixes.match(c, endingAt: close, from: k + 1) != nil
             {
                 add(&found, (k + 1)..<close)
@@ -70,7 +78,12 @@ struct ProjectFinder {
             k += 1
         }
         // Drop names inside longer names.
-        return found.filter { f in !found.contains { $0.range != f.range && $0.range.contains(f.range.lowerBound) && $0.range.upperBound >= f.range.upperBound && $0.range.count > f.range.count } }
+        return found.filter { f in
+            !found.contains {
+                $0.range != f.range && $0.range.contains(f.range.lowerBound)
+                    && $0.range.upperBound >= f.range.upperBound && $0.range.count > f.range.count
+            }
+        }
     }
 
     /// Words that make a 项目/工程 generic (优质新兴项目, 配套项目).
@@ -93,9 +106,15 @@ struct ProjectFinder {
     func add(_ found: inout [Found], _ r: Range<Int>) {
         var s = r.lowerBound
         var e = r.upperBound
-        while s < e && (Scalars.openQuotes.contains(c[s]) || Scalars.closeQuotes.contains(c[s]) || Scalars.isSpace(c[s])) { s += 1 }
-        while e > s && (Scalars.openQuotes.contains(c[e - 1]) || Scalars.closeQuotes.contains(c[e - 1]) || c[e - 1] == "的") { e -= 1 }
-        if let m = ProjectFinder.statusPrefixes.match(c, at: s, limit: e), e - s - ProjectFinder.statusPrefixes.words[m].count >= 3 {
+        while s < e
+            && (Scalars.openQuotes.contains(c[s]) || Scalars.closeQuotes.contains(c[s]) || Scalars.isSpace(c[s]))
+        { s += 1 }
+        while e > s
+            && (Scalars.openQuotes.contains(c[e - 1]) || Scalars.closeQuotes.contains(c[e - 1]) || c[e - 1] == "的")
+        { e -= 1 }
+        if let m = ProjectFinder.statusPrefixes.match(c, at: s, limit: e),
+            e - s - ProjectFinder.statusPrefixes.words[m].count >= 3
+        {
             s += ProjectFinder.statusPrefixes.words[m].count
         }
         guard e - s >= 2, e - s <= 30 else { return }
@@ -103,10 +122,13 @@ struct ProjectFinder {
         // A name has no clause punctuation and no quantity in it (S218, 1号线 are parts of names).
         if (s..<e).contains(where: { Scalars.clauseEnd.contains(c[$0]) }) { return }
         let quantities = QuantityScanner.scan(c, s..<e)
-        if quantities.contains(where: { !$0.chineseNumeral && !Lexicon.nonTargetUnits.contains(c.string($0.unitRange)) }) {
+        if quantities.contains(where: { !$0.chineseNumeral && !Lexicon.nonTargetUnits.contains(c.string($0.unitRange)) }
+        ) {
             return
         }
-        let name = String(String.UnicodeScalarView(c[s..<e].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+        let name = String(
+            String.UnicodeScalarView(
+                c[s..<e].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
         if found.contains(where: { $0.name == name }) { return }
         found.append(Found(name: name, range: s..<e))
     }
@@ -175,7 +197,9 @@ struct ProjectFinder {
             let end = k + ProjectFinder.mechanismSuffixes.words[m].count
             let clause = clauseStart(k, sentence.lowerBound)
             var start = nameStart(clause..<k)
-            if let q = lastIndex(in: clause..<k, where: { Scalars.openQuotes.contains($0) }), !(q..<k).contains(where: { Scalars.closeQuotes.contains(c[$0]) }) {
+            if let q = lastIndex(in: clause..<k, where: { Scalars.openQuotes.contains($0) }),
+                !(q..<k).contains(where: { Scalars.closeQuotes.contains(c[$0]) })
+            {
                 start = q + 1
             }
             // 长效管理机制和督查督办体系: two names.
@@ -185,7 +209,10 @@ struct ProjectFinder {
                 start = p + 1
             }
             if end - start >= 2 && end - start <= 30 {
-                let name = String(String.UnicodeScalarView(c[start..<end].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+                let name = String(
+                    String.UnicodeScalarView(
+                        c[start..<end].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) })
+                )
                 if !found.contains(where: { $0.name == name }) && name.unicodeScalars.count >= 3 {
                     found.append(Found(name: name, range: start..<end))
                 }

@@ -50,12 +50,13 @@ enum Numerals {
         if j + 1 < end && (c[j] == "." || c[j] == "．") && Scalars.isDigit(c[j + 1]) {
             decimal = true
             j += 1
-            var scale = 0.1
+            // Parse the written digits as one decimal literal: 1.7 stays 1.7, not 1.7000000000000002.
+            var literal = String(Int64(intPart)) + "."
             while j < end, let d = Scalars.digitValue(c[j]) {
-                value += Double(d) * scale
-                scale /= 10
+                literal.unicodeScalars.append(Unicode.Scalar(UInt8(48 + d)))
                 j += 1
             }
+            value = Double(literal) ?? intPart
         }
         return (value, j, decimal)
     }
@@ -145,7 +146,9 @@ enum QuantityScanner {
     }
 
     @inline(__always) static func isChineseStart(_ c: [Unicode.Scalar], _ i: Int, _ r: Range<Int>) -> Bool {
-        guard Scalars.chineseDigit[c[i]] != nil || c[i] == "十" else { return false }
+        // 千万元, 百万亩: a bare 千/百 starts a number only before 万/亿.
+        let bareLarge = (c[i] == "千" || c[i] == "百") && i + 1 < r.upperBound && (c[i + 1] == "万" || c[i + 1] == "亿")
+        guard Scalars.chineseDigit[c[i]] != nil || c[i] == "十" || bareLarge else { return false }
         return i == r.lowerBound || !Scalars.isChineseNumeral(c[i - 1])
     }
 
@@ -180,7 +183,9 @@ enum QuantityScanner {
         var valueMin: Double?
         var valueMax: Double?
         // A range: 2—3支, 4.5%—5%, 7%至8%.
-        if j + 1 < end, Lexicon.rangeJoiners.contains(c[j]), let second = number(c, j + 1, end), second.chinese == first.chinese {
+        if j + 1 < end, Lexicon.rangeJoiners.contains(c[j]), let second = number(c, j + 1, end),
+            second.chinese == first.chinese
+        {
             var k = second.end
             var unit2: Lexicon.UnitEntry?
             var unit2Range = k..<k

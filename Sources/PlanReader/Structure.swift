@@ -70,7 +70,8 @@ struct Structure {
                 titleLine = index
                 continue
             }
-            if index <= 2 && subtitleRange == nil && (c[r.lowerBound] == "—" || c[r.lowerBound] == "（" || c[r.lowerBound] == "(")
+            if index <= 2 && subtitleRange == nil
+                && (c[r.lowerBound] == "—" || c[r.lowerBound] == "（" || c[r.lowerBound] == "(")
                 && r.count < 80 && !seenSection
             {
                 subtitleRange = r
@@ -102,7 +103,8 @@ struct Structure {
             }
             // Annexes and glossaries open a top-level part of their own.
             let short = r.count <= 40
-            if short && (Structure.annex.match(c, at: r.lowerBound) != nil || (closed && Structure.annex.contains(in: c, r)))
+            if short
+                && (Structure.annex.match(c, at: r.lowerBound) != nil || (closed && Structure.annex.contains(in: c, r)))
             {
                 let node = Node(titleRange: trimmedTitle(c, r), number: nil, key: .root, line: index)
                 node.zone = .annex
@@ -125,7 +127,9 @@ struct Structure {
 
             // In an annex list (为民办实事项目) each item is one task of the annex, not a section.
             let inAnnexList = stack.count == 2 && stack[1].zone == .annex && stack[1].key == .root
-            if !inAnnexList, let heading = classify(c, line, inSection: stack.count > 1, previousWasHeading: previousWasHeading) {
+            if !inAnnexList,
+                let heading = classify(c, line, inSection: stack.count > 1, previousWasHeading: previousWasHeading)
+            {
                 let node = Node(titleRange: heading.title, number: heading.number, key: heading.key, line: index)
                 place(node, in: &stack, previousWasHeading: previousWasHeading, c)
                 if let rest = heading.rest, !rest.isEmpty { node.body.append(rest) }
@@ -145,7 +149,9 @@ struct Structure {
         // Headline blocks in a review of past years state achievements ("主要指标是：…完成").
         let excluded = root.children.filter { $0.zone == .review || $0.zone == .glossary || $0.zone == .fiveYear }
         headlineRanges.removeAll { r in
-            excluded.contains { $0.titleRange.lowerBound <= r.lowerBound && r.lowerBound < max($0.end, $0.titleRange.upperBound) }
+            excluded.contains {
+                $0.titleRange.lowerBound <= r.lowerBound && r.lowerBound < max($0.end, $0.titleRange.upperBound)
+            }
         }
         number()
     }
@@ -231,7 +237,8 @@ struct Structure {
 
     func hasInnerSentenceEnd(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
         guard r.count > 1 else { return false }
-        for k in r.lowerBound..<(r.upperBound - 1) where Scalars.sentenceEnd.contains(c[k]) || c[k] == "：" || c[k] == ":" {
+        for k in r.lowerBound..<(r.upperBound - 1)
+        where Scalars.sentenceEnd.contains(c[k]) || c[k] == "：" || c[k] == ":" {
             // "。”" at the end is still one sentence.
             if k == r.upperBound - 2 && Scalars.closeQuotes.contains(c[r.upperBound - 1]) { continue }
             return true

@@ -27,7 +27,9 @@ struct TargetBuilder {
     ])
     static let placeNouns = WordList(["村", "社区", "乡镇", "镇", "街道", "乡", "县", "市", "区", "行政村", "自然村"])
     static let existing = WordList(["现有", "共有", "拥有", "下辖", "辖", "已有", "全镇共", "全县共"])
-    static let rises = WordList(["提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "下降到", "下降至", "减少到", "减少至", "扩大到", "扩大至", "达到"])
+    static let rises = WordList([
+        "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "下降到", "下降至", "减少到", "减少至", "扩大到", "扩大至", "达到",
+    ])
     static let periods = WordList(["半年", "季度", "年度", "月", "年", "周", "季", "旬", "天", "日", "学期"])
     static let coverage = WordList(["全覆盖", "覆盖"])
     static let frequencyUnits: Set<String> = ["次", "场", "期", "轮"]
@@ -92,14 +94,21 @@ struct TargetBuilder {
         let after: Unicode.Scalar? = afterIndex < c.count ? c[afterIndex] : nil
         // Ranks, grades, document numbers, times, ages.
         if Lexicon.nonTargetUnits.contains(unitText) { return .notTarget }
-        if unitText == "岁" && !c.contains("寿命".scalars, in: clause.lowerBound..<q.range.lowerBound) { return .notTarget }
+        if unitText == "岁" && !c.contains("寿命".scalars, in: clause.lowerBound..<q.range.lowerBound) {
+            return .notTarget
+        }
         // Ordinals and codes.
         if before == "第" || before == "前" && unitText == "名" { return .notTarget }
         if let b = before, Scalars.isASCIILetter(b) { return .notTarget }
         if q.unitRange.isEmpty, let a = after, Scalars.isASCIILetter(a), !q.impliedUnit { return .notTarget }
-        if !q.unitRange.isEmpty, let a = after, Scalars.isASCIILetter(a), unitText.unicodeScalars.allSatisfy({ Scalars.isHan($0) }) { return .notTarget }
+        if !q.unitRange.isEmpty, let a = after, Scalars.isASCIILetter(a),
+            unitText.unicodeScalars.allSatisfy({ Scalars.isHan($0) })
+        {
+            return .notTarget
+        }
         // Years written without 年 (2015—2020).
-        if q.value.map({ $0 >= 1900 && $0 <= 2100 && $0 == $0.rounded() }) == true && !q.chineseNumeral && q.unit != "%" && q.unit != "元"
+        if q.value.map({ $0 >= 1900 && $0 <= 2100 && $0 == $0.rounded() }) == true && !q.chineseNumeral && q.unit != "%"
+            && q.unit != "元"
             && (unitText.isEmpty || unitText == "年")
         {
             return .notTarget
@@ -109,15 +118,20 @@ struct TargetBuilder {
         // A count in Chinese numerals right after a quoted name counts its parts (“三区一民生”四项).
         if q.chineseNumeral, let b = before, Scalars.closeQuotes.contains(b) { return .notTarget }
         // Words after the measure word that make the count a structure or a name.
-        if TargetBuilder.structuralNouns.match(c, at: afterIndex, limit: min(c.count, afterIndex + 4)) != nil && q.unit != "%" {
+        if TargetBuilder.structuralNouns.match(c, at: afterIndex, limit: min(c.count, afterIndex + 4)) != nil
+            && q.unit != "%"
+        {
             return .notTarget
         }
         // 零部件, 零售: 零 alone is a word, not a figure.
         if q.chineseNumeral && q.value == 0 { return .notTarget }
         if q.chineseNumeral && q.value == 1 && q.comparator != .range {
             if let b = before, TargetBuilder.oneBlockers.contains(b) { return .notTarget }
-            let frequency = TargetBuilder.frequencyUnits.contains(unitText) && c.contains(["每"], in: clause.lowerBound..<q.range.lowerBound)
-            let verbBefore = TargetBuilder.actionVerbs.match(c, endingAt: q.range.lowerBound, from: clause.lowerBound) != nil
+            let frequency =
+                TargetBuilder.frequencyUnits.contains(unitText)
+                && c.contains(["每"], in: clause.lowerBound..<q.range.lowerBound)
+            let verbBefore =
+                TargetBuilder.actionVerbs.match(c, endingAt: q.range.lowerBound, from: clause.lowerBound) != nil
                 || c.has("至少".scalars, endingAt: q.range.lowerBound)
             if !frequency && !verbBefore { return .notTarget }
         }
@@ -128,18 +142,27 @@ struct TargetBuilder {
             if listed > 1 && Double(listed) == v { return .notTarget }
         }
         // A baseline: 从77%提高到80%.
-        if let b = before, b == "从" || b == "由", TargetBuilder.rises.match(c, at: afterIndex, limit: clause.upperBound + 0) != nil || TargetBuilder.rises.match(c, at: afterIndex, limit: c.count) != nil {
+        if let b = before, b == "从" || b == "由",
+            TargetBuilder.rises.match(c, at: afterIndex, limit: clause.upperBound + 0) != nil
+                || TargetBuilder.rises.match(c, at: afterIndex, limit: c.count) != nil
+        {
             return .notTarget
         }
         // Places that frame the clause.
         if q.unit == "个" || q.unit == "村" || q.unit == "家" || q.unit == "所" {
-            let placeAfter = TargetBuilder.placeNouns.match(c, at: afterIndex, limit: min(c.count, afterIndex + 3)) != nil
+            let placeAfter =
+                TargetBuilder.placeNouns.match(c, at: afterIndex, limit: min(c.count, afterIndex + 3)) != nil
             if placeAfter || ["村", "镇", "乡"].contains(unitText) {
                 let lead = clause.lowerBound..<q.range.lowerBound
                 if TargetBuilder.existing.contains(in: c, lead) { return .notTarget }
                 if before == "在" || before == "对" || before == "到" { return .scope }
                 let covers = TargetBuilder.coverage.contains(in: c, q.range.upperBound..<clause.upperBound)
-                if let b = before, b == "全" || c.has("全镇".scalars, endingAt: q.range.lowerBound) || c.has("全县".scalars, endingAt: q.range.lowerBound) || c.has("全市".scalars, endingAt: q.range.lowerBound) || c.has("全区".scalars, endingAt: q.range.lowerBound) {
+                if let b = before,
+                    b == "全" || c.has("全镇".scalars, endingAt: q.range.lowerBound)
+                        || c.has("全县".scalars, endingAt: q.range.lowerBound)
+                        || c.has("全市".scalars, endingAt: q.range.lowerBound)
+                        || c.has("全区".scalars, endingAt: q.range.lowerBound)
+                {
                     return covers ? nil : .scope
                 }
             }
@@ -181,8 +204,12 @@ struct TargetBuilder {
         let lead = d.clause.lowerBound..<q.range.lowerBound
         // The clause's adverb 至少 governs the verb and so the figure: 至少新增停车位300个.
         if !q.comparatorStated, d.comparator == .equal {
-            if let p = c.lastIndex(of: "至少".scalars, in: lead), !hasNumber(p..<q.range.lowerBound) { d.comparator = .atLeast }
-            if let p = c.lastIndex(of: "不少于".scalars, in: lead), !hasNumber(p..<q.range.lowerBound) { d.comparator = .atLeast }
+            if let p = c.lastIndex(of: "至少".scalars, in: lead), !hasNumber(p..<q.range.lowerBound) {
+                d.comparator = .atLeast
+            }
+            if let p = c.lastIndex(of: "不少于".scalars, in: lead), !hasNumber(p..<q.range.lowerBound) {
+                d.comparator = .atLeast
+            }
         }
         // A list sharing one figure's words: 300个、3600平方米; 标准化村卫生室5家、示范化卫生室6家.
         var segmentStart = d.clause.lowerBound
@@ -191,21 +218,27 @@ struct TargetBuilder {
             while k >= prev.q.range.upperBound && c[k] != "、" && c[k] != "和" && c[k] != "及" { k -= 1 }
             if k >= prev.q.range.upperBound {
                 segmentStart = k + 1
-                if !q.comparatorStated && d.comparator == .equal && prev.comparator != .range { d.comparator = prev.comparator }
+                if !q.comparatorStated && d.comparator == .equal && prev.comparator != .range {
+                    d.comparator = prev.comparator
+                }
             } else {
                 segmentStart = prev.q.range.upperBound
             }
         }
         let segment = segmentStart..<q.range.lowerBound
         // Frequency: 每季度至少开展一次.
-        if let p = c.lastIndex(of: ["每"], in: lead), let m = TargetBuilder.periods.match(c, at: p + 1, limit: q.range.lowerBound) {
+        if let p = c.lastIndex(of: ["每"], in: lead),
+            let m = TargetBuilder.periods.match(c, at: p + 1, limit: q.range.lowerBound)
+        {
             d.per = TargetBuilder.periods.words[m].string
         }
         d.year = explicitYear(lead) ?? planYear
 
         // Project attributes: 总投资4000万, 占地面积6.56万平方米.
         var attributeEnd = q.range.lowerBound
-        while attributeEnd > segment.lowerBound && ["为", "达", "约", "是", "均"].contains(c[attributeEnd - 1]) { attributeEnd -= 1 }
+        while attributeEnd > segment.lowerBound && ["为", "达", "约", "是", "均"].contains(c[attributeEnd - 1]) {
+            attributeEnd -= 1
+        }
         if let a = TargetBuilder.attributes.match(c, endingAt: attributeEnd, from: segment.lowerBound) {
             let p = attributeEnd - TargetBuilder.attributes.words[a].count
             let noun = TargetBuilder.attributes.words[a].string
@@ -214,7 +247,9 @@ struct TargetBuilder {
             // 新建占地均超过10亩的小游园: the thing measured follows.
             let afterUnit = nounAfter(q.unitRange.upperBound, d.clause)
             if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty { d.subject = afterUnit + noun }
-            d.action = TargetBuilder.actionVerbs.firstMatch(c, in: d.clause.lowerBound..<p).map { TargetBuilder.actionVerbs.words[$0.1].string }
+            d.action = TargetBuilder.actionVerbs.firstMatch(c, in: d.clause.lowerBound..<p).map {
+                TargetBuilder.actionVerbs.words[$0.1].string
+            }
             return
         }
 
@@ -222,7 +257,8 @@ struct TargetBuilder {
         let level = TargetBuilder.levelVerbs.lastMatch(c, in: segment)
         var action = TargetBuilder.actionVerbs.lastMatch(c, in: segment)
         // 新增绿化造林600亩: the verb is 新增, 造林 belongs to what is counted.
-        while let (p, v) = action, cleanSubject((p + TargetBuilder.actionVerbs.words[v].count)..<q.range.lowerBound).isEmpty,
+        while let (p, v) = action,
+            cleanSubject((p + TargetBuilder.actionVerbs.words[v].count)..<q.range.lowerBound).isEmpty,
             let earlier = TargetBuilder.actionVerbs.lastMatch(c, in: segment.lowerBound..<p),
             !(earlier.0..<p).contains(where: { Scalars.clauseEnd.contains(c[$0]) })
         {
@@ -271,7 +307,9 @@ struct TargetBuilder {
         } else if let prev = previous, prev.clause == d.clause {
             d.subject = (prev.subject ?? "") + (q.dimension ?? "")
         }
-        if let prev = previous, prev.clause == d.clause, segment.lowerBound > d.clause.lowerBound { d.action = prev.action }
+        if let prev = previous, prev.clause == d.clause, segment.lowerBound > d.clause.lowerBound {
+            d.action = prev.action
+        }
         if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty {
             d.subject = afterUnit + (d.subject ?? "")
         }
@@ -284,7 +322,9 @@ struct TargetBuilder {
         var e = i
         if e < clause.upperBound && c[e] == "的" { e += 1 }
         let s = e
-        while e < clause.upperBound && !Scalars.clauseEnd.contains(c[e]) && c[e] != "、" && !Scalars.isDigit(c[e]) { e += 1 }
+        while e < clause.upperBound && !Scalars.clauseEnd.contains(c[e]) && c[e] != "、" && !Scalars.isDigit(c[e]) {
+            e += 1
+        }
         var start = s
         // After the last 的: 丰富多彩的文化演出 → 文化演出.
         if let p = c.lastIndex(of: ["的"], in: s..<e) { start = p + 1 }
@@ -293,7 +333,9 @@ struct TargetBuilder {
         for stop in ["高标准", "全覆盖", "覆盖", "以上", "左右", "建设", "投产", "开工", "竣工", "达到", "实现", "入驻"] {
             if let p = text.firstIndex(of: stop.scalars, in: 0..<text.count), p > 1 { text = Array(text[0..<p]) }
         }
-        return String(String.UnicodeScalarView(text.filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+        return String(
+            String.UnicodeScalarView(
+                text.filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
     }
 
     /// A subject from the words before a figure: drops the clause's time, modality, scope and comparator words.
@@ -303,18 +345,25 @@ struct TargetBuilder {
         var changed = true
         while changed && s < e {
             changed = false
-            while s < e && (Scalars.isSpace(c[s]) || Scalars.closing.contains(c[s]) || Scalars.openQuotes.contains(c[s]) || c[s] == "的") {
+            while s < e
+                && (Scalars.isSpace(c[s]) || Scalars.closing.contains(c[s]) || Scalars.openQuotes.contains(c[s])
+                    || c[s] == "的")
+            {
                 s += 1
                 changed = true
             }
             // Leading years and time words: 2015年, 到2017年底, 全年.
-            if s < e && (c[s] == "到" || c[s] == "至") && s + 1 < e && Scalars.isDigit(c[s + 1]) { s += 1; changed = true }
+            if s < e && (c[s] == "到" || c[s] == "至") && s + 1 < e && Scalars.isDigit(c[s + 1]) {
+                s += 1; changed = true
+            }
             if s < e, Scalars.isDigit(c[s]) {
                 var k = s
                 while k < e && Scalars.isDigit(c[k]) { k += 1 }
                 if k < e && c[k] == "年" {
                     k += 1
-                    for w in ["年底前", "年底", "底前", "底", "度", "末"] where c.has(w.scalars, at: k) { k += w.scalars.count; break }
+                    for w in ["年底前", "年底", "底前", "底", "度", "末"] where c.has(w.scalars, at: k) {
+                        k += w.scalars.count; break
+                    }
                     s = k
                     changed = true
                 }
@@ -327,7 +376,9 @@ struct TargetBuilder {
                 s += QuantityScanner.before.words[m].count
                 changed = true
             }
-            if let m = TargetBuilder.actionVerbs.match(c, at: s, limit: e), e - s > TargetBuilder.actionVerbs.words[m].count + 1 {
+            if let m = TargetBuilder.actionVerbs.match(c, at: s, limit: e),
+                e - s > TargetBuilder.actionVerbs.words[m].count + 1
+            {
                 s += TargetBuilder.actionVerbs.words[m].count
                 changed = true
             }
@@ -340,11 +391,14 @@ struct TargetBuilder {
                 e -= QuantityScanner.before.words[m].count
                 changed = true
             }
-            for w in ["均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "同比", "年均"] where e - s > w.scalars.count && c.has(w.scalars, endingAt: e) {
+            for w in ["均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "同比", "年均"]
+            where e - s > w.scalars.count && c.has(w.scalars, endingAt: e) {
                 e -= w.scalars.count
                 changed = true
             }
-            while e > s && (Scalars.closing.contains(c[e - 1]) || Scalars.openQuotes.contains(c[e - 1]) || c[e - 1] == "的") {
+            while e > s
+                && (Scalars.closing.contains(c[e - 1]) || Scalars.openQuotes.contains(c[e - 1]) || c[e - 1] == "的")
+            {
                 e -= 1
                 changed = true
             }
@@ -352,14 +406,17 @@ struct TargetBuilder {
         // Keep the last item of a list of scopes: 主要街头路面、要害部位、复杂场所技防覆盖率 → 复杂场所技防覆盖率.
         if let p = c.lastIndex(of: ["、"], in: s..<e), e - p > 2 { s = p + 1 }
         guard s < e else { return "" }
-        return String(String.UnicodeScalarView(c[s..<e].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+        return String(
+            String.UnicodeScalarView(
+                c[s..<e].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
     }
 
     /// A year the clause states before the figure: 2015年建成, 到2017年.
     func explicitYear(_ r: Range<Int>) -> Int? {
         var k = r.lowerBound
         while k + 4 < r.upperBound + 1 {
-            if Scalars.isDigit(c[k]) && (k == 0 || !Scalars.isDigit(c[k - 1])), let v = Cleaner.readInt(c, k, r.upperBound),
+            if Scalars.isDigit(c[k]) && (k == 0 || !Scalars.isDigit(c[k - 1])),
+                let v = Cleaner.readInt(c, k, r.upperBound),
                 v.end - k == 4, v.value >= 1949, v.value <= 2100, v.end < c.count, c[v.end] == "年"
             {
                 return v.value

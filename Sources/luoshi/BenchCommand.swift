@@ -17,7 +17,8 @@ struct BenchImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "测量导入速度与内存 (measure import speed and peak memory)",
-        discussion: "Reads FILE once (start-up cost), then repeats its text to --size MB and reads that, printing characters per second and peak resident memory."
+        discussion:
+            "Reads FILE once (start-up cost), then repeats its text to --size MB and reads that, printing characters per second and peak resident memory."
     )
 
     @Argument(help: "文档 (a document)")

@@ -28,11 +28,20 @@ struct Import: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let files = try Inputs.expand(paths)
-        if files.isEmpty { throw ImportFailure(message: "没有找到可读取的文件 (no files found)", code: 66) }
+        let files: [String]
+        do {
+            files = try Inputs.expand(paths)
+        } catch let error as ImportFailure {
+            FileHandle.standardError.write(Data("luoshi import: \(error.message)\n".utf8))
+            throw ExitCode(error.code)
+        }
+        if files.isEmpty {
+            FileHandle.standardError.write(Data("luoshi import: 没有找到可读取的文件 (no files found)\n".utf8))
+            throw ExitCode(66)
+        }
         let many = files.count > 1
         if many, let out, !isDirectoryOrCreatable(out) {
-            throw ImportFailure(message: "--out 须为文件夹，因为有多个输入 (--out must be a folder for several inputs): \(out)", code: 64)
+            throw ValidationError("--out 须为文件夹，因为有多个输入 (--out must be a folder for several inputs): \(out)")
         }
         var failures = 0
         let started = Date()
@@ -44,8 +53,12 @@ struct Import: ParsableCommand {
                 let plan = try Inputs.read(file)
                 let text = json ? try Render.json(plan) : Render.outline(plan)
                 if let out {
-                    let target = many ? URL(fileURLWithPath: out).appendingPathComponent(
-                        URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + (json ? ".json" : ".txt")).path : out
+                    let target =
+                        many
+                        ? URL(fileURLWithPath: out).appendingPathComponent(
+                            URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                                + (json ? ".json" : ".txt")
+                        ).path : out
                     try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
                     if many { print("✓ \(file) → \(target)  \(Render.counts(plan))") }
                 } else {
@@ -58,7 +71,11 @@ struct Import: ParsableCommand {
                 if !many { throw ExitCode(error.code) }
             }
         }
-        if many { print("共 \(files.count) 个文件，成功 \(files.count - failures)，失败 \(failures) (files \(files.count), ok \(files.count - failures), failed \(failures))") }
+        if many {
+            print(
+                "共 \(files.count) 个文件，成功 \(files.count - failures)，失败 \(failures) (files \(files.count), ok \(files.count - failures), failed \(failures))"
+            )
+        }
         if failures > 0 { throw ExitCode(65) }
     }
 
@@ -103,7 +120,8 @@ enum Inputs {
         let url = URL(fileURLWithPath: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > DocumentDecoder.sizeLimit {
-            throw ImportFailure(message: DocumentError.tooLarge(bytes: size, limit: DocumentDecoder.sizeLimit).message, code: 65)
+            throw ImportFailure(
+                message: DocumentError.tooLarge(bytes: size, limit: DocumentDecoder.sizeLimit).message, code: 65)
         }
         let data: Data
         do {

@@ -15,7 +15,8 @@ enum Render {
         let themes = all.filter { $0.level == 2 }.count
         let tasks = all.reduce(0) { $0 + $1.section.tasks.count }
         let headline = plan.targets.filter(\.headline).count
-        return "领域 \(areas) · 主题 \(themes) · 任务 \(tasks) · 目标 \(plan.targets.count)（主要预期目标 \(headline)）· 项目 \(plan.projects.count) · 机制 \(plan.mechanisms.count)"
+        return
+            "领域 \(areas) · 主题 \(themes) · 任务 \(tasks) · 目标 \(plan.targets.count)（主要预期目标 \(headline)）· 项目 \(plan.projects.count) · 机制 \(plan.mechanisms.count)"
     }
 
     /// A readable outline: sections, under each its targets and projects; counts at the end.
@@ -45,8 +46,11 @@ enum Render {
             lines.append("\(indent)\(numbering)\(s.title)")
             for t in bySection[s.id] ?? [] { lines.append("\(indent)    ◎ " + target(t)) }
             for p in projects[s.id] ?? [] {
-                let attrs = p.attributes.map { "\(attributeName($0.name)) \(cmp($0.comparator))\(number($0.value))\($0.unit ?? "")" }
-                lines.append("\(indent)    ▣ \(p.name)" + (attrs.isEmpty ? "" : "（" + attrs.joined(separator: "，") + "）"))
+                let attrs = p.attributes.map {
+                    "\(attributeName($0.name)) \(cmp($0.comparator))\(number($0.value))\($0.unit ?? "")"
+                }
+                lines.append(
+                    "\(indent)    ▣ \(p.name)" + (attrs.isEmpty ? "" : "（" + attrs.joined(separator: "，") + "）"))
             }
         }
         lines.append("")

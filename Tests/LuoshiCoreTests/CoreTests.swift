@@ -1,0 +1,57 @@
+import Foundation
+import LuoshiCore
+import Testing
+
+@Suite("核心 (core)")
+struct CoreTests {
+    @Test("SHA-256 与标准测试向量一致 (SHA-256 matches the FIPS 180-4 vectors)")
+    func sha256() {
+        #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test("luoshi-plan/1：未给出的字段写作 null 而不省略 (absent fields are null, never left out)")
+    func nullsAreWritten() throws {
+        let plan = PlanDocument(
+            source: PlanSource(name: "a.txt", sha256: "x", encoding: "UTF-8", characters: 3),
+            targets: [
+                PlanTarget(
+                    id: "t1", section: nil, headline: true, text: "增长8%", quantityText: "8%", subject: nil, action: nil,
+                    comparator: .equal, value: 8, valueMin: nil, valueMax: nil, unit: "%", per: nil, year: nil,
+                    scope: nil,
+                    span: Span(start: 2, end: 4))
+            ])
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(plan)) as? [String: Any])
+        for key in [
+            "format", "title", "issuer", "year", "published", "source", "planSection", "sections", "targets",
+            "projects", "mechanisms",
+        ] {
+            #expect(json.keys.contains(key), "\(key)")
+        }
+        #expect(json["format"] as? String == "luoshi-plan/1")
+        #expect(json["title"] is NSNull)
+        let target = try #require((json["targets"] as? [[String: Any]])?.first)
+        for key in [
+            "id", "section", "headline", "text", "quantityText", "subject", "action", "comparator", "value", "valueMin",
+            "valueMax", "unit", "per", "year", "scope", "span",
+        ] {
+            #expect(target.keys.contains(key), "\(key)")
+        }
+        #expect(target["valueMin"] is NSNull)
+        #expect(target["comparator"] as? String == "=")
+        // And it reads back the same.
+        let back = try JSONDecoder().decode(PlanDocument.self, from: JSONEncoder().encode(plan))
+        #expect(back == plan)
+    }
+
+    @Test("比较符的取值与格式一致 (comparator values as the format spells them)")
+    func comparators() {
+        #expect(TargetComparator.allCases.map(\.rawValue) == [">=", "<=", "=", "~", "range"])
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import LuoshiCore
+import PlanReader
+import Testing
+
+/// Scrape damage undone, spans kept.
+@Suite("修复抓取损伤 (undoing scrape damage)")
+struct CleanerTests {
+    /// A scraped plan: every number and quote on its own line, as web pages come out of text scrapers.
+    static let scraped = """
+        测试镇2016年工作计划
+        来源: 测试镇 发布时间:2016-02-18 字体:[ 大 中 小 ]
+        主要预期目标是:
+        2016
+        年,地区生产总值增长
+        10%
+        以上。
+        一、做强产业
+        启动
+        “
+        东港大道
+        ”
+        改造工程,总长度
+        1.7
+        千米,建筑面积约
+        8.
+        8
+        万平方米。
+        （
+        二）第二项
+        控制
+        PM
+        2.5
+        浓度。
+        二、做美集镇
+        新增 300 个停车位。
+        分享到:
+        """
+
+    @Test("数字、单位、引号、标题被断行后复原 (numbers, units, quotes and headings broken over lines)")
+    func joins() throws {
+        let plan = try PlanReader.read(text: Self.scraped)
+        #expect(plan.title == "测试镇2016年工作计划")
+        #expect(plan.published == "2016-02-18")
+        #expect(plan.year == 2016)
+        let headline = try #require(plan.targets.first)
+        #expect(headline.headline)
+        #expect(headline.value == 10)
+        #expect(headline.comparator == .atLeast)
+        #expect(headline.text == "地区生产总值增长10%以上")
+        let values = plan.targets.filter { !$0.headline }.map(\.value)
+        #expect(values == [1.7, 88_000, 300])
+        #expect(plan.sections.map(\.title) == ["做强产业", "做美集镇"])
+        #expect(plan.sections[0].sections.map(\.title) == ["第二项"])
+        // PM2.5 is a name, not a figure, even broken as PM / 2.5.
+        #expect(!plan.targets.contains { $0.value == 2.5 })
+    }
+
+    @Test("网页框架被去掉 (web page chrome is dropped)")
+    func chrome() throws {
+        let plan = try PlanReader.read(text: Self.scraped)
+        let tasks = plan.allSections().flatMap(\.section.tasks).map(\.text)
+        #expect(!tasks.contains { $0.contains("分享到") || $0.contains("字体") })
+    }
+
+    @Test("span 指向原文，包括换行 (spans point into the source, line breaks and all)")
+    func spans() throws {
+        let plan = try PlanReader.read(text: Self.scraped)
+        let area = try #require(plan.targets.first { $0.value == 88_000 })
+        #expect(sourceText(Self.scraped, area.span) == "约\n8.\n8\n万平方米")
+        #expect(area.quantityText == "约8.8万平方米")
+        let spaced = try #require(plan.targets.first { $0.value == 300 })
+        #expect(sourceText(Self.scraped, spaced.span) == "300 个")
+    }
+
+    @Test("清晰文本一段一行，不被误接 (clean text keeps one paragraph per line)")
+    func cleanText() throws {
+        let text = """
+            某县2017年工作要点
+            一、产业发展
+            2017年是实施“十三五”规划的重要一年
+            新建标准厂房5万平方米。
+            二、民生保障
+            新增城镇就业3000人。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.sections.map(\.title) == ["产业发展", "民生保障"])
+        #expect(plan.targets.map(\.value) == [50_000, 3000])
+        #expect(plan.issuer == "某县")
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import LuoshiCore
+import PlanReader
+import Testing
+
+/// One test per rule of the reader's linguistic knowledge, each in the words plans use.
+@Suite("数量与目标规则 (quantity and target rules)")
+struct LexiconRuleTests {
+    struct Expect: Sendable, CustomTestStringConvertible {
+        var sentence: String
+        var value: Double?
+        var unit: String
+        var comparator: TargetComparator
+        var min: Double? = nil
+        var max: Double? = nil
+        var testDescription: String { sentence }
+    }
+
+    static let quantities: [Expect] = [
+        // Arabic and Chinese numerals
+        Expect(sentence: "新建农村公路十八公里。", value: 18, unit: "千米", comparator: .equal),
+        Expect(sentence: "安排专项资金两千万元。", value: 20_000_000, unit: "元", comparator: .equal),
+        Expect(sentence: "新建一百二十个停车位。", value: 120, unit: "个", comparator: .equal),
+        Expect(sentence: "建成三个示范社区。", value: 3, unit: "个", comparator: .equal),
+        Expect(sentence: "新增就业1,200人。", value: 1200, unit: "人", comparator: .equal),
+        Expect(sentence: "盘活存量土地１２０亩。", value: 120, unit: "亩", comparator: .equal),
+        // decimals and multipliers
+        Expect(sentence: "建筑面积8.8万平方米。", value: 88_000, unit: "平方米", comparator: .equal),
+        Expect(sentence: "完成投资5亿元。", value: 500_000_000, unit: "元", comparator: .equal),
+        Expect(sentence: "项目总投资4000万。", value: 40_000_000, unit: "元", comparator: .equal),
+        Expect(sentence: "新增城镇就业2.2万人。", value: 22_000, unit: "人", comparator: .equal),
+        Expect(sentence: "改造道路3.5公里。", value: 3.5, unit: "千米", comparator: .equal),
+        // percentages, per mille, percentage points
+        Expect(sentence: "地区生产总值增长10%以上。", value: 10, unit: "%", comparator: .atLeast),
+        Expect(sentence: "研发投入占比提高到百分之三。", value: 3, unit: "%", comparator: .equal),
+        Expect(sentence: "人口自然增长率控制在6‰以内。", value: 6, unit: "‰", comparator: .atMost),
+        Expect(sentence: "服务业比重提高1.5个百分点。", value: 1.5, unit: "个百分点", comparator: .equal),
+        // ranges
+        Expect(sentence: "组建2—3支社区文艺团队。", value: nil, unit: "支", comparator: .range, min: 2, max: 3),
+        Expect(sentence: "进出口总额增长4.5%—5%。", value: nil, unit: "%", comparator: .range, min: 4.5, max: 5),
+        Expect(sentence: "居民收入增长7%至8%。", value: nil, unit: "%", comparator: .range, min: 7, max: 8),
+        // comparators
+        Expect(sentence: "城镇登记失业率控制在4%以内。", value: 4, unit: "%", comparator: .atMost),
+        Expect(sentence: "空气优良天数比例不低于80%。", value: 80, unit: "%", comparator: .atLeast),
+        Expect(sentence: "每村配备网格员不少于2名。", value: 2, unit: "名", comparator: .atLeast),
+        Expect(sentence: "单个项目审批时限不超过20个工作日。", value: 20, unit: "个工作日", comparator: .atMost),
+        Expect(sentence: "至少新增停车位300个。", value: 300, unit: "个", comparator: .atLeast),
+        Expect(sentence: "旅游总收入突破520亿元。", value: 52_000_000_000, unit: "元", comparator: .atLeast),
+        Expect(sentence: "新增高新技术企业超100家。", value: 100, unit: "家", comparator: .atLeast),
+        Expect(sentence: "总投资约5亿元。", value: 500_000_000, unit: "元", comparator: .approximately),
+        Expect(sentence: "地区生产总值增长8%左右。", value: 8, unit: "%", comparator: .approximately),
+        Expect(sentence: "新建占地均超过10亩的小游园。", value: 10, unit: "亩", comparator: .atLeast),
+        Expect(sentence: "城镇登记失业率≤3.5%。", value: 3.5, unit: "%", comparator: .atMost),
+        // frequencies
+        Expect(sentence: "每季度至少开展一次文化演出。", value: 1, unit: "次", comparator: .atLeast),
+    ]
+
+    @Test("数量：数值、单位、比较 (value, unit, comparator)", arguments: quantities)
+    func quantity(_ e: Expect) throws {
+        let found = try targets(in: e.sentence)
+        let t = try #require(found.first, "no target in \(e.sentence)")
+        #expect(found.count == 1)
+        #expect(t.value == e.value)
+        #expect(t.unit == e.unit)
+        #expect(t.comparator == e.comparator)
+        #expect(t.valueMin == e.min)
+        #expect(t.valueMax == e.max)
+    }
+
+    @Test("频次：每季度至少一次 (a frequency carries its period)")
+    func frequency() throws {
+        let t = try #require(try targets(in: "每季度至少开展一次丰富多彩的文化演出。").first)
+        #expect(t.per == "季度")
+        #expect(t.subject == "文化演出")
+        #expect(t.action == "开展")
+    }
+
+    @Test("一个数字由列表共享：300个、3600平方米 (one phrase, several quantities)")
+    func sharedList() throws {
+        let found = try targets(in: "着手改造扩建小区停车位，至少新增停车位300个、3600平方米。")
+        #expect(found.map(\.value) == [300, 3600])
+        #expect(found.map(\.comparator) == [.atLeast, .atLeast])
+        #expect(found.map(\.subject) == ["停车位", "停车位面积"])
+    }
+
+    @Test("列表中各自的主体：标准化村卫生室5家、示范化卫生室6家 (each item its own subject)")
+    func listSubjects() throws {
+        let found = try targets(in: "2015年建成标准化村卫生室5家、示范化卫生室6家。", year: 2015)
+        #expect(found.map(\.subject) == ["标准化村卫生室", "示范化卫生室"])
+        #expect(found.map(\.action) == ["建成", "建成"])
+        #expect(found.map(\.year) == [2015, 2015])
+    }
+
+    @Test("数值与增速成对：实现生产总值138亿元，增长8% (a value paired with its growth)")
+    func valueAndGrowth() throws {
+        let found = try targets(in: "开发区实现生产总值138亿元，增长8%。")
+        #expect(found.map(\.value) == [13_800_000_000, 8])
+        #expect(found.map(\.unit) == ["元", "%"])
+        #expect(found[1].subject == "生产总值")
+        #expect(found[1].text == "开发区实现生产总值138亿元，增长8%")
+    }
+
+    @Test("基数不是目标：从77%提高到80% (a baseline is not a target)")
+    func baseline() throws {
+        #expect(try values("常住人口城镇化率从77%提高到80%。") == [80])
+    }
+
+    @Test("主体、动作与范围 (subject, action, scope)")
+    func subjectActionScope() throws {
+        let found = try targets(in: "在6个村启动拆坝建桥18个，清理沉船4条。")
+        #expect(found.map(\.value) == [18, 4])
+        #expect(found.map(\.subject) == ["拆坝建桥", "沉船"])
+        #expect(found.map(\.action) == ["启动", "清理"])
+        #expect(found.map(\.scope) == ["6个村", "6个村"])
+        let growth = try #require(try targets(in: "全年新增绿化造林600亩。").first)
+        #expect(growth.subject == "绿化造林")
+        #expect(growth.action == "新增")
+        let counted = try #require(try targets(in: "新增1个区级文化示范村。").first)
+        #expect(counted.subject == "区级文化示范村")
+    }
+
+    @Test("覆盖全部村的承诺是目标 (covering every village is a promise)")
+    func coverage() throws {
+        #expect(try values("确保全镇10个村村级文体阵地高标准全覆盖。") == [10])
+        #expect(try values("全县现有18个乡镇。") == [])
+    }
+
+    static let notTargets: [String] = [
+        "2015年，是全面深化改革的关键之年。",  // a year
+        "于2016年1月15日召开。",  // a date
+        "这是全镇第一个商业综合体。",  // an ordinal
+        "实现“十二五”规划圆满收官。",  // a plan's name
+        "推进“三区一民生”四项重点工作。",  // a slogan and the count of its parts
+        "重点引进世界500强企业。",  // a ranking list
+        "做好苏发93号文件的落实工作。",  // a document number
+        "按城市A级道路标准设计。",  // a grade letter
+        "改造二级公路一条。",  // a road grade; 一条 without a verb of doing
+        "PM2.5浓度持续下降。",  // a pollutant's name
+        "畅通12345热线。",  // a hotline
+        "为60岁以上老人提供服务。",  // an age
+        "全县现有18个乡镇。",  // what already exists
+        "认真贯彻区委十一届九次全会精神。",  // a meeting
+        "坚决杜绝“四风”现象。",  // a slogan
+        "发展工业零部件产业。",  // 零 in a word
+        "吸引一批中小型企业入驻。",  // a vague batch
+        "从一堆垃圾、一块砖块做起。",  // rhetoric
+        "创建国家4A级旅游景区。",  // a grade
+        "支持青石、枫桥两个省级重点镇建设。",  // a count restating a list
+        "严格执行中央八项规定精神。",  // a name
+        "夏秋两季秸秆禁烧。",  // seasons
+        "实施农村河道整治三年行动计划。",  // a plan's duration
+    ]
+
+    @Test("不是目标 (not targets)", arguments: notTargets)
+    func notTarget(_ sentence: String) throws {
+        let found = try targets(in: sentence)
+        #expect(found.isEmpty, "\(sentence) gave \(found.map(\.quantityText))")
+    }
+
+    @Test("中文数字 (Chinese numerals)")
+    func chineseNumerals() throws {
+        #expect(try values("新建学校十所。") == [10])
+        #expect(try values("培训农民三千五百人次。") == [3500])
+        #expect(try values("安排资金一亿二千万元。") == [120_000_000])
+        #expect(try values("发放补贴千万元。") == [10_000_000])
+    }
+}

@@ -1,11 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Strict settings for our own targets (see DEVELOPERS.md / conventions.md).
-let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
-]
+/// Strict settings for our own targets; in CI (CI=true) warnings are errors too.
+let strict: [SwiftSetting] =
+    [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ] + (Context.environment["CI"] != nil ? [.unsafeFlags(["-warnings-as-errors"])] : [])
 
 let package = Package(
     name: "Luoshi",

@@ -25,57 +25,90 @@ public enum SHA256 {
         var h: [UInt32] = [
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
         ]
-        var message = [UInt8](bytes)
-        let bitLength = UInt64(message.count) &* 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        for i in (0..<8).reversed() { message.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-
         var w = [UInt32](repeating: 0, count: 64)
-        message.withUnsafeBufferPointer { m in
-            var chunk = 0
-            while chunk < m.count {
-                for t in 0..<16 {
-                    let b = chunk + t * 4
-                    w[t] = UInt32(m[b]) << 24 | UInt32(m[b + 1]) << 16 | UInt32(m[b + 2]) << 8 | UInt32(m[b + 3])
+        let count = bytes.count
+        // Whole blocks straight from the caller's storage: a 20 MB document is never copied.
+        let hashedInPlace: Int? = bytes.withContiguousStorageIfAvailable { buffer -> Int in
+            let full = buffer.count / 64 * 64
+            var offset = 0
+            while offset < full {
+                compress(&h, &w, buffer, offset)
+                offset += 64
+            }
+            return full
+        }
+        var tail: [UInt8]
+        if let done = hashedInPlace {
+            tail = Array(bytes.dropFirst(done))
+        } else {
+            let all = Array(bytes)
+            let full = all.count / 64 * 64
+            all.withUnsafeBufferPointer { buffer in
+                var offset = 0
+                while offset < full {
+                    compress(&h, &w, buffer, offset)
+                    offset += 64
                 }
-                for t in 16..<64 {
-                    let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                    let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                }
-                var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-                for t in 0..<64 {
-                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ maj
-                    hh = g
-                    g = f
-                    f = e
-                    e = d &+ t1
-                    d = c
-                    c = b
-                    b = a
-                    a = t1 &+ t2
-                }
-                h[0] = h[0] &+ a
-                h[1] = h[1] &+ b
-                h[2] = h[2] &+ c
-                h[3] = h[3] &+ d
-                h[4] = h[4] &+ e
-                h[5] = h[5] &+ f
-                h[6] = h[6] &+ g
-                h[7] = h[7] &+ hh
-                chunk += 64
+            }
+            tail = Array(all[full...])
+        }
+        // Padding: 0x80, zeros, the length in bits (big-endian).
+        let bitLength = UInt64(count) &* 8
+        tail.append(0x80)
+        while tail.count % 64 != 56 { tail.append(0) }
+        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
+        tail.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                compress(&h, &w, buffer, offset)
+                offset += 64
             }
         }
         var out: [UInt8] = []
         out.reserveCapacity(32)
         for v in h { for s in [24, 16, 8, 0] { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
         return out
+    }
+
+    /// One 64-byte block of the compression function.
+    @inline(__always)
+    private static func compress(
+        _ h: inout [UInt32], _ w: inout [UInt32], _ m: UnsafeBufferPointer<UInt8>, _ chunk: Int
+    ) {
+        for t in 0..<16 {
+            let b = chunk + t * 4
+            w[t] = UInt32(m[b]) << 24 | UInt32(m[b + 1]) << 16 | UInt32(m[b + 2]) << 8 | UInt32(m[b + 3])
+        }
+        for t in 16..<64 {
+            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+        }
+        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+        for t in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            hh = g
+            g = f
+            f = e
+            e = d &+ t1
+            d = c
+            c = b
+            b = a
+            a = t1 &+ t2
+        }
+        h[0] = h[0] &+ a
+        h[1] = h[1] &+ b
+        h[2] = h[2] &+ c
+        h[3] = h[3] &+ d
+        h[4] = h[4] &+ e
+        h[5] = h[5] &+ f
+        h[6] = h[6] &+ g
+        h[7] = h[7] &+ hh
     }
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

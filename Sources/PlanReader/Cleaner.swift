@@ -9,7 +9,7 @@ struct CleanText {
     /// The cleaned text.
     var chars: [Unicode.Scalar] = []
     /// For each cleaned character, its offset in the source scalars.
-    var origin: [Int32] = []
+    var origin = OffsetMap()
     var lines: [Line] = []
     var meta = Metadata()
     /// Whether the text looked scraped (many broken lines) rather than one paragraph per line.
@@ -38,14 +38,54 @@ struct CleanText {
 
     /// The source span of cleaned range `r`.
     func span(_ r: Range<Int>) -> (start: Int, end: Int) {
-        guard !r.isEmpty, r.lowerBound < origin.count else {
-            let p = r.lowerBound < origin.count ? Int(origin[r.lowerBound]) : (origin.last.map { Int($0) + 1 } ?? 0)
+        let n = chars.count
+        guard !r.isEmpty, r.lowerBound < n else {
+            let p = r.lowerBound < n ? origin.source(of: r.lowerBound) : (n > 0 ? origin.source(of: n - 1) + 1 : 0)
             return (p, p)
         }
-        return (Int(origin[r.lowerBound]), Int(origin[min(r.upperBound, origin.count) - 1]) + 1)
+        return (origin.source(of: r.lowerBound), origin.source(of: min(r.upperBound, n) - 1) + 1)
     }
 
     func string(_ r: Range<Int>) -> String { chars.string(r) }
+}
+
+/// Cleaned offsets → source offsets, stored as runs: the cleaned text is the source with pieces cut out,
+/// so one entry per cut (a line break, a space, chrome) replaces four bytes per character.
+struct OffsetMap {
+    private var runStarts: [Int32] = []
+    private var runSources: [Int32] = []
+    private var lastClean = -1
+    private var lastSource = -1
+
+    mutating func append(cleanIndex: Int, source: Int) {
+        if !(cleanIndex == lastClean + 1 && source == lastSource + 1 && !runStarts.isEmpty) {
+            runStarts.append(Int32(cleanIndex))
+            runSources.append(Int32(source))
+        }
+        lastClean = cleanIndex
+        lastSource = source
+    }
+
+    /// Forgets every cleaned index from `n` on.
+    mutating func truncate(to n: Int) {
+        while let last = runStarts.last, Int(last) >= n {
+            runStarts.removeLast()
+            runSources.removeLast()
+        }
+        lastClean = n - 1
+        lastSource = runStarts.isEmpty ? -1 : Int(runSources.last!) + (n - 1 - Int(runStarts.last!))
+    }
+
+    func source(of i: Int) -> Int {
+        var lo = 0
+        var hi = runStarts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(runStarts[mid]) <= i { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return 0 }
+        return Int(runSources[lo - 1]) + (i - Int(runStarts[lo - 1]))
+    }
 }
 
 enum Cleaner {
@@ -67,7 +107,6 @@ enum Cleaner {
     ) -> CleanText {
         var out = CleanText()
         out.chars.reserveCapacity(source.count)
-        out.origin.reserveCapacity(source.count)
         var pieces: [Piece] = []
         let markdown = format == .markdown
         let blockFormat = format == .html || format == .docx
@@ -168,20 +207,20 @@ enum Cleaner {
                     let after = r < e ? source[r] : nil
                     if let b = before, let a = after, b.isASCII, a.isASCII, isAlnum(b), isAlnum(a) {
                         out.chars.append(" ")
-                        out.origin.append(Int32(k))
+                        out.origin.append(cleanIndex: out.chars.count - 1, source: k)
                     }
                     k = r
                     continue
                 }
                 out.chars.append(ch)
-                out.origin.append(Int32(k))
+                out.origin.append(cleanIndex: out.chars.count - 1, source: k)
                 k += 1
             }
             piece.range = start..<out.chars.count
             if piece.range.isEmpty { continue }
-            if isChrome(out.chars, piece.range, &out.meta, raw: source.string(s..<e)) {
+            if isChrome(out.chars, piece.range, &out.meta, raw: source, s..<e) {
                 out.chars.removeSubrange(piece.range)
-                out.origin.removeSubrange(piece.range)
+                out.origin.truncate(to: piece.range.lowerBound)
                 continue
             }
             piece.blankBefore = blank
@@ -245,9 +284,9 @@ enum Cleaner {
         let head = c[next.range.lowerBound]
         let lineIsHeading = Numbering.at(c, line.range.lowerBound, end: line.range.upperBound) != nil
         // 1. Punctuation that cannot start a line continues the one before.
-        if Scalars.closing.contains(head) { return true }
+        if Scalars.isClosing(head) { return true }
         // 2. A finished sentence or lead-in ends the line.
-        if Scalars.terminal.contains(last) { return false }
+        if Scalars.isTerminal(last) { return false }
         if next.blankBefore && !prev.fragment && !next.fragment { return false }
         // 3. Numbers, quote marks and single characters on a line of their own are scrape damage,
         // except a short word after a complete numbered heading ("三、聚焦集镇建设，提升承载功能" / "按照").
@@ -263,7 +302,7 @@ enum Cleaner {
         if first || (lineIsHeading && !startsWithNumber(c, next.range, allowYear: false)) { return false }
         if nextNumbered != nil { return false }
         // 5. A number broken from its unit or clause.
-        if Scalars.isDigit(last) || Scalars.opening.contains(last) { return true }
+        if Scalars.isDigit(last) || Scalars.isOpening(last) { return true }
         if startsWithNumber(c, next.range, allowYear: false) { return true }
         // 6. Otherwise two lines of words, neither a fragment, meet: scrapers break inside a sentence
         // only around numbers, quotes and markup, so this is a block boundary (a bold sub-head on its
@@ -286,16 +325,17 @@ enum Cleaner {
     }
 
     /// Chrome lines are dropped; the date and the source they state are kept as metadata.
-    static func isChrome(_ c: [Unicode.Scalar], _ r: Range<Int>, _ meta: inout CleanText.Metadata, raw: String) -> Bool
-    {
-        let text = c.string(r)
-        if controlWords.contains(text) { return true }
+    static func isChrome(
+        _ c: [Unicode.Scalar], _ r: Range<Int>, _ meta: inout CleanText.Metadata, raw source: [Unicode.Scalar],
+        _ rawRange: Range<Int>
+    ) -> Bool {
+        if r.count <= 6 && controlWords.contains(c.string(r)) { return true }
         guard r.count <= 120, chrome.contains(in: c, r) else { return false }
         // A real sentence that merely mentions 字体 or 来源 is not chrome.
         if r.count > 40 && c[r.upperBound - 1] == "。" { return false }
         if meta.published == nil, let date = findDate(c, r) { meta.published = date }
         // The source names the issuing office; read it from the raw line, where spaces still separate fields.
-        let rawScalars = Array(raw.unicodeScalars)
+        let rawScalars = Array(source[rawRange])
         for key in ["来源:", "来源：", "信息来源:", "信息来源：", "发布机构:", "发布机构："] {
             let k = Array(key.unicodeScalars)
             if let p = rawScalars.firstIndex(of: k, in: 0..<rawScalars.count) {

@@ -28,14 +28,14 @@ public enum DocumentDecoder {
     public static let sizeLimit = 20 * 1024 * 1024
 
     public static func decode(_ data: Data) throws(DocumentError) -> DecodedDocument {
-        let bytes = [UInt8](data)
-        if bytes.isEmpty { throw .empty }
-        if bytes.count > sizeLimit { throw .tooLarge(bytes: bytes.count, limit: sizeLimit) }
-        if let found = binaryFormat(bytes) {
+        // The bytes are read in place: a copy would cost as much memory as the document.
+        if data.isEmpty { throw .empty }
+        if data.count > sizeLimit { throw .tooLarge(bytes: data.count, limit: sizeLimit) }
+        if let found = binaryFormat(Array(data.prefix(16))) {
             if found == "zip" { return try decodeDocx(data) }
             throw .unsupportedFormat(found: found)
         }
-        let (text, encoding) = try decodeText(bytes)
+        let (text, encoding) = try decodeText(data)
         if text.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
         if looksLikeHTML(text) {
             let (body, headings, bold) = HTMLText.extract(text)
@@ -93,22 +93,29 @@ public enum DocumentDecoder {
     /// GB18030 in Foundation's numbering (`CFStringConvertEncodingToNSStringEncoding` does not exist on Linux).
     static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
 
-    static func decodeText(_ bytes: [UInt8]) throws(DocumentError) -> (String, String) {
+    static func decodeText(_ bytes: Data) throws(DocumentError) -> (String, String) {
         var text: String?
         var encoding = "UTF-8"
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            text = String(validating: bytes[3...], as: UTF8.self)
+        let first = Array(bytes.prefix(3))
+        if first.starts(with: [0xEF, 0xBB, 0xBF]) {
+            text = bytes.withUnsafeBytes { raw in
+                String(
+                    validating: UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self).dropFirst(3)),
+                    as: UTF8.self)
+            }
             encoding = "UTF-8"
-        } else if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            let little = bytes[0] == 0xFF
-            text = decodeUTF16(bytes.dropFirst(2), littleEndian: little)
+        } else if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) {
+            let little = first[0] == 0xFF
+            text = decodeUTF16(Array(bytes.dropFirst(2))[...], littleEndian: little)
             encoding = little ? "UTF-16LE" : "UTF-16BE"
-        } else if let utf8 = String(validating: bytes, as: UTF8.self) {
+        } else if let utf8 = bytes.withUnsafeBytes({ raw in
+            String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self)
+        }) {
             text = utf8
-        } else if let endian = utf16WithoutBOM(bytes) {
-            text = decodeUTF16(bytes[...], littleEndian: endian)
+        } else if let endian = utf16WithoutBOM(Array(bytes.prefix(4096))) {
+            text = decodeUTF16(Array(bytes)[...], littleEndian: endian)
             encoding = endian ? "UTF-16LE" : "UTF-16BE"
-        } else if !bytes.contains(0), let gb = String(data: Data(bytes), encoding: gb18030) {
+        } else if !bytes.contains(0), let gb = String(data: bytes, encoding: gb18030) {
             text = gb
             encoding = "GB18030"
         }
@@ -161,28 +168,63 @@ public enum DocumentDecoder {
         return total > 0 && bad * 200 > total
     }
 
+    /// An HTML page starts with a tag and holds block or document tags in its first 4 KB.
     static func looksLikeHTML(_ text: String) -> Bool {
-        let head = text.unicodeScalars.prefix(4096)
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: head)
-        let lower = String(s).lowercased()
-        let trimmed = lower.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
-        if trimmed.hasPrefix("<!doctype html") || trimmed.hasPrefix("<html") { return true }
-        let tags = ["<p>", "<p ", "<div", "<body", "<br", "<span", "<table"]
-        return trimmed.hasPrefix("<") && tags.contains { lower.contains($0) }
+        var head = Array(text.utf8.prefix(4096))
+        for i in head.indices where head[i] >= 0x41 && head[i] <= 0x5A { head[i] += 0x20 }
+        var start = 0
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < head.count
+            && (head[start] == 0x20 || head[start] == 0x0A || head[start] == 0x0D || head[start] == 0x09)
+        {
+            start += 1
+        }
+        guard start < head.count, head[start] == UInt8(ascii: "<") else { return false }
+        let body = Array(head[start...])
+        func has(_ s: String) -> Bool {
+            let needle = Array(s.utf8)
+            guard body.count >= needle.count else { return false }
+            var i = 0
+            while i + needle.count <= body.count {
+                if body[i] == needle[0] && body[i..<(i + needle.count)].elementsEqual(needle) { return true }
+                i += 1
+            }
+            return false
+        }
+        if body.starts(with: Array("<!doctype html".utf8)) || body.starts(with: Array("<html".utf8)) { return true }
+        return ["<p>", "<p ", "<div", "<body", "<br", "<span", "<table"].contains(where: has)
     }
 
+    /// Markdown shows in its first lines: front matter, `#` headings, `|` tables, `- ` lists, `**` bold.
     static func looksLikeMarkdown(_ text: String) -> Bool {
         if text.hasPrefix("---\n") || text.hasPrefix("---\r\n") { return true }
         var signals = 0
-        for line in text.split(separator: "\n", maxSplits: 400, omittingEmptySubsequences: true).prefix(400) {
-            if line.hasPrefix("#") || line.hasPrefix("|") || line.hasPrefix("- ") || line.hasPrefix("* ")
-                || line.contains("**")
-            {
+        var lines = 0
+        var column = 0
+        var first: UInt8 = 0
+        var previous: UInt8 = 0
+        var bold = false
+        for b in text.utf8.prefix(65_536) {
+            if b == 0x0A {
+                if bold { signals += 1 }
+                if signals >= 3 { return true }
+                bold = false
+                column = 0
+                lines += 1
+                if lines > 400 { break }
+                continue
+            }
+            if column == 0 {
+                first = b
+                if b == UInt8(ascii: "#") || b == UInt8(ascii: "|") { signals += 1 }
+            } else if column == 1 && b == 0x20 && (first == UInt8(ascii: "-") || first == UInt8(ascii: "*")) {
                 signals += 1
             }
-            if signals >= 3 { return true }
+            if b == UInt8(ascii: "*") && previous == UInt8(ascii: "*") { bold = true }
+            previous = b
+            column += 1
         }
-        return false
+        if bold { signals += 1 }
+        return signals >= 3
     }
 }

@@ -8,8 +8,8 @@ struct Numbering: Equatable {
         static func < (a: Style, b: Style) -> Bool { a.rawValue < b.rawValue }
     }
     var style: Style
-    /// The number as written, without its punctuation ("一", "3").
-    var number: String
+    /// Where the number stands, without its punctuation ("一", "3"); read with `number(in:)`.
+    var numberRange: Range<Int>
     /// Scalars the numbering takes, punctuation and a following space included.
     var length: Int
 
@@ -19,12 +19,15 @@ struct Numbering: Equatable {
     static let cnNumerals: Set<Unicode.Scalar> = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "零", "〇"]
 
     /// The numbering at `i`, when one stands there and text follows it.
+    /// The number as written.
+    func number(in c: [Unicode.Scalar]) -> String { c.string(numberRange) }
+
     static func at(_ c: [Unicode.Scalar], _ i: Int, end: Int) -> Numbering? {
         guard i < end else { return nil }
         var j = i
         let first = c[i]
         if Numbering.circled.contains(first) {
-            return finish(c, .circled, String(first), i, i + 1, end)
+            return finish(c, .circled, i..<(i + 1), i, i + 1, end)
         }
         if first == "第" {
             j = i + 1
@@ -34,7 +37,7 @@ struct Numbering: Equatable {
                 let w = Array(word.unicodeScalars)
                 if c.has(w, at: j) {
                     // 第一部分 keeps its words in the title? No: the title is what follows.
-                    return finish(c, .part, c.string((i + 1)..<j), i, j + w.count, end, allowNoPunct: true)
+                    return finish(c, .part, (i + 1)..<j, i, j + w.count, end, allowNoPunct: true)
                 }
             }
             return nil
@@ -54,15 +57,14 @@ struct Numbering: Equatable {
                 j += 1
             }
             guard j < end, c[j] == "）" || c[j] == ")", sawDigit != sawCN else { return nil }
-            let number = c.string((i + 1)..<j)
-            return finish(c, sawCN ? .parenChinese : .parenArabic, number, i, j + 1, end, allowNoPunct: true)
+            return finish(c, sawCN ? .parenChinese : .parenArabic, (i + 1)..<j, i, j + 1, end, allowNoPunct: true)
         }
         if cnNumerals.contains(first) {
             j = i
             while j < end && cnNumerals.contains(c[j]) && j - i < 4 { j += 1 }
             guard j < end, c[j] == "、" || c[j] == "．" || (c[j] == "." && j + 1 < end && !Scalars.isDigit(c[j + 1]))
             else { return nil }
-            return finish(c, .chinese, c.string(i..<j), i, j + 1, end)
+            return finish(c, .chinese, i..<j, i, j + 1, end)
         }
         if Scalars.isDigit(first) {
             j = i
@@ -70,16 +72,16 @@ struct Numbering: Equatable {
             guard j < end, c[j] == "、" || c[j] == "." || c[j] == "．" else { return nil }
             // 8.8万 is a decimal, 2015.1 a date: numbering is followed by text, not a digit.
             guard j + 1 < end, !Scalars.isDigit(c[j + 1]), c[j + 1] != "%" else { return nil }
-            let digits = c[i..<j].map { Scalars.digitValue($0)! }
-            let value = digits.reduce(0) { $0 * 10 + $1 }
+            var value = 0
+            for k in i..<j { value = value * 10 + (Scalars.digitValue(c[k]) ?? 0) }
             guard value > 0, value < 100 else { return nil }
-            return finish(c, .arabic, String(value), i, j + 1, end)
+            return finish(c, .arabic, i..<j, i, j + 1, end)
         }
         return nil
     }
 
     private static func finish(
-        _ c: [Unicode.Scalar], _ style: Style, _ number: String, _ start: Int, _ after: Int, _ end: Int,
+        _ c: [Unicode.Scalar], _ style: Style, _ number: Range<Int>, _ start: Int, _ after: Int, _ end: Int,
         allowNoPunct: Bool = false
     ) -> Numbering? {
         var k = after
@@ -87,7 +89,7 @@ struct Numbering: Equatable {
         // Text must follow: "8." alone at a line end is a broken decimal, not an item.
         guard k < end else { return nil }
         let next = c[k]
-        if Scalars.closing.contains(next) && next != "”" { return nil }
-        return Numbering(style: style, number: number, length: k - start)
+        if Scalars.isClosing(next) && next != "”" { return nil }
+        return Numbering(style: style, numberRange: number, length: k - start)
     }
 }

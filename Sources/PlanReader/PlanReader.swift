@@ -7,9 +7,8 @@ public enum PlanReader {
     /// Reads a document's bytes. Throws a `DocumentError` that says what was found when the bytes are
     /// not a readable document; never returns a partial plan.
     public static func read(_ data: Data, name: String) throws(DocumentError) -> PlanDocument {
-        let decoded = try DocumentDecoder.decode(data)
         let sha = SHA256.hex(data)
-        return try read(decoded, name: name, sha256: sha)
+        return try read(try DocumentDecoder.decode(data), name: name, sha256: sha)
     }
 
     /// Reads already decoded text (as a plain-text document unless told otherwise).
@@ -29,20 +28,25 @@ public enum PlanReader {
         return try read(decoded, name: name, sha256: SHA256.hex(Array(text.utf8)))
     }
 
-    static func read(_ decoded: DecodedDocument, name: String, sha256: String) throws(DocumentError) -> PlanDocument {
-        let source = Array(decoded.text.unicodeScalars)
+    static func read(_ document: DecodedDocument, name: String, sha256: String) throws(DocumentError) -> PlanDocument {
+        var decoded = document
+        // Memory: the text, its scalars and the cleaned copy are each as large as the document; each is
+        // let go as soon as the next exists, so a 20 MB document stays well under 10× its size.
+        var source = Array(decoded.text.unicodeScalars)
+        decoded.text = ""
+        let characters = source.count
         let clean = Cleaner.clean(
             source, format: decoded.format, headingLevels: decoded.headingLevels, boldLeadLines: decoded.boldLeadLines)
+        source = []
         if clean.lines.isEmpty { throw .noPlanContent }
-        return Assembler(clean: clean, source: source).plan(
-            source: PlanSource(name: name, sha256: sha256, encoding: decoded.encoding, characters: source.count))
+        return Assembler(clean: clean).plan(
+            source: PlanSource(name: name, sha256: sha256, encoding: decoded.encoding, characters: characters))
     }
 }
 
 /// Puts the pieces together into the exchange format.
 struct Assembler {
     let clean: CleanText
-    let source: [Unicode.Scalar]
     var c: [Unicode.Scalar] { clean.chars }
 
     func span(_ r: Range<Int>) -> Span {
@@ -54,7 +58,7 @@ struct Assembler {
         let c = clean.chars
         // Title, year, issuer, date.
         let titleLine = clean.lines.first.flatMap { l -> Range<Int>? in
-            l.range.count <= 60 && !Scalars.sentenceEnd.contains(c[l.range.upperBound - 1])
+            l.range.count <= 60 && !Scalars.isSentenceEnd(c[l.range.upperBound - 1])
                 && Numbering.at(c, l.range.lowerBound, end: l.range.upperBound) == nil ? l.range : nil
         }
         let title = clean.meta.title ?? titleLine.map { clean.string($0) }
@@ -76,15 +80,6 @@ struct Assembler {
 
         // Sections with tasks.
         let nodes = structure.allAreaNodes()
-        let sectionOf: (Int) -> String? = { pos in
-            var best: Structure.Node?
-            for n in nodes where n.zone == .plan || n.zone == .annex {
-                if n.titleRange.lowerBound <= pos && pos < max(n.end, n.titleRange.upperBound) {
-                    if best == nil || n.level > best!.level { best = n }
-                }
-            }
-            return best?.id
-        }
         func section(_ n: Structure.Node) -> PlanSection {
             var tasks: [PlanTask] = []
             for r in n.body {
@@ -108,13 +103,20 @@ struct Assembler {
         let finder = ProjectFinder(c: c)
         var projects: [(found: ProjectFinder.Found, section: String?, attributes: [ProjectAttribute])] = []
         var mechanisms: [PlanMechanism] = []
+        var projectNames = Set<String>()
+        var mechanismNames = Set<String>()
+        // Sentences in document order, for finding the project a figure describes.
+        var sentenceStarts: [Int] = []
+        var projectsBySentence: [Int: [Int]] = [:]
         for n in nodes where n.zone == .plan || n.zone == .annex {
             for r in [n.titleRange] + n.body {
                 for s in sentences(r) {
-                    for p in finder.projects(in: s) where !projects.contains(where: { $0.found.name == p.name }) {
+                    sentenceStarts.append(s.lowerBound)
+                    for p in finder.projects(in: s) where projectNames.insert(p.name).inserted {
+                        projectsBySentence[s.lowerBound, default: []].append(projects.count)
                         projects.append((p, n.id, []))
                     }
-                    for m in finder.mechanisms(in: s) where !mechanisms.contains(where: { $0.name == m.name }) {
+                    for m in finder.mechanisms(in: s) where mechanismNames.insert(m.name).inserted {
                         mechanisms.append(PlanMechanism(name: m.name, section: n.id, span: span(m.range)))
                     }
                 }
@@ -131,8 +133,9 @@ struct Assembler {
         for d in drafts.map(\.0) { seen.insert(d.q.numberStart) }
         for n in nodes where n.zone == .plan || n.zone == .annex {
             for r in [n.titleRange] + n.body {
+                // A body range belongs to the deepest open section, the node itself.
                 for d in builder.targets(in: r) where seen.insert(d.q.numberStart).inserted {
-                    drafts.append((d, false, sectionOf(d.q.numberStart) ?? n.id))
+                    drafts.append((d, false, n.id))
                 }
             }
         }
@@ -144,12 +147,13 @@ struct Assembler {
             }
         }
         var targets: [PlanTarget] = []
+        let foundProjects = projects.map(\.found)
         for (i, entry) in drafts.enumerated() {
             var d = entry.0
             // Project attributes: the subject names the project (张江公路升级改造工程总投资).
             if let attribute = d.attribute {
-                let sentence = sentenceRange(around: d.q.range.lowerBound)
-                if let index = nearestProject(projects.map(\.found), to: d.q.range, in: sentence) {
+                let sentence = sentenceStart(before: d.q.range.lowerBound, in: sentenceStarts)
+                if let index = nearestProject(projectsBySentence[sentence] ?? [], foundProjects, to: d.q.range) {
                     d.subject = projects[index].found.name + attribute.noun
                     projects[index].attributes.append(
                         ProjectAttribute(
@@ -190,9 +194,9 @@ struct Assembler {
         var s = r.lowerBound
         var k = r.lowerBound
         while k < r.upperBound {
-            if Scalars.sentenceEnd.contains(c[k]) {
+            if Scalars.isSentenceEnd(c[k]) {
                 var e = k + 1
-                while e < r.upperBound && Scalars.closeQuotes.contains(c[e]) { e += 1 }
+                while e < r.upperBound && Scalars.isCloseQuote(c[e]) { e += 1 }
                 if e - s > 1 { out.append(s..<e) }
                 s = e
                 k = e
@@ -204,15 +208,23 @@ struct Assembler {
         return out
     }
 
-    func sentenceRange(around i: Int) -> Range<Int> {
-        guard let line = clean.lines.first(where: { $0.range.contains(i) }) else { return i..<i }
-        return sentences(line.range).first(where: { $0.contains(i) }) ?? line.range
+    /// The start of the sentence that holds `i` (binary search over sentence starts in order).
+    func sentenceStart(before i: Int, in starts: [Int]) -> Int {
+        var lo = 0
+        var hi = starts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if starts[mid] <= i { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 ? starts[lo - 1] : -1
     }
 
-    func nearestProject(_ found: [ProjectFinder.Found], to r: Range<Int>, in sentence: Range<Int>) -> Int? {
+    /// The project of the sentence nearest to a figure.
+    func nearestProject(_ candidates: [Int], _ found: [ProjectFinder.Found], to r: Range<Int>) -> Int? {
         var best: Int?
         var bestDistance = Int.max
-        for (i, p) in found.enumerated() where sentence.contains(p.range.lowerBound) {
+        for i in candidates {
+            let p = found[i]
             let distance =
                 p.range.upperBound <= r.lowerBound
                 ? r.lowerBound - p.range.upperBound : p.range.lowerBound - r.upperBound

@@ -47,13 +47,13 @@ struct ProjectFinder {
             let clause = clauseStart(k, sentence.lowerBound)
             var start = nameStart(clause..<k)
             // Inside quotes the name is what the quotes hold.
-            if let q = lastIndex(in: clause..<k, where: { Scalars.openQuotes.contains($0) }),
-                !(q..<k).contains(where: { Scalars.closeQuotes.contains(c[$0]) })
+            if let q = lastIndex(in: clause..<k, where: { Scalars.isOpenQuote($0) }),
+                !(q..<k).contains(where: { Scalars.isCloseQuote(c[$0]) })
             {
                 start = q + 1
             }
             let items = split(start..<end)
-            let quoted = start > 0 && Scalars.openQuotes.contains(c[start - 1])
+            let quoted = start > 0 && Scalars.isOpenQuote(c[start - 1])
             if let last = items.last,
                 last.count - ProjectFinder.suffixes.words[m].count >= 2 || (quoted && last.count >= 3),
                 !isGeneric(last)
@@ -65,9 +65,9 @@ struct ProjectFinder {
         // 3. Quoted programmes: “亮剑行动”, “鹭岛英才计划”, “城市清洁日”.
         k = sentence.lowerBound
         while k < sentence.upperBound {
-            if Scalars.openQuotes.contains(c[k]),
+            if Scalars.isOpenQuote(c[k]),
                 let close = (k + 1..<min(sentence.upperBound, k + 14)).first(where: {
-                    Scalars.closeQuotes.contains(c[$0])
+                    Scalars.isCloseQuote(c[$0])
                 }),
                 close - k - 1 >= 3, ProjectFinder.quotedSuffixes.match(c, endingAt: close, from: k + 1) != nil
             {
@@ -107,10 +107,10 @@ struct ProjectFinder {
         var s = r.lowerBound
         var e = r.upperBound
         while s < e
-            && (Scalars.openQuotes.contains(c[s]) || Scalars.closeQuotes.contains(c[s]) || Scalars.isSpace(c[s]))
+            && (Scalars.isOpenQuote(c[s]) || Scalars.isCloseQuote(c[s]) || Scalars.isSpace(c[s]))
         { s += 1 }
         while e > s
-            && (Scalars.openQuotes.contains(c[e - 1]) || Scalars.closeQuotes.contains(c[e - 1]) || c[e - 1] == "的")
+            && (Scalars.isOpenQuote(c[e - 1]) || Scalars.isCloseQuote(c[e - 1]) || c[e - 1] == "的")
         { e -= 1 }
         if let m = ProjectFinder.statusPrefixes.match(c, at: s, limit: e),
             e - s - ProjectFinder.statusPrefixes.words[m].count >= 3
@@ -120,7 +120,7 @@ struct ProjectFinder {
         guard e - s >= 2, e - s <= 30 else { return }
         if ProjectFinder.genericPrefixes.match(c, at: s, limit: e) != nil && e - s <= 6 { return }
         // A name has no clause punctuation and no quantity in it (S218, 1号线 are parts of names).
-        if (s..<e).contains(where: { Scalars.clauseEnd.contains(c[$0]) }) { return }
+        if (s..<e).contains(where: { Scalars.isClauseEnd(c[$0]) }) { return }
         let quantities = QuantityScanner.scan(c, s..<e)
         if quantities.contains(where: { !$0.chineseNumeral && !Lexicon.nonTargetUnits.contains(c.string($0.unitRange)) }
         ) {
@@ -128,14 +128,14 @@ struct ProjectFinder {
         }
         let name = String(
             String.UnicodeScalarView(
-                c[s..<e].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+                c[s..<e].filter { !Scalars.isOpenQuote($0) && !Scalars.isCloseQuote($0) }))
         if found.contains(where: { $0.name == name }) { return }
         found.append(Found(name: name, range: s..<e))
     }
 
     func clauseStart(_ i: Int, _ lower: Int) -> Int {
         var k = i - 1
-        while k >= lower && !Scalars.clauseEnd.contains(c[k]) { k -= 1 }
+        while k >= lower && !Scalars.isClauseEnd(c[k]) { k -= 1 }
         return k + 1
     }
 
@@ -197,8 +197,8 @@ struct ProjectFinder {
             let end = k + ProjectFinder.mechanismSuffixes.words[m].count
             let clause = clauseStart(k, sentence.lowerBound)
             var start = nameStart(clause..<k)
-            if let q = lastIndex(in: clause..<k, where: { Scalars.openQuotes.contains($0) }),
-                !(q..<k).contains(where: { Scalars.closeQuotes.contains(c[$0]) })
+            if let q = lastIndex(in: clause..<k, where: { Scalars.isOpenQuote($0) }),
+                !(q..<k).contains(where: { Scalars.isCloseQuote(c[$0]) })
             {
                 start = q + 1
             }
@@ -211,7 +211,7 @@ struct ProjectFinder {
             if end - start >= 2 && end - start <= 30 {
                 let name = String(
                     String.UnicodeScalarView(
-                        c[start..<end].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) })
+                        c[start..<end].filter { !Scalars.isOpenQuote($0) && !Scalars.isCloseQuote($0) })
                 )
                 if !found.contains(where: { $0.name == name }) && name.unicodeScalars.count >= 3 {
                     found.append(Found(name: name, range: start..<end))

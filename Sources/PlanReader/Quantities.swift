@@ -128,7 +128,7 @@ enum QuantityScanner {
         let end = range.upperBound
         while i < end {
             let s = c[i]
-            if Scalars.isDigit(s) || s == "百" && c.has(percentOf, at: i) || isChineseStart(c, i, range) {
+            if Scalars.isDigit(s) || (s == "百" && c.has(percentOf, at: i)) || isChineseStart(c, i, range) {
                 if let q = quantity(c, i, range) {
                     out.append(q)
                     i = max(q.range.upperBound, i + 1)
@@ -147,8 +147,10 @@ enum QuantityScanner {
 
     @inline(__always) static func isChineseStart(_ c: [Unicode.Scalar], _ i: Int, _ r: Range<Int>) -> Bool {
         // 千万元, 百万亩: a bare 千/百 starts a number only before 万/亿.
-        let bareLarge = (c[i] == "千" || c[i] == "百") && i + 1 < r.upperBound && (c[i + 1] == "万" || c[i + 1] == "亿")
-        guard Scalars.chineseDigit[c[i]] != nil || c[i] == "十" || bareLarge else { return false }
+        let s = c[i]
+        guard s.value >= 0x3007 else { return false }
+        let bareLarge = (s == "千" || s == "百") && i + 1 < r.upperBound && (c[i + 1] == "万" || c[i + 1] == "亿")
+        guard Scalars.isChineseDigit(s) || s == "十" || bareLarge else { return false }
         return i == r.lowerBound || !Scalars.isChineseNumeral(c[i - 1])
     }
 
@@ -295,7 +297,7 @@ enum QuantityScanner {
     /// The start of the clause that holds `i`.
     static func clauseStart(_ c: [Unicode.Scalar], _ i: Int, _ lower: Int) -> Int? {
         var k = i - 1
-        while k >= lower && !Scalars.clauseEnd.contains(c[k]) { k -= 1 }
+        while k >= lower && !Scalars.isClauseEnd(c[k]) { k -= 1 }
         return k + 1
     }
 }

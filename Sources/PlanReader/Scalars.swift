@@ -37,25 +37,57 @@ enum Scalars {
         s == "\n" || s == "\r" || s == "\u{2028}" || s == "\u{2029}" || s == "\u{85}"
     }
 
+    // Punctuation classes as switches: a `Set` would hash every character of the document.
+
     /// Ends a sentence or a lead-in: what follows starts afresh.
-    static let terminal: Set<Unicode.Scalar> = ["。", "！", "？", "!", "?", "；", ";", "：", ":", "…"]
+    @inline(__always) static func isTerminal(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "。", "！", "？", "!", "?", "；", ";", "：", ":", "…": return true
+        default: return false
+        }
+    }
     /// Ends a sentence (a task).
-    static let sentenceEnd: Set<Unicode.Scalar> = ["。", "！", "？", "!", "?", "；", ";"]
+    @inline(__always) static func isSentenceEnd(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "。", "！", "？", "!", "?", "；", ";": return true
+        default: return false
+        }
+    }
     /// Ends a clause (a target's text).
-    static let clauseEnd: Set<Unicode.Scalar> = [
-        "。", "！", "？", "!", "?", "；", ";", "：", ":", "，", ",",
-    ]
+    @inline(__always) static func isClauseEnd(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "。", "！", "？", "!", "?", "；", ";", "：", ":", "，", ",": return true
+        default: return false
+        }
+    }
     /// Punctuation that cannot start a line of real text: its line continues the one before.
-    static let closing: Set<Unicode.Scalar> = [
-        "，", ",", "、", "。", "；", ";", "：", ":", "！", "!", "？", "?", "）", ")", "】", "》", "”", "’", "%", "％", "‰",
-        "」", "』", "〕", "]",
-    ]
+    @inline(__always) static func isClosing(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "，", ",", "、", "。", "；", ";", "：", ":", "！", "!", "？", "?", "）", ")", "】", "》", "”", "’", "%", "％",
+            "‰", "」", "』", "〕", "]":
+            return true
+        default: return false
+        }
+    }
     /// Punctuation that cannot end a line of real text: the next line continues it.
-    static let opening: Set<Unicode.Scalar> = [
-        "（", "(", "【", "《", "“", "‘", "「", "『", "〔", "[", "—", "-", "，", ",", "、",
-    ]
-    static let openQuotes: Set<Unicode.Scalar> = ["“", "‘", "「", "『", "\""]
-    static let closeQuotes: Set<Unicode.Scalar> = ["”", "’", "」", "』", "\""]
+    @inline(__always) static func isOpening(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "（", "(", "【", "《", "“", "‘", "「", "『", "〔", "[", "—", "-", "，", ",", "、": return true
+        default: return false
+        }
+    }
+    @inline(__always) static func isOpenQuote(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "“", "‘", "「", "『", "\"": return true
+        default: return false
+        }
+    }
+    @inline(__always) static func isCloseQuote(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "”", "’", "」", "』", "\"": return true
+        default: return false
+        }
+    }
 
     /// Chinese numerals as digits.
     static let chineseDigit: [Unicode.Scalar: Int] = [
@@ -66,7 +98,24 @@ enum Scalars {
     static let chineseSmallUnit: [Unicode.Scalar: Int] = ["十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000]
 
     @inline(__always) static func isChineseNumeral(_ s: Unicode.Scalar) -> Bool {
-        chineseDigit[s] != nil || chineseSmallUnit[s] != nil || s == "万" || s == "亿"
+        switch s {
+        case "零", "〇", "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "万", "亿", "壹", "贰",
+            "叁", "肆", "伍", "陆", "柒", "捌", "玖", "拾", "佰", "仟":
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// A Chinese digit (not a multiplier): 一 … 九, 两, 零.
+    @inline(__always) static func isChineseDigit(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "零", "〇", "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "壹", "贰", "叁", "肆", "伍", "陆", "柒",
+            "捌", "玖":
+            return true
+        default:
+            return false
+        }
     }
 }
 
@@ -87,10 +136,37 @@ extension Array where Element == Unicode.Scalar {
         has(word, at: index - word.count)
     }
 
+    /// The text of a range, encoded straight to UTF-8 (appending to a `UnicodeScalarView` is several
+    /// times slower, and titles and tasks are built for every line of a document).
     func string(_ range: Range<Int>) -> String {
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: self[range.clamped(to: 0..<count)])
-        return String(s)
+        let r = range.clamped(to: 0..<count)
+        if r.isEmpty { return "" }
+        return String(unsafeUninitializedCapacity: r.count * 4) { buffer in
+            var n = 0
+            for i in r {
+                let v = self[i].value
+                if v < 0x80 {
+                    buffer[n] = UInt8(v)
+                    n += 1
+                } else if v < 0x800 {
+                    buffer[n] = UInt8(0xC0 | (v >> 6))
+                    buffer[n + 1] = UInt8(0x80 | (v & 0x3F))
+                    n += 2
+                } else if v < 0x10000 {
+                    buffer[n] = UInt8(0xE0 | (v >> 12))
+                    buffer[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                    buffer[n + 2] = UInt8(0x80 | (v & 0x3F))
+                    n += 3
+                } else {
+                    buffer[n] = UInt8(0xF0 | (v >> 18))
+                    buffer[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+                    buffer[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                    buffer[n + 3] = UInt8(0x80 | (v & 0x3F))
+                    n += 4
+                }
+            }
+            return n
+        }
     }
 
     func firstIndex(of word: [Unicode.Scalar], in range: Range<Int>) -> Int? {
@@ -125,19 +201,49 @@ extension String {
 struct WordList: Sendable {
     let words: [[Unicode.Scalar]]
     let byFirst: [Unicode.Scalar: [Int]]
+    let byLast: [Unicode.Scalar: [Int]]
+    /// A bit per BMP scalar that starts (or ends) a word: most positions are rejected without hashing.
+    let firstBits: [UInt64]
+    let lastBits: [UInt64]
 
     init(_ list: [String]) {
         let w = list.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }
         words = w
-        var map: [Unicode.Scalar: [Int]] = [:]
-        for (i, word) in w.enumerated() { map[word[0], default: []].append(i) }
-        for k in map.keys { map[k]!.sort { w[$0].count > w[$1].count } }
-        byFirst = map
+        var first: [Unicode.Scalar: [Int]] = [:]
+        var last: [Unicode.Scalar: [Int]] = [:]
+        var fb = [UInt64](repeating: 0, count: 1024)
+        var lb = [UInt64](repeating: 0, count: 1024)
+        for (i, word) in w.enumerated() {
+            first[word[0], default: []].append(i)
+            last[word[word.count - 1], default: []].append(i)
+            WordList.set(&fb, word[0])
+            WordList.set(&lb, word[word.count - 1])
+        }
+        for k in first.keys { first[k]!.sort { w[$0].count > w[$1].count } }
+        for k in last.keys { last[k]!.sort { w[$0].count > w[$1].count } }
+        byFirst = first
+        byLast = last
+        firstBits = fb
+        lastBits = lb
+    }
+
+    private static func set(_ bits: inout [UInt64], _ s: Unicode.Scalar) {
+        let v = Int(s.value)
+        if v < 65536 { bits[v >> 6] |= 1 << UInt64(v & 63) } else { bits[1023] |= 1 << 63 }
+    }
+
+    @inline(__always) private static func test(_ bits: [UInt64], _ s: Unicode.Scalar) -> Bool {
+        let v = Int(s.value)
+        if v < 65536 { return bits[v >> 6] & (1 << UInt64(v & 63)) != 0 }
+        return bits[1023] & (1 << 63) != 0
     }
 
     /// The index of the longest word starting at `i`.
+    @inline(__always)
     func match(_ text: [Unicode.Scalar], at i: Int, limit: Int? = nil) -> Int? {
-        guard i >= 0, i < text.count, let candidates = byFirst[text[i]] else { return nil }
+        guard i >= 0, i < text.count, WordList.test(firstBits, text[i]), let candidates = byFirst[text[i]] else {
+            return nil
+        }
         let end = limit ?? text.count
         for c in candidates where i + words[c].count <= end && text.has(words[c], at: i) { return c }
         return nil
@@ -145,11 +251,10 @@ struct WordList: Sendable {
 
     /// The index of the longest word ending just before `i`.
     func match(_ text: [Unicode.Scalar], endingAt i: Int, from start: Int = 0) -> Int? {
-        var best: Int?
-        for (k, w) in words.enumerated() where i - w.count >= start && text.has(w, endingAt: i) {
-            if best == nil || w.count > words[best!].count { best = k }
-        }
-        return best
+        guard i - 1 >= 0, i - 1 < text.count, WordList.test(lastBits, text[i - 1]), let candidates = byLast[text[i - 1]]
+        else { return nil }
+        for k in candidates where i - words[k].count >= start && text.has(words[k], endingAt: i) { return k }
+        return nil
     }
 
     /// The first occurrence of any word in `range`: (position, word index), longest at that position.

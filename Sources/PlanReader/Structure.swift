@@ -64,7 +64,7 @@ struct Structure {
         for (index, line) in t.lines.enumerated() {
             let r = line.range
             // The title: the first line when it is short and unpunctuated.
-            if index == 0 && titleLine == nil && r.count <= 60 && !Scalars.sentenceEnd.contains(c[r.upperBound - 1])
+            if index == 0 && titleLine == nil && r.count <= 60 && !Scalars.isSentenceEnd(c[r.upperBound - 1])
                 && Numbering.at(c, r.lowerBound, end: r.upperBound) == nil
             {
                 titleLine = index
@@ -81,7 +81,7 @@ struct Structure {
             if let p = headlineIntro(c, r) {
                 var block = p..<r.upperBound
                 // "主要预期目标是：" alone introduces the next line, or the table or list that follows.
-                if r.upperBound - p <= 16, Scalars.terminal.contains(c[r.upperBound - 1]), index + 1 < t.lines.count {
+                if r.upperBound - p <= 16, Scalars.isTerminal(c[r.upperBound - 1]), index + 1 < t.lines.count {
                     var k = index + 1
                     let next = t.lines[k].range
                     if Numbering.at(c, next.lowerBound, end: next.upperBound) == nil && t.lines[k].headingLevel == nil {
@@ -185,23 +185,26 @@ struct Structure {
         if let level = line.headingLevel {
             let numbering = Numbering.at(c, r.lowerBound, end: r.upperBound)
             let start = r.lowerBound + (numbering?.length ?? 0)
-            return Heading(title: trimmedTitle(c, start..<r.upperBound), number: numbering?.number, key: .markup(level))
+            return Heading(
+                title: trimmedTitle(c, start..<r.upperBound), number: numbering?.number(in: c), key: .markup(level))
         }
         if let numbering = Numbering.at(c, r.lowerBound, end: r.upperBound) {
             let start = r.lowerBound + numbering.length
             let text = start..<r.upperBound
             // A short numbered line is a heading; a numbered paragraph leads with its heading sentence.
             if text.count <= 40 && !hasInnerSentenceEnd(c, text) {
-                return Heading(title: trimmedTitle(c, text), number: numbering.number, key: .numbered(numbering.style))
+                return Heading(
+                    title: trimmedTitle(c, text), number: numbering.number(in: c), key: .numbered(numbering.style))
             }
             if let lead = leadSentence(c, text), lead.count <= 40 {
                 return Heading(
-                    title: lead, number: numbering.number, key: .numbered(numbering.style),
+                    title: lead, number: numbering.number(in: c), key: .numbered(numbering.style),
                     rest: lead.upperBound..<r.upperBound)
             }
             // A long numbered item without a lead: the item is its own heading and body.
             return Heading(
-                title: firstClause(c, text), number: numbering.number, key: .numbered(numbering.style), rest: text)
+                title: firstClause(c, text), number: numbering.number(in: c), key: .numbered(numbering.style),
+                rest: text)
         }
         if line.bold && inSection {
             return Heading(title: trimmedTitle(c, r), number: nil, key: .bare)
@@ -238,9 +241,9 @@ struct Structure {
     func hasInnerSentenceEnd(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
         guard r.count > 1 else { return false }
         for k in r.lowerBound..<(r.upperBound - 1)
-        where Scalars.sentenceEnd.contains(c[k]) || c[k] == "：" || c[k] == ":" {
+        where Scalars.isSentenceEnd(c[k]) || c[k] == "：" || c[k] == ":" {
             // "。”" at the end is still one sentence.
-            if k == r.upperBound - 2 && Scalars.closeQuotes.contains(c[r.upperBound - 1]) { continue }
+            if k == r.upperBound - 2 && Scalars.isCloseQuote(c[r.upperBound - 1]) { continue }
             return true
         }
         return false
@@ -260,7 +263,7 @@ struct Structure {
 
     func firstClause(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Range<Int> {
         var k = r.lowerBound
-        while k < r.upperBound && !Scalars.clauseEnd.contains(c[k]) { k += 1 }
+        while k < r.upperBound && !Scalars.isClauseEnd(c[k]) { k += 1 }
         return r.lowerBound..<k
     }
 

@@ -79,7 +79,7 @@ struct TargetBuilder {
 
     func sentenceStart(_ i: Int, _ lower: Int) -> Int {
         var k = i - 1
-        while k >= lower && !Scalars.sentenceEnd.contains(c[k]) { k -= 1 }
+        while k >= lower && !Scalars.isSentenceEnd(c[k]) { k -= 1 }
         return k + 1
     }
 
@@ -116,7 +116,7 @@ struct TargetBuilder {
         // Names and slogans in short quotes.
         if insideShortQuote(q.range) { return .notTarget }
         // A count in Chinese numerals right after a quoted name counts its parts (“三区一民生”四项).
-        if q.chineseNumeral, let b = before, Scalars.closeQuotes.contains(b) { return .notTarget }
+        if q.chineseNumeral, let b = before, Scalars.isCloseQuote(b) { return .notTarget }
         // Words after the measure word that make the count a structure or a name.
         if TargetBuilder.structuralNouns.match(c, at: afterIndex, limit: min(c.count, afterIndex + 4)) != nil
             && q.unit != "%"
@@ -174,16 +174,16 @@ struct TargetBuilder {
         var k = r.lowerBound - 1
         var open: Int?
         while k >= 0 && r.lowerBound - k <= 10 {
-            if Scalars.closeQuotes.contains(c[k]) && c[k] != "\"" { return false }
-            if Scalars.openQuotes.contains(c[k]) { open = k; break }
-            if Scalars.clauseEnd.contains(c[k]) { return false }
+            if Scalars.isCloseQuote(c[k]) && c[k] != "\"" { return false }
+            if Scalars.isOpenQuote(c[k]) { open = k; break }
+            if Scalars.isClauseEnd(c[k]) { return false }
             k -= 1
         }
         guard open != nil else { return false }
         var e = r.upperBound
         while e < c.count && e - r.upperBound <= 10 {
-            if Scalars.closeQuotes.contains(c[e]) { return true }
-            if Scalars.clauseEnd.contains(c[e]) || Scalars.openQuotes.contains(c[e]) { return false }
+            if Scalars.isCloseQuote(c[e]) { return true }
+            if Scalars.isClauseEnd(c[e]) || Scalars.isOpenQuote(c[e]) { return false }
             e += 1
         }
         return false
@@ -193,9 +193,9 @@ struct TargetBuilder {
 
     func clauseRange(around r: Range<Int>, in bounds: Range<Int>) -> Range<Int> {
         var s = r.lowerBound
-        while s > bounds.lowerBound && !Scalars.clauseEnd.contains(c[s - 1]) { s -= 1 }
+        while s > bounds.lowerBound && !Scalars.isClauseEnd(c[s - 1]) { s -= 1 }
         var e = r.upperBound
-        while e < bounds.upperBound && !Scalars.clauseEnd.contains(c[e]) { e += 1 }
+        while e < bounds.upperBound && !Scalars.isClauseEnd(c[e]) { e += 1 }
         return s..<e
     }
 
@@ -260,7 +260,7 @@ struct TargetBuilder {
         while let (p, v) = action,
             cleanSubject((p + TargetBuilder.actionVerbs.words[v].count)..<q.range.lowerBound).isEmpty,
             let earlier = TargetBuilder.actionVerbs.lastMatch(c, in: segment.lowerBound..<p),
-            !(earlier.0..<p).contains(where: { Scalars.clauseEnd.contains(c[$0]) })
+            !(earlier.0..<p).contains(where: { Scalars.isClauseEnd(c[$0]) })
         {
             action = earlier
         }
@@ -322,7 +322,7 @@ struct TargetBuilder {
         var e = i
         if e < clause.upperBound && c[e] == "的" { e += 1 }
         let s = e
-        while e < clause.upperBound && !Scalars.clauseEnd.contains(c[e]) && c[e] != "、" && !Scalars.isDigit(c[e]) {
+        while e < clause.upperBound && !Scalars.isClauseEnd(c[e]) && c[e] != "、" && !Scalars.isDigit(c[e]) {
             e += 1
         }
         var start = s
@@ -335,7 +335,7 @@ struct TargetBuilder {
         }
         return String(
             String.UnicodeScalarView(
-                text.filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+                text.filter { !Scalars.isOpenQuote($0) && !Scalars.isCloseQuote($0) }))
     }
 
     /// A subject from the words before a figure: drops the clause's time, modality, scope and comparator words.
@@ -346,7 +346,7 @@ struct TargetBuilder {
         while changed && s < e {
             changed = false
             while s < e
-                && (Scalars.isSpace(c[s]) || Scalars.closing.contains(c[s]) || Scalars.openQuotes.contains(c[s])
+                && (Scalars.isSpace(c[s]) || Scalars.isClosing(c[s]) || Scalars.isOpenQuote(c[s])
                     || c[s] == "的")
             {
                 s += 1
@@ -397,7 +397,7 @@ struct TargetBuilder {
                 changed = true
             }
             while e > s
-                && (Scalars.closing.contains(c[e - 1]) || Scalars.openQuotes.contains(c[e - 1]) || c[e - 1] == "的")
+                && (Scalars.isClosing(c[e - 1]) || Scalars.isOpenQuote(c[e - 1]) || c[e - 1] == "的")
             {
                 e -= 1
                 changed = true
@@ -408,7 +408,7 @@ struct TargetBuilder {
         guard s < e else { return "" }
         return String(
             String.UnicodeScalarView(
-                c[s..<e].filter { !Scalars.openQuotes.contains($0) && !Scalars.closeQuotes.contains($0) }))
+                c[s..<e].filter { !Scalars.isOpenQuote($0) && !Scalars.isCloseQuote($0) }))
     }
 
     /// A year the clause states before the figure: 2015年建成, 到2017年.
@@ -428,5 +428,5 @@ struct TargetBuilder {
 }
 
 extension Array where Element == Unicode.Scalar {
-    var string: String { String(String.UnicodeScalarView(self)) }
+    var string: String { string(0..<count) }
 }

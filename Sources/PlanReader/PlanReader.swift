@@ -139,6 +139,14 @@ struct Assembler {
                 }
             }
         }
+        // A document without any heading: its figures are still the plan's, outside any section.
+        if structure.areas.isEmpty {
+            for (index, line) in clean.lines.enumerated() where index != 0 || titleLine == nil {
+                for d in builder.targets(in: line.range) where seen.insert(d.q.numberStart).inserted {
+                    drafts.append((d, false, nil))
+                }
+            }
+        }
         for n in structure.conductNodes() {
             for r in [n.titleRange] + n.body {
                 for d in builder.targets(in: r) where seen.insert(d.q.numberStart).inserted {

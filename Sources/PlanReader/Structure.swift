@@ -145,6 +145,7 @@ struct Structure {
                 for n in stack where n !== root { n.end = max(n.end, r.upperBound) }
             }
         }
+        promoteRunInLeads(root, c)
         assignZones(c, planYear: planYear)
         // Headline blocks in a review of past years state achievements ("主要指标是：…完成").
         let excluded = root.children.filter { $0.zone == .review || $0.zone == .glossary || $0.zone == .fiveYear }
@@ -330,6 +331,47 @@ struct Structure {
         let ratio = Double(a.count) / Double(max(1, b.count))
         if ratio > 0.6 && ratio < 1.6 { score += 1 }
         return score
+    }
+
+    /// Paragraphs that open with a short lead sentence, in parallel, are sub-heads run into their text
+    /// ("立足项目集聚，深入推进产业招商。坚持以…"): a section with no heads of its own whose paragraphs mostly
+    /// open that way gets one sub-head per such paragraph.
+    func promoteRunInLeads(_ node: Node, _ c: [Unicode.Scalar]) {
+        for child in node.children { promoteRunInLeads(child, c) }
+        guard node !== root, node.children.isEmpty, node.body.count >= 2, node.zone != .annex else { return }
+        var leads: [Int: Range<Int>] = [:]
+        for (i, r) in node.body.enumerated() {
+            guard let lead = leadSentence(c, r), lead.count >= 4, lead.count <= 20, lead.upperBound < r.upperBound,
+                c[lead.upperBound - 1] == "。", !lead.contains(where: { Scalars.isDigit(c[$0]) }),
+                !Structure.announcers.contains(in: c, lead)
+            else { continue }
+            leads[i] = lead
+        }
+        guard leads.count >= 2, leads.count * 3 >= node.body.count * 2 else { return }
+        // Parallel leads share their shape with the first one.
+        let ordered = leads.keys.sorted()
+        let first = leads[ordered[0]]!
+        let parallel = ordered.filter { similarity(c, first, leads[$0]!) >= 2 }.count
+        guard parallel * 3 >= ordered.count * 2 else { return }
+        var kept: [Range<Int>] = []
+        var current: Node?
+        for (i, r) in node.body.enumerated() {
+            if let lead = leads[i] {
+                let child = Node(titleRange: lead, number: nil, key: .bare, line: node.line)
+                child.zone = node.zone
+                child.parent = node
+                child.body = [lead.upperBound..<r.upperBound]
+                child.end = r.upperBound
+                node.children.append(child)
+                current = child
+            } else if let current {
+                current.body.append(r)
+                current.end = r.upperBound
+            } else {
+                kept.append(r)
+            }
+        }
+        node.body = kept
     }
 
     /// Decides which top-level part is the plan, and what the areas are.

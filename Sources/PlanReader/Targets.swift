@@ -74,7 +74,43 @@ struct TargetBuilder {
             out.append(d)
             previous = d
         }
+        pairRespectively(&out)
         return out
+    }
+
+    /// 城镇和农村居民人均可支配收入分别增长8%和9%: with 分别, the n figures of a clause go to the n
+    /// subjects listed before it, in order.
+    func pairRespectively(_ drafts: inout [Draft]) {
+        var i = 0
+        while i < drafts.count {
+            let clause = drafts[i].clause
+            var j = i
+            while j < drafts.count && drafts[j].clause == clause { j += 1 }
+            defer { i = j }
+            guard j - i >= 2,
+                let p = c.firstIndex(of: "分别".scalars, in: clause.lowerBound..<drafts[i].q.range.lowerBound)
+            else { continue }
+            // The subjects: the words before 分别 split at 、 和 及 与.
+            var subjects: [Range<Int>] = []
+            var s = clause.lowerBound
+            for k in clause.lowerBound..<p where c[k] == "、" || c[k] == "和" || c[k] == "及" || c[k] == "与" {
+                subjects.append(s..<k)
+                s = k + 1
+            }
+            subjects.append(s..<p)
+            guard subjects.count == j - i else { continue }
+            // A shared head noun after the last item completes the short earlier ones, parallel modifiers
+            // being as long as each other: 城镇和农村居民人均可支配收入 → 城镇居民…, 农村居民….
+            let last = Array(cleanSubject(subjects[subjects.count - 1]).unicodeScalars)
+            for (k, r) in subjects.enumerated() {
+                var subject = cleanSubject(r)
+                let n = subject.unicodeScalars.count
+                if k < subjects.count - 1 && n > 0 && n <= 3 && last.count > n + 1 {
+                    subject += last.string(n..<last.count)
+                }
+                drafts[i + k].subject = subject.isEmpty ? drafts[i + k].subject : subject
+            }
+        }
     }
 
     func sentenceStart(_ i: Int, _ lower: Int) -> Int {

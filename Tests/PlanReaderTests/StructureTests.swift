@@ -1,0 +1,111 @@
+import Foundation
+import LuoshiCore
+import PlanReader
+import Testing
+
+/// Headings, sub-heads and the parts of a report.
+@Suite("计划结构 (plan structure)")
+struct StructureTests {
+    @Test("段首并列的引领句是主题 (parallel lead sentences that open paragraphs are themes)")
+    func runInLeads() throws {
+        let text = """
+            某镇2016年工作计划
+            一、做强产业
+            立足项目集聚，深入推进产业招商。坚持以高端装备制造业为主，新引进项目10个。
+            立足功能完善，提升配套水平。加快主干道路建设，新建道路5公里。
+            立足产城融合，加快新城建设。推进商务区建设。
+            二、做美集镇
+            围绕南大门建设，继续加大环境建设的投入力度。新增绿地2万平方米。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.sections.map(\.title) == ["做强产业", "做美集镇"])
+        #expect(
+            plan.sections[0].sections.map(\.title) == [
+                "立足项目集聚，深入推进产业招商。", "立足功能完善，提升配套水平。", "立足产城融合，加快新城建设。",
+            ])
+        // A single paragraph opening with a short sentence stays text.
+        #expect(plan.sections[1].sections.isEmpty)
+        #expect(plan.targets.map(\.section) == ["1.1", "1.2", "2"])
+    }
+
+    @Test("独立成行的副标题：紧随标题者为下一级，其后按形似归位 (own-line sub-heads nest by position and shape)")
+    func ownLineSubheads() throws {
+        let text = """
+            某镇2016年工作计划
+            一、塑就自身
+            坚持勤政为民，建设服务型政府。
+            始终坚持把维护人民群众的根本利益作为一切工作的出发点和落脚点，牢记宗旨意识，秉承公仆精神。
+            坚持“三不”原则，建设正气型政府。
+            要不徇私情。
+            我们每一位同志都要讲党性、讲原则，做人正派，办事公正，敢于批评和抵制不正之风。
+            要不惧邪恶。
+            在今后考察和任用干部时，我们会首先考虑使用原则性强、敢抓善管、不怕得罪人的干部。
+            坚持依法行政，建设法治型政府。
+            践行法治原则，增强领导干部法制意识，自觉带头遵纪守法，严格依法依规办事，规范履职行为。
+            """
+        let plan = try PlanReader.read(text: text)
+        let themes = plan.sections[0].sections
+        #expect(themes.map(\.title) == ["坚持勤政为民，建设服务型政府。", "坚持“三不”原则，建设正气型政府。", "坚持依法行政，建设法治型政府。"])
+        #expect(themes[1].sections.map(\.title) == ["要不徇私情。", "要不惧邪恶。"])
+    }
+
+    @Test("跳级与重新编号 (skipped levels and restarted numbering)")
+    func numbering() throws {
+        let text = """
+            某镇2016年工作计划
+            一、产业
+            1.招商。引进项目5个。
+            2.技改。完成技改投入1亿元。
+            二、农业
+            （一）粮食
+            1.稳定面积。粮食面积稳定在2万亩以上。
+            （二）特色
+            1.新建大棚300亩。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.sections.map(\.title) == ["产业", "农业"])
+        #expect(plan.sections[0].sections.map(\.title) == ["招商。", "技改。"])
+        #expect(plan.sections[1].sections.map(\.title) == ["粮食", "特色"])
+        #expect(plan.sections[1].sections[0].sections.map(\.title) == ["稳定面积。"])
+        #expect(plan.targets.map(\.value) == [5, 100_000_000, 20_000, 300])
+    }
+
+    @Test("分别：数值依次归于所列主体 (分别 pairs figures with the subjects listed)")
+    func respectively() throws {
+        let found = try targets(in: "城镇和农村居民人均可支配收入分别增长8%和9%。")
+        #expect(found.map(\.subject) == ["城镇居民人均可支配收入", "农村居民人均可支配收入"])
+        let rates = try targets(in: "全县小学、初中入学率分别达到100%、99%。")
+        #expect(rates.map(\.subject) == ["小学入学率", "初中入学率"])
+    }
+
+    @Test("没有标题的文档，目标仍被读出 (a document without headings still yields its targets)")
+    func noHeadings() throws {
+        let plan = try PlanReader.read(text: "今年，全镇新建道路5公里，新增绿地3万平方米。\n")
+        #expect(plan.sections.isEmpty)
+        #expect(plan.targets.map(\.value) == [5, 30_000])
+        #expect(plan.targets.allSatisfy { $0.section == nil })
+    }
+
+    @Test("结束语与附件 (the closing address and an annex)")
+    func closingAndAnnex() throws {
+        let text = """
+            某县2016年政府工作报告
+            一、2015年工作回顾
+            全年完成地区生产总值200亿元，增长9%。
+            二、2016年工作安排
+            （一）产业
+            新建厂房10万平方米。
+            各位代表，让我们团结奋斗，完成全年100%的目标任务！
+            附件：2016年县政府为民办实事项目
+            1.新建农村公路120公里。
+            2.改造危房500户。
+            名词解释
+            1.三去一降一补：指去产能、去库存、去杠杆、降成本、补短板5项任务。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.planSection?.heading == "2016年工作安排")
+        #expect(plan.sections.map(\.title) == ["产业", "附件：2016年县政府为民办实事项目"])
+        #expect(plan.sections[1].tasks.map(\.text) == ["1.新建农村公路120公里。", "2.改造危房500户。"])
+        #expect(plan.targets.map(\.value) == [100_000, 120, 500])
+    }
+}

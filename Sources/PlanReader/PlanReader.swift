@@ -28,8 +28,9 @@ public enum PlanReader {
         return try read(decoded, name: name, sha256: SHA256.hex(Array(text.utf8)))
     }
 
-    static func read(_ document: DecodedDocument, name: String, sha256: String) throws(DocumentError) -> PlanDocument {
-        var decoded = document
+    static func read(_ decoded: consuming DecodedDocument, name: String, sha256: String) throws(DocumentError)
+        -> PlanDocument
+    {
         // Memory: the text, its scalars and the cleaned copy are each as large as the document; each is
         // let go as soon as the next exists, so a 20 MB document stays well under 10× its size.
         var source = Array(decoded.text.unicodeScalars)

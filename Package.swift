@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
     ],
     targets: [
         // The domain as plain values and pure functions: no Vapor, no Fluent, no I/O.
@@ -32,12 +36,22 @@ let package = Package(
         ),
         // Document -> luoshi-plan/1.
         .target(name: "PlanReader", dependencies: ["LuoshiCore", "OfficeOpenXML"], swiftSettings: strict),
-        // The tracking server (issue 3); empty until then.
-        .target(name: "LuoshiServer", dependencies: ["LuoshiCore"], swiftSettings: strict),
+        // The tracking server: configuration, migrations, persistence, routes, pages, JSON API, auth.
+        .target(
+            name: "LuoshiServer",
+            dependencies: [
+                "LuoshiCore", "PlanReader", "OfficeOpenXML",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "luoshi",
             dependencies: [
-                "LuoshiCore", "PlanReader",
+                "LuoshiCore", "PlanReader", "LuoshiServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -51,6 +65,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "LuoshiCLITests", dependencies: ["LuoshiCore"], swiftSettings: strict),
+        .testTarget(
+            name: "LuoshiServerTests",
+            dependencies: [
+                "LuoshiServer", "LuoshiCore",
+                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

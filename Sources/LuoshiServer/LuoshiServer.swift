@@ -1,6 +1,8 @@
+import Fluent
 import LuoshiCore
+import Vapor
 
-/// The tracking server (issue 3) will live here: configuration, migrations, routes, pages.
+/// The tracking server.
 public enum LuoshiServer {
     /// The plan format the server's open-data download serves.
     public static let planFormat = PlanDocument.formatName

@@ -1,0 +1,129 @@
+/// The words of the domain, as the server stores them and the pages show them.
+
+/// A unit in the organisation tree: district → town → village or community; the town's departments.
+public enum OrganizationKind: String, Codable, Sendable, CaseIterable {
+    case district, town, village, community, department
+
+    public var chinese: String {
+        switch self {
+        case .district: return "区"
+        case .town: return "镇"
+        case .village: return "村"
+        case .community: return "社区"
+        case .department: return "部门"
+        }
+    }
+}
+
+/// What a user may do. Every write checks the role and, for reporters, the unit.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    /// 督查办 / 党政办 staff: import, edit, assign, review, publish.
+    case admin
+    /// A unit's reporter (责任单位填报人): reports on the tasks of their own unit.
+    case reporter
+    /// 挂钩领导: reads their portfolio, comments and instructs (批示).
+    case leader
+    /// 人大代表: reads everything, writes nothing.
+    case deputy
+
+    public var chinese: String {
+        switch self {
+        case .admin: return "督查办"
+        case .reporter: return "单位填报人"
+        case .leader: return "挂钩领导"
+        case .deputy: return "人大代表"
+        }
+    }
+}
+
+/// A plan's life: a draft is reviewed and corrected, then published; a closed plan is history.
+public enum PlanStatus: String, Codable, Sendable, CaseIterable {
+    case draft, published, closed
+
+    public var chinese: String {
+        switch self {
+        case .draft: return "草稿"
+        case .published: return "已发布"
+        case .closed: return "已结束"
+        }
+    }
+}
+
+/// The kinds of node in the plan tree.
+public enum ItemKind: String, Codable, Sendable, CaseIterable {
+    /// 领域 (一、…)
+    case area
+    /// 主题 (（一）…, own-line sub-heads)
+    case theme
+    /// 任务: one commitment
+    case task
+    /// 目标: a quantity promised
+    case target
+    /// 项目: a named project, enterprise or facility
+    case project
+
+    public var chinese: String {
+        switch self {
+        case .area: return "领域"
+        case .theme: return "主题"
+        case .task: return "任务"
+        case .target: return "目标"
+        case .project: return "项目"
+        }
+    }
+}
+
+/// How often an assignment's unit reports (报送周期).
+public enum ReportingCycle: String, Codable, Sendable, CaseIterable {
+    case weekly, monthly, quarterly
+    /// Only when the item is due.
+    case dueDateOnly
+
+    public var chinese: String {
+        switch self {
+        case .weekly: return "每周"
+        case .monthly: return "每月"
+        case .quarterly: return "每季度"
+        case .dueDateOnly: return "到期报送"
+        }
+    }
+}
+
+/// A progress report's state: submitted, then accepted or returned; a correction supersedes.
+public enum ReportState: String, Codable, Sendable, CaseIterable {
+    case submitted, accepted, returned, superseded
+
+    public var chinese: String {
+        switch self {
+        case .submitted: return "待审核"
+        case .accepted: return "已采纳"
+        case .returned: return "已退回"
+        case .superseded: return "已更正"
+        }
+    }
+}
+
+/// A domain failure, carrying what was involved. The server maps it to an HTTP status and a page or
+/// JSON body in one place; the CLI to a message and an exit code.
+public enum LuoshiError: Error, Sendable, Equatable {
+    case notFound(entity: String, id: String)
+    /// The user may not do this (a reporter on another unit's task, a deputy writing).
+    case forbidden(reason: String)
+    /// The request is well-formed but its content is not acceptable.
+    case invalid(field: String, reason: String)
+    /// The change conflicts with the current state (a report already reviewed, a published promise
+    /// edited without a reason).
+    case conflict(reason: String)
+    case unauthenticated
+
+    /// A sentence for a person, Chinese first.
+    public var message: String {
+        switch self {
+        case .notFound(let entity, let id): return "找不到\(entity)「\(id)」(not found)"
+        case .forbidden(let reason): return "无权操作：\(reason) (forbidden)"
+        case .invalid(let field, let reason): return "「\(field)」不正确：\(reason) (invalid)"
+        case .conflict(let reason): return "无法完成：\(reason) (conflict)"
+        case .unauthenticated: return "请先登录 (please sign in)"
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// Everything the server reads at start-up, in one typed value: flags, then environment, then defaults.
+public struct ServerConfiguration: Sendable {
+    public enum Storage: Sendable, Equatable {
+        /// An SQLite file in this folder (created on first start).
+        case sqliteFile(directory: String)
+        /// An SQLite database in memory (tests).
+        case sqliteMemory
+        /// PostgreSQL at this URL (`DATABASE_URL`).
+        case postgres(url: String)
+    }
+
+    public var host: String
+    public var port: Int
+    public var storage: Storage
+    /// Load the demo township around the fixture plan.
+    public var demo: Bool
+    /// The moment the app believes it is; nil for the system clock.
+    public var fixedNow: Date?
+    /// Largest upload accepted (documents, evidence files).
+    public var uploadLimit: Int
+    /// Where evidence files are kept, outside any public path.
+    public var evidenceDirectory: String
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, storage: Storage = .sqliteFile(directory: "./data"),
+        demo: Bool = false, fixedNow: Date? = nil, uploadLimit: Int = 20 * 1024 * 1024,
+        evidenceDirectory: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.storage = storage
+        self.demo = demo
+        self.fixedNow = fixedNow
+        self.uploadLimit = uploadLimit
+        switch storage {
+        case .sqliteFile(let dir): self.evidenceDirectory = evidenceDirectory ?? dir + "/evidence"
+        default: self.evidenceDirectory = evidenceDirectory ?? NSTemporaryDirectory() + "luoshi-evidence"
+        }
+    }
+
+    /// `DATABASE_URL` chooses PostgreSQL; otherwise the SQLite file under `dataDirectory`.
+    public static func storage(dataDirectory: String, environment: [String: String]) -> Storage {
+        if let url = environment["DATABASE_URL"], !url.isEmpty { return .postgres(url: url) }
+        return .sqliteFile(directory: dataDirectory)
+    }
+
+    /// The demo runs at a fixed moment inside the plan year, so that statuses mean something.
+    public static let demoNow: Date = {
+        var c = DateComponents()
+        c.year = 2015
+        c.month = 6
+        c.day = 30
+        c.hour = 10
+        return Calendar.beijing.date(from: c)!
+    }()
+}
+
+extension Calendar {
+    /// The calendar Chinese officials date by.
+    public static let beijing: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        c.locale = Locale(identifier: "zh_CN")
+        return c
+    }()
+}
+
+/// The clock of the app: the only place "now" comes from.
+struct AppClock: Sendable {
+    let now: @Sendable () -> Date
+    static let system = AppClock(now: { Date() })
+    static func fixed(_ date: Date) -> AppClock { AppClock(now: { date }) }
+}
+
+struct AppClockKey: StorageKey { typealias Value = AppClock }
+struct ConfigurationKey: StorageKey { typealias Value = ServerConfiguration }
+
+extension Application {
+    var clock: AppClock {
+        get { storage[AppClockKey.self] ?? .system }
+        set { storage[AppClockKey.self] = newValue }
+    }
+    var luoshi: ServerConfiguration {
+        get { storage[ConfigurationKey.self]! }
+        set { storage[ConfigurationKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var now: Date { application.clock.now() }
+}

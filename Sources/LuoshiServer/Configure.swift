@@ -1,0 +1,74 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import LuoshiCore
+import Vapor
+
+extension LuoshiServer {
+    /// Sets up an application: database and migrations, sessions, middleware, routes.
+    public static func configure(_ app: Application, _ config: ServerConfiguration, bcryptCost: Int = 10) async throws {
+        app.luoshi = config
+        app.clock = config.fixedNow.map(AppClock.fixed) ?? .system
+        app.storage[BcryptCostKey.self] = bcryptCost
+        switch config.storage {
+        case .sqliteFile(let directory):
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            app.databases.use(.sqlite(.file(directory + "/luoshi.sqlite")), as: .sqlite)
+        case .sqliteMemory:
+            app.databases.use(.sqlite(.memory), as: .sqlite)
+        case .postgres(let url):
+            try app.databases.use(.postgres(url: url), as: .psql)
+        }
+        Migrations.register(on: app)
+        try await app.autoMigrate()
+
+        app.sessions.use(.fluent)
+        app.sessions.configuration = .init(cookieName: "luoshi-session") { id in
+            HTTPCookies.Value(
+                string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: nil, path: "/",
+                isSecure: false, isHTTPOnly: true, sameSite: .lax)
+        }
+        app.middleware = .init()
+        app.middleware.use(LuoshiErrorMiddleware())
+        app.middleware.use(app.sessions.middleware)
+        app.middleware.use(User.sessionAuthenticator())
+        app.middleware.use(TokenAuthenticator())
+        app.middleware.use(CSRFMiddleware())
+        app.routes.defaultMaxBodySize = "1mb"
+        app.http.server.configuration.hostname = config.host
+        app.http.server.configuration.port = config.port
+        try routes(app)
+    }
+
+    static func routes(_ app: Application) throws {
+        app.get("healthz") { _ in ["status": "ok"] }
+        app.get("assets", "app.css") { _ -> Response in
+            let r = Response(status: .ok, body: .init(string: Assets.css))
+            r.headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+            r.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            return r
+        }
+        app.get { req -> Response in
+            guard let user = req.auth.get(User.self) else { return req.redirect(to: "/login") }
+            switch user.role {
+            case .reporter: return req.redirect(to: "/my")
+            default:
+                if let plan = try await Plan.query(on: req.db).filter(\.$status == .published).sort(
+                    \.$year, .descending
+                ).first() {
+                    return req.redirect(to: "/plans/\(plan.id!)")
+                }
+                return req.redirect(to: "/plans")
+            }
+        }
+        try app.register(collection: SessionController())
+        try app.register(collection: PlanController())
+        try app.register(collection: ItemController())
+        try app.register(collection: AssignController())
+        try app.register(collection: AuditController())
+        try app.register(collection: APIController())
+    }
+}
+
+struct BcryptCostKey: StorageKey { typealias Value = Int }

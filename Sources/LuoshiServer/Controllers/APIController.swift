@@ -1,0 +1,346 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import PlanReader
+import Vapor
+
+/// The JSON API under `/api/v1`: everything the pages do, described at `/api/openapi.json`.
+struct APIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1")
+        api.post("session", use: signIn)
+        api.get("plans", use: plans)
+        api.on(.POST, "plans", body: .collect(maxSize: "25mb"), use: importPlan)
+        api.get("plans", ":planID", use: plan)
+        api.get("items", ":itemID", use: item)
+        api.post("items", ":itemID", "reports", use: fileReport)
+        api.post("reports", ":reportID", "accept", use: accept)
+        api.post("reports", ":reportID", "return", use: giveBack)
+        api.post("assignments", use: assign)
+        api.get("audit", use: audit)
+        routes.get("api", "openapi.json", use: openAPI)
+    }
+
+    struct Credentials: Content {
+        var username: String
+        var password: String
+    }
+
+    struct SessionView: Content {
+        var token: String
+        var expiresAt: Date
+        var user: UserView
+        var csrfToken: String
+    }
+
+    struct UserView: Content {
+        var id: UUID
+        var username: String
+        var displayName: String
+        var role: Role
+        var organization: UUID?
+        init(_ u: User) {
+            id = u.id!
+            username = u.username
+            displayName = u.displayName
+            role = u.role
+            organization = u.$organization.id
+        }
+    }
+
+    @Sendable func signIn(req: Request) async throws -> Response {
+        let c = try req.content.decode(Credentials.self)
+        let now = req.now
+        let user = try await Accounts.signIn(
+            username: c.username, password: c.password, address: req.remoteAddress?.ipAddress ?? "unknown", on: req.db,
+            now: now)
+        // Tokens live eight hours of real time, whatever the app's clock says.
+        let token = UserToken(
+            value: [UInt8].random(count: 32).base64URL, userID: user.id!, expiresAt: Date().addingTimeInterval(8 * 3600)
+        )
+        try await token.create(on: req.db)
+        req.auth.login(user)
+        req.session.authenticate(user)
+        let view = SessionView(
+            token: token.value, expiresAt: token.expiresAt, user: UserView(user), csrfToken: CSRF.token(req))
+        let response = Response(status: .created)
+        try response.content.encode(view, as: .json)
+        return response
+    }
+
+    struct PlanSummary: Content {
+        var id: UUID
+        var title: String
+        var issuer: String?
+        var year: Int
+        var status: PlanStatus
+    }
+
+    @Sendable func plans(req: Request) async throws -> [PlanSummary] {
+        let user = try req.user()
+        return try await Plan.query(on: req.db).sort(\.$year, .descending).all()
+            .filter { $0.status != .draft || user.role == .admin }
+            .map { PlanSummary(id: $0.id!, title: $0.title, issuer: $0.issuer, year: $0.year, status: $0.status) }
+    }
+
+    struct ItemStatusView: Content {
+        var id: UUID
+        var code: String
+        var kind: ItemKind
+        var status: ItemStatus
+        var colour: StatusColour
+        var progress: Double?
+        var expected: Double?
+    }
+
+    struct PlanView: Content {
+        var id: UUID
+        var planStatus: PlanStatus
+        var overall: ItemStatusView?
+        var progress: Double
+        var plan: PlanDocument
+        var items: [ItemStatusView]
+    }
+
+    @Sendable func plan(req: Request) async throws -> PlanView {
+        let user = try req.user()
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        if plan.status == .draft && user.role != .admin {
+            throw LuoshiError.notFound(entity: "计划", id: plan.id!.uuidString)
+        }
+        let s = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
+        let items = s.items.map { i -> ItemStatusView in
+            let st = s.status(of: i)
+            return ItemStatusView(
+                id: i.id!, code: i.code, kind: i.kind, status: st.status, colour: st.status.colour,
+                progress: st.progress,
+                expected: st.expected)
+        }
+        return PlanView(
+            id: plan.id!, planStatus: plan.status, overall: nil, progress: s.overall.progress,
+            plan: Exchange.document(s), items: items)
+    }
+
+    struct Upload: Content { var document: File }
+
+    struct ImportResult: Content {
+        var id: UUID
+        var title: String
+        var status: PlanStatus
+        var items: Int
+    }
+
+    @Sendable func importPlan(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        guard req.headers.contentType?.type == "multipart" else {
+            throw LuoshiError.invalid(
+                field: "document", reason: "请以 multipart/form-data 上传文档 (upload as multipart/form-data)")
+        }
+        let upload = try req.content.decode(Upload.self)
+        let plan = try await PlanStore.importDocument(
+            Data(upload.document.data.readableBytesView), name: upload.document.filename, actor: user, on: req.db,
+            now: req.now)
+        let count = try await PlanItem.query(on: req.db).filter(\.$plan.$id == plan.id!).count()
+        let response = Response(status: .created)
+        try response.content.encode(
+            ImportResult(id: plan.id!, title: plan.title, status: plan.status, items: count), as: .json)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/plans/\(plan.id!)")
+        return response
+    }
+
+    struct ReportView: Content {
+        var id: UUID
+        var item: UUID
+        var unit: UUID
+        var author: UUID
+        var period: String
+        var actualValue: Double?
+        var percentComplete: Double?
+        var milestone: String?
+        var narrative: String
+        var state: ReportState
+        var reviewReason: String?
+        var submittedAt: Date
+        var supersedes: UUID?
+        init(_ r: ProgressReport) {
+            id = r.id!
+            item = r.$item.id
+            unit = r.$unit.id
+            author = r.$author.id
+            period = r.period
+            actualValue = r.actualValue
+            percentComplete = r.percentComplete
+            milestone = r.milestone
+            narrative = r.narrative
+            state = r.state
+            reviewReason = r.reviewReason
+            submittedAt = r.submittedAt
+            supersedes = r.$supersedes.id
+        }
+    }
+
+    struct ItemView: Content {
+        var id: UUID
+        var plan: UUID
+        var code: String
+        var kind: ItemKind
+        var title: String
+        var subject: String?
+        var comparator: String?
+        var value: Double?
+        var valueMin: Double?
+        var valueMax: Double?
+        var unit: String?
+        var span: Span
+        var sourceWords: String
+        var status: ItemStatusView
+        var assignment: AssignmentView?
+        var reports: [ReportView]
+    }
+
+    @Sendable func item(req: Request) async throws -> ItemView {
+        let user = try req.user()
+        let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
+        let plan = try await PlanStore.find(item.$plan.id.uuidString, on: req.db)
+        if plan.status == .draft && user.role != .admin {
+            throw LuoshiError.notFound(entity: "事项", id: item.id!.uuidString)
+        }
+        let s = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
+        let reports = try await ProgressReport.query(on: req.db).filter(\.$item.$id == item.id!).sort(\.$submittedAt)
+            .all()
+        let scalars = Array(plan.sourceText.unicodeScalars)
+        let words =
+            item.spanStart >= 0 && item.spanEnd <= scalars.count && item.spanStart <= item.spanEnd
+            ? String(String.UnicodeScalarView(scalars[item.spanStart..<item.spanEnd])) : ""
+        let st = s.status(of: item)
+        return ItemView(
+            id: item.id!, plan: plan.id!, code: item.code, kind: item.kind, title: item.title, subject: item.subject,
+            comparator: item.comparator, value: item.value, valueMin: item.valueMin, valueMax: item.valueMax,
+            unit: item.unit,
+            span: Span(start: item.spanStart, end: item.spanEnd), sourceWords: words,
+            status: ItemStatusView(
+                id: item.id!, code: item.code, kind: item.kind, status: st.status, colour: st.status.colour,
+                progress: st.progress, expected: st.expected),
+            assignment: s.assignments[item.id!].map(AssignmentView.init), reports: reports.map(ReportView.init))
+    }
+
+    @Sendable func fileReport(req: Request) async throws -> Response {
+        let user = try req.user()
+        let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
+        let filing = try req.content.decode(Reports.Filing.self)
+        let report = try await Reports.file(filing, item: item, user: user, on: req.db, now: req.now)
+        let response = Response(status: .created)
+        try response.content.encode(ReportView(report), as: .json)
+        return response
+    }
+
+    struct ReturnBody: Content { var reason: String }
+
+    @Sendable func accept(req: Request) async throws -> ReportView {
+        let user = try req.user(.admin)
+        return ReportView(
+            try await Reports.review(
+                req.parameters.get("reportID"), accept: true, reason: nil, user: user, on: req.db, now: req.now))
+    }
+
+    @Sendable func giveBack(req: Request) async throws -> ReportView {
+        let user = try req.user(.admin)
+        let body = try req.content.decode(ReturnBody.self)
+        return ReportView(
+            try await Reports.review(
+                req.parameters.get("reportID"), accept: false, reason: body.reason, user: user, on: req.db, now: req.now
+            ))
+    }
+
+    struct AssignBody: Content {
+        var items: [UUID]
+        var leadLeader: UUID?
+        var leadUnit: UUID?
+        var cooperatingUnits: [UUID]?
+        var responsiblePerson: String?
+        var startDate: String?
+        var dueDate: String?
+        var weight: Double?
+        var cycle: ReportingCycle?
+    }
+
+    @Sendable func assign(req: Request) async throws -> HTTPStatus {
+        let user = try req.user(.admin)
+        let b = try req.content.decode(AssignBody.self)
+        guard !b.items.isEmpty else { throw LuoshiError.invalid(field: "items", reason: "不能为空") }
+        let change = try Assignments.Change(
+            leader: b.leadLeader?.uuidString, unit: b.leadUnit?.uuidString,
+            cooperating: b.cooperatingUnits?.map(\.uuidString),
+            person: b.responsiblePerson, start: b.startDate, due: b.dueDate, weight: b.weight.map { String($0) },
+            cycle: b.cycle?.rawValue)
+        try await Assignments.apply(change, to: b.items, actor: user, on: req.db, now: req.now)
+        return .noContent
+    }
+
+    struct AuditView: Content {
+        var intact: Bool
+        var count: Int
+        var broken: String?
+        var entries: [AuditRecord]
+    }
+
+    @Sendable func audit(req: Request) async throws -> AuditView {
+        _ = try req.user(.admin, .deputy)
+        let limit = min(max(req.query[Int.self, at: "limit"] ?? 100, 1), 1000)
+        let (count, broken) = try await Audit.verify(on: req.db)
+        let entries = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).limit(limit).all().map(
+            \.record)
+        return AuditView(intact: broken == nil, count: count, broken: broken.map { "\($0)" }, entries: entries)
+    }
+
+    @Sendable func openAPI(req: Request) async throws -> Response {
+        let response = Response(status: .ok, body: .init(string: OpenAPIDocument.json))
+        response.headers.contentType = .json
+        return response
+    }
+}
+
+/// Plans from the database back into the exchange format.
+enum Exchange {
+    static func document(_ s: PlanSnapshot) -> PlanDocument {
+        let plan = s.plan
+        func section(_ item: PlanItem, level: Int) -> PlanSection {
+            let kids = s.children[item.id!] ?? []
+            return PlanSection(
+                id: item.code, number: item.number, title: item.title, level: level,
+                span: Span(start: item.spanStart, end: item.spanEnd),
+                tasks: kids.filter { $0.kind == .task }.map {
+                    PlanTask(id: $0.code, text: $0.title, span: Span(start: $0.spanStart, end: $0.spanEnd))
+                },
+                sections: kids.filter { $0.kind == .area || $0.kind == .theme }.map { section($0, level: level + 1) })
+        }
+        let targets = s.items.filter { $0.kind == .target }.map { t in
+            PlanTarget(
+                id: t.code, section: t.$parent.id.flatMap { s.byID[$0]?.code }, headline: t.headline, text: t.title,
+                quantityText: sourceWords(plan, t), subject: t.subject, action: nil,
+                comparator: TargetComparator(rawValue: t.comparator ?? "=") ?? .equal, value: t.value,
+                valueMin: t.valueMin,
+                valueMax: t.valueMax, unit: t.unit, per: t.per, year: plan.year, scope: nil,
+                span: Span(start: t.spanStart, end: t.spanEnd))
+        }
+        let projects = s.items.filter { $0.kind == .project }.map { p in
+            PlanProject(
+                id: p.code, name: p.title, section: p.$parent.id.flatMap { s.byID[$0]?.code }, attributes: [],
+                span: Span(start: p.spanStart, end: p.spanEnd))
+        }
+        return PlanDocument(
+            title: plan.title, issuer: plan.issuer, year: plan.year, published: nil,
+            source: PlanSource(
+                name: plan.sourceName, sha256: plan.sourceSHA256, encoding: plan.sourceEncoding,
+                characters: plan.sourceText.unicodeScalars.count),
+            sections: s.areas.map { section($0, level: 1) }, targets: targets, projects: projects)
+    }
+
+    static func sourceWords(_ plan: Plan, _ item: PlanItem) -> String {
+        let scalars = plan.sourceText.unicodeScalars
+        guard item.spanStart >= 0, item.spanEnd <= scalars.count, item.spanStart <= item.spanEnd else { return "" }
+        let start = scalars.index(scalars.startIndex, offsetBy: item.spanStart)
+        let end = scalars.index(start, offsetBy: item.spanEnd - item.spanStart)
+        return String(String.UnicodeScalarView(scalars[start..<end])).filter { !$0.isNewline }
+    }
+}

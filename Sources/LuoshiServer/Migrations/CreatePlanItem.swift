@@ -1,0 +1,31 @@
+import Fluent
+
+struct CreatePlanItem: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(PlanItem.schema)
+            .id()
+            .field("plan_id", .uuid, .required, .references(Plan.schema, .id, onDelete: .cascade))
+            .field("parent_id", .uuid, .references(PlanItem.schema, .id))
+            .field("kind", .string, .required)
+            .field("position", .int, .required)
+            .field("code", .string, .required)
+            .field("number", .string)
+            .field("title", .string, .required)
+            .field("span_start", .int, .required)
+            .field("span_end", .int, .required)
+            .field("headline", .bool, .required)
+            .field("subject", .string)
+            .field("comparator", .string)
+            .field("value", .double)
+            .field("value_min", .double)
+            .field("value_max", .double)
+            .field("unit", .string)
+            .field("baseline", .double)
+            .field("per", .string)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(PlanItem.schema).delete()
+    }
+}

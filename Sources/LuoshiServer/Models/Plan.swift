@@ -1,0 +1,100 @@
+import Fluent
+import LuoshiCore
+import Vapor
+
+/// A work plan: its source document, its status, and the tree of items under it.
+final class Plan: Model, @unchecked Sendable {
+    static let schema = "plans"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "title") var title: String
+    @Field(key: "issuer") var issuer: String?
+    @Field(key: "year") var year: Int
+    @Field(key: "status") var status: PlanStatus
+    @Field(key: "source_name") var sourceName: String
+    @Field(key: "source_sha256") var sourceSHA256: String
+    @Field(key: "source_encoding") var sourceEncoding: String
+    /// The decoded source text every span points into.
+    @Field(key: "source_text") var sourceText: String
+    @Field(key: "published_at") var publishedAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Children(for: \.$plan) var items: [PlanItem]
+
+    init() {}
+
+    init(
+        id: UUID? = nil, title: String, issuer: String?, year: Int, status: PlanStatus = .draft, sourceName: String,
+        sourceSHA256: String, sourceEncoding: String, sourceText: String
+    ) {
+        self.id = id
+        self.title = title
+        self.issuer = issuer
+        self.year = year
+        self.status = status
+        self.sourceName = sourceName
+        self.sourceSHA256 = sourceSHA256
+        self.sourceEncoding = sourceEncoding
+        self.sourceText = sourceText
+        self.publishedAt = nil
+    }
+}
+
+/// A node of the plan tree: area, theme, task, target or project, with the span of source text it came from.
+final class PlanItem: Model, @unchecked Sendable {
+    static let schema = "plan_items"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "plan_id") var plan: Plan
+    @OptionalParent(key: "parent_id") var parent: PlanItem?
+    @Field(key: "kind") var kind: ItemKind
+    /// Order among the plan's items (document order).
+    @Field(key: "position") var position: Int
+    /// The item's number in the exchange format ("3.2", "t12", "p19").
+    @Field(key: "code") var code: String
+    @Field(key: "number") var number: String?
+    @Field(key: "title") var title: String
+    @Field(key: "span_start") var spanStart: Int
+    @Field(key: "span_end") var spanEnd: Int
+    // Targets
+    @Field(key: "headline") var headline: Bool
+    @Field(key: "subject") var subject: String?
+    @Field(key: "comparator") var comparator: String?
+    @Field(key: "value") var value: Double?
+    @Field(key: "value_min") var valueMin: Double?
+    @Field(key: "value_max") var valueMax: Double?
+    @Field(key: "unit") var unit: String?
+    @Field(key: "baseline") var baseline: Double?
+    @Field(key: "per") var per: String?
+
+    init() {}
+
+    init(
+        id: UUID? = nil, planID: UUID, parentID: UUID?, kind: ItemKind, position: Int, code: String, number: String?,
+        title: String, span: Span
+    ) {
+        self.id = id
+        self.$plan.id = planID
+        self.$parent.id = parentID
+        self.kind = kind
+        self.position = position
+        self.code = code
+        self.number = number
+        self.title = title
+        self.spanStart = span.start
+        self.spanEnd = span.end
+        self.headline = false
+        self.subject = nil
+        self.comparator = nil
+        self.value = nil
+        self.valueMin = nil
+        self.valueMax = nil
+        self.unit = nil
+        self.baseline = nil
+        self.per = nil
+    }
+
+    var targetSpec: TargetSpec? {
+        guard kind == .target, let c = comparator.flatMap(TargetComparator.init(rawValue:)) else { return nil }
+        return TargetSpec(comparator: c, value: value, valueMin: valueMin, valueMax: valueMax, baseline: baseline)
+    }
+}

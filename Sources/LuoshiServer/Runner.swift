@@ -1,0 +1,95 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// What the `luoshi` executable runs: it parses arguments and calls these, never the HTTP layer.
+public enum Runner {
+    /// Opens the database (migrating it), runs `body`, and shuts the app down.
+    static func withApplication<T>(_ configuration: ServerConfiguration, _ body: (Application) async throws -> T)
+        async throws -> T
+    {
+        let app = try await Application.make(Environment(name: "production", arguments: ["luoshi"]))
+        app.logger.logLevel = quietLevel()
+        do {
+            try await LuoshiServer.configure(app, configuration)
+            let result = try await body(app)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    /// Starts the server; with `demoPlan`, loads the demo first. Prints where to sign in.
+    public static func serve(_ config: ServerConfiguration, demoPlan: String?) async throws {
+        let app = try await Application.make(Environment(name: "production", arguments: ["luoshi", "serve"]))
+        app.logger.logLevel = quietLevel()
+        do {
+            try await LuoshiServer.configure(app, config)
+            var banner: [String] = []
+            if let path = demoPlan {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                if let accounts = try await Demo.load(
+                    app, planData: data, planName: URL(fileURLWithPath: path).lastPathComponent)
+                {
+                    banner.append("演示账号 (demo accounts)，密码均为 password: \(Demo.password)")
+                    for role in Role.allCases {
+                        let list = accounts.filter { $0.role == role }
+                        guard let first = list.first else { continue }
+                        let more =
+                            list.count > 1
+                            ? "（共 \(list.count) 个，另如 \(list.dropFirst().prefix(2).map(\.username).joined(separator: "、"))）"
+                            : ""
+                        banner.append("  \(role.chinese) \(role.rawValue): \(first.username) — \(first.name)\(more)")
+                    }
+                } else {
+                    banner.append("演示数据已载入 (demo data already loaded)；密码 password: \(Demo.password)")
+                }
+                banner.append("演示时间固定为 2015年6月30日 (the demo's clock is fixed at 2015-06-30)")
+            } else if let password = try await LuoshiServer.ensureAdmin(app) {
+                banner.append("首次启动：已创建管理员 admin，密码 \(password)（只显示这一次）")
+                banner.append("First start: created the account admin, password \(password) (shown once)")
+            }
+            let lines =
+                [
+                    "落实 Luoshi 已启动 · http://\(config.host):\(config.port)/  登录 sign in: http://\(config.host):\(config.port)/login"
+                ] + banner
+            // Straight to the terminal, before the server's own log lines.
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            try await app.execute()
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    /// Notices and worse by default (migrations are not news); `LOG_LEVEL=info` or `debug` for more.
+    static func quietLevel() -> Logger.Level {
+        ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .notice
+    }
+
+    public static func addUser(
+        _ config: ServerConfiguration, username: String, displayName: String, role: Role, unit: String?
+    )
+        async throws -> String
+    {
+        try await withApplication(config) {
+            try await LuoshiServer.addUser($0, username: username, displayName: displayName, role: role, unit: unit)
+        }
+    }
+
+    public static func resetPassword(_ config: ServerConfiguration, username: String) async throws -> String {
+        try await withApplication(config) { try await LuoshiServer.resetPassword($0, username: username) }
+    }
+
+    public static func listUsers(_ config: ServerConfiguration) async throws -> [String] {
+        try await withApplication(config) { try await LuoshiServer.listUsers($0) }
+    }
+
+    public static func verifyAudit(_ config: ServerConfiguration) async throws -> (Int, AuditChain.Break?) {
+        try await withApplication(config) { try await LuoshiServer.verifyAudit($0) }
+    }
+}

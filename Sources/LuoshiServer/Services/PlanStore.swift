@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import PlanReader
+import Vapor
+
+/// Plans in the database: importing a document, reading a plan back as `luoshi-plan/1`.
+enum PlanStore {
+    /// Reads a document and stores it as a draft plan with its whole tree, in one transaction.
+    static func importDocument(
+        _ data: Data, name: String, actor: User, on db: any Database, now: Date
+    ) async throws -> Plan {
+        let plan = try PlanReader.read(data, name: name)
+        let decoded = try DocumentDecoder.decode(data)
+        return try await store(plan, sourceText: decoded.text, actor: actor.username, on: db, now: now)
+    }
+
+    static func store(_ doc: PlanDocument, sourceText: String, actor: String, on db: any Database, now: Date)
+        async throws -> Plan
+    {
+        let plan = Plan(
+            id: UUID(), title: doc.title ?? doc.source.name, issuer: doc.issuer,
+            year: doc.year ?? Calendar.beijing.component(.year, from: now), sourceName: doc.source.name,
+            sourceSHA256: doc.source.sha256, sourceEncoding: doc.source.encoding, sourceText: sourceText)
+        let planID = plan.id!
+        var items: [PlanItem] = []
+        var bySection: [String: UUID] = [:]
+        var position = 0
+        func add(_ item: PlanItem) {
+            item.id = UUID()
+            items.append(item)
+            position += 1
+        }
+        func walk(_ sections: [PlanSection], parent: UUID?) {
+            for s in sections {
+                let item = PlanItem(
+                    planID: planID, parentID: parent, kind: s.level == 1 ? .area : .theme, position: position,
+                    code: s.id,
+                    number: s.number, title: s.title, span: s.span)
+                add(item)
+                bySection[s.id] = item.id
+                for t in s.tasks {
+                    add(
+                        PlanItem(
+                            planID: planID, parentID: item.id, kind: .task, position: position, code: t.id, number: nil,
+                            title: t.text, span: t.span))
+                }
+                walk(s.sections, parent: item.id)
+            }
+        }
+        walk(doc.sections, parent: nil)
+        for t in doc.targets {
+            let item = PlanItem(
+                planID: planID, parentID: t.section.flatMap { bySection[$0] }, kind: .target, position: position,
+                code: t.id, number: nil, title: t.text, span: t.span)
+            item.headline = t.headline
+            item.subject = t.subject
+            item.comparator = t.comparator.rawValue
+            item.value = t.value
+            item.valueMin = t.valueMin
+            item.valueMax = t.valueMax
+            item.unit = t.unit
+            item.per = t.per
+            add(item)
+        }
+        for p in doc.projects {
+            add(
+                PlanItem(
+                    planID: planID, parentID: p.section.flatMap { bySection[$0] }, kind: .project, position: position,
+                    code: p.id, number: nil, title: p.name, span: p.span))
+        }
+        let created = items
+        try await db.transaction { tx in
+            try await plan.create(on: tx)
+            // Parents first: a batch insert per level keeps the foreign keys satisfied.
+            let sections = created.filter { $0.kind == .area || $0.kind == .theme }
+            for item in sections { try await item.create(on: tx) }
+            let leaves = created.filter { $0.kind != .area && $0.kind != .theme }
+            for chunk in stride(from: 0, to: leaves.count, by: 200) {
+                try await Array(leaves[chunk..<min(chunk + 200, leaves.count)]).create(on: tx)
+            }
+            try await Audit.record(
+                on: tx, actor: actor, action: "plan.import", entity: "plan", entityID: planID.uuidString,
+                after: Audit.snapshot(
+                    [
+                        "title": plan.title, "source": plan.sourceName, "sha256": plan.sourceSHA256,
+                        "items": "\(created.count)",
+                    ]),
+                at: now)
+        }
+        return plan
+    }
+
+    static func find(_ id: String?, on db: any Database) async throws -> Plan {
+        guard let id, let uuid = UUID(uuidString: id), let plan = try await Plan.find(uuid, on: db) else {
+            throw LuoshiError.notFound(entity: "计划", id: id ?? "")
+        }
+        return plan
+    }
+
+    static func findItem(_ id: String?, on db: any Database) async throws -> PlanItem {
+        guard let id, let uuid = UUID(uuidString: id), let item = try await PlanItem.find(uuid, on: db) else {
+            throw LuoshiError.notFound(entity: "事项", id: id ?? "")
+        }
+        return item
+    }
+}

@@ -1,0 +1,111 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// Where a whole plan stands at a moment: every item's status, rolled up to themes, areas and the plan.
+struct PlanSnapshot {
+    let plan: Plan
+    let items: [PlanItem]
+    let byID: [UUID: PlanItem]
+    let children: [UUID: [PlanItem]]
+    let assignments: [UUID: Assignment]
+    /// The latest accepted report of each item.
+    let latest: [UUID: ProgressReport]
+    let results: [UUID: StatusResult]
+    let rolled: [UUID: RollUp.Result]
+    let overall: RollUp.Result
+
+    var areas: [PlanItem] { items.filter { $0.kind == .area } }
+    var headline: [PlanItem] { items.filter { $0.headline } }
+
+    /// Items that carry work: tasks, targets and projects.
+    static func isLeaf(_ item: PlanItem) -> Bool { item.kind == .task || item.kind == .target || item.kind == .project }
+
+    static func load(_ plan: Plan, on db: any Database, now: Date) async throws -> PlanSnapshot {
+        let planID = try plan.requireID()
+        let items = try await PlanItem.query(on: db).filter(\.$plan.$id == planID).sort(\.$position).all()
+        let ids = items.compactMap(\.id)
+        let assignments = try await Assignment.query(on: db).filter(\.$item.$id ~~ ids).all()
+        let accepted = try await ProgressReport.query(on: db).filter(\.$item.$id ~~ ids).filter(\.$state == .accepted)
+            .sort(\.$submittedAt).all()
+        return compute(plan: plan, items: items, assignments: assignments, accepted: accepted, now: now)
+    }
+
+    static func compute(
+        plan: Plan, items: [PlanItem], assignments: [Assignment], accepted: [ProgressReport], now: Date
+    ) -> PlanSnapshot {
+        var byID: [UUID: PlanItem] = [:]
+        var children: [UUID: [PlanItem]] = [:]
+        for item in items {
+            byID[item.id!] = item
+            if let parent = item.$parent.id { children[parent, default: []].append(item) }
+        }
+        var assignmentByItem: [UUID: Assignment] = [:]
+        for a in assignments { assignmentByItem[a.$item.id] = a }
+        var latest: [UUID: ProgressReport] = [:]
+        for r in accepted { latest[r.$item.id] = r }
+        // A plan's items run over its year unless assigned other dates.
+        let yearStart = Calendar.beijing.date(from: DateComponents(year: plan.year, month: 1, day: 1))!
+        let yearEnd = Calendar.beijing.date(
+            from: DateComponents(year: plan.year, month: 12, day: 31, hour: 23, minute: 59))!
+        var results: [UUID: StatusResult] = [:]
+        for item in items where isLeaf(item) {
+            let id = item.id!
+            let a = assignmentByItem[id]
+            let report = latest[id]
+            let observation = report.map {
+                ProgressObservation(
+                    actualValue: $0.actualValue, percentComplete: $0.percentComplete, reportedAt: $0.submittedAt)
+            }
+            results[id] = StatusRules.evaluate(
+                start: a?.startDate ?? yearStart, due: a?.dueDate ?? yearEnd, target: item.targetSpec,
+                latest: observation,
+                completed: report?.milestone == "完成", now: now)
+        }
+        var rolled: [UUID: RollUp.Result] = [:]
+        func roll(_ item: PlanItem) -> RollUp.Child? {
+            let id = item.id!
+            if isLeaf(item) {
+                guard let r = results[id] else { return nil }
+                return RollUp.Child(
+                    weight: assignmentByItem[id]?.weight, expected: r.expected, progress: r.progress ?? 0,
+                    status: r.status)
+            }
+            let kids = (children[id] ?? []).compactMap(roll)
+            let result = RollUp.combine(kids)
+            rolled[id] = result
+            guard !kids.isEmpty else { return nil }
+            return RollUp.Child(
+                weight: assignmentByItem[id]?.weight, expected: result.expected, progress: result.progress,
+                status: result.status)
+        }
+        let top = items.filter { $0.$parent.id == nil && $0.kind == .area }.compactMap(roll)
+        // Headline targets have no area; they count in the plan's roll-up too.
+        let headline = items.filter { $0.$parent.id == nil && $0.kind != .area }.compactMap(roll)
+        return PlanSnapshot(
+            plan: plan, items: items, byID: byID, children: children, assignments: assignmentByItem, latest: latest,
+            results: results, rolled: rolled, overall: RollUp.combine(top + headline))
+    }
+
+    /// The status shown for any item: its own for a leaf, the rolled one for a section.
+    func status(of item: PlanItem) -> (status: ItemStatus, progress: Double?, expected: Double?) {
+        let id = item.id!
+        if let r = results[id] { return (r.status, r.progress, r.expected) }
+        if let r = rolled[id] { return (r.status, r.progress, r.expected) }
+        return (.notStarted, nil, nil)
+    }
+
+    /// Every leaf under an item.
+    func leaves(under item: PlanItem) -> [PlanItem] {
+        var out: [PlanItem] = []
+        func walk(_ i: PlanItem) {
+            for c in children[i.id!] ?? [] {
+                if PlanSnapshot.isLeaf(c) { out.append(c) }
+                walk(c)
+            }
+        }
+        walk(item)
+        return out
+    }
+}

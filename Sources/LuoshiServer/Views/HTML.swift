@@ -1,0 +1,100 @@
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// Escapes text for HTML element content and attribute values.
+func h(_ s: String?) -> String {
+    guard let s else { return "" }
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for ch in s.unicodeScalars {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.unicodeScalars.append(ch)
+        }
+    }
+    return out
+}
+
+/// The language of a request: `?lang=en`, else the user's preference, else Chinese.
+struct Lang: Sendable {
+    var english: Bool
+
+    init(_ req: Request) {
+        if let q = req.query[String.self, at: "lang"] {
+            english = q == "en"
+        } else if let pref = req.auth.get(User.self)?.language {
+            english = pref == "en"
+        } else {
+            english = false
+        }
+    }
+
+    init(english: Bool) { self.english = english }
+
+    func t(_ chinese: String, _ english: String) -> String { self.english ? english : chinese }
+}
+
+/// Numbers and dates as Chinese officials write them.
+enum Format {
+    static func number(_ v: Double?) -> String {
+        guard let v else { return "—" }
+        func plain(_ x: Double) -> String {
+            x == x.rounded() && abs(x) < 1e15
+                ? String(Int64(x))
+                : String(format: "%.2f", x).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+        }
+        if abs(v) >= 1e8 && (v / 1e8 * 100).rounded() == v / 1e8 * 100 { return plain(v / 1e8) + "亿" }
+        if abs(v) >= 1e4 && (v / 1e4 * 100).rounded() == v / 1e4 * 100 { return plain(v / 1e4) + "万" }
+        return plain(v)
+    }
+
+    static func date(_ d: Date?) -> String {
+        guard let d else { return "—" }
+        let c = Calendar.beijing.dateComponents([.year, .month, .day], from: d)
+        return "\(c.year!)年\(c.month!)月\(c.day!)日"
+    }
+
+    static func isoDate(_ d: Date?) -> String {
+        guard let d else { return "" }
+        let c = Calendar.beijing.dateComponents([.year, .month, .day], from: d)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    static func parseDate(_ s: String?) -> Date? {
+        guard let s, !s.isEmpty else { return nil }
+        let parts = s.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var c = DateComponents()
+        c.year = parts[0]
+        c.month = parts[1]
+        c.day = parts[2]
+        c.hour = 12
+        return Calendar.beijing.date(from: c)
+    }
+
+    static func percent(_ v: Double?) -> String {
+        guard let v else { return "—" }
+        return "\(Int((v * 100).rounded()))%"
+    }
+
+    static func comparator(_ c: String?) -> String {
+        switch c {
+        case ">=": return "≥"
+        case "<=": return "≤"
+        case "~": return "约"
+        default: return ""
+        }
+    }
+
+    static func target(_ item: PlanItem) -> String {
+        if item.comparator == "range" {
+            return "\(number(item.valueMin))–\(number(item.valueMax)) \(item.unit ?? "")"
+        }
+        return "\(comparator(item.comparator))\(number(item.value)) \(item.unit ?? "")"
+    }
+}

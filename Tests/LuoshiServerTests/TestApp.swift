@@ -1,0 +1,104 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import NIOCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import LuoshiServer
+
+/// The real app, in process: SQLite in memory, or the PostgreSQL server in `DATABASE_URL` (emptied
+/// first), with the demo township loaded and the clock pinned to 2015-06-30.
+enum TestApp {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let fixture = packageRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/fixtures/zhangzhishan-2015.txt")
+
+    static func with(demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        let storage: ServerConfiguration.Storage
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+            storage = .postgres(url: url)
+        } else {
+            storage = .sqliteMemory
+        }
+        do {
+            try await LuoshiServer.configure(
+                app, ServerConfiguration(storage: storage, fixedNow: ServerConfiguration.demoNow), bcryptCost: 4)
+            if case .postgres = storage {
+                // Every test starts from an empty database.
+                try await app.autoRevert()
+                try await app.autoMigrate()
+            }
+            if demo {
+                _ = try await Demo.load(app, planData: try Data(contentsOf: fixture), planName: "zhangzhishan-2015.txt")
+            }
+            try await body(app)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
+
+/// A signed-in API caller.
+struct Caller {
+    var token: String
+    var headers: HTTPHeaders {
+        var h = HTTPHeaders()
+        h.bearerAuthorization = BearerAuthorization(token: token)
+        return h
+    }
+}
+
+extension Application {
+    func signIn(_ username: String, password: String = Demo.password) async throws -> Caller {
+        var token = ""
+        try await testing().test(
+            .POST, "/api/v1/session",
+            beforeRequest: { req in
+                try req.content.encode(["username": username, "password": password], as: .json)
+            }
+        ) { res throws in
+            #expect(res.status == .created, "sign-in of \(username): \(res.body.string)")
+            token = (try? res.content.get(String.self, at: "token")) ?? ""
+        }
+        return Caller(token: token)
+    }
+
+    /// The published demo plan's id.
+    func demoPlanID() async throws -> UUID {
+        try #require(try await Plan.query(on: db).first()?.id)
+    }
+
+    /// An item of the demo plan assigned to a unit, and the unit's reporter.
+    func assignedItem(kind: ItemKind = .task, otherThan unit: UUID? = nil) async throws -> (
+        item: PlanItem, reporter: User
+    ) {
+        let assignments = try await Assignment.query(on: db).with(\.$item).all()
+        for a in assignments where a.item.kind == kind && a.$leadUnit.id != unit {
+            if let unitID = a.$leadUnit.id,
+                let reporter = try await User.query(on: db).filter(\.$organization.$id == unitID).filter(
+                    \.$role == .reporter
+                ).first()
+            {
+                return (a.item, reporter)
+            }
+        }
+        throw TestFailure.missing("no assigned \(kind)")
+    }
+}
+
+enum TestFailure: Error { case missing(String) }
+
+extension HTTPHeaders {
+    static func json(_ caller: Caller) -> HTTPHeaders {
+        var h = caller.headers
+        h.contentType = .json
+        return h
+    }
+}

@@ -11,12 +11,15 @@ public enum WordDocument {
     }
 
     /// One paragraph of the body: its text and, when the paragraph is a heading, its outline level (1 = top).
+    /// A table row is one paragraph whose cells are joined by tabs, marked `tableRow`.
     public struct Paragraph: Equatable, Sendable {
         public var text: String
         public var headingLevel: Int?
-        public init(text: String, headingLevel: Int? = nil) {
+        public var tableRow: Bool
+        public init(text: String, headingLevel: Int? = nil, tableRow: Bool = false) {
             self.text = text
             self.headingLevel = headingLevel
+            self.tableRow = tableRow
         }
     }
 
@@ -52,6 +55,9 @@ public enum WordDocument {
         var text: [UInt8] = []
         var headingLevel: Int?
         var inText = false
+        // Inside a table row the cells' paragraphs gather into one line.
+        var rowDepth = 0
+        var row: [String] = []
         var i = 0
         let n = xml.count
         while i < n {
@@ -70,9 +76,24 @@ public enum WordDocument {
                     if !closing { text.append(0x09) }
                 case "w:br", "w:cr":
                     if !closing { text.append(0x0A) }
+                case "w:tr":
+                    if closing {
+                        rowDepth = max(0, rowDepth - 1)
+                        if rowDepth == 0 && !row.isEmpty {
+                            out.append(Paragraph(text: row.joined(separator: "\t"), tableRow: true))
+                            row.removeAll()
+                        }
+                    } else if !selfClosing {
+                        rowDepth += 1
+                    }
                 case "w:p":
                     if closing || selfClosing {
-                        out.append(Paragraph(text: decodeEntities(text), headingLevel: headingLevel))
+                        if rowDepth > 0 {
+                            let cell = decodeEntities(text)
+                            if !cell.isEmpty { row.append(cell) }
+                        } else {
+                            out.append(Paragraph(text: decodeEntities(text), headingLevel: headingLevel))
+                        }
                         text.removeAll(keepingCapacity: true)
                         headingLevel = nil
                     } else {

@@ -100,10 +100,12 @@ enum Cleaner {
     }
 
     static let chrome = WordList(Lexicon.chromeMarkers)
+    static let siteName = WordList(["门户网站", "人民政府网", "政府网", "政务网"])
     static let controlWords: Set<String> = ["打印", "关闭", "返回", "返回顶部", "收藏", "分享", "【打印】", "【关闭】", "【返回】"]
 
     static func clean(
-        _ source: [Unicode.Scalar], format: DocumentFormat, headingLevels: [Int: Int], boldLeadLines: Set<Int> = []
+        _ source: [Unicode.Scalar], format: DocumentFormat, headingLevels: [Int: Int], boldLeadLines: Set<Int> = [],
+        itemLines: Set<Int> = []
     ) -> CleanText {
         var out = CleanText()
         out.chars.reserveCapacity(source.count)
@@ -141,6 +143,7 @@ enum Cleaner {
             var piece = Piece(range: out.chars.count..<out.chars.count)
             piece.headingLevel = headingLevels[lineNo]
             piece.boldLead = boldLeadLines.contains(lineNo)
+            piece.item = itemLines.contains(lineNo)
             if markdown {
                 let line = source.string(s..<e)
                 if !frontMatterDone {
@@ -232,6 +235,7 @@ enum Cleaner {
         // Scraped text breaks lines inside sentences; a clean file has a paragraph per line.
         let fragments = pieces.reduce(0) { $0 + ($1.fragment ? 1 : 0) }
         out.scraped = !blockFormat && pieces.count > 4 && fragments * 12 > pieces.count
+        let wrap = blockFormat ? nil : wrapWidth(pieces)
 
         // Join pieces into logical lines.
         var current: CleanText.Line?
@@ -240,7 +244,8 @@ enum Cleaner {
         for piece in pieces {
             if var line = current, let prev = previous,
                 shouldJoin(
-                    out.chars, prev, line, piece, scraped: out.scraped, block: blockFormat, first: logicalIndex == 0)
+                    out.chars, prev, line, piece, scraped: out.scraped, block: blockFormat, first: logicalIndex == 0,
+                    wrap: wrap)
             {
                 line.range = line.range.lowerBound..<piece.range.upperBound
                 current = line
@@ -271,9 +276,28 @@ enum Cleaner {
         return han == 0
     }
 
+    /// Hard-wrapped text (every line cut at the same width, as text saved from some sites or mail):
+    /// the width, when most long lines have it.
+    static func wrapWidth(_ pieces: [Piece]) -> Int? {
+        var counts: [Int: Int] = [:]
+        var long = 0
+        for p in pieces where p.range.count >= 12 {
+            counts[p.range.count, default: 0] += 1
+            long += 1
+        }
+        // Lines cut at a width differ by one where a wide character or punctuation did not fit.
+        guard
+            let (width, _) = counts.max(by: {
+                ($0.value + (counts[$0.key - 1] ?? 0)) < ($1.value + (counts[$1.key - 1] ?? 0))
+            })
+        else { return nil }
+        let atWidth = (counts[width] ?? 0) + (counts[width - 1] ?? 0)
+        return long >= 8 && atWidth * 100 >= long * 40 && width >= 16 ? width : nil
+    }
+
     static func shouldJoin(
         _ c: [Unicode.Scalar], _ prev: Piece, _ line: CleanText.Line, _ next: Piece, scraped: Bool, block: Bool,
-        first: Bool
+        first: Bool, wrap: Int?
     ) -> Bool {
         if line.headingLevel != nil || next.headingLevel != nil || line.bold || next.bold || line.item || next.item
             || next.boldLead
@@ -288,6 +312,11 @@ enum Cleaner {
         // 2. A finished sentence or lead-in ends the line.
         if Scalars.isTerminal(last) { return false }
         if next.blankBefore && !prev.fragment && !next.fragment { return false }
+        // In hard-wrapped text a full line goes on; a short one ends its paragraph.
+        if let wrap, !first {
+            if prev.range.count >= wrap - 1 { return true }
+            if !prev.fragment && !next.fragment && !Scalars.isDigit(last) && !Scalars.isOpening(last) { return false }
+        }
         // 3. Numbers, quote marks and single characters on a line of their own are scrape damage,
         // except a short word after a complete numbered heading ("三、聚焦集镇建设，提升承载功能" / "按照").
         if next.fragment && !prev.fragment && lineIsHeading && isWordFragment(c, next.range)
@@ -330,6 +359,12 @@ enum Cleaner {
         _ rawRange: Range<Int>
     ) -> Bool {
         if r.count <= 6 && controlWords.contains(c.string(r)) { return true }
+        // A navigation bar: 首页 | 政务公开 | 镇情简介 | …
+        var separators = 0
+        for k in r where c[k] == "|" || c[k] == "｜" || c[k] == "丨" || c[k] == "»" { separators += 1 }
+        if separators >= 3 && r.count <= 120 { return true }
+        // The site's name at the top of a page: 檀湾镇人民政府网, XX市人民政府门户网站.
+        if r.count <= 20, let m = siteName.match(c, endingAt: r.upperBound, from: r.lowerBound), m >= 0 { return true }
         guard r.count <= 120, chrome.contains(in: c, r) else { return false }
         // A real sentence that merely mentions 字体 or 来源 is not chrome.
         if r.count > 40 && c[r.upperBound - 1] == "。" { return false }

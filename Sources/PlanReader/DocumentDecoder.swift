@@ -20,6 +20,8 @@ public struct DecodedDocument: Sendable {
     public var headingLevels: [Int: Int]
     /// Lines that open with a bold run-in lead sentence (HTML `<strong>`), by line number.
     public var boldLeadLines: Set<Int> = []
+    /// Table rows (HTML `<tr>`, Word `w:tr`), by line number: lines of their own, read as items.
+    public var itemLines: Set<Int> = []
 }
 
 /// Bytes → text: sniffs the format, detects the encoding, refuses what is not a document.
@@ -38,10 +40,11 @@ public enum DocumentDecoder {
         let (text, encoding) = try decodeText(data)
         if text.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
         if looksLikeHTML(text) {
-            let (body, headings, bold) = HTMLText.extract(text)
-            if body.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
+            let page = HTMLText.extract(text)
+            if page.text.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
             return DecodedDocument(
-                text: body, encoding: encoding, format: .html, headingLevels: headings, boldLeadLines: bold)
+                text: page.text, encoding: encoding, format: .html, headingLevels: page.headings,
+                boldLeadLines: page.boldLines, itemLines: page.rows)
         }
         return DecodedDocument(
             text: text, encoding: encoding, format: looksLikeMarkdown(text) ? .markdown : .plainText, headingLevels: [:]
@@ -80,14 +83,16 @@ public enum DocumentDecoder {
         }
         var lines: [String] = []
         var headings: [Int: Int] = [:]
+        var rows: Set<Int> = []
         for p in paragraphs {
             let parts = p.text.split(separator: "\n", omittingEmptySubsequences: false)
             if let level = p.headingLevel { headings[lines.count] = level }
+            if p.tableRow { rows.insert(lines.count) }
             lines.append(contentsOf: parts.map(String.init))
         }
         let text = lines.joined(separator: "\n")
         if text.unicodeScalars.allSatisfy({ Scalars.isSpace($0) || Scalars.isLineBreak($0) }) { throw .empty }
-        return DecodedDocument(text: text, encoding: "UTF-8", format: .docx, headingLevels: headings)
+        return DecodedDocument(text: text, encoding: "UTF-8", format: .docx, headingLevels: headings, itemLines: rows)
     }
 
     /// GB18030 in Foundation's numbering (`CFStringConvertEncodingToNSStringEncoding` does not exist on Linux).

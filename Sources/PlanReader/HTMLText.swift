@@ -18,7 +18,9 @@ enum HTMLText {
     /// Class or id words of chrome containers.
     static let chromeWords: [String] = [
         "nav", "menu", "footer", "header", "breadcrumb", "crumb", "share", "bdshare", "copyright", "sidebar",
-        "toolbar", "position", "location", "foot", "topbar", "banner",
+        "toolbar", "position", "location", "foot", "topbar", "banner", "related", "relate", "xgwz", "links",
+        "recommend",
+        "friendlink", "pagination", "pager", "comment",
     ]
     static let entities: [String: String] = [
         "nbsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "ldquo": "“", "rdquo": "”",
@@ -27,7 +29,15 @@ enum HTMLText {
         "laquo": "«", "raquo": "»", "yen": "¥", "divide": "÷", "plusmn": "±",
     ]
 
-    static func extract(_ html: String) -> (String, [Int: Int], Set<Int>) {
+    struct Page {
+        var text: String
+        var headings: [Int: Int]
+        var boldLines: Set<Int>
+        /// Table rows, each a line with its cells separated by tabs.
+        var rows: Set<Int>
+    }
+
+    static func extract(_ html: String) -> Page {
         let s = Array(html.unicodeScalars)
         let n = s.count
         var out = String.UnicodeScalarView()
@@ -40,6 +50,8 @@ enum HTMLText {
         // Lines that open in bold: a run-in lead sentence (<p><strong>做强先进制造业。</strong>…).
         var boldDepth = 0
         var boldLines: Set<Int> = []
+        var rows: Set<Int> = []
+        var tableDepth = 0
         func text(_ ch: Unicode.Scalar) {
             if lastWasBreak && boldDepth > 0 && !Scalars.isSpace(ch) { boldLines.insert(line) }
             out.append(ch)
@@ -109,8 +121,15 @@ enum HTMLText {
                     if !selfClosing { boldDepth = max(0, boldDepth + (closing ? -1 : 1)) }
                     continue
                 }
+                if name == "table" { tableDepth = max(0, tableDepth + (closing ? -1 : 1)) }
                 if name == "td" || name == "th" {
-                    if !closing && !lastWasBreak { out.append(" ") }
+                    // A cell boundary inside a row: a tab, which the cleaner reads as a gap, not a break.
+                    if !closing && !lastWasBreak { out.append("\t") }
+                    continue
+                }
+                if name == "tr" && !closing && tableDepth > 0 {
+                    newline()
+                    rows.insert(line)
                     continue
                 }
                 if blockTags.contains(name) {
@@ -161,7 +180,7 @@ enum HTMLText {
             text(c)
             i += 1
         }
-        return (String(out), headings, boldLines)
+        return Page(text: String(out), headings: headings, boldLines: boldLines, rows: rows)
     }
 
     static func decodeEntity(_ e: String) -> String? {

@@ -46,6 +46,9 @@ enum Lexicon {
         add(["架次"], "架次")
         add(["家次"], "家次")
         add(["个工作日", "工作日"], "个工作日", 1, "时限")
+        add(["个月"], "个月", 1, "时限")
+        add(["分钱"], "元", 0.01, "金额")
+        add(["批次"], "批次")
         add(["小时"], "小时", 1, "时限")
         add(["天"], "天", 1, "时限")
         add(["倍"], "倍")
@@ -66,7 +69,13 @@ enum Lexicon {
 
     /// Measure words after which a number is a name, a rank, a time or an ordinal, never a target:
     /// 500强, 苏发93号, 二级公路, 十八届, 三期叠加, 三年行动计划, 60岁以上, 1月23日.
-    static let nonTargetUnits: Set<String> = ["强", "号", "级", "届", "期", "年", "岁", "月", "日", "周", "季", "轮", "批"]
+    static let nonTargetUnits: Set<String> = ["强", "号", "级", "届", "期", "年", "月", "日", "周", "季", "轮", "批"]
+
+    /// Fixed terms that hold a numeral and a measure word but count nothing: 二次供水 is a kind of supply.
+    static let fixedTerms: [String] = [
+        "二次供水", "二次污染", "二次开发", "二次创业", "二次装修", "二次分配", "一次性", "三次产业", "一二三产", "两个维护",
+        "三个代表", "一带一路", "两学一做", "三严三实", "四个全面", "五位一体", "三去一降一补",
+    ]
 
     /// Vague measure words: 一批项目 is not a count.
     static let vagueAfterOne: Set<String> = ["批", "些", "系列", "道", "体", "心", "意", "流", "站", "揽子"]
@@ -135,7 +144,7 @@ enum Lexicon {
         "博览城", "工业园", "产业园", "创业园", "创新园", "科技园", "物流园", "大道", "公路", "大桥", "新天地", "行动计划",
         "水厂", "污水处理厂", "变电站", "疏浚", "科技城", "博物馆", "体育馆", "图书馆", "文化馆",
         "学校", "菜场", "农贸市场", "示范区", "基地", "景区", "集团", "保税区", "开发区", "高新区", "新院", "洽谈会",
-        "博览会", "交易会", "班列", "大讲堂", "讲堂",
+        "博览会", "交易会", "班列", "大讲堂", "讲堂", "枢纽", "机场", "快速路", "快速通道", "高铁站", "码头", "港区",
     ]
 
     /// What a quoted name of a programme ends with (“亮剑行动”, “鹭岛英才计划”, “城市清洁日”).
@@ -177,7 +186,9 @@ enum Lexicon {
     static let annexWords: [String] = ["附件", "附：", "附:", "附表", "民生实事", "为民办实事", "实事项目"]
     static let glossaryWords: [String] = ["名词解释", "注释", "附注", "词语解释", "名词注释"]
     /// Words that introduce the headline targets (主要预期目标).
-    static let headlineWords: [String] = ["主要预期目标", "主要目标", "预期目标", "主要指标", "主要经济指标", "预期性指标", "约束性指标"]
+    static let headlineWords: [String] = [
+        "主要预期目标", "主要预期指标", "主要目标", "预期目标", "预期指标", "主要指标", "主要经济指标", "预期性指标", "约束性指标",
+    ]
     /// Openings of the closing address: what follows is not plan content.
     static let closingOpenings: [String] = ["各位代表", "同志们", "让我们"]
 }

@@ -18,8 +18,10 @@ public enum PlanReader {
         let decoded =
             DocumentDecoder.looksLikeHTML(text) && format == .plainText
             ? {
-                let (t, h, b) = HTMLText.extract(text);
-                return DecodedDocument(text: t, encoding: "UTF-8", format: .html, headingLevels: h, boldLeadLines: b)
+                let page = HTMLText.extract(text)
+                return DecodedDocument(
+                    text: page.text, encoding: "UTF-8", format: .html, headingLevels: page.headings,
+                    boldLeadLines: page.boldLines, itemLines: page.rows)
             }()
             : DecodedDocument(
                 text: text, encoding: "UTF-8",
@@ -37,7 +39,8 @@ public enum PlanReader {
         decoded.text = ""
         let characters = source.count
         let clean = Cleaner.clean(
-            source, format: decoded.format, headingLevels: decoded.headingLevels, boldLeadLines: decoded.boldLeadLines)
+            source, format: decoded.format, headingLevels: decoded.headingLevels, boldLeadLines: decoded.boldLeadLines,
+            itemLines: decoded.itemLines)
         source = []
         if clean.lines.isEmpty { throw .noPlanContent }
         return Assembler(clean: clean).plan(
@@ -133,7 +136,9 @@ struct Assembler {
         var seen = Set<Int>()
         for d in drafts.map(\.0) { seen.insert(d.q.numberStart) }
         for n in nodes where n.zone == .plan || n.zone == .annex {
-            for r in [n.titleRange] + n.body {
+            // An annex's own heading counts its items (十项民生实事); its items hold the targets.
+            let ranges = n.zone == .annex && n.level == 1 ? n.body : [n.titleRange] + n.body
+            for r in ranges {
                 // A body range belongs to the deepest open section, the node itself.
                 for d in builder.targets(in: r) where seen.insert(d.q.numberStart).inserted {
                     drafts.append((d, false, n.id))
@@ -265,8 +270,13 @@ struct Assembler {
         "计划", "报告", "要点",
     ]
 
-    /// The government from a title: 张芝山镇2015年度工作计划 → 张芝山镇.
+    /// The government from a title: 张芝山镇2015年度工作计划 → 张芝山镇; 岑州市2021年重点工作计划 → 岑州市.
     static func issuer(fromTitle title: String) -> String? {
+        // The words before the year name the government, when there are any.
+        if let year = title.firstIndex(where: { $0.isNumber }), year > title.startIndex {
+            let place = placeOnly(String(title[..<year]))
+            if place.count >= 2, place.count <= 16, place.unicodeScalars.allSatisfy(Scalars.isHan) { return place }
+        }
         var t = title
         for d in docTypes where t.hasSuffix(d) {
             t = String(t.dropLast(d.count))

@@ -95,6 +95,9 @@ struct ProjectFinder {
         "示范项目", "重点项目", "民生项目",
     ])
     static let quotedSuffixes = WordList(Lexicon.quotedProgrammeSuffixes)
+    static let clauseWords = WordList(["召开", "每月", "每季度", "每年", "每周", "一次", "开展", "推进会", "协调", "以上", "突出"])
+    /// Openings of short names that describe a kind of thing, not one thing: 农村公路, 高速公路, 工业项目.
+    static let genericOpenings = WordList(["农村", "高速", "工业", "一个", "三级", "二级", "城市", "新型", "社区", "村级", "镇级"])
 
     /// Names made of generic words (优质新兴项目, 配套项目) name no particular project.
     func isGeneric(_ r: Range<Int>) -> Bool {
@@ -117,7 +120,15 @@ struct ProjectFinder {
         {
             s += ProjectFinder.statusPrefixes.words[m].count
         }
-        guard e - s >= 2, e - s <= 30 else { return }
+        // A numbered item of a list is not part of its name: （二）农村公路安全畅通工程.
+        if let n = Numbering.at(c, s, end: e) { s += n.length }
+        let quotedName = s > 0 && Scalars.isOpenQuote(c[s - 1])
+        guard e - s >= (quotedName ? 2 : 3), e - s <= 30 else { return }
+        // Doing words and frequencies make a clause, not a name: 季度召开一次项目.
+        if ProjectFinder.clauseWords.contains(in: c, s..<e) { return }
+        if e - s <= 5 && !quotedName && ProjectFinder.genericOpenings.match(c, at: s, limit: e) != nil { return }
+        // A year makes it a heading or a programme's edition: 2021年市政府民生实事项目.
+        if Assembler.yearIn(c.string(s..<e)) != nil { return }
         if ProjectFinder.genericPrefixes.match(c, at: s, limit: e) != nil && e - s <= 6 { return }
         // A name has no clause punctuation and no quantity in it (S218, 1号线 are parts of names).
         if (s..<e).contains(where: { Scalars.isClauseEnd(c[$0]) }) { return }

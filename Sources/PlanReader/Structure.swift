@@ -79,20 +79,23 @@ struct Structure {
             }
             // Headline targets block.
             if let p = headlineIntro(c, r) {
-                var block = p..<r.upperBound
+                // Each line of the block on its own: a clause never runs from one line into the next.
+                var block = [p..<r.upperBound]
                 // "主要预期目标是：" alone introduces the next line, or the table or list that follows.
                 if r.upperBound - p <= 16, Scalars.isTerminal(c[r.upperBound - 1]), index + 1 < t.lines.count {
                     var k = index + 1
                     let next = t.lines[k].range
                     if Numbering.at(c, next.lowerBound, end: next.upperBound) == nil && t.lines[k].headingLevel == nil {
-                        block = p..<next.upperBound
+                        block.append(next)
                         if t.lines[k].item {
-                            while k + 1 < t.lines.count && t.lines[k + 1].item { k += 1 }
-                            block = p..<t.lines[k].range.upperBound
+                            while k + 1 < t.lines.count && t.lines[k + 1].item {
+                                k += 1
+                                block.append(t.lines[k].range)
+                            }
                         }
                     }
                 }
-                headlineRanges.append(block)
+                headlineRanges.append(contentsOf: block)
             }
             // Closing address and what follows it.
             if seenSection && Structure.closing.match(c, at: r.lowerBound) != nil {

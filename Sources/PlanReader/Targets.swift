@@ -20,9 +20,11 @@ struct TargetBuilder {
     static let actionVerbs = WordList(Lexicon.actionVerbs)
     static let noise = WordList(Lexicon.leadingNoise)
     static let attributes = WordList(Lexicon.projectAttributes.map(\.0))
+    static let fixedTerms = WordList(Lexicon.fixedTerms)
     static let structuralNouns = WordList([
         "方面", "部分", "层面", "环节", "原则", "理念", "意识", "自信", "维护", "全面", "一体", "结合", "代表", "统筹",
-        "坚持", "确保", "中心", "基本点", "攻坚战", "全会", "会议", "规定", "禁令", "要求",
+        "坚持", "确保", "中心", "基本点", "攻坚战", "全会", "会议", "规定", "禁令", "要求", "民生实事", "实事", "件实事",
+        "项实事",
         "党代会", "代表大会",
     ])
     static let placeNouns = WordList(["村", "社区", "乡镇", "镇", "街道", "乡", "县", "市", "区", "行政村", "自然村"])
@@ -30,7 +32,7 @@ struct TargetBuilder {
     static let rises = WordList([
         "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "下降到", "下降至", "减少到", "减少至", "扩大到", "扩大至", "达到",
     ])
-    static let periods = WordList(["半年", "季度", "年度", "月", "年", "周", "季", "旬", "天", "日", "学期"])
+    static let periods = WordList(["半年", "半月", "季度", "年度", "月", "年", "周", "季", "旬", "天", "日", "学期"])
     static let coverage = WordList(["全覆盖", "覆盖"])
     static let frequencyUnits: Set<String> = ["次", "场", "期", "轮"]
     static let oneBlockers: Set<Unicode.Scalar> = ["每", "第", "进", "统", "唯", "之", "某", "万", "逐", "同", "单", "专", "任"]
@@ -131,6 +133,11 @@ struct TargetBuilder {
         // Ranks, grades, document numbers, times, ages.
         if Lexicon.nonTargetUnits.contains(unitText) { return .notTarget }
         if unitText == "岁" && !c.contains("寿命".scalars, in: clause.lowerBound..<q.range.lowerBound) {
+            return .notTarget
+        }
+        // Fixed terms: 二次供水, 三个代表.
+        for start in max(0, q.range.lowerBound - 3)...q.numberStart
+        where TargetBuilder.fixedTerms.match(c, at: start, limit: min(c.count, q.range.upperBound + 4)) != nil {
             return .notTarget
         }
         // Ordinals and codes.
@@ -275,7 +282,9 @@ struct TargetBuilder {
         while attributeEnd > segment.lowerBound && ["为", "达", "约", "是", "均"].contains(c[attributeEnd - 1]) {
             attributeEnd -= 1
         }
-        if let a = TargetBuilder.attributes.match(c, endingAt: attributeEnd, from: segment.lowerBound) {
+        if let a = TargetBuilder.attributes.match(c, endingAt: attributeEnd, from: segment.lowerBound),
+            attributeStandsAlone(attributeEnd - TargetBuilder.attributes.words[a].count, segment)
+        {
             let p = attributeEnd - TargetBuilder.attributes.words[a].count
             let noun = TargetBuilder.attributes.words[a].string
             d.attribute = (noun, Lexicon.projectAttributes[a].1)
@@ -349,6 +358,16 @@ struct TargetBuilder {
         if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty {
             d.subject = afterUnit + (d.subject ?? "")
         }
+    }
+
+    /// 总投资4000万 and 占地面积6.56万平方米 describe a project; 固定资产投资 is a measure of its own.
+    /// The attribute noun must start its clause or follow a verb, 的, a project's name or a list mark.
+    func attributeStandsAlone(_ p: Int, _ segment: Range<Int>) -> Bool {
+        if p <= segment.lowerBound { return true }
+        let before = c[p - 1]
+        if before == "的" || before == "、" || Scalars.isClauseEnd(before) || Scalars.isCloseQuote(before) { return true }
+        if TargetBuilder.actionVerbs.match(c, endingAt: p, from: segment.lowerBound) != nil { return true }
+        return ProjectFinder.suffixes.match(c, endingAt: p, from: segment.lowerBound) != nil
     }
 
     func hasNumber(_ r: Range<Int>) -> Bool { r.contains { Scalars.isDigit(c[$0]) } }

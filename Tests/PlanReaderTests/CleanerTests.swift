@@ -56,6 +56,50 @@ struct CleanerTests {
         #expect(!plan.targets.contains { $0.value == 2.5 })
     }
 
+    @Test("按固定宽度折行的文本被重新接成段落 (text hard-wrapped at a fixed width is reflowed)")
+    func hardWrapped() throws {
+        // Paragraphs cut every 30 characters, as some sites save text.
+        let paragraphs = [
+            "某镇2019年工作计划",
+            "全年主要预期目标是：地区生产总值增长7.5%；一般公共预算收入达到2.6亿元；规模以上工业总产值增长10%以上；农村居民人均可支配收入增长8.5%左右。",
+            "一、突出项目攻坚",
+            "坚持把项目建设作为经济工作的生命线，全年新签约亿元以上项目12个，实际到位内资15亿元，组建3支专业招商小分队，每月至少外出招商一次，全年接待客商不少于100批次。",
+            "二、坚持农业农村优先",
+            "新建高标准农田3200亩，新增土地流转面积1500亩，新培育家庭农场20家、农民专业合作社8家，建成葡萄产业园1个，面积1000亩，全年完成植树造林500亩，改造农村公路20公里。",
+        ]
+        let text = paragraphs.map { p -> String in
+            var lines: [String] = []
+            var rest = Substring(p)
+            while !rest.isEmpty {
+                lines.append(String(rest.prefix(30)))
+                rest = rest.dropFirst(30)
+            }
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.sections.map(\.title) == ["突出项目攻坚", "坚持农业农村优先"])
+        #expect(plan.targets.filter(\.headline).map(\.value) == [7.5, 260_000_000, 10, 8.5])
+        let first = plan.targets.filter { $0.section == "1" }
+        #expect(first.map(\.value) == [12, 1_500_000_000, 3, 1, 100])
+        #expect(first[3].per == "月")
+    }
+
+    @Test("表格的一行读作一项 (a table row reads as one item)")
+    func tableRows() throws {
+        let page = """
+            <html><body><h1>某镇2020年工作计划</h1><p>全年经济社会发展主要预期指标如下：</p>
+            <table><tr><td>指标名称</td><td>2020年目标</td></tr>
+            <tr><td>地区生产总值增长</td><td>6.5%左右</td></tr>
+            <tr><td>城镇登记失业率</td><td>3.5%以内</td></tr></table>
+            <h2>一、产业</h2><p>新建厂房5万平方米。</p></body></html>
+            """
+        let plan = try PlanReader.read(text: page)
+        let headline = plan.targets.filter(\.headline)
+        #expect(headline.map(\.value) == [6.5, 3.5])
+        #expect(headline.map(\.comparator) == [.approximately, .atMost])
+        #expect(headline.map(\.subject) == ["地区生产总值", "城镇登记失业率"])
+    }
+
     @Test("网页框架被去掉 (web page chrome is dropped)")
     func chrome() throws {
         let plan = try PlanReader.read(text: Self.scraped)

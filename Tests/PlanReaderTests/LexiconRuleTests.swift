@@ -53,6 +53,11 @@ struct LexiconRuleTests {
         Expect(sentence: "城镇登记失业率≤3.5%。", value: 3.5, unit: "%", comparator: .atMost),
         // frequencies
         Expect(sentence: "每季度至少开展一次文化演出。", value: 1, unit: "次", comparator: .atLeast),
+        // less common units
+        Expect(sentence: "全年外出招商不少于20批次。", value: 20, unit: "批次", comparator: .atLeast),
+        Expect(sentence: "商品住宅去化周期控制在14个月以内。", value: 14, unit: "个月", comparator: .atMost),
+        Expect(sentence: "一般工商业电价每千瓦时降低2分钱。", value: 0.02, unit: "元", comparator: .equal),
+        Expect(sentence: "人均预期寿命提高0.3岁。", value: 0.3, unit: "岁", comparator: .equal),
     ]
 
     @Test("数量：数值、单位、比较 (value, unit, comparator)", arguments: quantities)
@@ -149,6 +154,8 @@ struct LexiconRuleTests {
         "严格执行中央八项规定精神。",  // a name
         "夏秋两季秸秆禁烧。",  // seasons
         "实施农村河道整治三年行动计划。",  // a plan's duration
+        "改造二次供水设施。",  // a fixed term
+        "办好2017年十项民生实事。",  // the count of a list's items
     ]
 
     @Test("不是目标 (not targets)", arguments: notTargets)

@@ -23,7 +23,7 @@ extension LuoshiServer {
         Migrations.register(on: app)
         try await app.autoMigrate()
 
-        app.sessions.use(.fluent)
+        app.sessions.use { _ in QuietDatabaseSessions() }
         app.sessions.configuration = .init(cookieName: "luoshi-session") { id in
             HTTPCookies.Value(
                 string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: nil, path: "/",
@@ -32,7 +32,8 @@ extension LuoshiServer {
         app.middleware = .init()
         app.middleware.use(LuoshiErrorMiddleware())
         app.middleware.use(app.sessions.middleware)
-        app.middleware.use(User.sessionAuthenticator())
+        app.middleware.use(WriteInvalidationMiddleware())
+        app.middleware.use(CachedUserSessionAuthenticator())
         app.middleware.use(TokenAuthenticator())
         app.middleware.use(CSRFMiddleware())
         app.routes.defaultMaxBodySize = "1mb"

@@ -13,7 +13,7 @@ struct APIController: RouteCollection {
         api.on(.POST, "plans", body: .collect(maxSize: "25mb"), use: importPlan)
         api.get("plans", ":planID", use: plan)
         api.get("items", ":itemID", use: item)
-        api.post("items", ":itemID", "reports", use: fileReport)
+        api.on(.POST, "items", ":itemID", "reports", body: .collect(maxSize: "60mb"), use: fileReport)
         api.post("reports", ":reportID", "accept", use: accept)
         api.post("reports", ":reportID", "return", use: giveBack)
         api.post("assignments", use: assign)
@@ -108,7 +108,7 @@ struct APIController: RouteCollection {
         if plan.status == .draft && user.role != .admin {
             throw LuoshiError.notFound(entity: "计划", id: plan.id!.uuidString)
         }
-        let s = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
+        let (s, _) = try await PlanSnapshot.load(plan, for: req)
         let items = s.items.map { i -> ItemStatusView in
             let st = s.status(of: i)
             return ItemStatusView(
@@ -205,7 +205,7 @@ struct APIController: RouteCollection {
         if plan.status == .draft && user.role != .admin {
             throw LuoshiError.notFound(entity: "事项", id: item.id!.uuidString)
         }
-        let s = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
+        let (s, _) = try await PlanSnapshot.load(plan, for: req)
         let reports = try await ProgressReport.query(on: req.db).filter(\.$item.$id == item.id!).sort(\.$submittedAt)
             .all()
         let scalars = Array(plan.sourceText.unicodeScalars)
@@ -227,8 +227,20 @@ struct APIController: RouteCollection {
     @Sendable func fileReport(req: Request) async throws -> Response {
         let user = try req.user()
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
-        let filing = try req.content.decode(Reports.Filing.self)
-        let report = try await Reports.file(filing, item: item, user: user, on: req.db, now: req.now)
+        // JSON, or multipart/form-data with evidence[] files beside the fields.
+        var filing: Reports.Filing
+        var files: [EvidenceStore.Checked] = []
+        if req.headers.contentType?.type == "multipart" {
+            let form = try req.content.decode(ItemController.FilingForm.self)
+            filing = try form.filing()
+            files = try EvidenceStore.check(form.evidence ?? [])
+        } else {
+            filing = try req.content.decode(Reports.Filing.self)
+        }
+        let report = try await Reports.file(
+            filing, evidence: files, evidenceDirectory: req.application.luoshi.evidenceDirectory, item: item,
+            user: user,
+            on: req.db, now: req.now)
         let response = Response(status: .created)
         try response.content.encode(ReportView(report), as: .json)
         return response

@@ -7,7 +7,8 @@ import Vapor
 struct ItemController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("items", ":itemID", use: show)
-        routes.post("items", ":itemID", "reports", use: fileReport)
+        routes.on(.POST, "items", ":itemID", "reports", body: .collect(maxSize: "60mb"), use: fileReport)
+        routes.get("evidence", ":evidenceID", use: evidence)
         routes.post("items", ":itemID", "comments", use: comment)
         routes.get("reviews", use: queue)
         routes.post("reports", ":reportID", "accept", use: accept)
@@ -23,9 +24,10 @@ struct ItemController: RouteCollection {
         if plan.status == .draft && user.role != .admin {
             throw LuoshiError.notFound(entity: "事项", id: item.id!.uuidString)
         }
-        let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
+        let (snapshot, _) = try await PlanSnapshot.load(plan, for: req)
         let reports = try await ProgressReport.query(on: req.db).filter(\.$item.$id == item.id!)
             .with(\.$author).with(\.$unit).sort(\.$submittedAt, .descending).all()
+        let files = try await Evidence.query(on: req.db).filter(\.$report.$id ~~ reports.compactMap(\.id)).all()
         let comments = try await Comment.query(on: req.db).filter(\.$item.$id == item.id!).with(\.$author)
             .sort(\.$createdAt).all()
         let assignment = snapshot.assignments[item.id!]
@@ -85,6 +87,11 @@ struct ItemController: RouteCollection {
             if let p = r.percentComplete { out += " · \(Int(p))%" }
             if let m = r.milestone { out += " · \(h(m))" }
             out += "<br>\(h(r.narrative))"
+            let attached = files.filter { $0.$report.id == r.id }
+            if !attached.isEmpty {
+                out += "<br>" + lang.t("证明材料", "Evidence") + "："
+                out += attached.map { "<a href=\"/evidence/\($0.id!)\">\(h($0.filename))</a>" }.joined(separator: "、")
+            }
             if let reason = r.reviewReason { out += "<br><em>\(lang.t("审核意见", "Review"))：\(h(reason))</em>" }
             if user.role == .admin && r.state == .submitted { out += reviewForms(req, r, lang) }
             out += "</li>"
@@ -116,12 +123,13 @@ struct ItemController: RouteCollection {
         let period = String(format: "%04d-%02d", c.year!, c.month!)
         return """
             <h2>\(lang.t("报送进展", "File a report"))</h2>
-            <form method="post" action="/items/\(item.id!)/reports" class="stack card">\(Layout.csrfField(req))
+            <form method="post" action="/items/\(item.id!)/reports" class="stack card" enctype="multipart/form-data">\(Layout.csrfField(req))
             <label for="period">\(lang.t("报送期", "Period"))</label><input id="period" name="period" value="\(period)" required pattern="\\d{4}-(0[1-9]|1[0-2]|Q[1-4]|W\\d{2}|H[12])">
             \(item.kind == .target ? "<label for=\"av\">\(lang.t("实际数值", "Actual figure")) (\(h(item.unit)))</label><input id=\"av\" name=\"actualValue\" inputmode=\"decimal\">" : "")
             <label for="pc">\(lang.t("完成百分比", "Percent complete"))</label><input id="pc" name="percentComplete" type="number" min="0" max="100" step="1">
             <label for="ms">\(lang.t("节点（填“完成”表示全部完成）", "Milestone (\"完成\" when finished)"))</label><input id="ms" name="milestone" maxlength="200">
             <label for="nr">\(lang.t("进展情况", "Narrative"))</label><textarea id="nr" name="narrative" required maxlength="10000"></textarea>
+            <label for="ev">\(lang.t("证明材料（PDF、图片、Office 文件，每个 20 MB 以内）", "Evidence (PDF, images, Office files; up to 20 MB each)"))</label><input id="ev" type="file" name="evidence[]" multiple>
             <p><button>\(lang.t("提交报送", "Submit"))</button></p></form>
             """
     }
@@ -140,6 +148,7 @@ struct ItemController: RouteCollection {
         var percentComplete: String?
         var milestone: String?
         var narrative: String
+        var evidence: [File]?
 
         func filing() throws -> Reports.Filing {
             func number(_ s: String?, _ field: String) throws -> Double? {
@@ -156,9 +165,34 @@ struct ItemController: RouteCollection {
     @Sendable func fileReport(req: Request) async throws -> Response {
         let user = try req.user()
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
-        let filing = try req.content.decode(FilingForm.self).filing()
-        _ = try await Reports.file(filing, item: item, user: user, on: req.db, now: req.now)
+        let form = try req.content.decode(FilingForm.self)
+        let files = try EvidenceStore.check(form.evidence ?? [])
+        _ = try await Reports.file(
+            try form.filing(), evidence: files, evidenceDirectory: req.application.luoshi.evidenceDirectory, item: item,
+            user: user, on: req.db, now: req.now)
         return req.redirect(to: "/items/\(item.id!)")
+    }
+
+    /// An evidence file, to those who may read its report.
+    @Sendable func evidence(req: Request) async throws -> Response {
+        let user = try req.user()
+        guard let id = req.parameters.get("evidenceID").flatMap(UUID.init(uuidString:)),
+            let file = try await Evidence.query(on: req.db).filter(\.$id == id).with(\.$report).first()
+        else { throw LuoshiError.notFound(entity: "证明材料", id: req.parameters.get("evidenceID") ?? "") }
+        guard try await EvidenceStore.mayRead(user, report: file.report, on: req.db) else {
+            throw LuoshiError.forbidden(reason: "无权查看该证明材料")
+        }
+        let path = EvidenceStore.path(id, in: req.application.luoshi.evidenceDirectory)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LuoshiError.notFound(entity: "证明材料文件", id: id.uuidString)
+        }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: file.contentType)
+        let encoded = file.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(encoded)")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
     }
 
     struct CommentForm: Content { var body: String }

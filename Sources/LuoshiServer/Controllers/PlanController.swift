@@ -80,7 +80,7 @@ struct PlanController: RouteCollection {
     @Sendable func review(req: Request) async throws -> Response {
         _ = try req.user(.admin, .leader, .deputy)
         let lang = Lang(req)
-        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), for: req)
         let items = try await PlanItem.query(on: req.db).filter(\.$plan.$id == plan.id!).sort(\.$position).all()
         let selected = req.query[String.self, at: "item"].flatMap(UUID.init(uuidString:))
         let chosen = items.first { $0.id == selected }
@@ -126,14 +126,18 @@ struct PlanController: RouteCollection {
     @Sendable func overview(req: Request) async throws -> Response {
         let user = try req.user()
         let lang = Lang(req)
-        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), for: req)
         if plan.status == .draft && user.role != .admin {
             throw LuoshiError.notFound(entity: "计划", id: plan.id!.uuidString)
         }
-        let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
+        let (snapshot, key) = try await PlanSnapshot.load(plan, for: req)
+        let variant = lang.english ? "en" : "zh"
+        if let page = await req.application.snapshots.page(key, variant) { return html(req, title: plan.title, page) }
         let units = try await Organization.query(on: req.db).all()
         let leaders = try await User.query(on: req.db).filter(\.$role == .leader).all()
-        return html(req, title: plan.title, OverviewPage.render(snapshot, units: units, leaders: leaders, lang: lang))
+        let page = OverviewPage.render(snapshot, units: units, leaders: leaders, lang: lang)
+        await req.application.snapshots.store(page: page, for: key, variant)
+        return html(req, title: plan.title, page)
     }
 }
 

@@ -15,5 +15,7 @@ enum Migrations {
         app.migrations.add(CreateComment())
         app.migrations.add(CreateAuditEntry())
         app.migrations.add(SessionRecord.migration)
+        app.migrations.add(CreateEvidence())
+        app.migrations.add(AddSessionKeyIndex())
     }
 }

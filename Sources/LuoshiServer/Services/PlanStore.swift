@@ -91,6 +91,16 @@ enum PlanStore {
         return plan
     }
 
+    /// A plan by id, from the cache while the database has not changed.
+    static func find(_ id: String?, for req: Request) async throws -> Plan {
+        guard let id, let uuid = UUID(uuidString: id) else { throw LuoshiError.notFound(entity: "计划", id: id ?? "") }
+        let version = try await SnapshotCache.version(req)
+        if let plan = await req.application.snapshots.plan(uuid, version: version) { return plan }
+        let plan = try await find(id, on: req.db)
+        await req.application.snapshots.store(plan: plan, version: version)
+        return plan
+    }
+
     static func find(_ id: String?, on db: any Database) async throws -> Plan {
         guard let id, let uuid = UUID(uuidString: id), let plan = try await Plan.find(uuid, on: db) else {
             throw LuoshiError.notFound(entity: "计划", id: id ?? "")

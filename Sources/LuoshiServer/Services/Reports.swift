@@ -27,6 +27,12 @@ enum Reports {
         return unit
     }
 
+    /// What the audit log keeps of a filing: its figures and the fingerprints of its files.
+    struct EvidencedFiling: Encodable {
+        var filing: Filing
+        var evidence: [String]
+    }
+
     static func validate(_ f: Filing) throws {
         let period = f.period.trimmingCharacters(in: .whitespaces)
         let valid =
@@ -44,12 +50,27 @@ enum Reports {
 
     /// Files a report; an earlier report of the same unit and period that is not yet accepted, or that
     /// was returned, is superseded, never overwritten.
-    static func file(_ f: Filing, item: PlanItem, user: User, on db: any Database, now: Date) async throws
-        -> ProgressReport
-    {
+    static func file(
+        _ f: Filing, evidence: [EvidenceStore.Checked] = [], evidenceDirectory: String = "", item: PlanItem, user: User,
+        on db: any Database, now: Date
+    ) async throws -> ProgressReport {
         try validate(f)
         let unit = try await unit(of: user, for: item, on: db)
-        return try await db.transaction { tx in
+        // Files first, outside the transaction; removed again if the transaction fails.
+        let written = try EvidenceStore.write(evidence, to: evidenceDirectory)
+        do {
+            return try await record(f, evidence: evidence, item: item, unit: unit, user: user, on: db, now: now)
+        } catch {
+            for p in written { try? FileManager.default.removeItem(atPath: p) }
+            throw error
+        }
+    }
+
+    private static func record(
+        _ f: Filing, evidence: [EvidenceStore.Checked], item: PlanItem, unit: UUID, user: User, on db: any Database,
+        now: Date
+    ) async throws -> ProgressReport {
+        try await db.transaction { tx in
             let earlier = try await ProgressReport.query(on: tx).filter(\.$item.$id == item.id!)
                 .filter(\.$unit.$id == unit).filter(\.$period == f.period).filter(\.$state != .superseded)
                 .sort(\.$submittedAt, .descending).first()
@@ -59,6 +80,13 @@ enum Reports {
                 milestone: f.milestone?.isEmpty == true ? nil : f.milestone, narrative: f.narrative, submittedAt: now,
                 supersedesID: earlier?.id)
             try await report.create(on: tx)
+            for e in evidence {
+                try await Evidence(
+                    id: e.id, reportID: report.id!, filename: e.filename, contentType: e.contentType,
+                    size: e.data.count,
+                    sha256: e.sha256, uploadedAt: now
+                ).create(on: tx)
+            }
             if let earlier {
                 let before = earlier.state
                 earlier.state = .superseded
@@ -71,7 +99,9 @@ enum Reports {
             try await Audit.record(
                 on: tx, actor: user.username, action: "report.submit", entity: "report",
                 entityID: report.id!.uuidString,
-                after: Audit.snapshot(f), at: now)
+                after: Audit.snapshot(
+                    EvidencedFiling(filing: f, evidence: evidence.map { "\($0.filename) sha256:\($0.sha256)" })),
+                at: now)
             return report
         }
     }

@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// Evidence files: checked by kind and size, stored under the evidence folder by id (never by the
+/// name the user gave), and served only to users who may read the report.
+enum EvidenceStore {
+    static let maxFileSize = 20 * 1024 * 1024
+    static let maxFiles = 10
+
+    /// What may be attached, by extension, with the magic bytes that file must start with (nil: text).
+    static let kinds: [String: (type: String, magic: [[UInt8]]?)] = [
+        "pdf": ("application/pdf", [[0x25, 0x50, 0x44, 0x46]]),
+        "png": ("image/png", [[0x89, 0x50, 0x4E, 0x47]]),
+        "jpg": ("image/jpeg", [[0xFF, 0xD8, 0xFF]]),
+        "jpeg": ("image/jpeg", [[0xFF, 0xD8, 0xFF]]),
+        "gif": ("image/gif", [[0x47, 0x49, 0x46, 0x38]]),
+        "webp": ("image/webp", [[0x52, 0x49, 0x46, 0x46]]),
+        "docx": (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", [[0x50, 0x4B, 0x03, 0x04]]
+        ),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [[0x50, 0x4B, 0x03, 0x04]]),
+        "pptx": (
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation", [[0x50, 0x4B, 0x03, 0x04]]
+        ),
+        "doc": ("application/msword", [[0xD0, 0xCF, 0x11, 0xE0]]),
+        "xls": ("application/vnd.ms-excel", [[0xD0, 0xCF, 0x11, 0xE0]]),
+        "txt": ("text/plain; charset=utf-8", nil),
+    ]
+
+    struct Checked {
+        var id: UUID
+        var filename: String
+        var contentType: String
+        var data: Data
+        var sha256: String
+    }
+
+    /// Validates the files; nothing is written when one is unacceptable.
+    static func check(_ files: [File]) throws -> [Checked] {
+        let present = files.filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }.filter { !$0.filename.isEmpty }
+        guard present.count <= maxFiles else { throw LuoshiError.invalid(field: "证明材料", reason: "最多 \(maxFiles) 个文件") }
+        return try present.map { file in
+            let data = Data(file.data.readableBytesView)
+            let name = (file.filename as NSString).lastPathComponent
+            let ext = (name as NSString).pathExtension.lowercased()
+            guard let kind = kinds[ext] else {
+                throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」的类型不受支持（可用 PDF、图片、Office 文件、文本）")
+            }
+            guard data.count <= maxFileSize else {
+                throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」超过 20 MB")
+            }
+            if let magic = kind.magic, !magic.contains(where: { data.starts(with: $0) }) {
+                throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」的内容与扩展名不符")
+            }
+            return Checked(id: UUID(), filename: name, contentType: kind.type, data: data, sha256: SHA256.hex(data))
+        }
+    }
+
+    static func path(_ id: UUID, in directory: String) -> String { directory + "/" + id.uuidString.lowercased() }
+
+    /// Writes the files; returns their paths so that a failed transaction can remove them.
+    static func write(_ files: [Checked], to directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var written: [String] = []
+        do {
+            for f in files {
+                let p = path(f.id, in: directory)
+                try f.data.write(to: URL(fileURLWithPath: p), options: .atomic)
+                written.append(p)
+            }
+        } catch {
+            for p in written { try? FileManager.default.removeItem(atPath: p) }
+            throw error
+        }
+        return written
+    }
+
+    /// Whether a user may read a report's files: staff, leaders and deputies; the reporters of the
+    /// report's unit and of the item's lead unit.
+    static func mayRead(_ user: User, report: ProgressReport, on db: any Database) async throws -> Bool {
+        switch user.role {
+        case .admin, .leader, .deputy: return true
+        case .reporter:
+            guard let unit = user.$organization.id else { return false }
+            if report.$unit.id == unit { return true }
+            let a = try await Assignment.query(on: db).filter(\.$item.$id == report.$item.id).first()
+            return a?.$leadUnit.id == unit
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// Plan snapshots and rendered overviews, reused while nothing has changed.
+///
+/// Every write adds an audit entry, so the audit log's last sequence number is the database's
+/// version: each request reads it (one small query) and reuses what was computed at that version.
+/// The cache is derived from the database and checked against it on every request, so several app
+/// servers stay correct; statuses depend on the clock too, so entries also expire with it.
+actor SnapshotCache {
+    struct Key: Hashable {
+        var plan: UUID
+        var version: Int
+        /// The clock in five-minute steps: expected progress moves with time.
+        var bucket: Int
+    }
+
+    private var snapshots: [Key: PlanSnapshot] = [:]
+    private var users: [UUID: (user: User, version: Int)] = [:]
+    /// The database's version as last read, and when (real time).
+    private var version = 0
+    private var checkedAt = Date.distantPast
+
+    /// How long a read version is trusted before it is read again. Writes through this process make
+    /// it read again at once; a write through another app server shows here within this time.
+    static let revalidateAfter: TimeInterval = 0.25
+
+    func cachedVersion(now: Date) -> Int? {
+        now.timeIntervalSince(checkedAt) < SnapshotCache.revalidateAfter ? version : nil
+    }
+
+    func setVersion(_ v: Int, at: Date) {
+        version = v
+        checkedAt = at
+    }
+
+    /// After a write in this process.
+    func invalidate() { checkedAt = .distantPast }
+
+    private var plans: [UUID: (plan: Plan, version: Int)] = [:]
+
+    func plan(_ id: UUID, version: Int) -> Plan? {
+        guard let entry = plans[id], entry.version == version else { return nil }
+        return entry.plan
+    }
+
+    func store(plan: Plan, version: Int) {
+        if plans.count > 200 { plans.removeAll() }
+        plans[plan.id!] = (plan, version)
+    }
+
+    func user(_ id: UUID, version: Int) -> User? {
+        guard let entry = users[id], entry.version == version else { return nil }
+        return entry.user
+    }
+
+    func store(user: User, version: Int) {
+        if users.count > 2000 { users.removeAll() }
+        users[user.id!] = (user, version)
+    }
+    private var pages: [String: String] = [:]
+    private var order: [Key] = []
+
+    func snapshot(_ key: Key) -> PlanSnapshot? { snapshots[key] }
+
+    func store(_ snapshot: PlanSnapshot, for key: Key) {
+        if snapshots[key] == nil { order.append(key) }
+        snapshots[key] = snapshot
+        // Old versions are of no use once a newer one is read; keep a few plans' worth.
+        while order.count > 16 {
+            let old = order.removeFirst()
+            snapshots[old] = nil
+            pages = pages.filter { !$0.key.hasPrefix("\(old.plan)|\(old.version)|\(old.bucket)|") }
+        }
+    }
+
+    func page(_ key: Key, _ variant: String) -> String? { pages["\(key.plan)|\(key.version)|\(key.bucket)|\(variant)"] }
+
+    func store(page: String, for key: Key, _ variant: String) {
+        guard snapshots[key] != nil else { return }
+        pages["\(key.plan)|\(key.version)|\(key.bucket)|\(variant)"] = page
+    }
+
+    /// The database's version: the audit log's last sequence number (every write adds an entry).
+    static func version(_ req: Request) async throws -> Int {
+        let cache = req.application.snapshots
+        let real = Date()
+        if let v = await cache.cachedVersion(now: real) { return v }
+        let v = try await AuditEntry.query(on: req.db).max(\.$sequence) ?? 0
+        await cache.setVersion(v, at: real)
+        return v
+    }
+
+    static func key(_ plan: Plan, for req: Request) async throws -> Key {
+        Key(
+            plan: try plan.requireID(), version: try await version(req),
+            bucket: Int(req.now.timeIntervalSince1970 / 300))
+    }
+}
+
+struct SnapshotCacheKey: StorageKey { typealias Value = SnapshotCache }
+
+extension Application {
+    var snapshots: SnapshotCache {
+        if let cache = storage[SnapshotCacheKey.self] { return cache }
+        let cache = SnapshotCache()
+        storage[SnapshotCacheKey.self] = cache
+        return cache
+    }
+}
+
+extension PlanSnapshot {
+    /// The plan's snapshot at the database's current version, computed once per version.
+    static func load(_ plan: Plan, for req: Request) async throws -> (PlanSnapshot, SnapshotCache.Key) {
+        let key = try await SnapshotCache.key(plan, for: req)
+        let cache = req.application.snapshots
+        if let hit = await cache.snapshot(key) { return (hit, key) }
+        let snapshot = try await load(plan, on: req.db, now: req.now)
+        await cache.store(snapshot, for: key)
+        return (snapshot, key)
+    }
+}
+
+extension PlanSnapshot: @unchecked Sendable {}
+
+/// Signs in the session's user, from the cache while the database has not changed.
+typealias SignedInUser = User
+
+struct CachedUserSessionAuthenticator: AsyncSessionAuthenticator {
+    typealias User = SignedInUser
+
+    func authenticate(sessionID: UUID, for request: Request) async throws {
+        let version = try await SnapshotCache.version(request)
+        let cache = request.application.snapshots
+        if let user = await cache.user(sessionID, version: version) {
+            request.auth.login(user)
+            return
+        }
+        guard let user = try await User.find(sessionID, on: request.db) else { return }
+        await cache.store(user: user, version: version)
+        request.auth.login(user)
+    }
+}
+
+/// Any write through this process makes the next read look at the database's version again.
+struct WriteInvalidationMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let write = request.method != .GET && request.method != .HEAD
+        do {
+            let response = try await next.respond(to: request)
+            if write { await request.application.snapshots.invalidate() }
+            return response
+        } catch {
+            if write { await request.application.snapshots.invalidate() }
+            throw error
+        }
+    }
+}

@@ -34,7 +34,7 @@ extension LuoshiServer {
             username: name, displayName: displayName, passwordHash: try Accounts.hash(password, cost: cost), role: role,
             organizationID: unitID)
         let now = app.clock.now()
-        try await app.db.transaction { tx in
+        try await app.db.write { tx in
             try await user.create(on: tx)
             try await Audit.record(
                 on: tx, actor: "cli", action: "user.add", entity: "user", entityID: user.id!.uuidString,
@@ -50,7 +50,7 @@ extension LuoshiServer {
         let password = Accounts.randomPassword()
         user.passwordHash = try Accounts.hash(password, cost: app.storage[BcryptCostKey.self] ?? 10)
         let now = app.clock.now()
-        try await app.db.transaction { tx in
+        try await app.db.write { tx in
             try await user.save(on: tx)
             try await UserToken.query(on: tx).filter(\.$user.$id == user.id!).delete()
             try await Audit.record(

@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import LuoshiCore
+import SQLKit
 import Vapor
 
 extension LuoshiServer {
@@ -22,6 +23,10 @@ extension LuoshiServer {
         }
         Migrations.register(on: app)
         try await app.autoMigrate()
+        if case .sqliteFile = config.storage, let sql = app.db as? any SQLDatabase {
+            // Readers need not wait for the writer: the write-ahead log.
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
 
         app.sessions.use { _ in QuietDatabaseSessions() }
         app.sessions.configuration = .init(cookieName: "luoshi-session") { id in

@@ -185,7 +185,7 @@ enum Assignments {
                 throw LuoshiError.invalid(field: "挂钩领导", reason: "不是领导账号")
             }
         }
-        try await db.transaction { tx in
+        try await db.write { tx in
             for item in items {
                 let existing = try await Assignment.query(on: tx).filter(\.$item.$id == item.id!).first()
                 let a = existing ?? Assignment(itemID: item.id!)

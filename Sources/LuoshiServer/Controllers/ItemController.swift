@@ -205,7 +205,7 @@ struct ItemController: RouteCollection {
             throw LuoshiError.invalid(field: "内容", reason: "不能为空，且不超过 5000 字")
         }
         let now = req.now
-        try await req.db.transaction { tx in
+        try await req.db.write { tx in
             let c = Comment(
                 itemID: item.id!, authorID: user.id!, isInstruction: user.role == .leader, body: body, createdAt: now)
             try await c.create(on: tx)

@@ -65,7 +65,7 @@ struct PlanController: RouteCollection {
         let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
         guard plan.status == .draft else { throw LuoshiError.conflict(reason: "计划已发布 (already published)") }
         let now = req.now
-        try await req.db.transaction { tx in
+        try await req.db.write { tx in
             plan.status = .published
             plan.publishedAt = now
             try await plan.save(on: tx)

@@ -17,5 +17,6 @@ enum Migrations {
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(CreateEvidence())
         app.migrations.add(AddSessionKeyIndex())
+        app.migrations.add(AddLookupIndexes())
     }
 }

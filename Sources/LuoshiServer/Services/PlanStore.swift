@@ -70,7 +70,7 @@ enum PlanStore {
                     code: p.id, number: nil, title: p.name, span: p.span))
         }
         let created = items
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await plan.create(on: tx)
             // Parents first: a batch insert per level keeps the foreign keys satisfied.
             let sections = created.filter { $0.kind == .area || $0.kind == .theme }

@@ -70,7 +70,7 @@ enum Reports {
         _ f: Filing, evidence: [EvidenceStore.Checked], item: PlanItem, unit: UUID, user: User, on db: any Database,
         now: Date
     ) async throws -> ProgressReport {
-        try await db.transaction { tx in
+        try await db.write { tx in
             let earlier = try await ProgressReport.query(on: tx).filter(\.$item.$id == item.id!)
                 .filter(\.$unit.$id == unit).filter(\.$period == f.period).filter(\.$state != .superseded)
                 .sort(\.$submittedAt, .descending).first()
@@ -119,7 +119,7 @@ enum Reports {
         }
         let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !accept && trimmed.isEmpty { throw LuoshiError.invalid(field: "退回理由", reason: "退回时必须说明理由") }
-        try await db.transaction { tx in
+        try await db.write { tx in
             report.state = accept ? .accepted : .returned
             report.reviewReason = trimmed.isEmpty ? nil : trimmed
             report.$reviewer.id = user.id

@@ -1,0 +1,64 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// One write transaction at a time on SQLite.
+///
+/// SQLite allows one writer; two deferred transactions that both read and then write deadlock, and
+/// SQLite answers one of them "database is locked" at once. An SQLite Luoshi is one process, so
+/// queueing its write transactions here removes the deadlock without losing a write. PostgreSQL
+/// handles concurrent writers itself and is not queued.
+actor AsyncMutex {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func lock() async {
+        if !locked {
+            locked = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func unlock() {
+        if waiters.isEmpty {
+            locked = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+
+    static let sqliteWrites = AsyncMutex()
+}
+
+extension Database {
+    /// A write transaction: all of `body` or nothing. On SQLite it takes the write lock at its start
+    /// (BEGIN IMMEDIATE: a deferred transaction that reads first can find its snapshot stale when it
+    /// comes to write) and queues behind this process's other writers.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard (self as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await transaction(body) }
+        await AsyncMutex.sqliteWrites.lock()
+        do {
+            let result = try await withConnection { conn in
+                let sql = conn as! any SQLDatabase
+                // In WAL mode NORMAL syncs at checkpoints: a commit survives the process being killed
+                // (the OS holds it), though not a power cut in the last moment. Set per connection.
+                try await sql.raw("PRAGMA synchronous=NORMAL").run()
+                try await sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
+                do {
+                    let result = try await body(conn)
+                    try await sql.raw("COMMIT TRANSACTION").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK TRANSACTION").run()
+                    throw error
+                }
+            }
+            await AsyncMutex.sqliteWrites.unlock()
+            return result
+        } catch {
+            await AsyncMutex.sqliteWrites.unlock()
+            throw error
+        }
+    }
+}

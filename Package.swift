@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(
             name: "LuoshiServerTests",
             dependencies: [
-                "LuoshiServer", "LuoshiCore",
+                "LuoshiServer", "LuoshiCore", "PlanReader",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
             ],

@@ -73,6 +73,7 @@ extension LuoshiServer {
         try app.register(collection: ItemController())
         try app.register(collection: AssignController())
         try app.register(collection: AuditController())
+        try app.register(collection: EditController())
         try app.register(collection: APIController())
     }
 }

@@ -78,7 +78,7 @@ struct PlanController: RouteCollection {
 
     /// The source text beside the extracted tree; choosing an item marks its words in the source.
     @Sendable func review(req: Request) async throws -> Response {
-        _ = try req.user(.admin, .leader, .deputy)
+        let user = try req.user(.admin, .leader, .deputy)
         let lang = Lang(req)
         let plan = try await PlanStore.find(req.parameters.get("planID"), for: req)
         let items = try await PlanItem.query(on: req.db).filter(\.$plan.$id == plan.id!).sort(\.$position).all()
@@ -119,6 +119,7 @@ struct PlanController: RouteCollection {
             <p class="muted">\(h(plan.sourceName)) · \(h(plan.sourceEncoding)) · sha256 \(h(String(plan.sourceSHA256.prefix(16))))…</p>
             \(publish)
             <div class="review"><nav class="tree card">\(tree(roots))</nav><pre class="source">\(source)</pre></div>
+            \(user.role == .admin ? chosen.map { EditController.forms(req, item: $0, items: items, plan: plan, lang: lang) } ?? "" : "")
             """)
     }
 

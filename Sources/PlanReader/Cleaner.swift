@@ -191,6 +191,7 @@ enum Cleaner {
             }
             // Copy the line, dropping markup and stray spaces.
             let start = out.chars.count
+            let rowLine = itemLines.contains(lineNo)
             var k = s
             while k < e {
                 let ch = source[k]
@@ -199,7 +200,26 @@ enum Cleaner {
                     continue
                 }
                 if markdown && ch == "|" {
+                    // Inside a table row a pipe divides cells: kept, once, as a boundary.
+                    let inner = k > s && k < e - 1 && source[s] == "|"
+                    if inner && out.chars.count > start && !Scalars.isCellBoundary(out.chars[out.chars.count - 1]) {
+                        out.chars.append("|")
+                        out.origin.append(cleanIndex: out.chars.count - 1, source: k)
+                    }
                     k += 1
+                    continue
+                }
+                if ch == "\t" && rowLine && out.chars.count > start
+                    && !Scalars.isCellBoundary(out.chars[out.chars.count - 1])
+                {
+                    // A table row from HTML or Word: the tab between cells stays as their boundary.
+                    var r = k
+                    while r < e && Scalars.isSpace(source[r]) { r += 1 }
+                    if r < e {
+                        out.chars.append("\t")
+                        out.origin.append(cleanIndex: out.chars.count - 1, source: k)
+                    }
+                    k = r
                     continue
                 }
                 if Scalars.isSpace(ch) {
@@ -221,7 +241,7 @@ enum Cleaner {
             }
             piece.range = start..<out.chars.count
             if piece.range.isEmpty { continue }
-            if isChrome(out.chars, piece.range, &out.meta, raw: source, s..<e) {
+            if isChrome(out.chars, piece.range, &out.meta, raw: source, s..<e, tableRow: piece.item || rowLine) {
                 out.chars.removeSubrange(piece.range)
                 out.origin.truncate(to: piece.range.lowerBound)
                 continue
@@ -356,13 +376,13 @@ enum Cleaner {
     /// Chrome lines are dropped; the date and the source they state are kept as metadata.
     static func isChrome(
         _ c: [Unicode.Scalar], _ r: Range<Int>, _ meta: inout CleanText.Metadata, raw source: [Unicode.Scalar],
-        _ rawRange: Range<Int>
+        _ rawRange: Range<Int>, tableRow: Bool = false
     ) -> Bool {
         if r.count <= 6 && controlWords.contains(c.string(r)) { return true }
         // A navigation bar: 首页 | 政务公开 | 镇情简介 | …
         var separators = 0
         for k in r where c[k] == "|" || c[k] == "｜" || c[k] == "丨" || c[k] == "»" { separators += 1 }
-        if separators >= 3 && r.count <= 120 { return true }
+        if separators >= 3 && r.count <= 120 && !tableRow { return true }
         // The site's name at the top of a page: 檀湾镇人民政府网, XX市人民政府门户网站.
         if r.count <= 20, let m = siteName.match(c, endingAt: r.upperBound, from: r.lowerBound), m >= 0 { return true }
         guard r.count <= 120, chrome.contains(in: c, r) else { return false }

@@ -104,7 +104,7 @@ enum Lexicon {
     /// Verbs of a level or a change: the subject stands before them (地区生产总值增长10%).
     static let levelVerbs: [String] = [
         "增长", "提高到", "提高", "提升到", "提升", "下降", "降低到", "降低", "减少", "增加到", "增加", "达到", "控制在",
-        "保持在", "稳定在", "突破", "超过", "分别达到", "分别增长", "年均增长", "同比增长", "增幅", "降幅",
+        "保持在", "稳定在", "维持在", "保持", "突破", "超过", "分别达到", "分别增长", "年均增长", "同比增长", "增幅", "降幅",
     ]
 
     /// Verbs of doing: the counted thing follows them (新增停车位300个, 组建2—3支社区文艺团队).

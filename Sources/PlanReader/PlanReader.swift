@@ -72,6 +72,18 @@ struct Assembler {
         var structure = Structure(clean, planYear: year)
         if published == nil, let sub = structure.subtitleRange { published = Cleaner.findDate(c, sub) }
         if year == nil, let part = structure.planPart { year = Assembler.yearIn(clean.string(part.titleRange)) }
+        // A document's own date, on a short line of its own near its start or end: 某县人民政府办公室 2024年2月26日.
+        if published == nil {
+            let candidates = Array(clean.lines.prefix(3)) + Array(clean.lines.suffix(3))
+            for line in candidates where line.range.count <= 30 {
+                if let date = Cleaner.findDate(c, line.range), line.range.count - 10 <= 20,
+                    !Scalars.isSentenceEnd(c[line.range.upperBound - 1])
+                {
+                    published = date
+                    break
+                }
+            }
+        }
         if year == nil, let p = published { year = Int(p.prefix(4)) }
         if year != nil && structure.planPart == nil && clean.meta.year == nil && title.flatMap(Assembler.yearIn) == nil
         {

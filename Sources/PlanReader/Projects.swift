@@ -127,6 +127,16 @@ struct ProjectFinder {
         // Doing words and frequencies make a clause, not a name: 季度召开一次项目.
         if ProjectFinder.clauseWords.contains(in: c, s..<e) { return }
         if e - s <= 5 && !quotedName && ProjectFinder.genericOpenings.match(c, at: s, limit: e) != nil { return }
+        // "项目" names a particular project only after a name of at least three characters, not after
+        // words of doing (二要提高项目, 抓项目, 技改项目).
+        if !quotedName && c.has("项目".scalars, endingAt: e) {
+            let name = s..<(e - 2)
+            if name.count < 3 || ProjectFinder.lead.contains(in: c, name)
+                || TargetBuilder.levelVerbs.contains(in: c, name)
+            {
+                return
+            }
+        }
         // A year makes it a heading or a programme's edition: 2021年市政府民生实事项目.
         if Assembler.yearIn(c.string(s..<e)) != nil { return }
         if ProjectFinder.genericPrefixes.match(c, at: s, limit: e) != nil && e - s <= 6 { return }

@@ -224,10 +224,10 @@ enum QuantityScanner {
             }
         }
         guard let u = unit else { return nil }
-        value *= u.factor
+        value = exact(value * u.factor)
         if comparator == .range {
-            valueMin = valueMin.map { $0 * u.factor }
-            valueMax = valueMax.map { $0 * u.factor }
+            valueMin = valueMin.map { exact($0 * u.factor) }
+            valueMax = valueMax.map { exact($0 * u.factor) }
         }
         // TargetComparator words after: 以上, 以内, 左右.
         if comparator != .range, let a = after.match(c, at: j, limit: end) {
@@ -271,7 +271,7 @@ enum QuantityScanner {
             var j = a.end
             var multiplied = false
             if let m = multipliers.match(c, at: j, limit: end) {
-                value *= Lexicon.multipliers[m].1
+                value = exact(value * Lexicon.multipliers[m].1)
                 j += multipliers.words[m].count
                 multiplied = true
             }
@@ -292,6 +292,13 @@ enum QuantityScanner {
             k += 1
         }
         return nil
+    }
+
+    /// A product of a written decimal and 万/亿 as the official meant it: 2.2亿 is 220000000, not
+    /// 220000000.00000003. Figures in plans carry at most a few decimals, so six places are exact.
+    static func exact(_ v: Double) -> Double {
+        guard v.isFinite, abs(v) < 1e15 else { return v }
+        return (v * 1e6).rounded() / 1e6
     }
 
     /// The start of the clause that holds `i`.

@@ -53,10 +53,13 @@ enum Scalars {
         default: return false
         }
     }
-    /// Ends a clause (a target's text).
+    /// The boundary between two table cells in the cleaned text.
+    @inline(__always) static func isCellBoundary(_ s: Unicode.Scalar) -> Bool { s == "|" || s == "\t" }
+
+    /// Ends a clause (a target's text); a table cell is a clause of its own.
     @inline(__always) static func isClauseEnd(_ s: Unicode.Scalar) -> Bool {
         switch s {
-        case "。", "！", "？", "!", "?", "；", ";", "：", ":", "，", ",": return true
+        case "。", "！", "？", "!", "?", "；", ";", "：", ":", "，", ",", "|", "\t": return true
         default: return false
         }
     }

@@ -78,11 +78,14 @@ struct Structure {
                 continue
             }
             // Headline targets block.
-            if let p = headlineIntro(c, r) {
+            let label = headlineLabel(c, r)
+            if let p = label ?? headlineIntro(c, r) {
                 // Each line of the block on its own: a clause never runs from one line into the next.
-                var block = [p..<r.upperBound]
-                // "主要预期目标是：" alone introduces the next line, or the table or list that follows.
-                if r.upperBound - p <= 16, Scalars.isTerminal(c[r.upperBound - 1]), index + 1 < t.lines.count {
+                var block = label == nil ? [p..<r.upperBound] : []
+                // "主要预期目标是：" (or the label alone) introduces the next line, or the table or list that follows.
+                if label != nil || (r.upperBound - p <= 16 && Scalars.isTerminal(c[r.upperBound - 1])),
+                    index + 1 < t.lines.count
+                {
                     var k = index + 1
                     let next = t.lines[k].range
                     if Numbering.at(c, next.lowerBound, end: next.upperBound) == nil && t.lines[k].headingLevel == nil {
@@ -96,6 +99,8 @@ struct Structure {
                     }
                 }
                 headlineRanges.append(contentsOf: block)
+                // An unnumbered label ("主要目标", "## 主要预期目标") only introduces: it is not a section.
+                if label != nil && Numbering.at(c, r.lowerBound, end: r.upperBound) == nil { continue }
             }
             // Closing address and what follows it.
             if seenSection && Structure.closing.match(c, at: r.lowerBound) != nil {
@@ -158,6 +163,32 @@ struct Structure {
             }
         }
         number()
+    }
+
+    static let labelOpenings = WordList(["全年", "今年", "年度", "经济社会发展", "全区", "全县", "全市", "全镇"])
+
+    /// A line that is only the label of the headline targets: 主要目标, 2024年主要预期目标, 主要指标如下.
+    func headlineLabel(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Int? {
+        guard r.count <= 20, let (p, m) = Structure.headline.firstMatch(c, in: r) else { return nil }
+        var end = p + Structure.headline.words[m].count
+        if let i = Structure.introducers.match(c, at: end, limit: r.upperBound) {
+            end += Structure.introducers.words[i].count
+        }
+        while end < r.upperBound && (Scalars.isTerminal(c[end]) || Scalars.isSpace(c[end])) { end += 1 }
+        guard end == r.upperBound else { return nil }
+        // What stands before the words: nothing, a numbering, a year, or a word of scope.
+        var s = r.lowerBound
+        if let n = Numbering.at(c, s, end: r.upperBound) { s += n.length }
+        while s < p {
+            if Scalars.isDigit(c[s]) || c[s] == "年" || c[s] == "度" || Scalars.isSpace(c[s]) {
+                s += 1
+            } else if let w = Structure.labelOpenings.match(c, at: s, limit: p) {
+                s += Structure.labelOpenings.words[w].count
+            } else {
+                return nil
+            }
+        }
+        return p
     }
 
     static let announcers = WordList(["以下", "如下", "上述", "我们将", "我们要"])

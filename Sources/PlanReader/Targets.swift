@@ -70,6 +70,7 @@ struct TargetBuilder {
             }
             var d = Draft(q: q, clause: clause, comparator: q.comparator, textStart: clause.lowerBound)
             describe(&d, previous: previous)
+            borrowFromPreviousCell(&d, line: range)
             if let s = scopeInClause, s.clause == sentenceStart(q.range.lowerBound, range.lowerBound) {
                 d.scope = s.text.isEmpty ? nil : s.text
             }
@@ -290,7 +291,7 @@ struct TargetBuilder {
             d.attribute = (noun, Lexicon.projectAttributes[a].1)
             d.subject = noun
             // 新建占地均超过10亩的小游园: the thing measured follows.
-            let afterUnit = nounAfter(q.unitRange.upperBound, d.clause)
+            let afterUnit = nounAfter(q.range.upperBound, d.clause)
             if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty { d.subject = afterUnit + noun }
             d.action = TargetBuilder.actionVerbs.firstMatch(c, in: d.clause.lowerBound..<p).map {
                 TargetBuilder.actionVerbs.words[$0.1].string
@@ -309,7 +310,7 @@ struct TargetBuilder {
         {
             action = earlier
         }
-        let afterUnit = nounAfter(q.unitRange.upperBound, d.clause)
+        let afterUnit = nounAfter(q.range.upperBound, d.clause)
         if let (p, v) = level, action.map({ $0.0 < p }) ?? true {
             let verb = TargetBuilder.levelVerbs.words[v]
             d.action = verb.string
@@ -332,6 +333,10 @@ struct TargetBuilder {
                 d.subject = afterUnit
             } else if let prev = previous, prev.clause == d.clause {
                 d.subject = (prev.subject ?? "") + (q.dimension ?? "")
+            } else {
+                // 一般公共预算收入完成1.85亿元: what is done stands before the verb.
+                let before = cleanSubject(segment.lowerBound..<p)
+                if !before.isEmpty { d.subject = before }
             }
             if let prev = previous, prev.clause == d.clause, segment.lowerBound > d.clause.lowerBound,
                 TargetBuilder.actionVerbs.firstMatch(c, in: segment) == nil
@@ -368,6 +373,30 @@ struct TargetBuilder {
         if before == "的" || before == "、" || Scalars.isClauseEnd(before) || Scalars.isCloseQuote(before) { return true }
         if TargetBuilder.actionVerbs.match(c, endingAt: p, from: segment.lowerBound) != nil { return true }
         return ProjectFinder.suffixes.match(c, endingAt: p, from: segment.lowerBound) != nil
+    }
+
+    /// In a table, a figure alone in its cell is described by the cell before: | 地区生产总值增长 | 7%左右 |.
+    func borrowFromPreviousCell(_ d: inout Draft, line: Range<Int>) {
+        guard (d.subject ?? "").isEmpty, d.clause.lowerBound > line.lowerBound,
+            Scalars.isCellBoundary(c[d.clause.lowerBound - 1])
+        else {
+            return
+        }
+        let end = d.clause.lowerBound - 1
+        var start = end
+        while start > line.lowerBound && !Scalars.isCellBoundary(c[start - 1]) && !Scalars.isSentenceEnd(c[start - 1]) {
+            start -= 1
+        }
+        // "地区生产总值增长 | 6%左右": the verb at the end of the label cell is the action.
+        var nounEnd = end
+        if let v = TargetBuilder.levelVerbs.match(c, endingAt: end, from: start) {
+            nounEnd = end - TargetBuilder.levelVerbs.words[v].count
+            if d.action == nil { d.action = TargetBuilder.levelVerbs.words[v].string }
+        }
+        let subject = cleanSubject(start..<nounEnd)
+        guard !subject.isEmpty, start < end else { return }
+        d.subject = subject
+        d.textStart = start
     }
 
     func hasNumber(_ r: Range<Int>) -> Bool { r.contains { Scalars.isDigit(c[$0]) } }

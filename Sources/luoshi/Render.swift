@@ -53,6 +53,13 @@ enum Render {
                     "\(indent)    ▣ \(p.name)" + (attrs.isEmpty ? "" : "（" + attrs.joined(separator: "，") + "）"))
             }
         }
+        // Targets outside any area: a work report's own conduct, a document without headings.
+        let loose = plan.targets.filter { !$0.headline && $0.section == nil }
+        if !loose.isEmpty {
+            lines.append("")
+            lines.append("其他目标（不属于任何领域）")
+            for t in loose { lines.append("  ◎ " + target(t)) }
+        }
         lines.append("")
         lines.append(counts(plan))
         return lines.joined(separator: "\n")

@@ -72,6 +72,17 @@ struct FixtureScoreTests {
         Case(
             file: "heldout/city-plan-2021-gb2312.html", targetsF1: 0.97, areasF1: 0.9, themesF1: 0.95, headlineF1: 1.0,
             projectsRecall: 0.9, projectsPrecision: 0.4),
+        // A second blind batch: a district report in 第一部分/第二部分 parts with 一要…二要…, an old CMS
+        // page with <br> paragraphs and <font> splits, a county task table in Markdown.
+        Case(
+            file: "heldout2/district-report-2022.txt", targetsF1: 0.97, areasF1: 0.9, themesF1: 0.95,
+            headlineF1: 1.0, projectsRecall: 0.5, projectsPrecision: 0.1),
+        Case(
+            file: "heldout2/township-plan-2023-scraped.html", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.85,
+            headlineF1: 1.0, projectsRecall: 0.7, projectsPrecision: 0.3),
+        Case(
+            file: "heldout2/county-plan-2024.md", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95, headlineF1: 1.0,
+            projectsRecall: 0.9, projectsPrecision: 0.3),
     ]
 
     @Test("体裁文档 (documents of the genre)", arguments: cases)

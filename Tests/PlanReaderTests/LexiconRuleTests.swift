@@ -164,6 +164,36 @@ struct LexiconRuleTests {
         #expect(found.isEmpty, "\(sentence) gave \(found.map(\.quantityText))")
     }
 
+    @Test("万/亿 乘出的数值是精确的 (multiplied figures are exact)")
+    func exactMultiples() throws {
+        #expect(try values("完成技改投资2.2亿元。") == [220_000_000])
+        #expect(try values("实际利用外资1.35亿美元。") == [135_000_000])
+    }
+
+    @Test("表格一行：数值所在格之前的格是它的主体 (a table row: the cell before a figure names it)")
+    func tableCells() throws {
+        let md = """
+            # 某县2024年重点工作
+            ## 一、工业
+            | 序号 | 工作任务 | 目标要求 | 牵头单位 |
+            |---|---|---|---|
+            | 1 | 培育企业 | 新增规模以上工业企业40家 | 县工信局 |
+            | 2 | 地区生产总值增长 | 6%左右 | 县发改局 |
+            """
+        let plan = try PlanReader.read(text: md)
+        #expect(plan.targets.map(\.value) == [40, 6])
+        #expect(plan.targets.map(\.subject) == ["规模以上工业企业", "地区生产总值"])
+        #expect(plan.targets.map(\.text) == ["新增规模以上工业企业40家", "地区生产总值增长|6%左右"])
+    }
+
+    @Test("单独一行的“主要目标”引出其下的列表 (a bare 主要目标 label introduces the list below)")
+    func headlineLabel() throws {
+        let md = "# 某县2024年工作要点\n\n**主要目标**\n\n- 地区生产总值增长6%左右；\n- 城镇调查失业率控制在5.5%以内。\n\n## 一、工业\n新增企业40家。\n"
+        let plan = try PlanReader.read(text: md)
+        #expect(plan.targets.filter(\.headline).map(\.value) == [6, 5.5])
+        #expect(plan.sections.map(\.title) == ["工业"])
+    }
+
     @Test("中文数字 (Chinese numerals)")
     func chineseNumerals() throws {
         #expect(try values("新建学校十所。") == [10])

@@ -6,9 +6,12 @@ import LuoshiCore
 public enum PlanReader {
     /// Reads a document's bytes. Throws a `DocumentError` that says what was found when the bytes are
     /// not a readable document; never returns a partial plan.
-    public static func read(_ data: Data, name: String) throws(DocumentError) -> PlanDocument {
+    public static func read(_ data: consuming Data, name: String) throws(DocumentError) -> PlanDocument {
         let sha = SHA256.hex(data)
-        return try read(try DocumentDecoder.decode(data), name: name, sha256: sha)
+        let decoded = try DocumentDecoder.decode(data)
+        // The bytes are not needed once decoded; a caller that hands them over frees them here.
+        _ = consume data
+        return try read(decoded, name: name, sha256: sha)
     }
 
     /// Reads already decoded text (as a plain-text document unless told otherwise).

@@ -130,7 +130,7 @@ enum Inputs {
             throw ImportFailure(message: "无法读取文件 (cannot read): \(error.localizedDescription)", code: 66)
         }
         do {
-            return try PlanReader.read(data, name: url.lastPathComponent)
+            return try PlanReader.read(consume data, name: url.lastPathComponent)
         } catch {
             throw ImportFailure(message: error.message, code: 65)
         }

@@ -10,19 +10,16 @@ enum Audit {
         on db: any Database, actor: String, action: String, entity: String, entityID: String, before: String? = nil,
         after: String? = nil, at: Date
     ) async throws {
-        // The unique sequence number makes two writers racing for the same place fail; retry reads again.
-        for attempt in 0..<5 {
-            let last = try await AuditEntry.query(on: db).sort(\.$sequence, .descending).first()
-            let record = AuditChain.append(
-                after: last?.record, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
-                before: before, after: after)
-            do {
-                try await AuditEntry(record).create(on: db)
-                return
-            } catch {
-                if attempt == 4 { throw error }
-            }
-        }
+        // Writes are ordered (Database.write), so the last entry is this one's predecessor; the unique
+        // sequence number still refuses a second link in the same place, should anything write around it.
+        let last = try await AuditEntry.query(on: db).sort(\.$sequence, .descending).first()
+        // Whole milliseconds: every database keeps them exactly, so the hash checks after a round trip.
+        let at = Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        let record = AuditChain.append(
+            after: last?.record, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
+            before: before,
+            after: after)
+        try await AuditEntry(record).create(on: db)
     }
 
     /// A JSON snapshot of a value, for the before and after of an entry.

@@ -29,6 +29,8 @@ actor AsyncMutex {
     }
 
     static let sqliteWrites = AsyncMutex()
+    /// The PostgreSQL advisory lock that orders write transactions (an arbitrary, fixed number).
+    static let auditLockKey = "7405120150123"
 }
 
 extension Database {
@@ -36,7 +38,16 @@ extension Database {
     /// (BEGIN IMMEDIATE: a deferred transaction that reads first can find its snapshot stale when it
     /// comes to write) and queues behind this process's other writers.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard (self as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await transaction(body) }
+        let dialect = (self as? any SQLDatabase)?.dialect.name
+        guard dialect == "sqlite" else {
+            return try await transaction { tx in
+                // The audit log is a chain: one link at a time, across every app server on this database.
+                if dialect == "postgresql", let sql = tx as? any SQLDatabase {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: AsyncMutex.auditLockKey))").run()
+                }
+                return try await body(tx)
+            }
+        }
         await AsyncMutex.sqliteWrites.lock()
         do {
             let result = try await withConnection { conn in

@@ -29,6 +29,20 @@ struct ServerTests {
             try await app.testing().test(.GET, "/api/openapi.json") { res throws in
                 #expect(res.status == .ok)
                 #expect(try res.content.get(String.self, at: "openapi") == "3.0.3")
+                // Every API route is described.
+                let doc = try #require(
+                    try JSONSerialization.jsonObject(with: Data(res.body.readableBytesView)) as? [String: Any])
+                let paths = try #require(doc["paths"] as? [String: [String: Any]])
+                let described = Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(path)" } })
+                let routes = Set(
+                    app.routes.all.map { r in
+                        "\(r.method.rawValue) /"
+                            + r.path.map { c in
+                                if case .parameter = c { return "{id}" }
+                                return c.description
+                            }.joined(separator: "/")
+                    }.filter { $0.contains("/api/v1/") || $0.hasSuffix("/healthz") })
+                #expect(routes.subtracting(described).isEmpty, "undocumented: \(routes.subtracting(described))")
             }
         }
     }

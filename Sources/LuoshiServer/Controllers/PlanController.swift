@@ -149,7 +149,8 @@ enum OverviewPage {
         var out = "<h1>\(h(plan.title))</h1>"
         out +=
             "<p>\(lang.t("总体进度", "Overall progress")) \(Layout.progressBar(s.overall.progress, expected: s.overall.expected, colour: s.overall.status.colour)) \(Format.percent(s.overall.progress)) \(Layout.statusBadge(s.overall.status, lang))</p>"
-        out += counts(s.overall.counts, lang)
+        // Counts are of the work itself: tasks, targets and projects, however deep they sit.
+        out += counts(leafCounts(s, s.items.filter(PlanSnapshot.isLeaf)), lang)
         let headline = s.headline
         if !headline.isEmpty {
             out += "<h2>\(lang.t("主要预期目标", "Headline targets"))</h2><table><tbody>"
@@ -168,7 +169,8 @@ enum OverviewPage {
                 "<div class=card><h3><a href=\"/items/\(area.id!)\">\(h(area.number.map { "\($0)、" } ?? ""))\(h(area.title))</a></h3>"
             out +=
                 "<p>\(Layout.progressBar(r?.progress, expected: r?.expected, colour: r?.status.colour ?? .green)) \(Format.percent(r?.progress)) \(Layout.statusBadge(r?.status ?? .notStarted, lang))</p>"
-            out += counts(r?.counts ?? [:], lang) + chart(r?.counts ?? [:]) + "</div>"
+            let under = leafCounts(s, s.leaves(under: area))
+            out += counts(under, lang) + chart(under) + "</div>"
         }
         out += "</div>"
         // What is overdue or behind.
@@ -197,6 +199,12 @@ enum OverviewPage {
                 s, key: { s.assignments[$0.id!]?.$leadLeader.id },
                 names: Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) }), lang: lang)
         return out
+    }
+
+    static func leafCounts(_ s: PlanSnapshot, _ items: [PlanItem]) -> [ItemStatus: Int] {
+        var c: [ItemStatus: Int] = [:]
+        for i in items { c[s.status(of: i).status, default: 0] += 1 }
+        return c
     }
 
     static func counts(_ c: [ItemStatus: Int], _ lang: Lang) -> String {

@@ -159,6 +159,14 @@ struct ServerTests {
                 #expect(res.status == .notFound)
             }
             #expect(try await ProgressReport.query(on: app.db).count() == before)
+            // Control characters are dropped, not stored (PostgreSQL refuses a NUL in text).
+            try await app.testing().test(
+                .POST, "/api/v1/items/\(item.id!)/reports", headers: .json(caller),
+                body: ByteBuffer(string: #"{"period":"2015-06","narrative":"a\u0000b\u0007c"}"#)
+            ) { res throws in
+                #expect(res.status == .created)
+                #expect(try res.content.decode(APIController.ReportView.self).narrative == "abc")
+            }
         }
     }
 

@@ -139,7 +139,8 @@ enum Assignments {
             self.leader = try uuid(leader, "挂钩领导")
             self.unit = try uuid(unit, "牵头单位")
             self.cooperating = try (cooperating ?? []).compactMap { try uuid($0, "配合单位") }
-            self.person = person?.trimmingCharacters(in: .whitespaces).isEmpty == false ? person : nil
+            self.person =
+                person?.storable.trimmingCharacters(in: .whitespaces).isEmpty == false ? person?.storable : nil
             if let start, !start.isEmpty {
                 guard let d = Format.parseDate(start) else {
                     throw LuoshiError.invalid(field: "开始日期", reason: "格式应为 2015-01-01")

@@ -200,7 +200,8 @@ struct ItemController: RouteCollection {
     @Sendable func comment(req: Request) async throws -> Response {
         let user = try req.user(.admin, .leader, .reporter)
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
-        let body = try req.content.decode(CommentForm.self).body.trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = try req.content.decode(CommentForm.self).body.storable.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         guard !body.isEmpty, body.count <= 5000 else {
             throw LuoshiError.invalid(field: "内容", reason: "不能为空，且不超过 5000 字")
         }

@@ -46,7 +46,7 @@ enum PlanEdits {
         guard let plan = try await Plan.find(item.$plan.id, on: db) else {
             throw LuoshiError.notFound(entity: "计划", id: item.$plan.id.uuidString)
         }
-        let why = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let why = reason?.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         switch plan.status {
         case .closed: throw LuoshiError.conflict(reason: "计划已结束，不能修改 (the plan is closed)")
         case .published:
@@ -70,7 +70,7 @@ enum PlanEdits {
     static func edit(_ item: PlanItem, _ f: Fields, actor: User, on db: any Database, now: Date) async throws {
         let (_, reason) = try await guardEditable(item, reason: f.reason, on: db)
         let before = ItemState(item)
-        if let t = f.title?.trimmingCharacters(in: .whitespacesAndNewlines) {
+        if let t = f.title?.storable.trimmingCharacters(in: .whitespacesAndNewlines) {
             guard !t.isEmpty, t.count <= 2000 else {
                 throw LuoshiError.invalid(field: "标题", reason: "不能为空，且不超过 2000 字")
             }
@@ -118,7 +118,7 @@ enum PlanEdits {
     }
 
     static func add(_ n: NewItem, to plan: Plan, actor: User, on db: any Database, now: Date) async throws -> PlanItem {
-        let title = n.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = n.title.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty, title.count <= 2000 else { throw LuoshiError.invalid(field: "标题", reason: "不能为空") }
         var parentItem: PlanItem?
         if let p = n.parent {
@@ -229,8 +229,8 @@ enum PlanEdits {
         async throws -> PlanItem
     {
         let (_, why) = try await guardEditable(item, reason: reason, on: db)
-        let a = first.trimmingCharacters(in: .whitespacesAndNewlines)
-        let b = second.trimmingCharacters(in: .whitespacesAndNewlines)
+        let a = first.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        let b = second.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !a.isEmpty, !b.isEmpty else { throw LuoshiError.invalid(field: "拆分", reason: "两部分都不能为空") }
         let before = ItemState(item)
         let count = try await PlanItem.query(on: db).filter(\.$plan.$id == item.$plan.id).count()

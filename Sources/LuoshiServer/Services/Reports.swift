@@ -51,9 +51,14 @@ enum Reports {
     /// Files a report; an earlier report of the same unit and period that is not yet accepted, or that
     /// was returned, is superseded, never overwritten.
     static func file(
-        _ f: Filing, evidence: [EvidenceStore.Checked] = [], evidenceDirectory: String = "", item: PlanItem, user: User,
+        _ filing: Filing, evidence: [EvidenceStore.Checked] = [], evidenceDirectory: String = "", item: PlanItem,
+        user: User,
         on db: any Database, now: Date
     ) async throws -> ProgressReport {
+        var f = filing
+        f.narrative = f.narrative.storable
+        f.milestone = f.milestone?.storable
+        f.period = f.period.trimmingCharacters(in: .whitespaces)
         try validate(f)
         let unit = try await unit(of: user, for: item, on: db)
         // Files first, outside the transaction; removed again if the transaction fails.
@@ -117,7 +122,7 @@ enum Reports {
         guard report.state == .submitted else {
             throw LuoshiError.conflict(reason: "该报送已审核或已更正 (already reviewed or superseded)")
         }
-        let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let trimmed = reason?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !accept && trimmed.isEmpty { throw LuoshiError.invalid(field: "退回理由", reason: "退回时必须说明理由") }
         try await db.write { tx in
             report.state = accept ? .accepted : .returned
@@ -131,5 +136,15 @@ enum Reports {
                 after: Audit.snapshot(["state": report.state.rawValue, "reason": trimmed]), at: now)
         }
         return report
+    }
+}
+
+extension String {
+    /// Text as a database keeps it: without NUL and other control characters (PostgreSQL refuses a
+    /// NUL in text), line breaks and tabs kept.
+    var storable: String {
+        String(
+            String.UnicodeScalarView(
+                unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" || $0 == "\r" }))
     }
 }

@@ -126,21 +126,25 @@ extension PlanSnapshot {
 extension PlanSnapshot: @unchecked Sendable {}
 
 /// Signs in the session's user, from the cache while the database has not changed.
-typealias SignedInUser = User
-
-struct CachedUserSessionAuthenticator: AsyncSessionAuthenticator {
-    typealias User = SignedInUser
-
-    func authenticate(sessionID: UUID, for request: Request) async throws {
-        let version = try await SnapshotCache.version(request)
-        let cache = request.application.snapshots
-        if let user = await cache.user(sessionID, version: version) {
-            request.auth.login(user)
-            return
+///
+/// A plain middleware rather than Vapor's session authenticator: that one also stores whoever is
+/// signed in into the session after each request, which for a bearer-token API call would create a
+/// session (a database write and a cookie) per call. Sign-in pages store the user themselves.
+struct CachedUserSessionAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if !request.auth.has(User.self), request.hasSession,
+            let id = request.session.authenticated(User.self)
+        {
+            let version = try await SnapshotCache.version(request)
+            let cache = request.application.snapshots
+            if let user = await cache.user(id, version: version) {
+                request.auth.login(user)
+            } else if let user = try await User.find(id, on: request.db) {
+                await cache.store(user: user, version: version)
+                request.auth.login(user)
+            }
         }
-        guard let user = try await User.find(sessionID, on: request.db) else { return }
-        await cache.store(user: user, version: version)
-        request.auth.login(user)
+        return try await next.respond(to: request)
     }
 }
 

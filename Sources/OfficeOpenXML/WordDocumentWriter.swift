@@ -52,7 +52,13 @@ public enum WordDocumentWriter {
             """
     }
 
-    /// XML text content: the five predefined entities, and no control characters XML 1.0 forbids.
+    /// XML text content, escaped (see `MarkupText.escape`).
+    public static func escape(_ s: String) -> String { MarkupText.escape(s) }
+}
+
+/// Text for XML and HTML: the five predefined entities escaped, and the control characters XML 1.0
+/// forbids left out (an HTML page shows none of them either).
+public enum MarkupText {
     public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)

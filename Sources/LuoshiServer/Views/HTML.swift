@@ -1,23 +1,12 @@
 import Foundation
 import LuoshiCore
+import OfficeOpenXML
 import Vapor
 
 /// Escapes text for HTML element content and attribute values.
 func h(_ s: String?) -> String {
     guard let s else { return "" }
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out
+    return MarkupText.escape(s)
 }
 
 /// The language of a request: `?lang=en`, else the user's preference, else Chinese.

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import SQLKit
 import Vapor
 
 /// Writes to the append-only, hash-chained audit log. Call it inside the transaction of the change it
@@ -12,14 +13,26 @@ enum Audit {
     ) async throws {
         // Writes are ordered (Database.write), so the last entry is this one's predecessor; the unique
         // sequence number still refuses a second link in the same place, should anything write around it.
-        let last = try await AuditEntry.query(on: db).sort(\.$sequence, .descending).first()
         // Whole milliseconds: every database keeps them exactly, so the hash checks after a round trip.
         let at = Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-        let record = AuditChain.append(
-            after: last?.record, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
-            before: before,
+        // On SQLite, one process holds the write lock and remembers the chain's tail; elsewhere, read it.
+        let sqlite = (db as? any SQLDatabase)?.dialect.name == "sqlite"
+        var last: AuditRecord? = sqlite ? await AsyncMutex.sqliteWrites.auditTail : nil
+        if last == nil { last = try await AuditEntry.query(on: db).sort(\.$sequence, .descending).first()?.record }
+        var record = AuditChain.append(
+            after: last, at: at, actor: actor, action: action, entity: entity, entityID: entityID, before: before,
             after: after)
-        try await AuditEntry(record).create(on: db)
+        do {
+            try await AuditEntry(record).create(on: db)
+        } catch  where sqlite {
+            // Another process (a command-line tool) added to the chain: read the tail and link again.
+            let fresh = try await AuditEntry.query(on: db).sort(\.$sequence, .descending).first()?.record
+            record = AuditChain.append(
+                after: fresh, at: at, actor: actor, action: action, entity: entity, entityID: entityID, before: before,
+                after: after)
+            try await AuditEntry(record).create(on: db)
+        }
+        if sqlite { await AsyncMutex.sqliteWrites.setAuditTail(record) }
     }
 
     /// A JSON snapshot of a value, for the before and after of an entry.

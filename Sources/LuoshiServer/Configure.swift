@@ -21,6 +21,8 @@ extension LuoshiServer {
         case .postgres(let url):
             try app.databases.use(.postgres(url: url), as: .psql)
         }
+        // The remembered audit tail belongs to the database of the previous app, if any.
+        await AsyncMutex.sqliteWrites.setAuditTail(nil)
         Migrations.register(on: app)
         try await app.autoMigrate()
         if case .sqliteFile = config.storage, let sql = app.db as? any SQLDatabase {

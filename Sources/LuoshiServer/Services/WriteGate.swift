@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LuoshiCore
 import SQLKit
 
 /// One write transaction at a time on SQLite.
@@ -11,6 +12,11 @@ import SQLKit
 actor AsyncMutex {
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    /// The audit chain's last entry as this process wrote it (SQLite only; cleared when a write fails
+    /// and when an app starts, since it speaks for one database).
+    private(set) var auditTail: AuditRecord?
+
+    func setAuditTail(_ record: AuditRecord?) { auditTail = record }
 
     func lock() async {
         if !locked {
@@ -68,6 +74,8 @@ extension Database {
             await AsyncMutex.sqliteWrites.unlock()
             return result
         } catch {
+            // What this transaction appended was rolled back.
+            await AsyncMutex.sqliteWrites.setAuditTail(nil)
             await AsyncMutex.sqliteWrites.unlock()
             throw error
         }

@@ -13,6 +13,7 @@ struct PlanController: RouteCollection {
         plans.get(":planID", use: overview)
         plans.get(":planID", "review", use: review)
         plans.post(":planID", "publish", use: publish)
+        plans.post(":planID", "close", use: close)
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -76,6 +77,24 @@ struct PlanController: RouteCollection {
         return req.redirect(to: "/plans/\(plan.id!)")
     }
 
+    /// Closes a published plan at the end of its year: it becomes history, read-only.
+    @Sendable func close(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        guard plan.status == .published else {
+            throw LuoshiError.conflict(reason: "只有已发布的计划可以结束 (only a published plan can be closed)")
+        }
+        let now = req.now
+        try await req.db.write { tx in
+            plan.status = .closed
+            try await plan.save(on: tx)
+            try await Audit.record(
+                on: tx, actor: user.username, action: "plan.close", entity: "plan", entityID: plan.id!.uuidString,
+                before: "{\"status\":\"published\"}", after: "{\"status\":\"closed\"}", at: now)
+        }
+        return req.redirect(to: "/plans/\(plan.id!)")
+    }
+
     /// The source text beside the extracted tree; choosing an item marks its words in the source.
     @Sendable func review(req: Request) async throws -> Response {
         let user = try req.user(.admin, .leader, .deputy)
@@ -133,12 +152,21 @@ struct PlanController: RouteCollection {
         }
         let (snapshot, key) = try await PlanSnapshot.load(plan, for: req)
         let variant = lang.english ? "en" : "zh"
-        if let page = await req.application.snapshots.page(key, variant) { return html(req, title: plan.title, page) }
+        let closeForm =
+            user.role == .admin && plan.status == .published
+            ? "<form method=\"post\" action=\"/plans/\(plan.id!)/close\">\(Layout.csrfField(req))<button>\(lang.t("结束本年度计划", "Close the plan"))</button></form>"
+            : ""
+        if let page = await req.application.snapshots.page(key, variant) {
+            return html(req, title: plan.title, page + closeForm)
+        }
         let units = try await Organization.query(on: req.db).all()
         let leaders = try await User.query(on: req.db).filter(\.$role == .leader).all()
-        let page = OverviewPage.render(snapshot, units: units, leaders: leaders, lang: lang)
+        var page = OverviewPage.render(snapshot, units: units, leaders: leaders, lang: lang)
+        if plan.status == .closed {
+            page = "<p class=flash>\(lang.t("本计划已结束，只读。", "This plan is closed and read-only."))</p>" + page
+        }
         await req.application.snapshots.store(page: page, for: key, variant)
-        return html(req, title: plan.title, page)
+        return html(req, title: plan.title, page + closeForm)
     }
 }
 

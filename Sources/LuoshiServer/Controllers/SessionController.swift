@@ -9,6 +9,7 @@ struct SessionController: RouteCollection {
         routes.get("login", use: form)
         routes.post("login", use: signIn)
         routes.post("logout", use: signOut)
+        routes.post("account", "language", use: language)
     }
 
     struct SignIn: Content {
@@ -52,6 +53,28 @@ struct SessionController: RouteCollection {
                         .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
                     + "&x=\(error.message.count)")
         }
+    }
+
+    struct LanguageForm: Content { var language: String }
+
+    /// The signed-in user's language, remembered for every page.
+    @Sendable func language(req: Request) async throws -> Response {
+        let user = try req.user()
+        let choice = try req.content.decode(LanguageForm.self).language
+        guard choice == "zh" || choice == "en" else {
+            throw LuoshiError.invalid(field: "language", reason: "应为 zh 或 en")
+        }
+        guard let stored = try await User.find(user.id, on: req.db) else { throw LuoshiError.unauthenticated }
+        let now = req.now
+        try await req.db.write { tx in
+            stored.language = choice
+            try await stored.save(on: tx)
+            try await Audit.record(
+                on: tx, actor: user.username, action: "user.language", entity: "user", entityID: stored.id!.uuidString,
+                after: "{\"language\":\"\(choice)\"}", at: now)
+        }
+        let back = req.headers.first(name: .referer).flatMap { URL(string: $0)?.path } ?? "/"
+        return req.redirect(to: back)
     }
 
     @Sendable func signOut(req: Request) async throws -> Response {

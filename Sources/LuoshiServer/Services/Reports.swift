@@ -55,6 +55,9 @@ enum Reports {
         user: User,
         on db: any Database, now: Date
     ) async throws -> ProgressReport {
+        if let plan = try await Plan.find(item.$plan.id, on: db), plan.status != .published {
+            throw LuoshiError.conflict(reason: plan.status == .closed ? "计划已结束，不再报送" : "计划尚未发布，暂不报送")
+        }
         var f = filing
         f.narrative = f.narrative.storable
         f.milestone = f.milestone?.storable

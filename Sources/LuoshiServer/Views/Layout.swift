@@ -38,7 +38,15 @@ enum Layout {
         } else {
             banner = ""
         }
-        let switchLang = lang.english ? "<a href=\"?lang=zh\">中文</a>" : "<a href=\"?lang=en\">English</a>"
+        // Signed in, the choice is remembered; otherwise it holds for the page.
+        let switchLang: String
+        if user != nil {
+            switchLang = """
+                <form method="post" action="/account/language" class="inline">\(csrfField(req))<input type="hidden" name="language" value="\(lang.english ? "zh" : "en")"><button class="link">\(lang.english ? "中文" : "English")</button></form>
+                """
+        } else {
+            switchLang = lang.english ? "<a href=\"?lang=zh\">中文</a>" : "<a href=\"?lang=en\">English</a>"
+        }
         return """
             <!DOCTYPE html>
             <html lang="\(lang.english ? "en" : "zh-CN")">

@@ -189,6 +189,19 @@ enum Cleaner {
                     piece.boldLead = true
                 }
             }
+            // Decorations of pasted articles: ★ 2019年工作回顾 ★ (a part's heading), ▶ 打造… , ✅ … (bullets).
+            var decoratedLeft = false
+            var decoratedRight = false
+            while s < e && (Scalars.isDecoration(source[s]) || (decoratedLeft && Scalars.isSpace(source[s]))) {
+                s += 1
+                decoratedLeft = true
+            }
+            while e > s && (Scalars.isDecoration(source[e - 1]) || (decoratedRight && Scalars.isSpace(source[e - 1]))) {
+                e -= 1
+                decoratedRight = true
+            }
+            if s == e { continue }
+            if decoratedLeft && decoratedRight && e - s <= 30 && piece.headingLevel == nil { piece.headingLevel = 1 }
             // Copy the line, dropping markup and stray spaces.
             let start = out.chars.count
             let rowLine = itemLines.contains(lineNo)

@@ -49,6 +49,8 @@ enum Lexicon {
         add(["个月"], "个月", 1, "时限")
         add(["分钱"], "元", 0.01, "金额")
         add(["批次"], "批次")
+        add(["场次"], "场次")
+        add(["宗"], "宗")
         add(["小时"], "小时", 1, "时限")
         add(["天"], "天", 1, "时限")
         add(["倍"], "倍")
@@ -95,7 +97,7 @@ enum Lexicon {
     /// Words after a number (and its unit) that set the comparator.
     static let comparatorAfter: [(String, TargetComparator)] = [
         ("以上", .atLeast), ("及以上", .atLeast), ("多", .atLeast), ("余", .atLeast), ("以下", .atMost),
-        ("以内", .atMost), ("之内", .atMost), ("左右", .approximately), ("上下", .approximately),
+        ("以内", .atMost), ("之内", .atMost), ("内", .atMost), ("左右", .approximately), ("上下", .approximately),
     ]
 
     /// Words that join the two ends of a range: 2—3支, 7%至8%.
@@ -172,6 +174,8 @@ enum Lexicon {
         "点击数", "阅读次数", "访问量", "责任编辑", "版权所有", "ICP备", "备案号", "上一篇", "下一篇", "扫一扫",
         "网站地图", "联系我们", "首页 >", "首页>", "【大 中 小】", "[ 大 中 小 ]", "收藏本页", "发布日期", "发布时间",
         "信息来源", "来源:", "来源：", "索引号", "主办单位", "技术支持", "政府信息公开", "手机版",
+        "点击上方", "关注我们", "扫码关注", "长按识别", "往期推荐", "推荐阅读", "点个在看", "阅读原文", "编辑：", "校对：",
+        "审核：", "责编：", "监制：",
     ]
 
     /// Heading words of a part that reviews past work: its numbers are achievements.
@@ -188,6 +192,7 @@ enum Lexicon {
     /// Words that introduce the headline targets (主要预期目标).
     static let headlineWords: [String] = [
         "主要预期目标", "主要预期指标", "主要目标", "预期目标", "预期指标", "主要指标", "主要经济指标", "预期性指标", "约束性指标",
+        "总体目标", "主要目标任务",
     ]
     /// Openings of the closing address: what follows is not plan content.
     static let closingOpenings: [String] = ["各位代表", "同志们", "让我们"]

@@ -66,6 +66,15 @@ struct Numbering: Equatable {
             else { return nil }
             return finish(c, .chinese, i..<j, i, j + 1, end)
         }
+        // 01丨产业发展, 02 | 城市建设: the numbered sections of an article pasted from a social-media account.
+        if Scalars.isDigit(first), i + 2 < end, Scalars.isDigit(c[i + 1]) {
+            var k = i + 2
+            while k < end && Scalars.isSpace(c[k]) { k += 1 }
+            // The ASCII bar only after a leading zero: "10|…" is a Markdown table's row number.
+            if k < end, c[k] == "丨" || c[k] == "｜" || (c[k] == "|" && first == "0") {
+                return finish(c, .arabic, i..<(i + 2), i, k + 1, end, allowNoPunct: true)
+            }
+        }
         if Scalars.isDigit(first) {
             j = i
             while j < end && Scalars.isDigit(c[j]) && j - i < 3 { j += 1 }

@@ -69,7 +69,7 @@ struct Assembler {
                 && Numbering.at(c, l.range.lowerBound, end: l.range.upperBound) == nil ? l.range : nil
         }
         let title = clean.meta.title ?? titleLine.map { clean.string($0) }
-        var year = clean.meta.year ?? title.flatMap(Assembler.yearIn)
+        var year = clean.meta.year ?? title.flatMap(Assembler.planYearIn)
         var published = clean.meta.published
         // The subtitle of a report: ——2016年1月15日在XX县第十七届人民代表大会第五次会议上.
         var structure = Structure(clean, planYear: year)
@@ -88,7 +88,8 @@ struct Assembler {
             }
         }
         if year == nil, let p = published { year = Int(p.prefix(4)) }
-        if year != nil && structure.planPart == nil && clean.meta.year == nil && title.flatMap(Assembler.yearIn) == nil
+        if year != nil && structure.planPart == nil && clean.meta.year == nil
+            && title.flatMap(Assembler.planYearIn) == nil
         {
             structure = Structure(clean, planYear: year)
         }
@@ -263,6 +264,28 @@ struct Assembler {
             }
         }
         return best
+    }
+
+    /// The year a title plans for: 张芝山镇2015年度工作计划 → 2015; in 2023年工作总结及2024年工作计划, the year
+    /// of the plan, not of the summary.
+    static func planYearIn(_ title: String) -> Int? {
+        let s = Array(title.unicodeScalars)
+        var years: [(value: Int, end: Int)] = []
+        var k = 0
+        while k + 4 <= s.count {
+            if let v = Cleaner.readInt(s, k, s.count), v.end - k == 4, v.value >= 1949, v.value <= 2100,
+                k == 0 || !Scalars.isDigit(s[k - 1])
+            {
+                years.append((v.value, v.end))
+                k = v.end
+                continue
+            }
+            k += 1
+        }
+        guard years.count > 1 else { return years.first?.value ?? yearIn(title) }
+        let planWords = WordList(["计划", "要点", "安排", "任务", "目标"])
+        for y in years where planWords.contains(in: s, y.end..<min(s.count, y.end + 8)) { return y.value }
+        return years.last?.value
     }
 
     /// The first year (19xx/20xx) followed by 年 in a text.

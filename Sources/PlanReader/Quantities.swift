@@ -120,6 +120,10 @@ enum QuantityScanner {
     static let after = WordList(Lexicon.comparatorAfter.map(\.0))
     static let money = WordList(Lexicon.moneyWords)
     static let percentOf: [Unicode.Scalar] = Array("百分之".unicodeScalars)
+    /// 签约680户 is a count of signings, not "about 680": 约 closes these words.
+    static let wordsEndingInYue: Set<Unicode.Scalar> = [
+        "签", "合", "公", "条", "制", "节", "预", "邀", "契", "履", "违", "特", "集", "婚", "相", "租", "践",
+    ]
 
     /// Every quantity in `range`, in order.
     static func scan(_ c: [Unicode.Scalar], _ range: Range<Int>) -> [Quantity] {
@@ -237,7 +241,10 @@ enum QuantityScanner {
         }
         // TargetComparator words right before the number: 不低于, 约, 超过, 控制在.
         var qStart = start
-        if let b = before.match(c, endingAt: start, from: r.lowerBound) {
+        if let b = before.match(c, endingAt: start, from: r.lowerBound),
+            !(before.words[b].count == 1 && start >= 2 && Self.wordsEndingInYue.contains(c[start - 2])
+                && c[start - 1] == "约")
+        {
             let word = before.words[b]
             let cmp = Lexicon.comparatorBefore[b].1
             if !(stated && comparator != .equal && comparator != cmp) || comparator == .range {

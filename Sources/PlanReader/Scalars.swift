@@ -53,6 +53,18 @@ enum Scalars {
         default: return false
         }
     }
+    /// Symbols that decorate or bullet lines in pasted articles (★, ▶, ■, ✅, 👉 and other pictographs).
+    @inline(__always) static func isDecoration(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x2605, 0x2606, 0x25A0, 0x25A1, 0x25C6, 0x25C7, 0x25CF, 0x25CB, 0x25B2, 0x25B3, 0x25B6, 0x25BA, 0x25B7,
+            0x2022,
+            0x25AA, 0x203B, 0x27A4, 0x2714, 0x2713, 0x2705, 0xFE0F:
+            return true
+        case 0x1F300...0x1FAFF, 0x2700...0x27BF: return true
+        default: return false
+        }
+    }
+
     /// The boundary between two table cells in the cleaned text.
     @inline(__always) static func isCellBoundary(_ s: Unicode.Scalar) -> Bool { s == "|" || s == "\t" }
 

@@ -109,6 +109,8 @@ struct Structure {
                 previousWasHeading = false
                 continue
             }
+            // A signature at the end (the issuing office, the date) is neither a head nor a task.
+            if seenSection && isSignature(c, r) { continue }
             // Annexes and glossaries open a top-level part of their own.
             let short = r.count <= 40
             if short
@@ -163,6 +165,21 @@ struct Structure {
             }
         }
         number()
+    }
+
+    static let offices = WordList(["人民政府", "政府", "办公室", "委员会", "办事处", "管委会"])
+
+    /// 鹤泉镇人民政府 / 2024年1月10日 on a line of their own.
+    func isSignature(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+        guard r.count <= 24 else { return false }
+        if Structure.offices.match(c, endingAt: r.upperBound, from: r.lowerBound) != nil,
+            !r.contains(where: { Scalars.isClauseEnd(c[$0]) || Scalars.isSentenceEnd(c[$0]) })
+        {
+            return true
+        }
+        // A date alone.
+        if Cleaner.findDate(c, r) != nil && r.count <= 12 { return true }
+        return false
     }
 
     static let labelOpenings = WordList(["全年", "今年", "年度", "经济社会发展", "全区", "全县", "全市", "全镇"])

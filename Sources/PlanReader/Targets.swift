@@ -132,7 +132,9 @@ struct TargetBuilder {
         let afterIndex = q.range.upperBound
         let after: Unicode.Scalar? = afterIndex < c.count ? c[afterIndex] : nil
         // Ranks, grades, document numbers, times, ages.
-        if Lexicon.nonTargetUnits.contains(unitText) { return .notTarget }
+        // 期 counts sessions when a comparator says how many (不少于12期); otherwise it is a phase (二期).
+        let sessions = unitText == "期" && q.comparatorStated && q.comparator != .equal
+        if Lexicon.nonTargetUnits.contains(unitText) && !sessions { return .notTarget }
         if unitText == "岁" && !c.contains("寿命".scalars, in: clause.lowerBound..<q.range.lowerBound) {
             return .notTarget
         }
@@ -237,10 +239,16 @@ struct TargetBuilder {
 
     func clauseRange(around r: Range<Int>, in bounds: Range<Int>) -> Range<Int> {
         var s = r.lowerBound
-        while s > bounds.lowerBound && !Scalars.isClauseEnd(c[s - 1]) { s -= 1 }
+        while s > bounds.lowerBound && !(Scalars.isClauseEnd(c[s - 1]) && !isThousands(s - 1)) { s -= 1 }
         var e = r.upperBound
-        while e < bounds.upperBound && !Scalars.isClauseEnd(c[e]) { e += 1 }
+        while e < bounds.upperBound && !(Scalars.isClauseEnd(c[e]) && !isThousands(e)) { e += 1 }
         return s..<e
+    }
+
+    /// A comma inside a figure: 46,380元.
+    func isThousands(_ k: Int) -> Bool {
+        guard c[k] == "," || c[k] == "，", k > 0, Scalars.isDigit(c[k - 1]), k + 3 < c.count else { return false }
+        return (1...3).allSatisfy { Scalars.isDigit(c[k + $0]) } && (k + 4 >= c.count || !Scalars.isDigit(c[k + 4]))
     }
 
     func describe(_ d: inout Draft, previous: Draft?) {
@@ -471,7 +479,10 @@ struct TargetBuilder {
         changed = true
         while changed && e > s {
             changed = false
-            if let m = QuantityScanner.before.match(c, endingAt: e, from: s) {
+            if let m = QuantityScanner.before.match(c, endingAt: e, from: s),
+                !(QuantityScanner.before.words[m].count == 1 && e - 2 >= s
+                    && QuantityScanner.wordsEndingInYue.contains(c[e - 2]) && c[e - 1] == "约")
+            {
                 e -= QuantityScanner.before.words[m].count
                 changed = true
             }

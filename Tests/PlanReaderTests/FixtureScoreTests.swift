@@ -83,6 +83,17 @@ struct FixtureScoreTests {
         Case(
             file: "heldout2/county-plan-2024.md", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95, headlineF1: 1.0,
             projectsRecall: 0.9, projectsPrecision: 0.3),
+        // A third blind batch: a township's 工作总结及工作计划, a report pasted from a social-media article,
+        // a sub-district plan of 确保…力争… with 一是…二是… run-ins.
+        Case(
+            file: "heldout3/township-summary-plan-2024.txt", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95,
+            headlineF1: 1.0, projectsRecall: 0.7, projectsPrecision: 0.6),
+        Case(
+            file: "heldout3/city-report-2020-wechat.txt", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95,
+            headlineF1: 1.0, projectsRecall: 0, projectsPrecision: 0),
+        Case(
+            file: "heldout3/subdistrict-plan-2021.txt", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95,
+            headlineF1: 1.0, projectsRecall: 0.9, projectsPrecision: 0.4),
     ]
 
     @Test("体裁文档 (documents of the genre)", arguments: cases)

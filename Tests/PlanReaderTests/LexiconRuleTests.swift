@@ -58,6 +58,11 @@ struct LexiconRuleTests {
         Expect(sentence: "商品住宅去化周期控制在14个月以内。", value: 14, unit: "个月", comparator: .atMost),
         Expect(sentence: "一般工商业电价每千瓦时降低2分钱。", value: 0.02, unit: "元", comparator: .equal),
         Expect(sentence: "人均预期寿命提高0.3岁。", value: 0.3, unit: "岁", comparator: .equal),
+        Expect(sentence: "全年完成征收签约680户。", value: 680, unit: "户", comparator: .equal),
+        Expect(sentence: "企业开办时间压缩至1个工作日内。", value: 1, unit: "个工作日", comparator: .atMost),
+        Expect(sentence: "全年开展文化活动不少于500场次。", value: 500, unit: "场次", comparator: .atLeast),
+        Expect(sentence: "集体经营性建设用地入市交易10宗。", value: 10, unit: "宗", comparator: .equal),
+        Expect(sentence: "举办新市民培训班不少于12期。", value: 12, unit: "期", comparator: .atLeast),
     ]
 
     @Test("数量：数值、单位、比较 (value, unit, comparator)", arguments: quantities)
@@ -192,6 +197,16 @@ struct LexiconRuleTests {
         let plan = try PlanReader.read(text: md)
         #expect(plan.targets.filter(\.headline).map(\.value) == [6, 5.5])
         #expect(plan.sections.map(\.title) == ["工业"])
+    }
+
+    @Test("两个年份的标题：计划的年份 (a title with two years: the plan's year)")
+    func twoYearTitle() throws {
+        let plan = try PlanReader.read(
+            text: "某镇2023年工作总结及2024年工作计划\n一、2023年工作总结\n完成投资5亿元。\n二、2024年工作计划\n（一）产业\n新建厂房5万平方米。\n")
+        #expect(plan.year == 2024)
+        #expect(plan.planSection?.heading == "2024年工作计划")
+        #expect(plan.targets.map(\.value) == [50_000])
+        #expect(plan.targets.first?.year == 2024)
     }
 
     @Test("中文数字 (Chinese numerals)")

@@ -196,6 +196,15 @@ struct APIController: RouteCollection {
         var status: ItemStatusView
         var assignment: AssignmentView?
         var reports: [ReportView]
+        var milestones: [MilestoneView]
+    }
+
+    struct MilestoneView: Content {
+        var id: UUID
+        var name: String
+        var plannedDate: Date
+        var actualDate: Date?
+        var share: Double
     }
 
     @Sendable func item(req: Request) async throws -> ItemView {
@@ -221,7 +230,11 @@ struct APIController: RouteCollection {
             status: ItemStatusView(
                 id: item.id!, code: item.code, kind: item.kind, status: st.status, colour: st.status.colour,
                 progress: st.progress, expected: st.expected),
-            assignment: s.assignments[item.id!].map(AssignmentView.init), reports: reports.map(ReportView.init))
+            assignment: s.assignments[item.id!].map(AssignmentView.init), reports: reports.map(ReportView.init),
+            milestones: (s.milestones[item.id!] ?? []).map {
+                MilestoneView(
+                    id: $0.id!, name: $0.name, plannedDate: $0.plannedDate, actualDate: $0.actualDate, share: $0.share)
+            })
     }
 
     @Sendable func fileReport(req: Request) async throws -> Response {

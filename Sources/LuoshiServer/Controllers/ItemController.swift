@@ -14,6 +14,8 @@ struct ItemController: RouteCollection {
         routes.post("reports", ":reportID", "accept", use: accept)
         routes.post("reports", ":reportID", "return", use: giveBack)
         routes.get("my", use: mine)
+        routes.post("items", ":itemID", "milestones", use: addMilestone)
+        routes.post("milestones", ":milestoneID", "reach", use: reachMilestone)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -65,6 +67,39 @@ struct ItemController: RouteCollection {
                 """
         } else {
             out += "<p class=muted>\(lang.t("尚未分解", "Not assigned yet"))</p>"
+        }
+        let marks = snapshot.milestones[item.id!] ?? []
+        if !marks.isEmpty || user.role == .admin {
+            out += "<h2>\(lang.t("节点", "Milestones"))</h2>"
+            if !marks.isEmpty {
+                out +=
+                    "<table><thead><tr><th>\(lang.t("节点", "Milestone"))</th><th>\(lang.t("计划", "Planned"))</th><th>\(lang.t("实际", "Actual"))</th><th>\(lang.t("占比", "Share"))</th><th></th></tr></thead><tbody>"
+                let mayReach =
+                    user.role == .admin
+                    || (user.role == .reporter
+                        && assignment.map { a in
+                            user.$organization.id.map { a.$leadUnit.id == $0 || a.cooperating.contains($0) } ?? false
+                        } == true)
+                for m in marks {
+                    let late = m.actualDate == nil && m.plannedDate < req.now
+                    let reach =
+                        m.actualDate == nil && mayReach
+                        ? "<form method=\"post\" action=\"/milestones/\(m.id!)/reach\" class=\"inline\">\(Layout.csrfField(req))<button>\(lang.t("记录完成", "Reached"))</button></form>"
+                        : ""
+                    out +=
+                        "<tr><td>\(h(m.name))</td><td>\(Format.date(m.plannedDate))</td><td>\(m.actualDate.map(Format.date) ?? (late ? "<span class=\"badge red\">\(lang.t("未按期", "late"))</span>" : "—"))</td><td class=num>\(Format.percent(m.share))</td><td>\(reach)</td></tr>"
+                }
+                out += "</tbody></table>"
+            }
+            if user.role == .admin {
+                out += """
+                    <form method="post" action="/items/\(item.id!)/milestones" class="stack">\(Layout.csrfField(req))
+                    <label>\(lang.t("新增节点", "Add a milestone"))</label><input name="name" required maxlength="200" placeholder="\(lang.t("如：完成招标", "e.g. tender awarded"))">
+                    <label>\(lang.t("计划日期", "Planned date"))</label><input type="date" name="plannedDate" required>
+                    <label>\(lang.t("完成后占总工作量（%）", "Share of the work when reached (%)"))</label><input name="share" inputmode="decimal" value="50">
+                    <p><button>\(lang.t("添加", "Add"))</button></p></form>
+                    """
+            }
         }
         let children = snapshot.children[item.id!] ?? []
         if !children.isEmpty {
@@ -171,6 +206,20 @@ struct ItemController: RouteCollection {
             try form.filing(), evidence: files, evidenceDirectory: req.application.luoshi.evidenceDirectory, item: item,
             user: user, on: req.db, now: req.now)
         return req.redirect(to: "/items/\(item.id!)")
+    }
+
+    @Sendable func addMilestone(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
+        _ = try await Milestones.add(
+            try req.content.decode(Milestones.NewMilestone.self), to: item, actor: user, on: req.db, now: req.now)
+        return req.redirect(to: "/items/\(item.id!)")
+    }
+
+    @Sendable func reachMilestone(req: Request) async throws -> Response {
+        let user = try req.user(.admin, .reporter)
+        let m = try await Milestones.reach(req.parameters.get("milestoneID"), actor: user, on: req.db, now: req.now)
+        return req.redirect(to: "/items/\(m.$item.id)")
     }
 
     /// An evidence file, to those who may read its report.

@@ -18,5 +18,6 @@ enum Migrations {
         app.migrations.add(CreateEvidence())
         app.migrations.add(AddSessionKeyIndex())
         app.migrations.add(AddLookupIndexes())
+        app.migrations.add(CreateMilestone())
     }
 }

@@ -13,6 +13,7 @@ struct PlanSnapshot {
     /// The latest accepted report of each item.
     let latest: [UUID: ProgressReport]
     let results: [UUID: StatusResult]
+    let milestones: [UUID: [Milestone]]
     let rolled: [UUID: RollUp.Result]
     let overall: RollUp.Result
 
@@ -29,12 +30,18 @@ struct PlanSnapshot {
         let assignments = try await Assignment.query(on: db).filter(\.$item.$id ~~ ids).all()
         let accepted = try await ProgressReport.query(on: db).filter(\.$item.$id ~~ ids).filter(\.$state == .accepted)
             .sort(\.$submittedAt).all()
-        return compute(plan: plan, items: items, assignments: assignments, accepted: accepted, now: now)
+        let milestones = try await Milestone.query(on: db).filter(\.$item.$id ~~ ids).sort(\.$plannedDate).all()
+        return compute(
+            plan: plan, items: items, assignments: assignments, accepted: accepted, milestones: milestones, now: now)
     }
 
     static func compute(
-        plan: Plan, items: [PlanItem], assignments: [Assignment], accepted: [ProgressReport], now: Date
+        plan: Plan, items: [PlanItem], assignments: [Assignment], accepted: [ProgressReport],
+        milestones: [Milestone] = [],
+        now: Date
     ) -> PlanSnapshot {
+        var milestonesByItem: [UUID: [Milestone]] = [:]
+        for m in milestones { milestonesByItem[m.$item.id, default: []].append(m) }
         var byID: [UUID: PlanItem] = [:]
         var children: [UUID: [PlanItem]] = [:]
         for item in items {
@@ -58,10 +65,13 @@ struct PlanSnapshot {
                 ProgressObservation(
                     actualValue: $0.actualValue, percentComplete: $0.percentComplete, reportedAt: $0.submittedAt)
             }
+            // Milestones shape the expectation; reaching the last one means done.
+            let marks = milestonesByItem[id] ?? []
+            let allReached = !marks.isEmpty && marks.allSatisfy { $0.actualDate != nil }
             results[id] = StatusRules.evaluate(
                 start: a?.startDate ?? yearStart, due: a?.dueDate ?? yearEnd, target: item.targetSpec,
-                latest: observation,
-                completed: report?.milestone == "完成", now: now)
+                latest: observation, completed: report?.milestone == "完成" || allReached, now: now,
+                milestones: marks.map { (date: $0.plannedDate, share: $0.share) })
         }
         var rolled: [UUID: RollUp.Result] = [:]
         func roll(_ item: PlanItem) -> RollUp.Child? {
@@ -85,7 +95,7 @@ struct PlanSnapshot {
         let headline = items.filter { $0.$parent.id == nil && $0.kind != .area }.compactMap(roll)
         return PlanSnapshot(
             plan: plan, items: items, byID: byID, children: children, assignments: assignmentByItem, latest: latest,
-            results: results, rolled: rolled, overall: RollUp.combine(top + headline))
+            results: results, milestones: milestonesByItem, rolled: rolled, overall: RollUp.combine(top + headline))
     }
 
     /// The status shown for any item: its own for a leaf, the rolled one for a section.

@@ -57,13 +57,19 @@ enum Format {
     static func parseDate(_ s: String?) -> Date? {
         guard let s, !s.isEmpty else { return nil }
         let parts = s.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
+        guard parts.count == 3, (1900...2200).contains(parts[0]), (1...12).contains(parts[1]),
+            (1...31).contains(parts[2])
+        else { return nil }
         var c = DateComponents()
         c.year = parts[0]
         c.month = parts[1]
         c.day = parts[2]
         c.hour = 12
-        return Calendar.beijing.date(from: c)
+        // 2015-02-30 is no date, though the calendar would roll it over to March.
+        guard let date = Calendar.beijing.date(from: c), Calendar.beijing.component(.day, from: date) == parts[2] else {
+            return nil
+        }
+        return date
     }
 
     static func percent(_ v: Double?) -> String {

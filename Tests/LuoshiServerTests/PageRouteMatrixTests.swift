@@ -1,0 +1,138 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import NIOCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import LuoshiServer
+
+extension ServerTests {
+    /// A browser session: its cookie and CSRF token.
+    struct BrowserSession {
+        var cookie: String
+        var csrf: String
+        var headers: HTTPHeaders {
+            var h = HTTPHeaders()
+            h.cookie = ["luoshi-session": .init(string: cookie)]
+            h.contentType = .urlEncodedForm
+            return h
+        }
+    }
+
+    static func browser(_ app: Application, _ username: String?) async throws -> BrowserSession {
+        var s = BrowserSession(cookie: "", csrf: "")
+        try await app.testing().test(.GET, "/login") { res throws in
+            s.cookie = res.headers.setCookie?["luoshi-session"]?.string ?? ""
+            s.csrf = res.body.string.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.1) } ?? ""
+        }
+        if let username {
+            try await app.testing().test(
+                .POST, "/login", headers: s.headers,
+                body: ByteBuffer(string: "_csrf=\(s.csrf)&username=\(username)&password=\(Demo.password)")
+            ) { res throws in
+                #expect(res.status == .seeOther)
+            }
+        }
+        return s
+    }
+
+    /// Every page and form route with every role, in a browser: what each may see and do.
+    @Test("每个网页路由 × 每个角色 (every page route with every role)")
+    func pageRouteMatrix() async throws {
+        try await TestApp.with { app in
+            let planID = try await app.demoPlanID()
+            let (item, reporter) = try await app.assignedItem()
+            let milestone = try await Milestones.add(
+                .init(name: "完成招标", plannedDate: "2015-09-30", share: "50"), to: item,
+                actor: try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first()),
+                on: app.db,
+                now: app.clock.now())
+            let pending = try #require(
+                try await ProgressReport.query(on: app.db).filter(\.$state == .submitted).first()
+            ).id!
+            let sessions: [String: BrowserSession] = [
+                "anonymous": try await Self.browser(app, nil),
+                "admin": try await Self.browser(app, "duchaban"),
+                "reporter": try await Self.browser(app, reporter.username),
+                "leader": try await Self.browser(app, "zhenzhang"),
+                "deputy": try await Self.browser(app, "daibiao"),
+            ]
+            let ok = HTTPStatus.ok
+            let to = HTTPStatus.seeOther  // done, and sent on to the next page
+            let login = HTTPStatus.seeOther  // anonymous: sent to the sign-in page
+            let no = HTTPStatus.forbidden
+            // (method, path, form fields, expected by role)
+            let routes: [(HTTPMethod, String, String, [String: HTTPStatus])] = [
+                (.GET, "/plans", "", ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                (
+                    .GET, "/plans/\(planID)", "",
+                    ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]
+                ),
+                (
+                    .GET, "/plans/\(planID)/review", "",
+                    ["anonymous": login, "admin": ok, "reporter": no, "leader": ok, "deputy": ok]
+                ),
+                (
+                    .GET, "/items/\(item.id!)", "",
+                    ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]
+                ),
+                (.GET, "/assign", "", ["anonymous": login, "admin": ok, "reporter": no, "leader": no, "deputy": no]),
+                (.GET, "/reviews", "", ["anonymous": login, "admin": ok, "reporter": no, "leader": no, "deputy": no]),
+                (.GET, "/audit", "", ["anonymous": login, "admin": ok, "reporter": no, "leader": no, "deputy": ok]),
+                (.GET, "/my", "", ["anonymous": login, "admin": no, "reporter": ok, "leader": no, "deputy": no]),
+                (
+                    .POST, "/items/\(item.id!)/comments", "body=%E8%AF%B7%E5%8A%A0%E5%BF%AB",
+                    ["anonymous": login, "admin": to, "reporter": to, "leader": to, "deputy": no]
+                ),
+                (
+                    .POST, "/items/\(item.id!)/milestones", "name=x&plannedDate=2015-10-01",
+                    ["anonymous": login, "admin": to, "reporter": no, "leader": no, "deputy": no]
+                ),
+                (
+                    .POST, "/milestones/\(milestone.id!)/reach", "",
+                    ["anonymous": login, "leader": no, "deputy": no, "reporter": to]
+                ),
+                (
+                    .POST, "/items/\(item.id!)/edit", "reason=x&title=%E6%94%B9",
+                    ["anonymous": login, "reporter": no, "leader": no, "deputy": no, "admin": to]
+                ),
+                (
+                    .POST, "/assign", "plan=\(planID)&items[]=\(item.id!)&weight=2",
+                    ["anonymous": login, "reporter": no, "leader": no, "deputy": no, "admin": to]
+                ),
+                (
+                    .POST, "/reports/\(pending)/return", "reason=x",
+                    ["anonymous": login, "reporter": no, "leader": no, "deputy": no, "admin": to]
+                ),
+                (
+                    .POST, "/plans/\(planID)/publish", "",
+                    ["anonymous": login, "reporter": no, "leader": no, "deputy": no]
+                ),
+                (
+                    .POST, "/plans/\(planID)/close", "",
+                    ["anonymous": login, "reporter": no, "leader": no, "deputy": no]
+                ),
+                (
+                    .POST, "/account/language", "language=zh",
+                    ["anonymous": login, "admin": to, "reporter": to, "leader": to, "deputy": to]
+                ),
+            ]
+            for (method, path, fields, expect) in routes {
+                for (role, session) in sessions.sorted(by: { $0.key < $1.key }) {
+                    guard let expected = expect[role] else { continue }
+                    let body =
+                        method == .POST
+                        ? ByteBuffer(string: fields + (fields.isEmpty ? "" : "&") + "_csrf=\(session.csrf)") : nil
+                    try await app.testing().test(method, path, headers: session.headers, body: body) { res throws in
+                        #expect(res.status == expected, "\(method) \(path) as \(role): \(res.status)")
+                        if role == "anonymous" {
+                            #expect(res.headers.first(name: .location)?.hasPrefix("/login") == true, "\(path)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -65,6 +65,22 @@ actor SnapshotCache {
 
     func snapshot(_ key: Key) -> PlanSnapshot? { snapshots[key] }
 
+    private var inflight: [Key: Task<PlanSnapshot, any Error>] = [:]
+
+    /// The snapshot for `key`, computed once however many requests ask at the same moment (a cold
+    /// cache under load would otherwise compute it once per waiting request).
+    func snapshot(_ key: Key, compute: @escaping @Sendable () async throws -> PlanSnapshot) async throws -> PlanSnapshot
+    {
+        if let hit = snapshots[key] { return hit }
+        if let running = inflight[key] { return try await running.value }
+        let task = Task { try await compute() }
+        inflight[key] = task
+        defer { inflight[key] = nil }
+        let snapshot = try await task.value
+        store(snapshot, for: key)
+        return snapshot
+    }
+
     func store(_ snapshot: PlanSnapshot, for key: Key) {
         if snapshots[key] == nil { order.append(key) }
         snapshots[key] = snapshot
@@ -116,9 +132,9 @@ extension PlanSnapshot {
     static func load(_ plan: Plan, for req: Request) async throws -> (PlanSnapshot, SnapshotCache.Key) {
         let key = try await SnapshotCache.key(plan, for: req)
         let cache = req.application.snapshots
-        if let hit = await cache.snapshot(key) { return (hit, key) }
-        let snapshot = try await load(plan, on: req.db, now: req.now)
-        await cache.store(snapshot, for: key)
+        let db = req.db
+        let now = req.now
+        let snapshot = try await cache.snapshot(key) { try await load(plan, on: db, now: now) }
         return (snapshot, key)
     }
 }

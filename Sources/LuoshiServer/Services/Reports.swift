@@ -55,7 +55,10 @@ enum Reports {
         user: User,
         on db: any Database, now: Date
     ) async throws -> ProgressReport {
-        if let plan = try await Plan.find(item.$plan.id, on: db), plan.status != .published {
+        // Only the plan's status, not its whole source text.
+        if let plan = try await Plan.query(on: db).filter(\.$id == item.$plan.id).field(\.$id).field(\.$status).first(),
+            plan.status != .published
+        {
             throw LuoshiError.conflict(reason: plan.status == .closed ? "计划已结束，不再报送" : "计划尚未发布，暂不报送")
         }
         var f = filing

@@ -65,6 +65,10 @@ struct ServerTests {
                 #expect(view.plan.sections.count == 6)
                 #expect(view.plan.targets.count == 25)
                 #expect(view.plan.targets.filter(\.headline).count == 5)
+                // A project keeps its measured attributes: 张江公路升级改造工程, 1.7千米, 4000万元.
+                let road = try #require(view.plan.projects.first { $0.name == "张江公路升级改造工程" })
+                #expect(road.attributes.map(\.name) == ["length", "investment", "width"])
+                #expect(road.attributes.map(\.value) == [1.7, 40_000_000, 60])
                 // The demo holds every colour: the statuses mean something at 2015-06-30.
                 let colours = Set(view.items.map(\.colour))
                 #expect(colours == [.green, .yellow, .red])

@@ -350,7 +350,7 @@ enum Exchange {
         }
         let projects = s.items.filter { $0.kind == .project }.map { p in
             PlanProject(
-                id: p.code, name: p.title, section: p.$parent.id.flatMap { s.byID[$0]?.code }, attributes: [],
+                id: p.code, name: p.title, section: p.$parent.id.flatMap { s.byID[$0]?.code }, attributes: p.attributes,
                 span: Span(start: p.spanStart, end: p.spanEnd))
         }
         return PlanDocument(

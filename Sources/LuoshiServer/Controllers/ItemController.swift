@@ -51,6 +51,17 @@ struct ItemController: RouteCollection {
                 "<p>\(lang.t("目标", "Target"))：<strong>\(h(Format.target(item)))</strong>\(item.per.map { " / 每\(h($0))" } ?? "")</p>"
         }
         out += "<h2>\(lang.t("承诺原文", "The promise in the plan's words"))</h2><p class=quote>\(h(words))</p>"
+        if item.kind == .project && !item.attributes.isEmpty {
+            let names = [
+                "investment": "总投资", "length": "长度", "siteArea": "占地面积", "floorArea": "建筑面积", "width": "宽度",
+                "capacity": "规模",
+            ]
+            out +=
+                "<p>"
+                + item.attributes.map { a in
+                    "\(h(names[a.name] ?? a.name))：\(Format.comparator(a.comparator.rawValue))\(Format.number(a.value)) \(h(a.unit))"
+                }.joined(separator: "；") + "</p>"
+        }
         if item.kind == .target { out += "<p class=muted>\(h(item.title))</p>" }
         out += "<h2>\(lang.t("分解落实", "Assignment"))</h2>"
         if let a = assignment {

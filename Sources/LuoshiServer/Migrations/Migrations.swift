@@ -19,5 +19,6 @@ enum Migrations {
         app.migrations.add(AddSessionKeyIndex())
         app.migrations.add(AddLookupIndexes())
         app.migrations.add(CreateMilestone())
+        app.migrations.add(AddAttributesToPlanItem())
     }
 }

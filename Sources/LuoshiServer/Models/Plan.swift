@@ -65,6 +65,13 @@ final class PlanItem: Model, @unchecked Sendable {
     @Field(key: "unit") var unit: String?
     @Field(key: "baseline") var baseline: Double?
     @Field(key: "per") var per: String?
+    /// A project's attributes as JSON `[ProjectAttribute]`.
+    @Field(key: "attributes") var attributesJSON: String?
+
+    var attributes: [ProjectAttribute] {
+        guard let json = attributesJSON?.data(using: .utf8) else { return [] }
+        return (try? JSONDecoder().decode([ProjectAttribute].self, from: json)) ?? []
+    }
 
     init() {}
 
@@ -91,6 +98,7 @@ final class PlanItem: Model, @unchecked Sendable {
         self.unit = nil
         self.baseline = nil
         self.per = nil
+        self.attributesJSON = nil
     }
 
     var targetSpec: TargetSpec? {

@@ -64,10 +64,13 @@ enum PlanStore {
             add(item)
         }
         for p in doc.projects {
-            add(
-                PlanItem(
-                    planID: planID, parentID: p.section.flatMap { bySection[$0] }, kind: .project, position: position,
-                    code: p.id, number: nil, title: p.name, span: p.span))
+            let item = PlanItem(
+                planID: planID, parentID: p.section.flatMap { bySection[$0] }, kind: .project, position: position,
+                code: p.id, number: nil, title: p.name, span: p.span)
+            if !p.attributes.isEmpty, let json = try? JSONEncoder().encode(p.attributes) {
+                item.attributesJSON = String(decoding: json, as: UTF8.self)
+            }
+            add(item)
         }
         let created = items
         try await db.write { tx in

@@ -31,6 +31,13 @@ extension ServerTests {
                 #expect(res.status == .noContent)
             }
             #expect(try await PlanItem.find(target.id, on: app.db)?.value == 350)
+            try await app.testing().test(
+                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
+                body: ByteBuffer(string: #"{"baseline":"120","reason":"补充基数"}"#)
+            ) { res throws in
+                #expect(res.status == .noContent)
+            }
+            #expect(try await PlanItem.find(target.id, on: app.db)?.baseline == 120)
             let entry = try #require(try await AuditEntry.query(on: app.db).filter(\.$action == "item.edit").first())
             #expect(entry.after?.contains("镇人大决议调增") == true)
             #expect(entry.before?.contains("\"value\":\(Int(target.value ?? 0))") == true)

@@ -120,6 +120,7 @@ struct EditController: RouteCollection {
                 <label>\(lang.t("数值", "Value"))</label><input name="value" value="\(item.value.map { String($0) } ?? "")" inputmode="decimal">
                 <label>\(lang.t("下限 / 上限", "Min / max"))</label><input name="valueMin" value="\(item.valueMin.map { String($0) } ?? "")" inputmode="decimal"> <input name="valueMax" value="\(item.valueMax.map { String($0) } ?? "")" inputmode="decimal">
                 <label>\(lang.t("单位", "Unit"))</label><input name="unit" value="\(h(item.unit))">
+                <label>\(lang.t("基数（从…提高到…的起点）", "Baseline (where the count starts)"))</label><input name="baseline" value="\(item.baseline.map { String($0) } ?? "")" inputmode="decimal">
                 """
         }
         out += "\(reasonField)<p><button>\(lang.t("保存", "Save"))</button></p></form>"

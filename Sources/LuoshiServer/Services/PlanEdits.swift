@@ -14,6 +14,7 @@ enum PlanEdits {
         var valueMin: String?
         var valueMax: String?
         var unit: String?
+        var baseline: String?
         var reason: String?
     }
 
@@ -27,6 +28,7 @@ enum PlanEdits {
         var valueMin: Double?
         var valueMax: Double?
         var unit: String?
+        var baseline: Double?
 
         init(_ i: PlanItem) {
             kind = i.kind
@@ -38,6 +40,7 @@ enum PlanEdits {
             valueMin = i.valueMin
             valueMax = i.valueMax
             unit = i.unit
+            baseline = i.baseline
         }
     }
 
@@ -88,6 +91,7 @@ enum PlanEdits {
             if let v = try number(f.valueMin, "下限") { item.valueMin = v }
             if let v = try number(f.valueMax, "上限") { item.valueMax = v }
             if let u = f.unit { item.unit = u.isEmpty ? nil : u }
+            if let v = try number(f.baseline, "基数") { item.baseline = v }
             if item.comparator == "range" {
                 guard let lo = item.valueMin, let hi = item.valueMax, lo <= hi else {
                     throw LuoshiError.invalid(field: "区间", reason: "区间目标需要下限和上限，且下限不大于上限")

@@ -40,11 +40,13 @@ struct CSRFMiddleware: AsyncMiddleware {
 /// Signs in API callers by bearer token.
 struct TokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for req: Request) async throws {
+        // One query: the token joined with its user.
         guard
-            let token = try await UserToken.query(on: req.db).filter(\.$value == bearer.token).with(\.$user).first(),
+            let token = try await UserToken.query(on: req.db).join(User.self, on: \UserToken.$user.$id == \User.$id)
+                .filter(\.$value == bearer.token).first(),
             token.expiresAt > Date()
         else { return }
-        req.auth.login(token.user)
+        req.auth.login(try token.joined(User.self))
     }
 }
 

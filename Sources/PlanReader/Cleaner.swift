@@ -12,8 +12,6 @@ struct CleanText {
     var origin = OffsetMap()
     var lines: [Line] = []
     var meta = Metadata()
-    /// Whether the text looked scraped (many broken lines) rather than one paragraph per line.
-    var scraped = false
 
     struct Line {
         var range: Range<Int>
@@ -265,9 +263,6 @@ enum Cleaner {
             pieces.append(piece)
         }
 
-        // Scraped text breaks lines inside sentences; a clean file has a paragraph per line.
-        let fragments = pieces.reduce(0) { $0 + ($1.fragment ? 1 : 0) }
-        out.scraped = !blockFormat && pieces.count > 4 && fragments * 12 > pieces.count
         let wrap = blockFormat ? nil : wrapWidth(pieces)
 
         // Join pieces into logical lines.
@@ -277,7 +272,7 @@ enum Cleaner {
         for piece in pieces {
             if var line = current, let prev = previous,
                 shouldJoin(
-                    out.chars, prev, line, piece, scraped: out.scraped, block: blockFormat, first: logicalIndex == 0,
+                    out.chars, prev, line, piece, block: blockFormat, first: logicalIndex == 0,
                     wrap: wrap)
             {
                 line.range = line.range.lowerBound..<piece.range.upperBound
@@ -329,7 +324,7 @@ enum Cleaner {
     }
 
     static func shouldJoin(
-        _ c: [Unicode.Scalar], _ prev: Piece, _ line: CleanText.Line, _ next: Piece, scraped: Bool, block: Bool,
+        _ c: [Unicode.Scalar], _ prev: Piece, _ line: CleanText.Line, _ next: Piece, block: Bool,
         first: Bool, wrap: Int?
     ) -> Bool {
         if line.headingLevel != nil || next.headingLevel != nil || line.bold || next.bold || line.item || next.item

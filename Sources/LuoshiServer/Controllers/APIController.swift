@@ -217,10 +217,7 @@ struct APIController: RouteCollection {
         let (s, _) = try await PlanSnapshot.load(plan, for: req)
         let reports = try await ProgressReport.query(on: req.db).filter(\.$item.$id == item.id!).sort(\.$submittedAt)
             .all()
-        let scalars = Array(plan.sourceText.unicodeScalars)
-        let words =
-            item.spanStart >= 0 && item.spanEnd <= scalars.count && item.spanStart <= item.spanEnd
-            ? String(String.UnicodeScalarView(scalars[item.spanStart..<item.spanEnd])) : ""
+        let words = plan.words(of: item)
         let st = s.status(of: item)
         return ItemView(
             id: item.id!, plan: plan.id!, code: item.code, kind: item.kind, title: item.title, subject: item.subject,
@@ -362,10 +359,6 @@ enum Exchange {
     }
 
     static func sourceWords(_ plan: Plan, _ item: PlanItem) -> String {
-        let scalars = plan.sourceText.unicodeScalars
-        guard item.spanStart >= 0, item.spanEnd <= scalars.count, item.spanStart <= item.spanEnd else { return "" }
-        let start = scalars.index(scalars.startIndex, offsetBy: item.spanStart)
-        let end = scalars.index(start, offsetBy: item.spanEnd - item.spanStart)
-        return String(String.UnicodeScalarView(scalars[start..<end])).filter { !$0.isNewline }
+        plan.words(of: item).filter { !$0.isNewline }
     }
 }

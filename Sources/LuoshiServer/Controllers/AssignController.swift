@@ -38,7 +38,7 @@ struct AssignController: RouteCollection {
             guard i.kind == .task || i.kind == .target else { return false }
             let a = snapshot.assignments[i.id!]
             if let area, areaOf(i) != area { return false }
-            if let unitFilter, a?.$leadUnit.id != unitFilter && !(a?.cooperating.contains(unitFilter) ?? false) {
+            if let unitFilter, a?.involves(unitFilter) != true {
                 return false
             }
             if let leaderFilter, a?.$leadLeader.id != leaderFilter { return false }

@@ -36,10 +36,7 @@ struct ItemController: RouteCollection {
         let unitIDs = [assignment?.$leadUnit.id].compactMap { $0 } + (assignment?.cooperating ?? [])
         let units = try await Organization.query(on: req.db).filter(\.$id ~~ unitIDs).all()
         let leader = try await assignment?.$leadLeader.get(on: req.db)
-        let scalars = Array(plan.sourceText.unicodeScalars)
-        let words =
-            item.spanStart >= 0 && item.spanEnd <= scalars.count && item.spanStart < item.spanEnd
-            ? String(String.UnicodeScalarView(scalars[item.spanStart..<item.spanEnd])) : ""
+        let words = plan.words(of: item)
         let st = snapshot.status(of: item)
         var out =
             "<p class=muted><a href=\"/plans/\(plan.id!)\">\(h(plan.title))</a> · \(h(lang.t(item.kind.chinese, item.kind.rawValue)))</p>"
@@ -89,7 +86,7 @@ struct ItemController: RouteCollection {
                     user.role == .admin
                     || (user.role == .reporter
                         && assignment.map { a in
-                            user.$organization.id.map { a.$leadUnit.id == $0 || a.cooperating.contains($0) } ?? false
+                            user.$organization.id.map(a.involves) ?? false
                         } == true)
                 for m in marks {
                     let late = m.actualDate == nil && m.plannedDate < req.now
@@ -144,7 +141,7 @@ struct ItemController: RouteCollection {
         }
         out += "</ol>"
         if user.role == .reporter, let unit = user.$organization.id, let a = assignment,
-            a.$leadUnit.id == unit || a.cooperating.contains(unit)
+            a.involves(unit)
         {
             out += reportForm(req, item: item, lang: lang)
         }
@@ -324,7 +321,7 @@ struct ItemController: RouteCollection {
         let lang = Lang(req)
         guard let unit = user.$organization.id else { throw LuoshiError.forbidden(reason: "账号未绑定单位") }
         let assignments = try await Assignment.query(on: req.db).with(\.$item).all()
-            .filter { $0.$leadUnit.id == unit || $0.cooperating.contains(unit) }
+            .filter { $0.involves(unit) }
         let plans = Set(assignments.map { $0.item.$plan.id })
         var snapshots: [UUID: PlanSnapshot] = [:]
         for p in plans {

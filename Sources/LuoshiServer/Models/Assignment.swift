@@ -33,6 +33,9 @@ final class Assignment: Model, @unchecked Sendable {
     }
 
     var cooperating: [UUID] { cooperatingUnitIDs.split(separator: ",").compactMap { UUID(uuidString: String($0)) } }
+
+    /// Whether a unit answers for the item: as lead unit or as a cooperating one.
+    func involves(_ unit: UUID) -> Bool { $leadUnit.id == unit || cooperating.contains(unit) }
 }
 
 /// A unit's report on an item for a period. Nothing is overwritten: a correction is a new report that

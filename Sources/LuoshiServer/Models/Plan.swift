@@ -37,6 +37,15 @@ final class Plan: Model, @unchecked Sendable {
         self.sourceText = sourceText
         self.publishedAt = nil
     }
+
+    /// The source words an item came from (its span), line breaks and all; empty for an item staff added.
+    func words(of item: PlanItem) -> String {
+        let scalars = sourceText.unicodeScalars
+        guard item.spanStart >= 0, item.spanStart < item.spanEnd, item.spanEnd <= scalars.count else { return "" }
+        let start = scalars.index(scalars.startIndex, offsetBy: item.spanStart)
+        let end = scalars.index(start, offsetBy: item.spanEnd - item.spanStart)
+        return String(String.UnicodeScalarView(scalars[start..<end]))
+    }
 }
 
 /// A node of the plan tree: area, theme, task, target or project, with the span of source text it came from.

@@ -20,7 +20,7 @@ enum Reports {
             throw LuoshiError.forbidden(reason: "只有责任单位填报人可以报送进展 (only a unit's reporter can report)")
         }
         guard let a = try await Assignment.query(on: db).filter(\.$item.$id == item.id!).first(),
-            a.$leadUnit.id == unit || a.cooperating.contains(unit)
+            a.involves(unit)
         else {
             throw LuoshiError.forbidden(reason: "该事项不属于本单位 (this item is not your unit's)")
         }

@@ -63,8 +63,6 @@ actor SnapshotCache {
     private var pages: [String: String] = [:]
     private var order: [Key] = []
 
-    func snapshot(_ key: Key) -> PlanSnapshot? { snapshots[key] }
-
     private var inflight: [Key: Task<PlanSnapshot, any Error>] = [:]
 
     /// The snapshot for `key`, computed once however many requests ask at the same moment (a cold

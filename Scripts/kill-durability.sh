@@ -28,19 +28,35 @@ print(c.execute("select a.item_id from assignments a join users u on u.organizat
 PY
 )
 
-# Four writers, each filing its own weeks, recording the ids the server acknowledged.
-writer() {
-    local w=$1 n=0
-    while true; do
-        n=$((n + 1))
-        local body="{\"period\":\"2015-W$(printf %02d $(( (w * 13 + n) % 52 + 1 )))\",\"percentComplete\":$((n % 100)),\"narrative\":\"kill test $w-$n\"}"
-        local out
-        out=$(curl -s -m 5 -w '\n%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-            -d "$body" "http://127.0.0.1:$PORT/api/v1/items/$ITEM/reports" 2>/dev/null) || return 0
-        [ "$(echo "$out" | tail -n 1)" = "201" ] && echo "$out" | head -n 1 | python3 -c 'import sys, json; print(json.load(sys.stdin)["id"])' >>"$ACKS"
-    done
-}
-for w in 1 2 3 4; do writer "$w" & done
+# Eight writers on keep-alive connections (a load near the server's filing rate), each recording the
+# ids the server acknowledged with 201, until the server is killed under them.
+python3 - "$PORT" "$TOKEN" "$ITEM" "$ACKS" <<'PY' &
+import http.client, json, sys, threading
+port, token, item, acks = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+lock = threading.Lock()
+out = open(acks, "a")
+def writer(w):
+    conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=5)
+    n = 0
+    while True:
+        n += 1
+        body = json.dumps({"period": "2015-W%02d" % ((w * 13 + n) % 52 + 1), "percentComplete": n % 100,
+                           "narrative": "kill test %d-%d" % (w, n)})
+        try:
+            conn.request("POST", "/api/v1/items/%s/reports" % item, body,
+                         {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+            r = conn.getresponse()
+            data = r.read()
+        except Exception:
+            return
+        if r.status == 201:
+            with lock:
+                out.write(json.loads(data)["id"] + "\n")
+                out.flush()
+threads = [threading.Thread(target=writer, args=(w,)) for w in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+PY
 sleep "$KILL_AFTER"
 pkill -9 -f "luoshi serve --demo --data $DATA"
 wait 2>/dev/null || true

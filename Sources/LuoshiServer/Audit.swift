@@ -23,16 +23,33 @@ enum Audit {
             after: last, at: at, actor: actor, action: action, entity: entity, entityID: entityID, before: before,
             after: after)
         do {
-            try await AuditEntry(record).create(on: db)
+            try await insert(record, on: db)
         } catch  where sqlite {
             // Another process (a command-line tool) added to the chain: read the tail and link again.
             let fresh = try await AuditEntry.query(on: db).sort(\.$sequence, .descending).first()?.record
             record = AuditChain.append(
                 after: fresh, at: at, actor: actor, action: action, entity: entity, entityID: entityID, before: before,
                 after: after)
-            try await AuditEntry(record).create(on: db)
+            try await insert(record, on: db)
         }
         if sqlite { await AsyncMutex.sqliteWrites.setAuditTail(record) }
+    }
+
+    /// Every write appends an entry, so this insert is plain SQL: a Fluent model create reflects over
+    /// the model's properties each time, which cost more than the insert itself.
+    private static func insert(_ r: AuditRecord, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return try await AuditEntry(r).create(on: db) }
+        try await sql.insert(into: AuditEntry.schema)
+            .columns(
+                "id", "sequence", "at", "actor", "action", "entity", "entity_id", "before", "after", "previous_hash",
+                "hash"
+            )
+            .values(
+                SQLBind(UUID()), SQLBind(r.sequence), SQLBind(r.at), SQLBind(r.actor), SQLBind(r.action),
+                SQLBind(r.entity), SQLBind(r.entityID), SQLBind(r.before), SQLBind(r.after), SQLBind(r.previousHash),
+                SQLBind(r.hash)
+            )
+            .run()
     }
 
     /// A JSON snapshot of a value, for the before and after of an entry.

@@ -35,7 +35,12 @@ final class Assignment: Model, @unchecked Sendable {
     var cooperating: [UUID] { cooperatingUnitIDs.split(separator: ",").compactMap { UUID(uuidString: String($0)) } }
 
     /// Whether a unit answers for the item: as lead unit or as a cooperating one.
-    func involves(_ unit: UUID) -> Bool { $leadUnit.id == unit || cooperating.contains(unit) }
+    func involves(_ unit: UUID) -> Bool { Self.involves(unit, lead: $leadUnit.id, cooperating: cooperatingUnitIDs) }
+
+    /// The same check on the stored columns, for queries that read them without loading the model.
+    static func involves(_ unit: UUID, lead: UUID?, cooperating ids: String) -> Bool {
+        lead == unit || ids.split(separator: ",").contains { UUID(uuidString: String($0)) == unit }
+    }
 }
 
 /// A unit's report on an item for a period. Nothing is overwritten: a correction is a new report that

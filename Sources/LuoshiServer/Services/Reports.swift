@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import SQLKit
 import Vapor
 
 /// Filing and reviewing progress reports: the writes, as commands that validate, then do everything
@@ -22,6 +23,35 @@ enum Reports {
         guard let a = try await Assignment.query(on: db).filter(\.$item.$id == item.id!).first(),
             a.involves(unit)
         else {
+            throw LuoshiError.forbidden(reason: "该事项不属于本单位 (this item is not your unit's)")
+        }
+        return unit
+    }
+
+    /// The plan must be published and the item the user's unit's. Filing is the busiest write, so the
+    /// plan's status and the item's assignment come in one plain query rather than two model loads.
+    static func reportingUnit(of user: User, for item: PlanItem, on db: any Database) async throws -> UUID {
+        guard user.role == .reporter, let unit = user.$organization.id else {
+            throw LuoshiError.forbidden(reason: "只有责任单位填报人可以报送进展 (only a unit's reporter can report)")
+        }
+        guard let sql = db as? any SQLDatabase else {
+            return try await self.unit(of: user, for: item, on: db)
+        }
+        let row = try await sql.raw(
+            """
+            SELECT p.status, a.lead_unit_id, a.cooperating_unit_ids FROM \(ident: Plan.schema) p
+            LEFT JOIN \(ident: Assignment.schema) a ON a.item_id = \(bind: item.id!)
+            WHERE p.id = \(bind: item.$plan.id)
+            """
+        ).first()
+        guard let row else { throw LuoshiError.notFound(entity: "计划", id: item.$plan.id.uuidString) }
+        let status = try row.decode(column: "status", as: PlanStatus.self)
+        guard status == .published else {
+            throw LuoshiError.conflict(reason: status == .closed ? "计划已结束，不再报送" : "计划尚未发布，暂不报送")
+        }
+        let lead = try row.decode(column: "lead_unit_id", as: UUID?.self)
+        let cooperating = try row.decode(column: "cooperating_unit_ids", as: String?.self) ?? ""
+        guard Assignment.involves(unit, lead: lead, cooperating: cooperating) else {
             throw LuoshiError.forbidden(reason: "该事项不属于本单位 (this item is not your unit's)")
         }
         return unit
@@ -55,18 +85,12 @@ enum Reports {
         user: User,
         on db: any Database, now: Date
     ) async throws -> ProgressReport {
-        // Only the plan's status, not its whole source text.
-        if let plan = try await Plan.query(on: db).filter(\.$id == item.$plan.id).field(\.$id).field(\.$status).first(),
-            plan.status != .published
-        {
-            throw LuoshiError.conflict(reason: plan.status == .closed ? "计划已结束，不再报送" : "计划尚未发布，暂不报送")
-        }
         var f = filing
         f.narrative = f.narrative.storable
         f.milestone = f.milestone?.storable
         f.period = f.period.trimmingCharacters(in: .whitespaces)
         try validate(f)
-        let unit = try await unit(of: user, for: item, on: db)
+        let unit = try await reportingUnit(of: user, for: item, on: db)
         // Files first, outside the transaction; removed again if the transaction fails.
         let written = try EvidenceStore.write(evidence, to: evidenceDirectory)
         do {
@@ -82,15 +106,35 @@ enum Reports {
         now: Date
     ) async throws -> ProgressReport {
         try await db.write { tx in
-            let earlier = try await ProgressReport.query(on: tx).filter(\.$item.$id == item.id!)
-                .filter(\.$unit.$id == unit).filter(\.$period == f.period).filter(\.$state != .superseded)
-                .sort(\.$submittedAt, .descending).first()
+            // Filing is the busiest write and runs inside the ordered section: plain SQL here, since a
+            // Fluent model load or create reflects over the model's properties each time.
+            let sql = tx as! any SQLDatabase
+            let earlier = try await sql.select().column("id").column("state").from(ProgressReport.schema)
+                .where("item_id", .equal, item.id!).where("unit_id", .equal, unit).where("period", .equal, f.period)
+                .where("state", .notEqual, ReportState.superseded.rawValue)
+                .orderBy("submitted_at", .descending).limit(1).first()
+                .map {
+                    (
+                        id: try $0.decode(column: "id", as: UUID.self),
+                        state: try $0.decode(column: "state", as: ReportState.self)
+                    )
+                }
             let report = ProgressReport(
                 id: UUID(), itemID: item.id!, unitID: unit, authorID: user.id!, period: f.period,
                 actualValue: f.actualValue, percentComplete: f.percentComplete,
                 milestone: f.milestone?.isEmpty == true ? nil : f.milestone, narrative: f.narrative, submittedAt: now,
                 supersedesID: earlier?.id)
-            try await report.create(on: tx)
+            try await sql.insert(into: ProgressReport.schema)
+                .columns(
+                    "id", "item_id", "unit_id", "author_id", "period", "actual_value", "percent_complete", "milestone",
+                    "narrative", "state", "supersedes_id", "submitted_at"
+                )
+                .values(
+                    SQLBind(report.id!), SQLBind(item.id!), SQLBind(unit), SQLBind(user.id!), SQLBind(report.period),
+                    SQLBind(report.actualValue), SQLBind(report.percentComplete), SQLBind(report.milestone),
+                    SQLBind(report.narrative), SQLBind(report.state.rawValue), SQLBind(earlier?.id), SQLBind(now)
+                )
+                .run()
             for e in evidence {
                 try await Evidence(
                     id: e.id, reportID: report.id!, filename: e.filename, contentType: e.contentType,
@@ -99,12 +143,11 @@ enum Reports {
                 ).create(on: tx)
             }
             if let earlier {
-                let before = earlier.state
-                earlier.state = .superseded
-                try await earlier.save(on: tx)
+                try await sql.update(ProgressReport.schema).set("state", to: ReportState.superseded.rawValue)
+                    .where("id", .equal, earlier.id).run()
                 try await Audit.record(
                     on: tx, actor: user.username, action: "report.supersede", entity: "report",
-                    entityID: earlier.id!.uuidString, before: "{\"state\":\"\(before.rawValue)\"}",
+                    entityID: earlier.id.uuidString, before: "{\"state\":\"\(earlier.state.rawValue)\"}",
                     after: "{\"state\":\"superseded\",\"by\":\"\(report.id!)\"}", at: now)
             }
             try await Audit.record(

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQLiteDriver
 import Foundation
 import LuoshiCore
 import SQLKit
@@ -17,6 +18,14 @@ actor AsyncMutex {
     private(set) var auditTail: AuditRecord?
 
     func setAuditTail(_ record: AuditRecord?) { auditTail = record }
+
+    /// The SQLite connections already told `PRAGMA synchronous=NORMAL` (a per-connection setting;
+    /// the pool gives no hook at connection time). A new connection that happens to reuse an address
+    /// keeps SQLite's default, FULL: slower, never less safe.
+    private var tunedConnections: Set<ObjectIdentifier> = []
+
+    /// Whether this connection still needs tuning; marks it tuned.
+    func needsTuning(_ connection: ObjectIdentifier) -> Bool { tunedConnections.insert(connection).inserted }
 
     func lock() async {
         if !locked {
@@ -39,6 +48,13 @@ actor AsyncMutex {
     static let auditLockKey = "7405120150123"
 }
 
+extension SQLiteDatabase {
+    /// The identity of the pooled connection underneath.
+    fileprivate func connectionIdentity() async throws -> ObjectIdentifier {
+        try await withConnection { $0.eventLoop.makeSucceededFuture(ObjectIdentifier($0)) }.get()
+    }
+}
+
 extension Database {
     /// A write transaction: all of `body` or nothing. On SQLite it takes the write lock at its start
     /// (BEGIN IMMEDIATE: a deferred transaction that reads first can find its snapshot stale when it
@@ -59,8 +75,12 @@ extension Database {
             let result = try await withConnection { conn in
                 let sql = conn as! any SQLDatabase
                 // In WAL mode NORMAL syncs at checkpoints: a commit survives the process being killed
-                // (the OS holds it), though not a power cut in the last moment. Set per connection.
-                try await sql.raw("PRAGMA synchronous=NORMAL").run()
+                // (the OS holds it), though not a power cut in the last moment. Set once per connection.
+                if let sqlite = conn as? any SQLiteDatabase,
+                    await AsyncMutex.sqliteWrites.needsTuning(try await sqlite.connectionIdentity())
+                {
+                    try await sql.raw("PRAGMA synchronous=NORMAL").run()
+                }
                 try await sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
                 do {
                     let result = try await body(conn)

@@ -113,3 +113,21 @@ public enum SHA256 {
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 }
+
+/// HMAC-SHA256 (RFC 2104): how webhook receivers check that a notification came from this Luoshi, and
+/// how 钉钉's group robot checks its callers.
+public enum HMACSHA256 {
+    public static func authenticate(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
+        var k = key.count > 64 ? SHA256.digest(key) : key
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        let inner = SHA256.digest(k.map { $0 ^ 0x36 } + message)
+        return SHA256.digest(k.map { $0 ^ 0x5c } + inner)
+    }
+
+    public static func hex(_ message: [UInt8], key: [UInt8]) -> String {
+        authenticate(message, key: key).map { b in
+            let s = String(b, radix: 16)
+            return s.count == 1 ? "0" + s : s
+        }.joined()
+    }
+}

@@ -59,16 +59,6 @@ public struct ServerConfiguration: Sendable {
     }()
 }
 
-extension Calendar {
-    /// The calendar Chinese officials date by.
-    public static let beijing: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        c.locale = Locale(identifier: "zh_CN")
-        return c
-    }()
-}
-
 /// The clock of the app: the only place "now" comes from.
 struct AppClock: Sendable {
     let now: @Sendable () -> Date

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // The domain as plain values and pure functions: no Vapor, no Fluent, no I/O.
@@ -37,11 +38,20 @@ let package = Package(
         ),
         // Document -> luoshi-plan/1.
         .target(name: "PlanReader", dependencies: ["LuoshiCore", "OfficeOpenXML"], swiftSettings: strict),
+        // Plain-TCP SMTP client for notification mail (no TLS: intranet relays on 25/587).
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // The tracking server: configuration, migrations, persistence, routes, pages, JSON API, auth.
         .target(
             name: "LuoshiServer",
             dependencies: [
-                "LuoshiCore", "PlanReader", "OfficeOpenXML",
+                "LuoshiCore", "PlanReader", "OfficeOpenXML", "Mail",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -64,6 +74,15 @@ let package = Package(
             name: "PlanReaderTests",
             dependencies: ["PlanReader", "LuoshiCore", "OfficeOpenXML"],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MailTests",
+            dependencies: [
+                "Mail",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "LuoshiCLITests", dependencies: ["LuoshiCore"], swiftSettings: strict),

@@ -256,6 +256,20 @@ public struct DuePeriod: Hashable, Sendable, Codable {
         self.due = due
     }
 
+    /// The report periods that answer for this period: its own key, and for a quarter each of its months
+    /// (a unit that reports monthly has reported for the quarter); nil for due-date-only work, which any
+    /// report answers.
+    public var answeredBy: [String]? {
+        let parts = key.split(separator: "-")
+        guard parts.count == 2 else { return [key] }
+        let rest = parts[1]
+        if rest == "final" { return nil }
+        if rest.hasPrefix("Q"), let q = Int(rest.dropFirst()), (1...4).contains(q) {
+            return [key] + (1...3).map { String(format: "%@-%02d", String(parts[0]), (q - 1) * 3 + $0) }
+        }
+        return [key]
+    }
+
     /// 2015年5月, 2015年第二季度, 2015年第23周.
     public var chinese: String {
         let parts = key.split(separator: "-")

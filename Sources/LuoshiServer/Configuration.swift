@@ -24,6 +24,39 @@ public struct ServerConfiguration: Sendable {
     public var uploadLimit: Int
     /// Where evidence files are kept, outside any public path.
     public var evidenceDirectory: String
+    /// The address people reach Luoshi at, for links in webhooks and e-mail (http://host:port when unset).
+    public var publicURL: String?
+    /// Run the supervision scheduler and the delivery worker in this process (`luoshi serve`; tests drive
+    /// passes themselves).
+    public var background: Bool = false
+    /// How notifications are delivered and retried.
+    public var delivery = DeliverySettings()
+    /// The SMTP relay for e-mail channels; none, and e-mail deliveries fail with a clear answer.
+    public var mail: MailSettings?
+
+    /// An SMTP relay, from `LUOSHI_SMTP_HOST` (and `_PORT`, `_USER`, `_PASSWORD`, `LUOSHI_MAIL_FROM`).
+    public struct MailSettings: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String?
+        public var password: String?
+        public var from: String
+
+        public init(host: String, port: Int = 25, username: String? = nil, password: String? = nil, from: String) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.from = from
+        }
+
+        public static func from(environment env: [String: String]) -> MailSettings? {
+            guard let host = env["LUOSHI_SMTP_HOST"], !host.isEmpty else { return nil }
+            return MailSettings(
+                host: host, port: env["LUOSHI_SMTP_PORT"].flatMap { Int($0) } ?? 25, username: env["LUOSHI_SMTP_USER"],
+                password: env["LUOSHI_SMTP_PASSWORD"], from: env["LUOSHI_MAIL_FROM"] ?? "luoshi@localhost")
+        }
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, storage: Storage = .sqliteFile(directory: "./data"),

@@ -47,6 +47,7 @@ extension LuoshiServer {
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.port
         try routes(app)
+        if config.background { app.lifecycle.use(BackgroundWork()) }
     }
 
     static func routes(_ app: Application) throws {

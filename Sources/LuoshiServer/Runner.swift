@@ -89,6 +89,31 @@ public enum Runner {
         try await withApplication(config) { try await LuoshiServer.listUsers($0) }
     }
 
+    /// One supervision pass at the start of office hours on `day`; unless dry, stores it and sends what
+    /// it queued. Returns the lines to print.
+    public static func remind(_ config: ServerConfiguration, at day: CivilDay, dryRun: Bool) async throws -> [String] {
+        try await withApplication(config) { app in
+            let at = day.start(in: .beijing).addingTimeInterval(9 * 3600)
+            let result = try await Supervisor.pass(at: at, dryRun: dryRun, on: app.db)
+            var lines = ["督查督办 \(day.chinese) 9:00" + (dryRun ? "（演练，不发送 dry run: nothing stored or sent）" : "")]
+            if result.skipped { lines.append("另一台服务器正在执行，本次跳过 (another server holds the pass: skipped)") }
+            let kinds = [("reminder", "催办"), ("notice", "督办单"), ("escalation", "升级")]
+            for action in result.actions {
+                let label = kinds.first { $0.0 == action.kind }?.1 ?? action.kind
+                lines.append(
+                    "\(label) · \(action.unit) · \(action.item.prefix(40)) · \(action.detail) → \(action.recipients.joined(separator: "、"))")
+            }
+            let summary = kinds.map { "\($0.1) \(result.count($0.0))" }.joined(separator: "，")
+            var tail = "共 \(summary)；\(String(format: "%.3f", result.seconds)) 秒"
+            if !dryRun {
+                let sent = try await Deliveries.runOnce(app: app)
+                tail += "；站内消息 \(result.messages) 条，推送 \(sent) 次 (inbox \(result.messages), deliveries attempted \(sent))"
+            }
+            lines.append(tail)
+            return lines
+        }
+    }
+
     public static func verifyAudit(_ config: ServerConfiguration) async throws -> (Int, AuditChain.Break?) {
         try await withApplication(config) { try await LuoshiServer.verifyAudit($0) }
     }

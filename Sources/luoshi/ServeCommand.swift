@@ -55,8 +55,11 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("找不到演示计划文档，请用 --demo-plan 指定 (demo plan not found: pass --demo-plan)")
             }
         }
-        let config = ServerConfiguration(
+        var config = ServerConfiguration(
             host: host, port: port, storage: store, demo: demo, fixedNow: demo ? ServerConfiguration.demoNow : nil)
+        config.background = true
+        config.publicURL = ProcessInfo.processInfo.environment["LUOSHI_PUBLIC_URL"]
+        config.mail = ServerConfiguration.MailSettings.from(environment: ProcessInfo.processInfo.environment)
         try await reporting { try await Runner.serve(config, demoPlan: plan) }
     }
 }
@@ -104,6 +107,23 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             for row in try await reporting({ try await Runner.listUsers(storage.configuration()) }) { print(row) }
+        }
+    }
+}
+
+struct Remind: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remind",
+        abstract: "执行一次督查督办：催办、自动督办单、升级 (run one supervision pass)",
+        discussion: "以指定日期上午9时为准；--dry-run 只显示将要发送的内容。演示数据在 ./data/demo。")
+    @Option(name: .long, help: "日期，如 2015-06-26 (the day of the pass)") var at: String
+    @Flag(name: .customLong("dry-run"), help: "只显示，不保存也不发送 (show, store and send nothing)") var dryRun = false
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        guard let day = CivilDay(at) else { throw ValidationError("日期应为 2015-06-26 的形式 (date as 2015-06-26)") }
+        for line in try await reporting({ try await Runner.remind(storage.configuration(), at: day, dryRun: dryRun) }) {
+            print(line)
         }
     }
 }

@@ -20,5 +20,13 @@ enum Migrations {
         app.migrations.add(AddLookupIndexes())
         app.migrations.add(CreateMilestone())
         app.migrations.add(AddAttributesToPlanItem())
+        app.migrations.add(CreatePlanSupervision())
+        app.migrations.add(CreateSupervisionNotice())
+        app.migrations.add(CreateReminderRecord())
+        app.migrations.add(CreateInboxMessage())
+        app.migrations.add(CreateNotificationChannel())
+        app.migrations.add(CreateDelivery())
+        app.migrations.add(CreateDeliveryAttempt())
+        app.migrations.add(AddSupervisionIndexes())
     }
 }

@@ -56,6 +56,22 @@ extension SQLiteDatabase {
 }
 
 extension Database {
+    /// A write transaction that only one holder of `key` runs at a time across every app server: on
+    /// PostgreSQL, when another server holds the key, nil at once instead of waiting (the scheduler's pass:
+    /// one server does it, the others skip). On SQLite, one process writes, so it is an ordinary write.
+    func write<T: Sendable>(
+        exclusive key: String, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T? {
+        guard (self as? any SQLDatabase)?.dialect.name == "postgresql" else { return try await write(body) }
+        return try await transaction { tx in
+            let sql = tx as! any SQLDatabase
+            let row = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(unsafeRaw: key)) AS ok").first()
+            guard try row?.decode(column: "ok", as: Bool.self) == true else { return nil }
+            try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: AsyncMutex.auditLockKey))").run()
+            return try await body(tx)
+        }
+    }
+
     /// A write transaction: all of `body` or nothing. On SQLite it takes the write lock at its start
     /// (BEGIN IMMEDIATE: a deferred transaction that reads first can find its snapshot stale when it
     /// comes to write) and queues behind this process's other writers.

@@ -1,0 +1,220 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Mail
+import SQLKit
+import Vapor
+
+/// How notifications are delivered and retried.
+public struct DeliverySettings: Sendable {
+    /// The wait before the second attempt; each later wait doubles, up to `maxDelay`.
+    public var baseDelay: Double = 30
+    public var maxDelay: Double = 6 * 3600
+    /// After this many failed attempts a delivery is given up (and shown as failed).
+    public var maxAttempts = 8
+    /// One attempt's limit: a receiver that does not answer costs this much, and only its own delivery.
+    public var timeoutSeconds: Int64 = 10
+    /// Deliveries in flight at once.
+    public var concurrency = 16
+    public init() {}
+}
+
+/// What a receiver answered.
+struct AttemptOutcome: Sendable {
+    var ok: Bool
+    var status: Int?
+    var answer: String
+    var milliseconds: Int
+}
+
+/// The durable delivery queue: deliveries are rows; a worker claims the due ones, sends each on its own
+/// (a stuck endpoint holds only its own delivery, up to the timeout), and records every attempt with the
+/// receiver's answer; failures are retried with exponential backoff. Claims are leases in the database, so
+/// several servers share the queue and a crashed one's claims come back when the lease runs out.
+enum Deliveries {
+    /// The wait after `attempts` failed attempts.
+    static func backoff(after attempts: Int, settings: DeliverySettings) -> Double {
+        min(settings.maxDelay, settings.baseDelay * pow(2, Double(max(0, attempts - 1))))
+    }
+
+    /// Claims up to `limit` due deliveries (queued, or claimed by someone whose lease ran out).
+    static func claim(limit: Int, settings: DeliverySettings, on db: any Database) async throws -> [UUID] {
+        guard limit > 0 else { return [] }
+        return try await db.write { tx in
+            let sql = tx as! any SQLDatabase
+            let now = Date()
+            let ids = try await sql.select().column("id").from(Delivery.schema)
+                .where("state", .in, [DeliveryState.queued.rawValue, DeliveryState.sending.rawValue])
+                .where("next_attempt_at", .lessThanOrEqual, now).orderBy("next_attempt_at").limit(limit).all()
+                .map { try $0.decode(column: "id", as: UUID.self) }
+            if ids.isEmpty { return [] }
+            // The lease: long enough for one attempt and its record.
+            let lease = now.addingTimeInterval(Double(settings.timeoutSeconds) * 2 + 5)
+            try await sql.update(Delivery.schema).set("state", to: DeliveryState.sending.rawValue)
+                .set("next_attempt_at", to: lease).where("id", .in, ids).run()
+            return ids
+        }
+    }
+
+    /// Sends one claimed delivery and records the attempt.
+    static func deliver(_ id: UUID, app: Application) async {
+        let settings = app.luoshi.delivery
+        do {
+            guard let delivery = try await Delivery.query(on: app.db).filter(\.$id == id).with(\.$channel).first() else {
+                return
+            }
+            let outcome = await send(delivery, channel: delivery.channel, app: app)
+            try await record(outcome, for: delivery, settings: settings, on: app.db)
+        } catch {
+            app.logger.error("delivery \(id) could not be recorded: \(String(reflecting: error))")
+        }
+    }
+
+    /// Claims and sends one batch, waiting for all of it (tests and `luoshi remind`).
+    @discardableResult
+    static func runOnce(app: Application, limit: Int = 200) async throws -> Int {
+        let ids = try await claim(limit: limit, settings: app.luoshi.delivery, on: app.db)
+        await withTaskGroup(of: Void.self) { group in
+            for id in ids { group.addTask { await deliver(id, app: app) } }
+        }
+        return ids.count
+    }
+
+    static func record(
+        _ outcome: AttemptOutcome, for delivery: Delivery, settings: DeliverySettings, on db: any Database
+    ) async throws {
+        let now = Date()
+        let attempts = delivery.attempts + 1
+        try await db.write { tx in
+            let attempt = DeliveryAttempt()
+            attempt.$delivery.id = delivery.id!
+            attempt.at = now
+            attempt.ok = outcome.ok
+            attempt.status = outcome.status
+            attempt.answer = String(outcome.answer.prefix(500)).storable
+            attempt.durationMs = outcome.milliseconds
+            try await attempt.create(on: tx)
+            let state: DeliveryState = outcome.ok ? .sent : attempts >= settings.maxAttempts ? .failed : .queued
+            let sql = tx as! any SQLDatabase
+            try await sql.update(Delivery.schema).set("state", to: state.rawValue).set("attempts", to: attempts)
+                .set("next_attempt_at", to: now.addingTimeInterval(backoff(after: attempts, settings: settings)))
+                .set("last_error", to: outcome.ok ? nil : String(outcome.answer.prefix(200)).storable)
+                .set("delivered_at", to: outcome.ok ? now : nil)
+                .where("id", .equal, delivery.id!).run()
+        }
+    }
+
+    /// One attempt: the request in the channel's format, and what came back.
+    static func send(_ d: Delivery, channel: NotificationChannel, app: Application) async -> AttemptOutcome {
+        let started = Date()
+        func done(_ ok: Bool, _ status: Int?, _ answer: String) -> AttemptOutcome {
+            AttemptOutcome(
+                ok: ok, status: status, answer: answer, milliseconds: Int(Date().timeIntervalSince(started) * 1000))
+        }
+        guard channel.active else { return done(false, nil, "通道已停用 (channel disabled)") }
+        let link = d.link.map { (app.luoshi.publicURL ?? "http://\(app.luoshi.host):\(app.luoshi.port)") + $0 }
+        if channel.kind == .email {
+            guard let mail = app.luoshi.mail else { return done(false, nil, "未配置邮件服务器 (SMTP not configured)") }
+            let message = MailMessage(
+                from: mail.from, to: [channel.target], subject: d.title,
+                body: d.body + (link.map { "\n\n\($0)" } ?? "") + "\n\n— 落实 Luoshi")
+            let settings = SMTPSettings(
+                host: mail.host, port: mail.port, username: mail.username, password: mail.password,
+                timeout: .seconds(app.luoshi.delivery.timeoutSeconds))
+            do {
+                let reply = try await SMTPClient.send(message, settings: settings, group: app.eventLoopGroup)
+                return done(true, Int(reply.prefix(3)), reply)
+            } catch {
+                return done(false, nil, "\(error)")
+            }
+        }
+        let request = WebhookFormat.request(
+            kind: channel.kind, target: channel.target, secret: channel.secret, deliveryID: d.id!, event: d.event,
+            title: d.title, text: d.body, link: link, now: Date())
+        var client = ClientRequest(
+            method: .POST, url: URI(string: request.url), headers: [:], body: ByteBuffer(bytes: request.body),
+            timeout: .seconds(app.luoshi.delivery.timeoutSeconds))
+        client.headers.contentType = .json
+        for (name, value) in request.headers { client.headers.replaceOrAdd(name: name, value: value) }
+        do {
+            let response = try await app.client.send(client).get()
+            let answer = response.body.map { String(buffer: $0) } ?? ""
+            let status = Int(response.status.code)
+            guard (200..<300).contains(status) else { return done(false, status, answer) }
+            // The group robots answer 200 with an error code in the body.
+            if channel.kind != .webhook, let code = WebhookFormat.robotErrorCode(answer), code != 0 {
+                return done(false, status, answer)
+            }
+            return done(true, status, answer)
+        } catch {
+            return done(false, nil, "\(error)")
+        }
+    }
+}
+
+/// The three webhook formats, as pure request builders.
+enum WebhookFormat {
+    struct Request: Equatable {
+        var url: String
+        var headers: [(String, String)]
+        var body: [UInt8]
+
+        static func == (a: Request, b: Request) -> Bool {
+            a.url == b.url && a.body == b.body && a.headers.map { "\($0.0): \($0.1)" } == b.headers.map { "\($0.0): \($0.1)" }
+        }
+    }
+
+    static func request(
+        kind: ChannelKind, target: String, secret: String?, deliveryID: UUID, event: String, title: String, text: String,
+        link: String?, now: Date
+    ) -> Request {
+        let json = { (value: [String: Any]) -> [UInt8] in
+            Array((try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+        }
+        switch kind {
+        case .webhook, .email:
+            var payload: [String: Any] = [
+                "id": deliveryID.uuidString, "event": event, "title": title, "text": text,
+                "sentAt": ISO8601DateFormatter().string(from: now),
+            ]
+            if let link { payload["url"] = link }
+            let body = json(payload)
+            let timestamp = String(Int(now.timeIntervalSince1970))
+            var headers = [
+                ("X-Luoshi-Event", event), ("X-Luoshi-Delivery", deliveryID.uuidString), ("X-Luoshi-Timestamp", timestamp),
+            ]
+            // The signature covers the timestamp too, so a captured request cannot be replayed later.
+            if let secret, !secret.isEmpty {
+                let signed = Array("\(timestamp).".utf8) + body
+                headers.append(("X-Luoshi-Signature", "sha256=" + HMACSHA256.hex(signed, key: Array(secret.utf8))))
+            }
+            return Request(url: target, headers: headers, body: body)
+        case .wecom:
+            let content = "**\(title)**\n\(text)" + (link.map { "\n[查看详情](\($0))" } ?? "")
+            return Request(
+                url: target, headers: [], body: json(["msgtype": "markdown", "markdown": ["content": content]]))
+        case .dingtalk:
+            let markdown = "### \(title)\n\n\(text)" + (link.map { "\n\n[查看详情](\($0))" } ?? "")
+            var url = target
+            // 钉钉's signing: HMAC-SHA256 of "timestamp\nsecret" keyed by the secret, Base64, URL-encoded.
+            if let secret, !secret.isEmpty {
+                let ms = String(Int64(now.timeIntervalSince1970 * 1000))
+                let sign = Data(HMACSHA256.authenticate(Array("\(ms)\n\(secret)".utf8), key: Array(secret.utf8)))
+                    .base64EncodedString()
+                let encoded = sign.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? sign
+                url += (url.contains("?") ? "&" : "?") + "timestamp=\(ms)&sign=\(encoded)"
+            }
+            return Request(
+                url: url, headers: [],
+                body: json(["msgtype": "markdown", "markdown": ["title": title, "text": markdown]]))
+        }
+    }
+
+    /// The `errcode` of a group robot's answer.
+    static func robotErrorCode(_ answer: String) -> Int? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any] else {
+            return nil
+        }
+        return (object["errcode"] as? NSNumber)?.intValue
+    }
+}

@@ -1,0 +1,204 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import SQLKit
+import Vapor
+
+/// Supervision notices (督办单) issued and answered by people: each step validated, then written in one
+/// transaction with its audit entry and its notifications.
+enum Notices {
+    struct Issue: Content {
+        var item: UUID
+        /// The unit addressed; the item's lead unit when not given.
+        var unit: UUID?
+        var level: NoticeLevel
+        var reason: String
+        var requiredAction: String
+        /// 2015-07-05; the plan's response days for the level when not given.
+        var respondBy: String?
+    }
+
+    static func rules(for planID: UUID, on db: any Database) async throws -> SupervisionRules {
+        try await PlanSupervision.query(on: db).filter(\.$plan.$id == planID).first()?.rules ?? .standard
+    }
+
+    static func issue(_ input: Issue, by user: User, on db: any Database, now: Date) async throws -> SupervisionNotice {
+        guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以发督办单 (only staff issue notices)") }
+        guard let item = try await PlanItem.find(input.item, on: db) else {
+            throw LuoshiError.notFound(entity: "事项", id: input.item.uuidString)
+        }
+        let assignment = try await Assignment.query(on: db).filter(\.$item.$id == input.item).first()
+        guard let unit = input.unit ?? assignment?.$leadUnit.id else {
+            throw LuoshiError.invalid(field: "责任单位", reason: "该事项尚未分解到单位，请指定单位")
+        }
+        guard let org = try await Organization.find(unit, on: db) else {
+            throw LuoshiError.notFound(entity: "单位", id: unit.uuidString)
+        }
+        let reason = input.reason.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        let action = input.requiredAction.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 2000 else { throw LuoshiError.invalid(field: "督办事由", reason: "不能为空，且不超过 2000 字") }
+        guard !action.isEmpty, action.count <= 2000 else { throw LuoshiError.invalid(field: "办理要求", reason: "不能为空，且不超过 2000 字") }
+        let today = CivilDay(now, calendar: .beijing)
+        let rules = try await rules(for: item.$plan.id, on: db)
+        var respondBy = SupervisionRulesEngine.respondBy(issued: today, level: input.level, rules: rules)
+        if let text = input.respondBy?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard let day = CivilDay(text), day >= today else {
+                throw LuoshiError.invalid(field: "反馈期限", reason: "应为今天或以后的日期，如 2015-07-05")
+            }
+            respondBy = day
+        }
+        let deadline = respondBy
+        let reporters = try await User.query(on: db).filter(\.$organization.$id == unit).filter(\.$role == .reporter)
+            .all().compactMap(\.id)
+        return try await db.write { tx in
+            var outbox = try await Outbox.load(on: tx)
+            let notice = SupervisionNotice()
+            notice.id = UUID()
+            notice.$plan.id = item.$plan.id
+            notice.$item.id = item.id!
+            notice.$unit.id = unit
+            notice.year = today.year
+            notice.serial = try await Supervisor.nextSerial(year: today.year, on: tx)
+            notice.level = input.level
+            notice.reason = reason
+            notice.requiredAction = action
+            notice.respondBy = deadline.start(in: .beijing)
+            notice.state = .issued
+            notice.escalation = 0
+            notice.triggerKey = nil
+            notice.$issuedBy.id = user.id
+            notice.issuedAt = now
+            try await notice.create(on: tx)
+            try await Audit.record(
+                on: tx, actor: user.username, action: "notice.issue", entity: "notice", entityID: notice.id!.uuidString,
+                after: Audit.snapshot(NoticeRecord(notice)), at: now)
+            outbox.add(
+                Supervisor.noticeMessage(notice, itemTitle: item.title, unitName: org.name), users: reporters,
+                units: [unit])
+            try await outbox.flush(on: tx, now: now)
+            return notice
+        }
+    }
+
+    /// Whether the user answers for the notice's unit.
+    static func isUnit(_ user: User, of notice: SupervisionNotice) -> Bool {
+        user.role == .reporter && user.$organization.id == notice.$unit.id
+    }
+
+    /// Whether the user may read the notice: staff, leaders and deputies all; a unit its own.
+    static func mayRead(_ user: User, _ notice: SupervisionNotice) -> Bool {
+        user.role != .reporter || isUnit(user, of: notice)
+    }
+
+    static func find(_ id: String?, for user: User, on db: any Database) async throws -> SupervisionNotice {
+        guard let id, let uuid = UUID(uuidString: id),
+            let notice = try await SupervisionNotice.query(on: db).filter(\.$id == uuid).with(\.$item).with(\.$unit)
+                .first()
+        else { throw LuoshiError.notFound(entity: "督办单", id: id ?? "") }
+        guard mayRead(user, notice) else { throw LuoshiError.forbidden(reason: "该督办单不是发给本单位的 (not your unit's notice)") }
+        return notice
+    }
+
+    /// Sign for, respond to, close or send back a notice.
+    static func act(
+        _ action: NoticeAction, on id: String?, text: String?, by user: User, db: any Database, now: Date
+    ) async throws -> SupervisionNotice {
+        let notice = try await find(id, for: user, on: db)
+        switch action {
+        case .sign, .respond:
+            guard isUnit(user, of: notice) else {
+                throw LuoshiError.forbidden(reason: "只有被督办单位的填报人可以\(action.chinese) (only the unit's reporter)")
+            }
+        case .close, .sendBack:
+            guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以\(action.chinese) (only staff)") }
+        }
+        let words = text?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if (action == .respond || action == .sendBack) && words.isEmpty {
+            throw LuoshiError.invalid(field: action == .respond ? "办理情况" : "退回理由", reason: "不能为空")
+        }
+        guard words.count <= 10_000 else { throw LuoshiError.invalid(field: "内容", reason: "超过 10000 字") }
+        let before = notice.state
+        let after: NoticeState
+        switch action.apply(to: before) {
+        case .success(let s): after = s
+        case .failure(let e): throw e
+        }
+        let staff = try await User.query(on: db).filter(\.$role == .admin).all().compactMap(\.id)
+        let reporters = try await User.query(on: db).filter(\.$organization.$id == notice.$unit.id)
+            .filter(\.$role == .reporter).all().compactMap(\.id)
+        return try await db.write { tx in
+            // Read again under the write lock: two people acting at once must not both succeed.
+            guard let current = try await SupervisionNotice.find(notice.id, on: tx), current.state == before else {
+                throw LuoshiError.conflict(reason: "督办单已被他人处理，请刷新 (the notice changed: reload)")
+            }
+            current.state = after
+            switch action {
+            case .sign:
+                current.$signedBy.id = user.id
+                current.signedAt = now
+            case .respond:
+                if current.signedAt == nil {
+                    current.$signedBy.id = user.id
+                    current.signedAt = now
+                }
+                current.response = words
+                current.$respondedBy.id = user.id
+                current.respondedAt = now
+                current.returnReason = nil
+            case .sendBack:
+                current.returnReason = words
+            case .close:
+                current.closedAt = now
+                current.closingNote = words.isEmpty ? nil : words
+            }
+            try await current.save(on: tx)
+            try await Audit.record(
+                on: tx, actor: user.username, action: "notice.\(action.rawValue)", entity: "notice",
+                entityID: current.id!.uuidString, before: "{\"state\":\"\(before.rawValue)\"}",
+                after: Audit.snapshot(["state": after.rawValue, "text": words]), at: now)
+            var outbox = try await Outbox.load(on: tx)
+            let title = "\(notice.number)（\(notice.item.title.prefix(24))）"
+            switch action {
+            case .sign:
+                break
+            case .respond:
+                outbox.add(
+                    OutboxMessage(
+                        kind: "notice.update", title: "【督办反馈】\(title)", body: "\(notice.unit.name)已反馈：\(words.prefix(200))",
+                        link: "/notices/\(notice.id!)"), users: staff)
+            case .sendBack, .close:
+                outbox.add(
+                    OutboxMessage(
+                        kind: "notice.update", title: action == .close ? "【督办办结】\(title)" : "【督办退回】\(title)",
+                        body: action == .close ? "督办单已办结。\(words)" : "反馈被退回：\(words)", link: "/notices/\(notice.id!)"),
+                    users: reporters, units: [notice.$unit.id])
+            }
+            try await outbox.flush(on: tx, now: now)
+            current.$item.value = notice.item
+            current.$unit.value = notice.unit
+            return current
+        }
+    }
+
+    /// Notices a user may see, newest first.
+    static func list(for user: User, open: Bool?, level: NoticeLevel?, item: UUID? = nil, on db: any Database)
+        async throws -> [SupervisionNotice]
+    {
+        let q = SupervisionNotice.query(on: db).with(\.$item).with(\.$unit).sort(\.$issuedAt, .descending)
+            .sort(\.$serial, .descending)
+        if user.role == .reporter {
+            guard let unit = user.$organization.id else { return [] }
+            q.filter(\.$unit.$id == unit)
+        }
+        if let open { q.filter(\.$state, open ? .notEqual : .equal, .closed) }
+        if let level { q.filter(\.$level == level) }
+        if let item { q.filter(\.$item.$id == item) }
+        return try await q.limit(500).all()
+    }
+
+    /// The notice's steps as the audit log holds them, oldest first.
+    static func history(of notice: SupervisionNotice, on db: any Database) async throws -> [AuditEntry] {
+        try await AuditEntry.query(on: db).filter(\.$entity == "notice").filter(\.$entityID == notice.id!.uuidString)
+            .sort(\.$sequence).all()
+    }
+}

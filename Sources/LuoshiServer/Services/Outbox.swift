@@ -1,0 +1,85 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import SQLKit
+
+/// A notification for people: the same words in the inbox and on every channel.
+struct OutboxMessage: Sendable, Equatable {
+    /// reminder, notice, escalation, notice.update.
+    var kind: String
+    var title: String
+    var body: String
+    var link: String?
+}
+
+/// Notifications gathered during one write and stored at its end: inbox messages for users, and a queued
+/// delivery for every active channel of those users and of the units addressed. A pass can notify
+/// thousands of people, so the channels are read once and the rows go in as multi-row inserts.
+struct Outbox {
+    private let channelsByUnit: [UUID: [UUID]]
+    private let channelsByUser: [UUID: [UUID]]
+    private var inbox: [(user: UUID, message: OutboxMessage)] = []
+    private var deliveries: [(channel: UUID, message: OutboxMessage)] = []
+
+    static func load(on db: any Database) async throws -> Outbox {
+        let rows = try await (db as! any SQLDatabase).select().column("id").column("organization_id").column("user_id")
+            .from(NotificationChannel.schema).where("active", .equal, true).all()
+        var byUnit: [UUID: [UUID]] = [:]
+        var byUser: [UUID: [UUID]] = [:]
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            if let org = try row.decode(column: "organization_id", as: UUID?.self) { byUnit[org, default: []].append(id) }
+            if let user = try row.decode(column: "user_id", as: UUID?.self) { byUser[user, default: []].append(id) }
+        }
+        return Outbox(channelsByUnit: byUnit, channelsByUser: byUser)
+    }
+
+    /// Addresses a notice to users (inbox and their own channels) and to units (their channels).
+    mutating func add(_ notice: OutboxMessage, users: [UUID], units: [UUID] = []) {
+        var channels: [UUID] = []
+        for user in Set(users) {
+            inbox.append((user, notice))
+            channels += channelsByUser[user] ?? []
+        }
+        for unit in Set(units) { channels += channelsByUnit[unit] ?? [] }
+        for channel in Set(channels) { deliveries.append((channel, notice)) }
+    }
+
+    var isEmpty: Bool { inbox.isEmpty && deliveries.isEmpty }
+    var counts: (inbox: Int, deliveries: Int) { (inbox.count, deliveries.count) }
+
+    /// Stores everything gathered, in the caller's transaction. `now` dates the inbox (the app's clock);
+    /// deliveries are due at once by the wall clock, which paces their retries.
+    func flush(on db: any Database, now: Date) async throws {
+        let sql = db as! any SQLDatabase
+        for chunk in inbox.chunked(200) {
+            var insert = sql.insert(into: InboxMessage.schema).columns(
+                "id", "user_id", "kind", "title", "body", "link", "created_at", "read_at")
+            for (user, n) in chunk {
+                insert = insert.values(
+                    SQLBind(UUID()), SQLBind(user), SQLBind(n.kind), SQLBind(n.title), SQLBind(n.body), SQLBind(n.link),
+                    SQLBind(now), SQLBind(Date?.none))
+            }
+            try await insert.run()
+        }
+        let wall = Date()
+        for chunk in deliveries.chunked(200) {
+            var insert = sql.insert(into: Delivery.schema).columns(
+                "id", "channel_id", "event", "title", "body", "link", "state", "attempts", "next_attempt_at",
+                "last_error", "created_at", "delivered_at")
+            for (channel, n) in chunk {
+                insert = insert.values(
+                    SQLBind(UUID()), SQLBind(channel), SQLBind(n.kind), SQLBind(n.title), SQLBind(n.body),
+                    SQLBind(n.link), SQLBind(DeliveryState.queued.rawValue), SQLBind(0), SQLBind(wall),
+                    SQLBind(String?.none), SQLBind(wall), SQLBind(Date?.none))
+            }
+            try await insert.run()
+        }
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,59 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// Runs inside `luoshi serve`: a supervision pass every minute, and the delivery worker. Both keep their
+/// state in the database, so several servers can run them side by side.
+final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
+    private var tasks: [Task<Void, Never>] = []
+
+    func didBootAsync(_ app: Application) async throws {
+        let passes = Task {
+            while !Task.isCancelled {
+                do {
+                    let result = try await Supervisor.pass(at: app.clock.now(), on: app.db)
+                    if !result.actions.isEmpty {
+                        app.logger.info(
+                            "supervision pass: \(result.count("reminder")) reminders, \(result.count("notice")) notices, \(result.count("escalation")) escalations"
+                        )
+                    }
+                } catch {
+                    app.logger.error("supervision pass failed: \(String(reflecting: error))")
+                }
+                try? await Task.sleep(for: .seconds(60))
+            }
+        }
+        let deliveries = Task {
+            let inFlight = InFlight()
+            let settings = app.luoshi.delivery
+            while !Task.isCancelled {
+                do {
+                    let free = settings.concurrency - (await inFlight.count)
+                    for id in try await Deliveries.claim(limit: free, settings: settings, on: app.db) {
+                        await inFlight.add()
+                        // Each delivery on its own: a receiver that hangs holds only its own slot.
+                        Task {
+                            await Deliveries.deliver(id, app: app)
+                            await inFlight.remove()
+                        }
+                    }
+                } catch {
+                    app.logger.error("delivery queue: \(String(reflecting: error))")
+                }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+        tasks = [passes, deliveries]
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        for task in tasks { task.cancel() }
+    }
+
+    actor InFlight {
+        private(set) var count = 0
+        func add() { count += 1 }
+        func remove() { count -= 1 }
+    }
+}

@@ -1,0 +1,438 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import SQLKit
+
+/// The supervision pass: at a moment, for every published plan, sends the reminders that fall due,
+/// issues the automatic notices that late work calls for, and escalates unanswered notices. Idempotent:
+/// what it sent is recorded in the same transaction (reminders by assignment, period and stage; notices by
+/// trigger), so a second pass at the same moment sends nothing. Several servers on one PostgreSQL
+/// database: the first to take the scheduler's lock does the work, the others skip.
+enum Supervisor {
+    /// One thing the pass did (or, dry, would do).
+    struct Action: Sendable, Encodable, Equatable {
+        /// reminder, notice, escalation.
+        var kind: String
+        var plan: String
+        var item: String
+        var itemID: UUID
+        var unit: String
+        /// The stage, the notice's level and number, or the escalation step.
+        var detail: String
+        var recipients: [String]
+    }
+
+    struct PassResult: Sendable {
+        var at: Date
+        var skipped: Bool
+        var actions: [Action]
+        var messages: Int
+        var deliveries: Int
+        var seconds: Double
+
+        func count(_ kind: String) -> Int { actions.filter { $0.kind == kind }.count }
+    }
+
+    /// The PostgreSQL advisory lock of the scheduler (an arbitrary fixed number, distinct from the audit's).
+    static let lockKey = "7405120150124"
+
+    static func pass(at now: Date, dryRun: Bool = false, on db: any Database) async throws -> PassResult {
+        let started = Date()
+        let outcome: (actions: [Action], outbox: Outbox)? = try await db.write(exclusive: lockKey) { tx in
+            var outbox = try await Outbox.load(on: tx)
+            var actions: [Action] = []
+            let context = try await Context.load(on: tx)
+            for plan in try await publishedPlans(on: tx) {
+                actions += try await run(plan, context: context, now: now, dryRun: dryRun, outbox: &outbox, on: tx)
+            }
+            if !dryRun { try await outbox.flush(on: tx, now: now) }
+            return (actions, outbox)
+        }
+        let counts = outcome?.outbox.counts ?? (inbox: 0, deliveries: 0)
+        return PassResult(
+            at: now, skipped: outcome == nil, actions: outcome?.actions ?? [], messages: counts.inbox,
+            deliveries: counts.deliveries, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Who is who, read once per pass.
+    struct Context {
+        var unitNames: [UUID: String] = [:]
+        var userNames: [UUID: String] = [:]
+        var reporters: [UUID: [UUID]] = [:]
+        /// Leaders in the order their accounts were created: the first is the default principal leader.
+        var leaders: [UUID] = []
+
+        static func load(on db: any Database) async throws -> Context {
+            let sql = db as! any SQLDatabase
+            var c = Context()
+            for row in try await sql.select().columns("id", "name").from(Organization.schema).all() {
+                c.unitNames[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "name", as: String.self)
+            }
+            let users = try await sql.select().columns("id", "display_name", "role", "organization_id")
+                .from(User.schema).orderBy("created_at").orderBy("username").all()
+            for row in users {
+                let id = try row.decode(column: "id", as: UUID.self)
+                c.userNames[id] = try row.decode(column: "display_name", as: String.self)
+                let role = try row.decode(column: "role", as: String.self)
+                let org = try row.decode(column: "organization_id", as: UUID?.self)
+                if role == Role.reporter.rawValue, let org { c.reporters[org, default: []].append(id) }
+                if role == Role.leader.rawValue { c.leaders.append(id) }
+            }
+            return c
+        }
+
+        func names(_ users: [UUID]) -> [String] { users.map { userNames[$0] ?? $0.uuidString } }
+    }
+
+    struct PlanRow {
+        var id: UUID
+        var year: Int
+        var title: String
+    }
+
+    static func publishedPlans(on db: any Database) async throws -> [PlanRow] {
+        try await (db as! any SQLDatabase).select().columns("id", "year", "title").from(Plan.schema)
+            .where("status", .equal, PlanStatus.published.rawValue).orderBy("year").all().map {
+                PlanRow(
+                    id: try $0.decode(column: "id", as: UUID.self), year: try $0.decode(column: "year", as: Int.self),
+                    title: try $0.decode(column: "title", as: String.self))
+            }
+    }
+
+    /// An assignment as the pass needs it: plain values read in one joined query.
+    struct Work {
+        var item: UUID
+        var title: String
+        var kind: ItemKind
+        var target: TargetSpec?
+        var unit: UUID
+        var leader: UUID?
+        var start: Date?
+        var due: Date?
+        var cycle: ReportingCycle
+    }
+
+    struct OpenNotice {
+        var id: UUID
+        var item: UUID
+        var unit: UUID
+        var level: NoticeLevel
+        var state: NoticeState
+        var escalation: Int
+        var automatic: Bool
+        var respondBy: Date
+        var number: String
+    }
+
+    // The pass over one plan.
+    // swiftlint:disable:next function_body_length
+    private static func run(
+        _ plan: PlanRow, context: Context, now: Date, dryRun: Bool, outbox: inout Outbox, on db: any Database
+    ) async throws -> [Action] {
+        let sql = db as! any SQLDatabase
+        let calendar = Calendar.beijing
+        let today = CivilDay(now, calendar: calendar)
+        let settings = try await PlanSupervision.query(on: db).filter(\.$plan.$id == plan.id).first()
+        let rules = settings?.rules ?? .standard
+        let principal = settings?.$principalLeader.id ?? context.leaders.first
+
+        let work = try await sql.raw(
+            """
+            SELECT a.item_id, a.lead_unit_id, a.lead_leader_id, a.start_date, a.due_date, a.cycle, i.title, i.kind,
+            i.comparator, i.value, i.value_min, i.value_max, i.baseline
+            FROM \(ident: Assignment.schema) a JOIN \(ident: PlanItem.schema) i ON i.id = a.item_id
+            WHERE i.plan_id = \(bind: plan.id) AND a.lead_unit_id IS NOT NULL ORDER BY i.position
+            """
+        ).all().map { row -> Work in
+            let kind = try row.decode(column: "kind", as: ItemKind.self)
+            let comparator = try row.decode(column: "comparator", as: String?.self).flatMap(TargetComparator.init)
+            let target = kind == .target
+                ? comparator.map {
+                    TargetSpec(
+                        comparator: $0, value: try? row.decode(column: "value", as: Double?.self),
+                        valueMin: try? row.decode(column: "value_min", as: Double?.self),
+                        valueMax: try? row.decode(column: "value_max", as: Double?.self),
+                        baseline: try? row.decode(column: "baseline", as: Double?.self))
+                } : nil
+            return Work(
+                item: try row.decode(column: "item_id", as: UUID.self), title: try row.decode(column: "title", as: String.self),
+                kind: kind, target: target, unit: try row.decode(column: "lead_unit_id", as: UUID.self),
+                leader: try row.decode(column: "lead_leader_id", as: UUID?.self),
+                start: try row.decode(column: "start_date", as: Date?.self),
+                due: try row.decode(column: "due_date", as: Date?.self),
+                cycle: try row.decode(column: "cycle", as: ReportingCycle.self))
+        }
+        if work.isEmpty { return [] }
+
+        // Filed periods: a report submitted or accepted counts; a returned one must be filed again.
+        var filed: [String: Set<String>] = [:]
+        for row in try await sql.raw(
+            """
+            SELECT DISTINCT r.item_id, r.unit_id, r.period FROM \(ident: ProgressReport.schema) r
+            JOIN \(ident: PlanItem.schema) i ON i.id = r.item_id
+            WHERE i.plan_id = \(bind: plan.id) AND r.state IN ('submitted', 'accepted')
+            """
+        ).all() {
+            let item = try row.decode(column: "item_id", as: UUID.self)
+            let unit = try row.decode(column: "unit_id", as: UUID.self)
+            filed["\(item)|\(unit)", default: []].insert(try row.decode(column: "period", as: String.self))
+        }
+        // The latest accepted report of each item, for its status.
+        var latest: [UUID: (observation: ProgressObservation, completed: Bool)] = [:]
+        for row in try await sql.raw(
+            """
+            SELECT r.item_id, r.actual_value, r.percent_complete, r.milestone, r.submitted_at
+            FROM \(ident: ProgressReport.schema) r JOIN \(ident: PlanItem.schema) i ON i.id = r.item_id
+            WHERE i.plan_id = \(bind: plan.id) AND r.state = 'accepted' AND r.submitted_at = (
+              SELECT MAX(r2.submitted_at) FROM \(ident: ProgressReport.schema) r2
+              WHERE r2.item_id = r.item_id AND r2.state = 'accepted')
+            """
+        ).all() {
+            latest[try row.decode(column: "item_id", as: UUID.self)] = (
+                ProgressObservation(
+                    actualValue: try row.decode(column: "actual_value", as: Double?.self),
+                    percentComplete: try row.decode(column: "percent_complete", as: Double?.self),
+                    reportedAt: try row.decode(column: "submitted_at", as: Date.self)),
+                try row.decode(column: "milestone", as: String?.self) == "完成"
+            )
+        }
+        var marks: [UUID: [(date: Date, share: Double, reached: Bool)]] = [:]
+        for row in try await sql.raw(
+            """
+            SELECT m.item_id, m.planned_date, m.share, m.actual_date FROM \(ident: Milestone.schema) m
+            JOIN \(ident: PlanItem.schema) i ON i.id = m.item_id WHERE i.plan_id = \(bind: plan.id)
+            ORDER BY m.planned_date
+            """
+        ).all() {
+            marks[try row.decode(column: "item_id", as: UUID.self), default: []].append(
+                (
+                    try row.decode(column: "planned_date", as: Date.self), try row.decode(column: "share", as: Double.self),
+                    try row.decode(column: "actual_date", as: Date?.self) != nil
+                ))
+        }
+        // Reminders already sent for due days still inside the reminder window.
+        let since = today.adding(days: -(rules.reminderWindowDays + 1)).description
+        var sent: Set<String> = []
+        for row in try await sql.select().columns("item_id", "unit_id", "period", "stage").from(ReminderRecord.schema)
+            .where("plan_id", .equal, plan.id).where("due_on", .greaterThanOrEqual, since).all()
+        {
+            sent.insert(
+                "\(try row.decode(column: "item_id", as: UUID.self))|\(try row.decode(column: "unit_id", as: UUID.self))|"
+                    + "\(try row.decode(column: "period", as: String.self))|\(try row.decode(column: "stage", as: String.self))")
+        }
+        // Notices: the triggers already used, and the open ones.
+        var usedTriggers: Set<String> = []
+        var open: [OpenNotice] = []
+        for row in try await sql.select().columns(
+            "id", "item_id", "unit_id", "level", "state", "escalation", "trigger_key", "respond_by", "year", "serial"
+        ).from(SupervisionNotice.schema).where("plan_id", .equal, plan.id).all() {
+            let item = try row.decode(column: "item_id", as: UUID.self)
+            let unit = try row.decode(column: "unit_id", as: UUID.self)
+            let trigger = try row.decode(column: "trigger_key", as: String?.self)
+            if let trigger { usedTriggers.insert("\(item)|\(unit)|\(trigger)") }
+            let state = try row.decode(column: "state", as: NoticeState.self)
+            guard state.isOpen else { continue }
+            open.append(
+                OpenNotice(
+                    id: try row.decode(column: "id", as: UUID.self), item: item, unit: unit,
+                    level: try row.decode(column: "level", as: NoticeLevel.self), state: state,
+                    escalation: try row.decode(column: "escalation", as: Int.self), automatic: trigger != nil,
+                    respondBy: try row.decode(column: "respond_by", as: Date.self),
+                    number: NoticeNumber.format(
+                        year: try row.decode(column: "year", as: Int.self),
+                        serial: try row.decode(column: "serial", as: Int.self))))
+        }
+        var openByWork: [String: [OpenNotice]] = [:]
+        for n in open { openByWork["\(n.item)|\(n.unit)", default: []].append(n) }
+
+        let yearStart = CivilDay(year: plan.year, month: 1, day: 1).start(in: calendar)
+        let yearEnd = CivilDay(year: plan.year, month: 12, day: 31).start(in: calendar).addingTimeInterval(86_399)
+        var actions: [Action] = []
+        var reminderRows: [(work: Work, period: DuePeriod, stage: ReminderStage)] = []
+        var newNotices: [(notice: SupervisionNotice, supersedes: [OpenNotice])] = []
+        var serial = try await nextSerial(year: today.year, on: db)
+        let unitName = { (id: UUID) in context.unitNames[id] ?? id.uuidString }
+
+        for w in work {
+            let periods = ReportingCalendar.periods(
+                cycle: w.cycle, year: plan.year, start: w.start.map { CivilDay($0, calendar: calendar) },
+                due: w.due.map { CivilDay($0, calendar: calendar) }, rules: rules)
+            let reporters = context.reporters[w.unit] ?? []
+            var missed: [DuePeriod] = []
+            for p in periods {
+                let reported = filed["\(w.item)|\(w.unit)"] ?? []
+                let isFiled = p.answeredBy.map { $0.contains(where: reported.contains) } ?? !reported.isEmpty
+                if SupervisionRulesEngine.missed(p, filed: isFiled, today: today, rules: rules) { missed.append(p) }
+                guard let stage = SupervisionRulesEngine.reminder(for: p, filed: isFiled, today: today, rules: rules),
+                    !sent.contains("\(w.item)|\(w.unit)|\(p.key)|\(stage.rawValue)")
+                else { continue }
+                let recipients = reporters + (stage.toLeader ? w.leader.map { [$0] } ?? [] : [])
+                reminderRows.append((w, p, stage))
+                actions.append(
+                    Action(
+                        kind: "reminder", plan: plan.title, item: w.title, itemID: w.item, unit: unitName(w.unit),
+                        detail: "\(p.key) \(stage.rawValue)", recipients: context.names(recipients)))
+                outbox.add(reminderMessage(w, period: p, stage: stage), users: recipients, units: [w.unit])
+            }
+
+            // Status at this moment, for overdue and behind.
+            let m = marks[w.item] ?? []
+            let status = StatusRules.evaluate(
+                start: w.start ?? yearStart, due: w.due ?? yearEnd, target: w.target, latest: latest[w.item]?.observation,
+                completed: latest[w.item]?.completed == true || (!m.isEmpty && m.allSatisfy(\.reached)), now: now,
+                milestones: m.map { (date: $0.date, share: $0.share) })
+            let behindBy = w.kind == .target && status.progress != nil ? status.expected - status.progress! : nil
+            guard
+                let trigger = SupervisionRulesEngine.automaticNotice(
+                    missedPeriods: missed, overdue: status.status == .overdue, behindBy: behindBy, today: today,
+                    rules: rules),
+                !usedTriggers.contains("\(w.item)|\(w.unit)|\(trigger.key)")
+            else { continue }
+            let current = openByWork["\(w.item)|\(w.unit)"] ?? []
+            // An open notice at this level or above already speaks for the work.
+            if current.contains(where: { $0.level >= trigger.level }) { continue }
+            let notice = SupervisionNotice()
+            notice.id = UUID()
+            notice.$plan.id = plan.id
+            notice.$item.id = w.item
+            notice.$unit.id = w.unit
+            notice.year = today.year
+            notice.serial = serial
+            serial += 1
+            notice.level = trigger.level
+            notice.reason = trigger.reason
+            notice.requiredAction = trigger.requiredAction
+            notice.respondBy = SupervisionRulesEngine.respondBy(issued: today, level: trigger.level, rules: rules)
+                .start(in: calendar)
+            notice.state = .issued
+            notice.escalation = 0
+            notice.triggerKey = trigger.key
+            notice.issuedAt = now
+            // A stronger automatic notice replaces a weaker open one.
+            newNotices.append((notice, current.filter { $0.automatic }))
+            actions.append(
+                Action(
+                    kind: "notice", plan: plan.title, item: w.title, itemID: w.item, unit: unitName(w.unit),
+                    detail: "\(notice.number) \(trigger.level.rawValue) \(trigger.key)",
+                    recipients: context.names(reporters)))
+            outbox.add(
+                noticeMessage(notice, itemTitle: w.title, unitName: unitName(w.unit)), users: reporters, units: [w.unit])
+        }
+
+        // Escalation of unanswered notices.
+        let leaders = Dictionary(work.map { ("\($0.item)|\($0.unit)", $0.leader) }, uniquingKeysWith: { a, _ in a })
+        let titles = Dictionary(work.map { ($0.item, $0.title) }, uniquingKeysWith: { a, _ in a })
+        var escalations: [(OpenNotice, Int)] = []
+        for n in open {
+            let step = SupervisionRulesEngine.escalation(
+                state: n.state, level: n.level, respondBy: CivilDay(n.respondBy, calendar: calendar), today: today,
+                rules: rules)
+            guard step > n.escalation else { continue }
+            escalations.append((n, step))
+            for s in (n.escalation + 1)...step {
+                let to = s == 1 ? leaders["\(n.item)|\(n.unit)"] ?? nil : principal
+                let recipients = to.map { [$0] } ?? []
+                actions.append(
+                    Action(
+                        kind: "escalation", plan: plan.title, item: titles[n.item] ?? "", itemID: n.item,
+                        unit: unitName(n.unit), detail: "\(n.number) → \(s == 1 ? "lead leader" : "principal leader")",
+                        recipients: context.names(recipients)))
+                outbox.add(
+                    OutboxMessage(
+                        kind: "escalation",
+                        title: "【督办升级】\(n.number)逾期未反馈：\(String((titles[n.item] ?? "").prefix(30)))",
+                        body:
+                            "\(unitName(n.unit))未在\(CivilDay(n.respondBy, calendar: calendar).chinese)前反馈\(n.level.chinese)督办单\(n.number)，"
+                            + (s == 1 ? "报挂钩领导督促。" : "报主要领导督促。"),
+                        link: "/notices/\(n.id)"), users: recipients)
+            }
+        }
+        if dryRun { return actions }
+
+        // Record it all, in this transaction.
+        for chunk in reminderRows.chunked(200) {
+            var insert = sql.insert(into: ReminderRecord.schema).columns(
+                "id", "plan_id", "item_id", "unit_id", "period", "stage", "due_on", "sent_at")
+            for r in chunk {
+                insert = insert.values(
+                    SQLBind(UUID()), SQLBind(plan.id), SQLBind(r.work.item), SQLBind(r.work.unit), SQLBind(r.period.key),
+                    SQLBind(r.stage.rawValue), SQLBind(r.period.due.description), SQLBind(now))
+            }
+            try await insert.run()
+        }
+        for (notice, supersedes) in newNotices {
+            for old in supersedes {
+                try await sql.update(SupervisionNotice.schema).set("state", to: NoticeState.closed.rawValue)
+                    .set("closed_at", to: now).set("closing_note", to: "由\(notice.number)取代")
+                    .where("id", .equal, old.id).run()
+                try await Audit.record(
+                    on: db, actor: "system", action: "notice.supersede", entity: "notice", entityID: old.id.uuidString,
+                    before: "{\"state\":\"\(old.state.rawValue)\"}",
+                    after: Audit.snapshot(["state": "closed", "by": notice.number]), at: now)
+            }
+            try await notice.create(on: db)
+            try await Audit.record(
+                on: db, actor: "system", action: "notice.issue", entity: "notice", entityID: notice.id!.uuidString,
+                after: Audit.snapshot(NoticeRecord(notice)), at: now)
+        }
+        for (n, step) in escalations {
+            try await sql.update(SupervisionNotice.schema).set("escalation", to: step).where("id", .equal, n.id).run()
+            try await Audit.record(
+                on: db, actor: "system", action: "notice.escalate", entity: "notice", entityID: n.id.uuidString,
+                before: "{\"escalation\":\(n.escalation)}", after: "{\"escalation\":\(step)}", at: now)
+        }
+        return actions
+    }
+
+    /// The next free serial of a year's notices.
+    static func nextSerial(year: Int, on db: any Database) async throws -> Int {
+        let row = try await (db as! any SQLDatabase).select().column(SQLFunction("MAX", args: SQLColumn("serial")), as: "m")
+            .from(SupervisionNotice.schema).where("year", .equal, year).first()
+        return (try row?.decode(column: "m", as: Int?.self) ?? 0) + 1
+    }
+
+    static func reminderMessage(_ w: Work, period: DuePeriod, stage: ReminderStage) -> OutboxMessage {
+        let title = String(w.title.prefix(30))
+        let body: String
+        switch stage {
+        case .upcoming, .dueToday:
+            body = "请于\(period.due.chinese)前报送「\(w.title)」\(period.chinese)的进展。"
+        case .late, .lateToLeader:
+            body = "「\(w.title)」\(period.chinese)的进展已于\(period.due.chinese)到期，尚未报送，请尽快报送。"
+        }
+        return OutboxMessage(
+            kind: "reminder", title: "【催办】\(stage.chinese)：\(title)（\(period.chinese)）", body: body,
+            link: "/items/\(w.item)")
+    }
+
+    static func noticeMessage(_ n: SupervisionNotice, itemTitle: String, unitName: String) -> OutboxMessage {
+        OutboxMessage(
+            kind: "notice",
+            title: "【督办】\(n.number)（\(n.level.chinese)）\(String(itemTitle.prefix(30)))",
+            body: "\(unitName)：\(n.reason)。请\(n.requiredAction)，并于\(n.respondByDay.chinese)前反馈。",
+            link: "/notices/\(n.id!)")
+    }
+}
+
+/// What the audit log keeps of a notice.
+struct NoticeRecord: Encodable {
+    var number: String
+    var item: UUID
+    var unit: UUID
+    var level: String
+    var reason: String
+    var requiredAction: String
+    var respondBy: String
+    var trigger: String?
+
+    init(_ n: SupervisionNotice) {
+        number = n.number
+        item = n.$item.id
+        unit = n.$unit.id
+        level = n.level.rawValue
+        reason = n.reason
+        requiredAction = n.requiredAction
+        respondBy = n.respondByDay.description
+        trigger = n.triggerKey
+    }
+}

@@ -43,6 +43,7 @@ extension LuoshiServer {
         app.middleware.use(CachedUserSessionAuthenticator())
         app.middleware.use(TokenAuthenticator())
         app.middleware.use(CSRFMiddleware())
+        app.middleware.use(UnreadCountMiddleware())
         app.routes.defaultMaxBodySize = "1mb"
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.port
@@ -78,6 +79,8 @@ extension LuoshiServer {
         try app.register(collection: AuditController())
         try app.register(collection: EditController())
         try app.register(collection: APIController())
+        try app.register(collection: SupervisionController())
+        try app.register(collection: SupervisionAPIController())
     }
 }
 

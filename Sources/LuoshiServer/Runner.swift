@@ -101,13 +101,15 @@ public enum Runner {
             for action in result.actions {
                 let label = kinds.first { $0.0 == action.kind }?.1 ?? action.kind
                 lines.append(
-                    "\(label) · \(action.unit) · \(action.item.prefix(40)) · \(action.detail) → \(action.recipients.joined(separator: "、"))")
+                    "\(label) · \(action.unit) · \(action.item.prefix(40)) · \(action.detail) → \(action.recipients.joined(separator: "、"))"
+                )
             }
             let summary = kinds.map { "\($0.1) \(result.count($0.0))" }.joined(separator: "，")
             var tail = "共 \(summary)；\(String(format: "%.3f", result.seconds)) 秒"
             if !dryRun {
                 let sent = try await Deliveries.runOnce(app: app)
-                tail += "；站内消息 \(result.messages) 条，推送 \(sent) 次 (inbox \(result.messages), deliveries attempted \(sent))"
+                tail +=
+                    "；站内消息 \(result.messages) 条，推送 \(sent) 次 (inbox \(result.messages), deliveries attempted \(sent))"
             }
             lines.append(tail)
             return lines

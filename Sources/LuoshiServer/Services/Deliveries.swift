@@ -60,7 +60,8 @@ enum Deliveries {
     static func deliver(_ id: UUID, app: Application) async {
         let settings = app.luoshi.delivery
         do {
-            guard let delivery = try await Delivery.query(on: app.db).filter(\.$id == id).with(\.$channel).first() else {
+            guard let delivery = try await Delivery.query(on: app.db).filter(\.$id == id).with(\.$channel).first()
+            else {
                 return
             }
             let outcome = await send(delivery, channel: delivery.channel, app: app)
@@ -160,16 +161,20 @@ enum WebhookFormat {
         var body: [UInt8]
 
         static func == (a: Request, b: Request) -> Bool {
-            a.url == b.url && a.body == b.body && a.headers.map { "\($0.0): \($0.1)" } == b.headers.map { "\($0.0): \($0.1)" }
+            a.url == b.url && a.body == b.body
+                && a.headers.map { "\($0.0): \($0.1)" } == b.headers.map { "\($0.0): \($0.1)" }
         }
     }
 
     static func request(
-        kind: ChannelKind, target: String, secret: String?, deliveryID: UUID, event: String, title: String, text: String,
+        kind: ChannelKind, target: String, secret: String?, deliveryID: UUID, event: String, title: String,
+        text: String,
         link: String?, now: Date
     ) -> Request {
         let json = { (value: [String: Any]) -> [UInt8] in
-            Array((try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+            Array(
+                (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]))
+                    ?? Data())
         }
         switch kind {
         case .webhook, .email:
@@ -181,7 +186,8 @@ enum WebhookFormat {
             let body = json(payload)
             let timestamp = String(Int(now.timeIntervalSince1970))
             var headers = [
-                ("X-Luoshi-Event", event), ("X-Luoshi-Delivery", deliveryID.uuidString), ("X-Luoshi-Timestamp", timestamp),
+                ("X-Luoshi-Event", event), ("X-Luoshi-Delivery", deliveryID.uuidString),
+                ("X-Luoshi-Timestamp", timestamp),
             ]
             // The signature covers the timestamp too, so a captured request cannot be replayed later.
             if let secret, !secret.isEmpty {

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import OfficeOpenXML
 import SQLKit
 import Vapor
 
@@ -36,8 +37,12 @@ enum Notices {
         }
         let reason = input.reason.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         let action = input.requiredAction.storable.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 2000 else { throw LuoshiError.invalid(field: "督办事由", reason: "不能为空，且不超过 2000 字") }
-        guard !action.isEmpty, action.count <= 2000 else { throw LuoshiError.invalid(field: "办理要求", reason: "不能为空，且不超过 2000 字") }
+        guard !reason.isEmpty, reason.count <= 2000 else {
+            throw LuoshiError.invalid(field: "督办事由", reason: "不能为空，且不超过 2000 字")
+        }
+        guard !action.isEmpty, action.count <= 2000 else {
+            throw LuoshiError.invalid(field: "办理要求", reason: "不能为空，且不超过 2000 字")
+        }
         let today = CivilDay(now, calendar: .beijing)
         let rules = try await rules(for: item.$plan.id, on: db)
         var respondBy = SupervisionRulesEngine.respondBy(issued: today, level: input.level, rules: rules)
@@ -95,7 +100,9 @@ enum Notices {
             let notice = try await SupervisionNotice.query(on: db).filter(\.$id == uuid).with(\.$item).with(\.$unit)
                 .first()
         else { throw LuoshiError.notFound(entity: "督办单", id: id ?? "") }
-        guard mayRead(user, notice) else { throw LuoshiError.forbidden(reason: "该督办单不是发给本单位的 (not your unit's notice)") }
+        guard mayRead(user, notice) else {
+            throw LuoshiError.forbidden(reason: "该督办单不是发给本单位的 (not your unit's notice)")
+        }
         return notice
     }
 
@@ -110,7 +117,9 @@ enum Notices {
                 throw LuoshiError.forbidden(reason: "只有被督办单位的填报人可以\(action.chinese) (only the unit's reporter)")
             }
         case .close, .sendBack:
-            guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以\(action.chinese) (only staff)") }
+            guard user.role == .admin else {
+                throw LuoshiError.forbidden(reason: "只有督查办可以\(action.chinese) (only staff)")
+            }
         }
         let words = text?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if (action == .respond || action == .sendBack) && words.isEmpty {
@@ -164,7 +173,8 @@ enum Notices {
             case .respond:
                 outbox.add(
                     OutboxMessage(
-                        kind: "notice.update", title: "【督办反馈】\(title)", body: "\(notice.unit.name)已反馈：\(words.prefix(200))",
+                        kind: "notice.update", title: "【督办反馈】\(title)",
+                        body: "\(notice.unit.name)已反馈：\(words.prefix(200))",
                         link: "/notices/\(notice.id!)"), users: staff)
             case .sendBack, .close:
                 outbox.add(
@@ -200,5 +210,45 @@ enum Notices {
     static func history(of notice: SupervisionNotice, on db: any Database) async throws -> [AuditEntry] {
         try await AuditEntry.query(on: db).filter(\.$entity == "notice").filter(\.$entityID == notice.id!.uuidString)
             .sort(\.$sequence).all()
+    }
+}
+
+extension Notices {
+    /// The notice as a one-page official paper.
+    static func docx(_ n: SupervisionNotice, issuer: String) throws -> Data {
+        typealias D = FormattedDocument
+        var blocks: [D.Block] = [
+            .paragraph(
+                [D.Run("\(issuer)督查督办通知单", bold: true, size: 26, colour: "C00000", font: "方正小标宋简体")], align: .center),
+            .paragraph([D.Run(n.number, size: 16)], align: .center, spaceAfter: 120),
+            .rule(colour: "C00000"),
+            .paragraph([D.Run("\(n.unit.name)：", size: 16)], align: .left, spaceAfter: 120),
+            .paragraph(
+                [D.Run("现将「\(n.item.title)」列入\(n.level.chinese)督办。")], firstLineIndent: true),
+            .paragraph([D.Run("督办事由：", bold: true), D.Run(n.reason)], firstLineIndent: true),
+            .paragraph([D.Run("办理要求：", bold: true), D.Run(n.requiredAction)], firstLineIndent: true),
+            .paragraph(
+                [
+                    D.Run("反馈期限：", bold: true),
+                    D.Run("请于\(Format.date(n.respondBy))前签收办理并书面反馈办理情况，逾期未反馈的，报挂钩领导、主要领导督促。"),
+                ],
+                firstLineIndent: true, spaceAfter: 240),
+        ]
+        if let response = n.response {
+            blocks.append(.paragraph([D.Run("办理情况：", bold: true), D.Run(response)], firstLineIndent: true))
+        }
+        blocks += [
+            .table(
+                rows: [
+                    ["督办等级", "状态", "签收", "反馈"],
+                    [
+                        n.level.chinese, n.state.chinese, n.signedAt.map(Format.date) ?? "未签收",
+                        n.respondedAt.map(Format.date) ?? "未反馈",
+                    ],
+                ], widths: [2200, 2200, 2200, 2200], size: 12),
+            .paragraph([D.Run("\(issuer)督查办", size: 16)], align: .right),
+            .paragraph([D.Run(Format.date(n.issuedAt), size: 16)], align: .right),
+        ]
+        return try FormattedDocument.docx(blocks)
     }
 }

@@ -28,7 +28,9 @@ struct Outbox {
         var byUser: [UUID: [UUID]] = [:]
         for row in rows {
             let id = try row.decode(column: "id", as: UUID.self)
-            if let org = try row.decode(column: "organization_id", as: UUID?.self) { byUnit[org, default: []].append(id) }
+            if let org = try row.decode(column: "organization_id", as: UUID?.self) {
+                byUnit[org, default: []].append(id)
+            }
             if let user = try row.decode(column: "user_id", as: UUID?.self) { byUser[user, default: []].append(id) }
         }
         return Outbox(channelsByUnit: byUnit, channelsByUser: byUser)

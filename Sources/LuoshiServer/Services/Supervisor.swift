@@ -66,7 +66,8 @@ enum Supervisor {
             let sql = db as! any SQLDatabase
             var c = Context()
             for row in try await sql.select().columns("id", "name").from(Organization.schema).all() {
-                c.unitNames[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "name", as: String.self)
+                c.unitNames[try row.decode(column: "id", as: UUID.self)] = try row.decode(
+                    column: "name", as: String.self)
             }
             let users = try await sql.select().columns("id", "display_name", "role", "organization_id")
                 .from(User.schema).orderBy("created_at").orderBy("username").all()
@@ -146,7 +147,8 @@ enum Supervisor {
         ).all().map { row -> Work in
             let kind = try row.decode(column: "kind", as: ItemKind.self)
             let comparator = try row.decode(column: "comparator", as: String?.self).flatMap(TargetComparator.init)
-            let target = kind == .target
+            let target =
+                kind == .target
                 ? comparator.map {
                     TargetSpec(
                         comparator: $0, value: try? row.decode(column: "value", as: Double?.self),
@@ -155,7 +157,8 @@ enum Supervisor {
                         baseline: try? row.decode(column: "baseline", as: Double?.self))
                 } : nil
             return Work(
-                item: try row.decode(column: "item_id", as: UUID.self), title: try row.decode(column: "title", as: String.self),
+                item: try row.decode(column: "item_id", as: UUID.self),
+                title: try row.decode(column: "title", as: String.self),
                 kind: kind, target: target, unit: try row.decode(column: "lead_unit_id", as: UUID.self),
                 leader: try row.decode(column: "lead_leader_id", as: UUID?.self),
                 start: try row.decode(column: "start_date", as: Date?.self),
@@ -206,7 +209,8 @@ enum Supervisor {
         ).all() {
             marks[try row.decode(column: "item_id", as: UUID.self), default: []].append(
                 (
-                    try row.decode(column: "planned_date", as: Date.self), try row.decode(column: "share", as: Double.self),
+                    try row.decode(column: "planned_date", as: Date.self),
+                    try row.decode(column: "share", as: Double.self),
                     try row.decode(column: "actual_date", as: Date?.self) != nil
                 ))
         }
@@ -218,7 +222,8 @@ enum Supervisor {
         {
             sent.insert(
                 "\(try row.decode(column: "item_id", as: UUID.self))|\(try row.decode(column: "unit_id", as: UUID.self))|"
-                    + "\(try row.decode(column: "period", as: String.self))|\(try row.decode(column: "stage", as: String.self))")
+                    + "\(try row.decode(column: "period", as: String.self))|\(try row.decode(column: "stage", as: String.self))"
+            )
         }
         // Notices: the triggers already used, and the open ones.
         var usedTriggers: Set<String> = []
@@ -278,7 +283,8 @@ enum Supervisor {
             // Status at this moment, for overdue and behind.
             let m = marks[w.item] ?? []
             let status = StatusRules.evaluate(
-                start: w.start ?? yearStart, due: w.due ?? yearEnd, target: w.target, latest: latest[w.item]?.observation,
+                start: w.start ?? yearStart, due: w.due ?? yearEnd, target: w.target,
+                latest: latest[w.item]?.observation,
                 completed: latest[w.item]?.completed == true || (!m.isEmpty && m.allSatisfy(\.reached)), now: now,
                 milestones: m.map { (date: $0.date, share: $0.share) })
             let behindBy = w.kind == .target && status.progress != nil ? status.expected - status.progress! : nil
@@ -316,7 +322,8 @@ enum Supervisor {
                     detail: "\(notice.number) \(trigger.level.rawValue) \(trigger.key)",
                     recipients: context.names(reporters)))
             outbox.add(
-                noticeMessage(notice, itemTitle: w.title, unitName: unitName(w.unit)), users: reporters, units: [w.unit])
+                noticeMessage(notice, itemTitle: w.title, unitName: unitName(w.unit)), users: reporters, units: [w.unit]
+            )
         }
 
         // Escalation of unanswered notices.
@@ -355,7 +362,8 @@ enum Supervisor {
                 "id", "plan_id", "item_id", "unit_id", "period", "stage", "due_on", "sent_at")
             for r in chunk {
                 insert = insert.values(
-                    SQLBind(UUID()), SQLBind(plan.id), SQLBind(r.work.item), SQLBind(r.work.unit), SQLBind(r.period.key),
+                    SQLBind(UUID()), SQLBind(plan.id), SQLBind(r.work.item), SQLBind(r.work.unit),
+                    SQLBind(r.period.key),
                     SQLBind(r.stage.rawValue), SQLBind(r.period.due.description), SQLBind(now))
             }
             try await insert.run()
@@ -386,8 +394,10 @@ enum Supervisor {
 
     /// The next free serial of a year's notices.
     static func nextSerial(year: Int, on db: any Database) async throws -> Int {
-        let row = try await (db as! any SQLDatabase).select().column(SQLFunction("MAX", args: SQLColumn("serial")), as: "m")
-            .from(SupervisionNotice.schema).where("year", .equal, year).first()
+        let row = try await (db as! any SQLDatabase).select().column(
+            SQLFunction("MAX", args: SQLColumn("serial")), as: "m"
+        )
+        .from(SupervisionNotice.schema).where("year", .equal, year).first()
         return (try row?.decode(column: "m", as: Int?.self) ?? 0) + 1
     }
 

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import LuoshiCore
 import Vapor
@@ -14,14 +15,22 @@ enum Layout {
             case .admin:
                 nav.append(("/assign", lang.t("分解任务", "Assign")))
                 nav.append(("/reviews", lang.t("审核报送", "Reviews")))
+                nav.append(("/notices", lang.t("督办单", "Notices")))
+                nav.append(("/channels", lang.t("通知渠道", "Channels")))
                 nav.append(("/audit", lang.t("审计日志", "Audit log")))
             case .reporter:
                 nav.append(("/my", lang.t("我的任务", "My tasks")))
+                nav.append(("/notices", lang.t("督办单", "Notices")))
             case .leader, .deputy:
-                break
+                nav.append(("/notices", lang.t("督办单", "Notices")))
             }
         }
-        let navHTML = nav.map { "<a href=\"\($0.0)\">\(h($0.1))</a>" }.joined()
+        var navHTML = nav.map { "<a href=\"\($0.0)\">\(h($0.1))</a>" }.joined()
+        if user != nil {
+            let unread = req.storage[UnreadCountKey.self] ?? 0
+            navHTML +=
+                "<a href=\"/inbox\">\(lang.t("消息", "Inbox"))\(unread > 0 ? " <span class=count aria-label=\"\(unread) \(lang.t("条未读", "unread"))\">\(unread)</span>" : "")</a>"
+        }
         let account: String
         if let user {
             account = """
@@ -82,6 +91,22 @@ enum Layout {
 }
 
 /// The stylesheet, served by the app itself (no CDN: users' networks are often closed).
+/// The signed-in user's unread messages, counted once per page request (see `UnreadCountMiddleware`).
+struct UnreadCountKey: StorageKey { typealias Value = Int }
+
+/// Counts unread messages for the header of every page a signed-in person opens; API calls and assets
+/// skip it.
+struct UnreadCountMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if req.method == .GET, let user = req.auth.get(User.self), !req.url.path.hasPrefix("/api/"),
+            !req.url.path.hasPrefix("/assets/")
+        {
+            req.storage[UnreadCountKey.self] = try await Inbox.unread(user, on: req.db)
+        }
+        return try await next.respond(to: req)
+    }
+}
+
 enum Assets {
     static let css = """
         :root{--red:#c62828;--yellow:#e0a100;--green:#2e7d32;--ink:#1d1d1f;--muted:#666;--line:#ddd;--bg:#fafaf7}
@@ -106,6 +131,15 @@ enum Assets {
         .error{text-align:center;padding:40px}.flash{background:#e8f5e9;border:1px solid #a5d6a7;padding:8px;margin:8px 0}
         .timeline li{margin-bottom:8px}.quote{border-left:4px solid #ccc;padding-left:8px;color:#444}
         @media (max-width:720px){.review{grid-template-columns:1fr}.bar{width:100px}table{font-size:13px}}
-        @media print{.top,.banner,footer,form{display:none}body{background:#fff}}
+        .badge.blue{background:#1f5fbf}
+        .inbox{list-style:none;padding:0}.inbox li{border-bottom:1px solid #ddd;padding:8px 0}.inbox li.unread{font-weight:500;background:#f4f8ff}
+        .count{display:inline-block;min-width:18px;padding:0 5px;border-radius:9px;background:var(--red);color:#fff;font-size:12px;text-align:center}
+        .timeline{font-size:14px}.facts dt{font-weight:600;margin-top:6px}.facts dd{margin:0 0 0 1em}
+        .paper{max-width:760px;margin:0 auto;background:#fff;padding:24px 40px;font-family:"FangSong","仿宋",serif;font-size:17px;line-height:1.8}
+        .masthead{text-align:center;border-bottom:3px solid #c00000;margin-bottom:18px}.masthead h1{color:#c00000;font-size:30px;letter-spacing:4px;margin:0}
+        .masthead p{margin:2px 0}.indent{text-indent:2em}.center{text-align:center}.signature{text-align:right;margin-top:32px}
+        .paper table{width:100%;border-collapse:collapse}.paper th,.paper td{border:1px solid #000;padding:2px 6px;font-size:14px}
+        tr.total td{font-weight:600}
+        @media print{.top,.banner,footer,form,.noprint{display:none}body{background:#fff}.paper{padding:0;max-width:none}}
         """
 }

@@ -1,0 +1,135 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import SQLKit
+import Vapor
+
+/// Notification channels: validated, audited, never shown with their secrets.
+enum Channels {
+    struct Input: Content {
+        var name: String
+        var kind: ChannelKind
+        var target: String
+        var secret: String?
+        var organization: UUID?
+        var user: UUID?
+    }
+
+    /// A channel's address with its key hidden: robot URLs carry their access token in the query.
+    static func masked(_ target: String) -> String {
+        guard let q = target.firstIndex(of: "?") else { return target }
+        return String(target[..<q]) + "?…"
+    }
+
+    static func add(_ input: Input, by user: User, on db: any Database, now: Date) async throws -> NotificationChannel {
+        guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置通知渠道") }
+        let name = input.name.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        let target = input.target.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else {
+            throw LuoshiError.invalid(field: "名称", reason: "不能为空，且不超过 100 字")
+        }
+        switch input.kind {
+        case .email:
+            guard target.range(of: #"^[^@\s<>,]+@[^@\s<>,]+$"#, options: .regularExpression) != nil else {
+                throw LuoshiError.invalid(field: "地址", reason: "应为电子邮箱")
+            }
+        default:
+            guard let url = URL(string: target), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host != nil,
+                target.count <= 1000
+            else { throw LuoshiError.invalid(field: "地址", reason: "应为 http:// 或 https:// 开头的网址") }
+        }
+        guard (input.organization == nil) != (input.user == nil) else {
+            throw LuoshiError.invalid(field: "所属", reason: "渠道属于一个单位或一个人")
+        }
+        if let org = input.organization, try await Organization.find(org, on: db) == nil {
+            throw LuoshiError.notFound(entity: "单位", id: org.uuidString)
+        }
+        if let owner = input.user, try await User.find(owner, on: db) == nil {
+            throw LuoshiError.notFound(entity: "用户", id: owner.uuidString)
+        }
+        let secret = input.secret?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await db.write { tx in
+            let c = NotificationChannel()
+            c.id = UUID()
+            c.name = name
+            c.kind = input.kind
+            c.target = target
+            c.secret = secret?.isEmpty == false ? secret : nil
+            c.$organization.id = input.organization
+            c.$user.id = input.user
+            c.active = true
+            c.createdAt = now
+            try await c.create(on: tx)
+            // The secret stays out of the log.
+            try await Audit.record(
+                on: tx, actor: user.username, action: "channel.add", entity: "channel", entityID: c.id!.uuidString,
+                after: Audit.snapshot(["name": name, "kind": input.kind.rawValue, "target": masked(target)]), at: now)
+            return c
+        }
+    }
+
+    static func toggle(_ id: String?, by user: User, on db: any Database, now: Date) async throws {
+        guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置通知渠道") }
+        guard let id, let uuid = UUID(uuidString: id), let c = try await NotificationChannel.find(uuid, on: db) else {
+            throw LuoshiError.notFound(entity: "通知渠道", id: id ?? "")
+        }
+        try await db.write { tx in
+            c.active.toggle()
+            try await c.save(on: tx)
+            try await Audit.record(
+                on: tx, actor: user.username, action: c.active ? "channel.enable" : "channel.disable",
+                entity: "channel",
+                entityID: uuid.uuidString, at: now)
+        }
+    }
+}
+
+/// A user's inbox.
+enum Inbox {
+    /// Marks one message read, or all of them when `id` is nil; only the user's own.
+    static func markRead(_ id: String?, user: User, on db: any Database, now: Date) async throws {
+        let q = InboxMessage.query(on: db).filter(\.$user.$id == user.id!).filter(\.$readAt == nil)
+        if let id {
+            guard let uuid = UUID(uuidString: id),
+                try await InboxMessage.query(on: db).filter(\.$id == uuid).filter(\.$user.$id == user.id!).first()
+                    != nil
+            else { throw LuoshiError.notFound(entity: "消息", id: id) }
+            q.filter(\.$id == uuid)
+        }
+        try await q.set(\.$readAt, to: now).update()
+    }
+
+    static func unread(_ user: User, on db: any Database) async throws -> Int {
+        try await InboxMessage.query(on: db).filter(\.$user.$id == user.id!).filter(\.$readAt == nil).count()
+    }
+}
+
+/// A plan's supervision rules.
+enum SupervisionSettings {
+    static func save(
+        _ rules: SupervisionRules, principal: UUID?, plan: Plan, by user: User, on db: any Database, now: Date
+    ) async throws {
+        guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置督办规则") }
+        if let problem = rules.problems.first { throw LuoshiError.invalid(field: "督办规则", reason: problem) }
+        if let principal {
+            guard let leader = try await User.find(principal, on: db), leader.role == .leader else {
+                throw LuoshiError.invalid(field: "主要领导", reason: "应为一位领导")
+            }
+        }
+        let planID = try plan.requireID()
+        let json = Audit.snapshot(rules)
+        try await db.write { tx in
+            let existing = try await PlanSupervision.query(on: tx).filter(\.$plan.$id == planID).first()
+            let s = existing ?? PlanSupervision()
+            let before = existing?.rulesJSON
+            s.$plan.id = planID
+            s.rulesJSON = json
+            s.$principalLeader.id = principal
+            try await s.save(on: tx)
+            try await Audit.record(
+                on: tx, actor: user.username, action: "plan.supervision", entity: "plan", entityID: planID.uuidString,
+                before: before, after: json, at: now)
+        }
+    }
+}

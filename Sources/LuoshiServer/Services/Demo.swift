@@ -119,6 +119,12 @@ public enum Demo {
             leadOf[item.id!] = unit
         }
         try await assignments.create(on: db)
+        // The town's head is the principal leader that unanswered notices finally reach.
+        let supervision = PlanSupervision()
+        supervision.$plan.id = plan.id!
+        supervision.rulesJSON = Audit.snapshot(SupervisionRules.standard)
+        supervision.$principalLeader.id = leaders[0].id
+        try await supervision.create(on: db)
 
         // Five months of reports: steady, lagging, silent; the latest of some still waiting or returned.
         var reports: [ProgressReport] = []

@@ -62,6 +62,7 @@ enum EvidenceStore {
 
     /// Writes the files; returns their paths so that a failed transaction can remove them.
     static func write(_ files: [Checked], to directory: String) throws -> [String] {
+        if files.isEmpty { return [] }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [String] = []
         do {

@@ -69,7 +69,7 @@ struct PlanSnapshot {
             let marks = milestonesByItem[id] ?? []
             let allReached = !marks.isEmpty && marks.allSatisfy { $0.actualDate != nil }
             results[id] = StatusRules.evaluate(
-                start: a?.startDate ?? yearStart, due: a?.dueDate ?? yearEnd, target: item.targetSpec,
+                start: a?.startDate ?? yearStart, due: a?.dueDate?.endOfBeijingDay ?? yearEnd, target: item.targetSpec,
                 latest: observation, completed: report?.milestone == "完成" || allReached, now: now,
                 milestones: marks.map { (date: $0.plannedDate, share: $0.share) })
         }

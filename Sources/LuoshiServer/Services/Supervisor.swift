@@ -283,7 +283,7 @@ enum Supervisor {
             // Status at this moment, for overdue and behind.
             let m = marks[w.item] ?? []
             let status = StatusRules.evaluate(
-                start: w.start ?? yearStart, due: w.due ?? yearEnd, target: w.target,
+                start: w.start ?? yearStart, due: w.due?.endOfBeijingDay ?? yearEnd, target: w.target,
                 latest: latest[w.item]?.observation,
                 completed: latest[w.item]?.completed == true || (!m.isEmpty && m.allSatisfy(\.reached)), now: now,
                 milestones: m.map { (date: $0.date, share: $0.share) })

@@ -27,6 +27,8 @@ extension ServerTests {
                 "deputy": try await app.signIn("daibiao"),
             ]
             let filing = #"{"period":"2015-06","percentComplete":50,"narrative":"推进中"}"#
+            let rulesJSON = String(
+                decoding: try JSONEncoder().encode(["rules": SupervisionRules.standard]), as: UTF8.self)
             struct Route {
                 var method: HTTPMethod
                 var path: String
@@ -74,6 +76,51 @@ extension ServerTests {
                         "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": .forbidden,
                         "deputy": ok,
                     ]),
+                Route(
+                    method: .GET, path: "/api/v1/notices",
+                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                Route(
+                    method: .POST, path: "/api/v1/notices",
+                    body: #"{"item":"\#(item.id!)","level":"blue","reason":"请报送","requiredAction":"报送进展"}"#,
+                    expect: [
+                        "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden, "deputy": .forbidden,
+                        "admin": .created,
+                    ]),
+                Route(
+                    method: .GET, path: "/api/v1/inbox",
+                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                Route(
+                    method: .GET, path: "/api/v1/channels",
+                    expect: [
+                        "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": .forbidden,
+                        "deputy": .forbidden,
+                    ]),
+                Route(
+                    method: .POST, path: "/api/v1/channels",
+                    body:
+                        #"{"name":"群","kind":"wecom","target":"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k","organization":"\#(reporter.$organization.id!)"}"#,
+                    expect: [
+                        "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden, "deputy": .forbidden,
+                        "admin": .created,
+                    ]),
+                Route(
+                    method: .GET, path: "/api/v1/deliveries",
+                    expect: [
+                        "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": .forbidden,
+                        "deputy": .forbidden,
+                    ]),
+                Route(
+                    method: .GET, path: "/api/v1/plans/\(planID)/supervision",
+                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                Route(
+                    method: .PUT, path: "/api/v1/plans/\(planID)/supervision", body: rulesJSON,
+                    expect: [
+                        "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden, "deputy": .forbidden,
+                        "admin": ok,
+                    ]),
+                Route(
+                    method: .GET, path: "/api/v1/plans/\(planID)/bulletin?month=2015-05",
+                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
                 Route(
                     method: .GET, path: "/healthz",
                     expect: ["anonymous": ok, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),

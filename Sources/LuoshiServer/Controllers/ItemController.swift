@@ -76,6 +76,21 @@ struct ItemController: RouteCollection {
         } else {
             out += "<p class=muted>\(lang.t("尚未分解", "Not assigned yet"))</p>"
         }
+        // Supervision notices on this item (a unit sees its own).
+        let notices = try await Notices.list(for: user, open: nil, level: nil, item: item.id!, on: req.db)
+        if !notices.isEmpty || user.role == .admin {
+            out += "<h2>\(lang.t("督办", "Supervision notices"))</h2>"
+            if !notices.isEmpty {
+                out +=
+                    "<ul>"
+                    + notices.map {
+                        "<li><a href=\"/notices/\($0.id!)\">\(h($0.number))</a> \(SupervisionController.levelBadge($0.level, lang)) \(h($0.unit.name)) · \(h(lang.t($0.state.chinese, $0.state.rawValue))) · \(Format.date($0.issuedAt)) · \(h($0.reason))</li>"
+                    }.joined() + "</ul>"
+            }
+            if user.role == .admin && plan.status == .published {
+                out += "<p><a href=\"/notices/new?item=\(item.id!)\">\(lang.t("发督办单", "Issue a notice"))</a></p>"
+            }
+        }
         let marks = snapshot.milestones[item.id!] ?? []
         if !marks.isEmpty || user.role == .admin {
             out += "<h2>\(lang.t("节点", "Milestones"))</h2>"

@@ -176,7 +176,8 @@ enum OverviewPage {
         let plan = s.plan
         var out = "<h1>\(h(plan.title))</h1>"
         out +=
-            "<p>\(lang.t("总体进度", "Overall progress")) \(Layout.progressBar(s.overall.progress, expected: s.overall.expected, colour: s.overall.status.colour)) \(Format.percent(s.overall.progress)) \(Layout.statusBadge(s.overall.status, lang))</p>"
+            "<p class=noprint><a href=\"/plans/\(plan.id!)/bulletin\">\(lang.t("月通报", "Monthly bulletin"))</a> · <a href=\"/plans/\(plan.id!)/supervision\">\(lang.t("督办规则", "Supervision rules"))</a> · <a href=\"/notices\">\(lang.t("督办单", "Notices"))</a></p>"
+            + "<p>\(lang.t("总体进度", "Overall progress")) \(Layout.progressBar(s.overall.progress, expected: s.overall.expected, colour: s.overall.status.colour)) \(Format.percent(s.overall.progress)) \(Layout.statusBadge(s.overall.status, lang))</p>"
         // Counts are of the work itself: tasks, targets and projects, however deep they sit.
         out += counts(leafCounts(s, s.items.filter(PlanSnapshot.isLeaf)), lang)
         let headline = s.headline

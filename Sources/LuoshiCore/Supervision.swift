@@ -14,6 +14,9 @@ extension Calendar {
     }()
 }
 
+/// 1 → "01": period keys are built on every pass for every assignment, so without `String(format:)`.
+@inline(__always) func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
 /// A day as officials date it (no time of day), comparable and countable.
 public struct CivilDay: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public var year: Int
@@ -79,7 +82,7 @@ public struct CivilDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
     }
 
     public static func < (a: CivilDay, b: CivilDay) -> Bool { a.ordinal < b.ordinal }
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { "\(year)-\(twoDigits(month))-\(twoDigits(day))" }
     public var chinese: String { "\(year)年\(month)月\(day)日" }
 
     /// Parses 2015-06-26.
@@ -265,7 +268,7 @@ public struct DuePeriod: Hashable, Sendable, Codable {
         let rest = parts[1]
         if rest == "final" { return nil }
         if rest.hasPrefix("Q"), let q = Int(rest.dropFirst()), (1...4).contains(q) {
-            return [key] + (1...3).map { String(format: "%@-%02d", String(parts[0]), (q - 1) * 3 + $0) }
+            return [key] + (1...3).map { "\(parts[0])-\(twoDigits((q - 1) * 3 + $0))" }
         }
         return [key]
     }
@@ -302,7 +305,7 @@ public enum ReportingCalendar {
             for month in 1...12 {
                 let d = dueIn(month: month)
                 if d >= first && d <= last {
-                    out.append(DuePeriod(key: String(format: "%04d-%02d", year, month), due: d))
+                    out.append(DuePeriod(key: "\(year)-\(twoDigits(month))", due: d))
                 }
             }
         case .quarterly:
@@ -315,7 +318,7 @@ public enum ReportingCalendar {
             var d = first.adding(days: ((rules.weeklyDueWeekday - first.isoWeekday) % 7 + 7) % 7)
             while d <= last {
                 let week = d.isoWeek
-                out.append(DuePeriod(key: String(format: "%04d-W%02d", week.year, week.week), due: d))
+                out.append(DuePeriod(key: "\(week.year)-W\(twoDigits(week.week))", due: d))
                 d = d.adding(days: 7)
             }
         case .dueDateOnly:
@@ -412,7 +415,7 @@ public enum SupervisionRulesEngine {
         if let behindBy, behindBy > rules.behindThreshold {
             let points = Int((behindBy * 100).rounded())
             return Trigger(
-                level: .yellow, key: String(format: "behind:%04d-%02d", today.year, today.month),
+                level: .yellow, key: "behind:\(today.year)-\(twoDigits(today.month))",
                 reason: "进度落后序时进度\(points)个百分点", requiredAction: "分析落后原因，提出加快推进的措施")
         }
         return nil

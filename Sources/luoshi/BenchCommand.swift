@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LuoshiCore
+import LuoshiServer
 import PlanReader
 
 #if canImport(Glibc)
@@ -8,9 +9,10 @@ import PlanReader
 #endif
 
 /// `luoshi bench import FILE`: how fast the reader is, and how much memory it takes.
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "性能测试 (benchmarks)", subcommands: [BenchImport.self])
+        commandName: "bench", abstract: "性能测试 (benchmarks)",
+        subcommands: [BenchImport.self, BenchSupervise.self, BenchDeliver.self])
 }
 
 struct BenchImport: ParsableCommand {
@@ -78,5 +80,41 @@ struct BenchImport: ParsableCommand {
             return (Int(digits) ?? 0) * 1024
         }
         return 0
+    }
+}
+
+/// `luoshi bench supervise`: a supervision pass over a district-sized database.
+struct BenchSupervise: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "supervise",
+        abstract: "测量一次督办巡查的耗时 (time a supervision pass over a district)",
+        discussion:
+            "Fills an empty database (--data, or DATABASE_URL) with --towns towns of --items assigned items each and a year of reports, then times passes."
+    )
+    @Option(name: .long, help: "镇的数量 (towns)") var towns = 20
+    @Option(name: .long, help: "每镇事项数 (items per town)") var items = 300
+    @Option(name: .long, help: "巡查日期 (the day of the pass)") var at = "2015-12-28"
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        guard let day = CivilDay(at) else { throw ValidationError("日期应为 2015-12-28 的形式") }
+        for line in try await reporting({
+            try await Benchmarks.supervision(storage.configuration(), towns: towns, itemsPerTown: items, at: day)
+        }) { print(line) }
+    }
+}
+
+/// `luoshi bench deliver`: webhook delivery throughput to a local receiver, with and without a stuck one.
+struct BenchDeliver: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliver", abstract: "测量 Webhook 推送速度 (webhook delivery throughput)")
+    @Option(name: .long, help: "推送条数 (deliveries)") var count = 2000
+    @Option(name: .long, help: "发往卡死接收方的条数 (deliveries to a receiver that never answers)") var stuck = 0
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        for line in try await reporting({
+            try await Benchmarks.delivery(storage.configuration(), count: count, stuck: stuck)
+        }) { print(line) }
     }
 }

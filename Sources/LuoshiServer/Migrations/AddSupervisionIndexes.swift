@@ -4,6 +4,7 @@ import Fluent
 struct AddSupervisionIndexes: IndexMigration {
     static let indexes: [(name: String, table: String, columns: String)] = [
         ("inbox_messages_user", "inbox_messages", "user_id, read_at"),
+        ("assignments_item", "assignments", "item_id"),
         ("deliveries_queue", "deliveries", "state, next_attempt_at"),
         ("delivery_attempts_delivery", "delivery_attempts", "delivery_id"),
         ("reminders_plan_due", "reminders", "plan_id, due_on"),

@@ -16,6 +16,8 @@ public struct DeliverySettings: Sendable {
     public var timeoutSeconds: Int64 = 10
     /// Deliveries in flight at once.
     public var concurrency = 16
+    /// Deliveries in flight to one channel at once: a stuck receiver holds at most these slots.
+    public var perChannel = 4
     public init() {}
 }
 
@@ -37,22 +39,62 @@ enum Deliveries {
         min(settings.maxDelay, settings.baseDelay * pow(2, Double(max(0, attempts - 1))))
     }
 
-    /// Claims up to `limit` due deliveries (queued, or claimed by someone whose lease ran out).
-    static func claim(limit: Int, settings: DeliverySettings, on db: any Database) async throws -> [UUID] {
+    /// What a worker has in flight, in all and per channel.
+    actor InFlight {
+        private(set) var count = 0
+        private(set) var perChannel: [UUID: Int] = [:]
+
+        func add(_ channel: UUID) {
+            count += 1
+            perChannel[channel, default: 0] += 1
+        }
+
+        func remove(_ channel: UUID) {
+            count -= 1
+            perChannel[channel, default: 1] -= 1
+        }
+    }
+
+    /// Claims up to `limit` due deliveries (queued, or claimed by someone whose lease ran out), at most
+    /// `settings.perChannel` in flight per channel counting `busy`, so one stuck receiver cannot take every
+    /// slot. Returns the claimed ids with their channels.
+    static func claim(
+        limit: Int, busy: [UUID: Int] = [:], settings: DeliverySettings, on db: any Database
+    ) async throws -> [(id: UUID, channel: UUID)] {
         guard limit > 0 else { return [] }
         return try await db.write { tx in
             let sql = tx as! any SQLDatabase
             let now = Date()
-            let ids = try await sql.select().column("id").from(Delivery.schema)
-                .where("state", .in, [DeliveryState.queued.rawValue, DeliveryState.sending.rawValue])
-                .where("next_attempt_at", .lessThanOrEqual, now).orderBy("next_attempt_at").limit(limit).all()
-                .map { try $0.decode(column: "id", as: UUID.self) }
+            // The first few due of each channel, oldest first: a channel with a long backlog (or a stuck one)
+            // never hides the others' deliveries behind its own.
+            let due = try await sql.raw(
+                """
+                SELECT id, channel_id FROM (
+                  SELECT id, channel_id, next_attempt_at,
+                  ROW_NUMBER() OVER (PARTITION BY channel_id ORDER BY next_attempt_at) AS n
+                  FROM \(ident: Delivery.schema)
+                  WHERE state IN ('queued', 'sending') AND next_attempt_at <= \(bind: now)
+                ) due WHERE n <= \(bind: settings.perChannel) ORDER BY next_attempt_at LIMIT \(bind: limit * 4)
+                """
+            ).all().map {
+                (
+                    id: try $0.decode(column: "id", as: UUID.self),
+                    channel: try $0.decode(column: "channel_id", as: UUID.self)
+                )
+            }
+            var taken = busy
+            var claimed: [(id: UUID, channel: UUID)] = []
+            for d in due where claimed.count < limit && taken[d.channel, default: 0] < settings.perChannel {
+                taken[d.channel, default: 0] += 1
+                claimed.append(d)
+            }
+            let ids = claimed.map(\.id)
             if ids.isEmpty { return [] }
             // The lease: long enough for one attempt and its record.
             let lease = now.addingTimeInterval(Double(settings.timeoutSeconds) * 2 + 5)
             try await sql.update(Delivery.schema).set("state", to: DeliveryState.sending.rawValue)
                 .set("next_attempt_at", to: lease).where("id", .in, ids).run()
-            return ids
+            return claimed
         }
     }
 
@@ -71,14 +113,38 @@ enum Deliveries {
         }
     }
 
-    /// Claims and sends one batch, waiting for all of it (tests and `luoshi remind`).
+    /// Sends everything due now, batch by batch, waiting for each (tests and `luoshi remind`); returns
+    /// the number of attempts.
     @discardableResult
-    static func runOnce(app: Application, limit: Int = 200) async throws -> Int {
-        let ids = try await claim(limit: limit, settings: app.luoshi.delivery, on: app.db)
-        await withTaskGroup(of: Void.self) { group in
-            for id in ids { group.addTask { await deliver(id, app: app) } }
+    static func runOnce(app: Application) async throws -> Int {
+        var attempts = 0
+        while true {
+            let batch = try await claim(
+                limit: app.luoshi.delivery.concurrency, settings: app.luoshi.delivery, on: app.db)
+            if batch.isEmpty { return attempts }
+            attempts += batch.count
+            await withTaskGroup(of: Void.self) { group in
+                for d in batch { group.addTask { await deliver(d.id, app: app) } }
+            }
         }
-        return ids.count
+    }
+
+    /// One turn of the server's worker: tops up to `concurrency` deliveries in flight, each on its own
+    /// task. Returns whether there is more to do at once (something was claimed, or every slot is busy).
+    @discardableResult
+    static func work(app: Application, inFlight: InFlight) async throws -> Bool {
+        let settings = app.luoshi.delivery
+        let free = settings.concurrency - (await inFlight.count)
+        if free <= 0 { return true }
+        let claimed = try await claim(limit: free, busy: await inFlight.perChannel, settings: settings, on: app.db)
+        for d in claimed {
+            await inFlight.add(d.channel)
+            Task {
+                await deliver(d.id, app: app)
+                await inFlight.remove(d.channel)
+            }
+        }
+        return !claimed.isEmpty
     }
 
     static func record(

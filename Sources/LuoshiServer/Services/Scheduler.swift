@@ -25,23 +25,16 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
             }
         }
         let deliveries = Task {
-            let inFlight = InFlight()
-            let settings = app.luoshi.delivery
+            let inFlight = Deliveries.InFlight()
             while !Task.isCancelled {
+                var busy = false
                 do {
-                    let free = settings.concurrency - (await inFlight.count)
-                    for id in try await Deliveries.claim(limit: free, settings: settings, on: app.db) {
-                        await inFlight.add()
-                        // Each delivery on its own: a receiver that hangs holds only its own slot.
-                        Task {
-                            await Deliveries.deliver(id, app: app)
-                            await inFlight.remove()
-                        }
-                    }
+                    busy = try await Deliveries.work(app: app, inFlight: inFlight)
                 } catch {
                     app.logger.error("delivery queue: \(String(reflecting: error))")
                 }
-                try? await Task.sleep(for: .milliseconds(500))
+                // Straight on while there is work; a quiet queue is looked at twice a second.
+                try? await Task.sleep(for: .milliseconds(busy ? 5 : 500))
             }
         }
         tasks = [passes, deliveries]
@@ -49,11 +42,5 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
 
     func shutdownAsync(_ app: Application) async {
         for task in tasks { task.cancel() }
-    }
-
-    actor InFlight {
-        private(set) var count = 0
-        func add() { count += 1 }
-        func remove() { count -= 1 }
     }
 }

@@ -42,8 +42,10 @@ enum Supervisor {
             var outbox = try await Outbox.load(on: tx)
             var actions: [Action] = []
             let context = try await Context.load(on: tx)
+            let ledger = try await loadLedger(on: tx)
             for plan in try await publishedPlans(on: tx) {
-                actions += try await run(plan, context: context, now: now, dryRun: dryRun, outbox: &outbox, on: tx)
+                actions += try await run(
+                    plan, context: context, ledger: ledger, now: now, dryRun: dryRun, outbox: &outbox, on: tx)
             }
             if !dryRun { try await outbox.flush(on: tx, now: now) }
             return (actions, outbox)
@@ -111,6 +113,20 @@ enum Supervisor {
         var start: Date?
         var due: Date?
         var cycle: ReportingCycle
+        var key: WorkKey { WorkKey(item: item, unit: unit) }
+    }
+
+    /// An item and the unit answering for it: the key of reports, reminders and notices.
+    struct WorkKey: Hashable {
+        var item: UUID
+        var unit: UUID
+
+        struct Tagged: Hashable {
+            var work: WorkKey
+            var tag: String
+        }
+
+        func tagged(_ tag: String) -> Tagged { Tagged(work: self, tag: tag) }
     }
 
     struct OpenNotice {
@@ -128,7 +144,8 @@ enum Supervisor {
     // The pass over one plan.
     // swiftlint:disable:next function_body_length
     private static func run(
-        _ plan: PlanRow, context: Context, now: Date, dryRun: Bool, outbox: inout Outbox, on db: any Database
+        _ plan: PlanRow, context: Context, ledger: Ledger, now: Date, dryRun: Bool, outbox: inout Outbox,
+        on db: any Database
     ) async throws -> [Action] {
         let sql = db as! any SQLDatabase
         let calendar = Calendar.beijing
@@ -167,66 +184,25 @@ enum Supervisor {
         }
         if work.isEmpty { return [] }
 
-        // Filed periods: a report submitted or accepted counts; a returned one must be filed again.
-        var filed: [String: Set<String>] = [:]
-        for row in try await sql.raw(
-            """
-            SELECT DISTINCT r.item_id, r.unit_id, r.period FROM \(ident: ProgressReport.schema) r
-            JOIN \(ident: PlanItem.schema) i ON i.id = r.item_id
-            WHERE i.plan_id = \(bind: plan.id) AND r.state IN ('submitted', 'accepted')
-            """
-        ).all() {
-            let item = try row.decode(column: "item_id", as: UUID.self)
-            let unit = try row.decode(column: "unit_id", as: UUID.self)
-            filed["\(item)|\(unit)", default: []].insert(try row.decode(column: "period", as: String.self))
-        }
-        // The latest accepted report of each item, for its status.
-        var latest: [UUID: (observation: ProgressObservation, completed: Bool)] = [:]
-        for row in try await sql.raw(
-            """
-            SELECT r.item_id, r.actual_value, r.percent_complete, r.milestone, r.submitted_at
-            FROM \(ident: ProgressReport.schema) r JOIN \(ident: PlanItem.schema) i ON i.id = r.item_id
-            WHERE i.plan_id = \(bind: plan.id) AND r.state = 'accepted' AND r.submitted_at = (
-              SELECT MAX(r2.submitted_at) FROM \(ident: ProgressReport.schema) r2
-              WHERE r2.item_id = r.item_id AND r2.state = 'accepted')
-            """
-        ).all() {
-            latest[try row.decode(column: "item_id", as: UUID.self)] = (
-                ProgressObservation(
-                    actualValue: try row.decode(column: "actual_value", as: Double?.self),
-                    percentComplete: try row.decode(column: "percent_complete", as: Double?.self),
-                    reportedAt: try row.decode(column: "submitted_at", as: Date.self)),
-                try row.decode(column: "milestone", as: String?.self) == "完成"
-            )
-        }
-        var marks: [UUID: [(date: Date, share: Double, reached: Bool)]] = [:]
-        for row in try await sql.raw(
-            """
-            SELECT m.item_id, m.planned_date, m.share, m.actual_date FROM \(ident: Milestone.schema) m
-            JOIN \(ident: PlanItem.schema) i ON i.id = m.item_id WHERE i.plan_id = \(bind: plan.id)
-            ORDER BY m.planned_date
-            """
-        ).all() {
-            marks[try row.decode(column: "item_id", as: UUID.self), default: []].append(
-                (
-                    try row.decode(column: "planned_date", as: Date.self),
-                    try row.decode(column: "share", as: Double.self),
-                    try row.decode(column: "actual_date", as: Date?.self) != nil
-                ))
-        }
+        let filed = ledger.filed
+        let latest = ledger.latest
+        let marks = ledger.marks
         // Reminders already sent for due days still inside the reminder window.
         let since = today.adding(days: -(rules.reminderWindowDays + 1)).description
-        var sent: Set<String> = []
+        var sent: Set<WorkKey.Tagged> = []
         for row in try await sql.select().columns("item_id", "unit_id", "period", "stage").from(ReminderRecord.schema)
             .where("plan_id", .equal, plan.id).where("due_on", .greaterThanOrEqual, since).all()
         {
+            let key = WorkKey(
+                item: try row.decode(column: "item_id", as: UUID.self),
+                unit: try row.decode(column: "unit_id", as: UUID.self))
             sent.insert(
-                "\(try row.decode(column: "item_id", as: UUID.self))|\(try row.decode(column: "unit_id", as: UUID.self))|"
-                    + "\(try row.decode(column: "period", as: String.self))|\(try row.decode(column: "stage", as: String.self))"
-            )
+                key.tagged(
+                    "\(try row.decode(column: "period", as: String.self))|\(try row.decode(column: "stage", as: String.self))"
+                ))
         }
         // Notices: the triggers already used, and the open ones.
-        var usedTriggers: Set<String> = []
+        var usedTriggers: Set<WorkKey.Tagged> = []
         var open: [OpenNotice] = []
         for row in try await sql.select().columns(
             "id", "item_id", "unit_id", "level", "state", "escalation", "trigger_key", "respond_by", "year", "serial"
@@ -234,7 +210,7 @@ enum Supervisor {
             let item = try row.decode(column: "item_id", as: UUID.self)
             let unit = try row.decode(column: "unit_id", as: UUID.self)
             let trigger = try row.decode(column: "trigger_key", as: String?.self)
-            if let trigger { usedTriggers.insert("\(item)|\(unit)|\(trigger)") }
+            if let trigger { usedTriggers.insert(WorkKey(item: item, unit: unit).tagged(trigger)) }
             let state = try row.decode(column: "state", as: NoticeState.self)
             guard state.isOpen else { continue }
             open.append(
@@ -247,8 +223,8 @@ enum Supervisor {
                         year: try row.decode(column: "year", as: Int.self),
                         serial: try row.decode(column: "serial", as: Int.self))))
         }
-        var openByWork: [String: [OpenNotice]] = [:]
-        for n in open { openByWork["\(n.item)|\(n.unit)", default: []].append(n) }
+        var openByWork: [WorkKey: [OpenNotice]] = [:]
+        for n in open { openByWork[WorkKey(item: n.item, unit: n.unit), default: []].append(n) }
 
         let yearStart = CivilDay(year: plan.year, month: 1, day: 1).start(in: calendar)
         let yearEnd = CivilDay(year: plan.year, month: 12, day: 31).start(in: calendar).addingTimeInterval(86_399)
@@ -265,11 +241,11 @@ enum Supervisor {
             let reporters = context.reporters[w.unit] ?? []
             var missed: [DuePeriod] = []
             for p in periods {
-                let reported = filed["\(w.item)|\(w.unit)"] ?? []
+                let reported = filed[w.key] ?? []
                 let isFiled = p.answeredBy.map { $0.contains(where: reported.contains) } ?? !reported.isEmpty
                 if SupervisionRulesEngine.missed(p, filed: isFiled, today: today, rules: rules) { missed.append(p) }
                 guard let stage = SupervisionRulesEngine.reminder(for: p, filed: isFiled, today: today, rules: rules),
-                    !sent.contains("\(w.item)|\(w.unit)|\(p.key)|\(stage.rawValue)")
+                    !sent.contains(w.key.tagged("\(p.key)|\(stage.rawValue)"))
                 else { continue }
                 let recipients = reporters + (stage.toLeader ? w.leader.map { [$0] } ?? [] : [])
                 reminderRows.append((w, p, stage))
@@ -292,9 +268,9 @@ enum Supervisor {
                 let trigger = SupervisionRulesEngine.automaticNotice(
                     missedPeriods: missed, overdue: status.status == .overdue, behindBy: behindBy, today: today,
                     rules: rules),
-                !usedTriggers.contains("\(w.item)|\(w.unit)|\(trigger.key)")
+                !usedTriggers.contains(w.key.tagged(trigger.key))
             else { continue }
-            let current = openByWork["\(w.item)|\(w.unit)"] ?? []
+            let current = openByWork[w.key] ?? []
             // An open notice at this level or above already speaks for the work.
             if current.contains(where: { $0.level >= trigger.level }) { continue }
             let notice = SupervisionNotice()
@@ -327,7 +303,7 @@ enum Supervisor {
         }
 
         // Escalation of unanswered notices.
-        let leaders = Dictionary(work.map { ("\($0.item)|\($0.unit)", $0.leader) }, uniquingKeysWith: { a, _ in a })
+        let leaders = Dictionary(work.map { ($0.key, $0.leader) }, uniquingKeysWith: { a, _ in a })
         let titles = Dictionary(work.map { ($0.item, $0.title) }, uniquingKeysWith: { a, _ in a })
         var escalations: [(OpenNotice, Int)] = []
         for n in open {
@@ -337,7 +313,7 @@ enum Supervisor {
             guard step > n.escalation else { continue }
             escalations.append((n, step))
             for s in (n.escalation + 1)...step {
-                let to = s == 1 ? leaders["\(n.item)|\(n.unit)"] ?? nil : principal
+                let to = s == 1 ? leaders[WorkKey(item: n.item, unit: n.unit)] ?? nil : principal
                 let recipients = to.map { [$0] } ?? []
                 actions.append(
                     Action(
@@ -368,28 +344,125 @@ enum Supervisor {
             }
             try await insert.run()
         }
+        // A pass may issue a thousand notices on a busy morning: many rows to a statement.
+        var changes: [Audit.Change] = []
         for (notice, supersedes) in newNotices {
             for old in supersedes {
                 try await sql.update(SupervisionNotice.schema).set("state", to: NoticeState.closed.rawValue)
                     .set("closed_at", to: now).set("closing_note", to: "由\(notice.number)取代")
                     .where("id", .equal, old.id).run()
-                try await Audit.record(
-                    on: db, actor: "system", action: "notice.supersede", entity: "notice", entityID: old.id.uuidString,
-                    before: "{\"state\":\"\(old.state.rawValue)\"}",
-                    after: Audit.snapshot(["state": "closed", "by": notice.number]), at: now)
+                changes.append(
+                    Audit.Change(
+                        actor: "system", action: "notice.supersede", entity: "notice", entityID: old.id.uuidString,
+                        before: "{\"state\":\"\(old.state.rawValue)\"}",
+                        after: Audit.snapshot(["state": "closed", "by": notice.number])))
             }
-            try await notice.create(on: db)
-            try await Audit.record(
-                on: db, actor: "system", action: "notice.issue", entity: "notice", entityID: notice.id!.uuidString,
-                after: Audit.snapshot(NoticeRecord(notice)), at: now)
+            changes.append(
+                Audit.Change(
+                    actor: "system", action: "notice.issue", entity: "notice", entityID: notice.id!.uuidString,
+                    before: nil, after: Audit.snapshot(NoticeRecord(notice))))
+        }
+        for chunk in newNotices.map(\.notice).chunked(100) {
+            var insert = sql.insert(into: SupervisionNotice.schema).columns(
+                "id", "plan_id", "item_id", "unit_id", "year", "serial", "level", "reason", "required_action",
+                "respond_by", "state", "escalation", "trigger_key", "issued_by_id", "issued_at", "signed_by_id",
+                "signed_at", "response", "responded_by_id", "responded_at", "return_reason", "closed_at", "closing_note"
+            )
+            for n in chunk {
+                insert = insert.values(
+                    SQLBind(n.id!), SQLBind(n.$plan.id), SQLBind(n.$item.id), SQLBind(n.$unit.id), SQLBind(n.year),
+                    SQLBind(n.serial), SQLBind(n.level.rawValue), SQLBind(n.reason), SQLBind(n.requiredAction),
+                    SQLBind(n.respondBy), SQLBind(n.state.rawValue), SQLBind(n.escalation), SQLBind(n.triggerKey),
+                    SQLBind(UUID?.none), SQLBind(n.issuedAt), SQLBind(UUID?.none), SQLBind(Date?.none),
+                    SQLBind(String?.none), SQLBind(UUID?.none), SQLBind(Date?.none), SQLBind(String?.none),
+                    SQLBind(Date?.none), SQLBind(String?.none))
+            }
+            try await insert.run()
+        }
+        for step in 1...2 {
+            let ids = escalations.filter { $0.1 == step }.map(\.0.id)
+            for chunk in ids.chunked(200) {
+                try await sql.update(SupervisionNotice.schema).set("escalation", to: step)
+                    .where("id", .in, Array(chunk)).run()
+            }
         }
         for (n, step) in escalations {
-            try await sql.update(SupervisionNotice.schema).set("escalation", to: step).where("id", .equal, n.id).run()
-            try await Audit.record(
-                on: db, actor: "system", action: "notice.escalate", entity: "notice", entityID: n.id.uuidString,
-                before: "{\"escalation\":\(n.escalation)}", after: "{\"escalation\":\(step)}", at: now)
+            changes.append(
+                Audit.Change(
+                    actor: "system", action: "notice.escalate", entity: "notice", entityID: n.id.uuidString,
+                    before: "{\"escalation\":\(n.escalation)}", after: "{\"escalation\":\(step)}"))
         }
+        try await Audit.record(changes, on: db, at: now)
         return actions
+    }
+
+    /// What the reports say, for every published plan at once: one pass over the reports, grouped by
+    /// the database (one row per item and unit), rather than a scan per plan.
+    struct Ledger: Sendable {
+        var filed: [WorkKey: Set<String>] = [:]
+        var latest: [UUID: (observation: ProgressObservation, completed: Bool)] = [:]
+        var marks: [UUID: [(date: Date, share: Double, reached: Bool)]] = [:]
+    }
+
+    static func loadLedger(on db: any Database) async throws -> Ledger {
+        let sql = db as! any SQLDatabase
+        let publishedItems =
+            "SELECT i.id FROM plan_items i JOIN plans p ON p.id = i.plan_id WHERE p.status = 'published'"
+        // A year of reports is the bulk of what a pass reads: one scan, grouped by the database into one row
+        // per item and unit. `state || ''` keeps the planners off the state index, which looks selective to
+        // a database without statistics yet matches nearly every report here.
+        var ledger = Ledger()
+        let periods =
+            sql.dialect.name == "sqlite" ? "group_concat(DISTINCT r.period)" : "string_agg(DISTINCT r.period, ',')"
+        let reports = "progress_reports r"
+        // Filed periods: a report submitted or accepted counts; a returned one must be filed again.
+        for row in try await sql.raw(
+            """
+            SELECT r.item_id, r.unit_id, \(unsafeRaw: periods) AS periods FROM \(unsafeRaw: reports)
+            WHERE r.item_id IN (\(unsafeRaw: publishedItems))
+            AND (r.state || '') IN ('submitted', 'accepted') GROUP BY r.item_id, r.unit_id
+            """
+        ).all() {
+            let item = try row.decode(column: "item_id", as: UUID.self)
+            let unit = try row.decode(column: "unit_id", as: UUID.self)
+            ledger.filed[WorkKey(item: item, unit: unit)] = Set(
+                try row.decode(column: "periods", as: String.self).split(separator: ",").map(String.init))
+        }
+        // The latest accepted report of each item, for its status.
+        for row in try await sql.raw(
+            """
+            SELECT item_id, actual_value, percent_complete, milestone, submitted_at FROM (
+              SELECT r.item_id, r.actual_value, r.percent_complete, r.milestone, r.submitted_at,
+              ROW_NUMBER() OVER (PARTITION BY r.item_id ORDER BY r.submitted_at DESC) AS n
+              FROM \(unsafeRaw: reports)
+              WHERE r.item_id IN (\(unsafeRaw: publishedItems))
+              AND (r.state || '') = 'accepted'
+            ) latest WHERE n = 1
+            """
+        ).all() {
+            ledger.latest[try row.decode(column: "item_id", as: UUID.self)] = (
+                ProgressObservation(
+                    actualValue: try row.decode(column: "actual_value", as: Double?.self),
+                    percentComplete: try row.decode(column: "percent_complete", as: Double?.self),
+                    reportedAt: try row.decode(column: "submitted_at", as: Date.self)),
+                try row.decode(column: "milestone", as: String?.self) == "完成"
+            )
+        }
+        for row in try await sql.raw(
+            """
+            SELECT m.item_id, m.planned_date, m.share, m.actual_date FROM \(ident: Milestone.schema) m
+            WHERE m.item_id IN (\(unsafeRaw: publishedItems))
+            ORDER BY m.planned_date
+            """
+        ).all() {
+            ledger.marks[try row.decode(column: "item_id", as: UUID.self), default: []].append(
+                (
+                    try row.decode(column: "planned_date", as: Date.self),
+                    try row.decode(column: "share", as: Double.self),
+                    try row.decode(column: "actual_date", as: Date?.self) != nil
+                ))
+        }
+        return ledger
     }
 
     /// The next free serial of a year's notices.

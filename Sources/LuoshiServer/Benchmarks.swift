@@ -1,0 +1,224 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import SQLKit
+import Vapor
+
+/// Benchmarks that need a database: a supervision pass over a district, webhook delivery throughput.
+/// They print figures; nothing here asserts on time.
+public enum Benchmarks {
+    /// Fills an empty database with a district: `towns` towns, each with ten units and a plan of
+    /// `itemsPerTown` assigned items, monthly reports (accepted) from January to the month before `at` with
+    /// one unit in ten silent; then times passes at `at`.
+    public static func supervision(
+        _ config: ServerConfiguration, towns: Int, itemsPerTown: Int, at day: CivilDay
+    ) async throws -> [String] {
+        try await Runner.withApplication(config) { app in
+            let sql = app.db as! any SQLDatabase
+            var lines: [String] = []
+            let t0 = Date()
+            let counts = try await fillDistrict(sql, towns: towns, itemsPerTown: itemsPerTown, until: day)
+            lines.append(
+                "生成 (generated): \(towns) 镇, \(counts.items) 项已分解事项, \(counts.reports) 份报送 in "
+                    + String(format: "%.1f s", Date().timeIntervalSince(t0)))
+            let at = day.start(in: .beijing).addingTimeInterval(9 * 3600)
+            for (label, dry) in [("dry run", true), ("first pass", false), ("second pass (idempotent)", false)] {
+                let r = try await Supervisor.pass(at: at, dryRun: dry, on: app.db)
+                lines.append(
+                    String(
+                        format: "%@: %.3f s — %d reminders, %d notices, %d escalations, %d inbox messages", label,
+                        r.seconds, r.count("reminder"), r.count("notice"), r.count("escalation"), r.messages))
+            }
+            // The next mornings: escalations and the reminders of later stages.
+            for offset in 1...3 {
+                let r = try await Supervisor.pass(at: at.addingTimeInterval(Double(offset) * 86_400), on: app.db)
+                lines.append(
+                    String(
+                        format: "+%d day: %.3f s — %d reminders, %d notices, %d escalations", offset, r.seconds,
+                        r.count("reminder"), r.count("notice"), r.count("escalation")))
+            }
+            return lines
+        }
+    }
+
+    static func fillDistrict(_ sql: any SQLDatabase, towns: Int, itemsPerTown: Int, until day: CivilDay) async throws
+        -> (items: Int, reports: Int)
+    {
+        let now = Date()
+        let district = UUID()
+        try await sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id")
+            .values(SQLBind(district), SQLBind("演示区"), SQLBind(OrganizationKind.district.rawValue), SQLBind(UUID?.none))
+            .run()
+        var itemCount = 0
+        var reportCount = 0
+        // Any string will do: nobody signs in as these people.
+        let hash = "$2b$04$benchmarkbenchmarkbenchuOyX5jfJ1ZYqU8p4n5l0vq7x9mI6a"
+        for t in 0..<towns {
+            let town = UUID()
+            let units = (0..<10).map { _ in UUID() }
+            let leader = UUID()
+            var orgs = sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id")
+                .values(
+                    SQLBind(town), SQLBind("第\(t + 1)镇"), SQLBind(OrganizationKind.town.rawValue), SQLBind(district))
+            for (n, u) in units.enumerated() {
+                orgs = orgs.values(
+                    SQLBind(u), SQLBind("第\(t + 1)镇第\(n + 1)单位"), SQLBind(OrganizationKind.department.rawValue),
+                    SQLBind(town))
+            }
+            try await orgs.run()
+            var users = sql.insert(into: User.schema).columns(
+                "id", "username", "display_name", "password_hash", "role", "organization_id", "language", "created_at")
+            users = users.values(
+                SQLBind(leader), SQLBind("leader\(t)"), SQLBind("第\(t + 1)镇镇长"), SQLBind(hash),
+                SQLBind(Role.leader.rawValue), SQLBind(town), SQLBind(String?.none), SQLBind(now))
+            for (n, u) in units.enumerated() {
+                users = users.values(
+                    SQLBind(UUID()), SQLBind("unit\(t)-\(n)"), SQLBind("第\(t + 1)镇第\(n + 1)单位填报员"), SQLBind(hash),
+                    SQLBind(Role.reporter.rawValue), SQLBind(u), SQLBind(String?.none), SQLBind(now))
+            }
+            try await users.run()
+            let plan = UUID()
+            try await sql.insert(into: Plan.schema).columns(
+                "id", "title", "issuer", "year", "status", "source_name", "source_sha256", "source_encoding",
+                "source_text",
+                "published_at", "created_at"
+            ).values(
+                SQLBind(plan), SQLBind("第\(t + 1)镇\(day.year)年工作计划"), SQLBind("第\(t + 1)镇人民政府"), SQLBind(day.year),
+                SQLBind(PlanStatus.published.rawValue), SQLBind("bench.txt"), SQLBind(""), SQLBind("utf-8"),
+                SQLBind(""),
+                SQLBind(now), SQLBind(now)
+            ).run()
+            let items = (0..<itemsPerTown).map { _ in UUID() }
+            for chunk in Array(items.enumerated()).chunked(200) {
+                var insert = sql.insert(into: PlanItem.schema).columns(
+                    "id", "plan_id", "parent_id", "kind", "position", "code", "number", "title", "span_start",
+                    "span_end",
+                    "headline", "subject", "comparator", "value", "value_min", "value_max", "unit", "baseline", "per",
+                    "attributes")
+                for (n, id) in chunk {
+                    insert = insert.values(
+                        SQLBind(id), SQLBind(plan), SQLBind(UUID?.none), SQLBind(ItemKind.task.rawValue), SQLBind(n),
+                        SQLBind("T\(n)"), SQLBind(String?.none), SQLBind("第\(n + 1)项重点工作"), SQLBind(0), SQLBind(0),
+                        SQLBind(false), SQLBind(String?.none), SQLBind(String?.none), SQLBind(Double?.none),
+                        SQLBind(Double?.none), SQLBind(Double?.none), SQLBind(String?.none), SQLBind(Double?.none),
+                        SQLBind(String?.none), SQLBind(String?.none))
+                }
+                try await insert.run()
+                var assign = sql.insert(into: Assignment.schema).columns(
+                    "id", "item_id", "lead_leader_id", "lead_unit_id", "cooperating_unit_ids", "responsible_person",
+                    "start_date", "due_date", "weight", "cycle")
+                for (n, id) in chunk {
+                    assign = assign.values(
+                        SQLBind(UUID()), SQLBind(id), SQLBind(leader), SQLBind(units[n % 10]), SQLBind(""),
+                        SQLBind(String?.none), SQLBind(CivilDay(year: day.year, month: 1, day: 1).start(in: .beijing)),
+                        SQLBind(
+                            (n % 7 == 0
+                                ? CivilDay(year: day.year, month: 6, day: 30)
+                                : CivilDay(year: day.year, month: 12, day: 31)).start(in: .beijing)), SQLBind(1.0),
+                        SQLBind((n % 5 == 0 ? ReportingCycle.quarterly : .monthly).rawValue))
+                }
+                try await assign.run()
+                // Reports: every month before `day`'s, from nine units in ten, filed on the 24th and accepted.
+                var rows: [(UUID, UUID, Int)] = []
+                for (n, id) in chunk where n % 10 != 9 {
+                    for month in 1..<day.month { rows.append((id, units[n % 10], month)) }
+                }
+                for part in rows.chunked(200) {
+                    var reports = sql.insert(into: ProgressReport.schema).columns(
+                        "id", "item_id", "unit_id", "author_id", "period", "actual_value", "percent_complete",
+                        "milestone",
+                        "narrative", "state", "supersedes_id", "submitted_at")
+                    for (item, unit, month) in part {
+                        reports = reports.values(
+                            SQLBind(UUID()), SQLBind(item), SQLBind(unit), SQLBind(leader),
+                            SQLBind(String(format: "%04d-%02d", day.year, month)), SQLBind(Double?.none),
+                            SQLBind(Double(month) * 8), SQLBind(String?.none), SQLBind("按计划推进"),
+                            SQLBind(ReportState.accepted.rawValue), SQLBind(UUID?.none),
+                            SQLBind(CivilDay(year: day.year, month: month, day: 24).start(in: .beijing)))
+                    }
+                    try await reports.run()
+                }
+                reportCount += rows.count
+            }
+            itemCount += itemsPerTown
+        }
+        return (itemCount, reportCount)
+    }
+
+    /// Queues `count` deliveries spread over 20 channels (say, 20 units' webhooks) to a receiver on
+    /// loopback (in this process), and `stuck` more to a channel that never answers in time, then drains
+    /// the queue as the server's worker does (16 in flight, 4 per channel) and reports the rate.
+    public static func delivery(_ config: ServerConfiguration, count: Int, stuck: Int) async throws -> [String] {
+        let receiver = try await Application.make(.testing)
+        receiver.logger.logLevel = .critical
+        receiver.on(.POST, "hook", body: .collect(maxSize: "1mb")) { _ in "ok" }
+        receiver.on(.POST, "stuck", body: .collect(maxSize: "1mb")) { _ async throws -> String in
+            try await Task.sleep(for: .seconds(5))
+            return "late"
+        }
+        try await receiver.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = receiver.http.server.shared.localAddress?.port ?? 0
+        defer {
+            Task {
+                await receiver.server.shutdown()
+                try? await receiver.asyncShutdown()
+            }
+        }
+        return try await Runner.withApplication(config) { app in
+            app.luoshi.delivery.timeoutSeconds = 2
+            app.luoshi.delivery.maxAttempts = 1
+            let sql = app.db as! any SQLDatabase
+            let good = (0..<20).map { _ in UUID() }
+            let bad = UUID()
+            let now = Date()
+            for (id, path) in good.map({ ($0, "hook") }) + [(bad, "stuck")] {
+                try await sql.insert(into: NotificationChannel.schema).columns(
+                    "id", "name", "kind", "target", "secret", "organization_id", "user_id", "active", "created_at"
+                ).values(
+                    SQLBind(id), SQLBind(path), SQLBind(ChannelKind.webhook.rawValue),
+                    SQLBind("http://127.0.0.1:\(port)/\(path)"), SQLBind("secret"), SQLBind(UUID?.none),
+                    SQLBind(UUID?.none),
+                    SQLBind(true), SQLBind(now)
+                ).run()
+            }
+            let rows = Array(repeating: bad, count: stuck) + (0..<count).map { good[$0 % good.count] }
+            for part in rows.chunked(200) {
+                var insert = sql.insert(into: Delivery.schema).columns(
+                    "id", "channel_id", "event", "title", "body", "link", "state", "attempts", "next_attempt_at",
+                    "last_error", "created_at", "delivered_at")
+                for channel in part {
+                    insert = insert.values(
+                        SQLBind(UUID()), SQLBind(channel), SQLBind("reminder"), SQLBind("【催办】基准测试"),
+                        SQLBind("请于2015年6月25日前报送进展。"), SQLBind("/items/x"), SQLBind(DeliveryState.queued.rawValue),
+                        SQLBind(0), SQLBind(now), SQLBind(String?.none), SQLBind(now), SQLBind(Date?.none))
+                }
+                try await insert.run()
+            }
+            let started = Date()
+            let inFlight = Deliveries.InFlight()
+            // When the last of the healthy channels' deliveries was done.
+            var firstGoodDone: Date?
+            while true {
+                try await Deliveries.work(app: app, inFlight: inFlight)
+                let sent = try await Delivery.query(on: app.db).filter(\.$state == .sent).count()
+                if sent >= count && firstGoodDone == nil { firstGoodDone = Date() }
+                let open = try await Delivery.query(on: app.db).filter(\.$state ~~ [.queued, .sending]).count()
+                let running = await inFlight.count
+                if open == 0 && running == 0 { break }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let seconds = Date().timeIntervalSince(started)
+            let sent = try await Delivery.query(on: app.db).filter(\.$state == .sent).count()
+            let failed = try await Delivery.query(on: app.db).filter(\.$state == .failed).count()
+            let healthy = (firstGoodDone ?? Date()).timeIntervalSince(started)
+            return [
+                String(
+                    format: "%d delivered to 20 healthy channels in %.2f s: %.0f deliveries/s", sent, healthy,
+                    Double(sent) / healthy),
+                String(
+                    format: "%d to the stuck channel failed at the %d s timeout; queue empty after %.2f s", failed,
+                    Int(app.luoshi.delivery.timeoutSeconds), seconds),
+            ]
+        }
+    }
+}

@@ -100,8 +100,14 @@ enum Inbox {
         try await q.set(\.$readAt, to: now).update()
     }
 
+    /// Asked on every page a signed-in person opens: plain SQL, without a model query's reflection.
     static func unread(_ user: User, on db: any Database) async throws -> Int {
-        try await InboxMessage.query(on: db).filter(\.$user.$id == user.id!).filter(\.$readAt == nil).count()
+        guard let sql = db as? any SQLDatabase else {
+            return try await InboxMessage.query(on: db).filter(\.$user.$id == user.id!).filter(\.$readAt == nil).count()
+        }
+        let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(InboxMessage.schema).where("user_id", .equal, user.id!).where("read_at", .is, SQLLiteral.null).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 }
 

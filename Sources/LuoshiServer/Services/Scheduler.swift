@@ -12,8 +12,12 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
         let passes = Task {
             while !Task.isCancelled {
                 do {
-                    let result = try await Supervisor.pass(at: app.clock.now(), on: app.db)
+                    // Most minutes there is nothing to send: find that out without taking the write lock.
+                    let now = app.clock.now()
+                    let dry = try await Supervisor.pass(at: now, dryRun: true, on: app.db)
+                    let result = dry.actions.isEmpty ? dry : try await Supervisor.pass(at: now, on: app.db)
                     if !result.actions.isEmpty {
+                        await app.snapshots.invalidate()
                         app.logger.info(
                             "supervision pass: \(result.count("reminder")) reminders, \(result.count("notice")) notices, \(result.count("escalation")) escalations"
                         )

@@ -37,7 +37,25 @@ actor SnapshotCache {
     }
 
     /// After a write in this process.
-    func invalidate() { checkedAt = .distantPast }
+    func invalidate() {
+        checkedAt = .distantPast
+        unread = [:]
+    }
+
+    /// Unread counts for page headers, kept a few seconds: every page asks, and a count a moment old is
+    /// good enough in a header (a write through this process, or a supervision pass, clears them).
+    private var unread: [UUID: (count: Int, at: Date)] = [:]
+    static let unreadLifetime: TimeInterval = 5
+
+    func unreadCount(_ user: UUID) -> Int? {
+        guard let entry = unread[user], Date().timeIntervalSince(entry.at) < Self.unreadLifetime else { return nil }
+        return entry.count
+    }
+
+    func setUnreadCount(_ user: UUID, _ count: Int) {
+        if unread.count > 10_000 { unread = [:] }
+        unread[user] = (count, Date())
+    }
 
     private var plans: [UUID: (plan: Plan, version: Int)] = [:]
 

@@ -38,7 +38,7 @@ enum Supervisor {
 
     static func pass(at now: Date, dryRun: Bool = false, on db: any Database) async throws -> PassResult {
         let started = Date()
-        let outcome: (actions: [Action], outbox: Outbox)? = try await db.write(exclusive: lockKey) { tx in
+        let body: @Sendable (any Database) async throws -> (actions: [Action], outbox: Outbox) = { tx in
             var outbox = try await Outbox.load(on: tx)
             var actions: [Action] = []
             let context = try await Context.load(on: tx)
@@ -50,6 +50,8 @@ enum Supervisor {
             if !dryRun { try await outbox.flush(on: tx, now: now) }
             return (actions, outbox)
         }
+        // A dry run only reads: it takes no lock and holds up no writer.
+        let outcome = dryRun ? try await body(db) : try await db.write(exclusive: lockKey, body)
         let counts = outcome?.outbox.counts ?? (inbox: 0, deliveries: 0)
         return PassResult(
             at: now, skipped: outcome == nil, actions: outcome?.actions ?? [], messages: counts.inbox,

@@ -101,7 +101,14 @@ struct UnreadCountMiddleware: AsyncMiddleware {
         if req.method == .GET, let user = req.auth.get(User.self), !req.url.path.hasPrefix("/api/"),
             !req.url.path.hasPrefix("/assets/")
         {
-            req.storage[UnreadCountKey.self] = try await Inbox.unread(user, on: req.db)
+            let cache = req.application.snapshots
+            if let count = await cache.unreadCount(user.id!) {
+                req.storage[UnreadCountKey.self] = count
+            } else {
+                let count = try await Inbox.unread(user, on: req.db)
+                await cache.setUnreadCount(user.id!, count)
+                req.storage[UnreadCountKey.self] = count
+            }
         }
         return try await next.respond(to: req)
     }

@@ -328,6 +328,20 @@ public enum ReportingCalendar {
     }
 }
 
+extension ReportingCalendar {
+    /// What a unit owes next on an assignment: the oldest period past its due day with no report
+    /// (overdue), else the next one coming; nil when every period is answered.
+    public static func nextDue(_ periods: [DuePeriod], reported: Set<String>, today: CivilDay) -> (
+        period: DuePeriod, overdue: Bool
+    )? {
+        let open = periods.filter { p in
+            p.answeredBy.map { !$0.contains(where: reported.contains) } ?? reported.isEmpty
+        }.sorted { $0.due < $1.due }
+        guard let first = open.first else { return nil }
+        return (first, first.due < today)
+    }
+}
+
 /// The stages of a reminder about one report.
 public enum ReminderStage: String, Codable, Sendable, CaseIterable, Comparable {
     /// A few days ahead.
@@ -405,7 +419,8 @@ public enum SupervisionRulesEngine {
             let names = sorted.suffix(3).map(\.chinese).joined(separator: "、")
             if sorted.count >= 2 {
                 return Trigger(
-                    level: .red, key: "missed:\(latest.key)", reason: "已有\(sorted.count)期未按时报送进展（\(names)）",
+                    level: .red, key: "missed:\(latest.key)",
+                    reason: "已有\(sorted.count)期未按时报送进展（\(sorted.count > 3 ? "最近三期：" : "")\(names)）",
                     requiredAction: "立即补报进展，说明未报原因")
             }
             return Trigger(

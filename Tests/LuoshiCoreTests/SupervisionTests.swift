@@ -56,6 +56,23 @@ struct SupervisionTests {
             ).isEmpty)
     }
 
+    @Test("下次应报：最早未报的一期 (what is owed next)")
+    func nextDue() {
+        let months = ReportingCalendar.periods(cycle: .monthly, year: 2015, start: nil, due: nil, rules: rules)
+        let reported: Set<String> = ["2015-01", "2015-02", "2015-04"]
+        let owed = ReportingCalendar.nextDue(months, reported: reported, today: d(2015, 4, 30))
+        #expect(owed?.period.key == "2015-03" && owed?.overdue == true)
+        let upcoming = ReportingCalendar.nextDue(
+            months, reported: reported.union(["2015-03"]), today: d(2015, 4, 30))
+        #expect(upcoming?.period.key == "2015-05" && upcoming?.overdue == false)
+        // A quarter is answered by a report for one of its months.
+        let quarters = ReportingCalendar.periods(cycle: .quarterly, year: 2015, start: nil, due: nil, rules: rules)
+        #expect(
+            ReportingCalendar.nextDue(quarters, reported: ["2015-02"], today: d(2015, 4, 1))?.period.key == "2015-Q2")
+        let once = ReportingCalendar.periods(cycle: .dueDateOnly, year: 2015, start: nil, due: nil, rules: rules)
+        #expect(ReportingCalendar.nextDue(once, reported: ["2015-07"], today: d(2015, 8, 1)) == nil)
+    }
+
     @Test("催办：到期前、当天、逾期、报领导，窗口外不催 (reminder stages)")
     func reminders() {
         let p = DuePeriod(key: "2015-06", due: d(2015, 6, 25))

@@ -347,18 +347,39 @@ struct ItemController: RouteCollection {
         let returned = try await ProgressReport.query(on: req.db).filter(\.$unit.$id == unit).filter(
             \.$state == .returned
         ).count()
+        // What the unit owes next on each item it leads, by its plan's reporting calendar.
+        var reported: [UUID: Set<String>] = [:]
+        for r in try await ProgressReport.query(on: req.db).filter(\.$unit.$id == unit)
+            .filter(\.$state ~~ [.submitted, .accepted]).field(\.$item.$id).field(\.$period).all()
+        {
+            reported[r.$item.id, default: []].insert(r.period)
+        }
+        var rules: [UUID: SupervisionRules] = [:]
+        for p in plans { rules[p] = try await Notices.rules(for: p, on: req.db) }
+        let today = CivilDay(req.now, calendar: .beijing)
         var rows = ""
         for a in assignments.sorted(by: { ($0.dueDate ?? .distantFuture) < ($1.dueDate ?? .distantFuture) }) {
             let st = snapshots[a.item.$plan.id]?.status(of: a.item).status ?? .notStarted
+            var next = "—"
+            if a.$leadUnit.id == unit, let year = snapshots[a.item.$plan.id]?.plan.year {
+                let periods = ReportingCalendar.periods(
+                    cycle: a.cycle, year: year, start: a.startDate.map { CivilDay($0, calendar: .beijing) },
+                    due: a.dueDate.map { CivilDay($0, calendar: .beijing) }, rules: rules[a.item.$plan.id] ?? .standard)
+                if let owed = ReportingCalendar.nextDue(periods, reported: reported[a.item.id!] ?? [], today: today) {
+                    next =
+                        "\(h(owed.period.chinese)) · \(owed.period.due.month)月\(owed.period.due.day)日"
+                        + (owed.overdue ? " <span class=\"badge red\">\(lang.t("逾期未报", "overdue"))</span>" : "")
+                }
+            }
             rows +=
-                "<tr><td><a href=\"/items/\(a.item.id!)\">\(h(String(a.item.title.prefix(50))))</a></td><td>\(a.$leadUnit.id == unit ? lang.t("牵头", "lead") : lang.t("配合", "help"))</td><td>\(Format.date(a.dueDate))</td><td>\(h(lang.t(a.cycle.chinese, a.cycle.rawValue)))</td><td>\(Layout.statusBadge(st, lang))</td></tr>"
+                "<tr><td><a href=\"/items/\(a.item.id!)\">\(h(String(a.item.title.prefix(50))))</a></td><td>\(a.$leadUnit.id == unit ? lang.t("牵头", "lead") : lang.t("配合", "help"))</td><td>\(next)</td><td>\(Format.date(a.dueDate))</td><td>\(h(lang.t(a.cycle.chinese, a.cycle.rawValue)))</td><td>\(Layout.statusBadge(st, lang))</td></tr>"
         }
         return html(
             req, title: lang.t("我的任务", "My tasks"),
             """
             <h1>\(lang.t("本单位的任务", "My unit's tasks")) (\(assignments.count))</h1>
             \(returned > 0 ? "<p class=flash>\(lang.t("有 \(returned) 份报送被退回，请更正后重新报送。", "\(returned) reports were returned: correct and file again."))</p>" : "")
-            <table><thead><tr><th>\(lang.t("事项", "Item"))</th><th>\(lang.t("角色", "Role"))</th><th>\(lang.t("截止", "Due"))</th><th>\(lang.t("周期", "Cycle"))</th><th>\(lang.t("状态", "Status"))</th></tr></thead>
+            <table><thead><tr><th>\(lang.t("事项", "Item"))</th><th>\(lang.t("角色", "Role"))</th><th>\(lang.t("下次应报", "Next report due"))</th><th>\(lang.t("截止", "Due"))</th><th>\(lang.t("周期", "Cycle"))</th><th>\(lang.t("状态", "Status"))</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             """)
     }

@@ -196,7 +196,7 @@ struct SupervisionController: RouteCollection {
             <p class=indent>现将「\(h(n.item.title))」列入<strong>\(h(n.level.chinese))督办</strong>。</p>
             <p class=indent><strong>督办事由：</strong>\(h(n.reason))</p>
             <p class=indent><strong>办理要求：</strong>\(h(n.requiredAction))</p>
-            <p class=indent><strong>反馈期限：</strong>请于\(Format.date(n.respondBy))前签收办理并书面反馈办理情况，逾期未反馈的，报挂钩领导、主要领导督促。</p>
+            <p class=indent><strong>反馈期限：</strong>\(h(Notices.deadlineSentence(n)))</p>
             \(n.response.map { "<p class=indent><strong>办理情况：</strong>\(h($0))</p>" } ?? "")
             <table><tr><th>督办等级</th><th>状态</th><th>签收</th><th>反馈</th></tr>
             <tr><td>\(h(n.level.chinese))</td><td>\(h(n.state.chinese))</td><td>\(n.signedAt.map(Format.date) ?? "未签收")</td><td>\(n.respondedAt.map(Format.date) ?? "未反馈")</td></tr></table>
@@ -424,14 +424,14 @@ struct SupervisionController: RouteCollection {
             <article class="paper bulletin">
             <header class="masthead"><h1>督查督办月通报</h1><p>\(b.year)年第\(b.month)期</p><p>\(h(b.issuer))督查办 · \(Format.date(b.asOf))</p></header>
             <h2 class=center>\(h(b.planTitle))落实情况（\(b.year)年\(b.month)月）</h2>
-            <p class=indent>本月应报送进展\(t.due)件，按时报送\(t.onTime)件，逾期报送\(t.late)件，未报送\(t.missing)件；在办督办单红色\(b.open.red)件、黄色\(b.open.yellow)件、蓝色\(b.open.blue)件。现将有关情况通报如下。</p>
+            <p class=indent>\(h(b.summary))</p>
             <h3>一、各单位报送情况</h3>
             <table><thead><tr><th>单位</th><th>应报</th><th>按时</th><th>逾期</th><th>未报</th><th>红色督办</th><th>黄色督办</th><th>蓝色督办</th></tr></thead><tbody>\(units)</tbody></table>
             <h3>二、状态变化的事项</h3>
             \(changes.isEmpty ? "<p class=indent>本月无事项状态变化。</p>" : "<table><thead><tr><th>事项</th><th>月初</th><th>月末</th></tr></thead><tbody>\(changes)</tbody></table>")
             <h3>三、逾期时间最长的事项</h3>
             \(overdue.isEmpty ? "<p class=indent>本月无逾期事项。</p>" : "<table><thead><tr><th>事项</th><th>牵头单位</th><th>完成时限</th><th>逾期天数</th></tr></thead><tbody>\(overdue)</tbody></table>")
-            <p class=indent>请未报送、逾期报送的单位抓紧补报，督办单位按期反馈办理情况。</p>
+            <p class=indent>\(h(Bulletin.closing))</p>
             </article>
             <form method=get class=noprint><label for=month>月份</label><input id=month name=month type=month value="\(month)"><button>查看</button>
             <a href="/plans/\(h(planID))/bulletin.docx?month=\(month)">下载 Word</a></form>

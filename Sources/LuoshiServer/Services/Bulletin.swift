@@ -53,6 +53,14 @@ struct Bulletin: Sendable {
         }
     }
 
+    /// The bulletin's opening paragraph and its closing request, the same on the page and in Word.
+    var summary: String {
+        let t = totals
+        return
+            "本月应报送进展\(t.due)件，按时报送\(t.onTime)件，逾期报送\(t.late)件，未报送\(t.missing)件；在办督办单红色\(open.red)件、黄色\(open.yellow)件、蓝色\(open.blue)件。现将有关情况通报如下。"
+    }
+    static let closing = "请未报送、逾期报送的单位抓紧补报，督办单位按期反馈办理情况。"
+
     /// "2015-06" → (2015, 6).
     static func month(_ text: String?, default now: Date) throws -> (year: Int, month: Int) {
         guard let text, !text.isEmpty else {
@@ -174,11 +182,7 @@ struct Bulletin: Sendable {
                 [D.Run("\(planTitle)落实情况（\(year)年\(month)月）", bold: true, size: 20, font: "黑体")], align: .center,
                 spaceAfter: 240),
             .paragraph(
-                [
-                    D.Run(
-                        "本月应报送进展\(t.due)件，按时报送\(t.onTime)件，逾期报送\(t.late)件，未报送\(t.missing)件；在办督办单红色\(open.red)件、黄色\(open.yellow)件、蓝色\(open.blue)件。现将有关情况通报如下。"
-                    )
-                ],
+                [D.Run(summary)],
                 firstLineIndent: true, spaceAfter: 120),
             .paragraph([D.Run("一、各单位报送情况", bold: true, font: "黑体")]),
             .table(
@@ -211,9 +215,7 @@ struct Bulletin: Sendable {
                     widths: [4200, 1900, 1900, 1000], size: 11))
         }
         blocks.append(
-            .paragraph(
-                [D.Run("请未报送、逾期报送的单位抓紧补报，督办单位按期反馈办理情况。")], firstLineIndent: true,
-                spaceAfter: 240))
+            .paragraph([D.Run(Self.closing)], firstLineIndent: true, spaceAfter: 240))
         return try FormattedDocument.docx(blocks)
     }
 }

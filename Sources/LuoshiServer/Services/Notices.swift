@@ -214,6 +214,10 @@ enum Notices {
 }
 
 extension Notices {
+    static func deadlineSentence(_ n: SupervisionNotice) -> String {
+        "请于\(Format.date(n.respondBy))前签收办理并书面反馈办理情况，逾期未反馈的，报挂钩领导、主要领导督促。"
+    }
+
     /// The notice as a one-page official paper.
     static func docx(_ n: SupervisionNotice, issuer: String) throws -> Data {
         typealias D = FormattedDocument
@@ -230,7 +234,7 @@ extension Notices {
             .paragraph(
                 [
                     D.Run("反馈期限：", bold: true),
-                    D.Run("请于\(Format.date(n.respondBy))前签收办理并书面反馈办理情况，逾期未反馈的，报挂钩领导、主要领导督促。"),
+                    D.Run(deadlineSentence(n)),
                 ],
                 firstLineIndent: true, spaceAfter: 240),
         ]

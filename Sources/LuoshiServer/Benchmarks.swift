@@ -30,7 +30,7 @@ public enum Benchmarks {
                         r.seconds, r.count("reminder"), r.count("notice"), r.count("escalation"), r.messages))
             }
             // The next mornings: escalations and the reminders of later stages.
-            for offset in 1...3 {
+            for offset in 1...5 {
                 let r = try await Supervisor.pass(at: at.addingTimeInterval(Double(offset) * 86_400), on: app.db)
                 lines.append(
                     String(

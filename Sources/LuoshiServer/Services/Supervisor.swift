@@ -348,11 +348,10 @@ enum Supervisor {
         }
         // A pass may issue a thousand notices on a busy morning: many rows to a statement.
         var changes: [Audit.Change] = []
+        var replaced: [(id: UUID, note: String)] = []
         for (notice, supersedes) in newNotices {
             for old in supersedes {
-                try await sql.update(SupervisionNotice.schema).set("state", to: NoticeState.closed.rawValue)
-                    .set("closed_at", to: now).set("closing_note", to: "由\(notice.number)取代")
-                    .where("id", .equal, old.id).run()
+                replaced.append((old.id, "由\(notice.number)取代"))
                 changes.append(
                     Audit.Change(
                         actor: "system", action: "notice.supersede", entity: "notice", entityID: old.id.uuidString,
@@ -363,6 +362,18 @@ enum Supervisor {
                 Audit.Change(
                     actor: "system", action: "notice.issue", entity: "notice", entityID: notice.id!.uuidString,
                     before: nil, after: Audit.snapshot(NoticeRecord(notice))))
+        }
+        // Replaced notices are closed a hundred to a statement, each with its own note.
+        for chunk in replaced.chunked(100) {
+            var note = SQLQueryString("CASE id")
+            for r in chunk {
+                note.appendInterpolation(unsafeRaw: " WHEN "); note.appendInterpolation(bind: r.id);
+                note.appendInterpolation(unsafeRaw: " THEN "); note.appendInterpolation(bind: r.note)
+            }
+            note.appendInterpolation(unsafeRaw: " END")
+            try await sql.update(SupervisionNotice.schema).set("state", to: NoticeState.closed.rawValue)
+                .set("closed_at", to: now).set(SQLIdentifier("closing_note"), to: note)
+                .where("id", .in, chunk.map(\.id)).run()
         }
         for chunk in newNotices.map(\.notice).chunked(100) {
             var insert = sql.insert(into: SupervisionNotice.schema).columns(

@@ -91,7 +91,26 @@ extension ServerTests {
             #expect(try await step(admin, "return") == .unprocessableEntity)
             #expect(try await step(admin, "return", "请附整改时间表") == .ok)
             #expect(try await state() == .signed)
-            #expect(try await step(unit, "respond", "已附整改时间表") == .ok)
+            // The second response carries evidence, as a form with files.
+            let boundary = "notice-boundary"
+            var form = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n已附整改时间表\r\n".utf8)
+            form += Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"evidence[]\"; filename=\"整改时间表.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n时间表\n%%EOF\r\n--\(boundary)--\r\n"
+                    .utf8)
+            var multipart = unit.headers
+            multipart.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            try await app.testing().test(
+                .POST, "/api/v1/notices/\(noticeID)/respond", headers: multipart, body: ByteBuffer(bytes: form)
+            ) { res in #expect(res.status == .ok, "\(res.body.string)") }
+            let file = try #require(try await NoticeEvidence.query(on: app.db).first())
+            #expect(file.filename == "整改时间表.pdf" && file.contentType == "application/pdf")
+            try await app.testing().test(.GET, "/notice-evidence/\(file.id!)", headers: deputy.headers) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.hasPrefix("%PDF-1.4"))
+            }
+            try await app.testing().test(.GET, "/notice-evidence/\(file.id!)", headers: other.headers) { res in
+                #expect(res.status == .forbidden)
+            }
             #expect(try await step(admin, "close", "同意办结") == .ok)
             #expect(try await state() == .closed)
             #expect(try await step(unit, "respond", "再次反馈") == .conflict)

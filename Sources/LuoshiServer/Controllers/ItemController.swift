@@ -254,17 +254,9 @@ struct ItemController: RouteCollection {
         guard try await EvidenceStore.mayRead(user, report: file.report, on: req.db) else {
             throw LuoshiError.forbidden(reason: "无权查看该证明材料")
         }
-        let path = EvidenceStore.path(id, in: req.application.luoshi.evidenceDirectory)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LuoshiError.notFound(entity: "证明材料文件", id: id.uuidString)
-        }
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: file.contentType)
-        let encoded = file.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(encoded)")
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return try EvidenceStore.download(
+            id, filename: file.filename, contentType: file.contentType,
+            directory: req.application.luoshi.evidenceDirectory)
     }
 
     struct CommentForm: Content { var body: String }

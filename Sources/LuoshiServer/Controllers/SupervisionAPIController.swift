@@ -11,8 +11,11 @@ struct SupervisionAPIController: RouteCollection {
         api.post("notices", use: issue)
         api.get("notices", ":noticeID", use: show)
         for action in NoticeAction.allCases {
-            api.post("notices", ":noticeID", .constant(SupervisionController.path(action))) { req in
-                try await act(action, req: req)
+            api.on(
+                .POST, "notices", ":noticeID", .constant(SupervisionController.path(action)),
+                body: .collect(maxSize: "60mb")
+            ) { req in
+                NoticeView(try await SupervisionController.act(action, req: req))
             }
         }
         api.get("inbox", use: inbox)
@@ -119,16 +122,6 @@ struct SupervisionAPIController: RouteCollection {
         let user = try req.user()
         let n = try await Notices.find(req.parameters.get("noticeID"), for: user, on: req.db)
         return NoticeView(n, history: try await Notices.history(of: n, on: req.db))
-    }
-
-    struct ActBody: Content { var text: String? }
-
-    func act(_ action: NoticeAction, req: Request) async throws -> NoticeView {
-        let user = try req.user()
-        let body = req.body.data == nil ? ActBody(text: nil) : try req.content.decode(ActBody.self)
-        return NoticeView(
-            try await Notices.act(
-                action, on: req.parameters.get("noticeID"), text: body.text, by: user, db: req.db, now: req.now))
     }
 
     struct InboxView: Content {

@@ -14,10 +14,13 @@ struct SupervisionController: RouteCollection {
         routes.get("notices", ":noticeID", "print", use: printable)
         routes.get("notices", ":noticeID", "docx", use: docx)
         for action in NoticeAction.allCases {
-            routes.post("notices", ":noticeID", .constant(Self.path(action))) { req in
+            // A response may carry evidence files.
+            routes.on(.POST, "notices", ":noticeID", .constant(Self.path(action)), body: .collect(maxSize: "60mb")) {
+                req in
                 try await act(action, req: req)
             }
         }
+        routes.get("notice-evidence", ":evidenceID", use: evidence)
         routes.get("inbox", use: inbox)
         routes.post("inbox", ":messageID", "read", use: markRead)
         routes.post("inbox", "read-all", use: markAllRead)
@@ -105,14 +108,35 @@ struct SupervisionController: RouteCollection {
         return req.redirect(to: "/notices/\(notice.id!)", redirectType: .normal)
     }
 
-    struct ActForm: Content { var text: String? }
+    /// A step's words and, for a response, its evidence files (a form, or a JSON body without files).
+    struct ActForm: Content {
+        var text: String?
+        var evidence: [File]?
+    }
+
+    static func act(_ action: NoticeAction, req: Request) async throws -> SupervisionNotice {
+        let user = try req.user()
+        let form = req.body.data == nil ? ActForm(text: nil, evidence: nil) : try req.content.decode(ActForm.self)
+        return try await Notices.act(
+            action, on: req.parameters.get("noticeID"), text: form.text,
+            evidence: try EvidenceStore.check(form.evidence ?? []),
+            evidenceDirectory: req.application.luoshi.evidenceDirectory, by: user, db: req.db, now: req.now)
+    }
 
     func act(_ action: NoticeAction, req: Request) async throws -> Response {
-        let user = try req.user()
-        let form = try req.content.decode(ActForm.self)
-        let notice = try await Notices.act(
-            action, on: req.parameters.get("noticeID"), text: form.text, by: user, db: req.db, now: req.now)
+        let notice = try await Self.act(action, req: req)
         return req.redirect(to: "/notices/\(notice.id!)", redirectType: .normal)
+    }
+
+    @Sendable func evidence(req: Request) async throws -> Response {
+        let user = try req.user()
+        guard let id = req.parameters.get("evidenceID").flatMap(UUID.init(uuidString:)),
+            let file = try await NoticeEvidence.query(on: req.db).filter(\.$id == id).with(\.$notice).first()
+        else { throw LuoshiError.notFound(entity: "证明材料", id: req.parameters.get("evidenceID") ?? "") }
+        guard Notices.mayRead(user, file.notice) else { throw LuoshiError.forbidden(reason: "无权查看该证明材料") }
+        return try EvidenceStore.download(
+            id, filename: file.filename, contentType: file.contentType,
+            directory: req.application.luoshi.evidenceDirectory)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -120,6 +144,10 @@ struct SupervisionController: RouteCollection {
         let lang = Lang(req)
         let n = try await Notices.find(req.parameters.get("noticeID"), for: user, on: req.db)
         let history = try await Notices.history(of: n, on: req.db)
+        let files = try await NoticeEvidence.query(on: req.db).filter(\.$notice.$id == n.id!).sort(\.$uploadedAt).all()
+        let fileLinks = files.map {
+            "<li><a href=\"/notice-evidence/\($0.id!)\">\(h($0.filename))</a> <span class=muted>\(Format.date($0.uploadedAt))</span></li>"
+        }.joined()
         var steps = ""
         for e in history {
             let text = (try? JSONDecoder().decode([String: String].self, from: Data((e.after ?? "{}").utf8)))?["text"]
@@ -135,8 +163,10 @@ struct SupervisionController: RouteCollection {
             }
             if n.state == .issued || n.state == .signed {
                 forms += """
-                    <form method=post action="/notices/\(n.id!)/respond">\(csrf)<label for=text>\(lang.t("办理情况", "What was done"))</label>
-                    <textarea id=text name=text required maxlength=10000></textarea><button>\(lang.t("反馈", "Respond"))</button></form>
+                    <form method=post action="/notices/\(n.id!)/respond" enctype="multipart/form-data">\(csrf)<label for=text>\(lang.t("办理情况", "What was done"))</label>
+                    <textarea id=text name=text required maxlength=10000></textarea>
+                    <label for=files>\(lang.t("证明材料（可多选）", "Evidence files"))</label><input id=files name="evidence[]" type=file multiple>
+                    <button>\(lang.t("反馈", "Respond"))</button></form>
                     """
             }
         }
@@ -166,6 +196,7 @@ struct SupervisionController: RouteCollection {
             <dt>\(lang.t("状态", "State"))</dt><dd>\(h(lang.t(n.state.chinese, n.state.rawValue)))\(n.escalation > 0 ? " · " + lang.t(n.escalation == 1 ? "逾期未反馈，已报挂钩领导" : "逾期未反馈，已报主要领导", "escalated") : "")</dd>
             \(n.response.map { "<dt>\(lang.t("办理情况", "Response"))</dt><dd>\(h($0))</dd>" } ?? "")
             \(n.returnReason.map { "<dt>\(lang.t("退回理由", "Sent back"))</dt><dd>\(h($0))</dd>" } ?? "")
+            \(fileLinks.isEmpty ? "" : "<dt>\(lang.t("证明材料", "Evidence"))</dt><dd><ul>\(fileLinks)</ul></dd>")
             </dl>
             <p><a href="/notices/\(n.id!)/print">\(lang.t("打印", "Print"))</a> · <a href="/notices/\(n.id!)/docx">\(lang.t("下载 Word", "Download .docx"))</a></p>
             \(forms)

@@ -28,5 +28,6 @@ enum Migrations {
         app.migrations.add(CreateDelivery())
         app.migrations.add(CreateDeliveryAttempt())
         app.migrations.add(AddSupervisionIndexes())
+        app.migrations.add(CreateNoticeEvidence())
     }
 }

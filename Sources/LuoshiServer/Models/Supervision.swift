@@ -173,3 +173,18 @@ final class DeliveryAttempt: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A file a unit attached to its response to a notice: stored like a report's evidence, by id.
+final class NoticeEvidence: Model, @unchecked Sendable {
+    static let schema = "notice_evidence"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "notice_id") var notice: SupervisionNotice
+    @Field(key: "filename") var filename: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "size") var size: Int
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "uploaded_at") var uploadedAt: Date
+
+    init() {}
+}

@@ -58,6 +58,20 @@ enum EvidenceStore {
         }
     }
 
+    /// A stored file as a download: never shown inline, never cached, its type as checked on upload.
+    static func download(_ id: UUID, filename: String, contentType: String, directory: String) throws -> Response {
+        guard let data = FileManager.default.contents(atPath: path(id, in: directory)) else {
+            throw LuoshiError.notFound(entity: "证明材料文件", id: id.uuidString)
+        }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: contentType)
+        let encoded = filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(encoded)")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+
     static func path(_ id: UUID, in directory: String) -> String { directory + "/" + id.uuidString.lowercased() }
 
     /// Writes the files; returns their paths so that a failed transaction can remove them.

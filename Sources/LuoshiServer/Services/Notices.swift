@@ -108,7 +108,8 @@ enum Notices {
 
     /// Sign for, respond to, close or send back a notice.
     static func act(
-        _ action: NoticeAction, on id: String?, text: String?, by user: User, db: any Database, now: Date
+        _ action: NoticeAction, on id: String?, text: String?, evidence: [EvidenceStore.Checked] = [],
+        evidenceDirectory: String = "", by user: User, db: any Database, now: Date
     ) async throws -> SupervisionNotice {
         let notice = try await find(id, for: user, on: db)
         switch action {
@@ -132,10 +133,29 @@ enum Notices {
         case .success(let s): after = s
         case .failure(let e): throw e
         }
+        if !evidence.isEmpty && action != .respond {
+            throw LuoshiError.invalid(field: "证明材料", reason: "只有反馈时可以附证明材料")
+        }
         let staff = try await User.query(on: db).filter(\.$role == .admin).all().compactMap(\.id)
         let reporters = try await User.query(on: db).filter(\.$organization.$id == notice.$unit.id)
             .filter(\.$role == .reporter).all().compactMap(\.id)
-        return try await db.write { tx in
+        // Files first, outside the transaction; removed again if it fails.
+        let written = try EvidenceStore.write(evidence, to: evidenceDirectory)
+        do {
+            return try await record(
+                action, notice: notice, before: before, after: after, words: words, evidence: evidence, user: user,
+                staff: staff, reporters: reporters, db: db, now: now)
+        } catch {
+            for p in written { try? FileManager.default.removeItem(atPath: p) }
+            throw error
+        }
+    }
+
+    private static func record(
+        _ action: NoticeAction, notice: SupervisionNotice, before: NoticeState, after: NoticeState, words: String,
+        evidence: [EvidenceStore.Checked], user: User, staff: [UUID], reporters: [UUID], db: any Database, now: Date
+    ) async throws -> SupervisionNotice {
+        try await db.write { tx in
             // Read again under the write lock: two people acting at once must not both succeed.
             guard let current = try await SupervisionNotice.find(notice.id, on: tx), current.state == before else {
                 throw LuoshiError.conflict(reason: "督办单已被他人处理，请刷新 (the notice changed: reload)")
@@ -161,10 +181,25 @@ enum Notices {
                 current.closingNote = words.isEmpty ? nil : words
             }
             try await current.save(on: tx)
+            for e in evidence {
+                let file = NoticeEvidence()
+                file.id = e.id
+                file.$notice.id = current.id!
+                file.filename = e.filename
+                file.contentType = e.contentType
+                file.size = e.data.count
+                file.sha256 = e.sha256
+                file.uploadedAt = now
+                try await file.create(on: tx)
+            }
+            var recorded = ["state": after.rawValue, "text": words]
+            if !evidence.isEmpty {
+                recorded["evidence"] = evidence.map { "\($0.filename) sha256:\($0.sha256)" }.joined(separator: "; ")
+            }
             try await Audit.record(
                 on: tx, actor: user.username, action: "notice.\(action.rawValue)", entity: "notice",
                 entityID: current.id!.uuidString, before: "{\"state\":\"\(before.rawValue)\"}",
-                after: Audit.snapshot(["state": after.rawValue, "text": words]), at: now)
+                after: Audit.snapshot(recorded), at: now)
             var outbox = try await Outbox.load(on: tx)
             let title = "\(notice.number)（\(notice.item.title.prefix(24))）"
             switch action {

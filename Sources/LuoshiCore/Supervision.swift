@@ -88,8 +88,9 @@ public struct CivilDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
     /// Parses 2015-06-26.
     public init?(_ text: String) {
         let parts = text.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-            (1...12).contains(m),
+        // Years beyond four digits would overflow the day arithmetic.
+        guard parts.count == 3, let y = Int(parts[0]), (1...9999).contains(y), let m = Int(parts[1]),
+            let d = Int(parts[2]), (1...12).contains(m),
             (1...CivilDay.daysIn(year: y, month: m)).contains(d)
         else { return nil }
         self.init(year: y, month: m, day: d)

@@ -14,6 +14,7 @@ public enum Benchmarks {
         _ config: ServerConfiguration, towns: Int, itemsPerTown: Int, at day: CivilDay
     ) async throws -> [String] {
         try await Runner.withApplication(config) { app in
+            try await requireEmpty(app.db)
             let sql = app.db as! any SQLDatabase
             var lines: [String] = []
             let t0 = Date()
@@ -38,6 +39,16 @@ public enum Benchmarks {
                         r.count("reminder"), r.count("notice"), r.count("escalation")))
             }
             return lines
+        }
+    }
+
+    /// Benchmarks fill the database and send: never on one that holds real data.
+    static func requireEmpty(_ db: any Database) async throws {
+        let users = try await User.query(on: db).count()
+        let channels = try await NotificationChannel.query(on: db).count()
+        guard users == 0 && channels == 0 else {
+            throw LuoshiError.conflict(
+                reason: "基准测试只在空数据库上运行 (benchmarks need an empty database: use a new --data folder)")
         }
     }
 
@@ -165,6 +176,7 @@ public enum Benchmarks {
             }
         }
         return try await Runner.withApplication(config) { app in
+            try await requireEmpty(app.db)
             app.luoshi.delivery.timeoutSeconds = 2
             app.luoshi.delivery.maxAttempts = 1
             let sql = app.db as! any SQLDatabase

@@ -8,9 +8,14 @@ struct StorageOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite 数据目录 (SQLite data folder; ignored when DATABASE_URL is set)")
     var data: String = "./data"
 
+    /// The same environment as `serve` (database, SMTP relay, public address), so that a command that
+    /// sends, like `remind`, sends as the server would.
     func configuration() -> ServerConfiguration {
-        ServerConfiguration(
-            storage: ServerConfiguration.storage(dataDirectory: data, environment: ProcessInfo.processInfo.environment))
+        let env = ProcessInfo.processInfo.environment
+        var config = ServerConfiguration(storage: ServerConfiguration.storage(dataDirectory: data, environment: env))
+        config.publicURL = env["LUOSHI_PUBLIC_URL"]
+        config.mail = ServerConfiguration.MailSettings.from(environment: env)
+        return config
     }
 }
 

@@ -211,6 +211,20 @@ extension ServerTests {
                 #expect(text.contains("督查督办月通报"))
                 #expect(text.contains("本月应报送进展\(after.totals.due)件"))
             }
+            // A draft's bulletin and rules are staff's alone.
+            plan.status = .draft
+            try await plan.save(on: app.db)
+            let unitCaller = try await app.signIn(reporter.username)
+            for path in [
+                "/plans/\(planID)/bulletin", "/api/v1/plans/\(planID)/bulletin", "/plans/\(planID)/supervision",
+            ] {
+                try await app.testing().test(.GET, path, headers: unitCaller.headers) { res in
+                    #expect(res.status == .notFound, "\(path)")
+                }
+                try await app.testing().test(.GET, path, headers: admin.headers) { res in
+                    #expect(res.status == .ok, "\(path)")
+                }
+            }
         }
     }
 }

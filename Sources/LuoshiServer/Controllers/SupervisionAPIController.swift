@@ -13,7 +13,7 @@ struct SupervisionAPIController: RouteCollection {
         for action in NoticeAction.allCases {
             api.on(
                 .POST, "notices", ":noticeID", .constant(SupervisionController.path(action)),
-                body: .collect(maxSize: "60mb")
+                body: .collect(maxSize: action == .respond ? "60mb" : "1mb")
             ) { req in
                 NoticeView(try await SupervisionController.act(action, req: req))
             }
@@ -243,8 +243,7 @@ struct SupervisionAPIController: RouteCollection {
     }
 
     @Sendable func rules(req: Request) async throws -> RulesView {
-        _ = try req.user()
-        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: try req.user(), on: req.db)
         let settings = try await PlanSupervision.query(on: req.db).filter(\.$plan.$id == plan.id!).first()
         return RulesView(rules: settings?.rules ?? .standard, principalLeader: settings?.$principalLeader.id)
     }

@@ -15,7 +15,10 @@ struct SupervisionController: RouteCollection {
         routes.get("notices", ":noticeID", "docx", use: docx)
         for action in NoticeAction.allCases {
             // A response may carry evidence files.
-            routes.on(.POST, "notices", ":noticeID", .constant(Self.path(action)), body: .collect(maxSize: "60mb")) {
+            routes.on(
+                .POST, "notices", ":noticeID", .constant(Self.path(action)),
+                body: .collect(maxSize: action == .respond ? "60mb" : "1mb")
+            ) {
                 req in
                 try await act(action, req: req)
             }
@@ -299,7 +302,7 @@ struct SupervisionController: RouteCollection {
     @Sendable func rules(req: Request) async throws -> Response {
         let user = try req.user()
         let lang = Lang(req)
-        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: user, on: req.db)
         let settings = try await PlanSupervision.query(on: req.db).filter(\.$plan.$id == plan.id!).first()
         let r = settings?.rules ?? .standard
         let leaders = try await User.query(on: req.db).filter(\.$role == .leader).sort(\.$createdAt).all()
@@ -361,9 +364,12 @@ struct SupervisionController: RouteCollection {
             r.responseDays[level] = try int("response_\(level.rawValue)")
             r.principalAfterDays[level] = try int("principal_\(level.rawValue)")
         }
-        try await SupervisionSettings.save(
-            r, principal: form["principal"].flatMap(UUID.init(uuidString:)), plan: plan, by: user, on: req.db,
-            now: req.now)
+        var principal: UUID?
+        if let text = form["principal"], !text.isEmpty {
+            guard let id = UUID(uuidString: text) else { throw LuoshiError.invalid(field: "主要领导", reason: "应为一位领导") }
+            principal = id
+        }
+        try await SupervisionSettings.save(r, principal: principal, plan: plan, by: user, on: req.db, now: req.now)
         return req.redirect(to: "/plans/\(plan.id!)/supervision", redirectType: .normal)
     }
 
@@ -428,8 +434,7 @@ struct SupervisionController: RouteCollection {
 
     /// Every signed-in person may read it: the office circulates it to the units too.
     func loadBulletin(_ req: Request) async throws -> Bulletin {
-        _ = try req.user()
-        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: try req.user(), on: req.db)
         let month = try Bulletin.month(req.query[String.self, at: "month"], default: req.now)
         return try await Bulletin.build(plan: plan, year: month.year, month: month.month, on: req.db, now: req.now)
     }

@@ -30,7 +30,8 @@ enum Channels {
         }
         switch input.kind {
         case .email:
-            guard target.range(of: #"^[^@\s<>,]+@[^@\s<>,]+$"#, options: .regularExpression) != nil else {
+            guard target.count <= 254, target.range(of: #"^[^@\s<>,]+@[^@\s<>,]+$"#, options: .regularExpression) != nil
+            else {
                 throw LuoshiError.invalid(field: "地址", reason: "应为电子邮箱")
             }
         default:
@@ -49,6 +50,7 @@ enum Channels {
             throw LuoshiError.notFound(entity: "用户", id: owner.uuidString)
         }
         let secret = input.secret?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (secret?.count ?? 0) <= 200 else { throw LuoshiError.invalid(field: "签名密钥", reason: "不超过 200 个字符") }
         return try await db.write { tx in
             let c = NotificationChannel()
             c.id = UUID()

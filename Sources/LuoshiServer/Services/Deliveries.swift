@@ -62,9 +62,25 @@ enum Deliveries {
         limit: Int, busy: [UUID: Int] = [:], settings: DeliverySettings, on db: any Database
     ) async throws -> [(id: UUID, channel: UUID)] {
         guard limit > 0 else { return [] }
+        // Most of the time nothing is due: find that out without taking the write lock.
+        let probe = try await (db as! any SQLDatabase).select().column("id").from(Delivery.schema)
+            .where("state", .in, [DeliveryState.queued.rawValue, DeliveryState.sending.rawValue])
+            .where("next_attempt_at", .lessThanOrEqual, Date()).limit(1).first()
+        guard probe != nil else { return [] }
+        // Channels this worker already keeps at their cap are left out, so they cannot fill the batch.
+        let saturated = busy.filter { $0.value >= settings.perChannel }.map(\.key)
         return try await db.write { tx in
             let sql = tx as! any SQLDatabase
             let now = Date()
+            var skip = SQLQueryString("")
+            if !saturated.isEmpty {
+                skip.appendInterpolation(unsafeRaw: " AND channel_id NOT IN (")
+                for (n, id) in saturated.enumerated() {
+                    if n > 0 { skip.appendInterpolation(unsafeRaw: ", ") }
+                    skip.appendInterpolation(bind: id)
+                }
+                skip.appendInterpolation(unsafeRaw: ")")
+            }
             // The first few due of each channel, oldest first: a channel with a long backlog (or a stuck one)
             // never hides the others' deliveries behind its own.
             let due = try await sql.raw(
@@ -73,7 +89,7 @@ enum Deliveries {
                   SELECT id, channel_id, next_attempt_at,
                   ROW_NUMBER() OVER (PARTITION BY channel_id ORDER BY next_attempt_at) AS n
                   FROM \(ident: Delivery.schema)
-                  WHERE state IN ('queued', 'sending') AND next_attempt_at <= \(bind: now)
+                  WHERE state IN ('queued', 'sending') AND next_attempt_at <= \(bind: now)\(skip)
                 ) due WHERE n <= \(bind: settings.perChannel) ORDER BY next_attempt_at LIMIT \(bind: limit * 4)
                 """
             ).all().map {
@@ -161,8 +177,15 @@ enum Deliveries {
             attempt.answer = String(outcome.answer.prefix(500)).storable
             attempt.durationMs = outcome.milliseconds
             try await attempt.create(on: tx)
-            let state: DeliveryState = outcome.ok ? .sent : attempts >= settings.maxAttempts ? .failed : .queued
             let sql = tx as! any SQLDatabase
+            // Only while the claim still stands: if the lease ran out and another worker took the delivery
+            // over (or finished it), its outcome is the one that counts; this attempt stays in the log.
+            let current = try await sql.select().column("state").column("attempts").from(Delivery.schema)
+                .where("id", .equal, delivery.id!).first()
+            guard let current, try current.decode(column: "state", as: String.self) == DeliveryState.sending.rawValue,
+                try current.decode(column: "attempts", as: Int.self) == delivery.attempts
+            else { return }
+            let state: DeliveryState = outcome.ok ? .sent : attempts >= settings.maxAttempts ? .failed : .queued
             try await sql.update(Delivery.schema).set("state", to: state.rawValue).set("attempts", to: attempts)
                 .set("next_attempt_at", to: now.addingTimeInterval(backoff(after: attempts, settings: settings)))
                 .set("last_error", to: outcome.ok ? nil : String(outcome.answer.prefix(200)).storable)

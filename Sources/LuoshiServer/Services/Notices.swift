@@ -28,6 +28,9 @@ enum Notices {
         guard let item = try await PlanItem.find(input.item, on: db) else {
             throw LuoshiError.notFound(entity: "事项", id: input.item.uuidString)
         }
+        guard try await Plan.find(item.$plan.id, on: db)?.status == .published else {
+            throw LuoshiError.conflict(reason: "只能对已发布计划的事项发督办单 (the plan is not published)")
+        }
         let assignment = try await Assignment.query(on: db).filter(\.$item.$id == input.item).first()
         guard let unit = input.unit ?? assignment?.$leadUnit.id else {
             throw LuoshiError.invalid(field: "责任单位", reason: "该事项尚未分解到单位，请指定单位")
@@ -47,8 +50,8 @@ enum Notices {
         let rules = try await rules(for: item.$plan.id, on: db)
         var respondBy = SupervisionRulesEngine.respondBy(issued: today, level: input.level, rules: rules)
         if let text = input.respondBy?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            guard let day = CivilDay(text), day >= today else {
-                throw LuoshiError.invalid(field: "反馈期限", reason: "应为今天或以后的日期，如 2015-07-05")
+            guard let day = CivilDay(text), day >= today, day <= today.adding(days: 366) else {
+                throw LuoshiError.invalid(field: "反馈期限", reason: "应为今天到一年内的日期，如 2015-07-05")
             }
             respondBy = day
         }
@@ -155,7 +158,8 @@ enum Notices {
         _ action: NoticeAction, notice: SupervisionNotice, before: NoticeState, after: NoticeState, words: String,
         evidence: [EvidenceStore.Checked], user: User, staff: [UUID], reporters: [UUID], db: any Database, now: Date
     ) async throws -> SupervisionNotice {
-        try await db.write { tx in
+        let rules = try await rules(for: notice.$plan.id, on: db)
+        return try await db.write { tx in
             // Read again under the write lock: two people acting at once must not both succeed.
             guard let current = try await SupervisionNotice.find(notice.id, on: tx), current.state == before else {
                 throw LuoshiError.conflict(reason: "督办单已被他人处理，请刷新 (the notice changed: reload)")
@@ -176,6 +180,10 @@ enum Notices {
                 current.returnReason = nil
             case .sendBack:
                 current.returnReason = words
+                // A fresh deadline for the new response, as long as the level allows.
+                current.respondBy = SupervisionRulesEngine.respondBy(
+                    issued: CivilDay(now, calendar: .beijing), level: current.level, rules: rules
+                ).start(in: .beijing)
             case .close:
                 current.closedAt = now
                 current.closingNote = words.isEmpty ? nil : words

@@ -104,6 +104,13 @@ enum PlanStore {
         return plan
     }
 
+    /// A plan as `user` may see it: a draft is staff's own until it is published.
+    static func find(_ id: String?, visibleTo user: User, on db: any Database) async throws -> Plan {
+        let plan = try await find(id, on: db)
+        if plan.status == .draft && user.role != .admin { throw LuoshiError.notFound(entity: "计划", id: id ?? "") }
+        return plan
+    }
+
     static func find(_ id: String?, on db: any Database) async throws -> Plan {
         guard let id, let uuid = UUID(uuidString: id), let plan = try await Plan.find(uuid, on: db) else {
             throw LuoshiError.notFound(entity: "计划", id: id ?? "")

@@ -308,7 +308,9 @@ enum Supervisor {
         let leaders = Dictionary(work.map { ($0.key, $0.leader) }, uniquingKeysWith: { a, _ in a })
         let titles = Dictionary(work.map { ($0.item, $0.title) }, uniquingKeysWith: { a, _ in a })
         var escalations: [(OpenNotice, Int)] = []
-        for n in open {
+        // A notice replaced by a stronger one in this pass is closed: it escalates no further.
+        let replacedIDs = Set(newNotices.flatMap { $0.supersedes.map(\.id) })
+        for n in open where !replacedIDs.contains(n.id) {
             let step = SupervisionRulesEngine.escalation(
                 state: n.state, level: n.level, respondBy: CivilDay(n.respondBy, calendar: calendar), today: today,
                 rules: rules)

@@ -73,8 +73,12 @@ enum Supervisor {
                 c.unitNames[try row.decode(column: "id", as: UUID.self)] = try row.decode(
                     column: "name", as: String.self)
             }
+            // Accounts without a creation time first, on both databases (they sort NULL differently).
             let users = try await sql.select().columns("id", "display_name", "role", "organization_id")
-                .from(User.schema).orderBy("created_at").orderBy("username").all()
+                .from(User.schema).orderBy(
+                    SQLFunction("COALESCE", args: SQLColumn("created_at"), SQLBind(Date(timeIntervalSince1970: 0)))
+                )
+                .orderBy("username").all()
             for row in users {
                 let id = try row.decode(column: "id", as: UUID.self)
                 c.userNames[id] = try row.decode(column: "display_name", as: String.self)

@@ -73,6 +73,7 @@ extension ServerTests {
                     ("钉钉", .dingtalk, "\(base)/ding?access_token=tok", "SEC123"),
                     ("时好时坏", .webhook, "\(base)/flaky", nil),
                     ("卡死", .webhook, "\(base)/stuck", nil), ("关键词不符", .wecom, "\(base)/robot-error", nil),
+                    ("邮件", .email, "dept@example.gov.cn", nil),
                 ]
                 var ids: [String: UUID] = [:]
                 for (name, kind, target, secret) in channels {
@@ -150,6 +151,11 @@ extension ServerTests {
                 // …and cost the others nothing: the plain webhook answered in its own time.
                 #expect(try await delivery("通用").1.map(\.ok) == [true])
                 #expect(try await delivery("通用").1.first.map { $0.durationMs < 1000 } == true)
+
+                // E-mail without a relay configured: each attempt fails with a clear answer, and it gives up.
+                let (mail, mailAttempts) = try await delivery("邮件")
+                #expect(mail.state == .failed && mailAttempts.count == 3)
+                #expect(mailAttempts.allSatisfy { $0.answer.contains("SMTP not configured") })
 
                 // A robot that answers 200 with an error code is a failure, kept with its answer.
                 let (robot, robotAttempts) = try await delivery("关键词不符")

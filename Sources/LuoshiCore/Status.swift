@@ -246,3 +246,73 @@ public enum RollUp {
         return Result(progress: progress, expected: expected, counts: counts, status: status)
     }
 }
+
+/// One item as every part of Luoshi sees it when asking "where does it stand": its schedule, its
+/// target, its latest accepted report and its milestones. Pages, API, exports and the supervision
+/// pass all evaluate it with `evaluate(now:calendar:)`, so they cannot disagree.
+public struct ItemProgressInput: Sendable {
+    public struct Mark: Sendable, Equatable {
+        public var date: Date
+        public var share: Double
+        public var reached: Bool
+
+        public init(date: Date, share: Double, reached: Bool) {
+            self.date = date
+            self.share = share
+            self.reached = reached
+        }
+    }
+
+    /// The plan's year: an item without dates runs over it.
+    public var planYear: Int
+    public var start: Date?
+    /// The assigned due date; it counts to the end of its day.
+    public var due: Date?
+    public var target: TargetSpec?
+    public var latest: ProgressObservation?
+    /// The latest accepted report's milestone words (完成 marks the work done).
+    public var latestMilestone: String?
+    public var milestones: [Mark]
+
+    public init(
+        planYear: Int, start: Date?, due: Date?, target: TargetSpec?, latest: ProgressObservation?,
+        latestMilestone: String?, milestones: [Mark]
+    ) {
+        self.planYear = planYear
+        self.start = start
+        self.due = due
+        self.target = target
+        self.latest = latest
+        self.latestMilestone = latestMilestone
+        self.milestones = milestones
+    }
+
+    /// The words a report uses to say the work is finished.
+    public static let doneWords: Set<String> = ["完成"]
+
+    /// The first moment of the item's period: its start, or the plan year's first day.
+    public func periodStart(calendar: Calendar) -> Date {
+        start ?? CivilDay(year: planYear, month: 1, day: 1).start(in: calendar)
+    }
+
+    /// The last moment of the item's period: the end (23:59:59) of its due day, or of the plan year's
+    /// last day.
+    public func periodEnd(calendar: Calendar) -> Date {
+        let day = due.map { CivilDay($0, calendar: calendar) } ?? CivilDay(year: planYear, month: 12, day: 31)
+        return day.adding(days: 1).start(in: calendar).addingTimeInterval(-1)
+    }
+
+    /// Done by a report that says so, or by reaching every milestone.
+    public var reportedDone: Bool {
+        latestMilestone.map { Self.doneWords.contains($0.trimmingCharacters(in: .whitespaces)) } == true
+            || (!milestones.isEmpty && milestones.allSatisfy(\.reached))
+    }
+
+    /// The item's status at `now`, by the one set of status rules.
+    public func evaluate(now: Date, calendar: Calendar, thresholds: StatusThresholds = .standard) -> StatusResult {
+        StatusRules.evaluate(
+            start: periodStart(calendar: calendar), due: periodEnd(calendar: calendar), target: target,
+            latest: latest, completed: reportedDone, now: now, thresholds: thresholds,
+            milestones: milestones.map { (date: $0.date, share: $0.share) })
+    }
+}

@@ -34,11 +34,9 @@ extension LuoshiServer {
             username: name, displayName: displayName, passwordHash: try Accounts.hash(password, cost: cost), role: role,
             organizationID: unitID)
         let now = app.clock.now()
-        try await app.db.write { tx in
-            try await user.create(on: tx)
-            try await Audit.record(
-                on: tx, actor: "cli", action: "user.add", entity: "user", entityID: user.id!.uuidString,
-                after: Audit.snapshot(["username": name, "role": role.rawValue]), at: now)
+        try await app.store.write(.office, actor: "cli", at: now) { tx in
+            try await user.create(on: tx.db)
+            tx.record(.userAdd, .user, user.id!, after: ["username": name, "role": role.rawValue])
         }
         return password
     }
@@ -50,11 +48,10 @@ extension LuoshiServer {
         let password = Accounts.randomPassword()
         user.passwordHash = try Accounts.hash(password, cost: app.storage[BcryptCostKey.self] ?? 10)
         let now = app.clock.now()
-        try await app.db.write { tx in
-            try await user.save(on: tx)
-            try await UserToken.query(on: tx).filter(\.$user.$id == user.id!).delete()
-            try await Audit.record(
-                on: tx, actor: "cli", action: "user.passwd", entity: "user", entityID: user.id!.uuidString, at: now)
+        try await app.store.write(.office, actor: "cli", at: now) { tx in
+            try await user.save(on: tx.db)
+            try await UserToken.query(on: tx.db).filter(\.$user.$id == user.id!).delete()
+            tx.record(.userPassword, .user, user.id!)
         }
         return password
     }

@@ -24,7 +24,7 @@ public enum Benchmarks {
                     + String(format: "%.1f s", Date().timeIntervalSince(t0)))
             let at = day.start(in: .beijing).addingTimeInterval(9 * 3600)
             for (label, dry) in [("dry run", true), ("first pass", false), ("second pass (idempotent)", false)] {
-                let r = try await Supervisor.pass(at: at, dryRun: dry, on: app.db)
+                let r = try await Supervisor.pass(at: at, dryRun: dry, on: app.store)
                 lines.append(
                     String(
                         format: "%@: %.3f s — %d reminders, %d notices, %d escalations, %d inbox messages", label,
@@ -32,7 +32,7 @@ public enum Benchmarks {
             }
             // The next mornings: escalations and the reminders of later stages.
             for offset in 1...5 {
-                let r = try await Supervisor.pass(at: at.addingTimeInterval(Double(offset) * 86_400), on: app.db)
+                let r = try await Supervisor.pass(at: at.addingTimeInterval(Double(offset) * 86_400), on: app.store)
                 lines.append(
                     String(
                         format: "+%d day: %.3f s — %d reminders, %d notices, %d escalations", offset, r.seconds,

@@ -92,13 +92,6 @@ public struct ServerConfiguration: Sendable {
     }()
 }
 
-extension Date {
-    /// The last second of this date's day in Beijing: work due on a day is on time until that day is over.
-    var endOfBeijingDay: Date {
-        CivilDay(self, calendar: .beijing).adding(days: 1).start(in: .beijing).addingTimeInterval(-1)
-    }
-}
-
 /// The clock of the app: the only place "now" comes from.
 struct AppClock: Sendable {
     let now: @Sendable () -> Date

@@ -21,8 +21,8 @@ extension LuoshiServer {
         case .postgres(let url):
             try app.databases.use(.postgres(url: url), as: .psql)
         }
-        // The remembered audit tail belongs to the database of the previous app, if any.
-        await AsyncMutex.sqliteWrites.setAuditTail(nil)
+        // One write gate per app and so per database: its queue and remembered audit tail speak for it alone.
+        app.storage[WriteGateKey.self] = WriteGate()
         Migrations.register(on: app)
         try await app.autoMigrate()
         if case .sqliteFile = config.storage, let sql = app.db as? any SQLDatabase {

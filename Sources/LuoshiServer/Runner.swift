@@ -94,7 +94,7 @@ public enum Runner {
     public static func remind(_ config: ServerConfiguration, at day: CivilDay, dryRun: Bool) async throws -> [String] {
         try await withApplication(config) { app in
             let at = day.start(in: .beijing).addingTimeInterval(9 * 3600)
-            let result = try await Supervisor.pass(at: at, dryRun: dryRun, on: app.db)
+            let result = try await Supervisor.pass(at: at, dryRun: dryRun, on: app.store)
             var lines = ["督查督办 \(day.chinese) 9:00" + (dryRun ? "（演练，不发送 dry run: nothing stored or sent）" : "")]
             if result.skipped { lines.append("另一台服务器正在执行，本次跳过 (another server holds the pass: skipped)") }
             let kinds = [("reminder", "催办"), ("notice", "督办单"), ("escalation", "升级")]

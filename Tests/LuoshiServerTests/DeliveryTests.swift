@@ -79,12 +79,12 @@ extension ServerTests {
                 for (name, kind, target, secret) in channels {
                     ids[name] = try await Channels.add(
                         .init(name: name, kind: kind, target: target, secret: secret, organization: unit), by: admin,
-                        on: db, now: Date()
+                        on: app.store, now: Date()
                     ).id
                 }
                 let notice = try await Notices.issue(
                     .init(item: item.id!, unit: unit, level: .red, reason: "进度滞后", requiredAction: "说明原因"), by: admin,
-                    on: db, now: app.clock.now())
+                    on: app.store, now: app.clock.now())
                 #expect(try await Delivery.query(on: db).count() == channels.count)
 
                 let started = Date()

@@ -70,37 +70,44 @@ extension ServerTests {
                 app, username: "staff", displayName: "督查办", role: .admin, unit: nil)
             let admin = try #require(try await User.query(on: app.db).filter(\.$username == "staff").first())
             let doc = try PlanReader.read(text: "某镇2016年工作计划\n一、产业\n新建厂房5万平方米。引进项目3个。\n二、民生\n新增就业500人。\n")
-            let plan = try await PlanStore.store(doc, sourceText: "", actor: "test", on: app.db, now: app.clock.now())
+            let plan = try await PlanStore.store(
+                doc, sourceText: "", actor: "test", on: app.store, now: app.clock.now())
             func items() async throws -> [PlanItem] {
-                try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan.id!).sort(\.$position).all()
+                try await PlanItem.live(plan: plan.id!, on: app.db).sort(\.$position).all()
             }
             let tasks = try await items().filter { $0.kind == .task }
             #expect(tasks.map(\.title) == ["新建厂房5万平方米。", "引进项目3个。", "新增就业500人。"])
             let now = app.clock.now()
-            // MUT + validate: merge the first two, split them again, move, add, delete.
-            try await PlanEdits.merge(tasks[0], with: tasks[1], reason: nil, actor: admin, on: app.db, now: now)
+            // MUT + validate: merge the first two, split them again, move, add, retire.
+            try await PlanEdits.merge(
+                tasks[0].id!, with: tasks[1].id!, reason: nil, actor: admin, on: app.store, now: now)
             #expect(try await items().filter { $0.kind == .task }.map(\.title) == ["新建厂房5万平方米。引进项目3个。", "新增就业500人。"])
-            let merged = try #require(try await PlanItem.find(tasks[0].id, on: app.db))
             let second = try await PlanEdits.split(
-                merged, first: "新建厂房5万平方米。", second: "引进项目3个。", reason: nil, actor: admin, on: app.db, now: now)
-            #expect(second.$parent.id == merged.$parent.id)
+                tasks[0].id!, first: "新建厂房5万平方米。", second: "引进项目3个。", reason: nil, actor: admin,
+                on: app.store, now: now)
+            #expect(second.$parent.id == tasks[0].$parent.id)
             let areas = try await items().filter { $0.kind == .area }
-            try await PlanEdits.move(second, to: areas[1].id, reason: nil, actor: admin, on: app.db, now: now)
+            try await PlanEdits.move(second.id!, to: areas[1].id, reason: nil, actor: admin, on: app.store, now: now)
             #expect(try await PlanItem.find(second.id, on: app.db)?.$parent.id == areas[1].id)
             await #expect(throws: LuoshiError.self) {
-                try await PlanEdits.move(areas[0], to: areas[0].id, reason: nil, actor: admin, on: app.db, now: now)
+                try await PlanEdits.move(
+                    areas[0].id!, to: areas[0].id, reason: nil, actor: admin, on: app.store, now: now)
             }
             let added = try await PlanEdits.add(
-                .init(kind: .task, parent: areas[0].id, title: "建成污水管网3公里。", reason: nil), to: plan, actor: admin,
-                on: app.db, now: now)
+                .init(kind: .task, parent: areas[0].id, title: "建成污水管网3公里。", reason: nil), to: plan.id!,
+                actor: admin, on: app.store, now: now)
             #expect(added.$parent.id == areas[0].id)
-            try await PlanEdits.delete(added, reason: nil, actor: admin, on: app.db, now: now)
-            #expect(try await PlanItem.find(added.id, on: app.db) == nil)
+            try await PlanEdits.retire(added.id!, reason: nil, actor: admin, on: app.store, now: now)
+            #expect(try await PlanItem.find(added.id, on: app.db)?.retiredAt != nil)
+            #expect(try await items().contains { $0.id == added.id } == false)
             await #expect(throws: LuoshiError.self) {
-                try await PlanEdits.delete(areas[0], reason: nil, actor: admin, on: app.db, now: now)
+                try await PlanEdits.retire(areas[0].id!, reason: nil, actor: admin, on: app.store, now: now)
             }
             let actions = try await AuditEntry.query(on: app.db).sort(\.$sequence).all().map(\.action)
-            #expect(actions.suffix(5) == ["item.merge", "item.split", "item.move", "item.add", "item.delete"])
+            #expect(
+                actions.suffix(6) == [
+                    "item.merge", "item.retire", "item.split", "item.move", "item.add", "item.retire",
+                ])
             #expect(!password.isEmpty)
         }
     }

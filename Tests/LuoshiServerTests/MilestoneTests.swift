@@ -17,14 +17,14 @@ extension ServerTests {
             let now = app.clock.now()
             // setup: two milestones, the first due in March (60% of the work), the second in December.
             let first = try await Milestones.add(
-                .init(name: "完成招标", plannedDate: "2015-03-31", share: "60"), to: item, actor: admin, on: app.db,
+                .init(name: "完成招标", plannedDate: "2015-03-31", share: "60"), to: item, actor: admin, on: app.store,
                 now: now)
             _ = try await Milestones.add(
-                .init(name: "竣工验收", plannedDate: "2015-12-20", share: "100"), to: item, actor: admin, on: app.db,
+                .init(name: "竣工验收", plannedDate: "2015-12-20", share: "100"), to: item, actor: admin, on: app.store,
                 now: now)
             await #expect(throws: LuoshiError.self) {
                 _ = try await Milestones.add(
-                    .init(name: "x", plannedDate: "2015-13-01", share: nil), to: item, actor: admin, on: app.db,
+                    .init(name: "x", plannedDate: "2015-13-01", share: nil), to: item, actor: admin, on: app.store,
                     now: now)
             }
             let caller = try await app.signIn(reporter.username)
@@ -37,12 +37,12 @@ extension ServerTests {
             // By 30 June, past the March milestone: more than the 49% a straight line would expect.
             #expect(expected > 0.6 && expected < 0.75)
             // MUT: the unit records both as reached.
-            _ = try await Milestones.reach(first.id!.uuidString, actor: reporter, on: app.db, now: now)
+            _ = try await Milestones.reach(first.id!.uuidString, actor: reporter, on: app.store, now: now)
             await #expect(throws: LuoshiError.self) {
-                _ = try await Milestones.reach(first.id!.uuidString, actor: reporter, on: app.db, now: now)
+                _ = try await Milestones.reach(first.id!.uuidString, actor: reporter, on: app.store, now: now)
             }
             let second = try #require(try await Milestone.query(on: app.db).filter(\.$name == "竣工验收").first())
-            _ = try await Milestones.reach(second.id!.uuidString, actor: reporter, on: app.db, now: now)
+            _ = try await Milestones.reach(second.id!.uuidString, actor: reporter, on: app.store, now: now)
             // Writes through HTTP tell the page cache at once; these went straight to the service.
             await app.snapshots.invalidate()
             // validate
@@ -57,10 +57,11 @@ extension ServerTests {
                     \.$organization.$id != reporter.$organization.id!
                 ).first())
             let third = try await Milestones.add(
-                .init(name: "试运行", plannedDate: "2015-09-30", share: "80"), to: item, actor: admin, on: app.db, now: now
+                .init(name: "试运行", plannedDate: "2015-09-30", share: "80"), to: item, actor: admin, on: app.store,
+                now: now
             )
             await #expect(throws: LuoshiError.self) {
-                _ = try await Milestones.reach(third.id!.uuidString, actor: stranger, on: app.db, now: now)
+                _ = try await Milestones.reach(third.id!.uuidString, actor: stranger, on: app.store, now: now)
             }
         }
     }

@@ -47,7 +47,7 @@ extension ServerTests {
             let milestone = try await Milestones.add(
                 .init(name: "完成招标", plannedDate: "2015-09-30", share: "50"), to: item,
                 actor: try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first()),
-                on: app.db,
+                on: app.store,
                 now: app.clock.now())
             let pending = try #require(
                 try await ProgressReport.query(on: app.db).filter(\.$state == .submitted).first()

@@ -19,7 +19,7 @@ extension ServerTests {
         try await TestApp.with { app in
             let db = app.db
             // The script's reports only: none of the demo's, and only the scripted items assigned.
-            try await ProgressReport.query(on: db).delete()
+            try await TestApp.wipe([Evidence.schema, ProgressReport.schema], in: app)
             let admin = try #require(try await User.query(on: db).filter(\.$username == "duchaban").first())
             let leader = try #require(try await User.query(on: db).filter(\.$username == "fuzhen1").first())
             let principal = try #require(try await User.query(on: db).filter(\.$username == "zhenzhang").first())
@@ -35,7 +35,7 @@ extension ServerTests {
                 i.kind == .target && i.comparator == ">=" && (i.value ?? 0) > 0
             }
             let target = try #require(targets.first)
-            try await Assignment.query(on: db).delete()
+            try await TestApp.wipe([Assignment.schema], in: app)
             let names = ["A", "B", "C", "D", "E", "F"]
             var items: [String: PlanItem] = [:]
             var unitOf: [String: User] = [:]
@@ -58,9 +58,9 @@ extension ServerTests {
                     .init(
                         period: period, actualValue: actual, percentComplete: percent, milestone: nil,
                         narrative: "按计划推进"),
-                    item: items[name]!, user: unitOf[name]!, on: db, now: at(d, hour: 10))
+                    item: items[name]!, user: unitOf[name]!, on: app.store, now: at(d, hour: 10))
                 _ = try await Reports.review(
-                    report.id!.uuidString, accept: true, reason: nil, user: admin, on: db, now: at(d, hour: 11))
+                    report.id!.uuidString, accept: true, reason: nil, user: admin, on: app.store, now: at(d, hour: 11))
             }
 
             // What happened, per scripted item: (day, kind, detail, recipients).
@@ -70,7 +70,7 @@ extension ServerTests {
             let bFiles = Dictionary(uniqueKeysWithValues: (1...12).map { (day($0, 25).adding(days: 4), $0) })
             var d = day(1, 1)
             while d <= day(12, 31) {
-                let result = try await Supervisor.pass(at: at(d, hour: 9), on: db)
+                let result = try await Supervisor.pass(at: at(d, hour: 9), on: app.store)
                 #expect(!result.skipped)
                 for a in result.actions {
                     guard let name = nameOf[a.itemID] else { continue }
@@ -81,7 +81,8 @@ extension ServerTests {
                 // Idempotent: a second pass at the same moment does nothing.
                 if d.day == 1 || d.day == 26 {
                     #expect(
-                        try await Supervisor.pass(at: at(d, hour: 9), on: db).actions.isEmpty, "second pass on \(d)")
+                        try await Supervisor.pass(at: at(d, hour: 9), on: app.store).actions.isEmpty,
+                        "second pass on \(d)")
                 }
                 let period = String(format: "2015-%02d", d.month)
                 // A files the day before the due day; B four days after it; C never; D monthly on the 20th for its
@@ -100,11 +101,12 @@ extension ServerTests {
                         let issued = CivilDay(n.issuedAt, calendar: .beijing)
                         if issued.adding(days: 1) == d {
                             _ = try await Notices.act(
-                                .respond, on: n.id!.uuidString, text: "已落实整改", by: unitOf[name]!, db: db,
+                                .respond, on: n.id!.uuidString, text: "已落实整改", by: unitOf[name]!, on: app.store,
                                 now: at(d, hour: 14))
                         } else if issued.adding(days: 2) == d {
                             _ = try await Notices.act(
-                                .close, on: n.id!.uuidString, text: "同意办结", by: admin, db: db, now: at(d, hour: 15))
+                                .close, on: n.id!.uuidString, text: "同意办结", by: admin, on: app.store,
+                                now: at(d, hour: 15))
                         }
                     }
                 }

@@ -138,9 +138,9 @@ struct APIController: RouteCollection {
         }
         let upload = try req.content.decode(Upload.self)
         let plan = try await PlanStore.importDocument(
-            Data(upload.document.data.readableBytesView), name: upload.document.filename, actor: user, on: req.db,
-            now: req.now)
-        let count = try await PlanItem.query(on: req.db).filter(\.$plan.$id == plan.id!).count()
+            Data(upload.document.data.readableBytesView), name: upload.document.filename, actor: user,
+            on: req.store, now: req.now)
+        let count = try await PlanItem.live(plan: plan.id!, on: req.db).count()
         let response = Response(status: .created)
         try response.content.encode(
             ImportResult(id: plan.id!, title: plan.title, status: plan.status, items: count), as: .json)
@@ -250,7 +250,7 @@ struct APIController: RouteCollection {
         let report = try await Reports.file(
             filing, evidence: files, evidenceDirectory: req.application.luoshi.evidenceDirectory, item: item,
             user: user,
-            on: req.db, now: req.now)
+            on: req.store, now: req.now)
         let response = Response(status: .created)
         try response.content.encode(ReportView(report), as: .json)
         return response
@@ -262,7 +262,7 @@ struct APIController: RouteCollection {
         let user = try req.user(.admin)
         return ReportView(
             try await Reports.review(
-                req.parameters.get("reportID"), accept: true, reason: nil, user: user, on: req.db, now: req.now))
+                req.parameters.get("reportID"), accept: true, reason: nil, user: user, on: req.store, now: req.now))
     }
 
     @Sendable func giveBack(req: Request) async throws -> ReportView {
@@ -270,33 +270,73 @@ struct APIController: RouteCollection {
         let body = try req.content.decode(ReturnBody.self)
         return ReportView(
             try await Reports.review(
-                req.parameters.get("reportID"), accept: false, reason: body.reason, user: user, on: req.db, now: req.now
+                req.parameters.get("reportID"), accept: false, reason: body.reason, user: user, on: req.store,
+                now: req.now
             ))
     }
 
+    /// A bulk assignment. A field left out stays as it is on every item; a field sent as null is
+    /// emptied (the cycle cannot be emptied); a value sets it.
     struct AssignBody: Content {
         var items: [UUID]
-        var leadLeader: UUID?
-        var leadUnit: UUID?
-        var cooperatingUnits: [UUID]?
-        var responsiblePerson: String?
-        var startDate: String?
-        var dueDate: String?
-        var weight: Double?
-        var cycle: ReportingCycle?
+        var change: Assignments.Change
+
+        enum CodingKeys: String, CodingKey {
+            case items, leadLeader, leadUnit, cooperatingUnits, responsiblePerson, startDate, dueDate, weight, cycle
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            items = try c.decode([UUID].self, forKey: .items)
+            func field<T: Decodable>(_ key: CodingKeys, _ type: T.Type) throws -> FieldChange<T> {
+                guard c.contains(key) else { return .keep }
+                if try c.decodeNil(forKey: key) { return .clear }
+                return .set(try c.decode(T.self, forKey: key))
+            }
+            change = Assignments.Change()
+            change.leader = try field(.leadLeader, UUID.self)
+            change.unit = try field(.leadUnit, UUID.self)
+            change.cooperating = try field(.cooperatingUnits, [UUID].self)
+            change.person = try field(.responsiblePerson, String.self)
+            switch try field(.startDate, String.self) {
+            case .keep: change.start = .keep
+            case .clear: change.start = .clear
+            case .set(let s): change.start = .set(try Assignments.date(s, "startDate"))
+            }
+            switch try field(.dueDate, String.self) {
+            case .keep: change.due = .keep
+            case .clear: change.due = .clear
+            case .set(let s): change.due = .set(try Assignments.date(s, "dueDate"))
+            }
+            switch try field(.weight, Double.self) {
+            case .keep: change.weight = .keep
+            case .clear: change.weight = .clear
+            case .set(let w): change.weight = .set(try Assignments.weight(w))
+            }
+            if c.contains(.cycle) {
+                guard let cycle = try c.decodeIfPresent(ReportingCycle.self, forKey: .cycle) else {
+                    throw LuoshiError.invalid(field: "cycle", reason: "报送周期不能清空 (the cycle cannot be emptied)")
+                }
+                change.cycle = cycle
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(items, forKey: .items)
+        }
     }
 
-    @Sendable func assign(req: Request) async throws -> HTTPStatus {
+    struct AssignResult: Content {
+        var changed: Int
+    }
+
+    @Sendable func assign(req: Request) async throws -> AssignResult {
         let user = try req.user(.admin)
         let b = try req.content.decode(AssignBody.self)
         guard !b.items.isEmpty else { throw LuoshiError.invalid(field: "items", reason: "不能为空") }
-        let change = try Assignments.Change(
-            leader: b.leadLeader?.uuidString, unit: b.leadUnit?.uuidString,
-            cooperating: b.cooperatingUnits?.map(\.uuidString),
-            person: b.responsiblePerson, start: b.startDate, due: b.dueDate, weight: b.weight.map { String($0) },
-            cycle: b.cycle?.rawValue)
-        try await Assignments.apply(change, to: b.items, actor: user, on: req.db, now: req.now)
-        return .noContent
+        let summary = try await Assignments.apply(b.change, to: b.items, actor: user, on: req.store, now: req.now)
+        return AssignResult(changed: summary.changed)
     }
 
     struct AuditView: Content {

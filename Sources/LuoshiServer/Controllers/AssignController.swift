@@ -53,6 +53,10 @@ struct AssignController: RouteCollection {
         let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         let leaderNames = Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) })
         var body = "<h1>\(lang.t("分解任务", "Assign tasks")) · \(h(plan.title))</h1>"
+        if let changed = req.query[Int.self, at: "changed"] {
+            body +=
+                "<p class=\"notice\" role=\"status\">\(lang.t("已更新 \(changed) 项的分解", "Assignment changed on \(changed) items"))</p>"
+        }
         body += """
             <form method="get" action="/assign" class="card">
             <input type="hidden" name="plan" value="\(plan.id!)">
@@ -76,14 +80,16 @@ struct AssignController: RouteCollection {
         body += "</tbody></table>"
         body += """
             <fieldset class="card stack"><legend>\(lang.t("批量分解所选事项", "Assign the selected items"))</legend>
-            <label>\(lang.t("挂钩领导", "Lead leader"))</label><select name="leader"><option value="">—</option>\(options(leaders, id: { $0.id }, name: { $0.displayName }, selected: nil))</select>
-            <label>\(lang.t("牵头单位", "Lead unit"))</label><select name="unit"><option value="">—</option>\(options(units, id: { $0.id }, name: { $0.name }, selected: nil))</select>
+            <p class="muted">\(lang.t("留空的项保持不变；勾选“清空”才会清除。", "Blank fields stay as they are; tick “clear” to empty one."))</p>
+            <label>\(lang.t("挂钩领导", "Lead leader"))</label><select name="leader"><option value="">\(lang.t("（不变）", "(unchanged)"))</option>\(options(leaders, id: { $0.id }, name: { $0.displayName }, selected: nil))</select>
+            <label>\(lang.t("牵头单位", "Lead unit"))</label><select name="unit"><option value="">\(lang.t("（不变）", "(unchanged)"))</option>\(options(units, id: { $0.id }, name: { $0.name }, selected: nil))</select>
             <label>\(lang.t("配合单位", "Cooperating units"))</label><select name="cooperating[]" multiple size="4">\(options(units, id: { $0.id }, name: { $0.name }, selected: nil))</select>
             <label>\(lang.t("责任人", "Responsible person"))</label><input name="person" maxlength="100">
             <label>\(lang.t("开始日期", "Start"))</label><input type="date" name="start">
             <label>\(lang.t("截止日期", "Due"))</label><input type="date" name="due">
             <label>\(lang.t("权重", "Weight"))</label><input name="weight" inputmode="decimal">
-            <label>\(lang.t("报送周期", "Reporting cycle"))</label><select name="cycle">\(ReportingCycle.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == .monthly ? " selected" : "")>\(h(lang.t($0.chinese, $0.rawValue)))</option>" }.joined())</select>
+            <label>\(lang.t("报送周期", "Reporting cycle"))</label><select name="cycle"><option value="">\(lang.t("（不变；新分解的为每月）", "(unchanged; monthly when new)"))</option>\(ReportingCycle.allCases.map { "<option value=\"\($0.rawValue)\">\(h(lang.t($0.chinese, $0.rawValue)))</option>" }.joined())</select>
+            <fieldset><legend>\(lang.t("清空", "Clear"))</legend>\([("leader", "挂钩领导", "lead leader"), ("unit", "牵头单位", "lead unit"), ("cooperating", "配合单位", "cooperating units"), ("person", "责任人", "responsible person"), ("start", "开始日期", "start"), ("due", "截止日期", "due date"), ("weight", "权重", "weight")].map { "<label><input type=\"checkbox\" name=\"clear[]\" value=\"\($0.0)\"> \(lang.t($0.1, $0.2))</label>" }.joined(separator: " "))</fieldset>
             <p><button>\(lang.t("分解", "Assign"))</button></p></fieldset></form>
             """
         return html(req, title: lang.t("分解任务", "Assign"), body)
@@ -100,118 +106,175 @@ struct AssignController: RouteCollection {
         var due: String?
         var weight: String?
         var cycle: String?
+        /// Fields to empty on every selected item ("leader", "unit", "cooperating", "person", "start",
+        /// "due", "weight"): a blank field leaves the items as they are.
+        var clear: [String]?
     }
 
     @Sendable func assign(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let form = try req.content.decode(BulkForm.self)
+        let plan = try await PlanStore.find(form.plan, on: req.db)
         let ids = (form.items ?? []).compactMap(UUID.init(uuidString:))
         guard !ids.isEmpty else { throw LuoshiError.invalid(field: "事项", reason: "请至少选择一项 (select at least one item)") }
-        let change = try Assignments.Change(
-            leader: form.leader, unit: form.unit, cooperating: form.cooperating, person: form.person, start: form.start,
-            due: form.due, weight: form.weight, cycle: form.cycle)
-        try await Assignments.apply(change, to: ids, actor: user, on: req.db, now: req.now)
-        return req.redirect(to: "/assign?plan=\(form.plan)")
+        let clear = Set(form.clear ?? [])
+        func blank(_ s: String?) -> Bool { s?.trimmingCharacters(in: .whitespaces).isEmpty ?? true }
+        func pick<T>(_ name: String, _ value: String?, _ parse: (String) throws -> T) throws -> FieldChange<T> {
+            if clear.contains(name) {
+                guard blank(value) else {
+                    throw LuoshiError.invalid(field: name, reason: "不能同时填写和清空 (either a value or clear)")
+                }
+                return .clear
+            }
+            guard let value, !blank(value) else { return .keep }
+            return .set(try parse(value.trimmingCharacters(in: .whitespaces)))
+        }
+        let cooperating = (form.cooperating ?? []).filter { !blank($0) }
+        var change = Assignments.Change()
+        change.leader = try pick("leader", form.leader) { try Assignments.uuid($0, "挂钩领导") }
+        change.unit = try pick("unit", form.unit) { try Assignments.uuid($0, "牵头单位") }
+        change.cooperating = try pick("cooperating", cooperating.isEmpty ? nil : "x") { _ in
+            try cooperating.map { try Assignments.uuid($0, "配合单位") }
+        }
+        change.person = try pick("person", form.person) { $0 }
+        change.start = try pick("start", form.start) { try Assignments.date($0, "开始日期") }
+        change.due = try pick("due", form.due) { try Assignments.date($0, "截止日期") }
+        change.weight = try pick("weight", form.weight) { try Assignments.weight(Double($0)) }
+        change.cycle = try form.cycle.flatMap { blank($0) ? nil : $0 }.map { try Assignments.cycle($0) }
+        let summary = try await Assignments.apply(change, to: ids, actor: user, on: req.store, now: req.now)
+        return req.redirect(to: "/assign?plan=\(plan.id!)&changed=\(summary.changed)")
     }
 }
 
-/// Assigning items: validated, then written with the audit record in one transaction.
-enum Assignments {
-    struct Change: Encodable {
-        var leader: UUID?
-        var unit: UUID?
-        var cooperating: [UUID]
-        var person: String?
-        var start: Date?
-        var due: Date?
-        var weight: Double?
-        var cycle: ReportingCycle
+/// One field of a bulk change: left as it is, emptied, or set.
+enum FieldChange<Value> {
+    case keep, clear, set(Value)
 
-        init(
-            leader: String?, unit: String?, cooperating: [String]?, person: String?, start: String?, due: String?,
-            weight: String?, cycle: String?
-        ) throws {
-            func uuid(_ s: String?, _ field: String) throws -> UUID? {
-                guard let s, !s.isEmpty else { return nil }
-                guard let u = UUID(uuidString: s) else { throw LuoshiError.invalid(field: field, reason: "无效的编号") }
-                return u
-            }
-            self.leader = try uuid(leader, "挂钩领导")
-            self.unit = try uuid(unit, "牵头单位")
-            self.cooperating = try (cooperating ?? []).compactMap { try uuid($0, "配合单位") }
-            self.person =
-                person?.storable.trimmingCharacters(in: .whitespaces).isEmpty == false ? person?.storable : nil
-            if let start, !start.isEmpty {
-                guard let d = Format.parseDate(start) else {
-                    throw LuoshiError.invalid(field: "开始日期", reason: "格式应为 2015-01-01")
-                }
-                self.start = d
-            }
-            if let due, !due.isEmpty {
-                guard let d = Format.parseDate(due) else {
-                    throw LuoshiError.invalid(field: "截止日期", reason: "格式应为 2015-12-31")
-                }
-                self.due = d
-            }
-            if let s = self.start, let d = self.due, s > d {
-                throw LuoshiError.invalid(field: "截止日期", reason: "早于开始日期")
-            }
-            if let weight, !weight.isEmpty {
-                guard let w = Double(weight), w >= 0, w <= 1000 else {
-                    throw LuoshiError.invalid(field: "权重", reason: "应为 0 到 1000 的数字")
-                }
-                self.weight = w
-            }
-            if let cycle, !cycle.isEmpty {
-                guard let c = ReportingCycle(rawValue: cycle) else {
-                    throw LuoshiError.invalid(field: "报送周期", reason: "未知的周期")
-                }
-                self.cycle = c
-            } else {
-                self.cycle = .monthly
-            }
+    /// The field's new value given its current one.
+    func applied(to current: Value?) -> Value? {
+        switch self {
+        case .keep: return current
+        case .clear: return nil
+        case .set(let v): return v
         }
     }
 
-    static func apply(_ change: Change, to ids: [UUID], actor: User, on db: any Database, now: Date) async throws {
-        let items = try await PlanItem.query(on: db).filter(\.$id ~~ ids).all()
-        guard items.count == ids.count else {
-            throw LuoshiError.notFound(entity: "事项", id: "\(ids.count - items.count) 项")
+    var value: Value? {
+        if case .set(let v) = self { return v }
+        return nil
+    }
+}
+
+extension FieldChange: Sendable where Value: Sendable {}
+
+/// Assigning items: validated, then checked and written with the audit record in one transaction. A
+/// bulk change changes only the fields it names; the rest of each item's assignment stays.
+enum Assignments {
+    struct Change: Sendable {
+        var leader: FieldChange<UUID> = .keep
+        var unit: FieldChange<UUID> = .keep
+        var cooperating: FieldChange<[UUID]> = .keep
+        var person: FieldChange<String> = .keep
+        var start: FieldChange<Date> = .keep
+        var due: FieldChange<Date> = .keep
+        var weight: FieldChange<Double> = .keep
+        /// nil: as it is (monthly for an item assigned for the first time).
+        var cycle: ReportingCycle?
+    }
+
+    static func uuid(_ s: String, _ field: String) throws -> UUID {
+        guard let u = UUID(uuidString: s) else { throw LuoshiError.invalid(field: field, reason: "无效的编号 (not an id)") }
+        return u
+    }
+
+    static func date(_ s: String, _ field: String) throws -> Date {
+        guard let d = Format.parseDate(s) else {
+            throw LuoshiError.invalid(field: field, reason: "格式应为 2015-12-31 (a date like 2015-12-31)")
         }
-        if let u = change.unit, try await Organization.find(u, on: db) == nil {
-            throw LuoshiError.notFound(entity: "单位", id: u.uuidString)
+        return d
+    }
+
+    static func weight(_ w: Double?) throws -> Double {
+        guard let w, w.isFinite, w >= 0, w <= 1000 else {
+            throw LuoshiError.invalid(field: "权重", reason: "应为 0 到 1000 的数字 (a number from 0 to 1000)")
         }
-        if let l = change.leader {
-            guard let leader = try await User.find(l, on: db), leader.role == .leader else {
-                throw LuoshiError.invalid(field: "挂钩领导", reason: "不是领导账号")
+        return w
+    }
+
+    static func cycle(_ s: String) throws -> ReportingCycle {
+        guard let c = ReportingCycle(rawValue: s) else {
+            throw LuoshiError.invalid(field: "报送周期", reason: "未知的周期 (unknown cycle)")
+        }
+        return c
+    }
+
+    struct Summary: Sendable {
+        var changed: Int
+    }
+
+    static func apply(_ change: Change, to ids: [UUID], actor: User, on store: Store, now: Date) async throws
+        -> Summary
+    {
+        let unique = Array(Set(ids))
+        guard unique.count <= 5000 else { throw LuoshiError.invalid(field: "事项", reason: "一次最多 5000 项") }
+        if let person = change.person.value, person.count > 100 {
+            throw LuoshiError.invalid(field: "责任人", reason: "不超过 100 字 (at most 100 characters)")
+        }
+        let plans = Set(try await PlanItem.query(on: store.db).filter(\.$id ~~ unique).all(\.$plan.$id))
+        guard plans.count == 1, let planID = plans.first else {
+            throw LuoshiError.invalid(field: "事项", reason: "所选事项须属于同一计划 (the items must be of one plan)")
+        }
+        return try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            let items = try await PlanItem.query(on: tx.db).filter(\.$id ~~ unique).filter(\.$retiredAt == nil).all()
+            guard items.count == unique.count, items.allSatisfy({ $0.$plan.id == planID }) else {
+                throw LuoshiError.notFound(entity: "事项", id: "\(unique.count - items.count) 项")
             }
-        }
-        try await db.write { tx in
-            for item in items {
-                let existing = try await Assignment.query(on: tx).filter(\.$item.$id == item.id!).first()
-                let a = existing ?? Assignment(itemID: item.id!)
-                let before = existing.map { Audit.snapshot(AssignmentView($0)) }
-                if let l = change.leader { a.$leadLeader.id = l }
-                if let u = change.unit { a.$leadUnit.id = u }
-                if !change.cooperating.isEmpty {
-                    a.cooperatingUnitIDs = change.cooperating.map(\.uuidString).joined(separator: ",")
+            guard let plan = try await Plan.find(planID, on: tx.db), plan.status != .closed else {
+                throw LuoshiError.conflict(reason: "计划已结束，不能再分解 (the plan is closed)")
+            }
+            if let u = change.unit.value, try await Organization.find(u, on: tx.db) == nil {
+                throw LuoshiError.notFound(entity: "单位", id: u.uuidString)
+            }
+            for u in change.cooperating.value ?? [] where try await Organization.find(u, on: tx.db) == nil {
+                throw LuoshiError.notFound(entity: "配合单位", id: u.uuidString)
+            }
+            if let l = change.leader.value {
+                guard let leader = try await User.find(l, on: tx.db), leader.role == .leader else {
+                    throw LuoshiError.invalid(field: "挂钩领导", reason: "不是领导账号 (not a leader's account)")
                 }
-                if let p = change.person { a.responsiblePerson = p }
-                if let s = change.start { a.startDate = s }
-                if let d = change.due { a.dueDate = d }
-                if let w = change.weight { a.weight = w }
-                a.cycle = change.cycle
-                try await a.save(on: tx)
-                try await Audit.record(
-                    on: tx, actor: actor.username, action: "item.assign", entity: "item", entityID: item.id!.uuidString,
-                    before: before, after: Audit.snapshot(AssignmentView(a)), at: now)
             }
+            let existing = try await Assignment.query(on: tx.db).filter(\.$item.$id ~~ unique).all()
+            let byItem = Dictionary(existing.map { ($0.$item.id, $0) }, uniquingKeysWith: { a, _ in a })
+            var changed = 0
+            for item in items {
+                let current = byItem[item.id!]
+                let a = current ?? Assignment(itemID: item.id!)
+                let before = current.map(AssignmentView.init)
+                a.$leadLeader.id = change.leader.applied(to: a.$leadLeader.id)
+                a.$leadUnit.id = change.unit.applied(to: a.$leadUnit.id)
+                a.cooperatingUnitIDs = (change.cooperating.applied(to: a.cooperating) ?? []).map(\.uuidString)
+                    .joined(separator: ",")
+                a.responsiblePerson = change.person.applied(to: a.responsiblePerson)
+                a.startDate = change.start.applied(to: a.startDate)
+                a.dueDate = change.due.applied(to: a.dueDate)
+                a.weight = change.weight.applied(to: a.weight)
+                if let c = change.cycle { a.cycle = c }
+                if let s = a.startDate, let d = a.dueDate, s > d {
+                    throw LuoshiError.invalid(field: "截止日期", reason: "早于开始日期 (before the start)")
+                }
+                let after = AssignmentView(a)
+                guard before != after else { continue }
+                try await a.save(on: tx.db)
+                changed += 1
+                tx.record(.itemAssign, .item, item.id!, before: before, after: after)
+            }
+            return Summary(changed: changed)
         }
     }
 }
 
 /// An assignment as the API and the audit log show it.
-struct AssignmentView: Content {
+struct AssignmentView: Content, Equatable {
     var leadLeader: UUID?
     var leadUnit: UUID?
     var cooperatingUnits: [UUID]

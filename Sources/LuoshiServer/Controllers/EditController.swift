@@ -7,7 +7,7 @@ import Vapor
 struct EditController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.post("items", ":itemID", "edit", use: edit)
-        routes.post("items", ":itemID", "delete", use: delete)
+        routes.post("items", ":itemID", "retire", use: retire)
         routes.post("items", ":itemID", "move", use: move)
         routes.post("items", ":itemID", "merge", use: merge)
         routes.post("items", ":itemID", "split", use: split)
@@ -23,7 +23,7 @@ struct EditController: RouteCollection {
         let user = try req.user(.admin)
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         try await PlanEdits.edit(
-            item, try req.content.decode(PlanEdits.Fields.self), actor: user, on: req.db, now: req.now)
+            item.id!, try req.content.decode(PlanEdits.Fields.self), actor: user, on: req.store, now: req.now)
         return back(req, item)
     }
 
@@ -31,7 +31,7 @@ struct EditController: RouteCollection {
         let user = try req.user(.admin)
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         try await PlanEdits.edit(
-            item, try req.content.decode(PlanEdits.Fields.self), actor: user, on: req.db, now: req.now)
+            item.id!, try req.content.decode(PlanEdits.Fields.self), actor: user, on: req.store, now: req.now)
         return .noContent
     }
 
@@ -43,11 +43,11 @@ struct EditController: RouteCollection {
         var second: String?
     }
 
-    @Sendable func delete(req: Request) async throws -> Response {
+    @Sendable func retire(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         let form = try req.content.decode(Reasoned.self)
-        try await PlanEdits.delete(item, reason: form.reason, actor: user, on: req.db, now: req.now)
+        try await PlanEdits.retire(item.id!, reason: form.reason, actor: user, on: req.store, now: req.now)
         return req.redirect(to: "/plans/\(item.$plan.id)/review")
     }
 
@@ -59,7 +59,7 @@ struct EditController: RouteCollection {
             guard let u = UUID(uuidString: s) else { throw LuoshiError.invalid(field: "上级事项", reason: "无效的编号") }
             return u
         }
-        try await PlanEdits.move(item, to: parent, reason: form.reason, actor: user, on: req.db, now: req.now)
+        try await PlanEdits.move(item.id!, to: parent, reason: form.reason, actor: user, on: req.store, now: req.now)
         return back(req, item)
     }
 
@@ -68,7 +68,8 @@ struct EditController: RouteCollection {
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         let form = try req.content.decode(Reasoned.self)
         let other = try await PlanStore.findItem(form.other, on: req.db)
-        try await PlanEdits.merge(item, with: other, reason: form.reason, actor: user, on: req.db, now: req.now)
+        try await PlanEdits.merge(
+            item.id!, with: other.id!, reason: form.reason, actor: user, on: req.store, now: req.now)
         return back(req, item)
     }
 
@@ -77,7 +78,8 @@ struct EditController: RouteCollection {
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         let form = try req.content.decode(Reasoned.self)
         _ = try await PlanEdits.split(
-            item, first: form.first ?? "", second: form.second ?? "", reason: form.reason, actor: user, on: req.db,
+            item.id!, first: form.first ?? "", second: form.second ?? "", reason: form.reason, actor: user,
+            on: req.store,
             now: req.now)
         return back(req, item)
     }
@@ -96,9 +98,8 @@ struct EditController: RouteCollection {
         guard let kind = ItemKind(rawValue: form.kind) else { throw LuoshiError.invalid(field: "类型", reason: "未知的类型") }
         let parent = form.parent.flatMap { $0.isEmpty ? nil : UUID(uuidString: $0) }
         let item = try await PlanEdits.add(
-            PlanEdits.NewItem(kind: kind, parent: parent, title: form.title, reason: form.reason), to: plan,
-            actor: user,
-            on: req.db, now: req.now)
+            PlanEdits.NewItem(kind: kind, parent: parent, title: form.title, reason: form.reason), to: plan.id!,
+            actor: user, on: req.store, now: req.now)
         return back(req, item)
     }
 
@@ -145,8 +146,8 @@ struct EditController: RouteCollection {
             <label>\(lang.t("拆分为两项：前半", "Split in two: first part"))</label><textarea name="first">\(h(String(scalars[..<half])))</textarea>
             <label>\(lang.t("后半", "second part"))</label><textarea name="second">\(h(String(scalars[half...])))</textarea>
             \(reasonField)<p><button>\(lang.t("拆分", "Split"))</button></p></form>
-            <form method="post" action="/items/\(item.id!)/delete" class="stack">\(Layout.csrfField(req))\(reasonField)
-            <p><button>\(lang.t("删除此项（无子项、无报送时）", "Delete (when nothing hangs on it)"))</button></p></form>
+            <form method="post" action="/items/\(item.id!)/retire" class="stack">\(Layout.csrfField(req))\(reasonField)
+            <p><button>\(lang.t("撤销此项（保留其报送与督办单，从计划中移出）", "Retire (its reports and notices are kept; it leaves the plan)"))</button></p></form>
             <form method="post" action="/plans/\(plan.id!)/items" class="stack">\(Layout.csrfField(req))
             <input type="hidden" name="parent" value="\(item.kind == .area || item.kind == .theme ? item.id!.uuidString : item.$parent.id?.uuidString ?? "")">
             <label>\(lang.t("在此处新增", "Add here"))</label><select name="kind">\([ItemKind.task, .theme, .project, .area].map { "<option value=\"\($0.rawValue)\">\(h(lang.t($0.chinese, $0.rawValue)))</option>" }.joined())</select>

@@ -227,7 +227,7 @@ struct ItemController: RouteCollection {
         let files = try EvidenceStore.check(form.evidence ?? [])
         _ = try await Reports.file(
             try form.filing(), evidence: files, evidenceDirectory: req.application.luoshi.evidenceDirectory, item: item,
-            user: user, on: req.db, now: req.now)
+            user: user, on: req.store, now: req.now)
         return req.redirect(to: "/items/\(item.id!)")
     }
 
@@ -235,13 +235,13 @@ struct ItemController: RouteCollection {
         let user = try req.user(.admin)
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         _ = try await Milestones.add(
-            try req.content.decode(Milestones.NewMilestone.self), to: item, actor: user, on: req.db, now: req.now)
+            try req.content.decode(Milestones.NewMilestone.self), to: item, actor: user, on: req.store, now: req.now)
         return req.redirect(to: "/items/\(item.id!)")
     }
 
     @Sendable func reachMilestone(req: Request) async throws -> Response {
         let user = try req.user(.admin, .reporter)
-        let m = try await Milestones.reach(req.parameters.get("milestoneID"), actor: user, on: req.db, now: req.now)
+        let m = try await Milestones.reach(req.parameters.get("milestoneID"), actor: user, on: req.store, now: req.now)
         return req.redirect(to: "/items/\(m.$item.id)")
     }
 
@@ -269,15 +269,7 @@ struct ItemController: RouteCollection {
         guard !body.isEmpty, body.count <= 5000 else {
             throw LuoshiError.invalid(field: "内容", reason: "不能为空，且不超过 5000 字")
         }
-        let now = req.now
-        try await req.db.write { tx in
-            let c = Comment(
-                itemID: item.id!, authorID: user.id!, isInstruction: user.role == .leader, body: body, createdAt: now)
-            try await c.create(on: tx)
-            try await Audit.record(
-                on: tx, actor: user.username, action: user.role == .leader ? "item.instruct" : "item.comment",
-                entity: "item", entityID: item.id!.uuidString, after: Audit.snapshot(["body": body]), at: now)
-        }
+        try await Comments.add(body, on: item.id!, actor: user, on: req.store, now: req.now)
         return req.redirect(to: "/items/\(item.id!)")
     }
 
@@ -308,7 +300,7 @@ struct ItemController: RouteCollection {
     @Sendable func accept(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let r = try await Reports.review(
-            req.parameters.get("reportID"), accept: true, reason: nil, user: user, on: req.db, now: req.now)
+            req.parameters.get("reportID"), accept: true, reason: nil, user: user, on: req.store, now: req.now)
         return req.redirect(
             to: req.headers.first(name: .referer).flatMap { URL(string: $0)?.path } ?? "/items/\(r.$item.id)")
     }
@@ -317,7 +309,7 @@ struct ItemController: RouteCollection {
         let user = try req.user(.admin)
         let reason = try req.content.decode(ReturnForm.self).reason
         let r = try await Reports.review(
-            req.parameters.get("reportID"), accept: false, reason: reason, user: user, on: req.db, now: req.now)
+            req.parameters.get("reportID"), accept: false, reason: reason, user: user, on: req.store, now: req.now)
         return req.redirect(
             to: req.headers.first(name: .referer).flatMap { URL(string: $0)?.path } ?? "/items/\(r.$item.id)")
     }

@@ -57,23 +57,14 @@ struct PlanController: RouteCollection {
         let upload = try req.content.decode(Upload.self)
         let data = Data(upload.document.data.readableBytesView)
         let plan = try await PlanStore.importDocument(
-            data, name: upload.document.filename, actor: user, on: req.db, now: req.now)
+            data, name: upload.document.filename, actor: user, on: req.store, now: req.now)
         return req.redirect(to: "/plans/\(plan.id!)/review")
     }
 
     @Sendable func publish(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
-        guard plan.status == .draft else { throw LuoshiError.conflict(reason: "计划已发布 (already published)") }
-        let now = req.now
-        try await req.db.write { tx in
-            plan.status = .published
-            plan.publishedAt = now
-            try await plan.save(on: tx)
-            try await Audit.record(
-                on: tx, actor: user.username, action: "plan.publish", entity: "plan", entityID: plan.id!.uuidString,
-                before: "{\"status\":\"draft\"}", after: "{\"status\":\"published\"}", at: now)
-        }
+        try await PlanLifecycle.publish(plan.id!, actor: user, on: req.store, now: req.now)
         return req.redirect(to: "/plans/\(plan.id!)")
     }
 
@@ -81,17 +72,7 @@ struct PlanController: RouteCollection {
     @Sendable func close(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
-        guard plan.status == .published else {
-            throw LuoshiError.conflict(reason: "只有已发布的计划可以结束 (only a published plan can be closed)")
-        }
-        let now = req.now
-        try await req.db.write { tx in
-            plan.status = .closed
-            try await plan.save(on: tx)
-            try await Audit.record(
-                on: tx, actor: user.username, action: "plan.close", entity: "plan", entityID: plan.id!.uuidString,
-                before: "{\"status\":\"published\"}", after: "{\"status\":\"closed\"}", at: now)
-        }
+        try await PlanLifecycle.close(plan.id!, actor: user, on: req.store, now: req.now)
         return req.redirect(to: "/plans/\(plan.id!)")
     }
 
@@ -100,7 +81,7 @@ struct PlanController: RouteCollection {
         let user = try req.user(.admin, .leader, .deputy)
         let lang = Lang(req)
         let plan = try await PlanStore.find(req.parameters.get("planID"), for: req)
-        let items = try await PlanItem.query(on: req.db).filter(\.$plan.$id == plan.id!).sort(\.$position).all()
+        let items = try await PlanItem.live(plan: plan.id!, on: req.db).sort(\.$position).all()
         let selected = req.query[String.self, at: "item"].flatMap(UUID.init(uuidString:))
         let chosen = items.first { $0.id == selected }
         var children: [UUID: [PlanItem]] = [:]

@@ -64,14 +64,12 @@ struct SessionController: RouteCollection {
         guard choice == "zh" || choice == "en" else {
             throw LuoshiError.invalid(field: "language", reason: "应为 zh 或 en")
         }
-        guard let stored = try await User.find(user.id, on: req.db) else { throw LuoshiError.unauthenticated }
-        let now = req.now
-        try await req.db.write { tx in
+        let userID = try user.requireID()
+        try await req.store.write(.office, actor: user.username, at: req.now) { tx in
+            guard let stored = try await User.find(userID, on: tx.db) else { throw LuoshiError.unauthenticated }
             stored.language = choice
-            try await stored.save(on: tx)
-            try await Audit.record(
-                on: tx, actor: user.username, action: "user.language", entity: "user", entityID: stored.id!.uuidString,
-                after: "{\"language\":\"\(choice)\"}", at: now)
+            try await stored.save(on: tx.db)
+            tx.record(.userLanguage, .user, userID, after: ["language": choice])
         }
         let back = req.headers.first(name: .referer).flatMap { URL(string: $0)?.path } ?? "/"
         return req.redirect(to: back)

@@ -111,7 +111,8 @@ struct SupervisionAPIController: RouteCollection {
 
     @Sendable func issue(req: Request) async throws -> Response {
         let user = try req.user(.admin)
-        let notice = try await Notices.issue(req.content.decode(Notices.Issue.self), by: user, on: req.db, now: req.now)
+        let notice = try await Notices.issue(
+            req.content.decode(Notices.Issue.self), by: user, on: req.store, now: req.now)
         let full = try await Notices.find(notice.id!.uuidString, for: user, on: req.db)
         let response = Response(status: .created)
         try response.content.encode(NoticeView(full), as: .json)
@@ -188,7 +189,7 @@ struct SupervisionAPIController: RouteCollection {
     @Sendable func addChannel(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let channel = try await Channels.add(
-            req.content.decode(Channels.Input.self), by: user, on: req.db, now: req.now)
+            req.content.decode(Channels.Input.self), by: user, on: req.store, now: req.now)
         let response = Response(status: .created)
         try response.content.encode(ChannelView(channel), as: .json)
         return response
@@ -253,7 +254,7 @@ struct SupervisionAPIController: RouteCollection {
         let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
         let body = try req.content.decode(RulesView.self)
         try await SupervisionSettings.save(
-            body.rules, principal: body.principalLeader, plan: plan, by: user, on: req.db, now: req.now)
+            body.rules, principal: body.principalLeader, plan: plan, by: user, on: req.store, now: req.now)
         return body
     }
 

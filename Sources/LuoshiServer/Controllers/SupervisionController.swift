@@ -107,7 +107,7 @@ struct SupervisionController: RouteCollection {
     @Sendable func issue(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let input = try req.content.decode(Notices.Issue.self)
-        let notice = try await Notices.issue(input, by: user, on: req.db, now: req.now)
+        let notice = try await Notices.issue(input, by: user, on: req.store, now: req.now)
         return req.redirect(to: "/notices/\(notice.id!)", redirectType: .normal)
     }
 
@@ -123,7 +123,7 @@ struct SupervisionController: RouteCollection {
         return try await Notices.act(
             action, on: req.parameters.get("noticeID"), text: form.text,
             evidence: try EvidenceStore.check(form.evidence ?? []),
-            evidenceDirectory: req.application.luoshi.evidenceDirectory, by: user, db: req.db, now: req.now)
+            evidenceDirectory: req.application.luoshi.evidenceDirectory, by: user, on: req.store, now: req.now)
     }
 
     func act(_ action: NoticeAction, req: Request) async throws -> Response {
@@ -369,7 +369,7 @@ struct SupervisionController: RouteCollection {
             guard let id = UUID(uuidString: text) else { throw LuoshiError.invalid(field: "主要领导", reason: "应为一位领导") }
             principal = id
         }
-        try await SupervisionSettings.save(r, principal: principal, plan: plan, by: user, on: req.db, now: req.now)
+        try await SupervisionSettings.save(r, principal: principal, plan: plan, by: user, on: req.store, now: req.now)
         return req.redirect(to: "/plans/\(plan.id!)/supervision", redirectType: .normal)
     }
 
@@ -420,13 +420,13 @@ struct SupervisionController: RouteCollection {
     @Sendable func addChannel(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let input = try req.content.decode(Channels.Input.self)
-        _ = try await Channels.add(input, by: user, on: req.db, now: req.now)
+        _ = try await Channels.add(input, by: user, on: req.store, now: req.now)
         return req.redirect(to: "/channels", redirectType: .normal)
     }
 
     @Sendable func toggleChannel(req: Request) async throws -> Response {
         let user = try req.user(.admin)
-        try await Channels.toggle(req.parameters.get("channelID"), by: user, on: req.db, now: req.now)
+        try await Channels.toggle(req.parameters.get("channelID"), by: user, on: req.store, now: req.now)
         return req.redirect(to: "/channels", redirectType: .normal)
     }
 

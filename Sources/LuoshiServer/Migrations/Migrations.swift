@@ -29,5 +29,7 @@ enum Migrations {
         app.migrations.add(CreateDeliveryAttempt())
         app.migrations.add(AddSupervisionIndexes())
         app.migrations.add(CreateNoticeEvidence())
+        app.migrations.add(AddRetirementToPlanItem())
+        app.migrations.add(ForbidDeletingRecords())
     }
 }

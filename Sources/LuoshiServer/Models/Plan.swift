@@ -76,6 +76,12 @@ final class PlanItem: Model, @unchecked Sendable {
     @Field(key: "per") var per: String?
     /// A project's attributes as JSON `[ProjectAttribute]`.
     @Field(key: "attributes") var attributesJSON: String?
+    /// Retired items leave the live plan but are never deleted: who, when, why, and for a merge the
+    /// item that took over its reports and notices.
+    @Field(key: "retired_at") var retiredAt: Date?
+    @Field(key: "retired_by") var retiredBy: String?
+    @Field(key: "retired_reason") var retiredReason: String?
+    @OptionalParent(key: "merged_into_id") var mergedInto: PlanItem?
 
     var attributes: [ProjectAttribute] {
         guard let json = attributesJSON?.data(using: .utf8) else { return [] }
@@ -108,6 +114,15 @@ final class PlanItem: Model, @unchecked Sendable {
         self.baseline = nil
         self.per = nil
         self.attributesJSON = nil
+        self.retiredAt = nil
+        self.retiredBy = nil
+        self.retiredReason = nil
+        self.$mergedInto.id = nil
+    }
+
+    /// The items of a plan's live tree: retired ones are left out.
+    static func live(plan: UUID, on db: any Database) -> QueryBuilder<PlanItem> {
+        PlanItem.query(on: db).filter(\.$plan.$id == plan).filter(\.$retiredAt == nil)
     }
 
     var targetSpec: TargetSpec? {

@@ -82,7 +82,7 @@ struct Bulletin: Sendable {
         let asOf = min(now, last.adding(days: 1).start(in: calendar).addingTimeInterval(-1))
         let planID = try plan.requireID()
         let rules = try await Notices.rules(for: planID, on: db)
-        let items = try await PlanItem.query(on: db).filter(\.$plan.$id == planID).sort(\.$position).all()
+        let items = try await PlanItem.live(plan: planID, on: db).sort(\.$position).all()
         let ids = items.compactMap(\.id)
         let assignments = try await Assignment.query(on: db).filter(\.$item.$id ~~ ids).all()
         let reports = try await ProgressReport.query(on: db).filter(\.$item.$id ~~ ids).all()

@@ -21,7 +21,8 @@ enum Channels {
         return String(target[..<q]) + "?…"
     }
 
-    static func add(_ input: Input, by user: User, on db: any Database, now: Date) async throws -> NotificationChannel {
+    static func add(_ input: Input, by user: User, on store: Store, now: Date) async throws -> NotificationChannel {
+        let db = store.db
         guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置通知渠道") }
         let name = input.name.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         let target = input.target.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -51,7 +52,7 @@ enum Channels {
         }
         let secret = input.secret?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (secret?.count ?? 0) <= 200 else { throw LuoshiError.invalid(field: "签名密钥", reason: "不超过 200 个字符") }
-        return try await db.write { tx in
+        return try await store.write(.office, actor: user.username, at: now) { tx in
             let c = NotificationChannel()
             c.id = UUID()
             c.name = name
@@ -62,27 +63,25 @@ enum Channels {
             c.$user.id = input.user
             c.active = true
             c.createdAt = now
-            try await c.create(on: tx)
+            try await c.create(on: tx.db)
             // The secret stays out of the log.
-            try await Audit.record(
-                on: tx, actor: user.username, action: "channel.add", entity: "channel", entityID: c.id!.uuidString,
-                after: Audit.snapshot(["name": name, "kind": input.kind.rawValue, "target": masked(target)]), at: now)
+            tx.record(
+                .channelAdd, .channel, c.id!,
+                after: ["name": name, "kind": input.kind.rawValue, "target": masked(target)])
             return c
         }
     }
 
-    static func toggle(_ id: String?, by user: User, on db: any Database, now: Date) async throws {
+    static func toggle(_ id: String?, by user: User, on store: Store, now: Date) async throws {
         guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置通知渠道") }
-        guard let id, let uuid = UUID(uuidString: id), let c = try await NotificationChannel.find(uuid, on: db) else {
-            throw LuoshiError.notFound(entity: "通知渠道", id: id ?? "")
-        }
-        try await db.write { tx in
+        guard let id, let uuid = UUID(uuidString: id) else { throw LuoshiError.notFound(entity: "通知渠道", id: id ?? "") }
+        try await store.write(.office, actor: user.username, at: now) { tx in
+            guard let c = try await NotificationChannel.find(uuid, on: tx.db) else {
+                throw LuoshiError.notFound(entity: "通知渠道", id: id)
+            }
             c.active.toggle()
-            try await c.save(on: tx)
-            try await Audit.record(
-                on: tx, actor: user.username, action: c.active ? "channel.enable" : "channel.disable",
-                entity: "channel",
-                entityID: uuid.uuidString, at: now)
+            try await c.save(on: tx.db)
+            tx.record(c.active ? .channelEnable : .channelDisable, .channel, uuid)
         }
     }
 }
@@ -116,8 +115,9 @@ enum Inbox {
 /// A plan's supervision rules.
 enum SupervisionSettings {
     static func save(
-        _ rules: SupervisionRules, principal: UUID?, plan: Plan, by user: User, on db: any Database, now: Date
+        _ rules: SupervisionRules, principal: UUID?, plan: Plan, by user: User, on store: Store, now: Date
     ) async throws {
+        let db = store.db
         guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置督办规则") }
         if let problem = rules.problems.first { throw LuoshiError.invalid(field: "督办规则", reason: problem) }
         if let principal {
@@ -127,17 +127,15 @@ enum SupervisionSettings {
         }
         let planID = try plan.requireID()
         let json = Audit.snapshot(rules)
-        try await db.write { tx in
-            let existing = try await PlanSupervision.query(on: tx).filter(\.$plan.$id == planID).first()
+        try await store.write(.plan(planID), actor: user.username, at: now) { tx in
+            let existing = try await PlanSupervision.query(on: tx.db).filter(\.$plan.$id == planID).first()
             let s = existing ?? PlanSupervision()
-            let before = existing?.rulesJSON
+            let before = existing?.rules
             s.$plan.id = planID
             s.rulesJSON = json
             s.$principalLeader.id = principal
-            try await s.save(on: tx)
-            try await Audit.record(
-                on: tx, actor: user.username, action: "plan.supervision", entity: "plan", entityID: planID.uuidString,
-                before: before, after: json, at: now)
+            try await s.save(on: tx.db)
+            tx.record(.planSupervision, .plan, planID, before: before, after: rules)
         }
     }
 }

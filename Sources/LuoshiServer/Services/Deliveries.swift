@@ -59,8 +59,9 @@ enum Deliveries {
     /// `settings.perChannel` in flight per channel counting `busy`, so one stuck receiver cannot take every
     /// slot. Returns the claimed ids with their channels.
     static func claim(
-        limit: Int, busy: [UUID: Int] = [:], settings: DeliverySettings, on db: any Database
+        limit: Int, busy: [UUID: Int] = [:], settings: DeliverySettings, on store: Store
     ) async throws -> [(id: UUID, channel: UUID)] {
+        let db = store.db
         guard limit > 0 else { return [] }
         // Most of the time nothing is due: find that out without taking the write lock.
         let probe = try await (db as! any SQLDatabase).select().column("id").from(Delivery.schema)
@@ -69,8 +70,9 @@ enum Deliveries {
         guard probe != nil else { return [] }
         // Channels this worker already keeps at their cap are left out, so they cannot fill the batch.
         let saturated = busy.filter { $0.value >= settings.perChannel }.map(\.key)
-        return try await db.write { tx in
-            let sql = tx as! any SQLDatabase
+        // Deliveries are the office's plumbing, not its record: written in order, with no audit entry.
+        return try await store.write(.office, actor: "system", at: Date()) { tx in
+            let sql = tx.sql
             let now = Date()
             var skip = SQLQueryString("")
             if !saturated.isEmpty {
@@ -123,7 +125,7 @@ enum Deliveries {
                 return
             }
             let outcome = await send(delivery, channel: delivery.channel, app: app)
-            try await record(outcome, for: delivery, settings: settings, on: app.db)
+            try await record(outcome, for: delivery, settings: settings, on: app.store)
         } catch {
             app.logger.error("delivery \(id) could not be recorded: \(String(reflecting: error))")
         }
@@ -136,7 +138,7 @@ enum Deliveries {
         var attempts = 0
         while true {
             let batch = try await claim(
-                limit: app.luoshi.delivery.concurrency, settings: app.luoshi.delivery, on: app.db)
+                limit: app.luoshi.delivery.concurrency, settings: app.luoshi.delivery, on: app.store)
             if batch.isEmpty { return attempts }
             attempts += batch.count
             await withTaskGroup(of: Void.self) { group in
@@ -152,7 +154,7 @@ enum Deliveries {
         let settings = app.luoshi.delivery
         let free = settings.concurrency - (await inFlight.count)
         if free <= 0 { return true }
-        let claimed = try await claim(limit: free, busy: await inFlight.perChannel, settings: settings, on: app.db)
+        let claimed = try await claim(limit: free, busy: await inFlight.perChannel, settings: settings, on: app.store)
         for d in claimed {
             await inFlight.add(d.channel)
             Task {
@@ -164,11 +166,11 @@ enum Deliveries {
     }
 
     static func record(
-        _ outcome: AttemptOutcome, for delivery: Delivery, settings: DeliverySettings, on db: any Database
+        _ outcome: AttemptOutcome, for delivery: Delivery, settings: DeliverySettings, on store: Store
     ) async throws {
         let now = Date()
         let attempts = delivery.attempts + 1
-        try await db.write { tx in
+        try await store.write(.office, actor: "system", at: now) { tx in
             let attempt = DeliveryAttempt()
             attempt.$delivery.id = delivery.id!
             attempt.at = now
@@ -176,8 +178,8 @@ enum Deliveries {
             attempt.status = outcome.status
             attempt.answer = String(outcome.answer.prefix(500)).storable
             attempt.durationMs = outcome.milliseconds
-            try await attempt.create(on: tx)
-            let sql = tx as! any SQLDatabase
+            try await attempt.create(on: tx.db)
+            let sql = tx.sql
             // Only while the claim still stands: if the lease ran out and another worker took the delivery
             // over (or finished it), its outcome is the one that counts; this attempt stays in the log.
             let current = try await sql.select().column("state").column("attempts").from(Delivery.schema)

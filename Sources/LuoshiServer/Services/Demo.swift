@@ -76,14 +76,15 @@ public enum Demo {
         // The plan, published.
         let doc = try PlanReader.read(planData, name: planName)
         let decoded = try DocumentDecoder.decode(planData)
-        let plan = try await PlanStore.store(doc, sourceText: decoded.text, actor: admin.username, on: db, now: now)
+        let plan = try await PlanStore.store(
+            doc, sourceText: decoded.text, actor: admin.username, on: app.store, now: now)
         plan.status = .published
         plan.publishedAt = Calendar.beijing.date(from: DateComponents(year: plan.year, month: 1, day: 23, hour: 9))
         try await plan.save(on: db)
 
         // Assignments: each area to a leader; each task, target and project to the department whose
         // words it uses (else the town office), some with a village helping.
-        let items = try await PlanItem.query(on: db).filter(\.$plan.$id == plan.id!).sort(\.$position).all()
+        let items = try await PlanItem.live(plan: plan.id!, on: db).sort(\.$position).all()
         var areaOf: [UUID: Int] = [:]
         var areaIndex = -1
         var parentArea: [UUID: Int] = [:]
@@ -169,9 +170,10 @@ public enum Demo {
             itemID: items.first { $0.headline }?.id ?? items[0].id!, authorID: leaders[0].id!, isInstruction: true,
             body: "请经济发展局每月中旬前报送地区生产总值测算情况。", createdAt: now)
         try await instruction.create(on: db)
-        try await Audit.record(
-            on: db, actor: "system", action: "demo.load", entity: "plan", entityID: plan.id!.uuidString,
-            after: "{\"assignments\":\(assignments.count),\"reports\":\(reports.count)}", at: now)
+        let counts = ["assignments": assignments.count, "reports": reports.count]
+        try await app.store.write(.plan(plan.id!), actor: "system", at: now) { tx in
+            tx.record(.demoLoad, .plan, plan.id!, after: counts)
+        }
         return accounts
     }
 

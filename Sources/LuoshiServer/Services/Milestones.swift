@@ -11,7 +11,7 @@ enum Milestones {
         var share: String?
     }
 
-    static func add(_ m: NewMilestone, to item: PlanItem, actor: User, on db: any Database, now: Date) async throws
+    static func add(_ m: NewMilestone, to item: PlanItem, actor: User, on store: Store, now: Date) async throws
         -> Milestone
     {
         guard actor.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置节点") }
@@ -29,31 +29,33 @@ enum Milestones {
         }
         let fraction = share
         let milestone = Milestone(id: UUID(), itemID: item.id!, name: name, plannedDate: date, share: fraction)
-        try await db.write { tx in
-            try await milestone.create(on: tx)
-            try await Audit.record(
-                on: tx, actor: actor.username, action: "milestone.add", entity: "item", entityID: item.id!.uuidString,
-                after: Audit.snapshot(["name": name, "planned": Format.isoDate(date), "share": "\(fraction)"]), at: now)
+        try await store.write(.plan(item.$plan.id), actor: actor.username, at: now) { tx in
+            _ = try await PlanEdits.live(item.id!, on: tx.db)
+            try await milestone.create(on: tx.db)
+            tx.record(
+                .milestoneAdd, .item, item.id!,
+                after: ["name": name, "planned": Format.isoDate(date), "share": "\(fraction)"])
         }
         return milestone
     }
 
-    static func reach(_ id: String?, actor: User, on db: any Database, now: Date) async throws -> Milestone {
-        guard let id, let uuid = UUID(uuidString: id), let m = try await Milestone.find(uuid, on: db) else {
+    static func reach(_ id: String?, actor: User, on store: Store, now: Date) async throws -> Milestone {
+        guard let id, let uuid = UUID(uuidString: id), let found = try await Milestone.find(uuid, on: store.db) else {
             throw LuoshiError.notFound(entity: "节点", id: id ?? "")
         }
-        guard let item = try await PlanItem.find(m.$item.id, on: db) else {
+        guard let item = try await PlanItem.find(found.$item.id, on: store.db) else {
             throw LuoshiError.notFound(entity: "事项", id: "")
         }
-        if actor.role != .admin { _ = try await Reports.unit(of: actor, for: item, on: db) }
-        guard m.actualDate == nil else { throw LuoshiError.conflict(reason: "该节点已记录完成") }
-        try await db.write { tx in
+        if actor.role != .admin { _ = try await Reports.unit(of: actor, for: item, on: store.db) }
+        return try await store.write(.plan(item.$plan.id), actor: actor.username, at: now) { tx in
+            guard let m = try await Milestone.find(uuid, on: tx.db) else {
+                throw LuoshiError.notFound(entity: "节点", id: id)
+            }
+            guard m.actualDate == nil else { throw LuoshiError.conflict(reason: "该节点已记录完成") }
             m.actualDate = now
-            try await m.save(on: tx)
-            try await Audit.record(
-                on: tx, actor: actor.username, action: "milestone.reach", entity: "item", entityID: item.id!.uuidString,
-                after: Audit.snapshot(["name": m.name, "actual": Format.isoDate(now)]), at: now)
+            try await m.save(on: tx.db)
+            tx.record(.milestoneReach, .item, m.$item.id, after: ["name": m.name, "actual": Format.isoDate(now)])
+            return m
         }
-        return m
     }
 }

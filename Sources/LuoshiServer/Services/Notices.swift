@@ -23,13 +23,11 @@ enum Notices {
         try await PlanSupervision.query(on: db).filter(\.$plan.$id == planID).first()?.rules ?? .standard
     }
 
-    static func issue(_ input: Issue, by user: User, on db: any Database, now: Date) async throws -> SupervisionNotice {
+    static func issue(_ input: Issue, by user: User, on store: Store, now: Date) async throws -> SupervisionNotice {
+        let db = store.db
         guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以发督办单 (only staff issue notices)") }
         guard let item = try await PlanItem.find(input.item, on: db) else {
             throw LuoshiError.notFound(entity: "事项", id: input.item.uuidString)
-        }
-        guard try await Plan.find(item.$plan.id, on: db)?.status == .published else {
-            throw LuoshiError.conflict(reason: "只能对已发布计划的事项发督办单 (the plan is not published)")
         }
         let assignment = try await Assignment.query(on: db).filter(\.$item.$id == input.item).first()
         guard let unit = input.unit ?? assignment?.$leadUnit.id else {
@@ -58,15 +56,20 @@ enum Notices {
         let deadline = respondBy
         let reporters = try await User.query(on: db).filter(\.$organization.$id == unit).filter(\.$role == .reporter)
             .all().compactMap(\.id)
-        return try await db.write { tx in
-            var outbox = try await Outbox.load(on: tx)
+        return try await store.write(.plan(item.$plan.id), actor: user.username, at: now) { tx in
+            // The plan's status and the item, as they are at the moment of writing.
+            guard try await Plan.find(item.$plan.id, on: tx.db)?.status == .published else {
+                throw LuoshiError.conflict(reason: "只能对已发布计划的事项发督办单 (the plan is not published)")
+            }
+            _ = try await PlanEdits.live(item.id!, on: tx.db)
+            var outbox = try await Outbox.load(on: tx.db)
             let notice = SupervisionNotice()
             notice.id = UUID()
             notice.$plan.id = item.$plan.id
             notice.$item.id = item.id!
             notice.$unit.id = unit
             notice.year = today.year
-            notice.serial = try await Supervisor.nextSerial(year: today.year, on: tx)
+            notice.serial = try await Supervisor.nextSerial(year: today.year, on: tx.db)
             notice.level = input.level
             notice.reason = reason
             notice.requiredAction = action
@@ -76,14 +79,12 @@ enum Notices {
             notice.triggerKey = nil
             notice.$issuedBy.id = user.id
             notice.issuedAt = now
-            try await notice.create(on: tx)
-            try await Audit.record(
-                on: tx, actor: user.username, action: "notice.issue", entity: "notice", entityID: notice.id!.uuidString,
-                after: Audit.snapshot(NoticeRecord(notice)), at: now)
+            try await notice.create(on: tx.db)
+            tx.record(.noticeIssue, .notice, notice.id!, after: NoticeRecord(notice))
             outbox.add(
                 Supervisor.noticeMessage(notice, itemTitle: item.title, unitName: org.name), users: reporters,
                 units: [unit])
-            try await outbox.flush(on: tx, now: now)
+            try await outbox.flush(on: tx.db, now: now)
             return notice
         }
     }
@@ -112,8 +113,9 @@ enum Notices {
     /// Sign for, respond to, close or send back a notice.
     static func act(
         _ action: NoticeAction, on id: String?, text: String?, evidence: [EvidenceStore.Checked] = [],
-        evidenceDirectory: String = "", by user: User, db: any Database, now: Date
+        evidenceDirectory: String = "", by user: User, on store: Store, now: Date
     ) async throws -> SupervisionNotice {
+        let db = store.db
         let notice = try await find(id, for: user, on: db)
         switch action {
         case .sign, .respond:
@@ -147,7 +149,7 @@ enum Notices {
         do {
             return try await record(
                 action, notice: notice, before: before, after: after, words: words, evidence: evidence, user: user,
-                staff: staff, reporters: reporters, db: db, now: now)
+                staff: staff, reporters: reporters, on: store, now: now)
         } catch {
             for p in written { try? FileManager.default.removeItem(atPath: p) }
             throw error
@@ -156,12 +158,12 @@ enum Notices {
 
     private static func record(
         _ action: NoticeAction, notice: SupervisionNotice, before: NoticeState, after: NoticeState, words: String,
-        evidence: [EvidenceStore.Checked], user: User, staff: [UUID], reporters: [UUID], db: any Database, now: Date
+        evidence: [EvidenceStore.Checked], user: User, staff: [UUID], reporters: [UUID], on store: Store, now: Date
     ) async throws -> SupervisionNotice {
-        let rules = try await rules(for: notice.$plan.id, on: db)
-        return try await db.write { tx in
+        let rules = try await rules(for: notice.$plan.id, on: store.db)
+        return try await store.write(.plan(notice.$plan.id), actor: user.username, at: now) { tx in
             // Read again under the write lock: two people acting at once must not both succeed.
-            guard let current = try await SupervisionNotice.find(notice.id, on: tx), current.state == before else {
+            guard let current = try await SupervisionNotice.find(notice.id, on: tx.db), current.state == before else {
                 throw LuoshiError.conflict(reason: "督办单已被他人处理，请刷新 (the notice changed: reload)")
             }
             current.state = after
@@ -188,7 +190,7 @@ enum Notices {
                 current.closedAt = now
                 current.closingNote = words.isEmpty ? nil : words
             }
-            try await current.save(on: tx)
+            try await current.save(on: tx.db)
             for e in evidence {
                 let file = NoticeEvidence()
                 file.id = e.id
@@ -198,17 +200,14 @@ enum Notices {
                 file.size = e.data.count
                 file.sha256 = e.sha256
                 file.uploadedAt = now
-                try await file.create(on: tx)
+                try await file.create(on: tx.db)
             }
             var recorded = ["state": after.rawValue, "text": words]
             if !evidence.isEmpty {
                 recorded["evidence"] = evidence.map { "\($0.filename) sha256:\($0.sha256)" }.joined(separator: "; ")
             }
-            try await Audit.record(
-                on: tx, actor: user.username, action: "notice.\(action.rawValue)", entity: "notice",
-                entityID: current.id!.uuidString, before: "{\"state\":\"\(before.rawValue)\"}",
-                after: Audit.snapshot(recorded), at: now)
-            var outbox = try await Outbox.load(on: tx)
+            tx.record(action.auditAction, .notice, current.id!, before: ["state": before.rawValue], after: recorded)
+            var outbox = try await Outbox.load(on: tx.db)
             let title = "\(notice.number)（\(notice.item.title.prefix(24))）"
             switch action {
             case .sign:
@@ -226,7 +225,7 @@ enum Notices {
                         body: action == .close ? "督办单已办结。\(words)" : "反馈被退回：\(words)", link: "/notices/\(notice.id!)"),
                     users: reporters, units: [notice.$unit.id])
             }
-            try await outbox.flush(on: tx, now: now)
+            try await outbox.flush(on: tx.db, now: now)
             current.$item.value = notice.item
             current.$unit.value = notice.unit
             return current
@@ -297,5 +296,17 @@ extension Notices {
             .paragraph([D.Run(Format.date(n.issuedAt), size: 16)], align: .right),
         ]
         return try FormattedDocument.docx(blocks)
+    }
+}
+
+extension NoticeAction {
+    /// The audit log's word for the step.
+    var auditAction: AuditAction {
+        switch self {
+        case .sign: .noticeSign
+        case .respond: .noticeRespond
+        case .close: .noticeClose
+        case .sendBack: .noticeSendBack
+        }
     }
 }

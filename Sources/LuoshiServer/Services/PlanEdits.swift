@@ -44,12 +44,13 @@ enum PlanEdits {
         }
     }
 
-    /// The plan of an item, checked for editing; returns the reason to record.
-    static func guardEditable(_ item: PlanItem, reason: String?, on db: any Database) async throws -> (Plan, String?) {
-        guard let plan = try await Plan.find(item.$plan.id, on: db) else {
-            throw LuoshiError.notFound(entity: "计划", id: item.$plan.id.uuidString)
+    /// The plan of an item, re-read inside the write and checked for editing; returns the reason to record.
+    static func guardEditable(planID: UUID, reason: String?, on db: any Database) async throws -> (Plan, String?) {
+        guard let plan = try await Plan.find(planID, on: db) else {
+            throw LuoshiError.notFound(entity: "计划", id: planID.uuidString)
         }
         let why = reason?.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let why, why.count > 2000 { throw LuoshiError.invalid(field: "修改理由", reason: "不超过 2000 字") }
         switch plan.status {
         case .closed: throw LuoshiError.conflict(reason: "计划已结束，不能修改 (the plan is closed)")
         case .published:
@@ -62,51 +63,78 @@ enum PlanEdits {
         }
     }
 
+    /// The item as it is now, inside the write: it must still exist, be live and belong to its plan.
+    static func live(_ id: UUID, on db: any Database) async throws -> PlanItem {
+        guard let item = try await PlanItem.find(id, on: db) else {
+            throw LuoshiError.notFound(entity: "事项", id: id.uuidString)
+        }
+        guard item.retiredAt == nil else {
+            throw LuoshiError.conflict(reason: "该事项已撤销 (the item was retired)")
+        }
+        return item
+    }
+
     static func number(_ s: String?, _ field: String) throws -> Double?? {
         guard let s else { return .none }
         let t = s.trimmingCharacters(in: .whitespaces)
         if t.isEmpty { return .some(nil) }
-        guard let v = Double(t), v.isFinite else { throw LuoshiError.invalid(field: field, reason: "不是数字") }
+        guard let v = Double(t), v.isFinite, abs(v) < 1e15 else {
+            throw LuoshiError.invalid(field: field, reason: "不是数字 (not a number)")
+        }
         return .some(v)
     }
 
-    static func edit(_ item: PlanItem, _ f: Fields, actor: User, on db: any Database, now: Date) async throws {
-        let (_, reason) = try await guardEditable(item, reason: f.reason, on: db)
-        let before = ItemState(item)
-        if let t = f.title?.storable.trimmingCharacters(in: .whitespacesAndNewlines) {
-            guard !t.isEmpty, t.count <= 2000 else {
-                throw LuoshiError.invalid(field: "标题", reason: "不能为空，且不超过 2000 字")
-            }
-            item.title = t
-        }
-        if item.kind == .target {
-            if let s = f.subject { item.subject = s.isEmpty ? nil : s }
-            if let c = f.comparator {
-                guard TargetComparator(rawValue: c) != nil else {
-                    throw LuoshiError.invalid(field: "比较", reason: "应为 >=、<=、=、~ 或 range")
+    /// A fresh code for an item staff add: one past the highest "nN" the plan has ever had. Retired
+    /// items keep theirs, so a code is never given twice (the database holds them unique per plan).
+    static func nextCode(plan: UUID, on db: any Database) async throws -> String {
+        let codes = try await PlanItem.query(on: db).filter(\.$plan.$id == plan).filter(\.$code =~ "n").all(\.$code)
+        let highest = codes.compactMap { $0.hasPrefix("n") ? Int($0.dropFirst()) : nil }.max() ?? 0
+        return "n\(highest + 1)"
+    }
+
+    static func edit(_ itemID: UUID, _ f: Fields, actor: User, on store: Store, now: Date) async throws {
+        let planID = try await planOf(itemID, on: store.db)
+        try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            let item = try await live(itemID, on: tx.db)
+            let (_, reason) = try await guardEditable(planID: planID, reason: f.reason, on: tx.db)
+            let before = ItemState(item)
+            if let t = f.title?.storable.trimmingCharacters(in: .whitespacesAndNewlines) {
+                guard !t.isEmpty, t.count <= 2000 else {
+                    throw LuoshiError.invalid(field: "标题", reason: "不能为空，且不超过 2000 字")
                 }
-                item.comparator = c
+                item.title = t
             }
-            if let v = try number(f.value, "数值") { item.value = v }
-            if let v = try number(f.valueMin, "下限") { item.valueMin = v }
-            if let v = try number(f.valueMax, "上限") { item.valueMax = v }
-            if let u = f.unit { item.unit = u.isEmpty ? nil : u }
-            if let v = try number(f.baseline, "基数") { item.baseline = v }
-            if item.comparator == "range" {
-                guard let lo = item.valueMin, let hi = item.valueMax, lo <= hi else {
-                    throw LuoshiError.invalid(field: "区间", reason: "区间目标需要下限和上限，且下限不大于上限")
+            if item.kind == .target {
+                if let s = f.subject { item.subject = s.isEmpty ? nil : String(s.storable.prefix(200)) }
+                if let c = f.comparator {
+                    guard TargetComparator(rawValue: c) != nil else {
+                        throw LuoshiError.invalid(field: "比较", reason: "应为 >=、<=、=、~ 或 range")
+                    }
+                    item.comparator = c
                 }
-            } else if item.value == nil {
-                throw LuoshiError.invalid(field: "数值", reason: "目标需要数值")
+                if let v = try number(f.value, "数值") { item.value = v }
+                if let v = try number(f.valueMin, "下限") { item.valueMin = v }
+                if let v = try number(f.valueMax, "上限") { item.valueMax = v }
+                if let u = f.unit { item.unit = u.isEmpty ? nil : String(u.storable.prefix(20)) }
+                if let v = try number(f.baseline, "基数") { item.baseline = v }
+                if item.comparator == "range" {
+                    guard let lo = item.valueMin, let hi = item.valueMax, lo <= hi else {
+                        throw LuoshiError.invalid(field: "区间", reason: "区间目标需要下限和上限，且下限不大于上限")
+                    }
+                } else if item.value == nil {
+                    throw LuoshiError.invalid(field: "数值", reason: "目标需要数值")
+                }
             }
+            try await item.save(on: tx.db)
+            tx.record(.itemEdit, .item, itemID, before: before, after: Change(state: ItemState(item), reason: reason))
         }
-        try await db.write { tx in
-            try await item.save(on: tx)
-            try await Audit.record(
-                on: tx, actor: actor.username, action: "item.edit", entity: "item", entityID: item.id!.uuidString,
-                before: Audit.snapshot(before), after: Audit.snapshot(Change(state: ItemState(item), reason: reason)),
-                at: now)
+    }
+
+    static func planOf(_ itemID: UUID, on db: any Database) async throws -> UUID {
+        guard let item = try await PlanItem.find(itemID, on: db) else {
+            throw LuoshiError.notFound(entity: "事项", id: itemID.uuidString)
         }
+        return item.$plan.id
     }
 
     struct Change: Encodable {
@@ -121,138 +149,177 @@ enum PlanEdits {
         var reason: String?
     }
 
-    static func add(_ n: NewItem, to plan: Plan, actor: User, on db: any Database, now: Date) async throws -> PlanItem {
+    static func add(_ n: NewItem, to planID: UUID, actor: User, on store: Store, now: Date) async throws -> PlanItem {
         let title = n.title.storable.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty, title.count <= 2000 else { throw LuoshiError.invalid(field: "标题", reason: "不能为空") }
-        var parentItem: PlanItem?
-        if let p = n.parent {
-            guard let parent = try await PlanItem.find(p, on: db), parent.$plan.id == plan.id else {
-                throw LuoshiError.notFound(entity: "上级事项", id: p.uuidString)
+        guard !title.isEmpty, title.count <= 2000 else {
+            throw LuoshiError.invalid(field: "标题", reason: "不能为空，且不超过 2000 字")
+        }
+        if n.kind == .target {
+            throw LuoshiError.invalid(field: "类型", reason: "目标请在任务下编辑数值后添加；此处可加领域、主题、任务或项目")
+        }
+        return try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            let (_, reason) = try await guardEditable(planID: planID, reason: n.reason, on: tx.db)
+            if let p = n.parent {
+                let parent = try await live(p, on: tx.db)
+                guard parent.$plan.id == planID else { throw LuoshiError.notFound(entity: "上级事项", id: p.uuidString) }
             }
-            parentItem = parent
+            let position = try await PlanItem.query(on: tx.db).filter(\.$plan.$id == planID).count()
+            let item = PlanItem(
+                id: UUID(), planID: planID, parentID: n.parent, kind: n.kind, position: position,
+                code: try await nextCode(plan: planID, on: tx.db), number: nil, title: title,
+                span: Span(start: 0, end: 0))
+            try await item.create(on: tx.db)
+            tx.record(.itemAdd, .item, item.id!, after: Change(state: ItemState(item), reason: reason))
+            return item
         }
-        if n.kind == .target { throw LuoshiError.invalid(field: "类型", reason: "目标请在任务下编辑数值后添加；此处可加领域、主题、任务或项目") }
-        let siblings = try await PlanItem.query(on: db).filter(\.$plan.$id == plan.id!).count()
-        let item = PlanItem(
-            id: UUID(), planID: plan.id!, parentID: parentItem?.id, kind: n.kind, position: siblings,
-            code: "n\(siblings + 1)", number: nil, title: title, span: Span(start: 0, end: 0))
-        let probe = PlanItem()
-        probe.$plan.id = plan.id!
-        let (_, reason) = try await guardEditable(probe, reason: n.reason, on: db)
-        try await db.write { tx in
-            try await item.create(on: tx)
-            try await Audit.record(
-                on: tx, actor: actor.username, action: "item.add", entity: "item", entityID: item.id!.uuidString,
-                after: Audit.snapshot(Change(state: ItemState(item), reason: reason)), at: now)
-        }
-        return item
     }
 
-    /// Deletes an item that has nothing hanging on it: no children, no reports.
-    static func delete(_ item: PlanItem, reason: String?, actor: User, on db: any Database, now: Date) async throws {
-        let (_, why) = try await guardEditable(item, reason: reason, on: db)
-        if try await PlanItem.query(on: db).filter(\.$parent.$id == item.id!).count() > 0 {
-            throw LuoshiError.conflict(reason: "该事项下还有子事项，请先移走或删除")
-        }
-        if try await ProgressReport.query(on: db).filter(\.$item.$id == item.id!).count() > 0 {
-            throw LuoshiError.conflict(reason: "该事项已有报送，不能删除")
-        }
-        let before = ItemState(item)
-        try await db.write { tx in
-            try await Assignment.query(on: tx).filter(\.$item.$id == item.id!).delete()
-            try await Comment.query(on: tx).filter(\.$item.$id == item.id!).delete()
-            try await item.delete(on: tx)
-            try await Audit.record(
-                on: tx, actor: actor.username, action: "item.delete", entity: "item", entityID: item.id!.uuidString,
-                before: Audit.snapshot(before), after: why.map { "{\"reason\":\(Audit.snapshot($0))}" }, at: now)
+    /// What retiring an item records: who, when, why, and what stays attached to it.
+    struct Retirement: Encodable {
+        var reason: String?
+        var mergedInto: UUID?
+        var reports: Int
+        var notices: Int
+    }
+
+    /// Retires an item: it leaves the live plan but stays in the database with who, when and why, and
+    /// its reports, notices, milestones, comments and assignment stay with it, readable and counted.
+    /// Nothing issued, reported or decided is deleted. An item with live children is retired only
+    /// after they are moved or retired themselves.
+    static func retire(_ itemID: UUID, reason: String?, actor: User, on store: Store, now: Date) async throws {
+        let planID = try await planOf(itemID, on: store.db)
+        try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            let item = try await live(itemID, on: tx.db)
+            let (plan, why) = try await guardEditable(planID: planID, reason: reason, on: tx.db)
+            if plan.status != .draft, why == nil {
+                throw LuoshiError.invalid(field: "修改理由", reason: "撤销已发布的事项须说明理由")
+            }
+            if try await PlanItem.query(on: tx.db).filter(\.$parent.$id == itemID).filter(\.$retiredAt == nil)
+                .count() > 0
+            {
+                throw LuoshiError.conflict(reason: "该事项下还有子事项，请先移走或撤销 (move or retire its children first)")
+            }
+            let before = ItemState(item)
+            item.retiredAt = now
+            item.retiredBy = actor.username
+            item.retiredReason = why
+            try await item.save(on: tx.db)
+            let reports = try await ProgressReport.query(on: tx.db).filter(\.$item.$id == itemID).count()
+            let notices = try await SupervisionNotice.query(on: tx.db).filter(\.$item.$id == itemID).count()
+            tx.record(
+                .itemRetire, .item, itemID, before: before,
+                after: Retirement(reason: why, mergedInto: nil, reports: reports, notices: notices))
         }
     }
 
     /// Moves an item under another section of the same plan (or to the top).
-    static func move(_ item: PlanItem, to parent: UUID?, reason: String?, actor: User, on db: any Database, now: Date)
+    static func move(_ itemID: UUID, to parent: UUID?, reason: String?, actor: User, on store: Store, now: Date)
         async throws
     {
-        let (_, why) = try await guardEditable(item, reason: reason, on: db)
-        if let parent {
-            guard let p = try await PlanItem.find(parent, on: db), p.$plan.id == item.$plan.id else {
-                throw LuoshiError.notFound(entity: "上级事项", id: parent.uuidString)
+        let planID = try await planOf(itemID, on: store.db)
+        try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            let item = try await live(itemID, on: tx.db)
+            let (_, why) = try await guardEditable(planID: planID, reason: reason, on: tx.db)
+            if let parent {
+                let p = try await live(parent, on: tx.db)
+                guard p.$plan.id == planID else { throw LuoshiError.notFound(entity: "上级事项", id: parent.uuidString) }
+                // Not under itself or its own descendants.
+                var cursor: PlanItem? = p
+                while let c = cursor {
+                    if c.id == itemID { throw LuoshiError.invalid(field: "上级事项", reason: "不能移到自己之下") }
+                    cursor = try await c.$parent.id.asyncMap { try await PlanItem.find($0, on: tx.db) } ?? nil
+                }
             }
-            // Not under itself or its own descendants.
-            var cursor: PlanItem? = p
-            while let c = cursor {
-                if c.id == item.id { throw LuoshiError.invalid(field: "上级事项", reason: "不能移到自己之下") }
-                cursor = try await c.$parent.id.asyncMap { try await PlanItem.find($0, on: db) } ?? nil
-            }
-        }
-        let before = ItemState(item)
-        item.$parent.id = parent
-        try await db.write { tx in
-            try await item.save(on: tx)
-            try await Audit.record(
-                on: tx, actor: actor.username, action: "item.move", entity: "item", entityID: item.id!.uuidString,
-                before: Audit.snapshot(before), after: Audit.snapshot(Change(state: ItemState(item), reason: why)),
-                at: now)
+            let before = ItemState(item)
+            item.$parent.id = parent
+            try await item.save(on: tx.db)
+            tx.record(.itemMove, .item, itemID, before: before, after: Change(state: ItemState(item), reason: why))
         }
     }
 
-    /// Merges `other` into `item`: their words joined, the other's reports and comments kept under the merged item.
+    /// Merges `otherID` into `itemID`: their words joined; the other item is retired as merged into this
+    /// one, and its reports, notices, milestones and comments follow it here (each move recorded), so
+    /// the merged item's status counts them and none is lost.
     static func merge(
-        _ item: PlanItem, with other: PlanItem, reason: String?, actor: User, on db: any Database, now: Date
-    )
-        async throws
-    {
-        let (_, why) = try await guardEditable(item, reason: reason, on: db)
-        guard other.$plan.id == item.$plan.id, other.id != item.id, other.kind == item.kind else {
-            throw LuoshiError.invalid(field: "合并对象", reason: "只能合并同一计划中同类的两项")
-        }
-        if try await PlanItem.query(on: db).filter(\.$parent.$id == other.id!).count() > 0 {
-            throw LuoshiError.conflict(reason: "被合并的事项下还有子事项")
-        }
-        let before = [ItemState(item), ItemState(other)]
-        item.title = item.title + other.title
-        item.spanEnd = max(item.spanEnd, other.spanEnd)
-        item.spanStart = min(item.spanStart, other.spanStart)
-        try await db.write { tx in
-            try await item.save(on: tx)
-            try await ProgressReport.query(on: tx).filter(\.$item.$id == other.id!).set(\.$item.$id, to: item.id!)
+        _ itemID: UUID, with otherID: UUID, reason: String?, actor: User, on store: Store, now: Date
+    ) async throws {
+        let planID = try await planOf(itemID, on: store.db)
+        try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            let item = try await live(itemID, on: tx.db)
+            let other = try await live(otherID, on: tx.db)
+            let (_, why) = try await guardEditable(planID: planID, reason: reason, on: tx.db)
+            guard other.$plan.id == planID, otherID != itemID, other.kind == item.kind else {
+                throw LuoshiError.invalid(field: "合并对象", reason: "只能合并同一计划中同类的两项")
+            }
+            if try await PlanItem.query(on: tx.db).filter(\.$parent.$id == otherID).filter(\.$retiredAt == nil)
+                .count() > 0
+            {
+                throw LuoshiError.conflict(reason: "被合并的事项下还有子事项")
+            }
+            let before = [ItemState(item), ItemState(other)]
+            item.title = item.title + other.title
+            item.spanEnd = max(item.spanEnd, other.spanEnd)
+            item.spanStart = min(item.spanStart, other.spanStart)
+            try await item.save(on: tx.db)
+            let reports = try await ProgressReport.query(on: tx.db).filter(\.$item.$id == otherID).all(\.$id)
+            let notices = try await SupervisionNotice.query(on: tx.db).filter(\.$item.$id == otherID).all(\.$id)
+            try await ProgressReport.query(on: tx.db).filter(\.$item.$id == otherID).set(\.$item.$id, to: itemID)
                 .update()
-            try await Comment.query(on: tx).filter(\.$item.$id == other.id!).set(\.$item.$id, to: item.id!).update()
-            try await Assignment.query(on: tx).filter(\.$item.$id == other.id!).delete()
-            try await other.delete(on: tx)
-            try await Audit.record(
-                on: tx, actor: actor.username, action: "item.merge", entity: "item", entityID: item.id!.uuidString,
-                before: Audit.snapshot(before), after: Audit.snapshot(Change(state: ItemState(item), reason: why)),
-                at: now)
+            try await SupervisionNotice.query(on: tx.db).filter(\.$item.$id == otherID).set(\.$item.$id, to: itemID)
+                .update()
+            try await Milestone.query(on: tx.db).filter(\.$item.$id == otherID).set(\.$item.$id, to: itemID).update()
+            try await Comment.query(on: tx.db).filter(\.$item.$id == otherID).set(\.$item.$id, to: itemID).update()
+            other.retiredAt = now
+            other.retiredBy = actor.username
+            other.retiredReason = why
+            other.$mergedInto.id = itemID
+            try await other.save(on: tx.db)
+            tx.record(
+                .itemMerge, .item, itemID, before: before,
+                after: MergeRecord(
+                    state: ItemState(item), reason: why, merged: otherID, reports: reports, notices: notices))
+            tx.record(
+                .itemRetire, .item, otherID, before: ItemState(other),
+                after: Retirement(reason: why, mergedInto: itemID, reports: reports.count, notices: notices.count))
+            for n in notices {
+                tx.record(.noticeMove, .notice, n, after: ["item": itemID, "from": otherID])
+            }
         }
+    }
+
+    struct MergeRecord: Encodable {
+        var state: ItemState
+        var reason: String?
+        var merged: UUID
+        var reports: [UUID]
+        var notices: [UUID]
     }
 
     /// Splits an item's words in two: the item keeps `first`, a new sibling takes `second`.
     static func split(
-        _ item: PlanItem, first: String, second: String, reason: String?, actor: User, on db: any Database, now: Date
-    )
-        async throws -> PlanItem
-    {
-        let (_, why) = try await guardEditable(item, reason: reason, on: db)
+        _ itemID: UUID, first: String, second: String, reason: String?, actor: User, on store: Store, now: Date
+    ) async throws -> PlanItem {
         let a = first.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         let b = second.storable.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !a.isEmpty, !b.isEmpty else { throw LuoshiError.invalid(field: "拆分", reason: "两部分都不能为空") }
-        let before = ItemState(item)
-        let count = try await PlanItem.query(on: db).filter(\.$plan.$id == item.$plan.id).count()
-        let sibling = PlanItem(
-            id: UUID(), planID: item.$plan.id, parentID: item.$parent.id, kind: item.kind, position: item.position,
-            code: "n\(count + 1)", number: nil, title: b, span: Span(start: item.spanStart, end: item.spanEnd))
-        item.title = a
-        try await db.write { tx in
-            try await item.save(on: tx)
-            try await sibling.create(on: tx)
-            try await Audit.record(
-                on: tx, actor: actor.username, action: "item.split", entity: "item", entityID: item.id!.uuidString,
-                before: Audit.snapshot(before),
-                after: Audit.snapshot([
-                    Change(state: ItemState(item), reason: why), Change(state: ItemState(sibling), reason: nil),
-                ]),
-                at: now)
+        guard !a.isEmpty, !b.isEmpty, a.count <= 2000, b.count <= 2000 else {
+            throw LuoshiError.invalid(field: "拆分", reason: "两部分都不能为空，且各不超过 2000 字")
         }
-        return sibling
+        let planID = try await planOf(itemID, on: store.db)
+        return try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            let item = try await live(itemID, on: tx.db)
+            let (_, why) = try await guardEditable(planID: planID, reason: reason, on: tx.db)
+            let before = ItemState(item)
+            let sibling = PlanItem(
+                id: UUID(), planID: planID, parentID: item.$parent.id, kind: item.kind, position: item.position,
+                code: try await nextCode(plan: planID, on: tx.db), number: nil, title: b,
+                span: Span(start: item.spanStart, end: item.spanEnd))
+            item.title = a
+            try await item.save(on: tx.db)
+            try await sibling.create(on: tx.db)
+            tx.record(
+                .itemSplit, .item, itemID, before: before,
+                after: [Change(state: ItemState(item), reason: why), Change(state: ItemState(sibling), reason: nil)])
+            return sibling
+        }
     }
 }

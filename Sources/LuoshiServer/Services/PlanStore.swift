@@ -8,14 +8,14 @@ import Vapor
 enum PlanStore {
     /// Reads a document and stores it as a draft plan with its whole tree, in one transaction.
     static func importDocument(
-        _ data: Data, name: String, actor: User, on db: any Database, now: Date
+        _ data: Data, name: String, actor: User, on store: Store, now: Date
     ) async throws -> Plan {
         let plan = try PlanReader.read(data, name: name)
         let decoded = try DocumentDecoder.decode(data)
-        return try await store(plan, sourceText: decoded.text, actor: actor.username, on: db, now: now)
+        return try await self.store(plan, sourceText: decoded.text, actor: actor.username, on: store, now: now)
     }
 
-    static func store(_ doc: PlanDocument, sourceText: String, actor: String, on db: any Database, now: Date)
+    static func store(_ doc: PlanDocument, sourceText: String, actor: String, on store: Store, now: Date)
         async throws -> Plan
     {
         let plan = Plan(
@@ -73,23 +73,21 @@ enum PlanStore {
             add(item)
         }
         let created = items
-        try await db.write { tx in
-            try await plan.create(on: tx)
+        try await store.write(.plan(planID), actor: actor, at: now) { tx in
+            try await plan.create(on: tx.db)
             // Parents first: a batch insert per level keeps the foreign keys satisfied.
             let sections = created.filter { $0.kind == .area || $0.kind == .theme }
-            for item in sections { try await item.create(on: tx) }
+            for item in sections { try await item.create(on: tx.db) }
             let leaves = created.filter { $0.kind != .area && $0.kind != .theme }
             for chunk in stride(from: 0, to: leaves.count, by: 200) {
-                try await Array(leaves[chunk..<min(chunk + 200, leaves.count)]).create(on: tx)
+                try await Array(leaves[chunk..<min(chunk + 200, leaves.count)]).create(on: tx.db)
             }
-            try await Audit.record(
-                on: tx, actor: actor, action: "plan.import", entity: "plan", entityID: planID.uuidString,
-                after: Audit.snapshot(
-                    [
-                        "title": plan.title, "source": plan.sourceName, "sha256": plan.sourceSHA256,
-                        "items": "\(created.count)",
-                    ]),
-                at: now)
+            tx.record(
+                .planImport, .plan, planID,
+                after: [
+                    "title": plan.title, "source": plan.sourceName, "sha256": plan.sourceSHA256,
+                    "items": "\(created.count)",
+                ])
         }
         return plan
     }

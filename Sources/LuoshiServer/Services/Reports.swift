@@ -28,26 +28,29 @@ enum Reports {
         return unit
     }
 
-    /// The plan must be published and the item the user's unit's. Filing is the busiest write, so the
-    /// plan's status and the item's assignment come in one plain query rather than two model loads.
+    /// The plan must be published, the item live and the user's unit's. Filing is the busiest write, so
+    /// the plan's status, the item and its assignment come in one plain query rather than three model
+    /// loads; it runs inside the filing's write, so what it checked still holds when the report is kept.
     static func reportingUnit(of user: User, for item: PlanItem, on db: any Database) async throws -> UUID {
         guard user.role == .reporter, let unit = user.$organization.id else {
             throw LuoshiError.forbidden(reason: "只有责任单位填报人可以报送进展 (only a unit's reporter can report)")
         }
-        guard let sql = db as? any SQLDatabase else {
-            return try await self.unit(of: user, for: item, on: db)
-        }
+        let sql = db as! any SQLDatabase
         let row = try await sql.raw(
             """
-            SELECT p.status, a.lead_unit_id, a.cooperating_unit_ids FROM \(ident: Plan.schema) p
-            LEFT JOIN \(ident: Assignment.schema) a ON a.item_id = \(bind: item.id!)
-            WHERE p.id = \(bind: item.$plan.id)
+            SELECT p.status, i.retired_at, a.lead_unit_id, a.cooperating_unit_ids FROM \(ident: PlanItem.schema) i
+            JOIN \(ident: Plan.schema) p ON p.id = i.plan_id
+            LEFT JOIN \(ident: Assignment.schema) a ON a.item_id = i.id
+            WHERE i.id = \(bind: item.id!)
             """
         ).first()
-        guard let row else { throw LuoshiError.notFound(entity: "计划", id: item.$plan.id.uuidString) }
+        guard let row else { throw LuoshiError.notFound(entity: "事项", id: item.id!.uuidString) }
         let status = try row.decode(column: "status", as: PlanStatus.self)
         guard status == .published else {
             throw LuoshiError.conflict(reason: status == .closed ? "计划已结束，不再报送" : "计划尚未发布，暂不报送")
+        }
+        guard try row.decode(column: "retired_at", as: Date?.self) == nil else {
+            throw LuoshiError.conflict(reason: "该事项已撤销，不再报送 (the item was retired)")
         }
         let lead = try row.decode(column: "lead_unit_id", as: UUID?.self)
         let cooperating = try row.decode(column: "cooperating_unit_ids", as: String?.self) ?? ""
@@ -83,18 +86,19 @@ enum Reports {
     static func file(
         _ filing: Filing, evidence: [EvidenceStore.Checked] = [], evidenceDirectory: String = "", item: PlanItem,
         user: User,
-        on db: any Database, now: Date
+        on store: Store, now: Date
     ) async throws -> ProgressReport {
         var f = filing
         f.narrative = f.narrative.storable
         f.milestone = f.milestone?.storable
         f.period = f.period.trimmingCharacters(in: .whitespaces)
         try validate(f)
-        let unit = try await reportingUnit(of: user, for: item, on: db)
+        // A quick look before the files are written; the same check runs again inside the write.
+        _ = try await reportingUnit(of: user, for: item, on: store.db)
         // Files first, outside the transaction; removed again if the transaction fails.
         let written = try EvidenceStore.write(evidence, to: evidenceDirectory)
         do {
-            return try await record(f, evidence: evidence, item: item, unit: unit, user: user, on: db, now: now)
+            return try await record(f, evidence: evidence, item: item, user: user, on: store, now: now)
         } catch {
             for p in written { try? FileManager.default.removeItem(atPath: p) }
             throw error
@@ -102,13 +106,13 @@ enum Reports {
     }
 
     private static func record(
-        _ f: Filing, evidence: [EvidenceStore.Checked], item: PlanItem, unit: UUID, user: User, on db: any Database,
-        now: Date
+        _ f: Filing, evidence: [EvidenceStore.Checked], item: PlanItem, user: User, on store: Store, now: Date
     ) async throws -> ProgressReport {
-        try await db.write { tx in
+        try await store.write(.plan(item.$plan.id), actor: user.username, at: now) { tx in
+            let unit = try await reportingUnit(of: user, for: item, on: tx.db)
             // Filing is the busiest write and runs inside the ordered section: plain SQL here, since a
             // Fluent model load or create reflects over the model's properties each time.
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             let earlier = try await sql.select().column("id").column("state").from(ProgressReport.schema)
                 .where("item_id", .equal, item.id!).where("unit_id", .equal, unit).where("period", .equal, f.period)
                 .where("state", .notEqual, ReportState.superseded.rawValue)
@@ -140,51 +144,54 @@ enum Reports {
                     id: e.id, reportID: report.id!, filename: e.filename, contentType: e.contentType,
                     size: e.data.count,
                     sha256: e.sha256, uploadedAt: now
-                ).create(on: tx)
+                ).create(on: tx.db)
             }
             if let earlier {
                 try await sql.update(ProgressReport.schema).set("state", to: ReportState.superseded.rawValue)
                     .where("id", .equal, earlier.id).run()
-                try await Audit.record(
-                    on: tx, actor: user.username, action: "report.supersede", entity: "report",
-                    entityID: earlier.id.uuidString, before: "{\"state\":\"\(earlier.state.rawValue)\"}",
-                    after: "{\"state\":\"superseded\",\"by\":\"\(report.id!)\"}", at: now)
+                tx.record(
+                    .reportSupersede, .report, earlier.id, before: ["state": earlier.state.rawValue],
+                    after: ["state": ReportState.superseded.rawValue, "by": report.id!.uuidString])
             }
-            try await Audit.record(
-                on: tx, actor: user.username, action: "report.submit", entity: "report",
-                entityID: report.id!.uuidString,
-                after: Audit.snapshot(
-                    EvidencedFiling(filing: f, evidence: evidence.map { "\($0.filename) sha256:\($0.sha256)" })),
-                at: now)
+            tx.record(
+                .reportSubmit, .report, report.id!,
+                after: EvidencedFiling(filing: f, evidence: evidence.map { "\($0.filename) sha256:\($0.sha256)" }))
             return report
         }
     }
 
-    /// Accepts or returns a submitted report.
+    /// Accepts or returns a submitted report. The report is read again inside the write: of two staff
+    /// reviewing at once, the second finds it reviewed and is told so.
     static func review(
-        _ id: String?, accept: Bool, reason: String?, user: User, on db: any Database, now: Date
+        _ id: String?, accept: Bool, reason: String?, user: User, on store: Store, now: Date
     ) async throws -> ProgressReport {
         guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以审核 (only staff review)") }
-        guard let id, let uuid = UUID(uuidString: id), let report = try await ProgressReport.find(uuid, on: db) else {
+        guard let id, let uuid = UUID(uuidString: id), let found = try await ProgressReport.find(uuid, on: store.db)
+        else {
             throw LuoshiError.notFound(entity: "报送", id: id ?? "")
-        }
-        guard report.state == .submitted else {
-            throw LuoshiError.conflict(reason: "该报送已审核或已更正 (already reviewed or superseded)")
         }
         let trimmed = reason?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !accept && trimmed.isEmpty { throw LuoshiError.invalid(field: "退回理由", reason: "退回时必须说明理由") }
-        try await db.write { tx in
+        guard trimmed.count <= 2000 else { throw LuoshiError.invalid(field: "退回理由", reason: "不超过 2000 字") }
+        let planID = try await PlanEdits.planOf(found.$item.id, on: store.db)
+        return try await store.write(.plan(planID), actor: user.username, at: now) { tx in
+            guard let report = try await ProgressReport.find(uuid, on: tx.db) else {
+                throw LuoshiError.notFound(entity: "报送", id: id)
+            }
+            guard report.state == .submitted else {
+                throw LuoshiError.conflict(reason: "该报送已审核或已更正 (already reviewed or superseded)")
+            }
             report.state = accept ? .accepted : .returned
             report.reviewReason = trimmed.isEmpty ? nil : trimmed
             report.$reviewer.id = user.id
             report.reviewedAt = now
-            try await report.save(on: tx)
-            try await Audit.record(
-                on: tx, actor: user.username, action: accept ? "report.accept" : "report.return", entity: "report",
-                entityID: uuid.uuidString, before: "{\"state\":\"submitted\"}",
-                after: Audit.snapshot(["state": report.state.rawValue, "reason": trimmed]), at: now)
+            try await report.save(on: tx.db)
+            tx.record(
+                accept ? .reportAccept : .reportReturn, .report, uuid,
+                before: ["state": ReportState.submitted.rawValue],
+                after: ["state": report.state.rawValue, "reason": trimmed])
+            return report
         }
-        return report
     }
 }
 

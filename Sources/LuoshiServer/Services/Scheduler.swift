@@ -14,8 +14,8 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                 do {
                     // Most minutes there is nothing to send: find that out without taking the write lock.
                     let now = app.clock.now()
-                    let dry = try await Supervisor.pass(at: now, dryRun: true, on: app.db)
-                    let result = dry.actions.isEmpty ? dry : try await Supervisor.pass(at: now, on: app.db)
+                    let dry = try await Supervisor.pass(at: now, dryRun: true, on: app.store)
+                    let result = dry.actions.isEmpty ? dry : try await Supervisor.pass(at: now, on: app.store)
                     if !result.actions.isEmpty {
                         await app.snapshots.invalidate()
                         app.logger.info(

@@ -25,7 +25,7 @@ struct PlanSnapshot {
 
     static func load(_ plan: Plan, on db: any Database, now: Date) async throws -> PlanSnapshot {
         let planID = try plan.requireID()
-        let items = try await PlanItem.query(on: db).filter(\.$plan.$id == planID).sort(\.$position).all()
+        let items = try await PlanItem.live(plan: planID, on: db).sort(\.$position).all()
         let ids = items.compactMap(\.id)
         let assignments = try await Assignment.query(on: db).filter(\.$item.$id ~~ ids).all()
         let accepted = try await ProgressReport.query(on: db).filter(\.$item.$id ~~ ids).filter(\.$state == .accepted)
@@ -52,26 +52,23 @@ struct PlanSnapshot {
         for a in assignments { assignmentByItem[a.$item.id] = a }
         var latest: [UUID: ProgressReport] = [:]
         for r in accepted { latest[r.$item.id] = r }
-        // A plan's items run over its year unless assigned other dates.
-        let yearStart = Calendar.beijing.date(from: DateComponents(year: plan.year, month: 1, day: 1))!
-        let yearEnd = Calendar.beijing.date(
-            from: DateComponents(year: plan.year, month: 12, day: 31, hour: 23, minute: 59))!
         var results: [UUID: StatusResult] = [:]
         for item in items where isLeaf(item) {
             let id = item.id!
             let a = assignmentByItem[id]
             let report = latest[id]
-            let observation = report.map {
-                ProgressObservation(
-                    actualValue: $0.actualValue, percentComplete: $0.percentComplete, reportedAt: $0.submittedAt)
-            }
-            // Milestones shape the expectation; reaching the last one means done.
-            let marks = milestonesByItem[id] ?? []
-            let allReached = !marks.isEmpty && marks.allSatisfy { $0.actualDate != nil }
-            results[id] = StatusRules.evaluate(
-                start: a?.startDate ?? yearStart, due: a?.dueDate?.endOfBeijingDay ?? yearEnd, target: item.targetSpec,
-                latest: observation, completed: report?.milestone == "完成" || allReached, now: now,
-                milestones: marks.map { (date: $0.plannedDate, share: $0.share) })
+            // The same evaluation the supervision pass makes.
+            results[id] = ItemProgressInput(
+                planYear: plan.year, start: a?.startDate, due: a?.dueDate, target: item.targetSpec,
+                latest: report.map {
+                    ProgressObservation(
+                        actualValue: $0.actualValue, percentComplete: $0.percentComplete, reportedAt: $0.submittedAt)
+                },
+                latestMilestone: report?.milestone,
+                milestones: (milestonesByItem[id] ?? []).map {
+                    ItemProgressInput.Mark(date: $0.plannedDate, share: $0.share, reached: $0.actualDate != nil)
+                }
+            ).evaluate(now: now, calendar: .beijing)
         }
         var rolled: [UUID: RollUp.Result] = [:]
         func roll(_ item: PlanItem) -> RollUp.Child? {

@@ -33,25 +33,28 @@ enum Supervisor {
         func count(_ kind: String) -> Int { actions.filter { $0.kind == kind }.count }
     }
 
-    /// The PostgreSQL advisory lock of the scheduler (an arbitrary fixed number, distinct from the audit's).
-    static let lockKey = "7405120150124"
+    /// The PostgreSQL advisory lock of the scheduler (an arbitrary fixed number, distinct from the others).
+    static let lockKey: Int64 = 7_405_120_150_126
 
-    static func pass(at now: Date, dryRun: Bool = false, on db: any Database) async throws -> PassResult {
+    static func pass(at now: Date, dryRun: Bool = false, on store: Store) async throws -> PassResult {
         let started = Date()
-        let body: @Sendable (any Database) async throws -> (actions: [Action], outbox: Outbox) = { tx in
-            var outbox = try await Outbox.load(on: tx)
+        let body: @Sendable (AuditedTransaction) async throws -> (actions: [Action], outbox: Outbox) = { tx in
+            var outbox = try await Outbox.load(on: tx.db)
             var actions: [Action] = []
-            let context = try await Context.load(on: tx)
-            let ledger = try await loadLedger(on: tx)
-            for plan in try await publishedPlans(on: tx) {
+            let context = try await Context.load(on: tx.db)
+            let ledger = try await loadLedger(on: tx.db)
+            for plan in try await publishedPlans(on: tx.db) {
                 actions += try await run(
                     plan, context: context, ledger: ledger, now: now, dryRun: dryRun, outbox: &outbox, on: tx)
             }
-            if !dryRun { try await outbox.flush(on: tx, now: now) }
+            if !dryRun { try await outbox.flush(on: tx.db, now: now) }
             return (actions, outbox)
         }
-        // A dry run only reads: it takes no lock and holds up no writer.
-        let outcome = dryRun ? try await body(db) : try await db.write(exclusive: lockKey, body)
+        // A dry run only reads: it takes no lock, holds up no writer and records nothing.
+        let outcome =
+            dryRun
+            ? try await body(AuditedTransaction(db: store.db, actor: "system"))
+            : try await store.write(exclusive: lockKey, actor: "system", at: now, body)
         let counts = outcome?.outbox.counts ?? (inbox: 0, deliveries: 0)
         return PassResult(
             at: now, skipped: outcome == nil, actions: outcome?.actions ?? [], messages: counts.inbox,
@@ -151,8 +154,9 @@ enum Supervisor {
     // swiftlint:disable:next function_body_length
     private static func run(
         _ plan: PlanRow, context: Context, ledger: Ledger, now: Date, dryRun: Bool, outbox: inout Outbox,
-        on db: any Database
+        on tx: AuditedTransaction
     ) async throws -> [Action] {
+        let db = tx.db
         let sql = db as! any SQLDatabase
         let calendar = Calendar.beijing
         let today = CivilDay(now, calendar: calendar)
@@ -165,7 +169,7 @@ enum Supervisor {
             SELECT a.item_id, a.lead_unit_id, a.lead_leader_id, a.start_date, a.due_date, a.cycle, i.title, i.kind,
             i.comparator, i.value, i.value_min, i.value_max, i.baseline
             FROM \(ident: Assignment.schema) a JOIN \(ident: PlanItem.schema) i ON i.id = a.item_id
-            WHERE i.plan_id = \(bind: plan.id) AND a.lead_unit_id IS NOT NULL ORDER BY i.position
+            WHERE i.plan_id = \(bind: plan.id) AND i.retired_at IS NULL AND a.lead_unit_id IS NOT NULL ORDER BY i.position
             """
         ).all().map { row -> Work in
             let kind = try row.decode(column: "kind", as: ItemKind.self)
@@ -232,8 +236,6 @@ enum Supervisor {
         var openByWork: [WorkKey: [OpenNotice]] = [:]
         for n in open { openByWork[WorkKey(item: n.item, unit: n.unit), default: []].append(n) }
 
-        let yearStart = CivilDay(year: plan.year, month: 1, day: 1).start(in: calendar)
-        let yearEnd = CivilDay(year: plan.year, month: 12, day: 31).start(in: calendar).addingTimeInterval(86_399)
         var actions: [Action] = []
         var reminderRows: [(work: Work, period: DuePeriod, stage: ReminderStage)] = []
         var newNotices: [(notice: SupervisionNotice, supersedes: [OpenNotice])] = []
@@ -262,13 +264,12 @@ enum Supervisor {
                 outbox.add(reminderMessage(w, period: p, stage: stage), users: recipients, units: [w.unit])
             }
 
-            // Status at this moment, for overdue and behind.
-            let m = marks[w.item] ?? []
-            let status = StatusRules.evaluate(
-                start: w.start ?? yearStart, due: w.due?.endOfBeijingDay ?? yearEnd, target: w.target,
-                latest: latest[w.item]?.observation,
-                completed: latest[w.item]?.completed == true || (!m.isEmpty && m.allSatisfy(\.reached)), now: now,
-                milestones: m.map { (date: $0.date, share: $0.share) })
+            // Status at this moment, for overdue and behind: the same evaluation the pages make.
+            let status = ItemProgressInput(
+                planYear: plan.year, start: w.start, due: w.due, target: w.target,
+                latest: latest[w.item]?.observation, latestMilestone: latest[w.item]?.milestone,
+                milestones: marks[w.item] ?? []
+            ).evaluate(now: now, calendar: calendar)
             let behindBy = w.kind == .target && status.progress != nil ? status.expected - status.progress! : nil
             guard
                 let trigger = SupervisionRulesEngine.automaticNotice(
@@ -353,21 +354,15 @@ enum Supervisor {
             try await insert.run()
         }
         // A pass may issue a thousand notices on a busy morning: many rows to a statement.
-        var changes: [Audit.Change] = []
         var replaced: [(id: UUID, note: String)] = []
         for (notice, supersedes) in newNotices {
             for old in supersedes {
                 replaced.append((old.id, "由\(notice.number)取代"))
-                changes.append(
-                    Audit.Change(
-                        actor: "system", action: "notice.supersede", entity: "notice", entityID: old.id.uuidString,
-                        before: "{\"state\":\"\(old.state.rawValue)\"}",
-                        after: Audit.snapshot(["state": "closed", "by": notice.number])))
+                tx.record(
+                    .noticeSupersede, .notice, old.id, before: ["state": old.state.rawValue],
+                    after: ["state": NoticeState.closed.rawValue, "by": notice.number])
             }
-            changes.append(
-                Audit.Change(
-                    actor: "system", action: "notice.issue", entity: "notice", entityID: notice.id!.uuidString,
-                    before: nil, after: Audit.snapshot(NoticeRecord(notice))))
+            tx.record(.noticeIssue, .notice, notice.id!, after: NoticeRecord(notice))
         }
         // Replaced notices are closed a hundred to a statement, each with its own note.
         for chunk in replaced.chunked(100) {
@@ -406,12 +401,8 @@ enum Supervisor {
             }
         }
         for (n, step) in escalations {
-            changes.append(
-                Audit.Change(
-                    actor: "system", action: "notice.escalate", entity: "notice", entityID: n.id.uuidString,
-                    before: "{\"escalation\":\(n.escalation)}", after: "{\"escalation\":\(step)}"))
+            tx.record(.noticeEscalate, .notice, n.id, before: ["escalation": n.escalation], after: ["escalation": step])
         }
-        try await Audit.record(changes, on: db, at: now)
         return actions
     }
 
@@ -419,8 +410,8 @@ enum Supervisor {
     /// the database (one row per item and unit), rather than a scan per plan.
     struct Ledger: Sendable {
         var filed: [WorkKey: Set<String>] = [:]
-        var latest: [UUID: (observation: ProgressObservation, completed: Bool)] = [:]
-        var marks: [UUID: [(date: Date, share: Double, reached: Bool)]] = [:]
+        var latest: [UUID: (observation: ProgressObservation, milestone: String?)] = [:]
+        var marks: [UUID: [ItemProgressInput.Mark]] = [:]
     }
 
     static func loadLedger(on db: any Database) async throws -> Ledger {
@@ -464,7 +455,7 @@ enum Supervisor {
                     actualValue: try row.decode(column: "actual_value", as: Double?.self),
                     percentComplete: try row.decode(column: "percent_complete", as: Double?.self),
                     reportedAt: try row.decode(column: "submitted_at", as: Date.self)),
-                try row.decode(column: "milestone", as: String?.self) == "完成"
+                try row.decode(column: "milestone", as: String?.self)
             )
         }
         for row in try await sql.raw(
@@ -475,17 +466,22 @@ enum Supervisor {
             """
         ).all() {
             ledger.marks[try row.decode(column: "item_id", as: UUID.self), default: []].append(
-                (
-                    try row.decode(column: "planned_date", as: Date.self),
-                    try row.decode(column: "share", as: Double.self),
-                    try row.decode(column: "actual_date", as: Date?.self) != nil
-                ))
+                ItemProgressInput.Mark(
+                    date: try row.decode(column: "planned_date", as: Date.self),
+                    share: try row.decode(column: "share", as: Double.self),
+                    reached: try row.decode(column: "actual_date", as: Date?.self) != nil))
         }
         return ledger
     }
 
     /// The next free serial of a year's notices.
+    /// The next notice number of the year. Numbers are the office's, across its plans: on PostgreSQL the
+    /// numbering lock is taken first (after the plan's, before the audit chain's: always in that order),
+    /// so writes to two plans never draw the same number.
     static func nextSerial(year: Int, on db: any Database) async throws -> Int {
+        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: WriteScope.noticeNumberLockKey))").run()
+        }
         let row = try await (db as! any SQLDatabase).select().column(
             SQLFunction("MAX", args: SQLColumn("serial")), as: "m"
         )

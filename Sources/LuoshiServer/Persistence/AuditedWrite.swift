@@ -1,0 +1,356 @@
+import Fluent
+import FluentSQLiteDriver
+import Foundation
+import LuoshiCore
+import SQLKit
+import Vapor
+
+/// What an audit entry says was done. Stored as the raw value, so the log reads the same as before
+/// the actions were typed.
+enum AuditAction: String, Codable, Sendable, CaseIterable {
+    case demoLoad = "demo.load"
+    case planImport = "plan.import"
+    case planPublish = "plan.publish"
+    case planClose = "plan.close"
+    case planReopen = "plan.reopen"
+    case planSupervision = "plan.supervision"
+    case itemEdit = "item.edit"
+    case itemAdd = "item.add"
+    case itemRetire = "item.retire"
+    case itemMove = "item.move"
+    case itemMerge = "item.merge"
+    case itemSplit = "item.split"
+    case itemAssign = "item.assign"
+    case itemComment = "item.comment"
+    case itemInstruct = "item.instruct"
+    case milestoneAdd = "milestone.add"
+    case milestoneReach = "milestone.reach"
+    case reportSubmit = "report.submit"
+    case reportSupersede = "report.supersede"
+    case reportAccept = "report.accept"
+    case reportReturn = "report.return"
+    case noticeIssue = "notice.issue"
+    case noticeSign = "notice.sign"
+    case noticeRespond = "notice.respond"
+    case noticeSendBack = "notice.sendBack"
+    case noticeClose = "notice.close"
+    case noticeSupersede = "notice.supersede"
+    case noticeEscalate = "notice.escalate"
+    case noticeMove = "notice.move"
+    case channelAdd = "channel.add"
+    case channelEnable = "channel.enable"
+    case channelDisable = "channel.disable"
+    case userAdd = "user.add"
+    case userPassword = "user.passwd"
+    case userLanguage = "user.language"
+
+    /// Words for people (the audit page), Chinese first.
+    var chinese: String {
+        switch self {
+        case .demoLoad: "载入演示数据"
+        case .planImport: "导入计划"
+        case .planPublish: "发布计划"
+        case .planClose: "结束计划"
+        case .planReopen: "重新开放计划"
+        case .planSupervision: "修改督办规则"
+        case .itemEdit: "修改事项"
+        case .itemAdd: "添加事项"
+        case .itemRetire: "撤销事项"
+        case .itemMove: "移动事项"
+        case .itemMerge: "合并事项"
+        case .itemSplit: "拆分事项"
+        case .itemAssign: "分解任务"
+        case .itemComment: "评论"
+        case .itemInstruct: "领导批示"
+        case .milestoneAdd: "设置节点"
+        case .milestoneReach: "节点完成"
+        case .reportSubmit: "报送进展"
+        case .reportSupersede: "更正报送"
+        case .reportAccept: "采纳报送"
+        case .reportReturn: "退回报送"
+        case .noticeIssue: "下发督办单"
+        case .noticeSign: "签收督办单"
+        case .noticeRespond: "回复督办单"
+        case .noticeSendBack: "退回督办回复"
+        case .noticeClose: "办结督办单"
+        case .noticeSupersede: "督办单被升级替代"
+        case .noticeEscalate: "督办单上报"
+        case .noticeMove: "督办单随事项合并"
+        case .channelAdd: "添加通知渠道"
+        case .channelEnable: "启用通知渠道"
+        case .channelDisable: "停用通知渠道"
+        case .userAdd: "添加账号"
+        case .userPassword: "重置密码"
+        case .userLanguage: "选择语言"
+        }
+    }
+}
+
+/// What an audit entry is about.
+enum AuditEntity: String, Codable, Sendable, CaseIterable {
+    case plan, item, report, notice, channel, user, demo
+}
+
+/// Which writes must wait for each other. Writes to one plan are ordered (the check a write makes
+/// must still hold when it writes); writes to different plans run side by side, and only the audit
+/// chain's append, a moment at the end, is taken one at a time.
+enum WriteScope: Sendable, Hashable {
+    case plan(UUID)
+    /// Accounts, channels, the demo: writes about no one plan.
+    case office
+
+    /// The PostgreSQL advisory lock key of the scope (a 63-bit number from the plan's id).
+    var lockKey: Int64 {
+        switch self {
+        case .office: return 7_405_120_150_124
+        case .plan(let id):
+            let u = id.uuid
+            var key: UInt64 = 0
+            for b in [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7] { key = key << 8 | UInt64(b) }
+            // Clear the top bit: a positive key never meets the fixed keys above.
+            return Int64(bitPattern: key & 0x3fff_ffff_ffff_ffff) | 0x2000_0000_0000_0000
+        }
+    }
+
+    /// The lock around the audit chain's append.
+    static let chainLockKey: Int64 = 7_405_120_150_123
+    /// The lock around drawing a notice number (督〔2015〕12号): numbers are the office's, not a plan's.
+    static let noticeNumberLockKey: Int64 = 7_405_120_150_125
+}
+
+/// The state one database's writers share inside this process: the SQLite writer queue, the audit
+/// chain's tail as this process last wrote it, and which SQLite connections are tuned. It lives in
+/// the application's storage (one per app and so per database), never in a process global.
+actor WriteGate {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var tail: AuditRecord?
+    private var tunedConnections: Set<ObjectIdentifier> = []
+
+    func lock() async {
+        if !locked {
+            locked = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func unlock() {
+        if waiters.isEmpty { locked = false } else { waiters.removeFirst().resume() }
+    }
+
+    func rememberedTail() -> AuditRecord? { tail }
+    func remember(_ record: AuditRecord?) { tail = record }
+
+    /// Whether this connection still needs tuning; marks it tuned.
+    func needsTuning(_ connection: ObjectIdentifier) -> Bool { tunedConnections.insert(connection).inserted }
+}
+
+/// The database and its write gate: what a service needs to read and to write.
+struct Store: Sendable {
+    let db: any Database
+    let gate: WriteGate
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var isSQLite: Bool { (db as? any SQLDatabase)?.dialect.name == "sqlite" }
+    var isPostgres: Bool { (db as? any SQLDatabase)?.dialect.name == "postgresql" }
+
+    /// The one way a domain change is written: the scope's lock is taken first, then `body` re-reads
+    /// and checks the state it depends on, writes, and says what it did with `record`; the entries are
+    /// appended to the audit chain in the same transaction. All of it, or nothing.
+    func write<T: Sendable>(
+        _ scope: WriteScope, actor: String, at now: Date,
+        _ body: @escaping @Sendable (AuditedTransaction) async throws -> T
+    ) async throws -> T {
+        try await transaction(scope) { tx in
+            let audited = AuditedTransaction(db: tx, actor: actor)
+            let result = try await body(audited)
+            try await AuditChainWriter.append(audited.changes, on: tx, gate: gate, isSQLite: isSQLite, at: now)
+            return result
+        }
+    }
+
+    /// A write that only one holder of `key` runs at a time across every app server: on PostgreSQL,
+    /// nil at once when another server holds the key (the scheduler's pass: one server does it, the
+    /// others skip). On SQLite one process writes, so it is an ordinary write.
+    func write<T: Sendable>(
+        exclusive key: Int64, actor: String, at now: Date,
+        _ body: @escaping @Sendable (AuditedTransaction) async throws -> T
+    ) async throws -> T? {
+        guard isPostgres else { return try await write(.office, actor: actor, at: now, body) }
+        return try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            let row = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS ok").first()
+            guard try row?.decode(column: "ok", as: Bool.self) == true else { return nil }
+            let audited = AuditedTransaction(db: tx, actor: actor)
+            let result = try await body(audited)
+            try await AuditChainWriter.append(audited.changes, on: tx, gate: gate, isSQLite: false, at: now)
+            return result
+        }
+    }
+
+    /// A transaction in the scope's order. On SQLite it takes the write lock at its start (BEGIN
+    /// IMMEDIATE: a deferred transaction that reads first can find its snapshot stale when it comes to
+    /// write) and queues behind this process's other writers; on PostgreSQL it takes the scope's
+    /// advisory lock, released at commit.
+    private func transaction<T: Sendable>(
+        _ scope: WriteScope, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        guard isSQLite else {
+            return try await db.transaction { tx in
+                if let sql = tx as? any SQLDatabase, isPostgres {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: scope.lockKey))").run()
+                }
+                return try await body(tx)
+            }
+        }
+        await gate.lock()
+        do {
+            let result = try await db.withConnection { conn in
+                let sql = conn as! any SQLDatabase
+                // In WAL mode NORMAL syncs at checkpoints: a commit survives the process being killed
+                // (the OS holds it), though not a power cut in the last moment. Set once per connection.
+                if let sqlite = conn as? any SQLiteDatabase,
+                    await gate.needsTuning(try await sqlite.connectionIdentity())
+                {
+                    try await sql.raw("PRAGMA synchronous=NORMAL").run()
+                }
+                try await sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
+                do {
+                    let result = try await body(conn)
+                    try await sql.raw("COMMIT TRANSACTION").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK TRANSACTION").run()
+                    throw error
+                }
+            }
+            await gate.unlock()
+            return result
+        } catch {
+            // What this transaction appended was rolled back.
+            await gate.remember(nil)
+            await gate.unlock()
+            throw error
+        }
+    }
+}
+
+/// A write in progress: its transaction and the changes it has said it made.
+final class AuditedTransaction: @unchecked Sendable {
+    /// The transaction: every read that a check depends on and every write goes through it.
+    let db: any Database
+    let actor: String
+    // Only the transaction's own task touches it (writes are sequential inside a body).
+    private(set) var changes: [AuditChainWriter.Change] = []
+
+    init(db: any Database, actor: String) {
+        self.db = db
+        self.actor = actor
+    }
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    /// Says what this write did, with the values before and after (JSON of the typed values).
+    func record(
+        _ action: AuditAction, _ entity: AuditEntity, _ id: UUID, before: (any Encodable)? = nil,
+        after: (any Encodable)? = nil, actor: String? = nil
+    ) {
+        changes.append(
+            AuditChainWriter.Change(
+                actor: actor ?? self.actor, action: action, entity: entity, entityID: id.uuidString,
+                before: before.map(Audit.snapshot), after: after.map(Audit.snapshot)))
+    }
+}
+
+/// Appends to the hash-chained audit log. Only `Store.write` calls it: nothing else can append.
+enum AuditChainWriter {
+    struct Change: Sendable {
+        var actor: String
+        var action: AuditAction
+        var entity: AuditEntity
+        var entityID: String
+        var before: String?
+        var after: String?
+    }
+
+    fileprivate static func append(
+        _ changes: [Change], on db: any Database, gate: WriteGate, isSQLite: Bool, at: Date
+    ) async throws {
+        guard !changes.isEmpty else { return }
+        let sql = db as! any SQLDatabase
+        if !isSQLite, (db as? any SQLDatabase)?.dialect.name == "postgresql" {
+            // The chain has one link at a time across every app server; held from here to commit only.
+            try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: WriteScope.chainLockKey))").run()
+        }
+        // Whole milliseconds: every database keeps them exactly, so the hash checks after a round trip.
+        let at = Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        // On SQLite one process holds the write lock and remembers the chain's tail; elsewhere, read it.
+        var last: AuditRecord? = isSQLite ? await gate.rememberedTail() : nil
+        if last == nil { last = try await Audit.tail(on: db) }
+        func chain(after tail: AuditRecord?) -> [AuditRecord] {
+            var previous = tail
+            return changes.map { c in
+                let r = AuditChain.append(
+                    after: previous, at: at, actor: c.actor, action: c.action.rawValue, entity: c.entity.rawValue,
+                    entityID: c.entityID, before: c.before, after: c.after)
+                previous = r
+                return r
+            }
+        }
+        var records = chain(after: last)
+        do {
+            try await insert(records, on: sql)
+        } catch  where isSQLite {
+            // Another process (a command-line tool) added to the chain: read the tail and link again.
+            records = chain(after: try await Audit.tail(on: db))
+            try await insert(records, on: sql)
+        }
+        if isSQLite { await gate.remember(records.last) }
+    }
+
+    /// Every write appends entries, so this insert is plain SQL, many rows to a statement (a
+    /// supervision pass may record a thousand notices at once).
+    private static func insert(_ records: [AuditRecord], on sql: any SQLDatabase) async throws {
+        for chunk in records.chunked(200) {
+            var insert = sql.insert(into: AuditEntry.schema).columns(
+                "id", "sequence", "at", "actor", "action", "entity", "entity_id", "before", "after", "previous_hash",
+                "hash")
+            for r in chunk {
+                insert = insert.values(
+                    SQLBind(UUID()), SQLBind(r.sequence), SQLBind(r.at), SQLBind(r.actor), SQLBind(r.action),
+                    SQLBind(r.entity), SQLBind(r.entityID), SQLBind(r.before), SQLBind(r.after),
+                    SQLBind(r.previousHash), SQLBind(r.hash))
+            }
+            try await insert.run()
+        }
+    }
+}
+
+extension SQLiteDatabase {
+    /// The identity of the pooled connection underneath.
+    fileprivate func connectionIdentity() async throws -> ObjectIdentifier {
+        try await withConnection { $0.eventLoop.makeSucceededFuture(ObjectIdentifier($0)) }.get()
+    }
+}
+
+struct WriteGateKey: StorageKey { typealias Value = WriteGate }
+
+extension Application {
+    /// The app's database with its write gate.
+    var store: Store {
+        guard let gate = storage[WriteGateKey.self] else {
+            fatalError("LuoshiServer.configure sets the write gate before anything writes")
+        }
+        return Store(db: db, gate: gate)
+    }
+}
+
+extension Request {
+    var store: Store {
+        guard let gate = application.storage[WriteGateKey.self] else {
+            fatalError("LuoshiServer.configure sets the write gate before anything writes")
+        }
+        return Store(db: db, gate: gate)
+    }
+}

@@ -452,12 +452,25 @@ struct TargetBuilder {
         while attributeEnd > segment.lowerBound && ["为", "达", "约", "是", "均"].contains(c[attributeEnd - 1]) {
             attributeEnd -= 1
         }
+        var attribute: (p: Int, noun: String, name: String)?
         if let a = TargetBuilder.attributes.match(c, endingAt: attributeEnd, from: segment.lowerBound),
             attributeStandsAlone(attributeEnd - TargetBuilder.attributes.words[a].count, segment)
         {
             let p = attributeEnd - TargetBuilder.attributes.words[a].count
-            let noun = TargetBuilder.attributes.words[a].string
-            d.attribute = (noun, Lexicon.projectAttributes[a].1)
+            attribute = (p, TargetBuilder.attributes.words[a].string, Lexicon.projectAttributes[a].1)
+        } else if q.unit == "米" {
+            // A road's 红线 or 控制线 in metres is its width: 道路红线40米, 总控制线60米.
+            let noun = cleanSubject(segment.lowerBound..<attributeEnd)
+            let n = noun.unicodeScalars.count
+            if n >= 2 && n <= 6 && noun.hasSuffix("线") && attributeEnd - n >= segment.lowerBound
+                && c.string((attributeEnd - n)..<attributeEnd) == noun
+                && attributeStandsAlone(attributeEnd - n, segment)
+            {
+                attribute = (attributeEnd - n, noun, "width")
+            }
+        }
+        if let (p, noun, name) = attribute {
+            d.attribute = (noun, name)
             d.subject = noun
             // 新建占地均超过10亩的小游园: the thing measured follows.
             let afterUnit = nounAfter(q.range.upperBound, d.clause)
@@ -541,6 +554,12 @@ struct TargetBuilder {
         let before = c[p - 1]
         if before == "的" || before == "、" || Scalars.isClauseEnd(before) || Scalars.isCloseQuote(before) { return true }
         if TargetBuilder.actionVerbs.match(c, endingAt: p, from: segment.lowerBound) != nil { return true }
+        // A verb that leads to a project: 全力推进占地面积6.56万平方米的…项目.
+        if let v = ProjectFinder.lead.match(c, endingAt: p, from: segment.lowerBound),
+            ProjectFinder.lead.words[v].count >= 2
+        {
+            return true
+        }
         return ProjectFinder.suffixes.match(c, endingAt: p, from: segment.lowerBound) != nil
     }
 

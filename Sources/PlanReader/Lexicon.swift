@@ -151,7 +151,10 @@ enum Lexicon {
 
     /// Words of a place or a facility that end a project's name only after a name of its own and a verb of
     /// building (打造…科技城, 推进…旅游度假区创建): alone, 城 and 区 also end 城区, 小区, 园区.
-    static let placeClassWords: [String] = ["城", "园", "区", "谷", "港", "湾", "天地", "小镇", "街区", "新城"]
+    /// A named road's section (绕城高速西段) ends a name the same way.
+    static let placeClassWords: [String] = [
+        "城", "园", "区", "谷", "港", "湾", "天地", "小镇", "街区", "新城", "东段", "西段", "南段", "北段", "中段",
+    ]
 
     /// Qualities a place is to have (建设美丽乡村, 打造宜居新城): a name opening with one states a goal.
     static let aspirations: [String] = [

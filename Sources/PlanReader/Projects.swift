@@ -155,16 +155,34 @@ struct ProjectFinder {
                 !Scalars.isChineseNumeral(c[own[0]]),
                 !own.contains(where: { c[$0] == "与" || c[$0] == "和" || c[$0] == "及" || c[$0] == "或" }),
                 ProjectFinder.aspirations.match(c, at: own[0], limit: k) == nil,
+                ProjectFinder.ranks.match(c, at: own[0], limit: k) == nil,
                 ProjectFinder.qualifiers.match(c, at: own[0], limit: k).map({
                     ProjectFinder.qualifiers.words[$0].count < 2
                 })
                     ?? true,
                 ProjectFinder.genericOpenings.match(c, at: start, limit: k) == nil,
                 ProjectFinder.genericPrefixes.match(c, at: start, limit: k) == nil,
-                !ProjectFinder.lead.contains(in: c, start..<k), !isGeneric(start..<end), !onlyQualifiers(start..<k)
+                !ProjectFinder.lead.contains(in: c, start..<k), !genericPlace(start..<end), !onlyQualifiers(start..<k)
             else { continue }
             add(&found, start..<end)
         }
+    }
+
+    static let ranks = WordList(["国家级", "省级", "市级", "县级", "区级"])
+
+    /// Generic words in a place's name; a rank after a name of its own belongs to the name (汀湖国家级旅游度假区),
+    /// a rank that opens it makes a kind (国家级旅游度假区).
+    func genericPlace(_ r: Range<Int>) -> Bool {
+        var k = r.lowerBound
+        while k < r.upperBound {
+            guard let m = ProjectFinder.genericWords.match(c, at: k, limit: r.upperBound) else {
+                k += 1
+                continue
+            }
+            if k - r.lowerBound < 2 || ProjectFinder.ranks.match(c, at: k, limit: r.upperBound) == nil { return true }
+            k += ProjectFinder.genericWords.words[m].count
+        }
+        return false
     }
 
     /// Whether a name can end at `i`: what follows is a clause end, a list mark, 等, or a verb (not 的: 打造

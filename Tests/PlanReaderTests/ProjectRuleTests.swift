@@ -19,6 +19,13 @@ struct ProjectRuleTests {
         #expect(try names("推进青峰湖旅游度假区创建国家级旅游度假区。") == ["青峰湖旅游度假区"])
         #expect(try names("全力推进沙洲新天地建设，年内主体结顶。") == ["沙洲新天地"])
         #expect(try names("通过打造柳河街道平安“智慧城”，提升技防水平。") == ["柳河街道平安智慧城"])
+        // A rank after a name of its own is part of the name; one that opens it makes a kind.
+        #expect(try names("推进云岭国家级森林康养区创建。") == ["云岭国家级森林康养区"])
+        #expect(try names("积极推进省级旅游度假区创建。").isEmpty)
+        // A named road's section.
+        let road = try plan("加快松湖环线北段建设，全长8.6公里。")
+        #expect(road.projects.map(\.name) == ["松湖环线北段"])
+        #expect(road.projects.first?.attributes.first?.name == "length")
     }
 
     @Test("以城/区结尾的普通名词、口号和目标不是项目 (common nouns, slogans and goals ending in 城/区 are not)")

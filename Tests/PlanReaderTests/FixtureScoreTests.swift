@@ -147,6 +147,12 @@ struct FixtureScoreTests {
                     !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "*" && $0 != "|"
                 }
                 #expect(String(String.UnicodeScalarView(words)) == t.quantityText, "\(url.lastPathComponent) \(t.id)")
+                // A baseline's span holds its figure, before the target's own words.
+                if let b = t.baseline {
+                    let span = try #require(b.span)
+                    #expect(sourceText(text, span).unicodeScalars.contains { CharacterSet.decimalDigits.contains($0) })
+                    #expect(span.end <= t.span.start, "\(url.lastPathComponent) \(t.id)")
+                }
             }
             for s in plan.allSections().map(\.section) {
                 #expect(s.span.start < s.span.end)

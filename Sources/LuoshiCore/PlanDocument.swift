@@ -176,11 +176,13 @@ public struct PlanTarget: Codable, Sendable, Equatable {
     public var year: Int?
     public var scope: String?
     public var span: Span
+    /// The starting point the document states (从77%提高到80% → 77 %), in the target's unit; nil when none is given.
+    public var baseline: TargetBaseline?
 
     public init(
         id: String, section: String?, headline: Bool, text: String, quantityText: String, subject: String?,
         action: String?, comparator: TargetComparator, value: Double?, valueMin: Double?, valueMax: Double?,
-        unit: String?, per: String?, year: Int?, scope: String?, span: Span
+        unit: String?, per: String?, year: Int?, scope: String?, span: Span, baseline: TargetBaseline? = nil
     ) {
         self.id = id
         self.section = section
@@ -198,11 +200,12 @@ public struct PlanTarget: Codable, Sendable, Equatable {
         self.year = year
         self.scope = scope
         self.span = span
+        self.baseline = baseline
     }
 
     enum CodingKeys: String, CodingKey {
         case id, section, headline, text, quantityText, subject, action, comparator, value, valueMin, valueMax,
-            unit, per, year, scope, span
+            unit, per, year, scope, baseline, span
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -222,6 +225,35 @@ public struct PlanTarget: Codable, Sendable, Equatable {
         try c.encode(per, forKey: .per)
         try c.encode(year, forKey: .year)
         try c.encode(scope, forKey: .scope)
+        try c.encode(baseline, forKey: .baseline)
+        try c.encode(span, forKey: .span)
+    }
+}
+
+/// Where a target starts from, as the document states it: 从77%提高到80% → 77 %; 比2014年的1.2万人增加到… →
+/// 12000 人 in 2014. The value is normalised like a target's (万/亿 multiplied out, the same unit as the target).
+public struct TargetBaseline: Codable, Sendable, Equatable {
+    public var value: Double
+    public var unit: String?
+    /// The year the baseline is of, when the document states it (比2014年的…, 比上年的…).
+    public var year: Int?
+    /// Where the baseline's quantity words stand in the source.
+    public var span: Span?
+
+    public init(value: Double, unit: String? = nil, year: Int? = nil, span: Span? = nil) {
+        self.value = value
+        self.unit = unit
+        self.year = year
+        self.span = span
+    }
+
+    enum CodingKeys: String, CodingKey { case value, unit, year, span }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(value, forKey: .value)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(year, forKey: .year)
         try c.encode(span, forKey: .span)
     }
 }

@@ -130,7 +130,7 @@ enum Lexicon {
     static let projectAttributes: [(String, String)] = [
         ("总建筑面积", "floorArea"), ("建筑面积", "floorArea"), ("占地面积", "siteArea"), ("用地面积", "siteArea"),
         ("占地", "siteArea"), ("总投资", "investment"), ("计划投资", "investment"), ("投资", "investment"),
-        ("总长度", "length"), ("全长", "length"), ("总长", "length"), ("长度", "length"), ("总控制线", "width"),
+        ("总长度", "length"), ("全长", "length"), ("总长", "length"), ("长度", "length"),
         ("宽度", "width"), ("路宽", "width"), ("装机容量", "capacity"), ("库容", "capacity"), ("规模", "capacity"),
     ]
 
@@ -143,10 +143,31 @@ enum Lexicon {
     /// Suffixes of named projects, enterprises and facilities.
     static let projectSuffixes: [String] = [
         "工程", "项目", "公园", "广场", "幼儿园", "小学", "中学", "医院", "卫生院", "敬老院", "养老院", "中心", "综合体",
-        "博览城", "工业园", "产业园", "创业园", "创新园", "科技园", "物流园", "大道", "公路", "大桥", "新天地", "行动计划",
-        "水厂", "污水处理厂", "变电站", "疏浚", "科技城", "博物馆", "体育馆", "图书馆", "文化馆",
+        "工业园", "产业园", "创业园", "创新园", "科技园", "物流园", "大道", "公路", "大桥", "行动计划",
+        "水厂", "污水处理厂", "变电站", "疏浚", "博物馆", "体育馆", "图书馆", "文化馆",
         "学校", "菜场", "农贸市场", "示范区", "基地", "景区", "集团", "保税区", "开发区", "高新区", "新院", "洽谈会",
         "博览会", "交易会", "班列", "大讲堂", "讲堂", "枢纽", "机场", "快速路", "快速通道", "高铁站", "码头", "港区",
+    ]
+
+    /// Words of a place or a facility that end a project's name only after a name of its own and a verb of
+    /// building (打造…科技城, 推进…旅游度假区创建): alone, 城 and 区 also end 城区, 小区, 园区.
+    /// A named road's section (绕城高速西段) ends a name the same way.
+    static let placeClassWords: [String] = [
+        "城", "园", "区", "谷", "港", "湾", "天地", "小镇", "街区", "新城", "东段", "西段", "南段", "北段", "中段",
+    ]
+
+    /// Qualities a place is to have (建设美丽乡村, 打造宜居新城): a name opening with one states a goal.
+    static let aspirations: [String] = [
+        "美丽", "宜居", "幸福", "和谐", "平安", "健康", "文明", "活力", "魅力", "智慧", "数字", "绿色", "生态", "现代化",
+        "国际化", "一流", "品质", "精致", "特色", "开放", "创新",
+    ]
+
+    /// Qualifiers of a kind of project (size, quality, novelty, rank): a 项目 or 工程 named by them alone
+    /// (优质项目, 大型新兴项目) is a kind, not a particular project.
+    static let projectQualifiers: [String] = [
+        "优质", "新兴", "小型", "中型", "大型", "微型", "中小型", "高端", "优秀", "先进", "特色", "优势", "龙头", "骨干", "重点",
+        "重大", "重要", "高新技术", "高新", "新型", "传统", "一般", "外资", "内资", "民营", "科技型", "高质量", "高科技", "精品",
+        "示范", "标杆", "好", "大", "新", "小", "强", "的",
     ]
 
     /// What a quoted name of a programme ends with (“亮剑行动”, “鹭岛英才计划”, “城市清洁日”).

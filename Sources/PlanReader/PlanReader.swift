@@ -198,7 +198,10 @@ struct Assembler {
                     subject: d.subject,
                     action: d.action, comparator: d.comparator, value: d.comparator == .range ? nil : q.value,
                     valueMin: q.valueMin, valueMax: q.valueMax, unit: q.unit, per: d.per, year: d.year ?? year,
-                    scope: d.scope, span: span(q.range)))
+                    scope: d.scope, span: span(q.range),
+                    baseline: d.baseline.map {
+                        TargetBaseline(value: $0.value, unit: $0.unit, year: $0.year, span: span($0.range))
+                    }))
         }
 
         var planSection: PlanSectionRef?

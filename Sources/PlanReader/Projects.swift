@@ -13,7 +13,7 @@ struct ProjectFinder {
 
     static let suffixes = WordList(Lexicon.projectSuffixes)
     static let lead = WordList(Lexicon.leadVerbs + Lexicon.actionVerbs)
-    static let listTails = WordList(["项目", "工程", "企业", "重点项目", "景观工程", "一批项目", "一批"])
+    static let listTails = WordList(["项目", "工程", "企业", "重点项目", "一批项目", "一批"])
     static let mechanismSuffixes = WordList(Lexicon.mechanismSuffixes)
     static let genericPrefixes = WordList(["公办", "民办", "各类", "各级", "相关", "有关", "这些", "所有", "其他", "其它", "各个", "一批", "各"])
     static let statusPrefixes = WordList(["已建", "在建", "新建", "续建", "拟建", "一批"])
@@ -62,7 +62,9 @@ struct ProjectFinder {
             }
             k = end
         }
-        // 3. Quoted programmes: “亮剑行动”, “鹭岛英才计划”, “城市清洁日”.
+        // 3. Names ending in a word of a place class after a verb of building: 打造…“科技城”.
+        placeNames(in: sentence, into: &found)
+        // 4. Quoted programmes: “亮剑行动”, “鹭岛英才计划”, “城市清洁日”.
         k = sentence.lowerBound
         while k < sentence.upperBound {
             if Scalars.isOpenQuote(c[k]),
@@ -86,8 +88,8 @@ struct ProjectFinder {
         }
     }
 
-    /// Words that make a 项目/工程 generic (优质新兴项目, 配套项目).
-    static let genericProjectWords = WordList(["优质", "新兴", "小型"])
+    static let qualifiers = WordList(Lexicon.projectQualifiers)
+    static let placeClass = WordList(Lexicon.placeClassWords)
     static let genericWords = WordList([
         "落户", "配套", "产业项目", "商住", "重点", "重大", "相关", "开工", "招商", "去年", "今年",
         "上下游", "一批", "体验", "一站式", "各类", "外资", "在谈", "签约", "普惠", "城区", "每个", "为中心", "以上项目",
@@ -99,12 +101,106 @@ struct ProjectFinder {
     /// Openings of short names that describe a kind of thing, not one thing: 农村公路, 高速公路, 工业项目.
     static let genericOpenings = WordList(["农村", "高速", "工业", "一个", "三级", "二级", "城市", "新型", "社区", "村级", "镇级"])
 
-    /// Names made of generic words (优质新兴项目, 配套项目) name no particular project.
+    /// Names made of generic words (配套项目), or of qualifiers alone before 项目/工程 (优质新兴项目,
+    /// 大型骨干工程), name no particular project.
     func isGeneric(_ r: Range<Int>) -> Bool {
         if ProjectFinder.genericWords.contains(in: c, r) { return true }
-        let projectWord = c.has("项目".scalars, endingAt: r.upperBound) || c.has("工程".scalars, endingAt: r.upperBound)
-        return projectWord && ProjectFinder.genericProjectWords.contains(in: c, r)
+        guard c.has("项目".scalars, endingAt: r.upperBound) || c.has("工程".scalars, endingAt: r.upperBound) else {
+            return false
+        }
+        return onlyQualifiers(r.lowerBound..<(r.upperBound - 2))
     }
+
+    /// Whether words are qualifiers only (优质新兴, 大型骨干).
+    func onlyQualifiers(_ r: Range<Int>) -> Bool {
+        var k = r.lowerBound
+        while k < r.upperBound, let m = ProjectFinder.qualifiers.match(c, at: k, limit: r.upperBound) {
+            k += ProjectFinder.qualifiers.words[m].count
+        }
+        return k == r.upperBound
+    }
+
+    /// Characters before a place word that make a common noun (城区, 园区, 小区, 社区, 片区) or a slogan's
+    /// verb and object (产业立区, 工业强县, 开放兴城), not a name.
+    static let commonPlaceEndings: Set<Unicode.Scalar> = [
+        "城", "园", "镇", "市", "县", "社", "小", "片", "辖", "厂", "矿", "营", "立", "兴", "强", "富", "美", "活", "暖", "治",
+        "护",
+    ]
+    static let aspirations = WordList(Lexicon.aspirations)
+
+    /// 打造…“科技城”, 推进…旅游度假区创建: a name that ends in a word of a place class (城, 园, 区, 天地 …) is a
+    /// project when a verb of building leads to it, its own name before the class word has at least three
+    /// characters and does not open with a generic word, and the class word ends the name (a clause end, a
+    /// list mark, 等, a closing quote or a verb follows).
+    func placeNames(in sentence: Range<Int>, into found: inout [Found]) {
+        var k = sentence.lowerBound
+        while k < sentence.upperBound {
+            guard let m = ProjectFinder.placeClass.match(c, at: k, limit: sentence.upperBound) else {
+                k += 1
+                continue
+            }
+            var end = k + ProjectFinder.placeClass.words[m].count
+            defer { k = end }
+            if end < sentence.upperBound && Scalars.isCloseQuote(c[end]) { end += 1 }
+            guard endsName(at: end, sentence) else { continue }
+            let clause = clauseStart(k, sentence.lowerBound)
+            let start = nameStart(clause..<k)
+            // A verb of building leads to the name.
+            guard start > clause, ProjectFinder.lead.match(c, endingAt: start, from: clause) != nil
+            else { continue }
+            let own = (start..<k).filter { !Scalars.isOpenQuote(c[$0]) && !Scalars.isCloseQuote(c[$0]) }
+            guard own.count >= 3, own.allSatisfy({ Scalars.isHan(c[$0]) }),
+                !ProjectFinder.commonPlaceEndings.contains(c[own[own.count - 1]]),
+                // A name, not a count (“一区多园”), a pair (新区开发与老城) or a goal (美丽澄湾).
+                !Scalars.isChineseNumeral(c[own[0]]),
+                !own.contains(where: { c[$0] == "与" || c[$0] == "和" || c[$0] == "及" || c[$0] == "或" }),
+                ProjectFinder.aspirations.match(c, at: own[0], limit: k) == nil,
+                ProjectFinder.ranks.match(c, at: own[0], limit: k) == nil,
+                ProjectFinder.qualifiers.match(c, at: own[0], limit: k).map({
+                    ProjectFinder.qualifiers.words[$0].count < 2
+                })
+                    ?? true,
+                ProjectFinder.genericOpenings.match(c, at: start, limit: k) == nil,
+                ProjectFinder.genericPrefixes.match(c, at: start, limit: k) == nil,
+                !ProjectFinder.lead.contains(in: c, start..<k), !genericPlace(start..<end), !onlyQualifiers(start..<k)
+            else { continue }
+            add(&found, start..<end)
+        }
+    }
+
+    static let ranks = WordList(["国家级", "省级", "市级", "县级", "区级"])
+
+    /// Generic words in a place's name; a rank after a name of its own belongs to the name (汀湖国家级旅游度假区),
+    /// a rank that opens it makes a kind (国家级旅游度假区).
+    func genericPlace(_ r: Range<Int>) -> Bool {
+        var k = r.lowerBound
+        while k < r.upperBound {
+            guard let m = ProjectFinder.genericWords.match(c, at: k, limit: r.upperBound) else {
+                k += 1
+                continue
+            }
+            if k - r.lowerBound < 2 || ProjectFinder.ranks.match(c, at: k, limit: r.upperBound) == nil { return true }
+            k += ProjectFinder.genericWords.words[m].count
+        }
+        return false
+    }
+
+    /// Whether a name can end at `i`: what follows is a clause end, a list mark, 等, or a verb (not 的: 打造
+    /// “…新城”的目标 names a goal).
+    func endsName(at i: Int, _ sentence: Range<Int>) -> Bool {
+        if i >= sentence.upperBound { return true }
+        let s = c[i]
+        if Scalars.isClauseEnd(s) || Scalars.isSentenceEnd(s) || s == "、" || s == "和" || s == "及" || s == "等"
+            || Scalars.isCloseQuote(s) || Scalars.isSpace(s)
+        {
+            return true
+        }
+        return ProjectFinder.lead.match(c, at: i, limit: sentence.upperBound) != nil
+            || ProjectFinder.nameFollowers.match(c, at: i, limit: sentence.upperBound) != nil
+    }
+
+    /// Words that follow a name: 白鹭湖旅游度假区创建…, 鹤泉老街商业街区业态.
+    static let nameFollowers = WordList(["创建", "建设", "开工", "开园", "开业", "投用", "投运", "业态", "项目", "品牌", "为"])
 
     func add(_ found: inout [Found], _ r: Range<Int>) {
         var s = r.lowerBound

@@ -9,7 +9,8 @@ import LuoshiCore
 ///   are not targets;
 /// - 一 with a measure word is a target only after a verb of doing or in a frequency (每季度至少开展一次);
 /// - a count right after a quoted name counts the name's parts (“三区一民生”四项重点工作), not a target;
-/// - a baseline (从77%提高到80%) is not a target, the figure it rises to is;
+/// - a baseline (从77%提高到80%, 由X增加到Y, 比2014年的X增加到Y) is not a target, the figure it rises to is,
+///   and carries it as its `baseline` when the units agree (also 现有X，年内达到Y);
 /// - places that frame a clause (在6个村, 全县现有18个乡镇) are its scope, unless the clause promises
 ///   to cover them (全镇10个村…全覆盖).
 struct TargetBuilder {
@@ -29,9 +30,19 @@ struct TargetBuilder {
     ])
     static let placeNouns = WordList(["村", "社区", "乡镇", "镇", "街道", "乡", "县", "市", "区", "行政村", "自然村"])
     static let existing = WordList(["现有", "共有", "拥有", "下辖", "辖", "已有", "全镇共", "全县共"])
+    /// Verbs that take a figure from a starting point to a level (从77%提高到80%) or by an amount (由45%提高3个百分点).
     static let rises = WordList([
-        "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "降低到", "降低至", "下降到", "下降至", "减少到", "减少至", "扩大到", "扩大至", "达到",
+        "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "降低到", "降低至", "下降到",
+        "下降至", "降至", "减少到", "减少至", "扩大到", "扩大至", "上升到", "上升至", "升至", "压缩到", "压缩至", "缩短到",
+        "缩短至", "压减到", "压减至", "达到", "提高", "提升", "增加", "增长", "降低", "下降", "减少", "扩大", "上升", "压缩",
+        "缩短", "压减",
     ])
+    /// Words that may stand between a baseline and its verb: 由45%逐步提高到50%.
+    static let riseAdverbs = WordList(["逐步", "进一步", "稳步", "分别", "再"])
+    /// Time words between 从/由/比 and a baseline figure: 比上年的, 由目前的, 从2014年底的.
+    static let baselineTimes = WordList(["上一年", "上年度", "上年", "去年", "目前", "现在", "当前", "现有", "年初", "今年初"])
+    /// What states a current level before a target in the next clause: 全镇现有家庭农场45家，年内达到60家.
+    static let currentLevel = WordList(["现有", "目前有", "已有", "共有"])
     static let periods = WordList(["半年", "半月", "季度", "年度", "月", "年", "周", "季", "旬", "天", "日", "学期"])
     static let coverage = WordList(["全覆盖", "覆盖"])
     static let frequencyUnits: Set<String> = ["次", "场", "期", "轮"]
@@ -49,6 +60,18 @@ struct TargetBuilder {
         var attribute: (noun: String, name: String)?
         /// Where the target's text starts: its clause, or the clause before when that holds the subject.
         var textStart: Int
+        var baseline: Baseline? = nil
+    }
+
+    /// A starting point the text states for the figure that follows it.
+    struct Baseline {
+        var value: Double
+        var unit: String
+        var year: Int?
+        /// The baseline's quantity words.
+        var range: Range<Int>
+        /// Where the words that introduce it start (从, 由, 比): the target's subject ends there.
+        var marker: Int
     }
 
     /// Targets in a range of text (a paragraph or part of one).
@@ -57,9 +80,15 @@ struct TargetBuilder {
         var out: [Draft] = []
         var previous: Draft?
         var scopeInClause: (clause: Int, text: String)?
+        var pendingBaseline: Baseline?
         for q in quantities {
             let clause = clauseRange(around: q.range, in: range)
+            let stated = pendingBaseline
+            pendingBaseline = nil
             if let reason = rejection(q, clause: clause) {
+                if case .baseline(let marker, let year) = reason, let value = q.value {
+                    pendingBaseline = Baseline(value: value, unit: q.unit, year: year, range: q.range, marker: marker)
+                }
                 if reason == .scope {
                     let place = TargetBuilder.placeNouns.match(c, at: q.unitRange.upperBound, limit: clause.upperBound)
                     let end = q.unitRange.upperBound + (place.map { TargetBuilder.placeNouns.words[$0].count } ?? 0)
@@ -69,7 +98,13 @@ struct TargetBuilder {
                 continue
             }
             var d = Draft(q: q, clause: clause, comparator: q.comparator, textStart: clause.lowerBound)
+            d.baseline = baseline(for: q, stated: stated, clause: clause)
             describe(&d, previous: previous)
+            // What rises from a baseline is named before 从/由/比: 森林覆盖率从77%提高到80%.
+            if let b = d.baseline, b.marker > clause.lowerBound {
+                let subject = cleanSubject(clause.lowerBound..<b.marker)
+                if !subject.isEmpty { d.subject = subject }
+            }
             borrowFromPreviousCell(&d, line: range)
             if let s = scopeInClause, s.clause == sentenceStart(q.range.lowerBound, range.lowerBound) {
                 d.scope = s.text.isEmpty ? nil : s.text
@@ -78,7 +113,124 @@ struct TargetBuilder {
             previous = d
         }
         pairRespectively(&out)
+        currentLevels(&out)
         return out
+    }
+
+    // MARK: Where a target starts from
+
+    /// The baseline of a target: the figure just before its verb (从77%提高到80%), stated as a quantity of
+    /// its own or as a bare number that takes the target's unit (从77提高到80%). Units must agree.
+    func baseline(for q: Quantity, stated: Baseline?, clause: Range<Int>) -> Baseline? {
+        guard q.comparator != .range, let verb = riseVerb(endingAt: q.range.lowerBound, from: clause.lowerBound)
+        else { return nil }
+        if let b = stated {
+            // The verb follows the baseline's words directly.
+            guard b.range.upperBound == verb.lowerBound || onlyAdverbs(b.range.upperBound..<verb.lowerBound) else {
+                return nil
+            }
+            return b.unit == q.unit ? b : nil
+        }
+        // A bare number: 从1.2万增加到1.5万人.
+        var k = verb.lowerBound
+        while k > clause.lowerBound && Scalars.isSpace(c[k - 1]) { k -= 1 }
+        let numberEnd = k
+        while k > clause.lowerBound
+            && (Scalars.isDigit(c[k - 1]) || Scalars.isDecimalPoint(c[k - 1]) || c[k - 1] == "万" || c[k - 1] == "亿")
+        {
+            k -= 1
+        }
+        guard k < numberEnd, Scalars.isDigit(c[k]), let n = QuantityScanner.number(c, k, numberEnd), n.end == numberEnd,
+            let (marker, year) = baselineMarker(before: k, from: clause.lowerBound)
+        else { return nil }
+        // The target's unit must not scale its figure (万千瓦时, 分钱): a bare number's scale is then unclear.
+        let written = c.string(q.unitRange)
+        let entry = q.unitRange.isEmpty ? nil : Lexicon.units.first(where: { $0.written == written })
+        guard (entry?.factor ?? 1) == 1 else { return nil }
+        return Baseline(value: n.value, unit: q.unit, year: year, range: k..<numberEnd, marker: marker)
+    }
+
+    /// The verb of change that ends just before a target's words, with the adverbs before it: 逐步提高到.
+    func riseVerb(endingAt i: Int, from lower: Int) -> Range<Int>? {
+        var e = i
+        while e > lower && Scalars.isSpace(c[e - 1]) { e -= 1 }
+        guard let v = TargetBuilder.rises.match(c, endingAt: e, from: lower) else { return nil }
+        var s = e - TargetBuilder.rises.words[v].count
+        while let a = TargetBuilder.riseAdverbs.match(c, endingAt: s, from: lower) {
+            s -= TargetBuilder.riseAdverbs.words[a].count
+        }
+        return s..<e
+    }
+
+    func onlyAdverbs(_ r: Range<Int>) -> Bool {
+        var k = r.lowerBound
+        while k < r.upperBound {
+            if Scalars.isSpace(c[k]) {
+                k += 1
+            } else if let a = TargetBuilder.riseAdverbs.match(c, at: k, limit: r.upperBound) {
+                k += TargetBuilder.riseAdverbs.words[a].count
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The words that make the figure at `i` a starting point: 从, 由 or 比, then perhaps a time (2014年, 上年,
+    /// 目前) and 的. Returns where 从/由/比 stands and the year the time names.
+    func baselineMarker(before i: Int, from lower: Int) -> (marker: Int, year: Int?)? {
+        var k = i
+        while k > lower && Scalars.isSpace(c[k - 1]) { k -= 1 }
+        if k > lower && c[k - 1] == "的" { k -= 1 }
+        var year: Int?
+        if let t = TargetBuilder.baselineTimes.match(c, endingAt: k, from: lower) {
+            let word = TargetBuilder.baselineTimes.words[t]
+            if word.string.hasPrefix("上") || word.string == "去年" { year = planYear.map { $0 - 1 } }
+            k -= word.count
+        } else {
+            // 2014年, 2014年底, 2014年末
+            var e = k
+            for w in ["年底", "年末", "年"] where c.has(w.scalars, endingAt: e) {
+                e -= w.scalars.count
+                break
+            }
+            if e < k, e - 4 >= lower, (e - 4..<e).allSatisfy({ Scalars.isDigit(c[$0]) }),
+                e - 5 < lower || !Scalars.isDigit(c[e - 5]), let v = Cleaner.readInt(c, e - 4, e)?.value,
+                v >= 1949, v <= 2100
+            {
+                year = v
+                k = e - 4
+            }
+        }
+        guard k > lower, c[k - 1] == "从" || c[k - 1] == "由" || c[k - 1] == "比" else { return nil }
+        return (k - 1, year)
+    }
+
+    /// 全镇现有家庭农场45家，年内达到60家: a count the text says exists now, then in the very next clause a
+    /// level with no subject of its own and the same unit. The first is the second's baseline, not a target.
+    func currentLevels(_ drafts: inout [Draft]) {
+        var i = 0
+        while i + 1 < drafts.count {
+            let a = drafts[i]
+            let b = drafts[i + 1]
+            guard b.baseline == nil, a.q.comparator == .equal, b.q.comparator != .range, a.q.unit == b.q.unit,
+                let value = a.q.value, a.clause.upperBound + 1 == b.clause.lowerBound,
+                a.q.range.upperBound == a.clause.upperBound,
+                let (p, w) = TargetBuilder.currentLevel.firstMatch(c, in: a.clause.lowerBound..<a.q.range.lowerBound),
+                case let subject = cleanSubject((p + TargetBuilder.currentLevel.words[w].count)..<a.q.range.lowerBound),
+                !subject.isEmpty,
+                let verb = riseVerb(endingAt: b.q.range.lowerBound, from: b.clause.lowerBound),
+                cleanSubject(b.clause.lowerBound..<verb.lowerBound).isEmpty,
+                !hasNumber(b.clause.lowerBound..<verb.lowerBound)
+            else {
+                i += 1
+                continue
+            }
+            drafts[i + 1].baseline = Baseline(value: value, unit: a.q.unit, year: nil, range: a.q.range, marker: p)
+            drafts[i + 1].subject = subject
+            drafts[i + 1].textStart = a.textStart
+            drafts.remove(at: i)
+        }
     }
 
     /// 城镇和农村居民人均可支配收入分别增长8%和9%: with 分别, the n figures of a clause go to the n
@@ -124,7 +276,11 @@ struct TargetBuilder {
 
     // MARK: What is not a target
 
-    enum Rejection { case notTarget, scope }
+    enum Rejection: Equatable {
+        case notTarget, scope
+        /// The starting point of the figure that follows (从77%提高到80%): where 从/由/比 stands, the year named.
+        case baseline(marker: Int, year: Int?)
+    }
 
     func rejection(_ q: Quantity, clause: Range<Int>) -> Rejection? {
         let unitText = c.string(q.unitRange)
@@ -187,12 +343,17 @@ struct TargetBuilder {
             let listed = (clause.lowerBound..<q.range.lowerBound).filter { c[$0] == "、" }.count + 1
             if listed > 1 && Double(listed) == v { return .notTarget }
         }
-        // A baseline: 从77%提高到80%.
-        if let b = before, b == "从" || b == "由",
-            TargetBuilder.rises.match(c, at: afterIndex, limit: clause.upperBound + 0) != nil
-                || TargetBuilder.rises.match(c, at: afterIndex, limit: c.count) != nil
+        // A baseline: 从77%提高到80%, 由2014年的1.2万人增加到…, 比上年的45%提高3个百分点.
+        var verbAt = afterIndex
+        while verbAt < clause.upperBound,
+            let a = TargetBuilder.riseAdverbs.match(c, at: verbAt, limit: clause.upperBound)
         {
-            return .notTarget
+            verbAt += TargetBuilder.riseAdverbs.words[a].count
+        }
+        if TargetBuilder.rises.match(c, at: verbAt, limit: clause.upperBound) != nil,
+            let (marker, year) = baselineMarker(before: q.range.lowerBound, from: clause.lowerBound)
+        {
+            return .baseline(marker: marker, year: year)
         }
         // Places that frame the clause.
         if q.unit == "个" || q.unit == "村" || q.unit == "家" || q.unit == "所" {
@@ -291,12 +452,25 @@ struct TargetBuilder {
         while attributeEnd > segment.lowerBound && ["为", "达", "约", "是", "均"].contains(c[attributeEnd - 1]) {
             attributeEnd -= 1
         }
+        var attribute: (p: Int, noun: String, name: String)?
         if let a = TargetBuilder.attributes.match(c, endingAt: attributeEnd, from: segment.lowerBound),
             attributeStandsAlone(attributeEnd - TargetBuilder.attributes.words[a].count, segment)
         {
             let p = attributeEnd - TargetBuilder.attributes.words[a].count
-            let noun = TargetBuilder.attributes.words[a].string
-            d.attribute = (noun, Lexicon.projectAttributes[a].1)
+            attribute = (p, TargetBuilder.attributes.words[a].string, Lexicon.projectAttributes[a].1)
+        } else if q.unit == "米" {
+            // A road's 红线 or 控制线 in metres is its width: 道路红线40米, 总控制线60米.
+            let noun = cleanSubject(segment.lowerBound..<attributeEnd)
+            let n = noun.unicodeScalars.count
+            if n >= 2 && n <= 6 && noun.hasSuffix("线") && attributeEnd - n >= segment.lowerBound
+                && c.string((attributeEnd - n)..<attributeEnd) == noun
+                && attributeStandsAlone(attributeEnd - n, segment)
+            {
+                attribute = (attributeEnd - n, noun, "width")
+            }
+        }
+        if let (p, noun, name) = attribute {
+            d.attribute = (noun, name)
             d.subject = noun
             // 新建占地均超过10亩的小游园: the thing measured follows.
             let afterUnit = nounAfter(q.range.upperBound, d.clause)
@@ -380,6 +554,12 @@ struct TargetBuilder {
         let before = c[p - 1]
         if before == "的" || before == "、" || Scalars.isClauseEnd(before) || Scalars.isCloseQuote(before) { return true }
         if TargetBuilder.actionVerbs.match(c, endingAt: p, from: segment.lowerBound) != nil { return true }
+        // A verb that leads to a project: 全力推进占地面积6.56万平方米的…项目.
+        if let v = ProjectFinder.lead.match(c, endingAt: p, from: segment.lowerBound),
+            ProjectFinder.lead.words[v].count >= 2
+        {
+            return true
+        }
         return ProjectFinder.suffixes.match(c, endingAt: p, from: segment.lowerBound) != nil
     }
 

@@ -75,6 +75,9 @@ enum Render {
         var s = "\(t.subject ?? "（未识别主体）")：\(t.action.map { $0 + " " } ?? "")\(value) \(t.unit ?? "")"
         if let per = t.per { s += " / 每\(per)" }
         if let scope = t.scope { s += "（范围：\(scope)）" }
+        if let b = t.baseline {
+            s += "（基数：\(b.year.map { "\($0)年 " } ?? "")\(number(b.value))\(b.unit.map { " " + $0 } ?? "")）"
+        }
         return s
     }
 

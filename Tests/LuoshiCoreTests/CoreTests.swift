@@ -39,15 +39,37 @@ struct CoreTests {
         let target = try #require((json["targets"] as? [[String: Any]])?.first)
         for key in [
             "id", "section", "headline", "text", "quantityText", "subject", "action", "comparator", "value", "valueMin",
-            "valueMax", "unit", "per", "year", "scope", "span",
+            "valueMax", "unit", "per", "year", "scope", "baseline", "span",
         ] {
             #expect(target.keys.contains(key), "\(key)")
         }
         #expect(target["valueMin"] is NSNull)
+        #expect(target["baseline"] is NSNull)
         #expect(target["comparator"] as? String == "=")
         // And it reads back the same.
         let back = try JSONDecoder().decode(PlanDocument.self, from: JSONEncoder().encode(plan))
         #expect(back == plan)
+    }
+
+    @Test("基数：每个字段都写出，读回不变 (a baseline writes every field and reads back the same)")
+    func baselineFields() throws {
+        var target = PlanTarget(
+            id: "t1", section: "1", headline: false, text: "森林覆盖率从41%提高到43%", quantityText: "43%",
+            subject: "森林覆盖率", action: "提高到", comparator: .equal, value: 43, valueMin: nil, valueMax: nil, unit: "%",
+            per: nil, year: 2016, scope: nil, span: Span(start: 12, end: 15),
+            baseline: TargetBaseline(value: 41, unit: "%", span: Span(start: 6, end: 9)))
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(target)) as? [String: Any])
+        let baseline = try #require(json["baseline"] as? [String: Any])
+        #expect(Set(baseline.keys) == ["value", "unit", "year", "span"])
+        #expect(baseline["value"] as? Double == 41)
+        #expect(baseline["year"] is NSNull)
+        #expect(try JSONDecoder().decode(PlanTarget.self, from: JSONEncoder().encode(target)) == target)
+        // A document written before baselines existed still reads: the field is then nil.
+        target.baseline = nil
+        var old = json
+        old.removeValue(forKey: "baseline")
+        let decoded = try JSONDecoder().decode(PlanTarget.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(decoded == target)
     }
 
     @Test("比较符的取值与格式一致 (comparator values as the format spells them)")

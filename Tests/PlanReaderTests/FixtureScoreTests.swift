@@ -14,14 +14,16 @@ struct FixtureScoreTests {
         let plan = try PlanReader.read(data, name: "zhangzhishan-2015.txt")
         let s = try score(plan, gold: Paths.zhangzhishanGold)
         // validate
-        #expect(figure(s, "targets", "f1") >= 0.95)
-        #expect(figure(s, "targets", "comparator_accuracy") >= 0.95)
-        #expect(figure(s, "targets", "subject_f1") >= 0.75)
+        // The figures: every target, its comparator, nearly every subject, every heading; the
+        // named projects found and few others.
+        #expect(figure(s, "targets", "f1") == 1.0)
+        #expect(figure(s, "targets", "comparator_accuracy") == 1.0)
+        #expect(figure(s, "targets", "subject_f1") >= 0.95)
         #expect(figure(s, "headline", "f1") == 1.0)
         #expect(figure(s, "areas", "f1") == 1.0)
         #expect(figure(s, "themes", "f1") == 1.0)
-        #expect(figure(s, "projects", "recall") >= 0.85)
-        #expect(figure(s, "projects", "precision") >= 0.85)
+        #expect(figure(s, "projects", "recall") >= 0.9)
+        #expect(figure(s, "projects", "precision") >= 0.9)
         #expect(plan.title == "张芝山镇2015年度工作计划")
         #expect(plan.issuer == "张芝山镇")
         #expect(plan.year == 2015)
@@ -33,6 +35,7 @@ struct FixtureScoreTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var file: String
         var targetsF1: Double
+        var subjectF1: Double
         var areasF1: Double
         var themesF1: Double
         var headlineF1: Double
@@ -42,58 +45,58 @@ struct FixtureScoreTests {
     }
 
     /// Our own documents of the genre: a county work report, a scraped township plan, a city report
-    /// as an HTML page, a district plan in Markdown. Floors sit a little under what the reader reaches
-    /// today, so a regression fails.
+    /// as an HTML page, a district plan in Markdown. Floors sit about 0.03 under what the reader reaches
+    /// today (never at 0, never at what a broken reader gets), so a regression fails.
     static let cases: [Case] = [
         Case(
-            file: "county-report-2016.txt", targetsF1: 0.95, areasF1: 0.9, themesF1: 0.95, headlineF1: 0.85,
-            projectsRecall: 0.8, projectsPrecision: 0.8),
+            file: "county-report-2016.txt", targetsF1: 0.96, subjectF1: 0.87, areasF1: 0.9, themesF1: 0.97,
+            headlineF1: 0.85, projectsRecall: 0.97, projectsPrecision: 0.92),
         Case(
-            file: "township-plan-2016-scraped.txt", targetsF1: 0.95, areasF1: 0.95, themesF1: 0.95, headlineF1: 1.0,
-            projectsRecall: 0.75, projectsPrecision: 0.55),
+            file: "township-plan-2016-scraped.txt", targetsF1: 0.97, subjectF1: 0.86, areasF1: 0.97, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.84, projectsPrecision: 0.63),
         Case(
-            file: "city-report-2018.html", targetsF1: 0.95, areasF1: 1.0, themesF1: 0.95, headlineF1: 1.0,
-            projectsRecall: 0.8, projectsPrecision: 0.7),
+            file: "city-report-2018.html", targetsF1: 0.97, subjectF1: 0.88, areasF1: 1.0, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.87, projectsPrecision: 0.73),
         Case(
-            file: "district-plan-2019.md", targetsF1: 0.95, areasF1: 0.95, themesF1: 0.95, headlineF1: 1.0,
-            projectsRecall: 0.7, projectsPrecision: 0.7),
+            file: "district-plan-2019.md", targetsF1: 0.96, subjectF1: 0.88, areasF1: 0.97, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.74, projectsPrecision: 0.75),
         // Written without sight of the reader, then used to fix it: a provincial report with 一是…二是…,
         // a GB18030 page hard-wrapped at 30 characters, a Word file with heading styles and a table,
         // a GB2312 HTML page with a 民生实事 table.
         Case(
-            file: "heldout/province-report-2017.txt", targetsF1: 0.97, areasF1: 0.9, themesF1: 0.95, headlineF1: 1.0,
-            projectsRecall: 0.8, projectsPrecision: 0.35),
+            file: "heldout/province-report-2017.txt", targetsF1: 0.97, subjectF1: 0.85, areasF1: 0.9, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.97, projectsPrecision: 0.37),
         Case(
-            file: "heldout/township-plan-2019-gbk.txt", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95,
-            headlineF1: 1.0, projectsRecall: 0.9, projectsPrecision: 0.5),
+            file: "heldout/township-plan-2019-gbk.txt", targetsF1: 0.97, subjectF1: 0.83, areasF1: 0.97, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.97, projectsPrecision: 0.57),
         Case(
-            file: "heldout/township-plan-2020.docx", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95, headlineF1: 1.0,
-            projectsRecall: 0.9, projectsPrecision: 0.5),
+            file: "heldout/township-plan-2020.docx", targetsF1: 0.97, subjectF1: 0.84, areasF1: 0.97, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.97, projectsPrecision: 0.63),
         Case(
-            file: "heldout/city-plan-2021-gb2312.html", targetsF1: 0.97, areasF1: 0.9, themesF1: 0.95, headlineF1: 1.0,
-            projectsRecall: 0.9, projectsPrecision: 0.4),
+            file: "heldout/city-plan-2021-gb2312.html", targetsF1: 0.97, subjectF1: 0.89, areasF1: 0.9, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.97, projectsPrecision: 0.41),
         // A second blind batch: a district report in 第一部分/第二部分 parts with 一要…二要…, an old CMS
         // page with <br> paragraphs and <font> splits, a county task table in Markdown.
         Case(
-            file: "heldout2/district-report-2022.txt", targetsF1: 0.97, areasF1: 0.9, themesF1: 0.95,
-            headlineF1: 1.0, projectsRecall: 0.5, projectsPrecision: 0.1),
+            file: "heldout2/district-report-2022.txt", targetsF1: 0.97, subjectF1: 0.87, areasF1: 0.9, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.72, projectsPrecision: 0.15),
         Case(
-            file: "heldout2/township-plan-2023-scraped.html", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.85,
-            headlineF1: 1.0, projectsRecall: 0.7, projectsPrecision: 0.3),
+            file: "heldout2/township-plan-2023-scraped.html", targetsF1: 0.97, subjectF1: 0.86, areasF1: 0.97,
+            themesF1: 0.85, headlineF1: 1.0, projectsRecall: 0.72, projectsPrecision: 0.34),
         Case(
-            file: "heldout2/county-plan-2024.md", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95, headlineF1: 1.0,
-            projectsRecall: 0.9, projectsPrecision: 0.3),
+            file: "heldout2/county-plan-2024.md", targetsF1: 0.97, subjectF1: 0.85, areasF1: 0.97, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.97, projectsPrecision: 0.3),
         // A third blind batch: a township's 工作总结及工作计划, a report pasted from a social-media article,
         // a sub-district plan of 确保…力争… with 一是…二是… run-ins.
         Case(
-            file: "heldout3/township-summary-plan-2024.txt", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95,
-            headlineF1: 1.0, projectsRecall: 0.7, projectsPrecision: 0.6),
+            file: "heldout3/township-summary-plan-2024.txt", targetsF1: 0.97, subjectF1: 0.81, areasF1: 0.97,
+            themesF1: 0.97, headlineF1: 1.0, projectsRecall: 0.97, projectsPrecision: 0.77),
         Case(
-            file: "heldout3/city-report-2020-wechat.txt", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95,
-            headlineF1: 1.0, projectsRecall: 0, projectsPrecision: 0),
+            file: "heldout3/city-report-2020-wechat.txt", targetsF1: 0.97, subjectF1: 0.89, areasF1: 0.97,
+            themesF1: 0.97, headlineF1: 1.0, projectsRecall: 0.97, projectsPrecision: 0.47),
         Case(
-            file: "heldout3/subdistrict-plan-2021.txt", targetsF1: 0.97, areasF1: 0.95, themesF1: 0.95,
-            headlineF1: 1.0, projectsRecall: 0.9, projectsPrecision: 0.4),
+            file: "heldout3/subdistrict-plan-2021.txt", targetsF1: 0.97, subjectF1: 0.86, areasF1: 0.97, themesF1: 0.97,
+            headlineF1: 1.0, projectsRecall: 0.97, projectsPrecision: 0.4),
     ]
 
     @Test("体裁文档 (documents of the genre)", arguments: cases)
@@ -103,8 +106,8 @@ struct FixtureScoreTests {
         let plan = try PlanReader.read(try Data(contentsOf: url), name: c.file)
         let s = try score(plan, gold: gold)
         #expect(figure(s, "targets", "f1") >= c.targetsF1)
-        #expect(figure(s, "targets", "comparator_accuracy") >= 0.95)
-        #expect(figure(s, "targets", "subject_f1") >= 0.75)
+        #expect(figure(s, "targets", "comparator_accuracy") >= 0.97)
+        #expect(figure(s, "targets", "subject_f1") >= c.subjectF1)
         #expect(figure(s, "areas", "f1") >= c.areasF1)
         #expect(figure(s, "themes", "f1") >= c.themesF1)
         #expect(figure(s, "headline", "f1") >= c.headlineF1)
@@ -144,6 +147,12 @@ struct FixtureScoreTests {
                     !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "*" && $0 != "|"
                 }
                 #expect(String(String.UnicodeScalarView(words)) == t.quantityText, "\(url.lastPathComponent) \(t.id)")
+                // A baseline's span holds its figure, before the target's own words.
+                if let b = t.baseline {
+                    let span = try #require(b.span)
+                    #expect(sourceText(text, span).unicodeScalars.contains { CharacterSet.decimalDigits.contains($0) })
+                    #expect(span.end <= t.span.start, "\(url.lastPathComponent) \(t.id)")
+                }
             }
             for s in plan.allSections().map(\.section) {
                 #expect(s.span.start < s.span.end)

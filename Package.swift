@@ -26,10 +26,14 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // SHA-256 and HMAC; already in the graph through Vapor.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The domain as plain values and pure functions: no Vapor, no Fluent, no I/O.
-        .target(name: "LuoshiCore", swiftSettings: strict),
+        .target(
+            name: "LuoshiCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // Office Open XML (.docx/.xlsx) containers: reading now, writing for later exports.
         .target(
             name: "OfficeOpenXML",

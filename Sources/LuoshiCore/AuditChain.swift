@@ -62,7 +62,7 @@ public enum AuditChain {
         field(entityID)
         field(before)
         field(after)
-        return SHA256.hex(bytes)
+        return Fingerprint.sha256Hex(bytes)
     }
 
     /// A new entry after `previous` (nil for the first).

@@ -1,133 +1,40 @@
-/// SHA-256 (FIPS 180-4) of a byte sequence, as lowercase hex.
+import Crypto
+import Foundation
+
+/// SHA-256 fingerprints as lowercase hex, from swift-crypto.
 ///
 /// The plan stores the sha256 of its source document so that a published promise can be traced to
-/// the exact bytes it came from. Written here so the core stays free of I/O and platform crypto.
-public enum SHA256 {
-    private static let k: [UInt32] = [
-        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-    ]
-
-    public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        digest(bytes).map { b in
-            let s = String(b, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
+/// the exact bytes it came from; the audit chain links entries by it; evidence files are named by it.
+public enum Fingerprint {
+    public static func sha256Hex<D: DataProtocol>(_ bytes: D) -> String {
+        Crypto.SHA256.hash(data: bytes).hexString
     }
 
-    public static func digest<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
-        var h: [UInt32] = [
-            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-        ]
-        var w = [UInt32](repeating: 0, count: 64)
-        let count = bytes.count
-        // Whole blocks straight from the caller's storage: a 20 MB document is never copied.
-        let hashedInPlace: Int? = bytes.withContiguousStorageIfAvailable { buffer -> Int in
-            let full = buffer.count / 64 * 64
-            var offset = 0
-            while offset < full {
-                compress(&h, &w, buffer, offset)
-                offset += 64
-            }
-            return full
-        }
-        var tail: [UInt8]
-        if let done = hashedInPlace {
-            tail = Array(bytes.dropFirst(done))
-        } else {
-            let all = Array(bytes)
-            let full = all.count / 64 * 64
-            all.withUnsafeBufferPointer { buffer in
-                var offset = 0
-                while offset < full {
-                    compress(&h, &w, buffer, offset)
-                    offset += 64
-                }
-            }
-            tail = Array(all[full...])
-        }
-        // Padding: 0x80, zeros, the length in bits (big-endian).
-        let bitLength = UInt64(count) &* 8
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        tail.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                compress(&h, &w, buffer, offset)
-                offset += 64
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for v in h { for s in [24, 16, 8, 0] { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
-        return out
+    public static func sha256<D: DataProtocol>(_ bytes: D) -> [UInt8] {
+        Array(Crypto.SHA256.hash(data: bytes))
     }
-
-    /// One 64-byte block of the compression function.
-    @inline(__always)
-    private static func compress(
-        _ h: inout [UInt32], _ w: inout [UInt32], _ m: UnsafeBufferPointer<UInt8>, _ chunk: Int
-    ) {
-        for t in 0..<16 {
-            let b = chunk + t * 4
-            w[t] = UInt32(m[b]) << 24 | UInt32(m[b + 1]) << 16 | UInt32(m[b + 2]) << 8 | UInt32(m[b + 3])
-        }
-        for t in 16..<64 {
-            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-        }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for t in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            hh = g
-            g = f
-            f = e
-            e = d &+ t1
-            d = c
-            c = b
-            b = a
-            a = t1 &+ t2
-        }
-        h[0] = h[0] &+ a
-        h[1] = h[1] &+ b
-        h[2] = h[2] &+ c
-        h[3] = h[3] &+ d
-        h[4] = h[4] &+ e
-        h[5] = h[5] &+ f
-        h[6] = h[6] &+ g
-        h[7] = h[7] &+ hh
-    }
-
-    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 }
 
-/// HMAC-SHA256 (RFC 2104): how webhook receivers check that a notification came from this Luoshi, and
-/// how 钉钉's group robot checks its callers.
-public enum HMACSHA256 {
-    public static func authenticate(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
-        var k = key.count > 64 ? SHA256.digest(key) : key
-        k += [UInt8](repeating: 0, count: 64 - k.count)
-        let inner = SHA256.digest(k.map { $0 ^ 0x36 } + message)
-        return SHA256.digest(k.map { $0 ^ 0x5c } + inner)
+/// HMAC-SHA256 (RFC 2104), from swift-crypto: how webhook receivers check that a notification came
+/// from this Luoshi, and how 钉钉's robot checks ours.
+public enum MessageAuthentication {
+    public static func hmacSHA256(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
+        Array(HMAC<Crypto.SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
     }
 
-    public static func hex(_ message: [UInt8], key: [UInt8]) -> String {
-        authenticate(message, key: key).map { b in
-            let s = String(b, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
+    public static func hmacSHA256Hex(_ message: [UInt8], key: [UInt8]) -> String {
+        hmacSHA256(message, key: key).hexString
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    fileprivate var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in self {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

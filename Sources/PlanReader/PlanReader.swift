@@ -7,7 +7,7 @@ public enum PlanReader {
     /// Reads a document's bytes. Throws a `DocumentError` that says what was found when the bytes are
     /// not a readable document; never returns a partial plan.
     public static func read(_ data: consuming Data, name: String) throws(DocumentError) -> PlanDocument {
-        let sha = SHA256.hex(data)
+        let sha = Fingerprint.sha256Hex(data)
         let decoded = try DocumentDecoder.decode(data)
         // The bytes are not needed once decoded; a caller that hands them over frees them here.
         _ = consume data
@@ -30,7 +30,7 @@ public enum PlanReader {
                 text: text, encoding: "UTF-8",
                 format: format == .plainText && DocumentDecoder.looksLikeMarkdown(text) ? .markdown : format,
                 headingLevels: [:])
-        return try read(decoded, name: name, sha256: SHA256.hex(Array(text.utf8)))
+        return try read(decoded, name: name, sha256: Fingerprint.sha256Hex(Array(text.utf8)))
     }
 
     static func read(_ decoded: consuming DecodedDocument, name: String, sha256: String) throws(DocumentError)

@@ -168,14 +168,14 @@ struct SupervisionTests {
     @Test("HMAC-SHA256：RFC 4231 测试向量 (HMAC test vectors)")
     func hmac() {
         #expect(
-            HMACSHA256.hex(Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20))
+            MessageAuthentication.hmacSHA256Hex(Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20))
                 == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
         #expect(
-            HMACSHA256.hex(Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8))
+            MessageAuthentication.hmacSHA256Hex(Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         // A key longer than a block is hashed first (RFC 4231 case 6).
         #expect(
-            HMACSHA256.hex(
+            MessageAuthentication.hmacSHA256Hex(
                 Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
                 key: [UInt8](repeating: 0xaa, count: 131))
                 == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")

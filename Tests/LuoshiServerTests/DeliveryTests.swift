@@ -108,7 +108,8 @@ extension ServerTests {
                 #expect(
                     hook.headers.first(name: "X-Luoshi-Signature")
                         == "sha256="
-                        + HMACSHA256.hex(Array("\(timestamp).".utf8) + hook.body, key: Array("s3cret".utf8)))
+                        + MessageAuthentication.hmacSHA256Hex(
+                            Array("\(timestamp).".utf8) + hook.body, key: Array("s3cret".utf8)))
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(hook.body)) as? [String: Any])
                 #expect(json["title"] as? String == title)
                 #expect(json["event"] as? String == "notice")
@@ -134,7 +135,9 @@ extension ServerTests {
                 #expect(query["access_token"] == "tok")
                 #expect(
                     query["sign"]
-                        == Data(HMACSHA256.authenticate(Array("\(ms)\nSEC123".utf8), key: Array("SEC123".utf8)))
+                        == Data(
+                            MessageAuthentication.hmacSHA256(Array("\(ms)\nSEC123".utf8), key: Array("SEC123".utf8))
+                        )
                         .base64EncodedString())
 
                 // Failing twice, then answering: three attempts, all logged with the receiver's answer.

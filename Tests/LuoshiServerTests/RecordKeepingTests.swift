@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import LuoshiCore
 import NIOCore
+import PlanReader
 import SQLKit
 import Testing
 import Vapor
@@ -232,6 +233,46 @@ extension ServerTests {
             a = try #require(try await Assignment.query(on: app.db).filter(\.$item.$id == item.id!).first())
             #expect(a.$leadLeader.id == nil)
             #expect(a.weight == 2)
+        }
+    }
+
+    @Test("基数被保存，进度从基数算起：城镇化率从77%提高到80%，报77.5%不是97% (the baseline is kept and progress counts from it)")
+    func baselineIsKept() async throws {
+        try await TestApp.with { app in
+            // setup: a plan whose target states its starting point.
+            let (_, reporter, admin) = try await workItem(app)
+            let text = "某镇2015年工作计划\n一、城乡建设\n城镇化率从77%提高到80%。\n"
+            let doc = try PlanReader.read(text: text)
+            let plan = try await PlanStore.store(
+                doc, sourceText: text, actor: "test", on: app.store, now: app.clock.now())
+            let target = try #require(
+                try await PlanItem.live(plan: plan.id!, on: app.db).filter(\.$kind == .target).first())
+            #expect(target.value == 80)
+            #expect(target.baseline == 77)
+            let words = try #require(target.targetBaseline?.span)
+            #expect(plan.words(of: target).isEmpty == false)
+            #expect(Array(text.unicodeScalars)[words.start..<words.end].map(String.init).joined() == "77%")
+            try await PlanLifecycle.publish(plan.id!, actor: admin, on: app.store, now: app.clock.now())
+            var change = Assignments.Change()
+            change.unit = .set(try #require(reporter.$organization.id))
+            _ = try await Assignments.apply(change, to: [target.id!], actor: admin, on: app.store, now: app.clock.now())
+            // MUT: the unit reports 77.5, staff accept.
+            let report = try await Reports.file(
+                .init(period: "2015-06", actualValue: 77.5, percentComplete: nil, milestone: nil, narrative: "稳步推进"),
+                item: target, user: reporter, on: app.store, now: app.clock.now())
+            _ = try await Reports.review(
+                report.id!.uuidString, accept: true, reason: nil, user: admin, on: app.store, now: app.clock.now())
+            // validate: a sixth of the way, not 97%.
+            let stored = try #require(try await Plan.find(plan.id, on: app.db))
+            let snapshot = try await PlanSnapshot.load(stored, on: app.db, now: app.clock.now())
+            let progress = try #require(snapshot.status(of: target).progress)
+            #expect(abs(progress - 1.0 / 6) < 0.001)
+            // The plan reads back with its baseline.
+            try await app.testing().test(
+                .GET, "/api/v1/plans/\(plan.id!)", headers: try await app.signIn("duchaban").headers
+            ) { res throws in
+                #expect(res.body.string.contains(#""baseline":{"#))
+            }
         }
     }
 }

@@ -383,7 +383,7 @@ enum Exchange {
                 comparator: TargetComparator(rawValue: t.comparator ?? "=") ?? .equal, value: t.value,
                 valueMin: t.valueMin,
                 valueMax: t.valueMax, unit: t.unit, per: t.per, year: plan.year, scope: nil,
-                span: Span(start: t.spanStart, end: t.spanEnd))
+                span: Span(start: t.spanStart, end: t.spanEnd), baseline: t.targetBaseline)
         }
         let projects = s.items.filter { $0.kind == .project }.map { p in
             PlanProject(

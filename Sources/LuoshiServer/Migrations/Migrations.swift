@@ -31,5 +31,6 @@ enum Migrations {
         app.migrations.add(CreateNoticeEvidence())
         app.migrations.add(AddRetirementToPlanItem())
         app.migrations.add(ForbidDeletingRecords())
+        app.migrations.add(AddBaselineSourceToPlanItem())
     }
 }

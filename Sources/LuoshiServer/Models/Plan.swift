@@ -73,6 +73,10 @@ final class PlanItem: Model, @unchecked Sendable {
     @Field(key: "value_max") var valueMax: Double?
     @Field(key: "unit") var unit: String?
     @Field(key: "baseline") var baseline: Double?
+    /// The year the baseline speaks of (比2014年的…) and where the document states it.
+    @Field(key: "baseline_year") var baselineYear: Int?
+    @Field(key: "baseline_span_start") var baselineSpanStart: Int?
+    @Field(key: "baseline_span_end") var baselineSpanEnd: Int?
     @Field(key: "per") var per: String?
     /// A project's attributes as JSON `[ProjectAttribute]`.
     @Field(key: "attributes") var attributesJSON: String?
@@ -112,6 +116,9 @@ final class PlanItem: Model, @unchecked Sendable {
         self.valueMax = nil
         self.unit = nil
         self.baseline = nil
+        self.baselineYear = nil
+        self.baselineSpanStart = nil
+        self.baselineSpanEnd = nil
         self.per = nil
         self.attributesJSON = nil
         self.retiredAt = nil
@@ -123,6 +130,13 @@ final class PlanItem: Model, @unchecked Sendable {
     /// The items of a plan's live tree: retired ones are left out.
     static func live(plan: UUID, on db: any Database) -> QueryBuilder<PlanItem> {
         PlanItem.query(on: db).filter(\.$plan.$id == plan).filter(\.$retiredAt == nil)
+    }
+
+    /// The baseline as the exchange format gives it.
+    var targetBaseline: TargetBaseline? {
+        guard let baseline else { return nil }
+        let span = baselineSpanStart.flatMap { s in baselineSpanEnd.map { Span(start: s, end: $0) } }
+        return TargetBaseline(value: baseline, unit: unit, year: baselineYear, span: span)
     }
 
     var targetSpec: TargetSpec? {

@@ -283,7 +283,11 @@ enum WebhookFormat {
             // The signature covers the timestamp too, so a captured request cannot be replayed later.
             if let secret, !secret.isEmpty {
                 let signed = Array("\(timestamp).".utf8) + body
-                headers.append(("X-Luoshi-Signature", "sha256=" + HMACSHA256.hex(signed, key: Array(secret.utf8))))
+                headers.append(
+                    (
+                        "X-Luoshi-Signature",
+                        "sha256=" + MessageAuthentication.hmacSHA256Hex(signed, key: Array(secret.utf8))
+                    ))
             }
             return Request(url: target, headers: headers, body: body)
         case .wecom:
@@ -296,8 +300,10 @@ enum WebhookFormat {
             // 钉钉's signing: HMAC-SHA256 of "timestamp\nsecret" keyed by the secret, Base64, URL-encoded.
             if let secret, !secret.isEmpty {
                 let ms = String(Int64(now.timeIntervalSince1970 * 1000))
-                let sign = Data(HMACSHA256.authenticate(Array("\(ms)\n\(secret)".utf8), key: Array(secret.utf8)))
-                    .base64EncodedString()
+                let sign = Data(
+                    MessageAuthentication.hmacSHA256(Array("\(ms)\n\(secret)".utf8), key: Array(secret.utf8))
+                )
+                .base64EncodedString()
                 let encoded = sign.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? sign
                 url += (url.contains("?") ? "&" : "?") + "timestamp=\(ms)&sign=\(encoded)"
             }

@@ -54,7 +54,8 @@ enum EvidenceStore {
             if let magic = kind.magic, !magic.contains(where: { data.starts(with: $0) }) {
                 throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」的内容与扩展名不符")
             }
-            return Checked(id: UUID(), filename: name, contentType: kind.type, data: data, sha256: SHA256.hex(data))
+            return Checked(
+                id: UUID(), filename: name, contentType: kind.type, data: data, sha256: Fingerprint.sha256Hex(data))
         }
     }
 

@@ -61,6 +61,11 @@ enum PlanStore {
             item.valueMax = t.valueMax
             item.unit = t.unit
             item.per = t.per
+            // The starting point the document states (从77%提高到80%): progress counts from it.
+            item.baseline = t.baseline?.value
+            item.baselineYear = t.baseline?.year
+            item.baselineSpanStart = t.baseline?.span?.start
+            item.baselineSpanEnd = t.baseline?.span?.end
             add(item)
         }
         for p in doc.projects {

@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// Signs in the session's user, from the cache while the database has not changed.
+///
+/// A plain middleware rather than Vapor's session authenticator: that one also stores whoever is
+/// signed in into the session after each request, which for a bearer-token API call would create a
+/// session (a database write and a cookie) per call. Sign-in pages store the user themselves.
+struct CachedUserSessionAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if !request.auth.has(User.self), request.hasSession,
+            let id = request.session.authenticated(User.self)
+        {
+            let version = try await SnapshotCache.version(request)
+            let cache = request.application.snapshots
+            if let user = await cache.user(id, version: version) {
+                request.auth.login(user)
+            } else if let user = try await User.find(id, on: request.db) {
+                await cache.store(user: user, version: version)
+                request.auth.login(user)
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Any write through this process makes the next read look at the database's version again.
+struct WriteInvalidationMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let write = request.method != .GET && request.method != .HEAD
+        do {
+            let response = try await next.respond(to: request)
+            if write { await request.application.snapshots.invalidate() }
+            return response
+        } catch {
+            if write { await request.application.snapshots.invalidate() }
+            throw error
+        }
+    }
+}

@@ -84,6 +84,16 @@ extension ServerTests {
             }
             #expect(try await PlanItem.find(item.id, on: app.db) != nil)
             #expect(try await Audit.verify(on: app.db).broken == nil)
+            // The retired item's page still opens and says why it left the plan; the plan's page too.
+            let browser = try await Self.browser(app, "duchaban")
+            try await app.testing().test(.GET, "/items/\(item.id!)", headers: browser.headers) { res throws in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("此事项已撤销"))
+                #expect(res.body.string.contains("与另一任务重复"))
+            }
+            try await app.testing().test(.GET, "/plans/\(item.$plan.id)", headers: browser.headers) { res throws in
+                #expect(res.status == .ok)
+            }
         }
     }
 

@@ -41,6 +41,12 @@ struct ItemController: RouteCollection {
         var out =
             "<p class=muted><a href=\"/plans/\(plan.id!)\">\(h(plan.title))</a> · \(h(lang.t(item.kind.chinese, item.kind.rawValue)))</p>"
         out += "<h1>\(h(item.kind == .target ? (item.subject ?? item.title) : item.title))</h1>"
+        if let retired = item.retiredAt {
+            let into =
+                item.$mergedInto.id.map { " <a href=\"/items/\($0)\">\(lang.t("合并后的事项", "the merged item"))</a>" } ?? ""
+            out +=
+                "<p class=\"notice\" role=\"status\">\(lang.t("此事项已撤销，不在计划中", "This item was retired and is no longer in the plan"))：\(Format.date(retired)) \(h(item.retiredBy)) \(h(item.retiredReason))\(into)</p>"
+        }
         out +=
             "<p>\(Layout.statusBadge(st.status, lang)) \(Layout.progressBar(st.progress, expected: st.expected, colour: st.status.colour)) \(lang.t("完成", "done")) \(Format.percent(st.progress)) · \(lang.t("应达", "expected")) \(Format.percent(st.expected))</p>"
         if item.kind == .target {

@@ -277,7 +277,7 @@ struct APIController: RouteCollection {
 
     /// A bulk assignment. A field left out stays as it is on every item; a field sent as null is
     /// emptied (the cycle cannot be emptied); a value sets it.
-    struct AssignBody: Content {
+    struct AssignBody: Decodable {
         var items: [UUID]
         var change: Assignments.Change
 
@@ -298,32 +298,15 @@ struct APIController: RouteCollection {
             change.unit = try field(.leadUnit, UUID.self)
             change.cooperating = try field(.cooperatingUnits, [UUID].self)
             change.person = try field(.responsiblePerson, String.self)
-            switch try field(.startDate, String.self) {
-            case .keep: change.start = .keep
-            case .clear: change.start = .clear
-            case .set(let s): change.start = .set(try Assignments.date(s, "startDate"))
-            }
-            switch try field(.dueDate, String.self) {
-            case .keep: change.due = .keep
-            case .clear: change.due = .clear
-            case .set(let s): change.due = .set(try Assignments.date(s, "dueDate"))
-            }
-            switch try field(.weight, Double.self) {
-            case .keep: change.weight = .keep
-            case .clear: change.weight = .clear
-            case .set(let w): change.weight = .set(try Assignments.weight(w))
-            }
+            change.start = try field(.startDate, String.self).map { try Assignments.date($0, "startDate") }
+            change.due = try field(.dueDate, String.self).map { try Assignments.date($0, "dueDate") }
+            change.weight = try field(.weight, Double.self).map { try Assignments.weight($0) }
             if c.contains(.cycle) {
                 guard let cycle = try c.decodeIfPresent(ReportingCycle.self, forKey: .cycle) else {
                     throw LuoshiError.invalid(field: "cycle", reason: "报送周期不能清空 (the cycle cannot be emptied)")
                 }
                 change.cycle = cycle
             }
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(items, forKey: .items)
         }
     }
 

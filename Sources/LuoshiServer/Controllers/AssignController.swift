@@ -129,12 +129,13 @@ struct AssignController: RouteCollection {
             guard let value, !blank(value) else { return .keep }
             return .set(try parse(value.trimmingCharacters(in: .whitespaces)))
         }
+        // A multiple select sends one value per chosen unit: none chosen is a blank field.
         let cooperating = (form.cooperating ?? []).filter { !blank($0) }
         var change = Assignments.Change()
         change.leader = try pick("leader", form.leader) { try Assignments.uuid($0, "挂钩领导") }
         change.unit = try pick("unit", form.unit) { try Assignments.uuid($0, "牵头单位") }
-        change.cooperating = try pick("cooperating", cooperating.isEmpty ? nil : "x") { _ in
-            try cooperating.map { try Assignments.uuid($0, "配合单位") }
+        change.cooperating = try pick("cooperating", cooperating.joined(separator: ",")) {
+            try $0.split(separator: ",").map { try Assignments.uuid(String($0), "配合单位") }
         }
         change.person = try pick("person", form.person) { $0 }
         change.start = try pick("start", form.start) { try Assignments.date($0, "开始日期") }

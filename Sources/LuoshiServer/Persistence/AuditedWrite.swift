@@ -12,7 +12,6 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case planImport = "plan.import"
     case planPublish = "plan.publish"
     case planClose = "plan.close"
-    case planReopen = "plan.reopen"
     case planSupervision = "plan.supervision"
     case itemEdit = "item.edit"
     case itemAdd = "item.add"
@@ -44,51 +43,11 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case userPassword = "user.passwd"
     case userLanguage = "user.language"
 
-    /// Words for people (the audit page), Chinese first.
-    var chinese: String {
-        switch self {
-        case .demoLoad: "载入演示数据"
-        case .planImport: "导入计划"
-        case .planPublish: "发布计划"
-        case .planClose: "结束计划"
-        case .planReopen: "重新开放计划"
-        case .planSupervision: "修改督办规则"
-        case .itemEdit: "修改事项"
-        case .itemAdd: "添加事项"
-        case .itemRetire: "撤销事项"
-        case .itemMove: "移动事项"
-        case .itemMerge: "合并事项"
-        case .itemSplit: "拆分事项"
-        case .itemAssign: "分解任务"
-        case .itemComment: "评论"
-        case .itemInstruct: "领导批示"
-        case .milestoneAdd: "设置节点"
-        case .milestoneReach: "节点完成"
-        case .reportSubmit: "报送进展"
-        case .reportSupersede: "更正报送"
-        case .reportAccept: "采纳报送"
-        case .reportReturn: "退回报送"
-        case .noticeIssue: "下发督办单"
-        case .noticeSign: "签收督办单"
-        case .noticeRespond: "回复督办单"
-        case .noticeSendBack: "退回督办回复"
-        case .noticeClose: "办结督办单"
-        case .noticeSupersede: "督办单被升级替代"
-        case .noticeEscalate: "督办单上报"
-        case .noticeMove: "督办单随事项合并"
-        case .channelAdd: "添加通知渠道"
-        case .channelEnable: "启用通知渠道"
-        case .channelDisable: "停用通知渠道"
-        case .userAdd: "添加账号"
-        case .userPassword: "重置密码"
-        case .userLanguage: "选择语言"
-        }
-    }
 }
 
 /// What an audit entry is about.
 enum AuditEntity: String, Codable, Sendable, CaseIterable {
-    case plan, item, report, notice, channel, user, demo
+    case plan, item, report, notice, channel, user
 }
 
 /// Which writes must wait for each other. Writes to one plan are ordered (the check a write makes
@@ -107,7 +66,7 @@ enum WriteScope: Sendable, Hashable {
             let u = id.uuid
             var key: UInt64 = 0
             for b in [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7] { key = key << 8 | UInt64(b) }
-            // Clear the top bit: a positive key never meets the fixed keys above.
+            // Bit 61 set, bits 62–63 clear: a positive key far above the small fixed keys, never one of them.
             return Int64(bitPattern: key & 0x3fff_ffff_ffff_ffff) | 0x2000_0000_0000_0000
         }
     }
@@ -254,11 +213,11 @@ final class AuditedTransaction: @unchecked Sendable {
     /// Says what this write did, with the values before and after (JSON of the typed values).
     func record(
         _ action: AuditAction, _ entity: AuditEntity, _ id: UUID, before: (any Encodable)? = nil,
-        after: (any Encodable)? = nil, actor: String? = nil
+        after: (any Encodable)? = nil
     ) {
         changes.append(
             AuditChainWriter.Change(
-                actor: actor ?? self.actor, action: action, entity: entity, entityID: id.uuidString,
+                actor: actor, action: action, entity: entity, entityID: id.uuidString,
                 before: before.map(Audit.snapshot), after: after.map(Audit.snapshot)))
     }
 }
@@ -279,7 +238,7 @@ enum AuditChainWriter {
     ) async throws {
         guard !changes.isEmpty else { return }
         let sql = db as! any SQLDatabase
-        if !isSQLite, (db as? any SQLDatabase)?.dialect.name == "postgresql" {
+        if sql.dialect.name == "postgresql" {
             // The chain has one link at a time across every app server; held from here to commit only.
             try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: WriteScope.chainLockKey))").run()
         }
@@ -337,20 +296,19 @@ extension SQLiteDatabase {
 struct WriteGateKey: StorageKey { typealias Value = WriteGate }
 
 extension Application {
-    /// The app's database with its write gate.
-    var store: Store {
+    /// The app's write gate, set by `LuoshiServer.configure` before anything writes.
+    var writeGate: WriteGate {
         guard let gate = storage[WriteGateKey.self] else {
             fatalError("LuoshiServer.configure sets the write gate before anything writes")
         }
-        return Store(db: db, gate: gate)
+        return gate
     }
+
+    /// The app's database with its write gate.
+    var store: Store { Store(db: db, gate: writeGate) }
 }
 
 extension Request {
-    var store: Store {
-        guard let gate = application.storage[WriteGateKey.self] else {
-            fatalError("LuoshiServer.configure sets the write gate before anything writes")
-        }
-        return Store(db: db, gate: gate)
-    }
+    /// The request's database with the app's write gate.
+    var store: Store { Store(db: db, gate: application.writeGate) }
 }

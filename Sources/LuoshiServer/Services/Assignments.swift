@@ -16,6 +16,15 @@ enum FieldChange<Value> {
         }
     }
 
+    /// The same change with the value it sets parsed or checked: keep and clear stay as they are.
+    func map<U>(_ transform: (Value) throws -> U) rethrows -> FieldChange<U> {
+        switch self {
+        case .keep: return .keep
+        case .clear: return .clear
+        case .set(let v): return .set(try transform(v))
+        }
+    }
+
     var value: Value? {
         if case .set(let v) = self { return v }
         return nil

@@ -90,6 +90,7 @@ extension ServerTests {
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("此事项已撤销"))
                 #expect(res.body.string.contains("与另一任务重复"))
+                #expect(!res.body.string.contains("未启动"))
             }
             try await app.testing().test(.GET, "/plans/\(item.$plan.id)", headers: browser.headers) { res throws in
                 #expect(res.status == .ok)

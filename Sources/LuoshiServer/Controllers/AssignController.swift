@@ -55,7 +55,7 @@ struct AssignController: RouteCollection {
         var body = "<h1>\(lang.t("分解任务", "Assign tasks")) · \(h(plan.title))</h1>"
         if let changed = req.query[Int.self, at: "changed"] {
             body +=
-                "<p class=\"notice\" role=\"status\">\(lang.t("已更新 \(changed) 项的分解", "Assignment changed on \(changed) items"))</p>"
+                "<p class=\"flash\" role=\"status\">\(lang.t("已更新 \(changed) 项的分解", "Assignment changed on \(changed) items"))</p>"
         }
         body += """
             <form method="get" action="/assign" class="card">

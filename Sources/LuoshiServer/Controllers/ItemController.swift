@@ -45,10 +45,12 @@ struct ItemController: RouteCollection {
             let into =
                 item.$mergedInto.id.map { " <a href=\"/items/\($0)\">\(lang.t("合并后的事项", "the merged item"))</a>" } ?? ""
             out +=
-                "<p class=\"notice\" role=\"status\">\(lang.t("此事项已撤销，不在计划中", "This item was retired and is no longer in the plan"))：\(Format.date(retired)) \(h(item.retiredBy)) \(h(item.retiredReason))\(into)</p>"
+                "<p class=\"flash\" role=\"status\">\(lang.t("此事项已撤销，不在计划中", "This item was retired and is no longer in the plan"))：\(Format.date(retired)) \(h(item.retiredBy)) \(h(item.retiredReason))\(into)</p>"
+        } else {
+            // A retired item is out of the plan's roll-up: it has no status of its own to show.
+            out +=
+                "<p>\(Layout.statusBadge(st.status, lang)) \(Layout.progressBar(st.progress, expected: st.expected, colour: st.status.colour)) \(lang.t("完成", "done")) \(Format.percent(st.progress)) · \(lang.t("应达", "expected")) \(Format.percent(st.expected))</p>"
         }
-        out +=
-            "<p>\(Layout.statusBadge(st.status, lang)) \(Layout.progressBar(st.progress, expected: st.expected, colour: st.status.colour)) \(lang.t("完成", "done")) \(Format.percent(st.progress)) · \(lang.t("应达", "expected")) \(Format.percent(st.expected))</p>"
         if item.kind == .target {
             out +=
                 "<p>\(lang.t("目标", "Target"))：<strong>\(h(Format.target(item)))</strong>\(item.per.map { " / 每\(h($0))" } ?? "")</p>"

@@ -226,6 +226,7 @@ extension ServerTests {
             #expect(a.cycle == .weekly)
             #expect(try await post(#"{"items":["\#(item.id!)"],"cooperatingUnits":["\#(UUID())"]}"#) == .notFound)
             #expect(try await post(#"{"items":["\#(item.id!)"],"cycle":null}"#) == .unprocessableEntity)
+            #expect(try await post(#"{"items":["\#(UUID())"]}"#) == .notFound)
             // The form: a blank field leaves the item as it is; "clear" empties one.
             let browser = try await Self.browser(app, "duchaban")
             func submit(_ fields: String) async throws {

@@ -86,7 +86,11 @@ enum Assignments {
         if let person = change.person.value, person.count > 100 {
             throw LuoshiError.invalid(field: "责任人", reason: "不超过 100 字 (at most 100 characters)")
         }
-        let plans = Set(try await PlanItem.query(on: store.db).filter(\.$id ~~ unique).all(\.$plan.$id))
+        let found = try await PlanItem.query(on: store.db).filter(\.$id ~~ unique).all(\.$plan.$id)
+        guard found.count == unique.count else {
+            throw LuoshiError.notFound(entity: "事项", id: "\(unique.count - found.count) 项")
+        }
+        let plans = Set(found)
         guard plans.count == 1, let planID = plans.first else {
             throw LuoshiError.invalid(field: "事项", reason: "所选事项须属于同一计划 (the items must be of one plan)")
         }

@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         // SHA-256 and HMAC; already in the graph through Vapor.
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        // Typed HTML that escapes by default, as SwiftPackageIndex-Server builds its pages.
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // The domain as plain values and pure functions: no Vapor, no Fluent, no I/O.
@@ -61,7 +63,9 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Plot", package: "Plot"),
             ],
+            resources: [.copy("Assets")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -23,6 +23,7 @@ extension LuoshiServer {
         }
         // One write gate per app and so per database: its queue and remembered audit tail speak for it alone.
         app.storage[WriteGateKey.self] = WriteGate()
+        app.storage[StylesheetKey.self] = try Stylesheet.load()
         Migrations.register(on: app)
         try await app.autoMigrate()
         if case .sqliteFile = config.storage, let sql = app.db as? any SQLDatabase {
@@ -53,23 +54,26 @@ extension LuoshiServer {
 
     static func routes(_ app: Application) throws {
         app.get("healthz") { _ in ["status": "ok"] }
-        app.get("assets", "app.css") { _ -> Response in
-            let r = Response(status: .ok, body: .init(string: Assets.css))
+        app.get("assets", "app.css") { req -> Response in
+            let sheet = req.application.storage[StylesheetKey.self]!
+            let cached = req.headers.first(name: .ifNoneMatch) == sheet.etag
+            let r = Response(status: cached ? .notModified : .ok, body: cached ? .empty : .init(string: sheet.css))
             r.headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
             r.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            r.headers.replaceOrAdd(name: .eTag, value: sheet.etag)
             return r
         }
         app.get { req -> Response in
-            guard let user = req.auth.get(User.self) else { return req.redirect(to: "/login") }
+            guard let user = req.auth.get(User.self) else { return req.redirect(to: .login()) }
             switch user.role {
-            case .reporter: return req.redirect(to: "/my")
+            case .reporter: return req.redirect(to: .myTasks)
             default:
                 if let plan = try await Plan.query(on: req.db).filter(\.$status == .published).sort(
                     \.$year, .descending
                 ).first() {
-                    return req.redirect(to: "/plans/\(plan.id!)")
+                    return req.redirect(to: .plan(plan.id!))
                 }
-                return req.redirect(to: "/plans")
+                return req.redirect(to: .plans)
             }
         }
         try app.register(collection: SessionController())

@@ -131,7 +131,7 @@ extension ServerTests {
                 #expect(try res.content.get(Int.self, at: "unread") == 3)
             }
             try await app.testing().test(.GET, "/inbox", headers: unit.headers) { res in
-                #expect(res.body.string.contains("<span class=count"))
+                #expect(res.body.string.contains("<span class=\"count\""))
                 #expect(res.body.string.contains(number))
             }
             let staff = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())

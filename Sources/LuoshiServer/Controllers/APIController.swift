@@ -79,7 +79,7 @@ struct APIController: RouteCollection {
     @Sendable func plans(req: Request) async throws -> [PlanSummary] {
         let user = try req.user()
         return try await Plan.query(on: req.db).sort(\.$year, .descending).all()
-            .filter { $0.status != .draft || user.role == .admin }
+            .filter { Visibility.mayRead($0, user) }
             .map { PlanSummary(id: $0.id!, title: $0.title, issuer: $0.issuer, year: $0.year, status: $0.status) }
     }
 
@@ -104,10 +104,7 @@ struct APIController: RouteCollection {
 
     @Sendable func plan(req: Request) async throws -> PlanView {
         let user = try req.user()
-        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
-        if plan.status == .draft && user.role != .admin {
-            throw LuoshiError.notFound(entity: "计划", id: plan.id!.uuidString)
-        }
+        let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: user, on: req.db)
         let (s, _) = try await PlanSnapshot.load(plan, for: req)
         let items = s.items.map { i -> ItemStatusView in
             let st = s.status(of: i)
@@ -211,12 +208,10 @@ struct APIController: RouteCollection {
         let user = try req.user()
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         let plan = try await PlanStore.find(item.$plan.id.uuidString, on: req.db)
-        if plan.status == .draft && user.role != .admin {
-            throw LuoshiError.notFound(entity: "事项", id: item.id!.uuidString)
-        }
+        guard Visibility.mayRead(plan, user) else { throw LuoshiError.notFound(entity: "事项", id: item.id!.uuidString) }
         let (s, _) = try await PlanSnapshot.load(plan, for: req)
         let reports = try await ProgressReport.query(on: req.db).filter(\.$item.$id == item.id!).sort(\.$submittedAt)
-            .all()
+            .all().filter { Visibility.mayRead($0, user) }
         let words = plan.words(of: item)
         let st = s.status(of: item)
         return ItemView(

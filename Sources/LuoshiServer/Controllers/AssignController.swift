@@ -12,87 +12,58 @@ struct AssignController: RouteCollection {
 
     @Sendable func table(req: Request) async throws -> Response {
         _ = try req.user(.admin)
-        let lang = Lang(req)
-        let plans = try await Plan.query(on: req.db).sort(\.$year, .descending).all()
+        let plans = try await Plan.query(on: req.db).sort(\.$year, .descending).sort(\.$createdAt, .descending).all()
+        // The plan asked for, else the newest published one (a draft is still being reviewed), else the newest.
+        let asked = req.query[String.self, at: "plan"].flatMap(UUID.init(uuidString:))
+        let choices = plans.map { p in (id: p.id!, name: "\(p.title)（\(p.status.chinese)）") }
         guard
-            let plan = try await (req.query[String.self, at: "plan"]).asyncMap({
-                try await PlanStore.find($0, on: req.db)
-            }) ?? plans.first
+            let plan = plans.first(where: { $0.id == asked }) ?? plans.first(where: { $0.status == .published })
+                ?? plans.first
         else {
-            return html(req, title: lang.t("分解任务", "Assign"), "<p>\(lang.t("还没有计划", "No plans yet"))</p>")
+            return req.render(
+                AssignTable.View(
+                    model: .init(
+                        plan: nil, plans: [], areas: [], units: [], leaders: [], filters: .init(), rows: [],
+                        changed: nil)))
         }
         let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
         let units = try await Organization.query(on: req.db).sort(\.$name).all()
         let leaders = try await User.query(on: req.db).filter(\.$role == .leader).sort(\.$displayName).all()
-        let area = req.query[String.self, at: "area"].flatMap(UUID.init(uuidString:))
-        let unitFilter = req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:))
-        let leaderFilter = req.query[String.self, at: "leader"].flatMap(UUID.init(uuidString:))
-        let statusFilter = req.query[String.self, at: "status"].flatMap(ItemStatus.init(rawValue:))
-        let unassignedOnly = req.query[String.self, at: "unassigned"] == "1"
+        var filters = AssignTable.Filters()
+        filters.area = req.query[String.self, at: "area"].flatMap(UUID.init(uuidString:))
+        filters.unit = req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:))
+        filters.leader = req.query[String.self, at: "leader"].flatMap(UUID.init(uuidString:))
+        filters.status = req.query[String.self, at: "status"].flatMap(ItemStatus.init(rawValue:))
+        filters.unassignedOnly = req.query[String.self, at: "unassigned"] == "1"
         func areaOf(_ item: PlanItem) -> UUID? {
             var current: PlanItem? = item
             while let c = current, let p = c.$parent.id { current = snapshot.byID[p] }
             return current?.kind == .area ? current?.id : nil
         }
-        let rows = snapshot.items.filter { i in
+        let items = snapshot.items.filter { i in
             guard i.kind == .task || i.kind == .target else { return false }
             let a = snapshot.assignments[i.id!]
-            if let area, areaOf(i) != area { return false }
-            if let unitFilter, a?.involves(unitFilter) != true {
-                return false
-            }
-            if let leaderFilter, a?.$leadLeader.id != leaderFilter { return false }
-            if let statusFilter, snapshot.status(of: i).status != statusFilter { return false }
-            if unassignedOnly && a?.$leadUnit.id != nil { return false }
+            if let area = filters.area, areaOf(i) != area { return false }
+            if let unit = filters.unit, a?.involves(unit) != true { return false }
+            if let leader = filters.leader, a?.$leadLeader.id != leader { return false }
+            if let status = filters.status, snapshot.status(of: i).status != status { return false }
+            if filters.unassignedOnly && a?.$leadUnit.id != nil { return false }
             return true
-        }
-        func options<T>(_ list: [T], id: (T) -> UUID?, name: (T) -> String, selected: UUID?) -> String {
-            list.map { "<option value=\"\(id($0)!)\"\(id($0) == selected ? " selected" : "")>\(h(name($0)))</option>" }
-                .joined()
         }
         let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         let leaderNames = Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) })
-        var body = "<h1>\(lang.t("分解任务", "Assign tasks")) · \(h(plan.title))</h1>"
-        if let changed = req.query[Int.self, at: "changed"] {
-            body +=
-                "<p class=\"flash\" role=\"status\">\(lang.t("已更新 \(changed) 项的分解", "Assignment changed on \(changed) items"))</p>"
-        }
-        body += """
-            <form method="get" action="/assign" class="card">
-            <input type="hidden" name="plan" value="\(plan.id!)">
-            <select name="area"><option value="">\(lang.t("全部领域", "All areas"))</option>\(options(snapshot.areas, id: { $0.id }, name: { $0.title }, selected: area))</select>
-            <select name="unit"><option value="">\(lang.t("全部单位", "All units"))</option>\(options(units, id: { $0.id }, name: { $0.name }, selected: unitFilter))</select>
-            <select name="leader"><option value="">\(lang.t("全部领导", "All leaders"))</option>\(options(leaders, id: { $0.id }, name: { $0.displayName }, selected: leaderFilter))</select>
-            <select name="status"><option value="">\(lang.t("全部状态", "All statuses"))</option>\(ItemStatus.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == statusFilter ? " selected" : "")>\(h(lang.t($0.chinese, $0.rawValue)))</option>" }.joined())</select>
-            <label><input type="checkbox" name="unassigned" value="1"\(unassignedOnly ? " checked" : "")> \(lang.t("仅未分解", "Unassigned only"))</label>
-            <button>\(lang.t("筛选", "Filter"))</button></form>
-            """
-        body +=
-            "<form method=\"post\" action=\"/assign\">\(Layout.csrfField(req))<input type=\"hidden\" name=\"plan\" value=\"\(plan.id!)\">"
-        body +=
-            "<table><thead><tr><th></th><th>\(lang.t("事项", "Item"))</th><th>\(lang.t("挂钩领导", "Leader"))</th><th>\(lang.t("牵头单位", "Lead unit"))</th><th>\(lang.t("截止", "Due"))</th><th>\(lang.t("权重", "Weight"))</th><th>\(lang.t("状态", "Status"))</th></tr></thead><tbody>"
-        for i in rows {
+        let rows = items.map { i in
             let a = snapshot.assignments[i.id!]
-            let label = i.kind == .target ? "◎ \(i.subject ?? "") \(Format.target(i))" : i.title
-            body +=
-                "<tr><td><input type=\"checkbox\" name=\"items[]\" value=\"\(i.id!)\" aria-label=\"选择\"></td><td><a href=\"/items/\(i.id!)\">\(h(String(label.prefix(60))))</a></td><td>\(h(a?.$leadLeader.id.flatMap { leaderNames[$0] } ?? "—"))</td><td>\(h(a?.$leadUnit.id.flatMap { unitNames[$0] } ?? "—"))</td><td>\(Format.date(a?.dueDate))</td><td class=num>\(Format.number(a?.weight))</td><td>\(Layout.statusBadge(snapshot.status(of: i).status, lang))</td></tr>"
+            return AssignTable.Row(
+                item: i.id!, label: i.kind == .target ? "◎ \(i.subject ?? "") \(Format.target(i))" : i.title,
+                leader: a?.$leadLeader.id.flatMap { leaderNames[$0] }, unit: a?.$leadUnit.id.flatMap { unitNames[$0] },
+                dueDate: a?.dueDate, weight: a?.weight, status: snapshot.status(of: i).status)
         }
-        body += "</tbody></table>"
-        body += """
-            <fieldset class="card stack"><legend>\(lang.t("批量分解所选事项", "Assign the selected items"))</legend>
-            <p class="muted">\(lang.t("留空的项保持不变；勾选“清空”才会清除。", "Blank fields stay as they are; tick “clear” to empty one."))</p>
-            <label>\(lang.t("挂钩领导", "Lead leader"))</label><select name="leader"><option value="">\(lang.t("（不变）", "(unchanged)"))</option>\(options(leaders, id: { $0.id }, name: { $0.displayName }, selected: nil))</select>
-            <label>\(lang.t("牵头单位", "Lead unit"))</label><select name="unit"><option value="">\(lang.t("（不变）", "(unchanged)"))</option>\(options(units, id: { $0.id }, name: { $0.name }, selected: nil))</select>
-            <label>\(lang.t("配合单位", "Cooperating units"))</label><select name="cooperating[]" multiple size="4">\(options(units, id: { $0.id }, name: { $0.name }, selected: nil))</select>
-            <label>\(lang.t("责任人", "Responsible person"))</label><input name="person" maxlength="100">
-            <label>\(lang.t("开始日期", "Start"))</label><input type="date" name="start">
-            <label>\(lang.t("截止日期", "Due"))</label><input type="date" name="due">
-            <label>\(lang.t("权重", "Weight"))</label><input name="weight" inputmode="decimal">
-            <label>\(lang.t("报送周期", "Reporting cycle"))</label><select name="cycle"><option value="">\(lang.t("（不变；新分解的为每月）", "(unchanged; monthly when new)"))</option>\(ReportingCycle.allCases.map { "<option value=\"\($0.rawValue)\">\(h(lang.t($0.chinese, $0.rawValue)))</option>" }.joined())</select>
-            <fieldset><legend>\(lang.t("清空", "Clear"))</legend>\([("leader", "挂钩领导", "lead leader"), ("unit", "牵头单位", "lead unit"), ("cooperating", "配合单位", "cooperating units"), ("person", "责任人", "responsible person"), ("start", "开始日期", "start"), ("due", "截止日期", "due date"), ("weight", "权重", "weight")].map { "<label><input type=\"checkbox\" name=\"clear[]\" value=\"\($0.0)\"> \(lang.t($0.1, $0.2))</label>" }.joined(separator: " "))</fieldset>
-            <p><button>\(lang.t("分解", "Assign"))</button></p></fieldset></form>
-            """
-        return html(req, title: lang.t("分解任务", "Assign"), body)
+        let model = AssignTable.Model(
+            plan: (plan.id!, plan.title), plans: choices, areas: snapshot.areas.map { ($0.id!, $0.title) },
+            units: units.map { ($0.id!, $0.name) }, leaders: leaders.map { ($0.id!, $0.displayName) }, filters: filters,
+            rows: rows, changed: req.query[Int.self, at: "changed"])
+        return req.render(AssignTable.View(model: model))
     }
 
     struct BulkForm: Content {
@@ -109,6 +80,20 @@ struct AssignController: RouteCollection {
         /// Fields to empty on every selected item ("leader", "unit", "cooperating", "person", "start",
         /// "due", "weight"): a blank field leaves the items as they are.
         var clear: [String]?
+        /// The table's filters when the form was sent, to come back to them.
+        var filterArea: String?
+        var filterUnit: String?
+        var filterLeader: String?
+        var filterStatus: String?
+        var filterUnassigned: String?
+
+        var filters: SiteURL.AssignFilters {
+            SiteURL.AssignFilters(
+                area: filterArea.flatMap(UUID.init(uuidString:)), unit: filterUnit.flatMap(UUID.init(uuidString:)),
+                leader: filterLeader.flatMap(UUID.init(uuidString:)),
+                status: filterStatus.flatMap(ItemStatus.init(rawValue:))?.rawValue,
+                unassignedOnly: filterUnassigned == "1")
+        }
     }
 
     @Sendable func assign(req: Request) async throws -> Response {
@@ -143,7 +128,7 @@ struct AssignController: RouteCollection {
         change.weight = try pick("weight", form.weight) { try Assignments.weight(Double($0)) }
         change.cycle = try form.cycle.flatMap { blank($0) ? nil : $0 }.map { try Assignments.cycle($0) }
         let summary = try await Assignments.apply(change, to: ids, actor: user, on: req.store, now: req.now)
-        return req.redirect(to: "/assign?plan=\(plan.id!)&changed=\(summary.changed)")
+        return req.redirect(to: .assign(plan: plan.id!, changed: summary.changed, filters: form.filters))
     }
 }
 

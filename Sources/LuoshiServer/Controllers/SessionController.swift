@@ -19,19 +19,10 @@ struct SessionController: RouteCollection {
     }
 
     @Sendable func form(req: Request) async throws -> Response {
-        let lang = Lang(req)
-        let next = req.query[String.self, at: "next"] ?? ""
-        let error = req.query[String.self, at: "error"].map { "<p class=\"flash\">\(h($0))</p>" } ?? ""
-        return html(
-            req, title: lang.t("登录", "Sign in"),
-            """
-            <h1>\(lang.t("登录落实", "Sign in to Luoshi"))</h1>\(error)
-            <form method="post" action="/login" class="stack card" style="max-width:360px">
-            \(Layout.csrfField(req))<input type="hidden" name="next" value="\(h(next))">
-            <label for="u">\(lang.t("用户名", "Username"))</label><input id="u" name="username" autocomplete="username" required>
-            <label for="p">\(lang.t("密码", "Password"))</label><input id="p" name="password" type="password" autocomplete="current-password" required>
-            <p><button>\(lang.t("登录", "Sign in"))</button></p></form>
-            """)
+        req.render(
+            Login.View(
+                model: .init(next: req.query[String.self, at: "next"] ?? "", error: req.query[String.self, at: "error"])
+            ))
     }
 
     @Sendable func signIn(req: Request) async throws -> Response {
@@ -45,13 +36,9 @@ struct SessionController: RouteCollection {
             // A new session id on sign-in: a planted session cannot be carried over.
             let next = input.next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
             return req.redirect(to: next)
-        } catch let error as LuoshiError {
-            let lang = Lang(req)
+        } catch is LuoshiError {
             return req.redirect(
-                to: "/login?error="
-                    + (lang.t("用户名或密码不正确", "Wrong username or password")
-                        .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-                    + "&x=\(error.message.count)")
+                to: .login(next: input.next, error: Lang(req).t("用户名或密码不正确", "Wrong username or password")))
         }
     }
 
@@ -78,14 +65,6 @@ struct SessionController: RouteCollection {
     @Sendable func signOut(req: Request) async throws -> Response {
         req.auth.logout(User.self)
         req.session.destroy()
-        return req.redirect(to: "/login")
+        return req.redirect(to: .login())
     }
-}
-
-/// An HTML response.
-func html(_ req: Request, title: String, status: HTTPStatus = .ok, _ body: String) -> Response {
-    let response = Response(status: status, body: .init(string: Layout.page(req, title: title, body: body)))
-    response.headers.contentType = .html
-    response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-    return response
 }

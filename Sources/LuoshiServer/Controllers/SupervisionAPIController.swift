@@ -12,7 +12,7 @@ struct SupervisionAPIController: RouteCollection {
         api.get("notices", ":noticeID", use: show)
         for action in NoticeAction.allCases {
             api.on(
-                .POST, "notices", ":noticeID", .constant(SupervisionController.path(action)),
+                .POST, "notices", ":noticeID", .constant(SiteURL.segment(action)),
                 body: .collect(maxSize: action == .respond ? "60mb" : "1mb")
             ) { req in
                 NoticeView(try await SupervisionController.act(action, req: req))

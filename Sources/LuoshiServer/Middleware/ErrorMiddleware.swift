@@ -73,20 +73,8 @@ struct LuoshiErrorMiddleware: AsyncMiddleware {
             return response
         }
         if status == .unauthorized {
-            let next =
-                request.url.path == "/login"
-                ? "" : "?next=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-            return request.redirect(to: "/login" + next)
+            return request.redirect(to: .login(next: request.url.path == "/login" ? nil : request.url.path))
         }
-        let lang = Lang(request)
-        let page = Layout.page(
-            request, title: lang.t("出错了", "Error"),
-            body: """
-                <section class="error"><h1>\(status.code)</h1><p>\(h(message))</p>
-                <p><a href="/">\(lang.t("返回首页", "Back to the start"))</a></p></section>
-                """)
-        let response = Response(status: status, body: .init(string: page))
-        response.headers.contentType = .html
-        return response
+        return request.render(ErrorPage.View(model: .init(status: Int(status.code), message: message)), status: status)
     }
 }

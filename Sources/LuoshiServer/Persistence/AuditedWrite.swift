@@ -43,11 +43,61 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case userPassword = "user.passwd"
     case userLanguage = "user.language"
 
+    /// What the audit page and a notice's history call the step, in Chinese and English.
+    var words: (chinese: String, english: String) {
+        switch self {
+        case .demoLoad: return ("载入演示数据", "demo loaded")
+        case .planImport: return ("导入计划", "plan imported")
+        case .planPublish: return ("发布计划", "plan published")
+        case .planClose: return ("结束计划", "plan closed")
+        case .planSupervision: return ("修改督办规则", "supervision rules changed")
+        case .itemEdit: return ("修改事项", "item corrected")
+        case .itemAdd: return ("新增事项", "item added")
+        case .itemRetire: return ("撤销事项", "item retired")
+        case .itemMove: return ("移动事项", "item moved")
+        case .itemMerge: return ("合并事项", "items merged")
+        case .itemSplit: return ("拆分事项", "item split")
+        case .itemAssign: return ("分解任务", "assigned")
+        case .itemComment: return ("评论", "comment")
+        case .itemInstruct: return ("批示", "instruction")
+        case .milestoneAdd: return ("新增节点", "milestone added")
+        case .milestoneReach: return ("节点完成", "milestone reached")
+        case .reportSubmit: return ("报送进展", "report filed")
+        case .reportSupersede: return ("报送被更新", "report superseded")
+        case .reportAccept: return ("采纳报送", "report accepted")
+        case .reportReturn: return ("退回报送", "report returned")
+        case .noticeIssue: return ("发出", "issued")
+        case .noticeSign: return ("签收", "signed for")
+        case .noticeRespond: return ("反馈", "responded")
+        case .noticeSendBack: return ("退回", "sent back")
+        case .noticeClose: return ("办结", "closed")
+        case .noticeSupersede: return ("被更高等级督办单取代", "superseded")
+        case .noticeEscalate: return ("逾期升级", "escalated")
+        case .noticeMove: return ("随事项合并转移", "moved with a merge")
+        case .channelAdd: return ("新增通知渠道", "channel added")
+        case .channelEnable: return ("启用通知渠道", "channel enabled")
+        case .channelDisable: return ("停用通知渠道", "channel disabled")
+        case .userAdd: return ("新增账号", "account added")
+        case .userPassword: return ("修改密码", "password changed")
+        case .userLanguage: return ("切换语言", "language changed")
+        }
+    }
 }
 
 /// What an audit entry is about.
 enum AuditEntity: String, Codable, Sendable, CaseIterable {
     case plan, item, report, notice, channel, user
+
+    var words: (chinese: String, english: String) {
+        switch self {
+        case .plan: return ("计划", "plan")
+        case .item: return ("事项", "item")
+        case .report: return ("报送", "report")
+        case .notice: return ("督办单", "notice")
+        case .channel: return ("通知渠道", "channel")
+        case .user: return ("账号", "account")
+        }
+    }
 }
 
 /// Which writes must wait for each other. Writes to one plan are ordered (the check a write makes

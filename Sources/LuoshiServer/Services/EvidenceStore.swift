@@ -93,16 +93,8 @@ enum EvidenceStore {
         return written
     }
 
-    /// Whether a user may read a report's files: staff, leaders and deputies; the reporters of the
-    /// report's unit and of the item's lead unit.
+    /// Whether a user may read a report's files (the rule is `Visibility.mayReadEvidence`).
     static func mayRead(_ user: User, report: ProgressReport, on db: any Database) async throws -> Bool {
-        switch user.role {
-        case .admin, .leader, .deputy: return true
-        case .reporter:
-            guard let unit = user.$organization.id else { return false }
-            if report.$unit.id == unit { return true }
-            let a = try await Assignment.query(on: db).filter(\.$item.$id == report.$item.id).first()
-            return a?.$leadUnit.id == unit
-        }
+        try await Visibility.mayReadEvidence(of: report, user, on: db)
     }
 }

@@ -94,10 +94,8 @@ enum Notices {
         user.role == .reporter && user.$organization.id == notice.$unit.id
     }
 
-    /// Whether the user may read the notice: staff, leaders and deputies all; a unit its own.
-    static func mayRead(_ user: User, _ notice: SupervisionNotice) -> Bool {
-        user.role != .reporter || isUnit(user, of: notice)
-    }
+    /// Whether the user may read the notice (the rule is `Visibility.mayReadNotice`).
+    static func mayRead(_ user: User, _ notice: SupervisionNotice) -> Bool { Visibility.mayRead(notice, user) }
 
     static func find(_ id: String?, for user: User, on db: any Database) async throws -> SupervisionNotice {
         guard let id, let uuid = UUID(uuidString: id),

@@ -110,7 +110,7 @@ enum PlanStore {
     /// A plan as `user` may see it: a draft is staff's own until it is published.
     static func find(_ id: String?, visibleTo user: User, on db: any Database) async throws -> Plan {
         let plan = try await find(id, on: db)
-        if plan.status == .draft && user.role != .admin { throw LuoshiError.notFound(entity: "计划", id: id ?? "") }
+        guard Visibility.mayRead(plan, user) else { throw LuoshiError.notFound(entity: "计划", id: id ?? "") }
         return plan
     }
 

@@ -1,13 +1,6 @@
 import Foundation
 import LuoshiCore
-import OfficeOpenXML
 import Vapor
-
-/// Escapes text for HTML element content and attribute values.
-func h(_ s: String?) -> String {
-    guard let s else { return "" }
-    return MarkupText.escape(s)
-}
 
 /// The language of a request: `?lang=en`, else the user's preference, else Chinese.
 struct Lang: Sendable {
@@ -70,6 +63,22 @@ enum Format {
             return nil
         }
         return date
+    }
+
+    /// A figure as a form field shows it: 130, not 130.0; 7.5 as 7.5.
+    static func number(plain v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+    }
+
+    /// A comparator in the words of a plan: 不少于, 不超过, 等于, 约, 区间.
+    static func comparatorName(_ c: TargetComparator, _ lang: Lang) -> String {
+        switch c {
+        case .atLeast: return lang.t("不少于 (≥)", "at least (≥)")
+        case .atMost: return lang.t("不超过 (≤)", "at most (≤)")
+        case .equal: return lang.t("等于 (=)", "exactly (=)")
+        case .approximately: return lang.t("约 (~)", "about (~)")
+        case .range: return lang.t("区间", "a range")
+        }
     }
 
     static func percent(_ v: Double?) -> String {

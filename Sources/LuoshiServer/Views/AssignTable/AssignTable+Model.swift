@@ -1,0 +1,39 @@
+import Foundation
+import LuoshiCore
+
+/// The assignment table: a plan's tasks and targets with filters, and the bulk assignment form.
+enum AssignTable {
+    typealias Choice = (id: UUID, name: String)
+
+    struct Filters {
+        var area: UUID?
+        var unit: UUID?
+        var leader: UUID?
+        var status: ItemStatus?
+        var unassignedOnly = false
+    }
+
+    struct Row {
+        var item: UUID
+        /// A target shows its subject and figure, a task its words.
+        var label: String
+        var leader: String?
+        var unit: String?
+        var dueDate: Date?
+        var weight: Double?
+        var status: ItemStatus
+    }
+
+    struct Model {
+        /// No plan yet: the page says so and shows nothing else.
+        var plan: (id: UUID, title: String)?
+        var plans: [Choice]
+        var areas: [Choice]
+        var units: [Choice]
+        var leaders: [Choice]
+        var filters: Filters
+        var rows: [Row]
+        /// Items changed by the last bulk assignment, when the page follows one.
+        var changed: Int?
+    }
+}

@@ -1,0 +1,281 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Plot
+
+extension ItemShow {
+    struct View: PageView {
+        var model: Model
+
+        func title(_ c: PageContext) -> String { model.item.title }
+
+        static let attributeNames = [
+            "investment": "总投资", "length": "长度", "siteArea": "占地面积", "floorArea": "建筑面积", "width": "宽度",
+            "capacity": "规模",
+        ]
+
+        func content(_ c: PageContext) -> any Component {
+            let item = model.item
+            return ComponentGroup {
+                Paragraph {
+                    Anchor(model.plan.title, .plan(model.plan.id))
+                    Words(" · " + c.t(item.kind.chinese, item.kind.rawValue))
+                }.class("muted")
+                H1 { Words(item.kind == .target ? (item.subject ?? item.title) : item.title) }
+                standing(c)
+                if item.kind == .target {
+                    Paragraph {
+                        Words(c.t("目标", "Target") + "：")
+                        Element("strong", text: Format.target(item))
+                        if let per = item.per { Words(" / 每" + per) }
+                    }
+                }
+                H2 { Words(c.t("承诺原文", "The promise in the plan's words")) }
+                Paragraph { Words(model.words) }.class("quote")
+                if item.kind == .project && !item.attributes.isEmpty {
+                    Paragraph {
+                        Words(
+                            item.attributes.map { a in
+                                "\(Self.attributeNames[a.name] ?? a.name)：\(Format.comparator(a.comparator.rawValue))\(Format.number(a.value)) \(a.unit)"
+                            }.joined(separator: "；"))
+                    }
+                }
+                if item.kind == .target { Muted(item.title) }
+                H2 { Words(c.t("分解落实", "Assignment")) }
+                assignment(c)
+                notices(c)
+                milestones(c)
+                children(c)
+                H2 { Words(c.t("进展报送", "Progress reports")) }
+                if model.reports.isEmpty { Muted(c.t("暂无报送", "No reports yet")) }
+                Element("ol") { for r in model.reports { report(r, c) } }.class("timeline")
+                if model.allowed.file { reportForm(c) }
+                H2 { Words(c.t("评论与批示", "Comments and instructions")) }
+                Element("ol") {
+                    for cm in model.comments {
+                        ListItem {
+                            if cm.isInstruction {
+                                Element("strong", text: c.t("批示", "Instruction"))
+                                Words(" · ")
+                            }
+                            Words("\(cm.author) · \(Format.date(cm.createdAt))")
+                            VoidElement("br")
+                            Words(cm.body)
+                        }
+                    }
+                }.class("timeline")
+                if let kind = model.allowed.comment {
+                    PostForm(.comment(item: item.id!), c, class: "stack") {
+                        FieldLabel(kind == .instruction ? c.t("批示", "Instruction") : c.t("评论", "Comment"), for: "c")
+                        TextBox("body", id: "c", required: true, maxLength: 5000)
+                        Paragraph { Submit(c.t("提交", "Post")) }
+                    }
+                }
+            }
+        }
+
+        /// Its status, or, retired, who took it out of the plan and why.
+        func standing(_ c: PageContext) -> any Component {
+            if let r = model.retired {
+                return Paragraph {
+                    Words(
+                        c.t("此事项已撤销，不在计划中", "This item was retired and is no longer in the plan") + "："
+                            + "\(Format.date(r.at)) \(r.by) \(r.reason ?? "")")
+                    if let into = r.mergedInto {
+                        Words(" ")
+                        Anchor(c.t("合并后的事项", "the merged item"), .item(into))
+                    }
+                }.class("flash").attr("role", "status")
+            }
+            // A retired item is out of the plan's roll-up: it has no status of its own to show.
+            let st = model.status
+            let done = c.t("完成", "done")
+            let expected = c.t("应达", "expected")
+            let figures = " \(done) \(Format.percent(st.progress)) · \(expected) \(Format.percent(st.expected))"
+            return Paragraph {
+                StatusBadge(st.status, c)
+                Words(" ")
+                ProgressBar(st.progress, expected: st.expected, colour: st.status.colour)
+                Words(figures)
+            }
+        }
+
+        func assignment(_ c: PageContext) -> any Component {
+            guard let a = model.assignment else { return Muted(c.t("尚未分解", "Not assigned yet")) }
+            func row(_ th: String, _ td: String) -> any Component {
+                TR {
+                    Element("th", text: th)
+                    TD(td)
+                }
+            }
+            return Element("table") {
+                Element("tbody") {
+                    row(c.t("挂钩领导", "Lead leader"), a.leader ?? "—")
+                    row(c.t("牵头单位", "Lead unit"), a.leadUnit ?? "—")
+                    row(
+                        c.t("配合单位", "Cooperating units"),
+                        a.cooperating.isEmpty ? "—" : a.cooperating.joined(separator: "、"))
+                    row(c.t("责任人", "Responsible person"), a.responsiblePerson ?? "—")
+                    row(c.t("起止日期", "Period"), "\(Format.date(a.startDate)) — \(Format.date(a.dueDate))")
+                    row(c.t("权重", "Weight"), Format.number(a.weight))
+                    row(c.t("报送周期", "Reporting cycle"), c.t(a.cycle.chinese, a.cycle.rawValue))
+                }
+            }
+        }
+
+        func notices(_ c: PageContext) -> any Component {
+            guard model.allowed.seeNotices || !model.notices.isEmpty else { return EmptyComponent() }
+            return ComponentGroup {
+                H2 { Words(c.t("督办", "Supervision notices")) }
+                if !model.notices.isEmpty {
+                    Element("ul") {
+                        for n in model.notices {
+                            ListItem {
+                                Anchor(n.number, .notice(n.id))
+                                Words(" ")
+                                LevelBadge(n.level, c)
+                                Words(
+                                    " \(n.unit) · \(c.t(n.state.chinese, n.state.rawValue)) · \(Format.date(n.issuedAt)) · \(n.reason)"
+                                )
+                            }
+                        }
+                    }
+                }
+                if model.allowed.issueNotice {
+                    Paragraph { Anchor(c.t("发督办单", "Issue a notice"), .newNotice(item: model.item.id!)) }
+                }
+            }
+        }
+
+        func milestones(_ c: PageContext) -> any Component {
+            guard model.allowed.addMilestone || !model.milestones.isEmpty else { return EmptyComponent() }
+            return ComponentGroup {
+                H2 { Words(c.t("节点", "Milestones")) }
+                if !model.milestones.isEmpty {
+                    Element("table") {
+                        THead([
+                            c.t("节点", "Milestone"), c.t("计划", "Planned"), c.t("实际", "Actual"), c.t("占比", "Share"), "",
+                        ])
+                        Element("tbody") {
+                            for m in model.milestones {
+                                TR {
+                                    TD(m.name)
+                                    TD(Format.date(m.plannedDate))
+                                    TD {
+                                        if let actual = m.actualDate {
+                                            Words(Format.date(actual))
+                                        } else if m.late {
+                                            Badge(c.t("未按期", "late"), colour: "red")
+                                        } else {
+                                            Words("—")
+                                        }
+                                    }
+                                    TD(Format.percent(m.share), class: "num")
+                                    TD {
+                                        if m.actualDate == nil && model.allowed.reachMilestone {
+                                            PostForm(.reachMilestone(m.id), c, class: "inline") {
+                                                Submit(c.t("记录完成", "Reached"))
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                if model.allowed.addMilestone {
+                    PostForm(.addMilestone(item: model.item.id!), c, class: "stack") {
+                        FieldLabel(c.t("新增节点", "Add a milestone"), for: "m-name")
+                        TextInput(
+                            "name", id: "m-name", required: true, maxLength: 200,
+                            placeholder: c.t("如：完成招标", "e.g. tender awarded"))
+                        FieldLabel(c.t("计划日期", "Planned date"), for: "m-date")
+                        TextInput("plannedDate", id: "m-date", type: "date", required: true)
+                        FieldLabel(c.t("完成后占总工作量（%）", "Share of the work when reached (%)"), for: "m-share")
+                        TextInput("share", id: "m-share", value: "50", inputMode: "decimal")
+                        Paragraph { Submit(c.t("添加", "Add")) }
+                    }
+                }
+            }
+        }
+
+        func children(_ c: PageContext) -> any Component {
+            guard !model.children.isEmpty else { return EmptyComponent() }
+            return ComponentGroup {
+                H2 { Words(c.t("下属事项", "Under this item")) }
+                Element("table") {
+                    Element("tbody") {
+                        for ch in model.children {
+                            TR {
+                                TD(c.t(ch.kind.chinese, ch.kind.rawValue))
+                                TD { Anchor(String(ch.label.prefix(60)), .item(ch.id)) }
+                                TD { StatusBadge(ch.status, c) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        func report(_ r: Report, _ c: PageContext) -> any Component {
+            let colour = r.state == .accepted ? "green" : r.state == .returned ? "red" : "yellow"
+            var figures = ""
+            if let v = r.actualValue {
+                figures += " · " + c.t("实际", "actual") + " \(Format.number(v)) \(model.item.unit ?? "")"
+            }
+            if let p = r.percentComplete { figures += " · \(Int(p))%" }
+            if let m = r.milestone { figures += " · " + m }
+            return ListItem {
+                Element("strong", text: r.period)
+                Words(" · \(r.unit) · \(r.author) · \(Format.date(r.submittedAt)) · ")
+                Badge(c.t(r.state.chinese, r.state.rawValue), colour: colour)
+                Words(figures)
+                VoidElement("br")
+                Words(r.narrative)
+                if !r.files.isEmpty {
+                    VoidElement("br")
+                    Words(c.t("证明材料", "Evidence") + "：")
+                    for (i, f) in r.files.enumerated() {
+                        if i > 0 { Words("、") }
+                        Anchor(f.filename, .evidence(f.id))
+                    }
+                }
+                if let reason = r.reviewReason {
+                    VoidElement("br")
+                    Element("em", text: c.t("审核意见", "Review") + "：" + reason)
+                }
+                if model.allowed.review && r.state == .submitted { ReviewForms(report: r.id, c) }
+            }
+        }
+
+        func reportForm(_ c: PageContext) -> any Component {
+            let item = model.item
+            return ComponentGroup {
+                H2 { Words(c.t("报送进展", "File a report")) }
+                PostForm(.fileReport(item: item.id!), c, class: "stack card", multipart: true) {
+                    FieldLabel(c.t("报送期", "Period"), for: "period")
+                    TextInput("period", id: "period", value: model.period, required: true)
+                        .attr("pattern", #"\d{4}-(0[1-9]|1[0-2]|Q[1-4]|W\d{2}|H[12])"#)
+                    if item.kind == .target {
+                        FieldLabel(c.t("实际数值", "Actual figure") + " (\(item.unit ?? ""))", for: "av")
+                        TextInput("actualValue", id: "av", inputMode: "decimal")
+                    }
+                    FieldLabel(c.t("完成百分比", "Percent complete"), for: "pc")
+                    TextInput("percentComplete", id: "pc", type: "number").attr("min", "0").attr("max", "100")
+                        .attr("step", "1")
+                    FieldLabel(c.t("节点（填“完成”表示全部完成）", "Milestone (\"完成\" when finished)"), for: "ms")
+                    TextInput("milestone", id: "ms", maxLength: 200)
+                    FieldLabel(c.t("进展情况", "Narrative"), for: "nr")
+                    TextBox("narrative", id: "nr", required: true, maxLength: 10000)
+                    FieldLabel(
+                        c.t(
+                            "证明材料（PDF、图片、Office 文件，每个 20 MB 以内）",
+                            "Evidence (PDF, images, Office files; up to 20 MB each)"),
+                        for: "ev")
+                    TextInput("evidence[]", id: "ev", type: "file").flag("multiple")
+                    Paragraph { Submit(c.t("提交报送", "Submit")) }
+                }
+            }
+        }
+    }
+}

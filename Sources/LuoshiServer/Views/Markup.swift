@@ -1,0 +1,116 @@
+import Foundation
+import Plot
+
+// The few building blocks every view uses on top of Plot.
+//
+// Plot (0.14) escapes `<` and `>` in text but leaves anything that looks like an entity (`&lt;`) as one,
+// and writes attribute values exactly as given. A person's words must come back as typed and never as
+// markup, wherever they land, so views put text through `Words` and attribute values through `attr`:
+// both escape in full. Plot's own `Text`, `Link(url:)` and `Input(value:)` are not used with stored data.
+
+/// What a `@ComponentBuilder` closure gives: the children of an element.
+typealias Contents = () -> ComponentGroup
+
+/// Escaping for HTML text and attribute values (quotes included), the one definition views use.
+enum Escape {
+    /// For text handed to Plot, which escapes `<` and `>` itself but keeps `&…;` as an entity: the
+    /// ampersand is escaped first, so `&lt;` typed by someone shows as `&lt;`.
+    static func text(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;") }
+
+    static func attribute(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
+
+/// Text as a person wrote it, escaped in full.
+struct Words: Component {
+    var string: String
+    init(_ string: String) { self.string = string }
+    init(_ string: String?, or fallback: String = "—") { self.string = string ?? fallback }
+    var body: any Component { Text(Escape.text(string)) }
+}
+
+/// Any element by name, its content built from components. Plot has components for the common
+/// elements (Div, Paragraph, Table …); this covers the rest (select, option, dl, strong, small, mark …).
+struct Element: Component {
+    var name: String
+    var content: Contents
+
+    init(_ name: String, @ComponentBuilder content: @escaping Contents = { ComponentGroup(members: []) }) {
+        self.name = name
+        self.content = content
+    }
+
+    init(_ name: String, text: String) {
+        self.init(name) { Words(text) }
+    }
+
+    var body: any Component { Node<HTML.BodyContext>.element(named: name, nodes: [.component(content())]) }
+}
+
+/// An element without content (`input`, `br`), its attributes added with `attr` and `flag`.
+struct VoidElement: Component {
+    var name: String
+    init(_ name: String) { self.name = name }
+    var body: any Component { Node<HTML.BodyContext>.selfClosedElement(named: name) }
+}
+
+extension Component {
+    /// An attribute whose value is escaped; nil leaves it out.
+    func attr(_ name: String, _ value: String?) -> any Component {
+        guard let value else { return self }
+        return attribute(named: name, value: Escape.attribute(value), ignoreValueIfEmpty: false)
+    }
+
+    /// A boolean attribute (`required`, `selected`, `checked`, `disabled`, `multiple`), present when `on`.
+    func flag(_ name: String, _ on: Bool = true) -> any Component {
+        on ? attribute(named: name, value: nil, ignoreValueIfEmpty: false) : self
+    }
+
+    /// A CSS class list; empty adds nothing.
+    func classes(_ names: String) -> any Component {
+        names.isEmpty ? self : attr("class", names)
+    }
+}
+
+/// A link to one of our own routes (or an outside address), its text escaped.
+func Anchor(_ text: String, _ url: SiteURL) -> any Component {
+    Element("a", text: text).attr("href", url.path)
+}
+
+/// The rows of a `select`: each option's value and label, one chosen.
+func Options<T>(_ list: [T], value: (T) -> String, label: (T) -> String, selected: String? = nil) -> any Component {
+    ComponentGroup(
+        members: list.map { x in
+            Element("option", text: label(x)).attr("value", value(x)).flag("selected", value(x) == selected)
+        })
+}
+
+/// A header row for a table, one `th` a column.
+func THead(_ titles: [String]) -> any Component {
+    Element("thead") { Element("tr") { for t in titles { Element("th", text: t) } } }
+}
+
+/// A table row of cells, each a component.
+func TR(class name: String = "", @ComponentBuilder _ cells: @escaping Contents) -> any Component {
+    Element("tr", content: cells).classes(name)
+}
+
+/// A table cell.
+func TD(_ text: String, class name: String = "") -> any Component { Element("td", text: text).classes(name) }
+
+func TD(class name: String = "", @ComponentBuilder _ content: @escaping Contents) -> any Component {
+    Element("td", content: content).classes(name)
+}

@@ -1,0 +1,68 @@
+import Foundation
+import LuoshiCore
+import Plot
+
+extension NoticeList {
+    struct View: PageView {
+        var model: Model
+
+        func title(_ c: PageContext) -> String { c.t("督办单", "Supervision notices") }
+
+        func content(_ c: PageContext) -> any Component {
+            ComponentGroup {
+                H1 { Words(c.t("督办单", "Supervision notices")) }
+                Paragraph {
+                    for (i, f) in Filter.allCases.enumerated() {
+                        if i > 0 { Words(" · ") }
+                        Anchor(name(f, c), .notices(state: f.rawValue)).attr(
+                            "aria-current", f == model.filter ? "page" : nil)
+                    }
+                }
+                if model.mayIssue {
+                    // A notice is about one item: staff start from the item's page.
+                    Muted(
+                        c.t(
+                            "发督办单：在事项页面点“发督办单”，或在计划总览的逾期与滞后清单中选择事项。",
+                            "To issue a notice, open the item (from the plan's overdue list, say) and choose “Issue a notice”."
+                        ))
+                }
+                Element("table") {
+                    THead([
+                        c.t("文号", "Number"), c.t("等级", "Level"), c.t("事项", "Item"), c.t("单位", "Unit"),
+                        c.t("状态", "State"), c.t("反馈期限", "Respond by"), c.t("来源", "Source"),
+                    ])
+                    Element("tbody") {
+                        if model.rows.isEmpty { TR { TD(c.t("没有督办单", "No notices")).attr("colspan", "7") } }
+                        for n in model.rows { row(n, c) }
+                    }
+                }
+            }
+        }
+
+        func name(_ f: Filter, _ c: PageContext) -> String {
+            switch f {
+            case .open: return c.t("在办", "Open")
+            case .closed: return c.t("已办结", "Closed")
+            case .all: return c.t("全部", "All")
+            }
+        }
+
+        func row(_ n: Row, _ c: PageContext) -> any Component {
+            TR {
+                TD { Anchor(n.number, .notice(n.id)) }
+                TD { LevelBadge(n.level, c) }
+                TD { Anchor(String(n.itemTitle.prefix(40)), .item(n.item)) }
+                TD(n.unit)
+                TD {
+                    Words(c.t(n.state.chinese, n.state.rawValue))
+                    if n.escalation > 0 {
+                        Words(" · ")
+                        Badge(c.t(n.escalation == 1 ? "已报挂钩领导" : "已报主要领导", "escalated"), colour: "red")
+                    }
+                }
+                TD(Format.date(n.respondBy))
+                TD(n.automatic ? c.t("自动", "automatic") : c.t("人工", "by hand"))
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import LuoshiCore
+import Plot
+import Vapor
+
+/// What the frame of every page needs to know about the request, read once by the controller's
+/// `render`: the views themselves never see a `Request`.
+struct PageContext: Sendable {
+    struct Viewer: Sendable {
+        var displayName: String
+        var role: Role
+    }
+
+    var lang: Lang
+    var viewer: Viewer?
+    /// The form token of this session; every form posts it first.
+    var csrf: String
+    var unread: Int
+    /// The app's fixed date in demo mode, shown in a banner.
+    var demoDate: Date?
+    var now: Date
+
+    func t(_ chinese: String, _ english: String) -> String { lang.t(chinese, english) }
+}
+
+extension Request {
+    var pageContext: PageContext {
+        let user = auth.get(User.self)
+        return PageContext(
+            lang: Lang(self), viewer: user.map { .init(displayName: $0.displayName, role: $0.role) },
+            csrf: CSRF.token(self), unread: storage[UnreadCountKey.self] ?? 0,
+            demoDate: application.luoshi.fixedNow, now: now)
+    }
+
+    /// A page in the site's frame, never cached by the browser (it shows one person's view).
+    func render(_ page: some PageView, status: HTTPStatus = .ok) -> Response {
+        let response = Response(status: status, body: .init(string: page.document(pageContext)))
+        response.headers.contentType = .html
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    func redirect(to url: SiteURL) -> Response { redirect(to: url.path, redirectType: .normal) }
+}
+
+/// A page of the site: its title and its content; the frame (header, navigation, banner, footer) is
+/// `Layout`'s. Each page is an enum namespace with a `Model` (built by the controller from the
+/// database) and a `View` (this protocol), in `Page+Model.swift` and `Page+View.swift`.
+protocol PageView {
+    func title(_ c: PageContext) -> String
+    func content(_ c: PageContext) -> any Component
+    /// The whole document; pages printed alone (a notice, the bulletin) give their own frame.
+    func document(_ c: PageContext) -> String
+}
+
+extension PageView {
+    /// The whole document.
+    func document(_ c: PageContext) -> String {
+        "<!DOCTYPE html>" + Layout.html(c, title: title(c), content: content(c)).render()
+    }
+}
+
+/// The frame of every page: header with the user and the navigation, the demo banner, the footer.
+enum Layout {
+    static func html(_ c: PageContext, title: String, bodyClass: String = "", content: any Component)
+        -> any Component
+    {
+        Element("html") {
+            Element("head") {
+                VoidElement("meta").attr("charset", "utf-8")
+                VoidElement("meta").attr("name", "viewport").attr("content", "width=device-width, initial-scale=1")
+                Element("title", text: title + " · 落实")
+                VoidElement("link").attr("rel", "stylesheet").attr("href", SiteURL.stylesheet.path)
+            }
+            Element("body") {
+                if bodyClass.isEmpty {
+                    banner(c)
+                    header(c)
+                    Element("main") { content }
+                    Element("footer", text: "落实 Luoshi · " + c.t("年度工作计划落实系统", "carrying out the annual work plan"))
+                } else {
+                    content
+                }
+            }.classes(bodyClass)
+        }.attr("lang", c.lang.english ? "en" : "zh-CN")
+    }
+
+    static func navigation(for role: Role, _ c: PageContext) -> [(SiteURL, String)] {
+        var nav: [(SiteURL, String)] = [(.plans, c.t("计划", "Plans"))]
+        switch role {
+        case .admin:
+            nav += [
+                (.assign(), c.t("分解任务", "Assign")), (.reviews, c.t("审核报送", "Reviews")),
+                (.notices(), c.t("督办单", "Notices")), (.channels, c.t("通知渠道", "Channels")),
+                (.audit, c.t("审计日志", "Audit log")),
+            ]
+        case .reporter:
+            nav += [(.myTasks, c.t("我的任务", "My tasks")), (.notices(), c.t("督办单", "Notices"))]
+        case .leader, .deputy:
+            nav.append((.notices(), c.t("督办单", "Notices")))
+        }
+        return nav
+    }
+
+    static func banner(_ c: PageContext) -> any Component {
+        guard let fixed = c.demoDate else { return EmptyComponent() }
+        return Div { Words(c.t("演示环境 · 系统时间", "Demo · the app's date is") + " " + Format.date(fixed)) }
+            .class("banner")
+    }
+
+    static func header(_ c: PageContext) -> any Component {
+        Header {
+            Element("a") {
+                Words("落实 ")
+                Element("small", text: "Luoshi")
+            }.attr("href", SiteURL.home.path).classes("brand")
+            Element("nav") {
+                if let viewer = c.viewer {
+                    for (url, label) in navigation(for: viewer.role, c) { Anchor(label, url) }
+                    Element("a") {
+                        Words(c.t("消息", "Inbox"))
+                        if c.unread > 0 {
+                            Words(" ")
+                            Span { Words("\(c.unread)") }.class("count")
+                                .attr("aria-label", "\(c.unread) " + c.t("条未读", "unread"))
+                        }
+                    }.attr("href", SiteURL.inbox.path)
+                }
+            }
+            Div {
+                if let viewer = c.viewer {
+                    Span { Words(viewer.displayName + " · " + c.t(viewer.role.chinese, viewer.role.rawValue)) }
+                        .class("who")
+                    PostForm(.logout, c, class: "inline") { LinkButton(c.t("退出", "Sign out")) }
+                    Words(" ")
+                    // Signed in, the choice is remembered; otherwise it holds for the page.
+                    PostForm(.language, c, class: "inline") {
+                        Hidden("language", c.lang.english ? "zh" : "en")
+                        LinkButton(c.lang.english ? "中文" : "English")
+                    }
+                } else {
+                    Anchor(c.t("登录", "Sign in"), .login())
+                    Words(" ")
+                    Element("a", text: c.lang.english ? "中文" : "English").attr(
+                        "href", c.lang.english ? "?lang=zh" : "?lang=en")
+                }
+            }.class("account")
+        }.class("top")
+    }
+}
+
+// MARK: - Pieces used on many pages
+
+/// A form posted to one of our routes, the session's token first (the CSRF check reads it before
+/// anything else of the body).
+func PostForm(
+    _ url: SiteURL, _ c: PageContext, class name: String = "", multipart: Bool = false,
+    @ComponentBuilder _ content: @escaping Contents
+) -> any Component {
+    Element("form") {
+        Hidden("_csrf", c.csrf)
+        content()
+    }.attr("method", "post").attr("action", url.path).classes(name)
+        .attr("enctype", multipart ? "multipart/form-data" : nil)
+}
+
+func Hidden(_ name: String, _ value: String) -> any Component {
+    VoidElement("input").attr("type", "hidden").attr("name", name).attr("value", value)
+}
+
+/// A submit button.
+func Submit(_ label: String, class name: String = "") -> any Component {
+    Element("button", text: label).classes(name)
+}
+
+/// A button that looks like a link (in the header, in lists).
+func LinkButton(_ label: String) -> any Component { Submit(label, class: "link") }
+
+/// A label for a field.
+func FieldLabel(_ text: String, for id: String? = nil) -> any Component { Element("label", text: text).attr("for", id) }
+
+/// A one-line text field.
+func TextInput(
+    _ name: String, id: String? = nil, value: String? = nil, type: String = "text", required: Bool = false,
+    maxLength: Int? = nil, placeholder: String? = nil, inputMode: String? = nil, disabled: Bool = false
+) -> any Component {
+    VoidElement("input").attr("id", id).attr("name", name).attr("type", type == "text" ? nil : type)
+        .attr("value", value).attr("maxlength", maxLength.map(String.init)).attr("placeholder", placeholder)
+        .attr("inputmode", inputMode).flag("required", required).flag("disabled", disabled)
+}
+
+func TextBox(
+    _ name: String, id: String? = nil, text: String = "", required: Bool = false, maxLength: Int? = nil,
+    placeholder: String? = nil
+) -> any Component {
+    Element("textarea", text: text).attr("id", id).attr("name", name).attr("maxlength", maxLength.map(String.init))
+        .attr("placeholder", placeholder).flag("required", required)
+}
+
+func Checkbox(_ name: String, value: String, checked: Bool = false, label: String) -> any Component {
+    Element("label") {
+        VoidElement("input").attr("type", "checkbox").attr("name", name).attr("value", value).flag("checked", checked)
+        Words(" " + label)
+    }
+}
+
+/// A status as a coloured badge.
+func StatusBadge(_ s: ItemStatus, _ c: PageContext) -> any Component {
+    Span { Words(c.t(s.chinese, s.rawValue)) }.class("badge \(s.colour.rawValue)")
+}
+
+/// A badge in one of the status colours, with any words.
+func Badge(_ text: String, colour: String) -> any Component { Span { Words(text) }.class("badge \(colour)") }
+
+func LevelBadge(_ level: NoticeLevel, _ c: PageContext) -> any Component {
+    Badge(c.t(level.chinese + "督办", level.rawValue), colour: level.rawValue)
+}
+
+/// Progress against what is expected by now, as a bar with a tick.
+func ProgressBar(_ progress: Double?, expected: Double?, colour: StatusColour) -> any Component {
+    let p = Int(((progress ?? 0) * 100).rounded())
+    let e = Int(((expected ?? 0) * 100).rounded())
+    return Span {
+        Span {}.attr("style", "width:\(p)%")
+        Element("i").attr("style", "left:\(e)%")
+    }.class("bar \(colour.rawValue)").attr("role", "img").attr("aria-label", "进度 \(p)%，应达 \(e)%")
+}
+
+/// A notice message at the top of a page.
+func Flash(_ text: String) -> any Component { Paragraph { Words(text) }.class("flash").attr("role", "status") }
+
+func Muted(_ text: String) -> any Component { Paragraph { Words(text) }.class("muted") }

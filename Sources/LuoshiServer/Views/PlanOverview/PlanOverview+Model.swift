@@ -1,0 +1,22 @@
+import Foundation
+import LuoshiCore
+
+/// A plan at a glance: overall progress, headline targets, each area, what is overdue or behind, and
+/// the work by unit and by leader. Its body is the same for everyone who may read the plan, so it is
+/// rendered once per snapshot and language (`SnapshotCache`) and only the frame is per person.
+enum PlanOverview {
+    struct Model {
+        var snapshot: PlanSnapshot
+        var unitNames: [UUID: String]
+        var leaderNames: [UUID: String]
+    }
+
+    /// What is per person: the close button for staff.
+    struct Frame {
+        var plan: UUID
+        var title: String
+        var mayClose: Bool
+        /// The cached body, rendered by `Body` (escaped markup of our own).
+        var body: String
+    }
+}

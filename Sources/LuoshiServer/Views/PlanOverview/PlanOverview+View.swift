@@ -1,0 +1,175 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Plot
+
+extension PlanOverview {
+    /// The page around the cached body.
+    struct View: PageView {
+        var frame: Frame
+
+        func title(_ c: PageContext) -> String { frame.title }
+
+        func content(_ c: PageContext) -> any Component {
+            ComponentGroup {
+                // Rendered by `Body` below from escaped components: trusted markup of our own.
+                Node<HTML.BodyContext>.raw(frame.body)
+                if frame.mayClose {
+                    PostForm(.close(plan: frame.plan), c) { Submit(c.t("结束本年度计划", "Close the plan")) }
+                }
+            }
+        }
+    }
+
+    /// The body shared by every reader, in one language.
+    struct Body {
+        var model: Model
+
+        func render(_ c: PageContext) -> String { content(c).render() }
+
+        func content(_ c: PageContext) -> any Component {
+            let s = model.snapshot
+            let plan = s.plan
+            let late = s.items.filter {
+                PlanSnapshot.isLeaf($0) && [.overdue, .behind].contains(s.status(of: $0).status)
+            }
+            return ComponentGroup {
+                if plan.status == .closed { Flash(c.t("本计划已结束，只读。", "This plan is closed and read-only.")) }
+                H1 { Words(plan.title) }
+                Paragraph {
+                    Anchor(c.t("月通报", "Monthly bulletin"), .bulletin(plan: plan.id!))
+                    Words(" · ")
+                    Anchor(c.t("督办规则", "Supervision rules"), .rules(plan: plan.id!))
+                    Words(" · ")
+                    Anchor(c.t("督办单", "Notices"), .notices())
+                }.class("noprint")
+                Paragraph {
+                    Words(c.t("总体进度", "Overall progress") + " ")
+                    ProgressBar(s.overall.progress, expected: s.overall.expected, colour: s.overall.status.colour)
+                    Words(" " + Format.percent(s.overall.progress) + " ")
+                    StatusBadge(s.overall.status, c)
+                }
+                // Counts are of the work itself: tasks, targets and projects, however deep they sit.
+                Counts(counts(s.items.filter(PlanSnapshot.isLeaf)), c)
+                headline(c)
+                H2 { Words(c.t("各领域", "Areas")) }
+                Div { for area in s.areas { areaCard(area, c) } }.class("cards")
+                H2 { Words(c.t("逾期与滞后", "Overdue and behind") + " (\(late.count))") }
+                if late.isEmpty {
+                    Muted(c.t("没有逾期或滞后的事项", "Nothing is overdue or behind"))
+                } else {
+                    Element("table") {
+                        Element("tbody") {
+                            for i in late.prefix(50) {
+                                TR {
+                                    TD { Anchor(String(i.title.prefix(50)), .item(i.id!)) }
+                                    TD(s.assignments[i.id!]?.$leadUnit.id.flatMap { model.unitNames[$0] } ?? "—")
+                                    TD { StatusBadge(s.status(of: i).status, c) }
+                                }
+                            }
+                        }
+                    }
+                }
+                H2 { Words(c.t("按责任单位", "By lead unit")) }
+                grouped({ s.assignments[$0.id!]?.$leadUnit.id }, names: model.unitNames, c)
+                H2 { Words(c.t("按挂钩领导", "By lead leader")) }
+                grouped({ s.assignments[$0.id!]?.$leadLeader.id }, names: model.leaderNames, c)
+            }
+        }
+
+        func counts(_ items: [PlanItem]) -> [ItemStatus: Int] {
+            var c: [ItemStatus: Int] = [:]
+            for i in items { c[model.snapshot.status(of: i).status, default: 0] += 1 }
+            return c
+        }
+
+        func headline(_ c: PageContext) -> any Component {
+            let s = model.snapshot
+            guard !s.headline.isEmpty else { return EmptyComponent() }
+            return ComponentGroup {
+                H2 { Words(c.t("主要预期目标", "Headline targets")) }
+                Element("table") {
+                    Element("tbody") {
+                        for t in s.headline {
+                            TR {
+                                TD { Anchor(t.subject ?? t.title, .item(t.id!)) }
+                                TD(Format.target(t), class: "num")
+                                TD(
+                                    c.t("最新", "latest") + " " + Format.number(s.latest[t.id!]?.actualValue),
+                                    class: "num")
+                                TD { StatusBadge(s.status(of: t).status, c) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        func areaCard(_ area: PlanItem, _ c: PageContext) -> any Component {
+            let r = model.snapshot.rolled[area.id!]
+            let under = counts(model.snapshot.leaves(under: area))
+            return Div {
+                H3 { Anchor((area.number.map { "\($0)、" } ?? "") + area.title, .item(area.id!)) }
+                Paragraph {
+                    ProgressBar(r?.progress, expected: r?.expected, colour: r?.status.colour ?? .green)
+                    Words(" " + Format.percent(r?.progress) + " ")
+                    StatusBadge(r?.status ?? .notStarted, c)
+                }
+                Counts(under, c)
+                StatusChart(under)
+            }.class("card")
+        }
+
+        func grouped(_ key: (PlanItem) -> UUID?, names: [UUID: String], _ c: PageContext) -> any Component {
+            var groups: [UUID: [PlanItem]] = [:]
+            for i in model.snapshot.items where PlanSnapshot.isLeaf(i) {
+                if let k = key(i) { groups[k, default: []].append(i) }
+            }
+            guard !groups.isEmpty else { return Muted(c.t("尚未分解", "Nothing assigned yet")) }
+            let sorted = groups.sorted { (names[$0.key] ?? "") < (names[$1.key] ?? "") }
+            return Element("table") {
+                THead([c.t("名称", "Name"), c.t("事项", "Items"), c.t("状态", "Status")])
+                Element("tbody") {
+                    for (k, list) in sorted {
+                        TR {
+                            TD(names[k] ?? "?")
+                            TD("\(list.count)", class: "num")
+                            TD { Counts(counts(list), c) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Counts by status, each with its badge.
+func Counts(_ counts: [ItemStatus: Int], _ c: PageContext) -> any Component {
+    Paragraph {
+        for s in ItemStatus.allCases {
+            Span {
+                StatusBadge(s, c)
+                Words(" \(counts[s] ?? 0)")
+            }
+        }
+    }.class("counts")
+}
+
+/// A bar of the counts by status, as server-rendered SVG: the one place views write raw markup, from
+/// numbers and fixed colours only.
+func StatusChart(_ counts: [ItemStatus: Int]) -> any Component {
+    let total = max(1, counts.values.reduce(0, +))
+    var x = 0.0
+    var rects = ""
+    let colours: [StatusColour: String] = [.green: "#2e7d32", .yellow: "#e0a100", .red: "#c62828"]
+    for s in ItemStatus.allCases {
+        let w = Double(counts[s] ?? 0) / Double(total) * 240
+        if w > 0 {
+            rects +=
+                "<rect x=\"\(x)\" y=\"0\" width=\"\(w)\" height=\"12\" fill=\"\(colours[s.colour]!)\" opacity=\"\(s == .done ? 1 : 0.75)\"><title>\(s.chinese) \(counts[s] ?? 0)</title></rect>"
+        }
+        x += w
+    }
+    return Node<HTML.BodyContext>.raw(
+        "<svg width=\"240\" height=\"12\" viewBox=\"0 0 240 12\" role=\"img\" aria-label=\"状态分布\">\(rects)</svg>")
+}

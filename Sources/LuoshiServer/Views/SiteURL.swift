@@ -1,0 +1,129 @@
+import Foundation
+import LuoshiCore
+
+/// Every page and form target of the site as a value: links, form actions, redirects and the links
+/// stored in messages are made here and nowhere else, so a path is spelled once. `SiteURLTests` checks
+/// that each one reaches a registered route.
+enum SiteURL: Equatable, Sendable {
+    case home
+    case stylesheet
+    case login(next: String? = nil, error: String? = nil)
+    case logout
+    case language
+    case plans
+    case plan(UUID)
+    case review(plan: UUID, item: UUID? = nil)
+    case publish(plan: UUID)
+    case close(plan: UUID)
+    case addItem(plan: UUID)
+    case bulletin(plan: UUID, month: String? = nil)
+    case bulletinDocx(plan: UUID, month: String? = nil)
+    case rules(plan: UUID)
+    case item(UUID)
+    case edit(item: UUID, ItemEdit)
+    case fileReport(item: UUID)
+    case comment(item: UUID)
+    case addMilestone(item: UUID)
+    case reachMilestone(UUID)
+    case evidence(UUID)
+    case reviews
+    case accept(report: UUID)
+    case giveBack(report: UUID)
+    case myTasks
+    case assign(plan: UUID? = nil, changed: Int? = nil, filters: AssignFilters = .init())
+    case audit
+    case notices(state: String? = nil)
+    case newNotice(item: UUID? = nil)
+    case notice(UUID)
+    case noticePrint(UUID)
+    case noticeDocx(UUID)
+    case noticeAction(UUID, NoticeAction)
+    case noticeEvidence(UUID)
+    case inbox
+    case markRead(UUID)
+    case markAllRead
+    case channels
+    case toggleChannel(UUID)
+
+    /// The assignment table's filters, carried through a bulk change.
+    struct AssignFilters: Equatable, Sendable {
+        var area: UUID?
+        var unit: UUID?
+        var leader: UUID?
+        var status: String?
+        var unassignedOnly = false
+    }
+
+    /// The corrections the review page posts for one item.
+    enum ItemEdit: String, Sendable, CaseIterable {
+        case edit, retire, move, merge, split
+    }
+
+    /// The path segment of a notice step (`sendBack` is posted as `return`).
+    static func segment(_ action: NoticeAction) -> String { action == .sendBack ? "return" : action.rawValue }
+
+    var path: String {
+        switch self {
+        case .home: return "/"
+        case .stylesheet: return "/assets/app.css"
+        case .login(let next, let error):
+            return "/login" + Self.query([("next", next), ("error", error)])
+        case .logout: return "/logout"
+        case .language: return "/account/language"
+        case .plans: return "/plans"
+        case .plan(let id): return "/plans/\(id)"
+        case .review(let plan, let item):
+            return "/plans/\(plan)/review" + (item.map { "?item=\($0)#i-\($0)" } ?? "")
+        case .publish(let plan): return "/plans/\(plan)/publish"
+        case .close(let plan): return "/plans/\(plan)/close"
+        case .addItem(let plan): return "/plans/\(plan)/items"
+        case .bulletin(let plan, let month): return "/plans/\(plan)/bulletin" + Self.query([("month", month)])
+        case .bulletinDocx(let plan, let month):
+            return "/plans/\(plan)/bulletin.docx" + Self.query([("month", month)])
+        case .rules(let plan): return "/plans/\(plan)/supervision"
+        case .item(let id): return "/items/\(id)"
+        case .edit(let item, let edit): return "/items/\(item)/\(edit.rawValue)"
+        case .fileReport(let item): return "/items/\(item)/reports"
+        case .comment(let item): return "/items/\(item)/comments"
+        case .addMilestone(let item): return "/items/\(item)/milestones"
+        case .reachMilestone(let id): return "/milestones/\(id)/reach"
+        case .evidence(let id): return "/evidence/\(id)"
+        case .reviews: return "/reviews"
+        case .accept(let report): return "/reports/\(report)/accept"
+        case .giveBack(let report): return "/reports/\(report)/return"
+        case .myTasks: return "/my"
+        case .assign(let plan, let changed, let f):
+            return "/assign"
+                + Self.query([
+                    ("plan", plan?.uuidString), ("area", f.area?.uuidString), ("unit", f.unit?.uuidString),
+                    ("leader", f.leader?.uuidString), ("status", f.status),
+                    ("unassigned", f.unassignedOnly ? "1" : nil),
+                    ("changed", changed.map(String.init)),
+                ])
+        case .audit: return "/audit"
+        case .notices(let state): return "/notices" + Self.query([("state", state)])
+        case .newNotice(let item): return "/notices/new" + Self.query([("item", item?.uuidString)])
+        case .notice(let id): return "/notices/\(id)"
+        case .noticePrint(let id): return "/notices/\(id)/print"
+        case .noticeDocx(let id): return "/notices/\(id)/docx"
+        case .noticeAction(let id, let action): return "/notices/\(id)/\(Self.segment(action))"
+        case .noticeEvidence(let id): return "/notice-evidence/\(id)"
+        case .inbox: return "/inbox"
+        case .markRead(let id): return "/inbox/\(id)/read"
+        case .markAllRead: return "/inbox/read-all"
+        case .channels: return "/channels"
+        case .toggleChannel(let id): return "/channels/\(id)/toggle"
+        }
+    }
+
+    /// `?a=1&b=2` of the values given, percent-encoded; empty when there are none.
+    private static func query(_ pairs: [(String, String?)]) -> String {
+        let present = pairs.compactMap { name, value in value.map { (name, $0) } }
+        guard !present.isEmpty else { return "" }
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        return "?"
+            + present.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+            .joined(separator: "&")
+    }
+}

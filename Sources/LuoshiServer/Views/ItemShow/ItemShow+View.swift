@@ -36,7 +36,7 @@ extension ItemShow {
                     Paragraph {
                         Words(
                             item.attributes.map { a in
-                                "\(Self.attributeNames[a.name] ?? a.name)：\(Format.comparator(a.comparator.rawValue))\(Format.number(a.value)) \(a.unit)"
+                                "\(Self.attributeNames[a.name] ?? a.name)：\(Format.comparator(a.comparator.rawValue))\(Format.number(a.value)) \(a.unit ?? "")"
                             }.joined(separator: "；"))
                     }
                 }

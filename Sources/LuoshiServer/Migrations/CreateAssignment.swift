@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreateAssignment: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Assignment.schema)
-            .id()
+struct CreateAssignment: TableMigration {
+    let table = Assignment.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("item_id", .uuid, .required, .references(PlanItem.schema, .id, onDelete: .cascade))
             .field("lead_leader_id", .uuid, .references(User.schema, .id))
             .field("lead_unit_id", .uuid, .references(Organization.schema, .id))
@@ -14,10 +15,5 @@ struct CreateAssignment: AsyncMigration {
             .field("weight", .double)
             .field("cycle", .string, .required)
             .unique(on: "item_id")
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(Assignment.schema).delete()
     }
 }

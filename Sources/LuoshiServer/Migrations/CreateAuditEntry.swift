@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreateAuditEntry: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(AuditEntry.schema)
-            .id()
+struct CreateAuditEntry: TableMigration {
+    let table = AuditEntry.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("sequence", .int, .required)
             .field("at", .datetime, .required)
             .field("actor", .string, .required)
@@ -16,10 +17,5 @@ struct CreateAuditEntry: AsyncMigration {
             .field("hash", .string, .required)
             // Two writers cannot both take the next number: the chain stays a chain.
             .unique(on: "sequence")
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(AuditEntry.schema).delete()
     }
 }

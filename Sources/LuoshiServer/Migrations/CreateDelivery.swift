@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreateDelivery: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Delivery.schema)
-            .id()
+struct CreateDelivery: TableMigration {
+    let table = Delivery.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("channel_id", .uuid, .required, .references(NotificationChannel.schema, .id, onDelete: .cascade))
             .field("event", .string, .required)
             .field("title", .string, .required)
@@ -15,10 +16,5 @@ struct CreateDelivery: AsyncMigration {
             .field("last_error", .string)
             .field("created_at", .datetime, .required)
             .field("delivered_at", .datetime)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(Delivery.schema).delete()
     }
 }

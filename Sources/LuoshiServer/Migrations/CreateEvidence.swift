@@ -1,19 +1,15 @@
 import Fluent
 
-struct CreateEvidence: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Evidence.schema)
-            .id()
+struct CreateEvidence: TableMigration {
+    let table = Evidence.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("report_id", .uuid, .required, .references(ProgressReport.schema, .id, onDelete: .cascade))
             .field("filename", .string, .required)
             .field("content_type", .string, .required)
             .field("size", .int, .required)
             .field("sha256", .string, .required)
             .field("uploaded_at", .datetime, .required)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(Evidence.schema).delete()
     }
 }

@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreateInboxMessage: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(InboxMessage.schema)
-            .id()
+struct CreateInboxMessage: TableMigration {
+    let table = InboxMessage.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
             .field("kind", .string, .required)
             .field("title", .string, .required)
@@ -11,10 +12,5 @@ struct CreateInboxMessage: AsyncMigration {
             .field("link", .string)
             .field("created_at", .datetime, .required)
             .field("read_at", .datetime)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(InboxMessage.schema).delete()
     }
 }

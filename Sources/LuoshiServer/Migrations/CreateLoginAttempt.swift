@@ -1,16 +1,12 @@
 import Fluent
 
-struct CreateLoginAttempt: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(LoginAttempt.schema)
-            .id()
+struct CreateLoginAttempt: TableMigration {
+    let table = LoginAttempt.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("username", .string, .required)
             .field("address", .string, .required)
             .field("at", .datetime, .required)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(LoginAttempt.schema).delete()
     }
 }

@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreateNotificationChannel: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(NotificationChannel.schema)
-            .id()
+struct CreateNotificationChannel: TableMigration {
+    let table = NotificationChannel.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("name", .string, .required)
             .field("kind", .string, .required)
             .field("target", .string, .required)
@@ -12,10 +13,5 @@ struct CreateNotificationChannel: AsyncMigration {
             .field("user_id", .uuid, .references(User.schema, .id, onDelete: .cascade))
             .field("active", .bool, .required)
             .field("created_at", .datetime, .required)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(NotificationChannel.schema).delete()
     }
 }

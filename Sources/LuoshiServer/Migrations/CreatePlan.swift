@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreatePlan: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Plan.schema)
-            .id()
+struct CreatePlan: TableMigration {
+    let table = Plan.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("title", .string, .required)
             .field("issuer", .string)
             .field("year", .int, .required)
@@ -14,10 +15,5 @@ struct CreatePlan: AsyncMigration {
             .field("source_text", .string, .required)
             .field("published_at", .datetime)
             .field("created_at", .datetime)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(Plan.schema).delete()
     }
 }

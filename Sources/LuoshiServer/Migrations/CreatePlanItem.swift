@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreatePlanItem: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(PlanItem.schema)
-            .id()
+struct CreatePlanItem: TableMigration {
+    let table = PlanItem.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("plan_id", .uuid, .required, .references(Plan.schema, .id, onDelete: .cascade))
             .field("parent_id", .uuid, .references(PlanItem.schema, .id))
             .field("kind", .string, .required)
@@ -22,10 +23,5 @@ struct CreatePlanItem: AsyncMigration {
             .field("unit", .string)
             .field("baseline", .double)
             .field("per", .string)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(PlanItem.schema).delete()
     }
 }

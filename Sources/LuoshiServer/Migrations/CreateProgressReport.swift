@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreateProgressReport: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(ProgressReport.schema)
-            .id()
+struct CreateProgressReport: TableMigration {
+    let table = ProgressReport.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("item_id", .uuid, .required, .references(PlanItem.schema, .id, onDelete: .cascade))
             .field("unit_id", .uuid, .required, .references(Organization.schema, .id))
             .field("author_id", .uuid, .required, .references(User.schema, .id))
@@ -18,10 +19,5 @@ struct CreateProgressReport: AsyncMigration {
             .field("reviewed_at", .datetime)
             .field("supersedes_id", .uuid, .references(ProgressReport.schema, .id))
             .field("submitted_at", .datetime, .required)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(ProgressReport.schema).delete()
     }
 }

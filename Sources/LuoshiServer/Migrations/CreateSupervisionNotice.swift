@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreateSupervisionNotice: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(SupervisionNotice.schema)
-            .id()
+struct CreateSupervisionNotice: TableMigration {
+    let table = SupervisionNotice.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("plan_id", .uuid, .required, .references(Plan.schema, .id, onDelete: .cascade))
             .field("item_id", .uuid, .required, .references(PlanItem.schema, .id, onDelete: .cascade))
             .field("unit_id", .uuid, .required, .references(Organization.schema, .id))
@@ -29,10 +30,5 @@ struct CreateSupervisionNotice: AsyncMigration {
             // Document numbers are unique per year; an automatic trigger makes one notice per item and unit.
             .unique(on: "year", "serial")
             .unique(on: "item_id", "unit_id", "trigger_key")
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(SupervisionNotice.schema).delete()
     }
 }

@@ -1,9 +1,10 @@
 import Fluent
 
-struct CreateUser: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(User.schema)
-            .id()
+struct CreateUser: TableMigration {
+    let table = User.schema
+
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder {
+        table
             .field("username", .string, .required)
             .field("display_name", .string, .required)
             .field("password_hash", .string, .required)
@@ -12,10 +13,5 @@ struct CreateUser: AsyncMigration {
             .field("language", .string)
             .field("created_at", .datetime)
             .unique(on: "username")
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(User.schema).delete()
     }
 }

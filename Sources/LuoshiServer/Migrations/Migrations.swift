@@ -34,3 +34,20 @@ enum Migrations {
         app.migrations.add(AddBaselineSourceToPlanItem())
     }
 }
+
+/// A migration that creates one table keyed by a UUID `id`: each says only its columns and
+/// constraints; creating and dropping the table are said here once.
+protocol TableMigration: AsyncMigration {
+    var table: String { get }
+    func columns(_ table: SchemaBuilder) -> SchemaBuilder
+}
+
+extension TableMigration {
+    func prepare(on database: any Database) async throws {
+        try await columns(database.schema(table).id()).create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(table).delete()
+    }
+}

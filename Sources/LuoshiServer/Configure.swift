@@ -24,6 +24,7 @@ extension LuoshiServer {
         // One write gate per app and so per database: its queue and remembered audit tail speak for it alone.
         app.storage[WriteGateKey.self] = WriteGate()
         app.storage[StylesheetKey.self] = try Stylesheet.load()
+        app.storage[FrameCacheKey.self] = FrameCache()
         Migrations.register(on: app)
         try await app.autoMigrate()
         if case .sqliteFile = config.storage, let sql = app.db as? any SQLDatabase {

@@ -19,6 +19,8 @@ struct PageContext: Sendable {
     /// The app's fixed date in demo mode, shown in a banner.
     var demoDate: Date?
     var now: Date
+    /// Frames already rendered, for this app.
+    var frames: FrameCache
 
     func t(_ chinese: String, _ english: String) -> String { lang.t(chinese, english) }
 }
@@ -29,7 +31,7 @@ extension Request {
         return PageContext(
             lang: Lang(self), viewer: user.map { .init(displayName: $0.displayName, role: $0.role) },
             csrf: CSRF.token(self), unread: storage[UnreadCountKey.self] ?? 0,
-            demoDate: application.luoshi.fixedNow, now: now)
+            demoDate: application.luoshi.fixedNow, now: now, frames: application.frames)
     }
 
     /// A page in the site's frame, never cached by the browser (it shows one person's view).
@@ -56,12 +58,49 @@ protocol PageView {
 extension PageView {
     /// The whole document.
     func document(_ c: PageContext) -> String {
-        "<!DOCTYPE html>" + Layout.html(c, title: title(c), content: content(c)).render()
+        Layout.document(c, title: title(c), content: content(c).render())
     }
 }
 
 /// The frame of every page: header with the user and the navigation, the demo banner, the footer.
 enum Layout {
+    /// Where a page's content goes in the frame. Plot renders each element into a string of its own
+    /// and copies it into its parent, so a long page nested five elements deep is copied five times:
+    /// the frame is rendered around this marker and the content put in its place instead. The frame
+    /// holds only escaped text, so the marker cannot come from anyone's words.
+    static let slot = "<!--luoshi:content-->"
+
+    /// Stand-ins for what differs between people who otherwise see the same frame.
+    enum Marker {
+        static let title = "luoshi-frame-title-7d1f"
+        static let name = "luoshi-frame-name-7d1f"
+        static let csrf = "luoshi-frame-csrf-7d1f"
+    }
+
+    static func document(_ c: PageContext, title: String, bodyClass: String = "", content: String) -> String {
+        // The frame is the same for everyone of a role, language, demo date and unread count but for
+        // the page title, the name and the form token: it is rendered once with stand-ins for those
+        // (Plot spends most of a page's time reflecting on its components) and they are put in,
+        // escaped, for each page.
+        let key = [
+            c.viewer?.role.rawValue ?? "-", c.lang.english ? "en" : "zh",
+            c.demoDate.map { "\($0.timeIntervalSince1970)" } ?? "-",
+            "\(c.unread)", bodyClass,
+        ].joined(separator: "|")
+        let frame = c.frames.frame(key) {
+            var stand = c
+            stand.viewer = c.viewer.map { .init(displayName: Marker.name, role: $0.role) }
+            stand.csrf = Marker.csrf
+            return html(stand, title: Marker.title, bodyClass: bodyClass, content: Node<HTML.BodyContext>.raw(slot))
+                .render()
+        }
+        return "<!DOCTYPE html>"
+            + frame.replacingOccurrences(of: Marker.title, with: Escape.attribute(title))
+            .replacingOccurrences(of: Marker.name, with: Escape.attribute(c.viewer?.displayName ?? ""))
+            .replacingOccurrences(of: Marker.csrf, with: Escape.attribute(c.csrf))
+            .replacingOccurrences(of: slot, with: content)
+    }
+
     static func html(_ c: PageContext, title: String, bodyClass: String = "", content: any Component)
         -> any Component
     {
@@ -146,6 +185,34 @@ enum Layout {
                 }
             }.class("account")
         }.class("top")
+    }
+}
+
+/// Frames rendered once per kind of viewer (see `Layout.document`); a few dozen at most.
+final class FrameCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var frames: [String: String] = [:]
+
+    func frame(_ key: String, render: () -> String) -> String {
+        if let hit = lock.withLock({ frames[key] }) { return hit }
+        let made = render()
+        lock.withLock {
+            // Unread counts are many but small; past a few hundred kinds, start again.
+            if frames.count > 500 { frames.removeAll() }
+            frames[key] = made
+        }
+        return made
+    }
+}
+
+struct FrameCacheKey: StorageKey { typealias Value = FrameCache }
+
+extension Application {
+    var frames: FrameCache {
+        if let cache = storage[FrameCacheKey.self] { return cache }
+        let cache = FrameCache()
+        storage[FrameCacheKey.self] = cache
+        return cache
     }
 }
 

@@ -11,7 +11,7 @@ extension NoticePrint {
         func title(_ c: PageContext) -> String { model.notice.number }
 
         func document(_ c: PageContext) -> String {
-            "<!DOCTYPE html>" + Layout.html(c, title: title(c), bodyClass: "paper", content: content(c)).render()
+            Layout.document(c, title: title(c), bodyClass: "paper", content: content(c).render())
         }
 
         func content(_ c: PageContext) -> any Component {

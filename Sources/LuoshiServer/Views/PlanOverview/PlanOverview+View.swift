@@ -14,10 +14,18 @@ extension PlanOverview {
             ComponentGroup {
                 // Rendered by `Body` below from escaped components: trusted markup of our own.
                 Node<HTML.BodyContext>.raw(frame.body)
-                if frame.mayClose {
-                    PostForm(.close(plan: frame.plan), c) { Submit(c.t("结束本年度计划", "Close the plan")) }
-                }
+                closeForm(c)
             }
+        }
+
+        func closeForm(_ c: PageContext) -> any Component {
+            guard frame.mayClose else { return EmptyComponent() }
+            return PostForm(.close(plan: frame.plan), c) { Submit(c.t("结束本年度计划", "Close the plan")) }
+        }
+
+        /// The cached body goes straight into the frame, not through Plot again.
+        func document(_ c: PageContext) -> String {
+            Layout.document(c, title: title(c), content: frame.body + closeForm(c).render())
         }
     }
 

@@ -121,12 +121,25 @@ extension ServerTests {
         }
     }
 
+    @Test("登录页只显示自己的提示，不显示地址里的文字 (the sign-in page shows its own message, never words from the address)")
+    func signInMessage() async throws {
+        try await TestApp.with(demo: false) { app in
+            try await app.testing().test(.GET, "/login?error=%E8%AF%B7%E6%8B%A8%E6%89%93400&failed=1") { res throws in
+                #expect(res.body.string.contains("用户名或密码不正确"))
+                #expect(!res.body.string.contains("请拨打400"))
+            }
+            try await app.testing().test(.GET, "/login") { res throws in
+                #expect(!res.body.string.contains("用户名或密码不正确"))
+            }
+        }
+    }
+
     @Test("每个站内链接都指向已注册的路由 (every link the site makes reaches a registered route)")
     func siteURLsReachRoutes() async throws {
         try await TestApp.with(demo: false) { app in
             let id = UUID()
             var urls: [SiteURL] = [
-                .home, .stylesheet, .login(next: "/x", error: "e"), .logout, .language, .plans, .plan(id),
+                .home, .stylesheet, .login(next: "/x", failed: true), .logout, .language, .plans, .plan(id),
                 .review(plan: id, item: id), .publish(plan: id), .close(plan: id), .addItem(plan: id),
                 .bulletin(plan: id, month: "2015-06"), .bulletinDocx(plan: id), .rules(plan: id), .item(id),
                 .fileReport(item: id), .comment(item: id), .addMilestone(item: id), .reachMilestone(id), .evidence(id),

@@ -21,7 +21,8 @@ struct SessionController: RouteCollection {
     @Sendable func form(req: Request) async throws -> Response {
         req.render(
             Login.View(
-                model: .init(next: req.query[String.self, at: "next"] ?? "", error: req.query[String.self, at: "error"])
+                model: .init(
+                    next: req.query[String.self, at: "next"] ?? "", failed: req.query[String.self, at: "failed"] == "1")
             ))
     }
 
@@ -38,7 +39,7 @@ struct SessionController: RouteCollection {
             return req.redirect(to: next)
         } catch is LuoshiError {
             return req.redirect(
-                to: .login(next: input.next, error: Lang(req).t("用户名或密码不正确", "Wrong username or password")))
+                to: .login(next: input.next, failed: true))
         }
     }
 

@@ -7,7 +7,9 @@ import LuoshiCore
 enum SiteURL: Equatable, Sendable {
     case home
     case stylesheet
-    case login(next: String? = nil, error: String? = nil)
+    /// The sign-in page; `failed` after wrong credentials (it shows a message of its own, never words
+    /// from the address).
+    case login(next: String? = nil, failed: Bool = false)
     case logout
     case language
     case plans
@@ -66,8 +68,8 @@ enum SiteURL: Equatable, Sendable {
         switch self {
         case .home: return "/"
         case .stylesheet: return "/assets/app.css"
-        case .login(let next, let error):
-            return "/login" + Self.query([("next", next), ("error", error)])
+        case .login(let next, let failed):
+            return "/login" + Self.query([("next", next), ("failed", failed ? "1" : nil)])
         case .logout: return "/logout"
         case .language: return "/account/language"
         case .plans: return "/plans"

@@ -5,7 +5,7 @@ enum Login {
     struct Model {
         /// Where to go after signing in (a path of this site).
         var next: String
-        /// Why the last attempt failed, if it did.
-        var error: String?
+        /// Whether the last attempt failed.
+        var failed: Bool
     }
 }

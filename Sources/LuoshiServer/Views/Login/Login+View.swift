@@ -11,7 +11,9 @@ extension Login {
         func content(_ c: PageContext) -> any Component {
             ComponentGroup {
                 H1 { Words(c.t("登录落实", "Sign in to Luoshi")) }
-                if let error = model.error { Paragraph { Words(error) }.class("flash") }
+                if model.failed {
+                    Paragraph { Words(c.t("用户名或密码不正确", "Wrong username or password")) }.class("flash")
+                }
                 PostForm(.login(), c, class: "stack card") {
                     Hidden("next", model.next)
                     FieldLabel(c.t("用户名", "Username"), for: "u")

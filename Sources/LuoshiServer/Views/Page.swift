@@ -50,15 +50,20 @@ extension Request {
 /// database) and a `View` (this protocol), in `Page+Model.swift` and `Page+View.swift`.
 protocol PageView {
     func title(_ c: PageContext) -> String
-    func content(_ c: PageContext) -> any Component
+    /// The page's `h1`, above its content: the title, unless the page draws its own (nil).
+    func heading(_ c: PageContext) -> String?
+    @ComponentBuilder func content(_ c: PageContext) -> any Component
     /// The whole document; pages printed alone (a notice, the bulletin) give their own frame.
     func document(_ c: PageContext) -> String
 }
 
 extension PageView {
     /// The whole document.
+    func heading(_ c: PageContext) -> String? { title(c) }
+
     func document(_ c: PageContext) -> String {
-        Layout.document(c, title: title(c), content: content(c).render())
+        let h1 = heading(c).map { text in H1 { Words(text) }.render() } ?? ""
+        return Layout.document(c, title: title(c), content: h1 + content(c).render())
     }
 }
 

@@ -8,6 +8,9 @@ extension AssignTable {
 
         func title(_ c: PageContext) -> String { c.t("分解任务", "Assign") }
 
+        /// The page draws its own heading.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
             guard let plan = model.plan else { return Paragraph { Words(c.t("还没有计划", "No plans yet")) } }
             return ComponentGroup {

@@ -9,20 +9,17 @@ extension AuditLog {
         func title(_ c: PageContext) -> String { c.t("审计日志", "Audit log") }
 
         func content(_ c: PageContext) -> any Component {
-            ComponentGroup {
-                H1 { Words(c.t("审计日志", "Audit log")) }
-                if let broken = model.brokenAt {
-                    Paragraph { Badge(c.t("链条断裂", "Chain broken") + ": " + broken, colour: "red") }
-                } else {
-                    Paragraph {
-                        Badge(c.t("链条完整", "Chain intact"), colour: "green")
-                        Words(" \(model.count) " + c.t("条记录", "entries"))
-                    }
+            if let broken = model.brokenAt {
+                Paragraph { Badge(c.t("链条断裂", "Chain broken") + ": " + broken, colour: "red") }
+            } else {
+                Paragraph {
+                    Badge(c.t("链条完整", "Chain intact"), colour: "green")
+                    Words(" \(model.count) " + c.t("条记录", "entries"))
                 }
-                Element("table") {
-                    THead(["#", c.t("时间", "When"), c.t("操作人", "Who"), c.t("操作", "What"), c.t("对象", "Record"), "hash"])
-                    Element("tbody") { for e in model.entries { row(e, c) } }
-                }
+            }
+            Element("table") {
+                THead(["#", c.t("时间", "When"), c.t("操作人", "Who"), c.t("操作", "What"), c.t("对象", "Record"), "hash"])
+                Element("tbody") { for e in model.entries { row(e, c) } }
             }
         }
 

@@ -10,6 +10,9 @@ extension BulletinPage {
 
         var month: String { String(format: "%04d-%02d", model.bulletin.year, model.bulletin.month) }
 
+        /// The page draws its own heading.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
             let b = model.bulletin
             return ComponentGroup {

@@ -8,6 +8,9 @@ extension ErrorPage {
 
         func title(_ c: PageContext) -> String { c.t("出错了", "Error") }
 
+        /// The page draws its own heading.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
             Element("section") {
                 H1 { Words("\(model.status)") }

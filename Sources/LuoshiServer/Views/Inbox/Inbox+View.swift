@@ -9,14 +9,11 @@ extension InboxPage {
         func title(_ c: PageContext) -> String { c.t("消息", "Inbox") }
 
         func content(_ c: PageContext) -> any Component {
-            ComponentGroup {
-                H1 { Words(c.t("消息", "Inbox")) }
-                PostForm(.markAllRead, c) { Submit(c.t("全部标为已读", "Mark all read"), class: "secondary") }
-                Element("ul") {
-                    if model.messages.isEmpty { ListItem { Words(c.t("没有消息", "No messages")) } }
-                    for m in model.messages { message(m, c) }
-                }.class("inbox")
-            }
+            PostForm(.markAllRead, c) { Submit(c.t("全部标为已读", "Mark all read"), class: "secondary") }
+            Element("ul") {
+                if model.messages.isEmpty { ListItem { Words(c.t("没有消息", "No messages")) } }
+                for m in model.messages { message(m, c) }
+            }.class("inbox")
         }
 
         func message(_ m: Message, _ c: PageContext) -> any Component {

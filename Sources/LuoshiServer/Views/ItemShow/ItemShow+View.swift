@@ -14,6 +14,9 @@ extension ItemShow {
             "capacity": "规模",
         ]
 
+        /// The page draws its own heading.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
             let item = model.item
             return ComponentGroup {

@@ -8,24 +8,23 @@ extension MyTasks {
 
         func title(_ c: PageContext) -> String { c.t("我的任务", "My tasks") }
 
+        func heading(_ c: PageContext) -> String? { c.t("本单位的任务", "My unit's tasks") + " (\(model.tasks.count))" }
+
         func content(_ c: PageContext) -> any Component {
-            ComponentGroup {
-                H1 { Words(c.t("本单位的任务", "My unit's tasks") + " (\(model.tasks.count))") }
-                if model.returned > 0 {
-                    Paragraph {
-                        Words(
-                            c.t(
-                                "有 \(model.returned) 份报送被退回，请更正后重新报送（见下表标注）。",
-                                "\(model.returned) reports were returned: correct and file again (marked below)."))
-                    }.class("flash")
-                }
-                Element("table") {
-                    THead([
-                        c.t("事项", "Item"), c.t("角色", "Role"), c.t("下次应报", "Next report due"), c.t("截止", "Due"),
-                        c.t("周期", "Cycle"), c.t("状态", "Status"),
-                    ])
-                    Element("tbody") { for t in model.tasks { row(t, c) } }
-                }
+            if model.returned > 0 {
+                Paragraph {
+                    Words(
+                        c.t(
+                            "有 \(model.returned) 份报送被退回，请更正后重新报送（见下表标注）。",
+                            "\(model.returned) reports were returned: correct and file again (marked below)."))
+                }.class("flash")
+            }
+            Element("table") {
+                THead([
+                    c.t("事项", "Item"), c.t("角色", "Role"), c.t("下次应报", "Next report due"), c.t("截止", "Due"),
+                    c.t("周期", "Cycle"), c.t("状态", "Status"),
+                ])
+                Element("tbody") { for t in model.tasks { row(t, c) } }
             }
         }
 

@@ -9,32 +9,29 @@ extension NoticeList {
         func title(_ c: PageContext) -> String { c.t("督办单", "Supervision notices") }
 
         func content(_ c: PageContext) -> any Component {
-            ComponentGroup {
-                H1 { Words(c.t("督办单", "Supervision notices")) }
-                Paragraph {
-                    for (i, f) in Filter.allCases.enumerated() {
-                        if i > 0 { Words(" · ") }
-                        Anchor(name(f, c), .notices(state: f.rawValue)).attr(
-                            "aria-current", f == model.filter ? "page" : nil)
-                    }
+            Paragraph {
+                for (i, f) in Filter.allCases.enumerated() {
+                    if i > 0 { Words(" · ") }
+                    Anchor(name(f, c), .notices(state: f.rawValue)).attr(
+                        "aria-current", f == model.filter ? "page" : nil)
                 }
-                if model.mayIssue {
-                    // A notice is about one item: staff start from the item's page.
-                    Muted(
-                        c.t(
-                            "发督办单：在事项页面点“发督办单”，或在计划总览的逾期与滞后清单中选择事项。",
-                            "To issue a notice, open the item (from the plan's overdue list, say) and choose “Issue a notice”."
-                        ))
-                }
-                Element("table") {
-                    THead([
-                        c.t("文号", "Number"), c.t("等级", "Level"), c.t("事项", "Item"), c.t("单位", "Unit"),
-                        c.t("状态", "State"), c.t("反馈期限", "Respond by"), c.t("来源", "Source"),
-                    ])
-                    Element("tbody") {
-                        if model.rows.isEmpty { TR { TD(c.t("没有督办单", "No notices")).attr("colspan", "7") } }
-                        for n in model.rows { row(n, c) }
-                    }
+            }
+            if model.mayIssue {
+                // A notice is about one item: staff start from the item's page.
+                Muted(
+                    c.t(
+                        "发督办单：在事项页面点“发督办单”，或在计划总览的逾期与滞后清单中选择事项。",
+                        "To issue a notice, open the item (from the plan's overdue list, say) and choose “Issue a notice”."
+                    ))
+            }
+            Element("table") {
+                THead([
+                    c.t("文号", "Number"), c.t("等级", "Level"), c.t("事项", "Item"), c.t("单位", "Unit"),
+                    c.t("状态", "State"), c.t("反馈期限", "Respond by"), c.t("来源", "Source"),
+                ])
+                Element("tbody") {
+                    if model.rows.isEmpty { TR { TD(c.t("没有督办单", "No notices")).attr("colspan", "7") } }
+                    for n in model.rows { row(n, c) }
                 }
             }
         }

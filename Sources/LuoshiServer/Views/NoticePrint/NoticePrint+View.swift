@@ -14,6 +14,9 @@ extension NoticePrint {
             Layout.document(c, title: title(c), bodyClass: "paper", content: content(c).render())
         }
 
+        /// The page draws its own heading.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
             let n = model.notice
             return ComponentGroup {

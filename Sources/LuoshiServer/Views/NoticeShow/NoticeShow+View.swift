@@ -9,6 +9,9 @@ extension NoticeShow {
 
         func title(_ c: PageContext) -> String { model.notice.number }
 
+        /// The page draws its own heading.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
             let n = model.notice
             return ComponentGroup {

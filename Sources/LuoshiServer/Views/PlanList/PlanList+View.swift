@@ -6,14 +6,11 @@ extension PlanList {
     struct View: PageView {
         var model: Model
 
-        func title(_ c: PageContext) -> String { c.t("计划", "Plans") }
+        func title(_ c: PageContext) -> String { c.t("工作计划", "Work plans") }
 
         func content(_ c: PageContext) -> any Component {
-            ComponentGroup {
-                H1 { Words(c.t("工作计划", "Work plans")) }
-                table(c)
-                if model.mayImport { importForm(c) }
-            }
+            table(c)
+            if model.mayImport { importForm(c) }
         }
 
         func table(_ c: PageContext) -> any Component {

@@ -10,6 +10,9 @@ extension PlanOverview {
 
         func title(_ c: PageContext) -> String { frame.title }
 
+        /// The cached body holds the heading.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
             ComponentGroup {
                 // Rendered by `Body` below from escaped components: trusted markup of our own.

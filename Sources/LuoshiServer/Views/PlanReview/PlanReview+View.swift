@@ -9,6 +9,9 @@ extension PlanReview {
 
         func title(_ c: PageContext) -> String { c.t("审阅", "Review") + " · " + model.title }
 
+        /// The page draws its own heading.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
             ComponentGroup {
                 H1 {

@@ -8,20 +8,21 @@ extension ReviewQueue {
 
         func title(_ c: PageContext) -> String { c.t("审核报送", "Reviews") }
 
+        func heading(_ c: PageContext) -> String? {
+            c.t("待审核的报送", "Reports awaiting review") + " (\(model.pending.count))"
+        }
+
         func content(_ c: PageContext) -> any Component {
-            ComponentGroup {
-                H1 { Words(c.t("待审核的报送", "Reports awaiting review") + " (\(model.pending.count))") }
-                Element("table") {
-                    THead([
-                        c.t("事项", "Item"), c.t("报送期", "Period"), c.t("单位", "Unit"), c.t("数值", "Figures"),
-                        c.t("进展", "Narrative"), "",
-                    ])
-                    Element("tbody") {
-                        if model.pending.isEmpty {
-                            TR { TD(c.t("没有待审核的报送", "Nothing to review"), class: "muted").attr("colspan", "6") }
-                        }
-                        for r in model.pending { row(r, c) }
+            Element("table") {
+                THead([
+                    c.t("事项", "Item"), c.t("报送期", "Period"), c.t("单位", "Unit"), c.t("数值", "Figures"),
+                    c.t("进展", "Narrative"), "",
+                ])
+                Element("tbody") {
+                    if model.pending.isEmpty {
+                        TR { TD(c.t("没有待审核的报送", "Nothing to review"), class: "muted").attr("colspan", "6") }
                     }
+                    for r in model.pending { row(r, c) }
                 }
             }
         }

@@ -15,6 +15,9 @@ extension SupervisionRulesPage {
             }
         }
 
+        /// The page draws its own heading.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
             let r = model.rules
             return ComponentGroup {

@@ -152,7 +152,7 @@ struct ItemController: RouteCollection {
         guard let id = req.parameters.get("evidenceID").flatMap(UUID.init(uuidString:)),
             let file = try await Evidence.query(on: req.db).filter(\.$id == id).with(\.$report).first()
         else { throw LuoshiError.notFound(entity: "证明材料", id: req.parameters.get("evidenceID") ?? "") }
-        guard try await EvidenceStore.mayRead(user, report: file.report, on: req.db) else {
+        guard try await Visibility.mayReadEvidence(of: file.report, user, on: req.db) else {
             throw LuoshiError.forbidden(reason: "无权查看该证明材料")
         }
         return try EvidenceStore.download(

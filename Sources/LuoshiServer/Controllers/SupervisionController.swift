@@ -97,7 +97,7 @@ struct SupervisionController: RouteCollection {
         guard let id = req.parameters.get("evidenceID").flatMap(UUID.init(uuidString:)),
             let file = try await NoticeEvidence.query(on: req.db).filter(\.$id == id).with(\.$notice).first()
         else { throw LuoshiError.notFound(entity: "证明材料", id: req.parameters.get("evidenceID") ?? "") }
-        guard Notices.mayRead(user, file.notice) else { throw LuoshiError.forbidden(reason: "无权查看该证明材料") }
+        guard Visibility.mayRead(file.notice, user) else { throw LuoshiError.forbidden(reason: "无权查看该证明材料") }
         return try EvidenceStore.download(
             id, filename: file.filename, contentType: file.contentType,
             directory: req.application.luoshi.evidenceDirectory)

@@ -92,9 +92,4 @@ enum EvidenceStore {
         }
         return written
     }
-
-    /// Whether a user may read a report's files (the rule is `Visibility.mayReadEvidence`).
-    static func mayRead(_ user: User, report: ProgressReport, on db: any Database) async throws -> Bool {
-        try await Visibility.mayReadEvidence(of: report, user, on: db)
-    }
 }

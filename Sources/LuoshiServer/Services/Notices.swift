@@ -94,15 +94,12 @@ enum Notices {
         user.role == .reporter && user.$organization.id == notice.$unit.id
     }
 
-    /// Whether the user may read the notice (the rule is `Visibility.mayReadNotice`).
-    static func mayRead(_ user: User, _ notice: SupervisionNotice) -> Bool { Visibility.mayRead(notice, user) }
-
     static func find(_ id: String?, for user: User, on db: any Database) async throws -> SupervisionNotice {
         guard let id, let uuid = UUID(uuidString: id),
             let notice = try await SupervisionNotice.query(on: db).filter(\.$id == uuid).with(\.$item).with(\.$unit)
                 .first()
         else { throw LuoshiError.notFound(entity: "督办单", id: id ?? "") }
-        guard mayRead(user, notice) else {
+        guard Visibility.mayRead(notice, user) else {
             throw LuoshiError.forbidden(reason: "该督办单不是发给本单位的 (not your unit's notice)")
         }
         return notice

@@ -1,4 +1,5 @@
 import Foundation
+import OfficeOpenXML
 import Plot
 
 // The few building blocks every view uses on top of Plot.
@@ -17,21 +18,8 @@ enum Escape {
     /// ampersand is escaped first, so `&lt;` typed by someone shows as `&lt;`.
     static func text(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;") }
 
-    static func attribute(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// Quotes, apostrophes, angle brackets and ampersands, as the Word writer escapes its XML.
+    static func attribute(_ s: String) -> String { MarkupText.escape(s) }
 }
 
 /// Text as a person wrote it, escaped in full.

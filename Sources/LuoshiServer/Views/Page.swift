@@ -213,12 +213,8 @@ final class FrameCache: @unchecked Sendable {
 struct FrameCacheKey: StorageKey { typealias Value = FrameCache }
 
 extension Application {
-    var frames: FrameCache {
-        if let cache = storage[FrameCacheKey.self] { return cache }
-        let cache = FrameCache()
-        storage[FrameCacheKey.self] = cache
-        return cache
-    }
+    /// Made by `configure`.
+    var frames: FrameCache { storage[FrameCacheKey.self]! }
 }
 
 // MARK: - Pieces used on many pages

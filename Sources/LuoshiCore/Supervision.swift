@@ -238,7 +238,10 @@ public struct SupervisionRules: Codable, Sendable, Equatable {
         if !(1...7).contains(weeklyDueWeekday) { out.append("每周报送日应为周一到周日") }
         if !(0...30).contains(remindDaysBefore) { out.append("提前提醒天数应在 0 到 30 之间") }
         if !(1...60).contains(reminderWindowDays) { out.append("催办期限应在 1 到 60 天之间") }
-        if !(1...reminderWindowDays).contains(leaderAfterDaysLate) { out.append("报领导天数应在 1 到催办期限之间") }
+        // Compared, not made into a range: a window below 1 must be reported, not trap.
+        if leaderAfterDaysLate < 1 || leaderAfterDaysLate > reminderWindowDays {
+            out.append("报领导天数应在 1 到催办期限之间")
+        }
         if !(0...60).contains(missedAfterDays) { out.append("计为漏报的天数应在 0 到 60 之间") }
         if !(0.01...1).contains(behindThreshold) || behindThreshold.isNaN { out.append("落后阈值应在 1% 到 100% 之间") }
         for level in NoticeLevel.allCases {

@@ -28,7 +28,7 @@ public enum Benchmarks {
                 lines.append(
                     String(
                         format: "%@: %.3f s — %d reminders, %d notices, %d escalations, %d inbox messages", label,
-                        r.seconds, r.count("reminder"), r.count("notice"), r.count("escalation"), r.messages))
+                        r.seconds, r.count(.reminder), r.count(.notice), r.count(.escalation), r.messages))
             }
             // The next mornings: escalations and the reminders of later stages.
             for offset in 1...5 {
@@ -36,7 +36,7 @@ public enum Benchmarks {
                 lines.append(
                     String(
                         format: "+%d day: %.3f s — %d reminders, %d notices, %d escalations", offset, r.seconds,
-                        r.count("reminder"), r.count("notice"), r.count("escalation")))
+                        r.count(.reminder), r.count(.notice), r.count(.escalation)))
             }
             return lines
         }

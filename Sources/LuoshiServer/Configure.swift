@@ -54,7 +54,8 @@ extension LuoshiServer {
     }
 
     static func routes(_ app: Application) throws {
-        app.get("healthz") { _ in ["status": "ok"] }
+        app.get("healthz") { _ in Health(status: "ok") }
+            .documented(.init("Liveness, without a session", roles: nil, response: Health.self))
         app.get("assets", "app.css") { req -> Response in
             let sheet = req.application.storage[StylesheetKey.self]!
             let cached = req.headers.first(name: .ifNoneMatch) == sheet.etag
@@ -86,7 +87,20 @@ extension LuoshiServer {
         try app.register(collection: APIController())
         try app.register(collection: SupervisionController())
         try app.register(collection: SupervisionAPIController())
+        // Made from the routes just registered: what they decode and encode is what it describes.
+        let spec = try JSONEncoder().encode(try OpenAPIBuilder.document(app.routes.all))
+        app.storage[OpenAPIKey.self] = String(decoding: spec, as: UTF8.self)
+        app.get("api", "openapi.json") { req -> Response in
+            let r = Response(status: .ok, body: .init(string: req.application.storage[OpenAPIKey.self]!))
+            r.headers.contentType = .json
+            return r
+        }
+        OpenAPIBuilder.refuseOtherMethods(app)
     }
 }
+
+struct Health: Content { var status: String }
+
+struct OpenAPIKey: StorageKey { typealias Value = String }
 
 struct BcryptCostKey: StorageKey { typealias Value = Int }

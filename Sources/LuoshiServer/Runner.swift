@@ -97,14 +97,14 @@ public enum Runner {
             let result = try await Supervisor.pass(at: at, dryRun: dryRun, on: app.store)
             var lines = ["督查督办 \(day.chinese) 9:00" + (dryRun ? "（演练，不发送 dry run: nothing stored or sent）" : "")]
             if result.skipped { lines.append("另一台服务器正在执行，本次跳过 (another server holds the pass: skipped)") }
-            let kinds = [("reminder", "催办"), ("notice", "督办单"), ("escalation", "升级")]
             for action in result.actions {
-                let label = kinds.first { $0.0 == action.kind }?.1 ?? action.kind
+                let label = action.kind.chinese
                 lines.append(
                     "\(label) · \(action.unit) · \(action.item.prefix(40)) · \(action.detail) → \(action.recipients.joined(separator: "、"))"
                 )
             }
-            let summary = kinds.map { "\($0.1) \(result.count($0.0))" }.joined(separator: "，")
+            let summary = [MessageKind.reminder, .notice, .escalation].map { "\($0.chinese) \(result.count($0))" }
+                .joined(separator: "，")
             var tail = "共 \(summary)；\(String(format: "%.3f", result.seconds)) 秒"
             if !dryRun {
                 let sent = try await Deliveries.runOnce(app: app)

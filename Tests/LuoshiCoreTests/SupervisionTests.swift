@@ -161,6 +161,13 @@ struct SupervisionTests {
         bad.leaderAfterDaysLate = 20
         bad.responseDays.red = 0
         #expect(bad.problems.count == 3)
+        // A window of 0 or less is a problem to report, not a range to build (it trapped the server).
+        for window in [0, -5, Int.min] {
+            var odd = rules
+            odd.reminderWindowDays = window
+            #expect(odd.problems.contains("催办期限应在 1 到 60 天之间"))
+            #expect(odd.problems.contains("报领导天数应在 1 到催办期限之间"))
+        }
         let json = try! JSONEncoder().encode(rules)
         #expect(try! JSONDecoder().decode(SupervisionRules.self, from: json) == rules)
     }

@@ -35,14 +35,31 @@ struct ServerTests {
                 let paths = try #require(doc["paths"] as? [String: [String: Any]])
                 let described = Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(path)" } })
                 let routes = Set(
-                    app.routes.all.map { r in
+                    app.routes.all.filter { !$0.refusesMethod }.map { r in
                         "\(r.method.rawValue) /"
                             + r.path.map { c in
-                                if case .parameter = c { return "{id}" }
+                                if case .parameter(let name) = c { return "{\(name)}" }
                                 return c.description
                             }.joined(separator: "/")
                     }.filter { $0.contains("/api/v1/") || $0.hasSuffix("/healthz") })
                 #expect(routes.subtracting(described).isEmpty, "undocumented: \(routes.subtracting(described))")
+                #expect(
+                    described.subtracting(routes).isEmpty, "documented, not routed: \(described.subtracting(routes))")
+                // The schemas are the types: what an item answer holds is what its schema lists.
+                let schemas = try #require((doc["components"] as? [String: Any])?["schemas"] as? [String: Any])
+                let itemSchema = try #require(schemas["APIController.ItemView"] as? [String: Any])
+                let properties = Set(try #require(itemSchema["properties"] as? [String: Any]).keys)
+                #expect(properties.isSuperset(of: ["id", "code", "kind", "title", "status", "reports", "milestones"]))
+                #expect(Set(itemSchema["required"] as? [String] ?? []).isSuperset(of: ["id", "status", "reports"]))
+                #expect(
+                    !properties.contains("subject") || !(itemSchema["required"] as? [String] ?? []).contains("subject"))
+                let comparator = (try #require(itemSchema["properties"] as? [String: [String: Any]]))["comparator"]
+                #expect(comparator?["enum"] as? [String] == [">=", "<=", "=", "~", "range"])
+            }
+            // A method a documented path does not have is refused with 405 and what it allows.
+            try await app.testing().test(.TRACE, "/api/v1/plans") { res throws in
+                #expect(res.status == .methodNotAllowed)
+                #expect(res.headers.first(name: "Allow") == "GET, POST")
             }
         }
     }
@@ -317,6 +334,27 @@ struct ServerTests {
                 }
             ) { res throws in
                 #expect(res.status == .tooManyRequests)
+            }
+        }
+    }
+
+    @Test("督办规则的任何取值都不能让服务器崩溃 (no rule value can bring the server down)")
+    func rulesCannotTrap() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            let plan = try await app.demoPlanID()
+            var rules = SupervisionRules.standard
+            rules.reminderWindowDays = 0
+            let body = String(decoding: try JSONEncoder().encode(["rules": rules]), as: UTF8.self)
+            try await app.testing().test(
+                .PUT, "/api/v1/plans/\(plan)/supervision", headers: .json(admin), body: ByteBuffer(string: body)
+            ) { res throws in
+                #expect(res.status == .unprocessableEntity)
+                #expect(try res.content.get(String.self, at: "error", "message").contains("催办期限应在 1 到 60 天之间"))
+            }
+            try await app.testing().test(.GET, "/api/v1/plans/\(plan)/supervision", headers: admin.headers) {
+                res throws in
+                #expect(try res.content.get(Int.self, at: "rules", "reminderWindowDays") == 10)
             }
         }
     }

@@ -20,31 +20,52 @@ extension ServerTests {
             headers.replaceOrAdd(name: .accept, value: "application/json")
             // The demo plan is published: no reason, no change.
             try await app.testing().test(
-                .PATCH, "/api/v1/items/\(target.id!)", headers: headers, body: ByteBuffer(string: #"{"value":"350"}"#)
+                .PATCH, "/api/v1/items/\(target.id!)", headers: headers, body: ByteBuffer(string: #"{"value":350}"#)
             ) { res throws in
                 #expect(res.status == .unprocessableEntity)
             }
             try await app.testing().test(
                 .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
-                body: ByteBuffer(string: #"{"value":"350","reason":"镇人大决议调增"}"#)
+                body: ByteBuffer(string: #"{"value":350,"reason":"镇人大决议调增"}"#)
             ) { res throws in
                 #expect(res.status == .noContent)
             }
             #expect(try await PlanItem.find(target.id, on: app.db)?.value == 350)
             try await app.testing().test(
                 .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
-                body: ByteBuffer(string: #"{"baseline":"120","reason":"补充基数"}"#)
+                body: ByteBuffer(string: #"{"baseline":120,"reason":"补充基数"}"#)
             ) { res throws in
                 #expect(res.status == .noContent)
             }
             #expect(try await PlanItem.find(target.id, on: app.db)?.baseline == 120)
+            // The API takes numbers as numbers: a figure sent as text is refused, null empties it.
+            try await app.testing().test(
+                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
+                body: ByteBuffer(string: #"{"value":"360","reason":"文字"}"#)
+            ) { res throws in
+                #expect(res.status == .badRequest)
+            }
+            #expect(try await PlanItem.find(target.id, on: app.db)?.value == 350)
+            try await app.testing().test(
+                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
+                body: ByteBuffer(string: #"{"baseline":null,"reason":"基数有误"}"#)
+            ) { res throws in
+                #expect(res.status == .noContent)
+            }
+            #expect(try await PlanItem.find(target.id, on: app.db)?.baseline == nil)
+            try await app.testing().test(
+                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
+                body: ByteBuffer(string: #"{"baseline":120,"reason":"补充基数"}"#)
+            ) { res throws in
+                #expect(res.status == .noContent)
+            }
             let entry = try #require(try await AuditEntry.query(on: app.db).filter(\.$action == "item.edit").first())
             #expect(entry.after?.contains("镇人大决议调增") == true)
             #expect(entry.before?.contains("\"value\":\(Int(target.value ?? 0))") == true)
             // A range needs both ends; a reporter may not edit.
             try await app.testing().test(
                 .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
-                body: ByteBuffer(string: #"{"comparator":"range","valueMin":"5","reason":"x"}"#)
+                body: ByteBuffer(string: #"{"comparator":"range","valueMin":5,"reason":"x"}"#)
             ) { res throws in
                 #expect(res.status == .unprocessableEntity)
             }
@@ -53,7 +74,7 @@ extension ServerTests {
             reporterHeaders.replaceOrAdd(name: .accept, value: "application/json")
             try await app.testing().test(
                 .PATCH, "/api/v1/items/\(target.id!)", headers: reporterHeaders,
-                body: ByteBuffer(string: #"{"value":"1","reason":"x"}"#)
+                body: ByteBuffer(string: #"{"value":1,"reason":"x"}"#)
             ) { res throws in
                 #expect(res.status == .forbidden)
             }

@@ -126,7 +126,7 @@ extension ServerTests {
             #expect(try await Audit.verify(on: app.db).broken == nil)
             // The unit was told of the notice, the return and the closing; staff of each response.
             let unitInbox = try await InboxMessage.query(on: app.db).filter(\.$user.$id == reporter.id!).all()
-            #expect(unitInbox.map(\.kind).sorted() == ["notice", "notice.update", "notice.update"])
+            #expect(unitInbox.map(\.kind.rawValue).sorted() == ["notice", "notice.update", "notice.update"])
             try await app.testing().test(.GET, "/api/v1/inbox", headers: unit.headers) { res throws in
                 #expect(try res.content.get(Int.self, at: "unread") == 3)
             }
@@ -137,7 +137,7 @@ extension ServerTests {
             let staff = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
             #expect(
                 try await InboxMessage.query(on: app.db).filter(\.$user.$id == staff.id!).filter(
-                    \.$kind == "notice.update"
+                    \.$kind == .noticeUpdate
                 )
                 .count() == 2)
 

@@ -32,7 +32,7 @@ extension ServerTests {
             let assignments = try await Assignment.query(on: db).with(\.$item).all()
             let tasks = assignments.filter { $0.item.kind == .task }.map(\.item)
             let targets: [PlanItem] = assignments.map(\.item).filter { (i: PlanItem) -> Bool in
-                i.kind == .target && i.comparator == ">=" && (i.value ?? 0) > 0
+                i.kind == .target && i.comparator == .atLeast && (i.value ?? 0) > 0
             }
             let target = try #require(targets.first)
             try await TestApp.wipe([Assignment.schema], in: app)
@@ -75,7 +75,7 @@ extension ServerTests {
                 for a in result.actions {
                     guard let name = nameOf[a.itemID] else { continue }
                     seen[name, default: []].append(
-                        "\(d) \(a.kind) \(a.detail.split(separator: " ").dropFirst(a.kind == "reminder" ? 0 : 1).joined(separator: " ")) → \(a.recipients.sorted().joined(separator: ","))"
+                        "\(d) \(a.kind) \(a.detail.split(separator: " ").dropFirst(a.kind == .reminder ? 0 : 1).joined(separator: " ")) → \(a.recipients.sorted().joined(separator: ","))"
                     )
                 }
                 // Idempotent: a second pass at the same moment does nothing.
@@ -179,7 +179,7 @@ extension ServerTests {
             #expect(cNotices[1].number.hasPrefix("督〔2015〕"))
             // The principal leader's inbox holds the escalation; the audit chain holds every step.
             let inbox = try await InboxMessage.query(on: db).filter(\.$user.$id == principal.id!).all()
-            #expect(inbox.contains { $0.kind == "escalation" && $0.title.contains(cNotices[1].number) })
+            #expect(inbox.contains { $0.kind == .escalation && $0.title.contains(cNotices[1].number) })
             let steps = try await AuditEntry.query(on: db).filter(\.$entity == "notice").all().map(\.action)
             #expect(steps.filter { $0 == "notice.escalate" }.count == 4)
             #expect(

@@ -17,6 +17,8 @@ enum CSRF {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method) else { return try await next.respond(to: req) }
+        // No route, or one that only refuses the method: nothing is changed, so nothing to forge.
+        guard let route = req.route, !route.refusesMethod else { return try await next.respond(to: req) }
         let path = req.url.path
         if path.hasPrefix("/api/") {
             // Bearer calls carry no ambient authority; signing in creates the session.

@@ -8,20 +8,47 @@ import Vapor
 struct APIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("api", "v1")
-        api.post("session", use: signIn)
-        api.get("plans", use: plans)
-        api.on(.POST, "plans", body: .collect(maxSize: "25mb"), use: importPlan)
-        api.get("plans", ":planID", use: plan)
-        api.get("items", ":itemID", use: item)
-        api.on(.POST, "items", ":itemID", "reports", body: .collect(maxSize: "60mb"), use: fileReport)
-        api.post("reports", ":reportID", "accept", use: accept)
-        api.post("reports", ":reportID", "return", use: giveBack)
-        api.post("assignments", use: assign)
-        api.get("audit", use: audit)
-        routes.get("api", "openapi.json", use: openAPI)
+        api.post("session", use: signIn).documented(
+            .init(
+                "Sign in; also sets the session cookie", roles: nil, request: [.json(Credentials.self)],
+                status: .created, response: SessionView.self, errors: [.tooManyRequests]))
+        api.get("plans", use: plans).documented(.init("Plans the user may read", response: [PlanSummary].self))
+        api.on(.POST, "plans", body: .collect(maxSize: "25mb"), use: importPlan).documented(
+            .init(
+                "Import a document as a draft plan", roles: [.admin], request: [.multipart(Upload.self)],
+                status: .created, response: ImportResult.self))
+        api.get("plans", ":planID", use: plan).documented(
+            .init("A plan in luoshi-plan/1 with each item's status", response: PlanView.self))
+        api.get("items", ":itemID", use: item).documented(
+            .init(
+                "An item with its source words, assignment, status, milestones and the reports the user may read",
+                response: ItemView.self))
+        api.on(.POST, "items", ":itemID", "reports", body: .collect(maxSize: "60mb"), use: fileReport).documented(
+            .init(
+                "File a progress report (a reporter of the item's unit)", roles: [.reporter],
+                request: [.json(Reports.Filing.self), .multipart(ItemController.FilingForm.self)], status: .created,
+                response: ReportView.self, errors: [.conflict]))
+        api.post("reports", ":reportID", "accept", use: accept).documented(
+            .init("Accept a submitted report", roles: [.admin], response: ReportView.self, errors: [.conflict]))
+        api.post("reports", ":reportID", "return", use: giveBack).documented(
+            .init(
+                "Return a submitted report with a reason", roles: [.admin], request: [.json(ReturnBody.self)],
+                response: ReportView.self, errors: [.conflict]))
+        api.post("assignments", use: assign).documented(
+            .init(
+                "Assign items in bulk: a field left out stays as it is on every item; null empties it (not the cycle)",
+                roles: [.admin], request: [.json(AssignBody.self)], response: AssignResult.self,
+                errors: [.notFound]))
+        api.get("audit", use: audit).documented(
+            .init(
+                "The audit log, newest first, and the chain's check", roles: [.admin, .deputy],
+                response: AuditView.self, query: AuditQuery.self))
     }
 
-    struct Credentials: Content {
+    struct Credentials: Content, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "username": [("minLength", 1)], "password": [("minLength", 1)],
+        ]
         var username: String
         var password: String
     }
@@ -183,7 +210,7 @@ struct APIController: RouteCollection {
         var kind: ItemKind
         var title: String
         var subject: String?
-        var comparator: String?
+        var comparator: TargetComparator?
         var value: Double?
         var valueMin: Double?
         var valueMax: Double?
@@ -251,7 +278,10 @@ struct APIController: RouteCollection {
         return response
     }
 
-    struct ReturnBody: Content { var reason: String }
+    struct ReturnBody: Content, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = ["reason": text(max: 2000)]
+        var reason: String
+    }
 
     @Sendable func accept(req: Request) async throws -> ReportView {
         let user = try req.user(.admin)
@@ -271,10 +301,23 @@ struct APIController: RouteCollection {
     }
 
     /// A bulk assignment. A field left out stays as it is on every item; a field sent as null is
-    /// emptied (the cycle cannot be emptied); a value sets it.
-    struct AssignBody: Decodable {
+    /// emptied (the cycle cannot be emptied); a value sets it. Decoding only reads; `change()` checks.
+    struct AssignBody: Decodable, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "items": [("minItems", 1), ("maxItems", 5000)],
+            "startDate": [("format", "date"), ("pattern", "^\\d{4}-\\d{2}-\\d{2}$")],
+            "dueDate": [("format", "date"), ("pattern", "^\\d{4}-\\d{2}-\\d{2}$")],
+            "weight": [("minimum", 0), ("maximum", 1000)],
+        ]
         var items: [UUID]
-        var change: Assignments.Change
+        var leadLeader: FieldChange<UUID>
+        var leadUnit: FieldChange<UUID>
+        var cooperatingUnits: FieldChange<[UUID]>
+        var responsiblePerson: FieldChange<String>
+        var startDate: FieldChange<String>
+        var dueDate: FieldChange<String>
+        var weight: FieldChange<Double>
+        var cycle: FieldChange<ReportingCycle>
 
         enum CodingKeys: String, CodingKey {
             case items, leadLeader, leadUnit, cooperatingUnits, responsiblePerson, startDate, dueDate, weight, cycle
@@ -283,25 +326,31 @@ struct APIController: RouteCollection {
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             items = try c.decode([UUID].self, forKey: .items)
-            func field<T: Decodable>(_ key: CodingKeys, _ type: T.Type) throws -> FieldChange<T> {
-                guard c.contains(key) else { return .keep }
-                if try c.decodeNil(forKey: key) { return .clear }
-                return .set(try c.decode(T.self, forKey: key))
+            leadLeader = try c.change(.leadLeader)
+            leadUnit = try c.change(.leadUnit)
+            cooperatingUnits = try c.change(.cooperatingUnits)
+            responsiblePerson = try c.change(.responsiblePerson)
+            startDate = try c.change(.startDate)
+            dueDate = try c.change(.dueDate)
+            weight = try c.change(.weight)
+            cycle = try c.change(.cycle)
+        }
+
+        func change() throws -> Assignments.Change {
+            var change = Assignments.Change()
+            change.leader = leadLeader
+            change.unit = leadUnit
+            change.cooperating = cooperatingUnits
+            change.person = responsiblePerson
+            change.start = try startDate.map { try Assignments.date($0, "startDate") }
+            change.due = try dueDate.map { try Assignments.date($0, "dueDate") }
+            change.weight = try weight.map { try Assignments.weight($0) }
+            switch cycle {
+            case .keep: break
+            case .clear: throw LuoshiError.invalid(field: "cycle", reason: "报送周期不能清空 (the cycle cannot be emptied)")
+            case .set(let c): change.cycle = c
             }
-            change = Assignments.Change()
-            change.leader = try field(.leadLeader, UUID.self)
-            change.unit = try field(.leadUnit, UUID.self)
-            change.cooperating = try field(.cooperatingUnits, [UUID].self)
-            change.person = try field(.responsiblePerson, String.self)
-            change.start = try field(.startDate, String.self).map { try Assignments.date($0, "startDate") }
-            change.due = try field(.dueDate, String.self).map { try Assignments.date($0, "dueDate") }
-            change.weight = try field(.weight, Double.self).map { try Assignments.weight($0) }
-            if c.contains(.cycle) {
-                guard let cycle = try c.decodeIfPresent(ReportingCycle.self, forKey: .cycle) else {
-                    throw LuoshiError.invalid(field: "cycle", reason: "报送周期不能清空 (the cycle cannot be emptied)")
-                }
-                change.cycle = cycle
-            }
+            return change
         }
     }
 
@@ -313,7 +362,7 @@ struct APIController: RouteCollection {
         let user = try req.user(.admin)
         let b = try req.content.decode(AssignBody.self)
         guard !b.items.isEmpty else { throw LuoshiError.invalid(field: "items", reason: "不能为空") }
-        let summary = try await Assignments.apply(b.change, to: b.items, actor: user, on: req.store, now: req.now)
+        let summary = try await Assignments.apply(try b.change(), to: b.items, actor: user, on: req.store, now: req.now)
         return AssignResult(changed: summary.changed)
     }
 
@@ -324,20 +373,23 @@ struct APIController: RouteCollection {
         var entries: [AuditRecord]
     }
 
+    struct AuditQuery: Decodable, SchemaConstraints {
+        var limit: Int?
+        static let constraints: [String: [(String, JSONValue)]] = ["limit": [("minimum", 1), ("maximum", 1000)]]
+    }
+
     @Sendable func audit(req: Request) async throws -> AuditView {
         _ = try req.user(.admin, .deputy)
-        let limit = min(max(req.query[Int.self, at: "limit"] ?? 100, 1), 1000)
+        let limit = try req.query.decode(AuditQuery.self).limit ?? 100
+        guard (1...1000).contains(limit) else {
+            throw LuoshiError.invalid(field: "limit", reason: "应为 1 到 1000 (1 to 1000)")
+        }
         let (count, broken) = try await Audit.verify(on: req.db)
         let entries = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).limit(limit).all().map(
             \.record)
         return AuditView(intact: broken == nil, count: count, broken: broken.map { "\($0)" }, entries: entries)
     }
 
-    @Sendable func openAPI(req: Request) async throws -> Response {
-        let response = Response(status: .ok, body: .init(string: OpenAPIDocument.json))
-        response.headers.contentType = .json
-        return response
-    }
 }
 
 /// Plans from the database back into the exchange format.
@@ -358,7 +410,7 @@ enum Exchange {
             PlanTarget(
                 id: t.code, section: t.$parent.id.flatMap { s.byID[$0]?.code }, headline: t.headline, text: t.title,
                 quantityText: sourceWords(plan, t), subject: t.subject, action: nil,
-                comparator: TargetComparator(rawValue: t.comparator ?? "=") ?? .equal, value: t.value,
+                comparator: t.comparator ?? .equal, value: t.value,
                 valueMin: t.valueMin,
                 valueMax: t.valueMax, unit: t.unit, per: t.per, year: plan.year, scope: nil,
                 span: Span(start: t.spanStart, end: t.spanEnd), baseline: t.targetBaseline)

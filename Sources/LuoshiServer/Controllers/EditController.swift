@@ -12,7 +12,10 @@ struct EditController: RouteCollection {
         routes.post("items", ":itemID", "merge", use: merge)
         routes.post("items", ":itemID", "split", use: split)
         routes.post("plans", ":planID", "items", use: add)
-        routes.patch("api", "v1", "items", ":itemID", use: apiEdit)
+        routes.patch("api", "v1", "items", ":itemID", use: apiEdit).documented(
+            .init(
+                "Correct an item's words or target; a published promise needs a reason", roles: [.admin],
+                request: [.json(PlanEdits.Patch.self)], status: .noContent, errors: [.conflict]))
     }
 
     func back(_ req: Request, _ item: PlanItem) -> Response {
@@ -23,7 +26,8 @@ struct EditController: RouteCollection {
         let user = try req.user(.admin)
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         try await PlanEdits.edit(
-            item.id!, try req.content.decode(PlanEdits.Fields.self), actor: user, on: req.store, now: req.now)
+            item.id!, try req.content.decode(PlanEdits.Fields.self).correction(), actor: user, on: req.store,
+            now: req.now)
         return back(req, item)
     }
 
@@ -31,7 +35,8 @@ struct EditController: RouteCollection {
         let user = try req.user(.admin)
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         try await PlanEdits.edit(
-            item.id!, try req.content.decode(PlanEdits.Fields.self), actor: user, on: req.store, now: req.now)
+            item.id!, try req.content.decode(PlanEdits.Patch.self).correction, actor: user, on: req.store,
+            now: req.now)
         return .noContent
     }
 

@@ -101,7 +101,13 @@ struct ItemController: RouteCollection {
     }
 
     /// Form posts send empty strings for empty number fields.
-    struct FilingForm: Content {
+    struct FilingForm: Content, SchemaConstraints {
+        /// A number as a form sends it, or nothing.
+        static let figure: [(String, JSONValue)] = [("pattern", "^\\s*(-?\\d+(\\.\\d+)?)?\\s*$")]
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "period": Reports.Filing.constraints["period"]!, "narrative": text(max: 10_000),
+            "actualValue": figure, "percentComplete": figure,
+        ]
         var period: String
         var actualValue: String?
         var percentComplete: String?

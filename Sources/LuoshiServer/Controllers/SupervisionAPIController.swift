@@ -7,26 +7,92 @@ import Vapor
 struct SupervisionAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("api", "v1")
-        api.get("notices", use: list)
-        api.post("notices", use: issue)
-        api.get("notices", ":noticeID", use: show)
+        api.get("notices", use: list).documented(
+            .init(
+                "Supervision notices the user may read (a unit: its own)", response: [NoticeView].self,
+                query: NoticeQuery.self))
+        api.post("notices", use: issue).documented(
+            .init(
+                "Issue a notice (督办单)", roles: [.admin], request: [.json(Notices.Issue.self)], status: .created,
+                response: NoticeView.self, errors: [.notFound]))
+        api.get("notices", ":noticeID", use: show).documented(
+            .init("A notice with its steps", response: NoticeView.self))
         for action in NoticeAction.allCases {
             api.on(
                 .POST, "notices", ":noticeID", .constant(SiteURL.segment(action)),
                 body: .collect(maxSize: action == .respond ? "60mb" : "1mb")
             ) { req in
                 NoticeView(try await SupervisionController.act(action, req: req))
-            }
+            }.documented(
+                .init(
+                    Self.summaries[action]!, roles: action == .sign || action == .respond ? [.reporter] : [.admin],
+                    request: action == .respond
+                        ? [.json(NoticeWords.self), .multipart(RespondForm.self)]
+                        : [.json(action == .sendBack ? NoticeWords.self : NoticeStep.self)],
+                    requestRequired: action == .respond || action == .sendBack, response: NoticeView.self,
+                    errors: [.conflict]))
         }
-        api.get("inbox", use: inbox)
-        api.post("inbox", ":messageID", "read", use: read)
-        api.get("channels", use: channels)
-        api.post("channels", use: addChannel)
-        api.get("deliveries", use: deliveries)
-        api.get("plans", ":planID", "supervision", use: rules)
-        api.put("plans", ":planID", "supervision", use: saveRules)
-        api.get("plans", ":planID", "bulletin", use: bulletin)
+        api.get("inbox", use: inbox).documented(
+            .init("The user's messages and unread count", response: InboxView.self))
+        api.post("inbox", ":messageID", "read", use: read).documented(
+            .init("Mark a message read", status: .noContent))
+        api.get("channels", use: channels).documented(
+            .init("Notification channels", roles: [.admin], response: [ChannelView].self))
+        api.post("channels", use: addChannel).documented(
+            .init(
+                "Add a channel for a unit or a user", roles: [.admin], request: [.json(Channels.Input.self)],
+                status: .created, response: ChannelView.self))
+        api.get("deliveries", use: deliveries).documented(
+            .init(
+                "Recent deliveries with every attempt", roles: [.admin], response: [DeliveryView].self,
+                query: DeliveryQuery.self))
+        api.get("plans", ":planID", "supervision", use: rules).documented(
+            .init("A plan's supervision rules", response: RulesView.self))
+        api.put("plans", ":planID", "supervision", use: saveRules).documented(
+            .init(
+                "Set a plan's supervision rules", roles: [.admin], request: [.json(RulesView.self)],
+                response: RulesView.self))
+        api.get("plans", ":planID", "bulletin", use: bulletin).documented(
+            .init(
+                "The monthly bulletin (月通报)", response: BulletinView.self,
+                query: SupervisionController.BulletinQuery.self))
     }
+
+    static let summaries: [NoticeAction: String] = [
+        .sign: "Sign for a notice (a reporter of its unit)",
+        .respond: "Respond with what was done, with evidence files (a reporter of its unit)",
+        .close: "Close a notice, with a closing note", .sendBack: "Send a response back with the reason",
+    ]
+
+    /// The text of a step on a notice: the response, the reason for sending it back, a closing note.
+    struct NoticeStep: Decodable, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = ["text": [("maxLength", 10_000)]]
+        var text: String?
+    }
+
+    /// What the API document says a response or a sending back needs: words (the handler decodes
+    /// `NoticeStep` and `Notices.act` says which steps need them).
+    struct NoticeWords: Decodable, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = ["text": text(max: 10_000)]
+        var text: String
+    }
+
+    /// A response with evidence files, as a form.
+    struct RespondForm: Decodable, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = ["text": text(max: 10_000)]
+        var text: String
+        var evidence: [File]?
+    }
+
+    enum NoticeFilter: String, Decodable, CaseIterable { case open, closed, all }
+
+    struct NoticeQuery: Decodable {
+        var state: NoticeFilter?
+        var level: NoticeLevel?
+        var item: UUID?
+    }
+
+    struct DeliveryQuery: Decodable { var state: DeliveryState? }
 
     struct NoticeView: Content {
         var id: UUID
@@ -89,23 +155,10 @@ struct SupervisionAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> [NoticeView] {
         let user = try req.user()
-        let state = req.query[String.self, at: "state"] ?? "all"
-        guard ["open", "closed", "all"].contains(state) else {
-            throw LuoshiError.invalid(field: "state", reason: "应为 open、closed 或 all")
-        }
-        var level: NoticeLevel?
-        if let text = req.query[String.self, at: "level"] {
-            guard let l = NoticeLevel(rawValue: text) else {
-                throw LuoshiError.invalid(field: "level", reason: "应为 blue、yellow 或 red")
-            }
-            level = l
-        }
-        let item = try req.query[String.self, at: "item"].map {
-            guard let id = UUID(uuidString: $0) else { throw LuoshiError.invalid(field: "item", reason: "不是有效的编号") }
-            return id
-        }
+        let q = try req.query.decode(NoticeQuery.self)
+        let state = q.state ?? .all
         return try await Notices.list(
-            for: user, open: state == "all" ? nil : state == "open", level: level, item: item, on: req.db
+            for: user, open: state == .all ? nil : state == .open, level: q.level, item: q.item, on: req.db
         ).map { NoticeView($0) }
     }
 
@@ -131,7 +184,7 @@ struct SupervisionAPIController: RouteCollection {
 
         struct Message: Content {
             var id: UUID
-            var kind: String
+            var kind: MessageKind
             var title: String
             var body: String
             var link: String?
@@ -198,7 +251,7 @@ struct SupervisionAPIController: RouteCollection {
     struct DeliveryView: Content {
         var id: UUID
         var channel: UUID
-        var event: String
+        var event: MessageKind
         var title: String
         var state: DeliveryState
         var attempts: [Attempt]
@@ -217,12 +270,7 @@ struct SupervisionAPIController: RouteCollection {
     @Sendable func deliveries(req: Request) async throws -> [DeliveryView] {
         _ = try req.user(.admin)
         let q = Delivery.query(on: req.db).sort(\.$createdAt, .descending).limit(200)
-        if let text = req.query[String.self, at: "state"] {
-            guard let state = DeliveryState(rawValue: text) else {
-                throw LuoshiError.invalid(field: "state", reason: "应为 queued、sending、sent 或 failed")
-            }
-            q.filter(\.$state == state)
-        }
+        if let state = try req.query.decode(DeliveryQuery.self).state { q.filter(\.$state == state) }
         let list = try await q.all()
         let attempts = try await DeliveryAttempt.query(on: req.db).filter(\.$delivery.$id ~~ list.compactMap(\.id))
             .sort(\.$at).all()
@@ -258,6 +306,12 @@ struct SupervisionAPIController: RouteCollection {
         return body
     }
 
+    struct LevelCounts: Content {
+        var blue: Int
+        var yellow: Int
+        var red: Int
+    }
+
     struct BulletinView: Content {
         var plan: String
         var year: Int
@@ -265,7 +319,7 @@ struct SupervisionAPIController: RouteCollection {
         var asOf: Date
         var units: [Bulletin.UnitRow]
         var totals: Bulletin.UnitRow
-        var openNotices: PerLevel<Int>
+        var openNotices: LevelCounts
         var changes: [Bulletin.Change]
         var mostOverdue: [Bulletin.Overdue]
     }
@@ -274,6 +328,7 @@ struct SupervisionAPIController: RouteCollection {
         let b = try await SupervisionController().loadBulletin(req)
         return BulletinView(
             plan: b.planTitle, year: b.year, month: b.month, asOf: b.asOf, units: b.units, totals: b.totals,
-            openNotices: b.open, changes: b.changes, mostOverdue: b.mostOverdue)
+            openNotices: LevelCounts(blue: b.open.blue, yellow: b.open.yellow, red: b.open.red), changes: b.changes,
+            mostOverdue: b.mostOverdue)
     }
 }

@@ -80,7 +80,12 @@ struct SupervisionController: RouteCollection {
 
     static func act(_ action: NoticeAction, req: Request) async throws -> SupervisionNotice {
         let user = try req.user()
-        let form = req.body.data == nil ? ActForm(text: nil, evidence: nil) : try req.content.decode(ActForm.self)
+        let form =
+            req.body.data == nil
+            ? ActForm(text: nil, evidence: nil)
+            : req.headers.contentType == .json
+                ? ActForm(text: try req.content.decode(SupervisionAPIController.NoticeStep.self).text, evidence: nil)
+                : try req.content.decode(ActForm.self)
         return try await Notices.act(
             action, on: req.parameters.get("noticeID"), text: form.text,
             evidence: try EvidenceStore.check(form.evidence ?? []),
@@ -267,9 +272,17 @@ struct SupervisionController: RouteCollection {
     // MARK: bulletin
 
     /// Every signed-in person may read it: the office circulates it to the units too.
+    /// The month of a bulletin: 2015-06; this month when left out.
+    struct BulletinQuery: Decodable, SchemaConstraints {
+        var month: String?
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "month": [("pattern", "^((19\\d\\d|2[01]\\d\\d|2200)-(0[1-9]|1[0-2]))?$"), ("example", "2015-06")]
+        ]
+    }
+
     func loadBulletin(_ req: Request) async throws -> Bulletin {
         let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: try req.user(), on: req.db)
-        let month = try Bulletin.month(req.query[String.self, at: "month"], default: req.now)
+        let month = try Bulletin.month(try req.query.decode(BulletinQuery.self).month, default: req.now)
         return try await Bulletin.build(plan: plan, year: month.year, month: month.month, on: req.db, now: req.now)
     }
 

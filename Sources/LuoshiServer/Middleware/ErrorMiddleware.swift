@@ -36,9 +36,13 @@ struct LuoshiErrorMiddleware: AsyncMiddleware {
             case .unsupportedMediaType: message = "不支持的内容类型 (unsupported media type)"
             case .badRequest: message = "请求格式不正确：\(e.reason) (bad request)"
             case .tooManyRequests: message = e.reason
+            case .methodNotAllowed: message = "此地址不接受该方法 (method not allowed)"
             default: message = e.reason
             }
             return (e.status, e.status.code < 500 ? "request_error" : "server_error", message)
+        // MultipartKit's parser throws a private error type for a body that is not form data.
+        case _ where String(reflecting: type(of: error)).hasPrefix("MultipartKit."):
+            return (.badRequest, "malformed_request", "表单格式不正确 (malformed form data)")
         default:
             return (.internalServerError, "server_error", "服务器内部错误，已记录 (internal error, logged)")
         }
@@ -68,13 +72,18 @@ struct LuoshiErrorMiddleware: AsyncMiddleware {
             || (request.headers.first(name: .accept)?.contains("application/json") ?? false)
         if wantsJSON {
             let body = ["error": ["code": code, "message": message]]
-            let response = Response(status: status)
+            let response = Response(status: status, headers: (error as? any AbortError)?.headers ?? [:])
             try? response.content.encode(body, as: .json)
             return response
         }
         if status == .unauthorized {
             return request.redirect(to: .login(next: request.url.path == "/login" ? nil : request.url.path))
         }
-        return request.render(ErrorPage.View(model: .init(status: Int(status.code), message: message)), status: status)
+        let page = request.render(
+            ErrorPage.View(model: .init(status: Int(status.code), message: message)), status: status)
+        for (name, value) in (error as? any AbortError)?.headers ?? [:] {
+            page.headers.replaceOrAdd(name: name, value: value)
+        }
+        return page
     }
 }

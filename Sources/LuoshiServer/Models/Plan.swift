@@ -67,7 +67,7 @@ final class PlanItem: Model, @unchecked Sendable {
     // Targets
     @Field(key: "headline") var headline: Bool
     @Field(key: "subject") var subject: String?
-    @Field(key: "comparator") var comparator: String?
+    @Field(key: "comparator") var comparator: TargetComparator?
     @Field(key: "value") var value: Double?
     @Field(key: "value_min") var valueMin: Double?
     @Field(key: "value_max") var valueMax: Double?
@@ -140,7 +140,7 @@ final class PlanItem: Model, @unchecked Sendable {
     }
 
     var targetSpec: TargetSpec? {
-        guard kind == .target, let c = comparator.flatMap(TargetComparator.init(rawValue:)) else { return nil }
+        guard kind == .target, let c = comparator else { return nil }
         return TargetSpec(comparator: c, value: value, valueMin: valueMin, valueMax: valueMax, baseline: baseline)
     }
 }

@@ -79,7 +79,7 @@ final class InboxMessage: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "user_id") var user: User
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: MessageKind
     @Field(key: "title") var title: String
     @Field(key: "body") var body: String
     @Field(key: "link") var link: String?
@@ -145,7 +145,7 @@ final class Delivery: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "channel_id") var channel: NotificationChannel
-    @Field(key: "event") var event: String
+    @Field(key: "event") var event: MessageKind
     @Field(key: "title") var title: String
     @Field(key: "body") var body: String
     @Field(key: "link") var link: String?

@@ -33,6 +33,15 @@ enum FieldChange<Value> {
 
 extension FieldChange: Sendable where Value: Sendable {}
 
+extension KeyedDecodingContainer {
+    /// A field of a partial change in JSON: absent keeps, null empties, a value sets.
+    func change<T: Decodable>(_ key: Key, as type: T.Type = T.self) throws -> FieldChange<T> {
+        guard contains(key) else { return .keep }
+        if try decodeNil(forKey: key) { return .clear }
+        return .set(try decode(T.self, forKey: key))
+    }
+}
+
 /// Assigning items: validated, then checked and written with the audit record in one transaction. A
 /// bulk change changes only the fields it names; the rest of each item's assignment stays.
 enum Assignments {

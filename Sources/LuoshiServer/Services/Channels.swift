@@ -6,7 +6,8 @@ import Vapor
 
 /// Notification channels: validated, audited, never shown with their secrets.
 enum Channels {
-    struct Input: Content {
+    struct Input: Content, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = ["name": text(max: 100)]
         var name: String
         var kind: ChannelKind
         var target: String

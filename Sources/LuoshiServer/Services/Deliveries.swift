@@ -127,7 +127,9 @@ enum Deliveries {
             let outcome = await send(delivery, channel: delivery.channel, app: app)
             try await record(outcome, for: delivery, settings: settings, on: app.store)
         } catch {
-            app.logger.error("delivery \(id) could not be recorded: \(String(reflecting: error))")
+            app.logger.error(
+                "delivery could not be recorded",
+                metadata: ["delivery": "\(id)", "error": "\(String(reflecting: error))"])
         }
     }
 
@@ -258,7 +260,7 @@ enum WebhookFormat {
     }
 
     static func request(
-        kind: ChannelKind, target: String, secret: String?, deliveryID: UUID, event: String, title: String,
+        kind: ChannelKind, target: String, secret: String?, deliveryID: UUID, event: MessageKind, title: String,
         text: String,
         link: String?, now: Date
     ) -> Request {
@@ -270,14 +272,14 @@ enum WebhookFormat {
         switch kind {
         case .webhook, .email:
             var payload: [String: Any] = [
-                "id": deliveryID.uuidString, "event": event, "title": title, "text": text,
+                "id": deliveryID.uuidString, "event": event.rawValue, "title": title, "text": text,
                 "sentAt": ISO8601DateFormatter().string(from: now),
             ]
             if let link { payload["url"] = link }
             let body = json(payload)
             let timestamp = String(Int(now.timeIntervalSince1970))
             var headers = [
-                ("X-Luoshi-Event", event), ("X-Luoshi-Delivery", deliveryID.uuidString),
+                ("X-Luoshi-Event", event.rawValue), ("X-Luoshi-Delivery", deliveryID.uuidString),
                 ("X-Luoshi-Timestamp", timestamp),
             ]
             // The signature covers the timestamp too, so a captured request cannot be replayed later.

@@ -141,7 +141,8 @@ public enum Demo {
                 let at = Calendar.beijing.date(from: DateComponents(year: year, month: month, day: 25, hour: 16))!
                 var actual: Double?
                 if item.kind == .target, let v = item.value ?? item.valueMin {
-                    actual = item.comparator == "<=" ? v * (n % 2 == 0 ? 0.9 : 1.1) : (v * share * 100).rounded() / 100
+                    actual =
+                        item.comparator == .atMost ? v * (n % 2 == 0 ? 0.9 : 1.1) : (v * share * 100).rounded() / 100
                 }
                 let r = ProgressReport(
                     id: UUID(), itemID: item.id!, unitID: unit.id!, authorID: reporter.id!,

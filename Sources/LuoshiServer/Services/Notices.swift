@@ -8,7 +8,11 @@ import Vapor
 /// Supervision notices (督办单) issued and answered by people: each step validated, then written in one
 /// transaction with its audit entry and its notifications.
 enum Notices {
-    struct Issue: Content {
+    struct Issue: Content, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "reason": text(max: 2000), "requiredAction": text(max: 2000),
+            "respondBy": [("format", "date"), ("example", "2015-07-05")],
+        ]
         var item: UUID
         /// The unit addressed; the item's lead unit when not given.
         var unit: UUID?
@@ -210,13 +214,13 @@ enum Notices {
             case .respond:
                 outbox.add(
                     OutboxMessage(
-                        kind: "notice.update", title: "【督办反馈】\(title)",
+                        kind: .noticeUpdate, title: "【督办反馈】\(title)",
                         body: "\(notice.unit.name)已反馈：\(words.prefix(200))",
                         link: "/notices/\(notice.id!)"), users: staff)
             case .sendBack, .close:
                 outbox.add(
                     OutboxMessage(
-                        kind: "notice.update", title: action == .close ? "【督办办结】\(title)" : "【督办退回】\(title)",
+                        kind: .noticeUpdate, title: action == .close ? "【督办办结】\(title)" : "【督办退回】\(title)",
                         body: action == .close ? "督办单已办结。\(words)" : "反馈被退回：\(words)", link: "/notices/\(notice.id!)"),
                     users: reporters, units: [notice.$unit.id])
             }

@@ -3,10 +3,30 @@ import Foundation
 import LuoshiCore
 import SQLKit
 
+/// What a message to people is about; stored with each inbox message and delivery.
+enum MessageKind: String, Codable, Sendable, CaseIterable {
+    /// 催办: a report falls due or is late.
+    case reminder
+    /// A 督办单 was issued.
+    case notice
+    /// An unanswered 督办单 went up to a leader.
+    case escalation
+    /// A 督办单 was answered, sent back or closed.
+    case noticeUpdate = "notice.update"
+
+    var chinese: String {
+        switch self {
+        case .reminder: return "催办"
+        case .notice: return "督办单"
+        case .escalation: return "升级"
+        case .noticeUpdate: return "督办进展"
+        }
+    }
+}
+
 /// A notification for people: the same words in the inbox and on every channel.
 struct OutboxMessage: Sendable, Equatable {
-    /// reminder, notice, escalation, notice.update.
-    var kind: String
+    var kind: MessageKind
     var title: String
     var body: String
     var link: String?
@@ -59,7 +79,8 @@ struct Outbox {
                 "id", "user_id", "kind", "title", "body", "link", "created_at", "read_at")
             for (user, n) in chunk {
                 insert = insert.values(
-                    SQLBind(UUID()), SQLBind(user), SQLBind(n.kind), SQLBind(n.title), SQLBind(n.body), SQLBind(n.link),
+                    SQLBind(UUID()), SQLBind(user), SQLBind(n.kind.rawValue), SQLBind(n.title), SQLBind(n.body),
+                    SQLBind(n.link),
                     SQLBind(now), SQLBind(Date?.none))
             }
             try await insert.run()
@@ -71,7 +92,7 @@ struct Outbox {
                 "last_error", "created_at", "delivered_at")
             for (channel, n) in chunk {
                 insert = insert.values(
-                    SQLBind(UUID()), SQLBind(channel), SQLBind(n.kind), SQLBind(n.title), SQLBind(n.body),
+                    SQLBind(UUID()), SQLBind(channel), SQLBind(n.kind.rawValue), SQLBind(n.title), SQLBind(n.body),
                     SQLBind(n.link), SQLBind(DeliveryState.queued.rawValue), SQLBind(0), SQLBind(wall),
                     SQLBind(String?.none), SQLBind(wall), SQLBind(Date?.none))
             }

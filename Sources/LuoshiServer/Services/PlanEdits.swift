@@ -6,6 +6,21 @@ import Vapor
 /// Correcting what the reader extracted: edit, add, delete, move, merge, split. A draft is edited
 /// freely; a published promise changes only with a reason, and every change is in the audit log.
 enum PlanEdits {
+    /// A correction of an item's words or target: a field left out stays as it is; a number field
+    /// can also be emptied.
+    struct Correction: Sendable {
+        var title: String?
+        var subject: String?
+        var comparator: TargetComparator?
+        var value: FieldChange<Double> = .keep
+        var valueMin: FieldChange<Double> = .keep
+        var valueMax: FieldChange<Double> = .keep
+        var unit: String?
+        var baseline: FieldChange<Double> = .keep
+        var reason: String?
+    }
+
+    /// The review page's form: every field is text, and an empty number field empties it.
     struct Fields: Content {
         var title: String?
         var subject: String?
@@ -16,6 +31,47 @@ enum PlanEdits {
         var unit: String?
         var baseline: String?
         var reason: String?
+
+        func correction() throws -> Correction {
+            func number(_ s: String?, _ field: String) throws -> FieldChange<Double> {
+                guard let s else { return .keep }
+                let t = s.trimmingCharacters(in: .whitespaces)
+                if t.isEmpty { return .clear }
+                guard let v = Double(t) else { throw LuoshiError.invalid(field: field, reason: "不是数字 (not a number)") }
+                return .set(v)
+            }
+            return Correction(
+                title: title, subject: subject, comparator: try comparator.map(PlanEdits.comparator),
+                value: try number(value, "数值"), valueMin: try number(valueMin, "下限"),
+                valueMax: try number(valueMax, "上限"), unit: unit, baseline: try number(baseline, "基数"), reason: reason)
+        }
+    }
+
+    /// The API's body: numbers are JSON numbers, null empties a number field.
+    struct Patch: Decodable {
+        var correction: Correction
+
+        enum CodingKeys: String, CodingKey {
+            case title, subject, comparator, value, valueMin, valueMax, unit, baseline, reason
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            correction = Correction(
+                title: try c.decodeIfPresent(String.self, forKey: .title),
+                subject: try c.decodeIfPresent(String.self, forKey: .subject),
+                comparator: try c.decodeIfPresent(TargetComparator.self, forKey: .comparator),
+                value: try c.change(.value), valueMin: try c.change(.valueMin), valueMax: try c.change(.valueMax),
+                unit: try c.decodeIfPresent(String.self, forKey: .unit), baseline: try c.change(.baseline),
+                reason: try c.decodeIfPresent(String.self, forKey: .reason))
+        }
+    }
+
+    static func comparator(_ raw: String) throws -> TargetComparator {
+        guard let c = TargetComparator(rawValue: raw) else {
+            throw LuoshiError.invalid(field: "比较", reason: "应为 >=、<=、=、~ 或 range")
+        }
+        return c
     }
 
     struct ItemState: Codable {
@@ -23,7 +79,7 @@ enum PlanEdits {
         var parent: UUID?
         var title: String
         var subject: String?
-        var comparator: String?
+        var comparator: TargetComparator?
         var value: Double?
         var valueMin: Double?
         var valueMax: Double?
@@ -74,14 +130,14 @@ enum PlanEdits {
         return item
     }
 
-    static func number(_ s: String?, _ field: String) throws -> Double?? {
-        guard let s else { return .none }
-        let t = s.trimmingCharacters(in: .whitespaces)
-        if t.isEmpty { return .some(nil) }
-        guard let v = Double(t), v.isFinite, abs(v) < 1e15 else {
-            throw LuoshiError.invalid(field: field, reason: "不是数字 (not a number)")
+    /// A figure a plan can hold: finite and of a size a plan speaks of.
+    static func figure(_ change: FieldChange<Double>, _ field: String) throws -> FieldChange<Double> {
+        try change.map { v in
+            guard v.isFinite, abs(v) < 1e15 else {
+                throw LuoshiError.invalid(field: field, reason: "不是可用的数字 (not a usable number)")
+            }
+            return v
         }
-        return .some(v)
     }
 
     /// A fresh code for an item staff add: one past the highest "nN" the plan has ever had. Retired
@@ -92,7 +148,11 @@ enum PlanEdits {
         return "n\(highest + 1)"
     }
 
-    static func edit(_ itemID: UUID, _ f: Fields, actor: User, on store: Store, now: Date) async throws {
+    static func edit(_ itemID: UUID, _ f: Correction, actor: User, on store: Store, now: Date) async throws {
+        let value = try figure(f.value, "数值")
+        let valueMin = try figure(f.valueMin, "下限")
+        let valueMax = try figure(f.valueMax, "上限")
+        let baseline = try figure(f.baseline, "基数")
         let planID = try await planOf(itemID, on: store.db)
         try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
             let item = try await live(itemID, on: tx.db)
@@ -106,18 +166,13 @@ enum PlanEdits {
             }
             if item.kind == .target {
                 if let s = f.subject { item.subject = s.isEmpty ? nil : String(s.storable.prefix(200)) }
-                if let c = f.comparator {
-                    guard TargetComparator(rawValue: c) != nil else {
-                        throw LuoshiError.invalid(field: "比较", reason: "应为 >=、<=、=、~ 或 range")
-                    }
-                    item.comparator = c
-                }
-                if let v = try number(f.value, "数值") { item.value = v }
-                if let v = try number(f.valueMin, "下限") { item.valueMin = v }
-                if let v = try number(f.valueMax, "上限") { item.valueMax = v }
+                if let c = f.comparator { item.comparator = c }
+                item.value = value.applied(to: item.value)
+                item.valueMin = valueMin.applied(to: item.valueMin)
+                item.valueMax = valueMax.applied(to: item.valueMax)
                 if let u = f.unit { item.unit = u.isEmpty ? nil : String(u.storable.prefix(20)) }
-                if let v = try number(f.baseline, "基数") { item.baseline = v }
-                if item.comparator == "range" {
+                item.baseline = baseline.applied(to: item.baseline)
+                if item.comparator == .range {
                     guard let lo = item.valueMin, let hi = item.valueMax, lo <= hi else {
                         throw LuoshiError.invalid(field: "区间", reason: "区间目标需要下限和上限，且下限不大于上限")
                     }

@@ -55,7 +55,7 @@ enum PlanStore {
                 code: t.id, number: nil, title: t.text, span: t.span)
             item.headline = t.headline
             item.subject = t.subject
-            item.comparator = t.comparator.rawValue
+            item.comparator = t.comparator
             item.value = t.value
             item.valueMin = t.valueMin
             item.valueMax = t.valueMax

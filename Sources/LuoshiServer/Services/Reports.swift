@@ -7,7 +7,15 @@ import Vapor
 /// Filing and reviewing progress reports: the writes, as commands that validate, then do everything
 /// in one transaction with the audit entry.
 enum Reports {
-    struct Filing: Content {
+    /// 2015-05, 2015-Q2, 2015-W23, 2015-H1.
+    static let periodPattern = #"^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|W\d{2}|H[12])$"#
+
+    struct Filing: Content, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "period": [("pattern", .string(periodPattern)), ("example", "2015-05")],
+            "percentComplete": [("minimum", 0), ("maximum", 100)],
+            "narrative": text(max: 10_000),
+        ]
         var period: String
         var actualValue: Double?
         var percentComplete: Double?
@@ -69,7 +77,7 @@ enum Reports {
     static func validate(_ f: Filing) throws {
         let period = f.period.trimmingCharacters(in: .whitespaces)
         let valid =
-            period.range(of: #"^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|W\d{2}|H[12])$"#, options: .regularExpression) != nil
+            period.range(of: periodPattern, options: .regularExpression) != nil
         guard valid else { throw LuoshiError.invalid(field: "报送期", reason: "应为 2015-05、2015-Q2 或 2015-W23 的形式") }
         if let p = f.percentComplete, !(0...100).contains(p) || p.isNaN {
             throw LuoshiError.invalid(field: "完成百分比", reason: "应在 0 到 100 之间")

@@ -19,11 +19,15 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                     if !result.actions.isEmpty {
                         await app.snapshots.invalidate()
                         app.logger.info(
-                            "supervision pass: \(result.count("reminder")) reminders, \(result.count("notice")) notices, \(result.count("escalation")) escalations"
-                        )
+                            "supervision pass",
+                            metadata: [
+                                "reminders": "\(result.count(.reminder))", "notices": "\(result.count(.notice))",
+                                "escalations": "\(result.count(.escalation))", "messages": "\(result.messages)",
+                                "seconds": "\(result.seconds)",
+                            ])
                     }
                 } catch {
-                    app.logger.error("supervision pass failed: \(String(reflecting: error))")
+                    app.logger.error("supervision pass failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
                 try? await Task.sleep(for: .seconds(60))
             }
@@ -35,7 +39,7 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                 do {
                     busy = try await Deliveries.work(app: app, inFlight: inFlight)
                 } catch {
-                    app.logger.error("delivery queue: \(String(reflecting: error))")
+                    app.logger.error("delivery queue failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
                 // Straight on while there is work; a quiet queue is looked at twice a second.
                 try? await Task.sleep(for: .milliseconds(busy ? 5 : 500))

@@ -11,8 +11,8 @@ import SQLKit
 enum Supervisor {
     /// One thing the pass did (or, dry, would do).
     struct Action: Sendable, Encodable, Equatable {
-        /// reminder, notice, escalation.
-        var kind: String
+        /// reminder, notice or escalation.
+        var kind: MessageKind
         var plan: String
         var item: String
         var itemID: UUID
@@ -30,7 +30,7 @@ enum Supervisor {
         var deliveries: Int
         var seconds: Double
 
-        func count(_ kind: String) -> Int { actions.filter { $0.kind == kind }.count }
+        func count(_ kind: MessageKind) -> Int { actions.filter { $0.kind == kind }.count }
     }
 
     /// The PostgreSQL advisory lock of the scheduler (an arbitrary fixed number, distinct from the others).
@@ -259,7 +259,7 @@ enum Supervisor {
                 reminderRows.append((w, p, stage))
                 actions.append(
                     Action(
-                        kind: "reminder", plan: plan.title, item: w.title, itemID: w.item, unit: unitName(w.unit),
+                        kind: .reminder, plan: plan.title, item: w.title, itemID: w.item, unit: unitName(w.unit),
                         detail: "\(p.key) \(stage.rawValue)", recipients: context.names(recipients)))
                 outbox.add(reminderMessage(w, period: p, stage: stage), users: recipients, units: [w.unit])
             }
@@ -301,7 +301,7 @@ enum Supervisor {
             newNotices.append((notice, current.filter { $0.automatic }))
             actions.append(
                 Action(
-                    kind: "notice", plan: plan.title, item: w.title, itemID: w.item, unit: unitName(w.unit),
+                    kind: .notice, plan: plan.title, item: w.title, itemID: w.item, unit: unitName(w.unit),
                     detail: "\(notice.number) \(trigger.level.rawValue) \(trigger.key)",
                     recipients: context.names(reporters)))
             outbox.add(
@@ -326,12 +326,12 @@ enum Supervisor {
                 let recipients = to.map { [$0] } ?? []
                 actions.append(
                     Action(
-                        kind: "escalation", plan: plan.title, item: titles[n.item] ?? "", itemID: n.item,
+                        kind: .escalation, plan: plan.title, item: titles[n.item] ?? "", itemID: n.item,
                         unit: unitName(n.unit), detail: "\(n.number) → \(s == 1 ? "lead leader" : "principal leader")",
                         recipients: context.names(recipients)))
                 outbox.add(
                     OutboxMessage(
-                        kind: "escalation",
+                        kind: .escalation,
                         title: "【督办升级】\(n.number)逾期未反馈：\(String((titles[n.item] ?? "").prefix(30)))",
                         body:
                             "\(unitName(n.unit))未在\(CivilDay(n.respondBy, calendar: calendar).chinese)前反馈\(n.level.chinese)督办单\(n.number)，"
@@ -499,13 +499,13 @@ enum Supervisor {
             body = "「\(w.title)」\(period.chinese)的进展已于\(period.due.chinese)到期，尚未报送，请尽快报送。"
         }
         return OutboxMessage(
-            kind: "reminder", title: "【催办】\(stage.chinese)：\(title)（\(period.chinese)）", body: body,
+            kind: .reminder, title: "【催办】\(stage.chinese)：\(title)（\(period.chinese)）", body: body,
             link: "/items/\(w.item)")
     }
 
     static func noticeMessage(_ n: SupervisionNotice, itemTitle: String, unitName: String) -> OutboxMessage {
         OutboxMessage(
-            kind: "notice",
+            kind: .notice,
             title: "【督办】\(n.number)（\(n.level.chinese)）\(String(itemTitle.prefix(30)))",
             body: "\(unitName)：\(n.reason)。请\(n.requiredAction)，并于\(n.respondByDay.chinese)前反馈。",
             link: "/notices/\(n.id!)")

@@ -86,17 +86,17 @@ enum Format {
         return "\(Int((v * 100).rounded()))%"
     }
 
-    static func comparator(_ c: String?) -> String {
+    static func comparator(_ c: TargetComparator?) -> String {
         switch c {
-        case ">=": return "≥"
-        case "<=": return "≤"
-        case "~": return "约"
-        default: return ""
+        case .atLeast: return "≥"
+        case .atMost: return "≤"
+        case .approximately: return "约"
+        case .equal, .range, nil: return ""
         }
     }
 
     static func target(_ item: PlanItem) -> String {
-        if item.comparator == "range" {
+        if item.comparator == .range {
             return "\(number(item.valueMin))–\(number(item.valueMax)) \(item.unit ?? "")"
         }
         return "\(comparator(item.comparator))\(number(item.value)) \(item.unit ?? "")"

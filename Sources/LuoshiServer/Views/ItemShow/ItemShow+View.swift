@@ -39,7 +39,7 @@ extension ItemShow {
                     Paragraph {
                         Words(
                             item.attributes.map { a in
-                                "\(Self.attributeNames[a.name] ?? a.name)：\(Format.comparator(a.comparator.rawValue))\(Format.number(a.value)) \(a.unit ?? "")"
+                                "\(Self.attributeNames[a.name] ?? a.name)：\(Format.comparator(a.comparator))\(Format.number(a.value)) \(a.unit ?? "")"
                             }.joined(separator: "；"))
                     }
                 }

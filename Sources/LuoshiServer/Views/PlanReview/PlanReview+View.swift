@@ -97,7 +97,7 @@ struct EditForms: Component {
                         Options(
                             TargetComparator.allCases, value: { $0.rawValue },
                             label: { Format.comparatorName($0, c.lang) },
-                            selected: item.comparator)
+                            selected: item.comparator?.rawValue)
                     }.attr("name", "comparator")
                     FieldLabel(c.t("数值", "Value"))
                     TextInput("value", value: number(item.value), inputMode: "decimal")

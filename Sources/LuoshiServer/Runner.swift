@@ -96,7 +96,6 @@ public enum Runner {
             let at = day.start(in: .beijing).addingTimeInterval(9 * 3600)
             let result = try await Supervisor.pass(at: at, dryRun: dryRun, on: app.store)
             var lines = ["督查督办 \(day.chinese) 9:00" + (dryRun ? "（演练，不发送 dry run: nothing stored or sent）" : "")]
-            if result.skipped { lines.append("另一台服务器正在执行，本次跳过 (another server holds the pass: skipped)") }
             for action in result.actions {
                 let label = action.kind.chinese
                 lines.append(

@@ -71,7 +71,6 @@ extension ServerTests {
             var d = day(1, 1)
             while d <= day(12, 31) {
                 let result = try await Supervisor.pass(at: at(d, hour: 9), on: app.store)
-                #expect(!result.skipped)
                 for a in result.actions {
                     guard let name = nameOf[a.itemID] else { continue }
                     seen[name, default: []].append(

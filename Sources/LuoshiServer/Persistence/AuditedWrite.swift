@@ -179,25 +179,6 @@ struct Store: Sendable {
         }
     }
 
-    /// A write that only one holder of `key` runs at a time across every app server: on PostgreSQL,
-    /// nil at once when another server holds the key (the scheduler's pass: one server does it, the
-    /// others skip). On SQLite one process writes, so it is an ordinary write.
-    func write<T: Sendable>(
-        exclusive key: Int64, actor: String, at now: Date,
-        _ body: @escaping @Sendable (AuditedTransaction) async throws -> T
-    ) async throws -> T? {
-        guard isPostgres else { return try await write(.office, actor: actor, at: now, body) }
-        return try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
-            let row = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS ok").first()
-            guard try row?.decode(column: "ok", as: Bool.self) == true else { return nil }
-            let audited = AuditedTransaction(db: tx, actor: actor)
-            let result = try await body(audited)
-            try await AuditChainWriter.append(audited.changes, on: tx, gate: gate, isSQLite: false, at: now)
-            return result
-        }
-    }
-
     /// A transaction in the scope's order. On SQLite it takes the write lock at its start (BEGIN
     /// IMMEDIATE: a deferred transaction that reads first can find its snapshot stale when it comes to
     /// write) and queues behind this process's other writers; on PostgreSQL it takes the scope's

@@ -6,8 +6,10 @@ import SQLKit
 /// The supervision pass: at a moment, for every published plan, sends the reminders that fall due,
 /// issues the automatic notices that late work calls for, and escalates unanswered notices. Idempotent:
 /// what it sent is recorded in the same transaction (reminders by assignment, period and stage; notices by
-/// trigger), so a second pass at the same moment sends nothing. Several servers on one PostgreSQL
-/// database: the first to take the scheduler's lock does the work, the others skip.
+/// trigger), so a second pass at the same moment sends nothing. Each plan is a short write of its own
+/// under that plan's lock, so a pass never holds up filings on other plans, and filings on a plan wait
+/// only for that plan's batch. Several servers on one PostgreSQL database may run passes side by side:
+/// the second to take a plan's lock reads what the first recorded and sends nothing again.
 enum Supervisor {
     /// One thing the pass did (or, dry, would do).
     struct Action: Sendable, Encodable, Equatable {
@@ -24,7 +26,6 @@ enum Supervisor {
 
     struct PassResult: Sendable {
         var at: Date
-        var skipped: Bool
         var actions: [Action]
         var messages: Int
         var deliveries: Int
@@ -33,32 +34,30 @@ enum Supervisor {
         func count(_ kind: MessageKind) -> Int { actions.filter { $0.kind == kind }.count }
     }
 
-    /// The PostgreSQL advisory lock of the scheduler (an arbitrary fixed number, distinct from the others).
-    static let lockKey: Int64 = 7_405_120_150_126
-
     static func pass(at now: Date, dryRun: Bool = false, on store: Store) async throws -> PassResult {
         let started = Date()
-        let body: @Sendable (AuditedTransaction) async throws -> (actions: [Action], outbox: Outbox) = { tx in
-            var outbox = try await Outbox.load(on: tx.db)
-            var actions: [Action] = []
-            let context = try await Context.load(on: tx.db)
-            let ledger = try await loadLedger(on: tx.db)
-            for plan in try await publishedPlans(on: tx.db) {
-                actions += try await run(
+        let context = try await Context.load(on: store.db)
+        var result = PassResult(at: now, actions: [], messages: 0, deliveries: 0, seconds: 0)
+        for plan in try await publishedPlans(on: store.db) {
+            let body: @Sendable (AuditedTransaction) async throws -> (actions: [Action], outbox: Outbox) = { tx in
+                var outbox = try await Outbox.load(on: tx.db)
+                let ledger = try await loadLedger(plan: plan.id, on: tx.db)
+                let actions = try await run(
                     plan, context: context, ledger: ledger, now: now, dryRun: dryRun, outbox: &outbox, on: tx)
+                if !dryRun { try await outbox.flush(on: tx.db, now: now) }
+                return (actions, outbox)
             }
-            if !dryRun { try await outbox.flush(on: tx.db, now: now) }
-            return (actions, outbox)
+            // A dry run only reads: it takes no lock, holds up no writer and records nothing.
+            let outcome =
+                dryRun
+                ? try await body(AuditedTransaction(db: store.db, actor: "system"))
+                : try await store.write(.plan(plan.id), actor: "system", at: now, body)
+            result.actions += outcome.actions
+            result.messages += outcome.outbox.counts.inbox
+            result.deliveries += outcome.outbox.counts.deliveries
         }
-        // A dry run only reads: it takes no lock, holds up no writer and records nothing.
-        let outcome =
-            dryRun
-            ? try await body(AuditedTransaction(db: store.db, actor: "system"))
-            : try await store.write(exclusive: lockKey, actor: "system", at: now, body)
-        let counts = outcome?.outbox.counts ?? (inbox: 0, deliveries: 0)
-        return PassResult(
-            at: now, skipped: outcome == nil, actions: outcome?.actions ?? [], messages: counts.inbox,
-            deliveries: counts.deliveries, seconds: Date().timeIntervalSince(started))
+        result.seconds = Date().timeIntervalSince(started)
+        return result
     }
 
     /// Who is who, read once per pass.
@@ -414,10 +413,10 @@ enum Supervisor {
         var marks: [UUID: [ItemProgressInput.Mark]] = [:]
     }
 
-    static func loadLedger(on db: any Database) async throws -> Ledger {
+    /// What a plan's work has had so far: the periods filed, the latest accepted figures, the milestones.
+    static func loadLedger(plan: UUID, on db: any Database) async throws -> Ledger {
         let sql = db as! any SQLDatabase
-        let publishedItems =
-            "SELECT i.id FROM plan_items i JOIN plans p ON p.id = i.plan_id WHERE p.status = 'published'"
+        let planItems: SQLQueryString = "SELECT i.id FROM plan_items i WHERE i.plan_id = \(bind: plan)"
         // A year of reports is the bulk of what a pass reads: one scan, grouped by the database into one row
         // per item and unit. `state || ''` keeps the planners off the state index, which looks selective to
         // a database without statistics yet matches nearly every report here.
@@ -429,7 +428,7 @@ enum Supervisor {
         for row in try await sql.raw(
             """
             SELECT r.item_id, r.unit_id, \(unsafeRaw: periods) AS periods FROM \(unsafeRaw: reports)
-            WHERE r.item_id IN (\(unsafeRaw: publishedItems))
+            WHERE r.item_id IN (\(planItems))
             AND (r.state || '') IN ('submitted', 'accepted') GROUP BY r.item_id, r.unit_id
             """
         ).all() {
@@ -445,7 +444,7 @@ enum Supervisor {
               SELECT r.item_id, r.actual_value, r.percent_complete, r.milestone, r.submitted_at,
               ROW_NUMBER() OVER (PARTITION BY r.item_id ORDER BY r.submitted_at DESC) AS n
               FROM \(unsafeRaw: reports)
-              WHERE r.item_id IN (\(unsafeRaw: publishedItems))
+              WHERE r.item_id IN (\(planItems))
               AND (r.state || '') = 'accepted'
             ) latest WHERE n = 1
             """
@@ -461,7 +460,7 @@ enum Supervisor {
         for row in try await sql.raw(
             """
             SELECT m.item_id, m.planned_date, m.share, m.actual_date FROM \(ident: Milestone.schema) m
-            WHERE m.item_id IN (\(unsafeRaw: publishedItems))
+            WHERE m.item_id IN (\(planItems))
             ORDER BY m.planned_date
             """
         ).all() {

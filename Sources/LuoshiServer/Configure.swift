@@ -44,9 +44,12 @@ extension LuoshiServer {
         app.middleware.use(WriteInvalidationMiddleware())
         app.middleware.use(CachedUserSessionAuthenticator())
         app.middleware.use(TokenAuthenticator())
+        app.middleware.use(BodyGuardMiddleware())
         app.middleware.use(CSRFMiddleware())
         app.middleware.use(UnreadCountMiddleware())
         app.routes.defaultMaxBodySize = "1mb"
+        // Request bodies held in memory at once, all requests together (uploads are up to 60 MB each).
+        app.storage[BodyBudgetKey.self] = BodyBudget(limit: 256 << 20)
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.port
         try routes(app)

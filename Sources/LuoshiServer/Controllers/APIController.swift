@@ -13,7 +13,7 @@ struct APIController: RouteCollection {
                 "Sign in; also sets the session cookie", roles: nil, request: [.json(Credentials.self)],
                 status: .created, response: SessionView.self, errors: [.tooManyRequests]))
         api.get("plans", use: plans).documented(.init("Plans the user may read", response: [PlanSummary].self))
-        api.on(.POST, "plans", body: .collect(maxSize: "25mb"), use: importPlan).documented(
+        api.upload("plans", maxBytes: Limits.document, from: [.admin], use: importPlan).documented(
             .init(
                 "Import a document as a draft plan", roles: [.admin], request: [.multipart(Upload.self)],
                 status: .created, response: ImportResult.self))
@@ -23,11 +23,12 @@ struct APIController: RouteCollection {
             .init(
                 "An item with its source words, assignment, status, milestones and the reports the user may read",
                 response: ItemView.self))
-        api.on(.POST, "items", ":itemID", "reports", body: .collect(maxSize: "60mb"), use: fileReport).documented(
-            .init(
-                "File a progress report (a reporter of the item's unit)", roles: [.reporter],
-                request: [.json(Reports.Filing.self), .multipart(ItemController.FilingForm.self)], status: .created,
-                response: ReportView.self, errors: [.conflict]))
+        api.upload("items", ":itemID", "reports", maxBytes: Limits.evidence, from: [.reporter], use: fileReport)
+            .documented(
+                .init(
+                    "File a progress report (a reporter of the item's unit)", roles: [.reporter],
+                    request: [.json(Reports.Filing.self), .multipart(ItemController.FilingForm.self)], status: .created,
+                    response: ReportView.self, errors: [.conflict]))
         api.post("reports", ":reportID", "accept", use: accept).documented(
             .init("Accept a submitted report", roles: [.admin], response: ReportView.self, errors: [.conflict]))
         api.post("reports", ":reportID", "return", use: giveBack).documented(

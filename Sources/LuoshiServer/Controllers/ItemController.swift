@@ -7,7 +7,7 @@ import Vapor
 struct ItemController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("items", ":itemID", use: show)
-        routes.on(.POST, "items", ":itemID", "reports", body: .collect(maxSize: "60mb"), use: fileReport)
+        routes.upload("items", ":itemID", "reports", maxBytes: Limits.evidence, from: [.reporter], use: fileReport)
         routes.get("evidence", ":evidenceID", use: evidence)
         routes.post("items", ":itemID", "comments", use: comment)
         routes.get("reviews", use: queue)

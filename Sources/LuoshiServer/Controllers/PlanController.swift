@@ -9,7 +9,7 @@ struct PlanController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let plans = routes.grouped("plans")
         plans.get(use: list)
-        plans.on(.POST, body: .collect(maxSize: "25mb"), use: upload)
+        plans.upload(maxBytes: Limits.document, from: [.admin], use: upload)
         plans.get(":planID", use: overview)
         plans.get(":planID", "review", use: review)
         plans.post(":planID", "publish", use: publish)

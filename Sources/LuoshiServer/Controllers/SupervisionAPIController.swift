@@ -18,14 +18,14 @@ struct SupervisionAPIController: RouteCollection {
         api.get("notices", ":noticeID", use: show).documented(
             .init("A notice with its steps", response: NoticeView.self))
         for action in NoticeAction.allCases {
-            api.on(
-                .POST, "notices", ":noticeID", .constant(SiteURL.segment(action)),
-                body: .collect(maxSize: action == .respond ? "60mb" : "1mb")
+            api.upload(
+                "notices", ":noticeID", .constant(SiteURL.segment(action)), maxBytes: Limits.noticeStep(action),
+                from: NoticeAction.actors(action)
             ) { req in
                 NoticeView(try await SupervisionController.act(action, req: req))
             }.documented(
                 .init(
-                    Self.summaries[action]!, roles: action == .sign || action == .respond ? [.reporter] : [.admin],
+                    Self.summaries[action]!, roles: NoticeAction.actors(action),
                     request: action == .respond
                         ? [.json(NoticeWords.self), .multipart(RespondForm.self)]
                         : [.json(action == .sendBack ? NoticeWords.self : NoticeStep.self)],

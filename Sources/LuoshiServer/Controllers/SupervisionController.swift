@@ -15,11 +15,10 @@ struct SupervisionController: RouteCollection {
         routes.get("notices", ":noticeID", "docx", use: docx)
         for action in NoticeAction.allCases {
             // A response may carry evidence files.
-            routes.on(
-                .POST, "notices", ":noticeID", .constant(SiteURL.segment(action)),
-                body: .collect(maxSize: action == .respond ? "60mb" : "1mb")
-            ) {
-                req in
+            routes.upload(
+                "notices", ":noticeID", .constant(SiteURL.segment(action)), maxBytes: Limits.noticeStep(action),
+                from: NoticeAction.actors(action)
+            ) { req in
                 try await act(action, req: req)
             }
         }

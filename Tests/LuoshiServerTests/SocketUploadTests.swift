@@ -1,0 +1,140 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import NIOCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import LuoshiServer
+
+/// Uploads as a browser sends them, over a real socket: a body of more than a few kilobytes arrives in
+/// pieces, which in-process tests (handing over a whole body) never showed.
+extension ServerTests {
+    /// The app serving on a port of loopback, and a client that does not follow redirects.
+    struct Live {
+        let app: Application
+        let base: String
+
+        static func start(_ app: Application) async throws -> Live {
+            app.http.client.configuration.redirectConfiguration = .disallow
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            let port = try #require(app.http.server.shared.localAddress?.port)
+            return Live(app: app, base: "http://127.0.0.1:\(port)")
+        }
+
+        func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil)
+            async throws -> ClientResponse
+        {
+            try await app.client.send(method, headers: headers, to: URI(string: base + path)) { req in
+                req.body = body
+            }
+        }
+
+        func stop() async { await app.server.shutdown() }
+    }
+
+    static func formToken(in html: String) -> String? {
+        guard let r = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) else { return nil }
+        return html[r].split(separator: "\"").dropFirst(3).first.map(String.init)
+    }
+
+    static func cookie(_ headers: HTTPHeaders) -> String? {
+        headers.setCookie?["luoshi-session"]?.string
+    }
+
+    /// Signs in through the login form over TCP, as a browser does.
+    func browserSignIn(_ live: Live, _ username: String) async throws -> BrowserSession {
+        var session = BrowserSession(cookie: "", csrf: "")
+        let login = try await live.send(.GET, "/login")
+        session.cookie = try #require(Self.cookie(login.headers))
+        session.csrf = try #require(Self.formToken(in: String(buffer: login.body ?? ByteBuffer())))
+        let body = "_csrf=\(session.csrf)&username=\(username)&password=\(Demo.password)"
+        let signedIn = try await live.send(.POST, "/login", headers: session.headers, body: ByteBuffer(string: body))
+        #expect(signedIn.status == .seeOther)
+        if let renewed = Self.cookie(signedIn.headers) { session.cookie = renewed }
+        let page = try await live.send(.GET, "/plans", headers: session.headers)
+        #expect(page.status == .ok)
+        session.csrf = try #require(Self.formToken(in: String(buffer: page.body ?? ByteBuffer())))
+        return session
+    }
+
+    static func multipart(
+        boundary: String, fields: [(String, String)], file: (field: String, name: String, data: Data)?
+    ) -> ByteBuffer {
+        var body = ByteBuffer()
+        for (name, value) in fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        if let file {
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\n"
+                    + "Content-Type: text/plain\r\n\r\n")
+            body.writeBytes(file.data)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        return body
+    }
+
+    @Test("浏览器上传大于 2 KB 的文件：经由套接字导入计划文档 (a browser upload over 2 KB, over a socket)")
+    func browserImportOverSocket() async throws {
+        try await TestApp.with { app in
+            let live = try await Live.start(app)
+            let session = try await browserSignIn(live, "duchaban")
+            // The seed document itself, made a new one (16 KB, arriving in pieces).
+            var document = try Data(contentsOf: TestApp.fixture)
+            document.append(Data("\n附：另行印发。\n".utf8))
+            let boundary = "----LuoshiSocketTest7MA4YWxkTrZu0gW"
+            var headers = session.headers
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            let before = try await Plan.query(on: app.db).count()
+            let imported = try await live.send(
+                .POST, "/plans", headers: headers,
+                body: Self.multipart(
+                    boundary: boundary, fields: [("_csrf", session.csrf)],
+                    file: ("document", "张芝山镇2015.txt", document)))
+            #expect(imported.status == .seeOther, "\(imported.status) \(String(buffer: imported.body ?? ByteBuffer()))")
+            #expect(imported.headers.first(name: .location)?.contains("/review") == true)
+            #expect(try await Plan.query(on: app.db).count() == before + 1)
+            // The same post with a wrong form token keeps nothing.
+            let forged = try await live.send(
+                .POST, "/plans", headers: headers,
+                body: Self.multipart(
+                    boundary: boundary, fields: [("_csrf", "forged")], file: ("document", "b.txt", document)))
+            #expect(forged.status == .forbidden)
+            #expect(String(buffer: forged.body ?? ByteBuffer()).contains("表单已过期"))
+            #expect(try await Plan.query(on: app.db).count() == before + 1)
+            await live.stop()
+        }
+    }
+
+    @Test("不该上传的人在读取正文之前即被拒绝 (an upload from someone who may not is refused before its body is read)")
+    func uploadRefusedFromHeaders() async throws {
+        try await TestApp.with { app in
+            let live = try await Live.start(app)
+            let deputy = try await browserSignIn(live, "daibiao")
+            let (item, _) = try await app.assignedItem()
+            let boundary = "----LuoshiSocketTestDeputy"
+            var headers = deputy.headers
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            let evidence = Data(repeating: 0x41, count: 300_000)
+            let refused = try await live.send(
+                .POST, "/items/\(item.id!)/reports", headers: headers,
+                body: Self.multipart(
+                    boundary: boundary, fields: [("_csrf", deputy.csrf), ("period", "2015-06"), ("narrative", "x")],
+                    file: ("evidence[]", "a.pdf", evidence)))
+            #expect(refused.status == .forbidden)
+            #expect(String(buffer: refused.body ?? ByteBuffer()).contains("无权上传"))
+            // A comment larger than a form takes (1 MB), said by its length: 413, and nothing kept.
+            let staff = try await browserSignIn(live, "duchaban")
+            let comments = try await Comment.query(on: app.db).count()
+            let huge = "_csrf=\(staff.csrf)&text=" + String(repeating: "a", count: 1_200_000)
+            let tooLarge = try await live.send(
+                .POST, "/items/\(item.id!)/comments", headers: staff.headers, body: ByteBuffer(string: huge))
+            #expect(tooLarge.status == .payloadTooLarge)
+            #expect(try await Comment.query(on: app.db).count() == comments)
+            await live.stop()
+        }
+    }
+}

@@ -49,7 +49,7 @@ extension LuoshiServer {
         app.middleware.use(UnreadCountMiddleware())
         app.routes.defaultMaxBodySize = "1mb"
         // Request bodies held in memory at once, all requests together (uploads are up to 60 MB each).
-        app.storage[BodyBudgetKey.self] = BodyBudget(limit: 256 << 20)
+        app.storage[BodyBudgetKey.self] = BodyBudget(limit: 128 << 20)
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.port
         try routes(app)

@@ -58,7 +58,7 @@ extension LuoshiServer {
 
     static func routes(_ app: Application) throws {
         app.get("healthz") { _ in Health(status: "ok") }
-            .documented(.init("Liveness, without a session", roles: nil, response: Health.self))
+            .documented(.init(summary: "Liveness, without a session", roles: nil, response: Health.self))
         app.get("assets", "app.css") { req -> Response in
             let sheet = req.application.storage[StylesheetKey.self]!
             let cached = req.headers.first(name: .ifNoneMatch) == sheet.etag

@@ -18,66 +18,35 @@ extension ServerTests {
                 try await PlanItem.query(on: app.db).filter(\.$kind == .target).filter(\.$headline == false).first())
             var headers = HTTPHeaders.json(admin)
             headers.replaceOrAdd(name: .accept, value: "application/json")
+            func patch(_ json: String, _ headers: HTTPHeaders) async throws -> HTTPStatus {
+                var status = HTTPStatus.ok
+                try await app.testing().test(
+                    .PATCH, "/api/v1/items/\(target.id!)", headers: headers, body: ByteBuffer(string: json)
+                ) { res throws in status = res.status }
+                return status
+            }
             // The demo plan is published: no reason, no change.
-            try await app.testing().test(
-                .PATCH, "/api/v1/items/\(target.id!)", headers: headers, body: ByteBuffer(string: #"{"value":350}"#)
-            ) { res throws in
-                #expect(res.status == .unprocessableEntity)
-            }
-            try await app.testing().test(
-                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
-                body: ByteBuffer(string: #"{"value":350,"reason":"镇人大决议调增"}"#)
-            ) { res throws in
-                #expect(res.status == .noContent)
-            }
+            #expect(try await patch(#"{"value":350}"#, headers) == .unprocessableEntity)
+            #expect(try await patch(#"{"value":350,"reason":"镇人大决议调增"}"#, headers) == .noContent)
             #expect(try await PlanItem.find(target.id, on: app.db)?.value == 350)
-            try await app.testing().test(
-                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
-                body: ByteBuffer(string: #"{"baseline":120,"reason":"补充基数"}"#)
-            ) { res throws in
-                #expect(res.status == .noContent)
-            }
+            #expect(try await patch(#"{"baseline":120,"reason":"补充基数"}"#, headers) == .noContent)
             #expect(try await PlanItem.find(target.id, on: app.db)?.baseline == 120)
             // The API takes numbers as numbers: a figure sent as text is refused, null empties it.
-            try await app.testing().test(
-                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
-                body: ByteBuffer(string: #"{"value":"360","reason":"文字"}"#)
-            ) { res throws in
-                #expect(res.status == .badRequest)
-            }
+            #expect(try await patch(#"{"value":"360","reason":"文字"}"#, headers) == .badRequest)
             #expect(try await PlanItem.find(target.id, on: app.db)?.value == 350)
-            try await app.testing().test(
-                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
-                body: ByteBuffer(string: #"{"baseline":null,"reason":"基数有误"}"#)
-            ) { res throws in
-                #expect(res.status == .noContent)
-            }
+            #expect(try await patch(#"{"baseline":null,"reason":"基数有误"}"#, headers) == .noContent)
             #expect(try await PlanItem.find(target.id, on: app.db)?.baseline == nil)
-            try await app.testing().test(
-                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
-                body: ByteBuffer(string: #"{"baseline":120,"reason":"补充基数"}"#)
-            ) { res throws in
-                #expect(res.status == .noContent)
-            }
+            #expect(try await patch(#"{"baseline":120,"reason":"补充基数"}"#, headers) == .noContent)
             let entry = try #require(try await AuditEntry.query(on: app.db).filter(\.$action == "item.edit").first())
             #expect(entry.after?.contains("镇人大决议调增") == true)
             #expect(entry.before?.contains("\"value\":\(Int(target.value ?? 0))") == true)
             // A range needs both ends; a reporter may not edit.
-            try await app.testing().test(
-                .PATCH, "/api/v1/items/\(target.id!)", headers: headers,
-                body: ByteBuffer(string: #"{"comparator":"range","valueMin":5,"reason":"x"}"#)
-            ) { res throws in
-                #expect(res.status == .unprocessableEntity)
-            }
+            #expect(
+                try await patch(#"{"comparator":"range","valueMin":5,"reason":"x"}"#, headers) == .unprocessableEntity)
             let (_, reporter) = try await app.assignedItem()
             var reporterHeaders = HTTPHeaders.json(try await app.signIn(reporter.username))
             reporterHeaders.replaceOrAdd(name: .accept, value: "application/json")
-            try await app.testing().test(
-                .PATCH, "/api/v1/items/\(target.id!)", headers: reporterHeaders,
-                body: ByteBuffer(string: #"{"value":1,"reason":"x"}"#)
-            ) { res throws in
-                #expect(res.status == .forbidden)
-            }
+            #expect(try await patch(#"{"value":1,"reason":"x"}"#, reporterHeaders) == .forbidden)
             let (_, broken) = try await LuoshiServer.verifyAudit(app)
             #expect(broken == nil)
         }

@@ -10,39 +10,42 @@ struct APIController: RouteCollection {
         let api = routes.grouped("api", "v1")
         api.post("session", use: signIn).documented(
             .init(
-                "Sign in; also sets the session cookie", roles: nil, request: [.json(Credentials.self)],
+                summary: "Sign in; also sets the session cookie", roles: nil, request: [.json(Credentials.self)],
                 status: .created, response: SessionView.self, errors: [.tooManyRequests]))
-        api.get("plans", use: plans).documented(.init("Plans the user may read", response: [PlanSummary].self))
+        api.get("plans", use: plans).documented(.init(summary: "Plans the user may read", response: [PlanSummary].self))
         api.upload("plans", maxBytes: Limits.document, from: [.admin], use: importPlan).documented(
             .init(
-                "Import a document as a draft plan", roles: [.admin], request: [.multipart(Upload.self)],
+                summary: "Import a document as a draft plan", roles: [.admin], request: [.multipart(Upload.self)],
                 status: .created, response: ImportResult.self))
         api.get("plans", ":planID", use: plan).documented(
-            .init("A plan in luoshi-plan/1 with each item's status", response: PlanView.self))
+            .init(summary: "A plan in luoshi-plan/1 with each item's status", response: PlanView.self))
         api.get("items", ":itemID", use: item).documented(
             .init(
-                "An item with its source words, assignment, status, milestones and the reports the user may read",
+                summary:
+                    "An item with its source words, assignment, status, milestones and the reports the user may read",
                 response: ItemView.self))
         api.upload("items", ":itemID", "reports", maxBytes: Limits.evidence, from: [.reporter], use: fileReport)
             .documented(
                 .init(
-                    "File a progress report (a reporter of the item's unit)", roles: [.reporter],
+                    summary: "File a progress report (a reporter of the item's unit)", roles: [.reporter],
                     request: [.json(Reports.Filing.self), .multipart(ItemController.FilingForm.self)], status: .created,
                     response: ReportView.self, errors: [.conflict]))
         api.post("reports", ":reportID", "accept", use: accept).documented(
-            .init("Accept a submitted report", roles: [.admin], response: ReportView.self, errors: [.conflict]))
+            .init(summary: "Accept a submitted report", roles: [.admin], response: ReportView.self, errors: [.conflict])
+        )
         api.post("reports", ":reportID", "return", use: giveBack).documented(
             .init(
-                "Return a submitted report with a reason", roles: [.admin], request: [.json(ReturnBody.self)],
+                summary: "Return a submitted report with a reason", roles: [.admin], request: [.json(ReturnBody.self)],
                 response: ReportView.self, errors: [.conflict]))
         api.post("assignments", use: assign).documented(
             .init(
-                "Assign items in bulk: a field left out stays as it is on every item; null empties it (not the cycle)",
+                summary:
+                    "Assign items in bulk: a field left out stays as it is on every item; null empties it (not the cycle)",
                 roles: [.admin], request: [.json(AssignBody.self)], response: AssignResult.self,
                 errors: [.notFound]))
         api.get("audit", use: audit).documented(
             .init(
-                "The audit log, newest first, and the chain's check", roles: [.admin, .deputy],
+                summary: "The audit log, newest first, and the chain's check", roles: [.admin, .deputy],
                 response: AuditView.self, query: AuditQuery.self))
     }
 

@@ -14,7 +14,7 @@ struct EditController: RouteCollection {
         routes.post("plans", ":planID", "items", use: add)
         routes.patch("api", "v1", "items", ":itemID", use: apiEdit).documented(
             .init(
-                "Correct an item's words or target; a published promise needs a reason", roles: [.admin],
+                summary: "Correct an item's words or target; a published promise needs a reason", roles: [.admin],
                 request: [.json(PlanEdits.Patch.self)], status: .noContent, errors: [.conflict]))
     }
 

@@ -9,14 +9,15 @@ struct SupervisionAPIController: RouteCollection {
         let api = routes.grouped("api", "v1")
         api.get("notices", use: list).documented(
             .init(
-                "Supervision notices the user may read (a unit: its own)", response: [NoticeView].self,
+                summary: "Supervision notices the user may read (a unit: its own)", response: [NoticeView].self,
                 query: NoticeQuery.self))
         api.post("notices", use: issue).documented(
             .init(
-                "Issue a notice (督办单)", roles: [.admin], request: [.json(Notices.Issue.self)], status: .created,
+                summary: "Issue a notice (督办单)", roles: [.admin], request: [.json(Notices.Issue.self)],
+                status: .created,
                 response: NoticeView.self, errors: [.notFound]))
         api.get("notices", ":noticeID", use: show).documented(
-            .init("A notice with its steps", response: NoticeView.self))
+            .init(summary: "A notice with its steps", response: NoticeView.self))
         for action in NoticeAction.allCases {
             api.upload(
                 "notices", ":noticeID", .constant(SiteURL.segment(action)), maxBytes: Limits.noticeStep(action),
@@ -25,7 +26,7 @@ struct SupervisionAPIController: RouteCollection {
                 NoticeView(try await SupervisionController.act(action, req: req))
             }.documented(
                 .init(
-                    Self.summaries[action]!, roles: NoticeAction.actors(action),
+                    summary: Self.summaries[action]!, roles: NoticeAction.actors(action),
                     request: action == .respond
                         ? [.json(NoticeWords.self), .multipart(RespondForm.self)]
                         : [.json(action == .sendBack ? NoticeWords.self : NoticeStep.self)],
@@ -33,28 +34,28 @@ struct SupervisionAPIController: RouteCollection {
                     errors: [.conflict]))
         }
         api.get("inbox", use: inbox).documented(
-            .init("The user's messages and unread count", response: InboxView.self))
+            .init(summary: "The user's messages and unread count", response: InboxView.self))
         api.post("inbox", ":messageID", "read", use: read).documented(
-            .init("Mark a message read", status: .noContent))
+            .init(summary: "Mark a message read", status: .noContent))
         api.get("channels", use: channels).documented(
-            .init("Notification channels", roles: [.admin], response: [ChannelView].self))
+            .init(summary: "Notification channels", roles: [.admin], response: [ChannelView].self))
         api.post("channels", use: addChannel).documented(
             .init(
-                "Add a channel for a unit or a user", roles: [.admin], request: [.json(Channels.Input.self)],
+                summary: "Add a channel for a unit or a user", roles: [.admin], request: [.json(Channels.Input.self)],
                 status: .created, response: ChannelView.self))
         api.get("deliveries", use: deliveries).documented(
             .init(
-                "Recent deliveries with every attempt", roles: [.admin], response: [DeliveryView].self,
+                summary: "Recent deliveries with every attempt", roles: [.admin], response: [DeliveryView].self,
                 query: DeliveryQuery.self))
         api.get("plans", ":planID", "supervision", use: rules).documented(
-            .init("A plan's supervision rules", response: RulesView.self))
+            .init(summary: "A plan's supervision rules", response: RulesView.self))
         api.put("plans", ":planID", "supervision", use: saveRules).documented(
             .init(
-                "Set a plan's supervision rules", roles: [.admin], request: [.json(RulesView.self)],
+                summary: "Set a plan's supervision rules", roles: [.admin], request: [.json(RulesView.self)],
                 response: RulesView.self))
         api.get("plans", ":planID", "bulletin", use: bulletin).documented(
             .init(
-                "The monthly bulletin (月通报)", response: BulletinView.self,
+                summary: "The monthly bulletin (月通报)", response: BulletinView.self,
                 query: SupervisionController.BulletinQuery.self))
     }
 

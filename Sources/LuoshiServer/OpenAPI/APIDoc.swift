@@ -21,21 +21,6 @@ struct APIDoc: @unchecked Sendable {
     var query: (any Decodable.Type)?
     /// Statuses beyond those the route's shape implies (a conflict, a sign-in limit).
     var errors: [HTTPStatus] = []
-
-    init(
-        _ summary: String, roles: [Role]? = [], request: [Body] = [], requestRequired: Bool = true,
-        status: HTTPStatus = .ok, response: (any Decodable.Type)? = nil, query: (any Decodable.Type)? = nil,
-        errors: [HTTPStatus] = []
-    ) {
-        self.summary = summary
-        self.roles = roles
-        self.request = request
-        self.requestRequired = requestRequired
-        self.status = status
-        self.response = response
-        self.query = query
-        self.errors = errors
-    }
 }
 
 extension Route {

@@ -96,6 +96,7 @@ public enum Runner {
             let at = day.start(in: .beijing).addingTimeInterval(9 * 3600)
             let result = try await Supervisor.pass(at: at, dryRun: dryRun, on: app.store)
             var lines = ["督查督办 \(day.chinese) 9:00" + (dryRun ? "（演练，不发送 dry run: nothing stored or sent）" : "")]
+            for failure in result.failures { lines.append("未完成 (failed, rolled back): \(failure)") }
             for action in result.actions {
                 let label = action.kind.chinese
                 lines.append(

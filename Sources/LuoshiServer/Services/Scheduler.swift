@@ -16,6 +16,9 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                     let now = app.clock.now()
                     let dry = try await Supervisor.pass(at: now, dryRun: true, on: app.store)
                     let result = dry.actions.isEmpty ? dry : try await Supervisor.pass(at: now, on: app.store)
+                    for failure in result.failures {
+                        app.logger.error("supervision of a plan failed", metadata: ["failure": "\(failure)"])
+                    }
                     if !result.actions.isEmpty {
                         await app.snapshots.invalidate()
                         app.logger.info(

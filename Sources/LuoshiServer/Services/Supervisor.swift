@@ -27,6 +27,8 @@ enum Supervisor {
     struct PassResult: Sendable {
         var at: Date
         var actions: [Action]
+        /// Plans whose batch failed (and was rolled back), with the error: the other plans still ran.
+        var failures: [String] = []
         var messages: Int
         var deliveries: Int
         var seconds: Double
@@ -41,6 +43,8 @@ enum Supervisor {
         for plan in try await publishedPlans(on: store.db) {
             let body: @Sendable (AuditedTransaction) async throws -> (actions: [Action], outbox: Outbox) = { tx in
                 var outbox = try await Outbox.load(on: tx.db)
+                // Read again inside the plan's lock: a plan closed since the list was read is left alone.
+                guard try await Plan.find(plan.id, on: tx.db)?.status == .published else { return ([], outbox) }
                 let ledger = try await loadLedger(plan: plan.id, on: tx.db)
                 let actions = try await run(
                     plan, context: context, ledger: ledger, now: now, dryRun: dryRun, outbox: &outbox, on: tx)
@@ -48,10 +52,17 @@ enum Supervisor {
                 return (actions, outbox)
             }
             // A dry run only reads: it takes no lock, holds up no writer and records nothing.
-            let outcome =
-                dryRun
-                ? try await body(AuditedTransaction(db: store.db, actor: "system"))
-                : try await store.write(.plan(plan.id), actor: "system", at: now, body)
+            let outcome: (actions: [Action], outbox: Outbox)
+            do {
+                outcome =
+                    dryRun
+                    ? try await body(AuditedTransaction(db: store.db, actor: "system"))
+                    : try await store.write(.plan(plan.id), actor: "system", at: now, body)
+            } catch {
+                // One plan's failure must not leave the others unsupervised.
+                result.failures.append("\(plan.title): \(String(reflecting: error))")
+                continue
+            }
             result.actions += outcome.actions
             result.messages += outcome.outbox.counts.inbox
             result.deliveries += outcome.outbox.counts.deliveries

@@ -117,9 +117,7 @@ struct ItemController: RouteCollection {
 
         func filing() throws -> Reports.Filing {
             func number(_ s: String?, _ field: String) throws -> Double? {
-                guard let s = s?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
-                guard let v = Double(s) else { throw LuoshiError.invalid(field: field, reason: "不是数字") }
-                return v
+                try s.flatMap { try formNumber($0, field: field) }
             }
             return Reports.Filing(
                 period: period, actualValue: try number(actualValue, "实际数值"),

@@ -33,6 +33,14 @@ enum FieldChange<Value> {
 
 extension FieldChange: Sendable where Value: Sendable {}
 
+/// A figure typed into a form field: blank is no figure; anything else must read as a number.
+func formNumber(_ text: String, field: String) throws -> Double? {
+    let t = text.trimmingCharacters(in: .whitespaces)
+    if t.isEmpty { return nil }
+    guard let v = Double(t) else { throw LuoshiError.invalid(field: field, reason: "不是数字 (not a number)") }
+    return v
+}
+
 extension KeyedDecodingContainer {
     /// A field of a partial change in JSON: absent keeps, null empties, a value sets.
     func change<T: Decodable>(_ key: Key, as type: T.Type = T.self) throws -> FieldChange<T> {

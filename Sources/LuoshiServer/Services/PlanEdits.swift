@@ -35,10 +35,7 @@ enum PlanEdits {
         func correction() throws -> Correction {
             func number(_ s: String?, _ field: String) throws -> FieldChange<Double> {
                 guard let s else { return .keep }
-                let t = s.trimmingCharacters(in: .whitespaces)
-                if t.isEmpty { return .clear }
-                guard let v = Double(t) else { throw LuoshiError.invalid(field: field, reason: "不是数字 (not a number)") }
-                return .set(v)
+                return try formNumber(s, field: field).map { .set($0) } ?? .clear
             }
             return Correction(
                 title: title, subject: subject, comparator: try comparator.map(PlanEdits.comparator),

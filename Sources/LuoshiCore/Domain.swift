@@ -115,6 +115,9 @@ public enum LuoshiError: Error, Sendable, Equatable {
     /// edited without a reason).
     case conflict(reason: String)
     case unauthenticated
+    /// A sign-in with a username or password that does not match: one answer for both, so that it does
+    /// not tell which usernames exist.
+    case wrongCredentials
 
     /// A sentence for a person, Chinese first.
     public var message: String {
@@ -124,6 +127,7 @@ public enum LuoshiError: Error, Sendable, Equatable {
         case .invalid(let field, let reason): return "「\(field)」不正确：\(reason) (invalid)"
         case .conflict(let reason): return "无法完成：\(reason) (conflict)"
         case .unauthenticated: return "请先登录 (please sign in)"
+        case .wrongCredentials: return "用户名或密码不正确 (wrong username or password)"
         }
     }
 }

@@ -50,7 +50,8 @@ extension LuoshiServer {
         let now = app.clock.now()
         try await app.store.write(.office, actor: "cli", at: now) { tx in
             try await user.save(on: tx.db)
-            try await UserToken.query(on: tx.db).filter(\.$user.$id == user.id!).delete()
+            // The old password's sessions and tokens end with it.
+            try await SignOut.everywhere(user.id!, on: tx.db)
             tx.record(.userPassword, .user, user.id!)
         }
         return password

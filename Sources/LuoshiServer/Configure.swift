@@ -12,6 +12,7 @@ extension LuoshiServer {
         app.luoshi = config
         app.clock = config.fixedNow.map(AppClock.fixed) ?? .system
         app.storage[BcryptCostKey.self] = bcryptCost
+        app.storage[PasswordCheckerKey.self] = PasswordChecker(cost: bcryptCost)
         switch config.storage {
         case .sqliteFile(let directory):
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -39,6 +40,7 @@ extension LuoshiServer {
                 isSecure: false, isHTTPOnly: true, sameSite: .lax)
         }
         app.middleware = .init()
+        app.middleware.use(SecurityHeadersMiddleware(servedOverHTTPS: config.publicURL?.hasPrefix("https://") ?? false))
         app.middleware.use(LuoshiErrorMiddleware())
         app.middleware.use(app.sessions.middleware)
         app.middleware.use(WriteInvalidationMiddleware())
@@ -53,6 +55,7 @@ extension LuoshiServer {
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.port
         try routes(app)
+        app.storage[KnownPagesKey.self] = KnownPages(app.routes)
         if config.background { app.lifecycle.use(BackgroundWork()) }
     }
 

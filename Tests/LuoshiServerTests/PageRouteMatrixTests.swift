@@ -9,35 +9,6 @@ import VaporTesting
 @testable import LuoshiServer
 
 extension ServerTests {
-    /// A browser session: its cookie and CSRF token.
-    struct BrowserSession {
-        var cookie: String
-        var csrf: String
-        var headers: HTTPHeaders {
-            var h = HTTPHeaders()
-            h.cookie = ["luoshi-session": .init(string: cookie)]
-            h.contentType = .urlEncodedForm
-            return h
-        }
-    }
-
-    static func browser(_ app: Application, _ username: String?) async throws -> BrowserSession {
-        var s = BrowserSession(cookie: "", csrf: "")
-        try await app.testing().test(.GET, "/login") { res throws in
-            s.cookie = res.headers.setCookie?["luoshi-session"]?.string ?? ""
-            s.csrf = res.body.string.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.1) } ?? ""
-        }
-        if let username {
-            try await app.testing().test(
-                .POST, "/login", headers: s.headers,
-                body: ByteBuffer(string: "_csrf=\(s.csrf)&username=\(username)&password=\(Demo.password)")
-            ) { res throws in
-                #expect(res.status == .seeOther)
-            }
-        }
-        return s
-    }
-
     /// Every page and form route with every role, in a browser: what each may see and do.
     @Test("每个网页路由 × 每个角色 (every page route with every role)")
     func pageRouteMatrix() async throws {
@@ -53,11 +24,11 @@ extension ServerTests {
                 try await ProgressReport.query(on: app.db).filter(\.$state == .submitted).first()
             ).id!
             let sessions: [String: BrowserSession] = [
-                "anonymous": try await Self.browser(app, nil),
-                "admin": try await Self.browser(app, "duchaban"),
-                "reporter": try await Self.browser(app, reporter.username),
-                "leader": try await Self.browser(app, "zhenzhang"),
-                "deputy": try await Self.browser(app, "daibiao"),
+                "anonymous": try await app.browser(nil),
+                "admin": try await app.browser("duchaban"),
+                "reporter": try await app.browser(reporter.username),
+                "leader": try await app.browser("zhenzhang"),
+                "deputy": try await app.browser("daibiao"),
             ]
             let ok = HTTPStatus.ok
             let to = HTTPStatus.seeOther  // done, and sent on to the next page

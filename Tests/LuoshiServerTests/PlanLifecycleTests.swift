@@ -15,21 +15,9 @@ extension ServerTests {
             let planID = try await app.demoPlanID()
             let (item, reporter) = try await app.assignedItem()
             // A browser session for the admin.
-            var cookie = ""
-            var csrf = ""
-            try await app.testing().test(.GET, "/login") { res throws in
-                cookie = res.headers.setCookie?["luoshi-session"]?.string ?? ""
-                csrf = res.body.string.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.1) } ?? ""
-            }
-            var form = HTTPHeaders()
-            form.cookie = ["luoshi-session": .init(string: cookie)]
-            form.contentType = .urlEncodedForm
-            try await app.testing().test(
-                .POST, "/login", headers: form,
-                body: ByteBuffer(string: "_csrf=\(csrf)&username=duchaban&password=\(Demo.password)")
-            ) { res throws in
-                #expect(res.status == .seeOther)
-            }
+            let admin = try await app.browser("duchaban")
+            let form = admin.headers
+            let csrf = admin.csrf
             // The language is remembered for later pages.
             try await app.testing().test(
                 .POST, "/account/language", headers: form, body: ByteBuffer(string: "_csrf=\(csrf)&language=en")

@@ -85,7 +85,7 @@ extension ServerTests {
             #expect(try await PlanItem.find(item.id, on: app.db) != nil)
             #expect(try await Audit.verify(on: app.db).broken == nil)
             // The retired item's page still opens and says why it left the plan; the plan's page too.
-            let browser = try await Self.browser(app, "duchaban")
+            let browser = try await app.browser("duchaban")
             try await app.testing().test(.GET, "/items/\(item.id!)", headers: browser.headers) { res throws in
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("此事项已撤销"))
@@ -228,7 +228,7 @@ extension ServerTests {
             #expect(try await post(#"{"items":["\#(item.id!)"],"cycle":null}"#) == .unprocessableEntity)
             #expect(try await post(#"{"items":["\#(UUID())"]}"#) == .notFound)
             // The form: a blank field leaves the item as it is; "clear" empties one.
-            let browser = try await Self.browser(app, "duchaban")
+            let browser = try await app.browser("duchaban")
             func submit(_ fields: String) async throws {
                 try await app.testing().test(
                     .POST, "/assign", headers: browser.headers,

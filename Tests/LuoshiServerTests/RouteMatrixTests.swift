@@ -155,29 +155,13 @@ extension ServerTests {
         try await TestApp.with { app in
             let planID = try await app.demoPlanID()
             let (item, reporter) = try await app.assignedItem()
-            func session(_ username: String) async throws -> (cookie: String, csrf: String) {
-                var cookie = ""
-                var csrf = ""
-                try await app.testing().test(.GET, "/login") { res throws in
-                    cookie = res.headers.setCookie?["luoshi-session"]?.string ?? ""
-                    csrf = res.body.string.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.1) } ?? ""
-                }
-                var headers = HTTPHeaders()
-                headers.cookie = ["luoshi-session": .init(string: cookie)]
-                headers.contentType = .urlEncodedForm
-                try await app.testing().test(
-                    .POST, "/login", headers: headers,
-                    body: ByteBuffer(string: "_csrf=\(csrf)&username=\(username)&password=\(Demo.password)")
-                ) { res throws in
-                    #expect(res.status == .seeOther)
-                    #expect(res.headers.first(name: .location) == "/")
-                    if let renewed = res.headers.setCookie?["luoshi-session"]?.string { cookie = renewed }
-                }
-                return (cookie, csrf)
+            func session(_ username: String) async throws -> BrowserSession {
+                let s = try await app.browser(username)
+                #expect(s.landedAt == "/")
+                return s
             }
-            func get(_ path: String, _ s: (cookie: String, csrf: String)) async throws -> (HTTPStatus, String) {
-                var headers = HTTPHeaders()
-                headers.cookie = ["luoshi-session": .init(string: s.cookie)]
+            func get(_ path: String, _ s: BrowserSession) async throws -> (HTTPStatus, String) {
+                let headers = s.headers
                 var out: (HTTPStatus, String) = (.ok, "")
                 try await app.testing().test(.GET, path, headers: headers) { res throws in
                     out = (res.status, res.body.string)
@@ -211,9 +195,7 @@ extension ServerTests {
                 #expect(try await get(path, unit).0 == .forbidden, "\(path)")
             }
             // A form post without its CSRF token is refused; with it, the report is filed.
-            var headers = HTTPHeaders()
-            headers.cookie = ["luoshi-session": .init(string: unit.cookie)]
-            headers.contentType = .urlEncodedForm
+            let headers = unit.headers
             let form = "period=2015-06&percentComplete=60&actualValue=&narrative=%E6%8E%A8%E8%BF%9B"
             try await app.testing().test(
                 .POST, "/items/\(item.id!)/reports", headers: headers, body: ByteBuffer(string: form)

@@ -34,29 +34,12 @@ extension ServerTests {
         func stop() async { await app.server.shutdown() }
     }
 
-    static func formToken(in html: String) -> String? {
-        guard let r = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) else { return nil }
-        return html[r].split(separator: "\"").dropFirst(3).first.map(String.init)
-    }
-
-    static func cookie(_ headers: HTTPHeaders) -> String? {
-        headers.setCookie?["luoshi-session"]?.string
-    }
-
     /// Signs in through the login form over TCP, as a browser does.
-    func browserSignIn(_ live: Live, _ username: String) async throws -> BrowserSession {
-        var session = BrowserSession(cookie: "", csrf: "")
-        let login = try await live.send(.GET, "/login")
-        session.cookie = try #require(Self.cookie(login.headers))
-        session.csrf = try #require(Self.formToken(in: String(buffer: login.body ?? ByteBuffer())))
-        let body = "_csrf=\(session.csrf)&username=\(username)&password=\(Demo.password)"
-        let signedIn = try await live.send(.POST, "/login", headers: session.headers, body: ByteBuffer(string: body))
-        #expect(signedIn.status == .seeOther)
-        if let renewed = Self.cookie(signedIn.headers) { session.cookie = renewed }
-        let page = try await live.send(.GET, "/plans", headers: session.headers)
-        #expect(page.status == .ok)
-        session.csrf = try #require(Self.formToken(in: String(buffer: page.body ?? ByteBuffer())))
-        return session
+    func browserSignIn(_ live: Live, _ username: String?) async throws -> BrowserSession {
+        try await BrowserSession.signIn(username) { method, path, headers, body in
+            let res = try await live.send(method, path, headers: headers, body: body)
+            return (res.status, res.headers, String(buffer: res.body ?? ByteBuffer()))
+        }
     }
 
     static func multipart(

@@ -123,3 +123,74 @@ extension HTTPHeaders {
         return h
     }
 }
+
+/// A browser: the cookies it keeps and the form token of the last page it read.
+struct BrowserSession {
+    var cookies: [String: String] = [:]
+    var csrf = ""
+    /// Where signing in sent it.
+    var landedAt: String?
+
+    /// The session cookie ("" before signing in).
+    var cookie: String { cookies["luoshi-session"] ?? "" }
+
+    var headers: HTTPHeaders {
+        var h = HTTPHeaders()
+        h.cookie = HTTPCookies()
+        for (name, value) in cookies { h.cookie?[name] = .init(string: value) }
+        h.contentType = .urlEncodedForm
+        return h
+    }
+
+    /// One request and its answer, however it travels (in process or over a socket).
+    typealias Exchange =
+        @Sendable (HTTPMethod, String, HTTPHeaders, ByteBuffer?) async throws -> (
+            status: HTTPStatus, headers: HTTPHeaders, body: String
+        )
+
+    static func formToken(in html: String) -> String {
+        html.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.1) } ?? ""
+    }
+
+    /// Keeps the cookies an answer sets and drops those it expires, as a browser does.
+    mutating func take(_ headers: HTTPHeaders) {
+        for (name, value) in headers.setCookie?.all ?? [:] {
+            if let expires = value.expires, expires < Date() {
+                cookies[name] = nil
+            } else {
+                cookies[name] = value.string
+            }
+        }
+    }
+
+    /// Opens the sign-in page and, given a username, signs in through its form and reads a page for the
+    /// new session's form token.
+    static func signIn(_ username: String?, via send: Exchange) async throws -> BrowserSession {
+        var s = BrowserSession()
+        let login = try await send(.GET, "/login", [:], nil)
+        s.take(login.headers)
+        s.csrf = formToken(in: login.body)
+        guard let username else { return s }
+        let form = "_csrf=\(s.csrf)&username=\(username)&password=\(Demo.password)"
+        let signedIn = try await send(.POST, "/login", s.headers, ByteBuffer(string: form))
+        #expect(signedIn.status == .seeOther, "sign-in of \(username)")
+        s.take(signedIn.headers)
+        s.landedAt = signedIn.headers.first(name: .location)
+        let page = try await send(.GET, "/inbox", s.headers, nil)
+        s.csrf = formToken(in: page.body)
+        return s
+    }
+}
+
+extension Application {
+    /// A browser in process, signed in as `username` (or only on the sign-in page).
+    func browser(_ username: String?) async throws -> BrowserSession {
+        try await BrowserSession.signIn(username) { method, path, headers, body in
+            nonisolated(unsafe) var out: (HTTPStatus, HTTPHeaders, String) = (.ok, [:], "")
+            try await self.testing().test(method, path, headers: headers, body: body) { res in
+                out = (res.status, res.headers, res.body.string)
+            }
+            return out
+        }
+    }
+}

@@ -1,38 +1,71 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Cross-site request forgery tokens: one per session, in a hidden field of every form, or in the
-/// `X-CSRF-Token` header of an API call signed in by cookie. A bearer token needs none.
+/// `X-CSRF-Token` header of an API call signed in by cookie. A call signed in by bearer token alone
+/// needs none.
+///
+/// Before anyone signs in there is no session (an anonymous page view writes nothing to the database):
+/// the sign-in form's token is then a random value in a cookie of its own, which the form must repeat.
 enum CSRF {
+    static let signInCookie = "luoshi-signin"
+
+    struct MintedKey: StorageKey { typealias Value = String }
+
     static func token(_ req: Request) -> String {
-        if let t = req.session.data["csrf"] { return t }
+        if req.auth.has(User.self) || req.hasSession {
+            if let t = req.session.data["csrf"] { return t }
+            let t = [UInt8].random(count: 24).base64URL
+            req.session.data["csrf"] = t
+            return t
+        }
+        if let t = req.cookies[signInCookie]?.string, t.count == 32 { return t }
+        if let t = req.storage[MintedKey.self] { return t }
         let t = [UInt8].random(count: 24).base64URL
-        req.session.data["csrf"] = t
+        req.storage[MintedKey.self] = t
         return t
+    }
+
+    /// Whether a form's token is the one this browser was given.
+    static func accepts(_ sent: String?, _ req: Request) -> Bool {
+        guard let sent, !sent.isEmpty else { return false }
+        if req.hasSession, let expected = req.session.data["csrf"], sent == expected { return true }
+        // Only the sign-in form may be sent with the cookie token: it is all an anonymous visitor has.
+        return req.url.path == "/login" && req.cookies[signInCookie]?.string == sent
     }
 }
 
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await check(req, next)
+        if let minted = req.storage[CSRF.MintedKey.self] {
+            response.cookies[CSRF.signInCookie] = HTTPCookies.Value(
+                string: minted, maxAge: 12 * 3600, path: "/login", isHTTPOnly: true, sameSite: .strict)
+        }
+        return response
+    }
+
+    private func check(_ req: Request, _ next: any AsyncResponder) async throws -> Response {
         guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method) else { return try await next.respond(to: req) }
         // No route, or one that only refuses the method: nothing is changed, so nothing to forge.
         guard let route = req.route, !route.refusesMethod else { return try await next.respond(to: req) }
         let path = req.url.path
+        // A session signed in by cookie is ambient authority a forged request would carry along, whatever
+        // else it sends (an `Authorization` header included).
+        let cookieSignedIn = req.hasSession && req.session.authenticated(User.self) != nil
         if path.hasPrefix("/api/") {
-            // Bearer calls carry no ambient authority; signing in creates the session.
-            // Without a signed-in session there is no ambient authority to forge: the route answers 401.
-            if req.headers.bearerAuthorization != nil || path == "/api/v1/session" || !req.auth.has(User.self) {
-                return try await next.respond(to: req)
-            }
-            guard let expected = req.session.data["csrf"], req.headers.first(name: "X-CSRF-Token") == expected else {
+            guard cookieSignedIn else { return try await next.respond(to: req) }
+            guard CSRF.accepts(req.headers.first(name: "X-CSRF-Token"), req) else {
                 throw LuoshiError.forbidden(reason: "缺少或错误的 X-CSRF-Token (missing CSRF token)")
             }
             return try await next.respond(to: req)
         }
-        let sent = try? req.content.get(String.self, at: "_csrf")
-        guard let expected = req.session.data["csrf"], let sent, sent == expected else {
+        // A form from someone not signed in can change nothing but signing in, which has its own token.
+        guard cookieSignedIn || path == "/login" else { return try await next.respond(to: req) }
+        guard CSRF.accepts(try? req.content.get(String.self, at: "_csrf"), req) else {
             throw LuoshiError.forbidden(reason: "表单已过期，请刷新页面后重试 (form expired: reload the page)")
         }
         return try await next.respond(to: req)
@@ -45,7 +78,7 @@ struct TokenAuthenticator: AsyncBearerAuthenticator {
         // One query: the token joined with its user.
         guard
             let token = try await UserToken.query(on: req.db).join(User.self, on: \UserToken.$user.$id == \User.$id)
-                .filter(\.$value == bearer.token).first(),
+                .filter(\.$value == UserToken.digest(bearer.token)).first(),
             token.expiresAt > Date()
         else { return }
         req.auth.login(try token.joined(User.self))
@@ -92,25 +125,54 @@ enum Accounts {
         return String((0..<16).map { _ in alphabet.randomElement()! })
     }
 
-    /// Checks a username and password, counting failures in the database so that the limit holds
-    /// across app servers: 5 failures for a name, or 20 from one address, in 15 minutes lock it out.
-    static func signIn(username: String, password: String, address: String, on db: any Database, now: Date)
-        async throws -> User
-    {
-        let since = now.addingTimeInterval(-15 * 60)
-        let byName = try await LoginAttempt.query(on: db).filter(\.$username == username).filter(\.$at > since).count()
-        let byAddress = try await LoginAttempt.query(on: db).filter(\.$address == address).filter(\.$at > since).count()
-        if byName >= 5 || byAddress >= 20 {
-            throw Abort(
-                .tooManyRequests, reason: "登录失败次数过多，请 15 分钟后再试 (too many failed sign-ins: try again in 15 minutes)")
+    /// Checks a username and password under the sign-in throttle (`LoginThrottle`).
+    ///
+    /// The attempt is recorded before the password is looked at and is the throttle's count: a hundred
+    /// guesses sent at once are each counted before any is evaluated. A wrong guess leaves its record,
+    /// a refused one and a right one remove their own (and only their own). An unknown username costs
+    /// the same bcrypt work as a known one, so the answer's timing does not tell which names exist.
+    static func signIn(
+        username: String, password: String, address: String, on db: any Database, checker: PasswordChecker
+    ) async throws -> User {
+        let attempt = LoginAttempt(username: username, address: address, at: Date())
+        try await attempt.create(on: db)
+        do {
+            try await LoginThrottle.admit(attempt, on: db)
+        } catch {
+            try await attempt.delete(on: db)
+            throw error
         }
-        guard let user = try await User.query(on: db).filter(\.$username == username).first(),
-            (try? Bcrypt.verify(password, created: user.passwordHash)) == true
-        else {
-            try await LoginAttempt(username: username, address: address, at: now).create(on: db)
-            throw LuoshiError.invalid(field: "用户名或密码", reason: "不正确 (wrong username or password)")
-        }
-        try await LoginAttempt.query(on: db).filter(\.$username == username).delete()
+        let user = try await User.query(on: db).filter(\.$username == username).first()
+        let matches = checker.verify(password, hash: user?.passwordHash)
+        guard let user, matches else { throw LuoshiError.wrongCredentials }
+        try await attempt.delete(on: db)
         return user
     }
+}
+
+/// Verifies passwords with bcrypt. For an unknown user it verifies against a decoy hash of the same
+/// cost, so both take the same time; it counts what it verifies, which tests read.
+final class PasswordChecker: Sendable {
+    let decoy: String
+    private let count = NIOLockedValueBox(0)
+
+    init(cost: Int) {
+        decoy = (try? Bcrypt.hash([UInt8].random(count: 16).base64URL, cost: cost)) ?? ""
+    }
+
+    func verify(_ password: String, hash: String?) -> Bool {
+        count.withLockedValue { $0 += 1 }
+        let verified = (try? Bcrypt.verify(password, created: hash ?? decoy)) ?? false
+        return hash != nil && verified
+    }
+
+    /// How many passwords have been verified, for tests.
+    var verifications: Int { count.withLockedValue { $0 } }
+}
+
+struct PasswordCheckerKey: StorageKey { typealias Value = PasswordChecker }
+
+extension Application {
+    /// Set once by `configure`, before the server takes requests.
+    var passwords: PasswordChecker { storage[PasswordCheckerKey.self]! }
 }

@@ -3,18 +3,30 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// Sessions in the database (Fluent's `_fluent_sessions` table), written only when they change.
+/// Browser sessions in the `web_sessions` table, written only when they change.
 ///
 /// Vapor writes a touched session back after every request; for a page view that only reads the
 /// signed-in user that is a database write per request. This driver remembers what it read and
-/// skips the write when nothing changed.
+/// skips the write when nothing changed. A session ends `WebSession.lifetime` after it was created,
+/// on the server, whatever the browser keeps; expired rows are cleared whenever a session is created.
 struct QuietDatabaseSessions: SessionDriver {
     struct ReadKey: StorageKey { typealias Value = [String: String] }
+
+    /// Where Vapor's `ModelSessionAuthenticatable` keeps the signed-in user's id in the session data.
+    static let userKey = "_UserSession"
 
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         let id = SessionID(string: [UInt8].random(count: 32).base64URL)
         return request.eventLoop.makeFutureWithTask {
-            try await SessionRecord(key: id, data: data).create(on: request.db)
+            let now = Date()
+            try await WebSession.query(on: request.db).filter(\.$expiresAt < now).delete()
+            let record = WebSession()
+            record.keyHash = WebSession.digest(id.string)
+            record.data = try Self.encode(data)
+            record.$user.id = data[Self.userKey].flatMap(UUID.init(uuidString:))
+            record.createdAt = now
+            record.expiresAt = now.addingTimeInterval(WebSession.lifetime)
+            try await record.create(on: request.db)
             request.storage[ReadKey.self] = data.snapshot
             return id
         }
@@ -22,9 +34,13 @@ struct QuietDatabaseSessions: SessionDriver {
 
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         request.eventLoop.makeFutureWithTask {
-            let record = try await SessionRecord.query(on: request.db).filter(\.$key == sessionID).first()
-            if let data = record?.data { request.storage[ReadKey.self] = data.snapshot }
-            return record?.data
+            guard
+                let record = try await WebSession.query(on: request.db)
+                    .filter(\.$keyHash == WebSession.digest(sessionID.string)).filter(\.$expiresAt > Date()).first(),
+                let data = try? JSONDecoder().decode(SessionData.self, from: Data(record.data.utf8))
+            else { return nil }
+            request.storage[ReadKey.self] = data.snapshot
+            return data
         }
     }
 
@@ -32,7 +48,10 @@ struct QuietDatabaseSessions: SessionDriver {
     {
         if request.storage[ReadKey.self] == data.snapshot { return request.eventLoop.makeSucceededFuture(sessionID) }
         return request.eventLoop.makeFutureWithTask {
-            try await SessionRecord.query(on: request.db).filter(\.$key == sessionID).set(\.$data, to: data).update()
+            try await WebSession.query(on: request.db).filter(\.$keyHash == WebSession.digest(sessionID.string))
+                .set(\.$data, to: try Self.encode(data))
+                .set(\.$user.$id, to: data[Self.userKey].flatMap(UUID.init(uuidString:)))
+                .update()
             request.storage[ReadKey.self] = data.snapshot
             return sessionID
         }
@@ -40,7 +59,36 @@ struct QuietDatabaseSessions: SessionDriver {
 
     func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
         request.eventLoop.makeFutureWithTask {
-            try await SessionRecord.query(on: request.db).filter(\.$key == sessionID).delete()
+            try await WebSession.query(on: request.db).filter(\.$keyHash == WebSession.digest(sessionID.string))
+                .delete()
         }
+    }
+
+    static func encode(_ data: SessionData) throws -> String {
+        String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
+    }
+}
+
+extension Request {
+    /// Starts a new session for a user who has just proved who they are: the session the browser came
+    /// with (which someone else may have planted) is ended, and the new one has a new id and a new
+    /// form token.
+    func startSession(for user: User) async throws {
+        if hasSession, let old = session.id {
+            try await WebSession.query(on: db).filter(\.$keyHash == WebSession.digest(old.string)).delete()
+        }
+        session.id = nil
+        session.data = SessionData()
+        auth.login(user)
+        session.authenticate(user)
+        _ = CSRF.token(self)
+    }
+}
+
+/// Ends every way a user is signed in: browser sessions and bearer tokens (after a password reset).
+enum SignOut {
+    static func everywhere(_ userID: UUID, on db: any Database) async throws {
+        try await WebSession.query(on: db).filter(\.$user.$id == userID).delete()
+        try await UserToken.query(on: db).filter(\.$user.$id == userID).delete()
     }
 }

@@ -10,8 +10,10 @@ struct APIController: RouteCollection {
         let api = routes.grouped("api", "v1")
         api.post("session", use: signIn).documented(
             .init(
-                summary: "Sign in; also sets the session cookie", roles: nil, request: [.json(Credentials.self)],
-                status: .created, response: SessionView.self, errors: [.tooManyRequests]))
+                summary: "Sign in: a bearer token (no cookie)", roles: nil, request: [.json(Credentials.self)],
+                status: .created, response: SessionView.self, errors: [.unauthorized, .tooManyRequests]))
+        api.delete("session", use: signOut).documented(
+            .init(summary: "Sign out: the bearer token presented is revoked", roles: [], status: .noContent))
         api.get("plans", use: plans).documented(.init(summary: "Plans the user may read", response: [PlanSummary].self))
         api.upload("plans", maxBytes: Limits.document, from: [.admin], use: importPlan).documented(
             .init(
@@ -61,7 +63,6 @@ struct APIController: RouteCollection {
         var token: String
         var expiresAt: Date
         var user: UserView
-        var csrfToken: String
     }
 
     struct UserView: Content {
@@ -80,23 +81,31 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func signIn(req: Request) async throws -> Response {
+        // JSON only: a form post from another site could otherwise sign a browser in (login CSRF).
+        guard req.headers.contentType == .json else {
+            throw Abort(.unsupportedMediaType, reason: "请以 JSON 提交 (send JSON)")
+        }
         let c = try req.content.decode(Credentials.self)
-        let now = req.now
         let user = try await Accounts.signIn(
             username: c.username, password: c.password, address: req.remoteAddress?.ipAddress ?? "unknown", on: req.db,
-            now: now)
-        // Tokens live eight hours of real time, whatever the app's clock says.
+            checker: req.application.passwords)
+        // Tokens live eight hours of real time, whatever the app's clock says; the table keeps only a hash.
+        let value = [UInt8].random(count: 32).base64URL
         let token = UserToken(
-            value: [UInt8].random(count: 32).base64URL, userID: user.id!, expiresAt: Date().addingTimeInterval(8 * 3600)
-        )
+            value: UserToken.digest(value), userID: user.id!, expiresAt: Date().addingTimeInterval(8 * 3600))
         try await token.create(on: req.db)
-        req.auth.login(user)
-        req.session.authenticate(user)
-        let view = SessionView(
-            token: token.value, expiresAt: token.expiresAt, user: UserView(user), csrfToken: CSRF.token(req))
         let response = Response(status: .created)
-        try response.content.encode(view, as: .json)
+        try response.content.encode(
+            SessionView(token: value, expiresAt: token.expiresAt, user: UserView(user)), as: .json)
         return response
+    }
+
+    @Sendable func signOut(req: Request) async throws -> HTTPStatus {
+        _ = try req.user()
+        if let bearer = req.headers.bearerAuthorization {
+            try await UserToken.query(on: req.db).filter(\.$value == UserToken.digest(bearer.token)).delete()
+        }
+        return .noContent
     }
 
     struct PlanSummary: Content {

@@ -22,7 +22,8 @@ struct SessionController: RouteCollection {
         req.render(
             Login.View(
                 model: .init(
-                    next: req.query[String.self, at: "next"] ?? "", failed: req.query[String.self, at: "failed"] == "1")
+                    next: req.application.storage[KnownPagesKey.self]?.page(req.query[String.self, at: "next"]) ?? "",
+                    failed: req.query[String.self, at: "failed"] == "1")
             ))
     }
 
@@ -31,15 +32,13 @@ struct SessionController: RouteCollection {
         let address = req.remoteAddress?.ipAddress ?? "unknown"
         do {
             let user = try await Accounts.signIn(
-                username: input.username, password: input.password, address: address, on: req.db, now: req.now)
-            req.auth.login(user)
-            req.session.authenticate(user)
-            // A new session id on sign-in: a planted session cannot be carried over.
-            let next = input.next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
-            return req.redirect(to: next)
-        } catch is LuoshiError {
+                username: input.username, password: input.password, address: address, on: req.db,
+                checker: req.application.passwords)
+            try await req.startSession(for: user)
+            return req.redirect(to: req.localPage(input.next), redirectType: .normal)
+        } catch LuoshiError.wrongCredentials {
             return req.redirect(
-                to: .login(next: input.next, failed: true))
+                to: .login(next: req.application.storage[KnownPagesKey.self]?.page(input.next), failed: true))
         }
     }
 
@@ -59,13 +58,17 @@ struct SessionController: RouteCollection {
             try await stored.save(on: tx.db)
             tx.record(.userLanguage, .user, userID, after: ["language": choice])
         }
-        let back = req.headers.first(name: .referer).flatMap { URL(string: $0)?.path } ?? "/"
-        return req.redirect(to: back)
+        let back = req.headers.first(name: .referer).flatMap { URL(string: $0)?.path }
+        return req.redirect(to: req.localPage(back), redirectType: .normal)
     }
 
     @Sendable func signOut(req: Request) async throws -> Response {
+        // A bearer token presented here is ended too: signing out means no way in is left open.
+        if let bearer = req.headers.bearerAuthorization {
+            try await UserToken.query(on: req.db).filter(\.$value == UserToken.digest(bearer.token)).delete()
+        }
         req.auth.logout(User.self)
-        req.session.destroy()
+        if req.hasSession { req.session.destroy() }
         return req.redirect(to: .login())
     }
 }

@@ -23,6 +23,7 @@ struct LuoshiErrorMiddleware: AsyncMiddleware {
             case .invalid: return (.unprocessableEntity, "invalid", e.message)
             case .conflict: return (.conflict, "conflict", e.message)
             case .unauthenticated: return (.unauthorized, "unauthenticated", e.message)
+            case .wrongCredentials: return (.unauthorized, "wrong_credentials", e.message)
             }
         case let e as DocumentError:
             return (.unprocessableEntity, "unreadable_document", e.message)

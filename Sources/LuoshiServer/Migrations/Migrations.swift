@@ -32,6 +32,8 @@ enum Migrations {
         app.migrations.add(AddRetirementToPlanItem())
         app.migrations.add(ForbidDeletingRecords())
         app.migrations.add(AddBaselineSourceToPlanItem())
+        app.migrations.add(CreateWebSession())
+        app.migrations.add(HashUserTokens())
     }
 }
 

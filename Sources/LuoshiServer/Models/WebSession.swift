@@ -1,0 +1,28 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// A browser session. The cookie carries a random key; the table keeps only the key's SHA-256.
+final class WebSession: Model, @unchecked Sendable {
+    static let schema = "web_sessions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "key_hash") var keyHash: String
+    @Field(key: "data") var data: String
+    @OptionalParent(key: "user_id") var user: User?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+
+    init() {}
+
+    /// How long a session lasts, from sign-in, on the server's real clock (never the demo's pinned one).
+    static let lifetime: TimeInterval = 12 * 3600
+
+    static func digest(_ key: String) -> String { Fingerprint.sha256Hex(Array(key.utf8)) }
+}
+
+extension UserToken {
+    /// What the table keeps of a bearer token: its SHA-256, so that a copy of the table signs nobody in.
+    static func digest(_ token: String) -> String { Fingerprint.sha256Hex(Array(token.utf8)) }
+}

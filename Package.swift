@@ -98,9 +98,10 @@ let package = Package(
         .testTarget(
             name: "LuoshiServerTests",
             dependencies: [
-                "LuoshiServer", "LuoshiCore", "PlanReader",
+                "LuoshiServer", "LuoshiCore", "PlanReader", "OfficeOpenXML",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -32,4 +32,16 @@ public enum Visibility {
     public static func mayReadNotice(unit noticeUnit: UUID, role: Role, viewerUnit: UUID?) -> Bool {
         role != .reporter || viewerUnit == noticeUnit
     }
+
+    /// Who may comment on an item (a leader's comment is an instruction, 批示): staff and leaders on any
+    /// item of a plan they read; a reporter only on an item its unit answers for, as lead or cooperating
+    /// unit; deputies read and do not write.
+    public static func mayComment(planStatus: PlanStatus, role: Role, unitInvolved: Bool) -> Bool {
+        guard mayReadPlan(status: planStatus, role: role) else { return false }
+        switch role {
+        case .admin, .leader: return true
+        case .reporter: return unitInvolved
+        case .deputy: return false
+        }
+    }
 }

@@ -17,6 +17,9 @@ extension LuoshiServer {
     {
         let name = username.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 64 else { throw LuoshiError.invalid(field: "用户名", reason: "不能为空，且不超过 64 字") }
+        guard !displayName.isEmpty, displayName.count <= 100 else {
+            throw LuoshiError.invalid(field: "姓名", reason: "不能为空，且不超过 100 字")
+        }
         if try await User.query(on: app.db).filter(\.$username == name).first() != nil {
             throw LuoshiError.conflict(reason: "用户名 \(name) 已存在 (exists)")
         }

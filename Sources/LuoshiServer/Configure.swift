@@ -54,6 +54,9 @@ extension LuoshiServer {
         app.storage[BodyBudgetKey.self] = BodyBudget(limit: 128 << 20)
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.port
+        // A connection that sends nothing and is sent nothing for 30 s is closed: half-sent requests
+        // (a slow client, or one that means harm) cannot hold connections open.
+        app.http.server.configuration.idleTimeout = .seconds(30)
         try routes(app)
         app.storage[KnownPagesKey.self] = KnownPages(app.routes)
         if config.background { app.lifecycle.use(BackgroundWork()) }

@@ -70,7 +70,9 @@ public enum MarkupText {
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
             default:
+                // XML 1.0's Char: no C0 control but tab and line breaks, and neither U+FFFE nor U+FFFF.
                 if u.value < 0x20 && u != "\t" && u != "\n" && u != "\r" { continue }
+                if u.value == 0xFFFE || u.value == 0xFFFF { continue }
                 out.unicodeScalars.append(u)
             }
         }

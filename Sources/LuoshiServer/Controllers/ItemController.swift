@@ -24,8 +24,13 @@ struct ItemController: RouteCollection {
         let plan = try await PlanStore.find(item.$plan.id.uuidString, on: req.db)
         guard Visibility.mayRead(plan, user) else { throw LuoshiError.notFound(entity: "事项", id: item.id!.uuidString) }
         let (snapshot, _) = try await PlanSnapshot.load(plan, for: req)
-        let reports = try await ProgressReport.query(on: req.db).filter(\.$item.$id == item.id!)
-            .with(\.$author).with(\.$unit).sort(\.$submittedAt, .descending).all()
+        // Reports a page at a time, newest first: an item with years of weekly reports stays one page.
+        let readable = Visibility.readable(ProgressReport.query(on: req.db).filter(\.$item.$id == item.id!), by: user)
+        let reportCount = try await readable.copy().count()
+        let pages = max(1, (reportCount + ItemShow.reportsPerPage - 1) / ItemShow.reportsPerPage)
+        let page = min(max(1, (try? req.query.get(Int.self, at: "reports")) ?? 1), pages)
+        let reports = try await readable.with(\.$author).with(\.$unit).sort(\.$submittedAt, .descending)
+            .sort(\.$id).range(((page - 1) * ItemShow.reportsPerPage)..<(page * ItemShow.reportsPerPage)).all()
             .filter { Visibility.mayRead($0, user) }
         let files = try await Evidence.query(on: req.db).filter(\.$report.$id ~~ reports.compactMap(\.id)).all()
         let comments = try await Comment.query(on: req.db).filter(\.$item.$id == item.id!).with(\.$author)
@@ -91,6 +96,7 @@ struct ItemController: RouteCollection {
                     files: files.filter { $0.$report.id == r.id }.map { ($0.id!, $0.filename) },
                     reviewReason: r.reviewReason)
             },
+            reportPage: .init(number: page, of: pages, total: reportCount),
             comments: comments.map {
                 .init(
                     author: $0.author.displayName, createdAt: $0.createdAt, body: $0.body,

@@ -9,6 +9,20 @@ enum Comments {
         let planID = try await PlanEdits.planOf(itemID, on: store.db)
         try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
             _ = try await PlanEdits.live(itemID, on: tx.db)
+            guard let plan = try await Plan.find(planID, on: tx.db) else {
+                throw LuoshiError.notFound(entity: "事项", id: itemID.uuidString)
+            }
+            // An item of a plan the author may not read does not exist for them.
+            guard Visibility.mayReadPlan(status: plan.status, role: actor.role) else {
+                throw LuoshiError.notFound(entity: "事项", id: itemID.uuidString)
+            }
+            let involved =
+                try await actor.$organization.id.asyncMap { unit in
+                    try await Assignment.query(on: tx.db).filter(\.$item.$id == itemID).first()?.involves(unit) ?? false
+                } ?? false
+            guard Visibility.mayComment(planStatus: plan.status, role: actor.role, unitInvolved: involved) else {
+                throw LuoshiError.forbidden(reason: "只能对本单位承担的事项发表意见 (only on items your unit works on)")
+            }
             let c = Comment(
                 itemID: itemID, authorID: actor.id!, isInstruction: actor.role == .leader, body: body, createdAt: now)
             try await c.create(on: tx.db)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import SQLKit
 import Vapor
 
 /// Evidence files: checked by kind and size, stored under the evidence folder by id (never by the
@@ -37,13 +38,31 @@ enum EvidenceStore {
         var sha256: String
     }
 
+    /// A file's name as people will see it and Word will print it: the last path component, without
+    /// control characters, bidirectional overrides or the non-characters XML refuses, at most 200
+    /// characters (the extension kept).
+    static func cleanName(_ raw: String) -> String {
+        let base = (raw.replacingOccurrences(of: "\\", with: "/") as NSString).lastPathComponent
+        let kept = String(
+            String.UnicodeScalarView(
+                base.unicodeScalars.filter { u in
+                    !(u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0xFFFE || u.value == 0xFFFF
+                        || (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value))
+                })
+        ).trimmingCharacters(in: .whitespaces)
+        guard kept.count > 200 else { return kept }
+        let ext = (kept as NSString).pathExtension
+        let stem = String((kept as NSString).deletingPathExtension.prefix(200 - ext.count - 1))
+        return ext.isEmpty ? String(kept.prefix(200)) : stem + "." + ext
+    }
+
     /// Validates the files; nothing is written when one is unacceptable.
     static func check(_ files: [File]) throws -> [Checked] {
         let present = files.filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }.filter { !$0.filename.isEmpty }
         guard present.count <= maxFiles else { throw LuoshiError.invalid(field: "证明材料", reason: "最多 \(maxFiles) 个文件") }
         return try present.map { file in
             let data = Data(file.data.readableBytesView)
-            let name = (file.filename as NSString).lastPathComponent
+            let name = cleanName(file.filename)
             let ext = (name as NSString).pathExtension.lowercased()
             guard let kind = kinds[ext] else {
                 throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」的类型不受支持（可用 PDF、图片、Office 文件、文本）")
@@ -74,6 +93,31 @@ enum EvidenceStore {
     }
 
     static func path(_ id: UUID, in directory: String) -> String { directory + "/" + id.uuidString.lowercased() }
+
+    /// Files left by a process killed between writing them and committing their report: moved aside to
+    /// `orphaned/` (never deleted: someone may want to look), at start. A file younger than ten minutes is
+    /// left alone, since another app server may be about to commit it.
+    static func sweepOrphans(in directory: String, on db: any Database, now: Date = Date()) async throws -> [String] {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory) else { return [] }
+        let sql = db as! any SQLDatabase
+        var known: Set<String> = []
+        for table in [Evidence.schema, NoticeEvidence.schema] {
+            for row in try await sql.select().column("id").from(table).all() {
+                known.insert(try row.decode(column: "id", as: UUID.self).uuidString.lowercased())
+            }
+        }
+        var moved: [String] = []
+        for name in names where UUID(uuidString: name) != nil && !known.contains(name) {
+            let source = directory + "/" + name
+            let modified = (try? fm.attributesOfItem(atPath: source)[.modificationDate] as? Date) ?? now
+            guard now.timeIntervalSince(modified) > 600 else { continue }
+            try fm.createDirectory(atPath: directory + "/orphaned", withIntermediateDirectories: true)
+            try fm.moveItem(atPath: source, toPath: directory + "/orphaned/" + name)
+            moved.append(name)
+        }
+        return moved
+    }
 
     /// Writes the files; returns their paths so that a failed transaction can remove them.
     static func write(_ files: [Checked], to directory: String) throws -> [String] {

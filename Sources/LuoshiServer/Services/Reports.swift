@@ -7,14 +7,15 @@ import Vapor
 /// Filing and reviewing progress reports: the writes, as commands that validate, then do everything
 /// in one transaction with the audit entry.
 enum Reports {
-    /// 2015-05, 2015-Q2, 2015-W23, 2015-H1.
-    static let periodPattern = #"^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|W\d{2}|H[12])$"#
+    /// 2015-05, 2015-Q2, 2015-W23, 2015-H1, for the API document; `ReportPeriod.parse` is the check.
+    static let periodPattern = #"^20\d{2}-(0[1-9]|1[0-2]|Q[1-4]|W(0[1-9]|[1-4]\d|5[0-3])|H[12])$"#
 
     struct Filing: Content, SchemaConstraints {
         static let constraints: [String: [(String, JSONValue)]] = [
             "period": [("pattern", .string(periodPattern)), ("example", "2015-05")],
             "percentComplete": [("minimum", 0), ("maximum", 100)],
             "narrative": text(max: 10_000),
+            "milestone": text(max: 200),
         ]
         var period: String
         var actualValue: Double?
@@ -75,16 +76,18 @@ enum Reports {
     }
 
     static func validate(_ f: Filing) throws {
-        let period = f.period.trimmingCharacters(in: .whitespaces)
-        let valid =
-            period.range(of: periodPattern, options: .regularExpression) != nil
-        guard valid else { throw LuoshiError.invalid(field: "报送期", reason: "应为 2015-05、2015-Q2 或 2015-W23 的形式") }
+        guard ReportPeriod.parse(f.period) != nil else {
+            throw LuoshiError.invalid(field: "报送期", reason: "应为 2015-05、2015-Q2 或 2015-W23 的形式")
+        }
         if let p = f.percentComplete, !(0...100).contains(p) || p.isNaN {
             throw LuoshiError.invalid(field: "完成百分比", reason: "应在 0 到 100 之间")
         }
         if let v = f.actualValue, !v.isFinite { throw LuoshiError.invalid(field: "实际数值", reason: "不是有效数字") }
         guard !f.narrative.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw LuoshiError.invalid(field: "进展情况", reason: "不能为空")
+        }
+        guard (f.milestone?.count ?? 0) <= 200 else {
+            throw LuoshiError.invalid(field: "节点", reason: "不超过 200 字 (200 characters at most)")
         }
         guard f.narrative.count <= 10_000 else { throw LuoshiError.invalid(field: "进展情况", reason: "超过 10000 字") }
     }
@@ -99,7 +102,6 @@ enum Reports {
         var f = filing
         f.narrative = f.narrative.storable
         f.milestone = f.milestone?.storable
-        f.period = f.period.trimmingCharacters(in: .whitespaces)
         try validate(f)
         // A quick look before the files are written; the same check runs again inside the write.
         _ = try await reportingUnit(of: user, for: item, on: store.db)

@@ -9,6 +9,12 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
     private var tasks: [Task<Void, Never>] = []
 
     func didBootAsync(_ app: Application) async throws {
+        let directory = app.luoshi.evidenceDirectory
+        if let moved = try? await EvidenceStore.sweepOrphans(in: directory, on: app.db), !moved.isEmpty {
+            app.logger.warning(
+                "evidence files without a record moved aside",
+                metadata: ["count": "\(moved.count)", "to": "\(directory)/orphaned"])
+        }
         let passes = Task {
             while !Task.isCancelled {
                 do {

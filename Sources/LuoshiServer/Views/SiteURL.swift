@@ -22,6 +22,8 @@ enum SiteURL: Equatable, Sendable {
     case bulletinDocx(plan: UUID, month: String? = nil)
     case rules(plan: UUID)
     case item(UUID)
+    /// A page of an item's reports, newest first (page 1 is the item itself).
+    case itemReports(UUID, page: Int)
     case edit(item: UUID, ItemEdit)
     case fileReport(item: UUID)
     case comment(item: UUID)
@@ -84,6 +86,8 @@ enum SiteURL: Equatable, Sendable {
             return "/plans/\(plan)/bulletin.docx" + Self.query([("month", month)])
         case .rules(let plan): return "/plans/\(plan)/supervision"
         case .item(let id): return "/items/\(id)"
+        case .itemReports(let id, let page):
+            return "/items/\(id)" + Self.query([("reports", page > 1 ? String(page) : nil)]) + "#reports"
         case .edit(let item, let edit): return "/items/\(item)/\(edit.rawValue)"
         case .fileReport(let item): return "/items/\(item)/reports"
         case .comment(let item): return "/items/\(item)/comments"

@@ -35,9 +35,11 @@ extension LuoshiServer {
 
         app.sessions.use { _ in QuietDatabaseSessions() }
         app.sessions.configuration = .init(cookieName: "luoshi-session") { id in
+            // Max-Age, not Expires: Vapor formats an Expires date with a DateFormatter on every response,
+            // a sixth of a page view's time. The server ends the session on its own clock anyway.
             HTTPCookies.Value(
-                string: id.string, expires: Date().addingTimeInterval(12 * 3600), maxAge: nil, path: "/",
-                isSecure: false, isHTTPOnly: true, sameSite: .lax)
+                string: id.string, expires: nil, maxAge: Int(WebSession.lifetime), path: "/", isSecure: false,
+                isHTTPOnly: true, sameSite: .lax)
         }
         app.middleware = .init()
         app.middleware.use(SecurityHeadersMiddleware(servedOverHTTPS: config.publicURL?.hasPrefix("https://") ?? false))

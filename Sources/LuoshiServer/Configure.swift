@@ -45,6 +45,7 @@ extension LuoshiServer {
         app.middleware.use(SecurityHeadersMiddleware(servedOverHTTPS: config.publicURL?.hasPrefix("https://") ?? false))
         app.middleware.use(LuoshiErrorMiddleware())
         app.middleware.use(app.sessions.middleware)
+        app.middleware.use(EmptySessionMiddleware())
         app.middleware.use(WriteInvalidationMiddleware())
         app.middleware.use(CachedUserSessionAuthenticator())
         app.middleware.use(TokenAuthenticator())

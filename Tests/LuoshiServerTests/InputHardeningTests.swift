@@ -60,6 +60,7 @@ extension ServerTests {
         let long = String(repeating: "长", count: 400) + ".pdf"
         #expect(EvidenceStore.cleanName(long).count == 200)
         #expect(EvidenceStore.cleanName(long).hasSuffix(".pdf"))
+        #expect(EvidenceStore.cleanName("x." + String(repeating: "a", count: 300)).count == 200)
     }
 
     @Test("意见只能写在看得见、本单位承担的事项上 (comments only on items the author sees and, for a unit, works on)")

@@ -169,6 +169,21 @@ extension ServerTests {
             #expect(visitor.cookie.isEmpty)
             #expect(!visitor.csrf.isEmpty)
             #expect(try await WebSession.query(on: app.db).count() == 0)
+            // A made-up session cookie does not make the server store a session either.
+            try await app.testing().test(.GET, "/login", headers: ["Cookie": "luoshi-session=made-up"]) { res in
+                #expect(res.headers.setCookie?["luoshi-session"]?.expires ?? .distantFuture < Date())
+            }
+            #expect(try await WebSession.query(on: app.db).count() == 0)
+            // The sign-in form's check holds however its path is spelt (a cross-site login of the victim
+            // into the attacker's account).
+            for path in ["/login/", "//login"] {
+                try await app.testing().test(
+                    .POST, path, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "username=dept1&password=\(Demo.password)")
+                ) { res in
+                    #expect(res.status == .forbidden, "\(path)")
+                }
+            }
             // Someone plants their own signed-in session in a browser; signing in there gives a new one.
             let planted = try await app.browser("dept1")
             var browser = planted

@@ -15,8 +15,16 @@ enum CSRF {
 
     struct MintedKey: StorageKey { typealias Value = String }
 
+    /// Whether the request is the sign-in form's post. Decided by the route, not by the path's spelling:
+    /// `/login/` and `//login` reach the same handler and must meet the same check.
+    static func isSignIn(_ req: Request) -> Bool {
+        req.method == .POST && req.route?.path.map(\.description) == ["login"]
+    }
+
     static func token(_ req: Request) -> String {
-        if req.auth.has(User.self) || req.hasSession {
+        // Only a session that holds something (a user, a token) is one: a cookie naming no stored
+        // session gets the visitor's token, so random cookies cannot make the server write sessions.
+        if req.auth.has(User.self) || (req.hasSession && req.session.data["csrf"] != nil) {
             if let t = req.session.data["csrf"] { return t }
             let t = [UInt8].random(count: 24).base64URL
             req.session.data["csrf"] = t
@@ -34,7 +42,7 @@ enum CSRF {
         guard let sent, !sent.isEmpty else { return false }
         if req.hasSession, let expected = req.session.data["csrf"], sent == expected { return true }
         // Only the sign-in form may be sent with the cookie token: it is all an anonymous visitor has.
-        return req.url.path == "/login" && req.cookies[signInCookie]?.string == sent
+        return isSignIn(req) && req.cookies[signInCookie]?.string == sent
     }
 }
 
@@ -64,7 +72,7 @@ struct CSRFMiddleware: AsyncMiddleware {
             return try await next.respond(to: req)
         }
         // A form from someone not signed in can change nothing but signing in, which has its own token.
-        guard cookieSignedIn || path == "/login" else { return try await next.respond(to: req) }
+        guard cookieSignedIn || CSRF.isSignIn(req) else { return try await next.respond(to: req) }
         guard CSRF.accepts(try? req.content.get(String.self, at: "_csrf"), req) else {
             throw LuoshiError.forbidden(reason: "表单已过期，请刷新页面后重试 (form expired: reload the page)")
         }

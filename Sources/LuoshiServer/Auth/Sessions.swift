@@ -69,6 +69,17 @@ struct QuietDatabaseSessions: SessionDriver {
     }
 }
 
+/// Vapor gives a request whose cookie names no stored session (expired, or made up) an empty new
+/// session, and would store it. Such a session is dropped instead, and the cookie expired: only
+/// signing in creates a session.
+struct EmptySessionMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: req)
+        if req.hasSession, req.session.id == nil, req.session.data.snapshot.isEmpty { req.session.destroy() }
+        return response
+    }
+}
+
 extension Request {
     /// Starts a new session for a user who has just proved who they are: the session the browser came
     /// with (which someone else may have planted) is ended, and the new one has a new id and a new

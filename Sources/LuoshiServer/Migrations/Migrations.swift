@@ -34,6 +34,7 @@ enum Migrations {
         app.migrations.add(AddBaselineSourceToPlanItem())
         app.migrations.add(CreateWebSession())
         app.migrations.add(HashUserTokens())
+        app.migrations.add(AddWebSessionIndexes())
     }
 }
 

@@ -52,6 +52,7 @@ enum EvidenceStore {
         ).trimmingCharacters(in: .whitespaces)
         guard kept.count > 200 else { return kept }
         let ext = (kept as NSString).pathExtension
+        guard ext.count < 20 else { return String(kept.prefix(200)) }
         let stem = String((kept as NSString).deletingPathExtension.prefix(200 - ext.count - 1))
         return ext.isEmpty ? String(kept.prefix(200)) : stem + "." + ext
     }

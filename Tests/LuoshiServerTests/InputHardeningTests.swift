@@ -106,7 +106,7 @@ extension ServerTests {
             let old = UUID().uuidString.lowercased()
             let fresh = UUID().uuidString.lowercased()
             for name in [old, fresh] {
-                FileManager.default.createFile(atPath: directory + "/" + name, contents: Data("x".utf8))
+                _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data("x".utf8))
             }
             try FileManager.default.setAttributes(
                 [.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: directory + "/" + old)

@@ -205,9 +205,9 @@ extension ServerTests {
             // The table keeps no session key, only its hash.
             let hashes = try await WebSession.query(on: app.db).all().map(\.keyHash)
             #expect(!hashes.contains(browser.cookie))
-            #expect(hashes.contains(WebSession.digest(browser.cookie)))
+            #expect(hashes.contains(StoredSecret.digest(browser.cookie)))
             // A session ends on the server at its time, whatever the browser keeps.
-            try await WebSession.query(on: app.db).filter(\.$keyHash == WebSession.digest(browser.cookie))
+            try await WebSession.query(on: app.db).filter(\.$keyHash == StoredSecret.digest(browser.cookie))
                 .set(\.$expiresAt, to: Date().addingTimeInterval(-1)).update()
             try await app.testing().test(.GET, "/inbox", headers: browser.headers) { res in
                 #expect(res.status == .seeOther)

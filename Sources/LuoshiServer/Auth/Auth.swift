@@ -86,7 +86,7 @@ struct TokenAuthenticator: AsyncBearerAuthenticator {
         // One query: the token joined with its user.
         guard
             let token = try await UserToken.query(on: req.db).join(User.self, on: \UserToken.$user.$id == \User.$id)
-                .filter(\.$value == UserToken.digest(bearer.token)).first(),
+                .filter(\.$value == StoredSecret.digest(bearer.token)).first(),
             token.expiresAt > Date()
         else { return }
         req.auth.login(try token.joined(User.self))

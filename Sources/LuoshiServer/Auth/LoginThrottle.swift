@@ -53,10 +53,9 @@ enum LoginThrottle {
         }
         guard retryAfter > 0 else { return }
         let seconds = Int(retryAfter.rounded(.up))
+        let minutes = max(1, (seconds + 59) / 60)
         throw Abort(
             .tooManyRequests, headers: ["Retry-After": String(seconds)],
-            reason:
-                "登录失败次数过多，请 \(max(1, (seconds + 59) / 60)) 分钟后再试 (too many failed sign-ins: try again in \(max(1, (seconds + 59) / 60)) min)"
-        )
+            reason: "登录失败次数过多，请 \(minutes) 分钟后再试 (too many failed sign-ins: try again in \(minutes) min)")
     }
 }

@@ -41,8 +41,9 @@ struct KnownPages: Sendable {
 struct KnownPagesKey: StorageKey { typealias Value = KnownPages }
 
 extension Request {
+    /// The path when it is a page of this site, else nil.
+    func knownPage(_ raw: String?) -> String? { application.storage[KnownPagesKey.self]?.page(raw) }
+
     /// A page of this site named by the request, or the home page.
-    func localPage(_ raw: String?) -> String {
-        application.storage[KnownPagesKey.self]?.page(raw) ?? "/"
-    }
+    func localPage(_ raw: String?) -> String { knownPage(raw) ?? "/" }
 }

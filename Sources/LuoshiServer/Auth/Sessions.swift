@@ -21,9 +21,9 @@ struct QuietDatabaseSessions: SessionDriver {
             let now = Date()
             try await WebSession.query(on: request.db).filter(\.$expiresAt < now).delete()
             let record = WebSession()
-            record.keyHash = WebSession.digest(id.string)
+            record.keyHash = StoredSecret.digest(id.string)
             record.data = try Self.encode(data)
-            record.$user.id = data[Self.userKey].flatMap(UUID.init(uuidString:))
+            record.$user.id = Self.user(in: data)
             record.createdAt = now
             record.expiresAt = now.addingTimeInterval(WebSession.lifetime)
             try await record.create(on: request.db)
@@ -35,8 +35,8 @@ struct QuietDatabaseSessions: SessionDriver {
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         request.eventLoop.makeFutureWithTask {
             guard
-                let record = try await WebSession.query(on: request.db)
-                    .filter(\.$keyHash == WebSession.digest(sessionID.string)).filter(\.$expiresAt > Date()).first(),
+                let record = try await WebSession.keyed(sessionID, on: request.db).filter(\.$expiresAt > Date())
+                    .first(),
                 let data = try? JSONDecoder().decode(SessionData.self, from: Data(record.data.utf8))
             else { return nil }
             request.storage[ReadKey.self] = data.snapshot
@@ -48,10 +48,8 @@ struct QuietDatabaseSessions: SessionDriver {
     {
         if request.storage[ReadKey.self] == data.snapshot { return request.eventLoop.makeSucceededFuture(sessionID) }
         return request.eventLoop.makeFutureWithTask {
-            try await WebSession.query(on: request.db).filter(\.$keyHash == WebSession.digest(sessionID.string))
-                .set(\.$data, to: try Self.encode(data))
-                .set(\.$user.$id, to: data[Self.userKey].flatMap(UUID.init(uuidString:)))
-                .update()
+            try await WebSession.keyed(sessionID, on: request.db).set(\.$data, to: try Self.encode(data))
+                .set(\.$user.$id, to: Self.user(in: data)).update()
             request.storage[ReadKey.self] = data.snapshot
             return sessionID
         }
@@ -59,10 +57,11 @@ struct QuietDatabaseSessions: SessionDriver {
 
     func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
         request.eventLoop.makeFutureWithTask {
-            try await WebSession.query(on: request.db).filter(\.$keyHash == WebSession.digest(sessionID.string))
-                .delete()
+            try await WebSession.keyed(sessionID, on: request.db).delete()
         }
     }
+
+    static func user(in data: SessionData) -> UUID? { data[userKey].flatMap(UUID.init(uuidString:)) }
 
     static func encode(_ data: SessionData) throws -> String {
         String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
@@ -86,7 +85,7 @@ extension Request {
     /// form token.
     func startSession(for user: User) async throws {
         if hasSession, let old = session.id {
-            try await WebSession.query(on: db).filter(\.$keyHash == WebSession.digest(old.string)).delete()
+            try await WebSession.keyed(old, on: db).delete()
         }
         session.id = nil
         session.data = SessionData()
@@ -101,5 +100,11 @@ enum SignOut {
     static func everywhere(_ userID: UUID, on db: any Database) async throws {
         try await WebSession.query(on: db).filter(\.$user.$id == userID).delete()
         try await UserToken.query(on: db).filter(\.$user.$id == userID).delete()
+    }
+
+    /// Revokes the bearer token a request presented, if it presented one.
+    static func token(of req: Request) async throws {
+        guard let bearer = req.headers.bearerAuthorization else { return }
+        try await UserToken.query(on: req.db).filter(\.$value == StoredSecret.digest(bearer.token)).delete()
     }
 }

@@ -92,7 +92,7 @@ struct APIController: RouteCollection {
         // Tokens live eight hours of real time, whatever the app's clock says; the table keeps only a hash.
         let value = [UInt8].random(count: 32).base64URL
         let token = UserToken(
-            value: UserToken.digest(value), userID: user.id!, expiresAt: Date().addingTimeInterval(8 * 3600))
+            value: StoredSecret.digest(value), userID: user.id!, expiresAt: Date().addingTimeInterval(8 * 3600))
         try await token.create(on: req.db)
         let response = Response(status: .created)
         try response.content.encode(
@@ -102,9 +102,7 @@ struct APIController: RouteCollection {
 
     @Sendable func signOut(req: Request) async throws -> HTTPStatus {
         _ = try req.user()
-        if let bearer = req.headers.bearerAuthorization {
-            try await UserToken.query(on: req.db).filter(\.$value == UserToken.digest(bearer.token)).delete()
-        }
+        try await SignOut.token(of: req)
         return .noContent
     }
 

@@ -22,7 +22,7 @@ struct SessionController: RouteCollection {
         req.render(
             Login.View(
                 model: .init(
-                    next: req.application.storage[KnownPagesKey.self]?.page(req.query[String.self, at: "next"]) ?? "",
+                    next: req.knownPage(req.query[String.self, at: "next"]) ?? "",
                     failed: req.query[String.self, at: "failed"] == "1")
             ))
     }
@@ -38,7 +38,7 @@ struct SessionController: RouteCollection {
             return req.redirect(to: req.localPage(input.next), redirectType: .normal)
         } catch LuoshiError.wrongCredentials {
             return req.redirect(
-                to: .login(next: req.application.storage[KnownPagesKey.self]?.page(input.next), failed: true))
+                to: .login(next: req.knownPage(input.next), failed: true))
         }
     }
 
@@ -64,9 +64,7 @@ struct SessionController: RouteCollection {
 
     @Sendable func signOut(req: Request) async throws -> Response {
         // A bearer token presented here is ended too: signing out means no way in is left open.
-        if let bearer = req.headers.bearerAuthorization {
-            try await UserToken.query(on: req.db).filter(\.$value == UserToken.digest(bearer.token)).delete()
-        }
+        try await SignOut.token(of: req)
         req.auth.logout(User.self)
         if req.hasSession { req.session.destroy() }
         return req.redirect(to: .login())

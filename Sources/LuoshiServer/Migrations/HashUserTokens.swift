@@ -11,7 +11,7 @@ struct HashUserTokens: AsyncMigration {
         for row in try await sql.select().columns("id", "value").from(UserToken.schema).all() {
             let id = try row.decode(column: "id", as: UUID.self)
             let value = try row.decode(column: "value", as: String.self)
-            try await sql.update(UserToken.schema).set("value", to: UserToken.digest(value)).where("id", .equal, id)
+            try await sql.update(UserToken.schema).set("value", to: StoredSecret.digest(value)).where("id", .equal, id)
                 .run()
         }
     }

@@ -19,10 +19,14 @@ final class WebSession: Model, @unchecked Sendable {
     /// How long a session lasts, from sign-in, on the server's real clock (never the demo's pinned one).
     static let lifetime: TimeInterval = 12 * 3600
 
-    static func digest(_ key: String) -> String { Fingerprint.sha256Hex(Array(key.utf8)) }
+    /// The stored session with this cookie key, expired or not.
+    static func keyed(_ id: SessionID, on db: any Database) -> QueryBuilder<WebSession> {
+        query(on: db).filter(\.$keyHash == StoredSecret.digest(id.string))
+    }
 }
 
-extension UserToken {
-    /// What the table keeps of a bearer token: its SHA-256, so that a copy of the table signs nobody in.
-    static func digest(_ token: String) -> String { Fingerprint.sha256Hex(Array(token.utf8)) }
+/// What a table keeps of a secret it must recognise (a session key, a bearer token): its SHA-256, so
+/// that a copy of the table signs nobody in.
+enum StoredSecret {
+    static func digest(_ secret: String) -> String { Fingerprint.sha256Hex(Array(secret.utf8)) }
 }

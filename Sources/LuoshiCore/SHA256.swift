@@ -15,6 +15,17 @@ public enum Fingerprint {
     }
 }
 
+/// A SHA-256 fingerprint taken piece by piece, for a file that arrives in pieces and is never held whole.
+public struct IncrementalFingerprint: Sendable {
+    private var hasher = Crypto.SHA256()
+
+    public init() {}
+
+    public mutating func update<D: DataProtocol>(_ bytes: D) { hasher.update(data: bytes) }
+
+    public func hex() -> String { hasher.finalize().hexString }
+}
+
 /// HMAC-SHA256 (RFC 2104), from swift-crypto: how webhook receivers check that a notification came
 /// from this Luoshi, and how 钉钉's robot checks ours.
 public enum MessageAuthentication {

@@ -16,7 +16,10 @@ extension LuoshiServer {
         switch config.storage {
         case .sqliteFile(let directory):
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            app.databases.use(.sqlite(.file(directory + "/luoshi.sqlite")), as: .sqlite)
+            // Writes on SQLite wait their turn for one connection: under load a filing waits rather than
+            // failing after the default 10 s (a report and its files are not lost to a busy minute).
+            app.databases.use(
+                .sqlite(.file(directory + "/luoshi.sqlite"), connectionPoolTimeout: .seconds(60)), as: .sqlite)
         case .sqliteMemory:
             app.databases.use(.sqlite(.memory), as: .sqlite)
         case .postgres(let url):

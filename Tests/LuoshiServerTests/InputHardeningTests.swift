@@ -97,7 +97,17 @@ extension ServerTests {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let (item, reporter) = try await app.assignedItem()
-            let pdf = try EvidenceStore.check([File(data: ByteBuffer(string: "%PDF-1.4 证明"), filename: "a.pdf")])
+            // A file as an upload leaves it: received into the incoming folder.
+            let incoming = directory + "/" + UploadReceiver.incoming
+            try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+            let bytes = Data("%PDF-1.4 证明".utf8)
+            let source = incoming + "/" + UUID().uuidString.lowercased()
+            _ = FileManager.default.createFile(atPath: source, contents: bytes)
+            let pdf = try EvidenceStore.check([
+                ReceivedFile(
+                    field: "evidence", filename: "a.pdf", path: source, size: bytes.count,
+                    sha256: Fingerprint.sha256Hex(bytes), head: Array(bytes.prefix(16)))
+            ])
             _ = try await Reports.file(
                 Reports.Filing(
                     period: "2015-06", actualValue: nil, percentComplete: 50, milestone: nil, narrative: "x"),
@@ -110,11 +120,20 @@ extension ServerTests {
             }
             try FileManager.default.setAttributes(
                 [.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: directory + "/" + old)
+            // An upload abandoned an hour ago in the incoming folder, and one still arriving.
+            let abandoned = incoming + "/" + UUID().uuidString.lowercased()
+            let arriving = incoming + "/" + UUID().uuidString.lowercased()
+            for path in [abandoned, arriving] { _ = FileManager.default.createFile(atPath: path, contents: Data("y".utf8)) }
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: abandoned)
             let moved = try await EvidenceStore.sweepOrphans(in: directory, on: app.db)
             #expect(moved == [old])
             #expect(FileManager.default.fileExists(atPath: directory + "/orphaned/" + old))
             #expect(FileManager.default.fileExists(atPath: directory + "/" + fresh))
             #expect(FileManager.default.fileExists(atPath: EvidenceStore.path(pdf[0].id, in: directory)))
+            #expect(!FileManager.default.fileExists(atPath: source), "the received file was moved into place")
+            #expect(!FileManager.default.fileExists(atPath: abandoned))
+            #expect(FileManager.default.fileExists(atPath: arriving))
         }
     }
 }

@@ -1,7 +1,9 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import Testing
 import Vapor
 import VaporTesting
@@ -88,6 +90,15 @@ extension ServerTests {
             #expect(forged.status == .forbidden)
             #expect(String(buffer: forged.body ?? ByteBuffer()).contains("表单已过期"))
             #expect(try await Plan.query(on: app.db).count() == before + 1)
+            // A forged form with a large file: refused at its token, which comes first; no file is kept.
+            let incoming = app.luoshi.evidenceDirectory + "/" + UploadReceiver.incoming
+            let large = try await live.send(
+                .POST, "/plans", headers: headers,
+                body: Self.multipart(
+                    boundary: boundary, fields: [("_csrf", "forged")],
+                    file: ("document", "c.txt", Data(repeating: 0x41, count: 8_000_000))))
+            #expect(large.status == .forbidden)
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: incoming)) ?? []).isEmpty)
             await live.stop()
         }
     }
@@ -120,4 +131,49 @@ extension ServerTests {
             await live.stop()
         }
     }
+
+    @Test("正文发送过慢的请求被中止 (a body that trickles in is stopped)")
+    func tricklingBodyIsStopped() async throws {
+        try await TestApp.with { app in
+            app.bodyGrace = .milliseconds(300)
+            let live = try await Live.start(app)
+            let port = try #require(app.http.server.shared.localAddress?.port)
+            let answer = app.eventLoopGroup.next().makePromise(of: String.self)
+            let channel = try await ClientBootstrap(group: app.eventLoopGroup)
+                .channelInitializer { channel in channel.pipeline.addHandler(FirstAnswer(answer)) }
+                .connect(host: "127.0.0.1", port: port).get()
+            try await channel.writeAndFlush(
+                ByteBuffer(
+                    string: "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: 1000\r\n\r\nusername=a")
+            ).get()
+            try await Task.sleep(for: .seconds(1))
+            try await channel.writeAndFlush(ByteBuffer(string: "bbbbbbbbbb")).get()
+            let status = try await answer.futureResult.get()
+            #expect(status.hasPrefix("HTTP/1.1 408"), "\(status)")
+            try await channel.close()
+            await live.stop()
+        }
+    }
+}
+
+/// The first bytes a server answers on a raw connection.
+private final class FirstAnswer: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let promise: EventLoopPromise<String>
+    let answered = NIOLockedValueBox(false)
+
+    init(_ promise: EventLoopPromise<String>) { self.promise = promise }
+
+    private func answer(_ text: String) {
+        guard answered.withLockedValue({ done in defer { done = true }; return !done }) else { return }
+        promise.succeed(text)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        answer(bytes.readString(length: bytes.readableBytes) ?? "")
+    }
+
+    func channelInactive(context: ChannelHandlerContext) { answer("(closed)") }
 }

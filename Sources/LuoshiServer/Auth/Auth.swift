@@ -37,6 +37,21 @@ enum CSRF {
         return t
     }
 
+    /// What a write must show to prove it came from the app's own pages or a script of this browser's.
+    enum Need { case none, header, formField }
+
+    static func need(_ req: Request) -> Need {
+        // A session signed in by cookie is ambient authority a forged request would carry along, whatever
+        // else it sends (an `Authorization` header included).
+        let cookieSignedIn = req.hasSession && req.session.authenticated(User.self) != nil
+        if req.url.path.hasPrefix("/api/") { return cookieSignedIn ? .header : .none }
+        // A form from someone not signed in can change nothing but signing in, which has its own token.
+        return cookieSignedIn || isSignIn(req) ? .formField : .none
+    }
+
+    static let missingHeader = LuoshiError.forbidden(reason: "缺少或错误的 X-CSRF-Token (missing CSRF token)")
+    static let expiredForm = LuoshiError.forbidden(reason: "表单已过期，请刷新页面后重试 (form expired: reload the page)")
+
     /// Whether a form's token is the one this browser was given.
     static func accepts(_ sent: String?, _ req: Request) -> Bool {
         guard let sent, !sent.isEmpty else { return false }
@@ -60,21 +75,12 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method) else { return try await next.respond(to: req) }
         // No route, or one that only refuses the method: nothing is changed, so nothing to forge.
         guard let route = req.route, !route.refusesMethod else { return try await next.respond(to: req) }
-        let path = req.url.path
-        // A session signed in by cookie is ambient authority a forged request would carry along, whatever
-        // else it sends (an `Authorization` header included).
-        let cookieSignedIn = req.hasSession && req.session.authenticated(User.self) != nil
-        if path.hasPrefix("/api/") {
-            guard cookieSignedIn else { return try await next.respond(to: req) }
-            guard CSRF.accepts(req.headers.first(name: "X-CSRF-Token"), req) else {
-                throw LuoshiError.forbidden(reason: "缺少或错误的 X-CSRF-Token (missing CSRF token)")
-            }
-            return try await next.respond(to: req)
-        }
-        // A form from someone not signed in can change nothing but signing in, which has its own token.
-        guard cookieSignedIn || CSRF.isSignIn(req) else { return try await next.respond(to: req) }
-        guard CSRF.accepts(try? req.content.get(String.self, at: "_csrf"), req) else {
-            throw LuoshiError.forbidden(reason: "表单已过期，请刷新页面后重试 (form expired: reload the page)")
+        switch CSRF.need(req) {
+        case .none: break
+        case .header:
+            guard CSRF.accepts(req.headers.first(name: "X-CSRF-Token"), req) else { throw CSRF.missingHeader }
+        case .formField:
+            guard CSRF.accepts(try? req.content.get(String.self, at: "_csrf"), req) else { throw CSRF.expiredForm }
         }
         return try await next.respond(to: req)
     }

@@ -167,14 +167,13 @@ struct APIController: RouteCollection {
 
     @Sendable func importPlan(req: Request) async throws -> Response {
         let user = try req.user(.admin)
-        guard req.headers.contentType?.type == "multipart" else {
+        guard req.upload != nil else {
             throw LuoshiError.invalid(
                 field: "document", reason: "请以 multipart/form-data 上传文档 (upload as multipart/form-data)")
         }
-        let upload = try req.content.decode(Upload.self)
+        let document = try req.uploadedDocument("document")
         let plan = try await PlanStore.importDocument(
-            Data(upload.document.data.readableBytesView), name: upload.document.filename, actor: user,
-            on: req.store, now: req.now)
+            document.data, name: document.name, actor: user, on: req.store, now: req.now)
         let count = try await PlanItem.live(plan: plan.id!, on: req.db).count()
         let response = Response(status: .created)
         try response.content.encode(
@@ -273,10 +272,9 @@ struct APIController: RouteCollection {
         // JSON, or multipart/form-data with evidence[] files beside the fields.
         var filing: Reports.Filing
         var files: [EvidenceStore.Checked] = []
-        if req.headers.contentType?.type == "multipart" {
-            let form = try req.content.decode(ItemController.FilingForm.self)
-            filing = try form.filing()
-            files = try EvidenceStore.check(form.evidence ?? [])
+        if req.upload != nil {
+            filing = try req.content.decode(ItemController.FilingForm.self).filing()
+            files = try req.evidence()
         } else {
             filing = try req.content.decode(Reports.Filing.self)
         }

@@ -135,7 +135,7 @@ struct ItemController: RouteCollection {
         let user = try req.user()
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         let form = try req.content.decode(FilingForm.self)
-        let files = try EvidenceStore.check(form.evidence ?? [])
+        let files = try req.evidence()
         _ = try await Reports.file(
             try form.filing(), evidence: files, evidenceDirectory: req.application.luoshi.evidenceDirectory, item: item,
             user: user, on: req.store, now: req.now)

@@ -27,16 +27,11 @@ struct PlanController: RouteCollection {
         return req.render(PlanList.View(model: .init(rows: rows, mayImport: user.role == .admin)))
     }
 
-    struct Upload: Content {
-        var document: File
-    }
-
     @Sendable func upload(req: Request) async throws -> Response {
         let user = try req.user(.admin)
-        let upload = try req.content.decode(Upload.self)
-        let data = Data(upload.document.data.readableBytesView)
+        let document = try req.uploadedDocument("document")
         let plan = try await PlanStore.importDocument(
-            data, name: upload.document.filename, actor: user, on: req.store, now: req.now)
+            document.data, name: document.name, actor: user, on: req.store, now: req.now)
         return req.redirect(to: .review(plan: plan.id!))
     }
 

@@ -80,14 +80,14 @@ struct SupervisionController: RouteCollection {
     static func act(_ action: NoticeAction, req: Request) async throws -> SupervisionNotice {
         let user = try req.user()
         let form =
-            req.body.data == nil
+            (req.body.data?.readableBytes ?? 0) == 0
             ? ActForm(text: nil, evidence: nil)
             : req.headers.contentType == .json
                 ? ActForm(text: try req.content.decode(SupervisionAPIController.NoticeStep.self).text, evidence: nil)
                 : try req.content.decode(ActForm.self)
         return try await Notices.act(
             action, on: req.parameters.get("noticeID"), text: form.text,
-            evidence: try EvidenceStore.check(form.evidence ?? []),
+            evidence: try req.evidence(),
             evidenceDirectory: req.application.luoshi.evidenceDirectory, by: user, on: req.store, now: req.now)
     }
 

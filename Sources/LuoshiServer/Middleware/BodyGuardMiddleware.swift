@@ -3,10 +3,11 @@ import LuoshiCore
 import NIOConcurrencyHelpers
 import Vapor
 
-/// What a route that takes files accepts: its size limit and who may send one. Said where the route
+/// What a route that takes files accepts: its size limits and who may send one. Said where the route
 /// is registered (`RoutesBuilder.upload`), so a request can be refused from its headers alone.
 struct UploadPolicy: Sendable {
     var maxBytes: Int
+    var maxFileBytes: Int
     var roles: [Role]
 
     static let key = "luoshi.upload"
@@ -17,18 +18,19 @@ extension Route {
 }
 
 extension RoutesBuilder {
-    /// A POST route that takes files: at most `maxBytes`, from signed-in users of `roles`.
+    /// A POST route that takes files: at most `maxBytes` in all and `eachFile` a file, from signed-in users
+    /// of `roles`. Its body is streamed (files to disk), never collected.
     @discardableResult
     func upload<Response: AsyncResponseEncodable>(
-        _ path: PathComponent..., maxBytes: Int, from roles: [Role],
+        _ path: PathComponent..., maxBytes: Int, eachFile: Int = EvidenceStore.maxFileSize, from roles: [Role],
         use closure: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        let route = on(.POST, path, body: .collect(maxSize: ByteCount(value: maxBytes)), use: closure)
-        route.userInfo[UploadPolicy.key] = UploadPolicy(maxBytes: maxBytes, roles: roles)
+        let route = on(.POST, path, body: .stream, use: closure)
+        route.userInfo[UploadPolicy.key] = UploadPolicy(
+            maxBytes: maxBytes, maxFileBytes: min(eachFile, maxBytes), roles: roles)
         return route
     }
 }
-
 /// Bytes of request bodies held in memory at once, across all requests: a body is admitted only when
 /// its size (its Content-Length, or the route's limit when it does not say) fits, so forty parallel
 /// uploads cannot take the server's memory.
@@ -68,41 +70,94 @@ extension NoticeAction {
     }
 }
 
-/// Runs before the form-token check and before any route reads a body. A body that has not arrived
-/// whole is judged from the headers first — too large for its route, from someone not signed in or
-/// not allowed to send it, or more than the server will hold at once — and refused before a byte of
-/// it is read; otherwise it is read here, up to its route's limit, so the form token can be checked
-/// (a browser form of more than a few kilobytes arrives in pieces).
+/// Runs before the form-token check and before any route reads a body. A body is judged from the headers
+/// first — too large for its route, from someone not signed in or not allowed to send it, without the
+/// form token an API call by cookie needs, or more than the server will hold at once — and refused before
+/// a byte of it is read. Then it is read here at a pace no slower than `BodyPace` allows: an upload's
+/// files straight to disk (`UploadReceiver`), any other body into memory up to its route's limit, so
+/// the form token can be checked (a browser form of more than a few kilobytes arrives in pieces).
 struct BodyGuardMiddleware: AsyncMiddleware {
+    /// A body from someone not signed in: only signing in takes one, and its form is small.
+    static let anonymousLimit = 16 << 10
+
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard req.body.data == nil, [.POST, .PUT, .PATCH, .DELETE].contains(req.method), let route = req.route,
-            !route.refusesMethod
+        guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method), let route = req.route, !route.refusesMethod
         else {
             return try await next.respond(to: req)
         }
-        let policy = route.uploadPolicy
-        let limit = policy?.maxBytes ?? req.application.routes.defaultMaxBodySize.value
         let declared = req.headers.first(name: .contentLength).flatMap(Int.init)
-        if let declared, declared > limit {
-            throw Abort(.payloadTooLarge)
+        guard let policy = route.uploadPolicy else {
+            guard req.body.data == nil else { return try await next.respond(to: req) }
+            let limit =
+                req.auth.has(User.self)
+                ? req.application.routes.defaultMaxBodySize.value : Self.anonymousLimit
+            try await collect(req, limit: limit, declared: declared)
+            return try await next.respond(to: req)
         }
-        if let policy {
-            guard let user = req.auth.get(User.self) else { throw LuoshiError.unauthenticated }
-            guard policy.roles.contains(user.role) else {
-                throw LuoshiError.forbidden(reason: "无权上传 (you may not upload here)")
+        if let declared, declared > policy.maxBytes { throw Abort(.payloadTooLarge) }
+        guard let user = req.auth.get(User.self) else { throw LuoshiError.unauthenticated }
+        guard policy.roles.contains(user.role) else {
+            throw LuoshiError.forbidden(reason: "无权上传 (you may not upload here)")
+        }
+        var acceptsToken: ((String?) -> Bool)? = nil
+        switch CSRF.need(req) {
+        case .none: break
+        case .header:
+            guard CSRF.accepts(req.headers.first(name: "X-CSRF-Token"), req) else { throw CSRF.missingHeader }
+        case .formField: acceptsToken = { CSRF.accepts($0, req) }
+        }
+        guard req.headers.contentType?.type == "multipart" else {
+            // Words alone (JSON, or a form without files): an ordinary body.
+            if req.body.data == nil {
+                try await collect(
+                    req, limit: min(policy.maxBytes, req.application.routes.defaultMaxBodySize.value),
+                    declared: declared)
             }
+            return try await next.respond(to: req)
         }
-        // Only uploads, from signed-in users allowed to send them, draw on the budget: an ordinary form
-        // is at most 1 MB, and nobody anonymous can hold the budget for others.
+        let receiver = UploadReceiver(
+            directory: req.application.luoshi.evidenceDirectory + "/" + UploadReceiver.incoming,
+            maxBytes: policy.maxBytes, maxFileBytes: policy.maxFileBytes, acceptsToken: acceptsToken)
+        try await receiver.receive(req)
+        // Files the handler did not keep (it moves those it keeps) are removed, whatever it answered.
+        defer { req.upload?.discardLeftovers() }
+        return try await next.respond(to: req)
+    }
+
+    /// Reads a body into memory: at most `limit` bytes, at `BodyPace`, within the server's budget.
+    private func collect(_ req: Request, limit: Int, declared: Int?) async throws {
+        if let declared, declared > limit { throw Abort(.payloadTooLarge) }
         let size = declared ?? limit
-        let budget = policy == nil ? nil : req.application.storage[BodyBudgetKey.self]
+        let budget = req.application.storage[BodyBudgetKey.self]
         if let budget, !budget.reserve(size) {
             throw Abort(
                 .serviceUnavailable, headers: ["Retry-After": "5"],
-                reason: "服务器正忙于接收其他上传，请稍后再试 (busy receiving other uploads: try again shortly)")
+                reason: "服务器正忙，请稍后再试 (the server is busy: try again shortly)")
         }
         defer { budget?.release(size) }
-        _ = try await req.body.collect(max: limit).get()
-        return try await next.respond(to: req)
+        let pace = BodyPace(req)
+        var body = ByteBuffer()
+        for try await chunk in req.body {
+            guard body.readableBytes + chunk.readableBytes <= limit else { throw Abort(.payloadTooLarge) }
+            var chunk = chunk
+            body.writeBuffer(&chunk)
+            try pace.check(received: body.readableBytes)
+        }
+        try req.content.encode(RawBody(bytes: body), using: RawBody.Encoder())
+    }
+}
+
+/// A body already read, put back as the request's collected body unchanged (its headers too): Vapor's
+/// only public way to set a collected body is to encode content into it.
+private struct RawBody: Encodable {
+    var bytes: ByteBuffer
+
+    func encode(to encoder: any Swift.Encoder) throws {}
+
+    struct Encoder: ContentEncoder {
+        func encode<E: Encodable>(_ encodable: E, to body: inout ByteBuffer, headers: inout HTTPHeaders) throws {
+            guard var raw = (encodable as? RawBody)?.bytes else { return }
+            body.writeBuffer(&raw)
+        }
     }
 }

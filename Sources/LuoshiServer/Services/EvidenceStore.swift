@@ -34,7 +34,9 @@ enum EvidenceStore {
         var id: UUID
         var filename: String
         var contentType: String
-        var data: Data
+        /// Where the file was received (the incoming folder); `write` moves it into place.
+        var source: String
+        var size: Int
         var sha256: String
     }
 
@@ -57,25 +59,26 @@ enum EvidenceStore {
         return ext.isEmpty ? String(kept.prefix(200)) : stem + "." + ext
     }
 
-    /// Validates the files; nothing is written when one is unacceptable.
-    static func check(_ files: [File]) throws -> [Checked] {
-        let present = files.filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }.filter { !$0.filename.isEmpty }
+    /// Validates the files as received; nothing is kept when one is unacceptable.
+    static func check(_ files: [ReceivedFile]) throws -> [Checked] {
+        // A form's file field left empty still sends a part, with no name and no bytes.
+        let present = files.filter { !$0.filename.isEmpty }
         guard present.count <= maxFiles else { throw LuoshiError.invalid(field: "证明材料", reason: "最多 \(maxFiles) 个文件") }
         return try present.map { file in
-            let data = Data(file.data.readableBytesView)
             let name = cleanName(file.filename)
             let ext = (name as NSString).pathExtension.lowercased()
             guard let kind = kinds[ext] else {
                 throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」的类型不受支持（可用 PDF、图片、Office 文件、文本）")
             }
-            guard data.count <= maxFileSize else {
+            guard file.size <= maxFileSize else {
                 throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」超过 20 MB")
             }
-            if let magic = kind.magic, !magic.contains(where: { data.starts(with: $0) }) {
+            if let magic = kind.magic, !magic.contains(where: { file.head.starts(with: $0) }) {
                 throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」的内容与扩展名不符")
             }
             return Checked(
-                id: UUID(), filename: name, contentType: kind.type, data: data, sha256: Fingerprint.sha256Hex(data))
+                id: UUID(), filename: name, contentType: kind.type, source: file.path, size: file.size,
+                sha256: file.sha256)
         }
     }
 
@@ -100,6 +103,14 @@ enum EvidenceStore {
     /// left alone, since another app server may be about to commit it.
     static func sweepOrphans(in directory: String, on db: any Database, now: Date = Date()) async throws -> [String] {
         let fm = FileManager.default
+        // Uploads a killed process was still receiving, or received for a report never filed: nobody
+        // filed them, so nothing issued or reported is lost by removing them.
+        let incoming = directory + "/" + UploadReceiver.incoming
+        for name in (try? fm.contentsOfDirectory(atPath: incoming)) ?? [] {
+            let path = incoming + "/" + name
+            let modified = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
+            if now.timeIntervalSince(modified) > 600 { try? fm.removeItem(atPath: path) }
+        }
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else { return [] }
         let sql = db as! any SQLDatabase
         var known: Set<String> = []
@@ -120,7 +131,7 @@ enum EvidenceStore {
         return moved
     }
 
-    /// Writes the files; returns their paths so that a failed transaction can remove them.
+    /// Moves the received files into place; returns their paths so that a failed transaction can remove them.
     static func write(_ files: [Checked], to directory: String) throws -> [String] {
         if files.isEmpty { return [] }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -128,7 +139,7 @@ enum EvidenceStore {
         do {
             for f in files {
                 let p = path(f.id, in: directory)
-                try f.data.write(to: URL(fileURLWithPath: p), options: .atomic)
+                try FileManager.default.moveItem(atPath: f.source, toPath: p)
                 written.append(p)
             }
         } catch {

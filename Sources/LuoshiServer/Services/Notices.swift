@@ -196,7 +196,7 @@ enum Notices {
                 file.$notice.id = current.id!
                 file.filename = e.filename
                 file.contentType = e.contentType
-                file.size = e.data.count
+                file.size = e.size
                 file.sha256 = e.sha256
                 file.uploadedAt = now
                 try await file.create(on: tx.db)

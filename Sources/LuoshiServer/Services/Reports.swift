@@ -152,7 +152,7 @@ enum Reports {
             for e in evidence {
                 try await Evidence(
                     id: e.id, reportID: report.id!, filename: e.filename, contentType: e.contentType,
-                    size: e.data.count,
+                    size: e.size,
                     sha256: e.sha256, uploadedAt: now
                 ).create(on: tx.db)
             }

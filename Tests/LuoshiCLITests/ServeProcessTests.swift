@@ -111,7 +111,9 @@ struct ServeProcessTests {
                         ("period", "2015-0\(month)"), ("percentComplete", "10"), ("narrative", "附大文件"),
                     ] {
                         body.append(
-                            Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+                            Data(
+                                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+                                    .utf8))
                     }
                     body.append(
                         Data(
@@ -139,8 +141,9 @@ struct ServeProcessTests {
             let kept = try FileManager.default.contentsOfDirectory(atPath: evidence.path).filter { $0.count == 36 }
             #expect(kept.count == 4)
             for name in kept {
-                let size = try FileManager.default.attributesOfItem(atPath: evidence.appendingPathComponent(name).path)[
-                    .size] as? Int
+                let size =
+                    try FileManager.default.attributesOfItem(atPath: evidence.appendingPathComponent(name).path)[
+                        .size] as? Int
                 #expect(size == pdf.count)
             }
             let incoming = try FileManager.default.contentsOfDirectory(

@@ -123,7 +123,9 @@ extension ServerTests {
             // An upload abandoned an hour ago in the incoming folder, and one still arriving.
             let abandoned = incoming + "/" + UUID().uuidString.lowercased()
             let arriving = incoming + "/" + UUID().uuidString.lowercased()
-            for path in [abandoned, arriving] { _ = FileManager.default.createFile(atPath: path, contents: Data("y".utf8)) }
+            for path in [abandoned, arriving] {
+                _ = FileManager.default.createFile(atPath: path, contents: Data("y".utf8))
+            }
             try FileManager.default.setAttributes(
                 [.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: abandoned)
             let moved = try await EvidenceStore.sweepOrphans(in: directory, on: app.db)
@@ -205,5 +207,54 @@ extension String {
     fileprivate var timelineEntries: Int {
         guard let list = range(of: #"<ol class="timeline">.*?</ol>"#, options: .regularExpression) else { return 0 }
         return self[list].components(separatedBy: "<li").count - 1
+    }
+}
+
+extension ServerTests {
+    @Test("审计日志与消息一页 50 条，可翻到最早的 (the audit log and an inbox come 50 to a page, back to the first)")
+    func auditAndInboxArePaged() async throws {
+        try await TestApp.with { app in
+            let (item, _) = try await app.assignedItem()
+            let staff = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            for n in 0..<60 {
+                try await Comments.add("意见\(n)", on: item.id!, actor: staff, on: app.store, now: app.clock.now())
+            }
+            let start = app.clock.now()
+            for n in 0..<120 {
+                let m = InboxMessage()
+                m.$user.id = staff.id!
+                m.kind = .reminder
+                m.title = "消息\(n)号"
+                m.body = "正文"
+                m.createdAt = start.addingTimeInterval(Double(n))
+                try await m.create(on: app.db)
+            }
+            let admin = try await app.browser("duchaban")
+            try await app.testing().test(.GET, "/inbox", headers: admin.headers) { res in
+                let page = res.body.string
+                #expect(page.contains("第 1–50 条，共 120 条"))
+                #expect(page.contains("消息119号"))
+                #expect(!page.contains("消息69号"))
+                #expect(page.contains("/inbox?page=2"))
+            }
+            try await app.testing().test(.GET, "/inbox?page=3", headers: admin.headers) { res in
+                let page = res.body.string
+                #expect(page.contains("第 101–120 条，共 120 条"))
+                #expect(page.contains("消息0号"))
+                #expect(!page.contains("较早 →"))
+            }
+            let entries = try await AuditEntry.query(on: app.db).count()
+            #expect(entries > 60)
+            try await app.testing().test(.GET, "/audit", headers: admin.headers) { res in
+                let page = res.body.string
+                #expect(page.contains("第 1–50 条，共 \(entries) 条"))
+                #expect(page.contains("<td class=\"num\">\(entries)</td>"))
+                #expect(!page.contains("<td class=\"num\">1</td>"))
+            }
+            let last = (entries + 49) / 50
+            try await app.testing().test(.GET, "/audit?page=\(last)", headers: admin.headers) { res in
+                #expect(res.body.string.contains("<td class=\"num\">1</td>"))
+            }
+        }
     }
 }

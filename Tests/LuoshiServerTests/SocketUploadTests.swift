@@ -166,7 +166,11 @@ private final class FirstAnswer: ChannelInboundHandler, Sendable {
     init(_ promise: EventLoopPromise<String>) { self.promise = promise }
 
     private func answer(_ text: String) {
-        guard answered.withLockedValue({ done in defer { done = true }; return !done }) else { return }
+        guard
+            answered.withLockedValue({ done in
+                defer { done = true }; return !done
+            })
+        else { return }
         promise.succeed(text)
     }
 

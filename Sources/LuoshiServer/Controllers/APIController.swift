@@ -384,18 +384,24 @@ struct APIController: RouteCollection {
 
     struct AuditQuery: Decodable, SchemaConstraints {
         var limit: Int?
-        static let constraints: [String: [(String, JSONValue)]] = ["limit": [("minimum", 1), ("maximum", 1000)]]
+        /// Entries before this sequence number: the next page is `before` the last one read.
+        var before: Int?
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "limit": [("minimum", 1), ("maximum", 1000)], "before": [("minimum", 1)],
+        ]
     }
 
     @Sendable func audit(req: Request) async throws -> AuditView {
         _ = try req.user(.admin, .deputy)
-        let limit = try req.query.decode(AuditQuery.self).limit ?? 100
+        let query = try req.query.decode(AuditQuery.self)
+        let limit = query.limit ?? 100
         guard (1...1000).contains(limit) else {
             throw LuoshiError.invalid(field: "limit", reason: "应为 1 到 1000 (1 to 1000)")
         }
         let (count, broken) = try await Audit.verify(on: req.db)
-        let entries = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).limit(limit).all().map(
-            \.record)
+        let page = AuditEntry.query(on: req.db)
+        if let before = query.before { page.filter(\.$sequence < before) }
+        let entries = try await page.sort(\.$sequence, .descending).limit(limit).all().map(\.record)
         return AuditView(intact: broken == nil, count: count, broken: broken.map { "\($0)" }, entries: entries)
     }
 

@@ -12,7 +12,8 @@ struct AuditController: RouteCollection {
     @Sendable func page(req: Request) async throws -> Response {
         _ = try req.user(.admin, .deputy)
         let (count, broken) = try await Audit.verify(on: req.db)
-        let entries = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).limit(200).all()
+        let page = req.paging(total: count)
+        let entries = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).range(page.rows).all()
         let model = AuditLog.Model(
             entries: entries.map { e in
                 AuditLog.Entry(
@@ -20,7 +21,7 @@ struct AuditController: RouteCollection {
                     action: AuditAction(rawValue: e.action)?.words ?? (e.action, e.action),
                     entity: AuditEntity(rawValue: e.entity)?.words ?? (e.entity, e.entity), entityID: e.entityID,
                     hash: e.hash)
-            }, count: count, brokenAt: broken.map { "\($0)" })
+            }, count: count, brokenAt: broken.map { "\($0)" }, page: page)
         return req.render(AuditLog.View(model: model))
     }
 }

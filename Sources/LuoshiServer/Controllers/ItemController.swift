@@ -27,10 +27,9 @@ struct ItemController: RouteCollection {
         // Reports a page at a time, newest first: an item with years of weekly reports stays one page.
         let readable = Visibility.readable(ProgressReport.query(on: req.db).filter(\.$item.$id == item.id!), by: user)
         let reportCount = try await readable.copy().count()
-        let pages = max(1, (reportCount + ItemShow.reportsPerPage - 1) / ItemShow.reportsPerPage)
-        let page = min(max(1, (try? req.query.get(Int.self, at: "reports")) ?? 1), pages)
+        let page = req.paging("reports", total: reportCount)
         let reports = try await readable.with(\.$author).with(\.$unit).sort(\.$submittedAt, .descending)
-            .sort(\.$id).range(((page - 1) * ItemShow.reportsPerPage)..<(page * ItemShow.reportsPerPage)).all()
+            .sort(\.$id).range(page.rows).all()
             .filter { Visibility.mayRead($0, user) }
         let files = try await Evidence.query(on: req.db).filter(\.$report.$id ~~ reports.compactMap(\.id)).all()
         let comments = try await Comment.query(on: req.db).filter(\.$item.$id == item.id!).with(\.$author)
@@ -39,7 +38,8 @@ struct ItemController: RouteCollection {
         let unitIDs = [assignment?.$leadUnit.id].compactMap { $0 } + (assignment?.cooperating ?? [])
         let units = try await Organization.query(on: req.db).filter(\.$id ~~ unitIDs).all()
         let leader = try await assignment?.$leadLeader.get(on: req.db)
-        let notices = try await Notices.list(for: user, open: nil, level: nil, item: item.id!, on: req.db)
+        let notices = try await Notices.list(for: user, open: nil, level: nil, item: item.id!, perPage: 200, on: req.db)
+            .notices
         var retired: ItemShow.Retirement?
         if let at = item.retiredAt {
             // The audit log keeps the login name; people know each other by their display names.
@@ -96,7 +96,7 @@ struct ItemController: RouteCollection {
                     files: files.filter { $0.$report.id == r.id }.map { ($0.id!, $0.filename) },
                     reviewReason: r.reviewReason)
             },
-            reportPage: .init(number: page, of: pages, total: reportCount),
+            reportPage: page,
             comments: comments.map {
                 .init(
                     author: $0.author.displayName, createdAt: $0.createdAt, body: $0.body,

@@ -34,7 +34,7 @@ struct SupervisionAPIController: RouteCollection {
                     errors: [.conflict]))
         }
         api.get("inbox", use: inbox).documented(
-            .init(summary: "The user's messages and unread count", response: InboxView.self))
+            .init(summary: "The user's messages and unread count", response: InboxView.self, query: InboxQuery.self))
         api.post("inbox", ":messageID", "read", use: read).documented(
             .init(summary: "Mark a message read", status: .noContent))
         api.get("channels", use: channels).documented(
@@ -87,10 +87,19 @@ struct SupervisionAPIController: RouteCollection {
 
     enum NoticeFilter: String, Decodable, CaseIterable { case open, closed, all }
 
-    struct NoticeQuery: Decodable {
+    struct NoticeQuery: Decodable, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = ["page": [("minimum", 1)]]
         var state: NoticeFilter?
         var level: NoticeLevel?
         var item: UUID?
+        /// 200 to a page, newest first.
+        var page: Int?
+    }
+
+    /// An inbox, 200 messages to a page, newest first.
+    struct InboxQuery: Decodable, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = ["page": [("minimum", 1)]]
+        var page: Int?
     }
 
     struct DeliveryQuery: Decodable { var state: DeliveryState? }
@@ -159,8 +168,9 @@ struct SupervisionAPIController: RouteCollection {
         let q = try req.query.decode(NoticeQuery.self)
         let state = q.state ?? .all
         return try await Notices.list(
-            for: user, open: state == .all ? nil : state == .open, level: q.level, item: q.item, on: req.db
-        ).map { NoticeView($0) }
+            for: user, open: state == .all ? nil : state == .open, level: q.level, item: q.item, page: q.page,
+            perPage: 200, on: req.db
+        ).notices.map { NoticeView($0) }
     }
 
     @Sendable func issue(req: Request) async throws -> Response {
@@ -196,8 +206,9 @@ struct SupervisionAPIController: RouteCollection {
 
     @Sendable func inbox(req: Request) async throws -> InboxView {
         let user = try req.user()
+        let page = try req.query.decode(InboxQuery.self).page ?? 1
         let messages = try await InboxMessage.query(on: req.db).filter(\.$user.$id == user.id!)
-            .sort(\.$createdAt, .descending).limit(200).all()
+            .sort(\.$createdAt, .descending).sort(\.$id).range(((max(page, 1) - 1) * 200)..<(max(page, 1) * 200)).all()
         return InboxView(
             unread: try await Inbox.unread(user, on: req.db),
             messages: messages.map {

@@ -41,15 +41,18 @@ struct SupervisionController: RouteCollection {
         let user = try req.user()
         let filter = req.query[String.self, at: "state"].flatMap(NoticeList.Filter.init(rawValue:)) ?? .open
         let level = req.query[String.self, at: "level"].flatMap(NoticeLevel.init(rawValue:))
-        let notices = try await Notices.list(
-            for: user, open: filter == .all ? nil : filter == .open, level: level, on: req.db)
+        let (notices, page) = try await Notices.list(
+            for: user, open: filter == .all ? nil : filter == .open, level: level,
+            page: req.query[Int.self, at: "page"],
+            on: req.db)
         let rows = notices.map { n in
             NoticeList.Row(
                 id: n.id!, number: n.number, level: n.level, item: n.$item.id, itemTitle: n.item.title,
                 unit: n.unit.name,
                 state: n.state, escalation: n.escalation, respondBy: n.respondBy, automatic: n.triggerKey != nil)
         }
-        return req.render(NoticeList.View(model: .init(filter: filter, rows: rows, mayIssue: user.role == .admin)))
+        return req.render(
+            NoticeList.View(model: .init(filter: filter, rows: rows, mayIssue: user.role == .admin, page: page)))
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {
@@ -160,11 +163,13 @@ struct SupervisionController: RouteCollection {
 
     @Sendable func inbox(req: Request) async throws -> Response {
         let user = try req.user()
-        let messages = try await InboxMessage.query(on: req.db).filter(\.$user.$id == user.id!)
-            .sort(\.$createdAt, .descending).limit(200).all()
+        let mine = InboxMessage.query(on: req.db).filter(\.$user.$id == user.id!)
+        let page = req.paging(total: try await mine.copy().count())
+        let messages = try await mine.sort(\.$createdAt, .descending).sort(\.$id).range(page.rows).all()
         return req.render(
             InboxPage.View(
                 model: .init(
+                    page: page,
                     messages: messages.map {
                         .init(
                             id: $0.id!, title: $0.title, body: $0.body, link: $0.link, createdAt: $0.createdAt,

@@ -178,7 +178,9 @@ struct UploadReceiver {
                             reason: "「\(open.received.filename)」超过 \(receiver.maxFileBytes >> 20) MB")
                     }
                     let view = bytes.readableBytesView
-                    if open.received.head.count < 16 { open.received.head += view.prefix(16 - open.received.head.count) }
+                    if open.received.head.count < 16 {
+                        open.received.head += view.prefix(16 - open.received.head.count)
+                    }
                     open.fingerprint.update(view)
                     try open.handle.write(contentsOf: view)
                     file = open

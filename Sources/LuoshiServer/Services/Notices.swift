@@ -232,19 +232,23 @@ enum Notices {
     }
 
     /// Notices a user may see, newest first.
-    static func list(for user: User, open: Bool?, level: NoticeLevel?, item: UUID? = nil, on db: any Database)
-        async throws -> [SupervisionNotice]
-    {
-        let q = SupervisionNotice.query(on: db).with(\.$item).with(\.$unit).sort(\.$issuedAt, .descending)
-            .sort(\.$serial, .descending)
+    /// One page of the notices a person may read (a unit: its own), newest first.
+    static func list(
+        for user: User, open: Bool?, level: NoticeLevel?, item: UUID? = nil, page: Int? = nil,
+        perPage: Int = Paging.perPage, on db: any Database
+    ) async throws -> (notices: [SupervisionNotice], page: Paging) {
+        let q = SupervisionNotice.query(on: db)
         if user.role == .reporter {
-            guard let unit = user.$organization.id else { return [] }
+            guard let unit = user.$organization.id else { return ([], Paging(requested: 1, total: 0)) }
             q.filter(\.$unit.$id == unit)
         }
         if let open { q.filter(\.$state, open ? .notEqual : .equal, .closed) }
         if let level { q.filter(\.$level == level) }
         if let item { q.filter(\.$item.$id == item) }
-        return try await q.limit(500).all()
+        let paging = Paging(requested: page, total: try await q.copy().count(), perPage: perPage)
+        let notices = try await q.with(\.$item).with(\.$unit).sort(\.$issuedAt, .descending)
+            .sort(\.$serial, .descending).range(paging.rows).all()
+        return (notices, paging)
     }
 
     /// The notice's steps as the audit log holds them, oldest first.

@@ -36,7 +36,8 @@ enum SiteURL: Equatable, Sendable {
     case myTasks
     case assign(plan: UUID? = nil, changed: Int? = nil, filters: AssignFilters = .init())
     case audit
-    case notices(state: String? = nil)
+    case auditPage(Int)
+    case notices(state: String? = nil, page: Int = 1)
     case newNotice(item: UUID? = nil)
     case notice(UUID)
     case noticePrint(UUID)
@@ -44,6 +45,7 @@ enum SiteURL: Equatable, Sendable {
     case noticeAction(UUID, NoticeAction)
     case noticeEvidence(UUID)
     case inbox
+    case inboxPage(Int)
     case markRead(UUID)
     case markAllRead
     case channels
@@ -107,7 +109,9 @@ enum SiteURL: Equatable, Sendable {
                     ("changed", changed.map(String.init)),
                 ])
         case .audit: return "/audit"
-        case .notices(let state): return "/notices" + Self.query([("state", state)])
+        case .auditPage(let page): return "/audit" + Self.query([("page", page > 1 ? String(page) : nil)])
+        case .notices(let state, let page):
+            return "/notices" + Self.query([("state", state), ("page", page > 1 ? String(page) : nil)])
         case .newNotice(let item): return "/notices/new" + Self.query([("item", item?.uuidString)])
         case .notice(let id): return "/notices/\(id)"
         case .noticePrint(let id): return "/notices/\(id)/print"
@@ -115,6 +119,7 @@ enum SiteURL: Equatable, Sendable {
         case .noticeAction(let id, let action): return "/notices/\(id)/\(Self.segment(action))"
         case .noticeEvidence(let id): return "/notice-evidence/\(id)"
         case .inbox: return "/inbox"
+        case .inboxPage(let page): return "/inbox" + Self.query([("page", page > 1 ? String(page) : nil)])
         case .markRead(let id): return "/inbox/\(id)/read"
         case .markAllRead: return "/inbox/read-all"
         case .channels: return "/channels"

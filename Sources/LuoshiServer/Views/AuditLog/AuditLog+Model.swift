@@ -18,5 +18,6 @@ enum AuditLog {
         var count: Int
         /// The first entry whose hash does not follow from the one before, if any.
         var brokenAt: String?
+        var page: Paging
     }
 }

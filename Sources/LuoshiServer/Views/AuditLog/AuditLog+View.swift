@@ -21,6 +21,7 @@ extension AuditLog {
                 THead(["#", c.t("时间", "When"), c.t("操作人", "Who"), c.t("操作", "What"), c.t("对象", "Record"), "hash"])
                 Element("tbody") { for e in model.entries { row(e, c) } }
             }
+            Pager(paging: model.page, context: c) { .auditPage($0) }
         }
 
         func row(_ e: Entry, _ c: PageContext) -> any Component {

@@ -13,6 +13,7 @@ enum InboxPage {
     }
 
     struct Model {
+        var page: Paging
         var messages: [Message]
     }
 }

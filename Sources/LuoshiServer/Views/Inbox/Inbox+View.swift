@@ -14,6 +14,7 @@ extension InboxPage {
                 if model.messages.isEmpty { ListItem { Words(c.t("没有消息", "No messages")) } }
                 for m in model.messages { message(m, c) }
             }.class("inbox")
+            Pager(paging: model.page, context: c, measure: ("条", "messages")) { .inboxPage($0) }
         }
 
         func message(_ m: Message, _ c: PageContext) -> any Component {

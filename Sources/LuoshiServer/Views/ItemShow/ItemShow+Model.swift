@@ -4,15 +4,6 @@ import LuoshiCore
 /// One item of a plan: its status, its words in the plan, who carries it out, its notices,
 /// milestones, the items under it, the reports filed on it and the comments and instructions.
 enum ItemShow {
-    static let reportsPerPage = 50
-
-    /// Which page of the item's reports this is.
-    struct ReportPage {
-        var number: Int
-        var of: Int
-        var total: Int
-    }
-
     struct Assignment {
         var leader: String?
         var leadUnit: String?
@@ -106,7 +97,7 @@ enum ItemShow {
         var milestones: [Milestone]
         var children: [Child]
         var reports: [Report]
-        var reportPage: ReportPage
+        var reportPage: Paging
         var comments: [Comment]
         var allowed: Allowed
         /// The period a new report is for, by default (this month).

@@ -222,22 +222,9 @@ extension ItemShow {
         }
 
         /// "Reports 51–100 of 1,234", with newer and older pages, when there is more than one page.
-        @ComponentBuilder func reportPages(_ c: PageContext) -> any Component {
-            let p = model.reportPage
-            if p.of > 1 {
-                let first = (p.number - 1) * ItemShow.reportsPerPage + 1
-                let last = min(p.number * ItemShow.reportsPerPage, p.total)
-                Element("nav") {
-                    Words(c.t("第 \(first)–\(last) 份，共 \(p.total) 份", "Reports \(first)–\(last) of \(p.total)"))
-                    if p.number > 1 {
-                        Words(" ")
-                        Anchor(c.t("← 较新", "← Newer"), .itemReports(model.item.id!, page: p.number - 1))
-                    }
-                    if p.number < p.of {
-                        Words(" ")
-                        Anchor(c.t("较早 →", "Older →"), .itemReports(model.item.id!, page: p.number + 1))
-                    }
-                }.class("pages")
+        func reportPages(_ c: PageContext) -> any Component {
+            Pager(paging: model.reportPage, context: c, measure: ("份", "reports")) { [id = model.item.id!] in
+                .itemReports(id, page: $0)
             }
         }
 

@@ -25,5 +25,6 @@ enum NoticeList {
         var filter: Filter
         var rows: [Row]
         var mayIssue: Bool
+        var page: Paging
     }
 }

@@ -34,6 +34,9 @@ extension NoticeList {
                     for n in model.rows { row(n, c) }
                 }
             }
+            Pager(paging: model.page, context: c, measure: ("份", "notices")) { [filter = model.filter] in
+                .notices(state: filter.rawValue, page: $0)
+            }
         }
 
         func name(_ f: Filter, _ c: PageContext) -> String {

@@ -178,6 +178,8 @@ public enum Benchmarks {
         return try await Runner.withApplication(config) { app in
             try await requireEmpty(app.db)
             app.luoshi.delivery.timeoutSeconds = 2
+            // The benchmark's receiver listens on loopback.
+            app.luoshi.delivery.allowedHosts = ["127.0.0.1"]
             app.luoshi.delivery.maxAttempts = 1
             let sql = app.db as! any SQLDatabase
             let good = (0..<20).map { _ in UUID() }

@@ -63,6 +63,8 @@ extension LuoshiServer {
         // A connection that sends nothing and is sent nothing for 30 s is closed: half-sent requests
         // (a slow client, or one that means harm) cannot hold connections open.
         app.http.server.configuration.idleTimeout = .seconds(30)
+        // Webhooks are called where they were set up to go, never where their answer points.
+        app.http.client.configuration.redirectConfiguration = .disallow
         try routes(app)
         app.storage[KnownPagesKey.self] = KnownPages(app.routes)
         if config.background { app.lifecycle.use(BackgroundWork()) }

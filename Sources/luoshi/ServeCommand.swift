@@ -39,6 +39,10 @@ struct Serve: AsyncParsableCommand {
         config.background = true
         config.publicURL = ProcessInfo.processInfo.environment["LUOSHI_PUBLIC_URL"]
         config.mail = ServerConfiguration.MailSettings.from(environment: ProcessInfo.processInfo.environment)
+        config.delivery.allowedHosts = Set(
+            (ProcessInfo.processInfo.environment["LUOSHI_WEBHOOK_ALLOW"] ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }.filter { !$0.isEmpty })
         try await reporting { try await Runner.serve(config, demoPlan: plan) }
     }
 }

@@ -79,3 +79,31 @@ struct CoreTests {
         #expect(TargetComparator.allCases.map(\.rawValue) == [">=", "<=", "=", "~", "range"])
     }
 }
+
+@Suite("对外地址 (outbound addresses)")
+struct OutboundAddressTests {
+    @Test("只有公网地址可以发送 (only public addresses may be called)")
+    func publicOnly() {
+        let inside: [[UInt8]] = [
+            [127, 0, 0, 1], [10, 0, 0, 5], [172, 16, 0, 1], [172, 31, 255, 255], [192, 168, 1, 1],
+            [169, 254, 169, 254], [100, 64, 0, 1], [0, 0, 0, 0], [255, 255, 255, 255], [224, 0, 0, 1],
+            [198, 18, 0, 1], [192, 0, 2, 1],
+            Array(repeating: 0, count: 15) + [1],  // ::1
+            Array(repeating: 0, count: 16),  // ::
+            Array(repeating: 0, count: 10) + [0xFF, 0xFF, 127, 0, 0, 1],  // ::ffff:127.0.0.1
+            Array(repeating: 0, count: 10) + [0xFF, 0xFF, 10, 1, 2, 3],  // ::ffff:10.1.2.3
+            [0xFE, 0x80] + Array(repeating: 0, count: 13) + [1],  // fe80::1
+            [0xFD, 0x12] + Array(repeating: 0, count: 14),  // fd12::
+            [0x00, 0x64, 0xFF, 0x9B] + Array(repeating: 0, count: 8) + [192, 168, 0, 1],  // NAT64 of a private address
+            [0x20, 0x02, 10, 0, 0, 1] + Array(repeating: 0, count: 10),  // 6to4 of 10.0.0.1
+            [1, 2, 3],
+        ]
+        for address in inside { #expect(!OutboundAddress.isPublic(address), "\(address)") }
+        let outside: [[UInt8]] = [
+            [8, 8, 8, 8], [223, 5, 5, 5], [172, 32, 0, 1], [100, 128, 0, 1], [192, 169, 0, 1],
+            [0x24, 0x0E, 0x03, 0x91] + Array(repeating: 0, count: 11) + [1],  // 240e:391::1
+            Array(repeating: 0, count: 10) + [0xFF, 0xFF, 8, 8, 4, 4],
+        ]
+        for address in outside { #expect(OutboundAddress.isPublic(address), "\(address)") }
+    }
+}

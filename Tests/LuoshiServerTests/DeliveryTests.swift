@@ -27,7 +27,7 @@ private actor Received {
 private func startReceiver(_ received: Received) async throws -> (Application, Int) {
     let app = try await Application.make(.testing)
     app.logger.logLevel = .critical
-    for path in ["hook", "flaky", "wecom", "ding", "stuck", "robot-error"] {
+    for path in ["hook", "flaky", "wecom", "ding", "stuck", "robot-error", "moved", "inside", "chatty"] {
         app.on(.POST, PathComponent(stringLiteral: path), body: .collect(maxSize: "1mb")) {
             req async throws -> Response in
             let count = await received.add(
@@ -40,6 +40,12 @@ private func startReceiver(_ received: Received) async throws -> (Application, I
                 try await Task.sleep(for: .seconds(3))
                 return Response(status: .ok)
             case "wecom", "ding": return Response(status: .ok, body: #"{"errcode":0,"errmsg":"ok"}"#)
+            case "moved":
+                // Points the caller at a path the webhook was never set to (an address inside, say).
+                return Response(status: .temporaryRedirect, headers: ["Location": "/inside"])
+            case "chatty":
+                let page = "<html>\u{1B}[31m" + String(repeating: "内部页面 internal page ", count: 300) + "</html>"
+                return Response(status: .internalServerError, body: .init(string: page))
             case "robot-error":
                 return Response(status: .ok, body: #"{"errcode":310000,"errmsg":"keywords not in content"}"#)
             default: return Response(status: .ok, body: "ok")
@@ -62,6 +68,8 @@ extension ServerTests {
             try await TestApp.with { app in
                 app.luoshi.delivery.baseDelay = 0.3
                 app.luoshi.delivery.timeoutSeconds = 1
+                // The receiver listens on loopback, which only an operator's allow list opens.
+                app.luoshi.delivery.allowedHosts = ["127.0.0.1"]
                 app.luoshi.delivery.maxAttempts = 3
                 let db = app.db
                 let admin = try #require(try await User.query(on: db).filter(\.$username == "duchaban").first())
@@ -79,7 +87,7 @@ extension ServerTests {
                 for (name, kind, target, secret) in channels {
                     ids[name] = try await Channels.add(
                         .init(name: name, kind: kind, target: target, secret: secret, organization: unit), by: admin,
-                        on: app.store, now: Date()
+                        allowedHosts: app.luoshi.delivery.allowedHosts, on: app.store, now: Date()
                     ).id
                 }
                 let notice = try await Notices.issue(
@@ -172,5 +180,122 @@ extension ServerTests {
         }
         await receiver.server.shutdown()
         try await receiver.asyncShutdown()
+    }
+}
+
+extension ServerTests {
+    /// Finding 17 of "Hardening": a webhook could be pointed at loopback or a private network, followed
+    /// redirects, and showed the answer in the delivery log.
+    @Test("Webhook 不发往内网与本机，不跟随重定向，只留简短应答 (webhooks: no internal address, no redirect, a short answer)")
+    func webhooksStayOutside() async throws {
+        let received = Received()
+        let (receiver, port) = try await startReceiver(received)
+        do {
+            try await TestApp.with { app in
+                app.luoshi.delivery.maxAttempts = 1
+                app.luoshi.delivery.timeoutSeconds = 2
+                let live = try await Live.start(app)
+                let admin = try await app.signIn("duchaban")
+                let (item, reporter) = try await app.assignedItem()
+                let unit = try #require(reporter.$organization.id)
+                // Set up over the API: what is plainly inside is refused with the reason, and nothing is kept.
+                var headers = admin.headers
+                headers.contentType = .json
+                let before = try await NotificationChannel.query(on: app.db).count()
+                for target in [
+                    "http://127.0.0.1:\(port)/hook", "http://2130706433:\(port)/hook", "http://localhost:5432/",
+                    "http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data/", "http://[::1]:\(port)/hook",
+                    "http://[::ffff:192.168.1.1]/hook",
+                ] {
+                    let body = #"{"name":"内网","kind":"webhook","target":"\#(target)","organization":"\#(unit)"}"#
+                    let answer = try await live.send(
+                        .POST, "/api/v1/channels", headers: headers, body: ByteBuffer(string: body))
+                    #expect(answer.status == .unprocessableEntity, "\(target)")
+                    #expect(String(buffer: answer.body ?? ByteBuffer()).contains("内网"), "\(target)")
+                }
+                #expect(try await NotificationChannel.query(on: app.db).count() == before)
+
+                // A name that resolves inside is refused when the call would be made (checked after DNS).
+                // Channels written straight to the table, as an older version may have left them.
+                let admitted = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+                var ids: [String: UUID] = [:]
+                for (name, target) in [
+                    ("名字在内网", "http://localhost:\(port)/hook"), ("重定向", "http://127.0.0.1:\(port)/moved"),
+                    ("话多", "http://127.0.0.1:\(port)/chatty"),
+                ] {
+                    let c = NotificationChannel()
+                    c.id = UUID()
+                    c.name = name
+                    c.kind = .webhook
+                    c.target = target
+                    c.$organization.id = unit
+                    c.active = true
+                    c.createdAt = Date()
+                    try await c.create(on: app.db)
+                    ids[name] = c.id
+                }
+                // The receiver on loopback is one the operator vouched for: reached, but not by its name.
+                app.luoshi.delivery.allowedHosts = ["127.0.0.1"]
+                _ = try await Notices.issue(
+                    .init(item: item.id!, unit: unit, level: .yellow, reason: "进度滞后", requiredAction: "说明原因"),
+                    by: admitted, on: app.store, now: app.clock.now())
+                let started = Date()
+                while Date().timeIntervalSince(started) < 20 {
+                    try await Deliveries.runOnce(app: app)
+                    let open = try await Delivery.query(on: app.db).filter(\.$state ~~ [.queued, .sending]).count()
+                    if open == 0 { break }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                func attempt(_ name: String) async throws -> DeliveryAttempt {
+                    let d = try #require(
+                        try await Delivery.query(on: app.db).filter(\.$channel.$id == ids[name]!).first())
+                    #expect(d.state == .failed, "\(name)")
+                    return try #require(
+                        try await DeliveryAttempt.query(on: app.db).filter(\.$delivery.$id == d.id!).first())
+                }
+                #expect(try await attempt("名字在内网").answer.contains("内网"))
+                #expect(await received.on("hook").isEmpty)
+                // The redirect is reported, not followed.
+                #expect(try await attempt("重定向").status == 307)
+                #expect(await received.on("moved").count == 1)
+                #expect(await received.on("inside").isEmpty)
+                // What a receiver said is kept short and without control characters.
+                let chatty = try await attempt("话多").answer
+                #expect(chatty.count <= 200)
+                #expect(!chatty.unicodeScalars.contains { $0.value < 0x20 })
+                // Over the API the log shows the same short words.
+                let log = try await live.send(.GET, "/api/v1/deliveries", headers: admin.headers)
+                #expect(
+                    !String(buffer: log.body ?? ByteBuffer()).contains(
+                        String(repeating: "内部页面 internal page ", count: 20)))
+                await live.stop()
+            }
+        } catch {
+            await receiver.server.shutdown()
+            try? await receiver.asyncShutdown()
+            throw error
+        }
+        await receiver.server.shutdown()
+        try await receiver.asyncShutdown()
+    }
+
+    @Test("群机器人的 Markdown：用户文字不能加链接或标题 (robot Markdown: user text adds no link or heading)")
+    func robotMarkdownEscapesUserText() throws {
+        for kind in [ChannelKind.wecom, .dingtalk] {
+            let request = WebhookFormat.request(
+                kind: kind, target: "https://robot.example/send?key=k", secret: nil, deliveryID: UUID(),
+                event: .notice, title: "【督办】[点此领奖](http://evil.example)\n# 标题", text: "说明 **加粗** <img src=x> `代码`",
+                link: "https://luoshi.example/notices/1", now: Date())
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+            let markdown = try #require(json["markdown"] as? [String: Any])
+            let content = try #require((markdown["content"] ?? markdown["text"]) as? String)
+            #expect(content.contains("［点此领奖］（http://evil.example）"))
+            #expect(!content.contains("](http://evil.example)"))
+            #expect(!content.contains("\n# "))
+            #expect(content.contains("＜img src=x＞"))
+            #expect(content.contains("＊＊加粗＊＊"))
+            // Luoshi's own link stays a link.
+            #expect(content.contains("[查看详情](https://luoshi.example/notices/1)"))
+        }
     }
 }

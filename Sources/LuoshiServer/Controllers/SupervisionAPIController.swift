@@ -254,7 +254,8 @@ struct SupervisionAPIController: RouteCollection {
     @Sendable func addChannel(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let channel = try await Channels.add(
-            req.content.decode(Channels.Input.self), by: user, on: req.store, now: req.now)
+            req.content.decode(Channels.Input.self), by: user,
+            allowedHosts: req.application.luoshi.delivery.allowedHosts, on: req.store, now: req.now)
         let response = Response(status: .created)
         try response.content.encode(ChannelView(channel), as: .json)
         return response

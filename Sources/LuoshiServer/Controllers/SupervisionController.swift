@@ -263,7 +263,8 @@ struct SupervisionController: RouteCollection {
     @Sendable func addChannel(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let input = try req.content.decode(Channels.Input.self)
-        _ = try await Channels.add(input, by: user, on: req.store, now: req.now)
+        _ = try await Channels.add(
+            input, by: user, allowedHosts: req.application.luoshi.delivery.allowedHosts, on: req.store, now: req.now)
         return req.redirect(to: .channels)
     }
 

@@ -22,7 +22,9 @@ enum Channels {
         return String(target[..<q]) + "?…"
     }
 
-    static func add(_ input: Input, by user: User, on store: Store, now: Date) async throws -> NotificationChannel {
+    static func add(
+        _ input: Input, by user: User, allowedHosts: Set<String> = [], on store: Store, now: Date
+    ) async throws -> NotificationChannel {
         let db = store.db
         guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置通知渠道") }
         let name = input.name.storable.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -41,6 +43,9 @@ enum Channels {
                 url.host != nil,
                 target.count <= 1000
             else { throw LuoshiError.invalid(field: "地址", reason: "应为 http:// 或 https:// 开头的网址") }
+            guard !OutboundGuard.plainlyInternal(target, allowed: allowedHosts) else {
+                throw LuoshiError.invalid(field: "地址", reason: OutboundGuard.refusedWords)
+            }
         }
         guard (input.organization == nil) != (input.user == nil) else {
             throw LuoshiError.invalid(field: "所属", reason: "渠道属于一个单位或一个人")

@@ -18,6 +18,9 @@ public struct DeliverySettings: Sendable {
     public var concurrency = 16
     /// Deliveries in flight to one channel at once: a stuck receiver holds at most these slots.
     public var perChannel = 4
+    /// Hosts a webhook may reach although they resolve to private addresses (`LUOSHI_WEBHOOK_ALLOW`,
+    /// comma-separated): an intranet gateway the operator vouches for. Empty: public addresses only.
+    public var allowedHosts: Set<String> = []
     public init() {}
 }
 
@@ -222,6 +225,11 @@ enum Deliveries {
                 return done(false, nil, "\(error)")
             }
         }
+        if let refused = await OutboundGuard.refusal(
+            channel.target, allowed: app.luoshi.delivery.allowedHosts, pool: app.threadPool)
+        {
+            return done(false, nil, refused)
+        }
         let request = WebhookFormat.request(
             kind: channel.kind, target: channel.target, secret: channel.secret, deliveryID: d.id!, event: d.event,
             title: d.title, text: d.body, link: link, now: Date())
@@ -232,7 +240,7 @@ enum Deliveries {
         for (name, value) in request.headers { client.headers.replaceOrAdd(name: name, value: value) }
         do {
             let response = try await app.client.send(client).get()
-            let answer = response.body.map { String(buffer: $0) } ?? ""
+            let answer = WebhookFormat.shortAnswer(response.body.map { String(buffer: $0) } ?? "")
             let status = Int(response.status.code)
             guard (200..<300).contains(status) else { return done(false, status, answer) }
             // The group robots answer 200 with an error code in the body.
@@ -241,7 +249,7 @@ enum Deliveries {
             }
             return done(true, status, answer)
         } catch {
-            return done(false, nil, "\(error)")
+            return done(false, nil, WebhookFormat.failure(error))
         }
     }
 }
@@ -293,11 +301,13 @@ enum WebhookFormat {
             }
             return Request(url: target, headers: headers, body: body)
         case .wecom:
-            let content = "**\(title)**\n\(text)" + (link.map { "\n[查看详情](\($0))" } ?? "")
+            let content =
+                "**\(robotText(oneLine(title)))**\n\(robotText(text))" + (link.map { "\n[查看详情](\($0))" } ?? "")
             return Request(
                 url: target, headers: [], body: json(["msgtype": "markdown", "markdown": ["content": content]]))
         case .dingtalk:
-            let markdown = "### \(title)\n\n\(text)" + (link.map { "\n\n[查看详情](\($0))" } ?? "")
+            let markdown =
+                "### \(robotText(oneLine(title)))\n\n\(robotText(text))" + (link.map { "\n\n[查看详情](\($0))" } ?? "")
             var url = target
             // 钉钉's signing: HMAC-SHA256 of "timestamp\nsecret" keyed by the secret, Base64, URL-encoded.
             if let secret, !secret.isEmpty {
@@ -311,8 +321,47 @@ enum WebhookFormat {
             }
             return Request(
                 url: url, headers: [],
-                body: json(["msgtype": "markdown", "markdown": ["title": title, "text": markdown]]))
+                body: json(["msgtype": "markdown", "markdown": ["title": oneLine(title), "text": markdown]]))
         }
+    }
+
+    /// A title on one line: a line break in it would start a new Markdown block.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// What is kept of a receiver's answer: 200 characters, without control characters. Enough to see
+    /// a robot's error; too little to make the delivery log a way of reading someone else's pages.
+    static func shortAnswer(_ answer: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                answer.unicodeScalars.prefix(200).map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? " " : $0 }
+            ))
+    }
+
+    /// A failed call in words that say what kind of failure it was, not the client's internals (which
+    /// name addresses and ports, and so would tell a prober what listens where).
+    static func failure(_ error: any Error) -> String {
+        let text = String(describing: error).lowercased()
+        if text.contains("timeout") || text.contains("timedout") || text.contains("deadline") {
+            return "接收方未在时限内应答 (the receiver did not answer in time)"
+        }
+        if text.contains("redirect") { return "接收方要求重定向，不予跟随 (the receiver redirected: not followed)" }
+        if text.contains("tls") || text.contains("ssl") || text.contains("certificate") {
+            return "TLS 握手失败 (TLS handshake failed)"
+        }
+        return "无法连接接收方 (could not connect to the receiver)"
+    }
+
+    /// User text in a group robot's Markdown: the characters that would make links, emphasis, headings
+    /// or HTML are given as their full-width forms, so a unit name or a notice's words show as written
+    /// and cannot add a link to the message.
+    static func robotText(_ text: String) -> String {
+        let swaps: [Character: Character] = [
+            "[": "［", "]": "］", "(": "（", ")": "）", "*": "＊", "_": "＿", "#": "＃", "<": "＜", ">": "＞",
+            "`": "｀", "~": "～", "|": "｜", "!": "！", "\\": "＼",
+        ]
+        return String(text.map { swaps[$0] ?? $0 })
     }
 
     /// The `errcode` of a group robot's answer.

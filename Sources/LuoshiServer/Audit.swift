@@ -19,9 +19,9 @@ enum Audit {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    /// Reads the whole chain in order and checks it.
-    static func verify(on db: any Database) async throws -> (count: Int, broken: AuditChain.Break?) {
-        let entries = try await AuditEntry.query(on: db).sort(\.$sequence).all().map(\.record)
-        return (entries.count, AuditChain.verify(entries))
+    /// Reads the whole chain in order and checks it: its links, its seals, the checkpoints and the
+    /// records it vouches for (`verifyAll`).
+    static func verify(on db: any Database, key: AuditKey) async throws -> (count: Int, broken: AuditChain.Break?) {
+        try await verifyAll(on: db, key: key)
     }
 }

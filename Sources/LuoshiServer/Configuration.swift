@@ -33,6 +33,12 @@ public struct ServerConfiguration: Sendable {
     public var delivery = DeliverySettings()
     /// The SMTP relay for e-mail channels; none, and e-mail deliveries fail with a clear answer.
     public var mail: MailSettings?
+    /// The audit log's sealing key: a file outside the database (made on first start, mode 0600). Every
+    /// app server of one database reads the same file. Nil: a key for this process only (tests).
+    public var auditKeyFile: String?
+    /// Where the audit log's head is written down from time to time, outside the database, so that
+    /// removing entries from its end shows. Every app server appends to the same file.
+    public var auditCheckpointFile: String?
 
     /// An SMTP relay, from `LUOSHI_SMTP_HOST` (and `_PORT`, `_USER`, `_PASSWORD`, `LUOSHI_MAIL_FROM`).
     public struct MailSettings: Sendable {
@@ -70,9 +76,21 @@ public struct ServerConfiguration: Sendable {
         self.fixedNow = fixedNow
         self.uploadLimit = uploadLimit
         switch storage {
-        case .sqliteFile(let dir): self.evidenceDirectory = evidenceDirectory ?? dir + "/evidence"
+        case .sqliteFile(let dir):
+            self.evidenceDirectory = evidenceDirectory ?? dir + "/evidence"
+            auditKeyFile = dir + "/audit.key"
+            auditCheckpointFile = dir + "/audit-checkpoints"
         default: self.evidenceDirectory = evidenceDirectory ?? NSTemporaryDirectory() + "luoshi-evidence"
         }
+    }
+
+    /// The audit key and checkpoint files as the environment says (`LUOSHI_AUDIT_KEY_FILE`,
+    /// `LUOSHI_AUDIT_CHECKPOINT`), else in the data folder; PostgreSQL deployments point every app
+    /// server at the same shared files.
+    public mutating func auditFiles(environment: [String: String], dataDirectory: String) {
+        auditKeyFile = environment["LUOSHI_AUDIT_KEY_FILE"] ?? auditKeyFile ?? dataDirectory + "/audit.key"
+        auditCheckpointFile =
+            environment["LUOSHI_AUDIT_CHECKPOINT"] ?? auditCheckpointFile ?? dataDirectory + "/audit-checkpoints"
     }
 
     /// `DATABASE_URL` chooses PostgreSQL; otherwise the SQLite file under `dataDirectory`.

@@ -26,7 +26,9 @@ extension LuoshiServer {
             try app.databases.use(.postgres(url: url), as: .psql)
         }
         // One write gate per app and so per database: its queue and remembered audit tail speak for it alone.
-        app.storage[WriteGateKey.self] = WriteGate()
+        let auditKey = try AuditKey.load(config)
+        app.storage[AuditKeyKey.self] = auditKey
+        app.storage[WriteGateKey.self] = WriteGate(key: auditKey)
         app.storage[StylesheetKey.self] = try Stylesheet.load()
         app.storage[FrameCacheKey.self] = FrameCache()
         Migrations.register(on: app)

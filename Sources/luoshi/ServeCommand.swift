@@ -39,6 +39,7 @@ struct Serve: AsyncParsableCommand {
         config.background = true
         config.publicURL = ProcessInfo.processInfo.environment["LUOSHI_PUBLIC_URL"]
         config.mail = ServerConfiguration.MailSettings.from(environment: ProcessInfo.processInfo.environment)
+        config.auditFiles(environment: ProcessInfo.processInfo.environment, dataDirectory: storage.data)
         config.delivery.allowedHosts = Set(
             (ProcessInfo.processInfo.environment["LUOSHI_WEBHOOK_ALLOW"] ?? "").split(separator: ",").map {
                 $0.trimmingCharacters(in: .whitespaces).lowercased()

@@ -260,7 +260,7 @@ struct ServerTests {
 
     @Test("审计日志是哈希链，篡改可被发现 (the audit log is a hash chain; tampering shows)")
     func auditChain() async throws {
-        try await TestApp.with { app in
+        try await TestApp.with(tampers: true) { app in
             let admin = try await app.signIn("duchaban")
             try await app.testing().test(.GET, "/api/v1/audit", headers: admin.headers) { res throws in
                 #expect(res.status == .ok)

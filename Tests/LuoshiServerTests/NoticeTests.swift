@@ -123,7 +123,7 @@ extension ServerTests {
                     "notice.issue", "notice.sign", "notice.respond", "notice.sendBack", "notice.respond",
                     "notice.close",
                 ])
-            #expect(try await Audit.verify(on: app.db).broken == nil)
+            #expect(try await Audit.verify(on: app.db, key: app.auditKey).broken == nil)
             // The unit was told of the notice, the return and the closing; staff of each response.
             let unitInbox = try await InboxMessage.query(on: app.db).filter(\.$user.$id == reporter.id!).all()
             #expect(unitInbox.map(\.kind.rawValue).sorted() == ["notice", "notice.update", "notice.update"])

@@ -83,7 +83,7 @@ extension ServerTests {
                 }
             }
             #expect(try await PlanItem.find(item.id, on: app.db) != nil)
-            #expect(try await Audit.verify(on: app.db).broken == nil)
+            #expect(try await Audit.verify(on: app.db, key: app.auditKey).broken == nil)
             // The retired item's page still opens and says why it left the plan; the plan's page too.
             let browser = try await app.browser("duchaban")
             try await app.testing().test(.GET, "/items/\(item.id!)", headers: browser.headers) { res throws in
@@ -113,6 +113,7 @@ extension ServerTests {
                 on: app.store, now: now)
             let reports = Set(
                 try await ProgressReport.query(on: app.db).filter(\.$item.$id ~~ [item.id!, other.id!]).all(\.$id))
+            let movedReports = try await ProgressReport.query(on: app.db).filter(\.$item.$id == other.id!).count()
             // MUT
             try await PlanEdits.merge(
                 item.id!, with: other.id!, reason: "两项同一工程", actor: admin, on: app.store, now: now)
@@ -125,9 +126,12 @@ extension ServerTests {
             let moved = try #require(try await SupervisionNotice.find(notice.id, on: app.db))
             #expect(moved.$item.id == item.id)
             #expect(moved.number == notice.number)
-            let actions = try await AuditEntry.query(on: app.db).sort(\.$sequence, .descending).limit(3).all()
+            // One entry for the merge, the retirement, and each notice and report moved.
+            let moves = 3 + movedReports
+            let actions = try await AuditEntry.query(on: app.db).sort(\.$sequence, .descending).limit(moves).all()
                 .map(\.action)
-            #expect(Set(actions) == ["item.merge", "item.retire", "notice.move"])
+            #expect(Set(actions) == ["item.merge", "item.retire", "notice.move", "report.move"])
+            #expect(actions.filter { $0 == "report.move" }.count == movedReports)
         }
     }
 
@@ -284,6 +288,71 @@ extension ServerTests {
                 .GET, "/api/v1/plans/\(plan.id!)", headers: try await app.signIn("duchaban").headers
             ) { res throws in
                 #expect(res.body.string.contains(#""baseline":{"#))
+            }
+        }
+    }
+}
+
+extension ServerTests {
+    /// Finding 18 of "Hardening": `verify` checked the log only against itself. Three ways someone who
+    /// can write to the database rewrites history, each of which it called intact.
+    @Test("审计：改报送、删末尾、重算链条都能发现 (audit: an edited report, a cut tail, a recomputed chain all show)")
+    func auditTamperingShows() async throws {
+        for attack in ["edit a report", "cut the tail", "recompute the chain"] {
+            try await TestApp.with(tampers: true) { app in
+                let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "luoshi-checkpoints-\(UUID())"
+                ).path
+                defer { try? FileManager.default.removeItem(atPath: checkpoints) }
+                app.storage[AuditKeyKey.self] = AuditKey(bytes: app.auditKey.bytes, checkpointFile: checkpoints)
+                let (item, reporter) = try await app.assignedItem()
+                for month in 1...12 {
+                    _ = try await Reports.file(
+                        Reports.Filing(
+                            period: String(format: "2015-%02d", month), actualValue: nil,
+                            percentComplete: Double(month),
+                            milestone: nil, narrative: "第\(month)月"),
+                        item: item, user: reporter, on: app.store, now: app.clock.now())
+                }
+                // Intact, and its head written down outside the database.
+                let (count, intact) = try await LuoshiServer.verifyAudit(app)
+                #expect(intact == nil, "\(attack)")
+                #expect(try Checkpoints.read(checkpoints).last?.sequence == count)
+                let sql = app.db as! any SQLDatabase
+                switch attack {
+                case "edit a report":
+                    // A figure changed in the table, the log untouched.
+                    let report = try #require(
+                        try await ProgressReport.query(on: app.db).filter(\.$narrative == "第6月").first())
+                    try await sql.update(ProgressReport.schema).set("percent_complete", to: 95.0)
+                        .where("id", .equal, report.id!).run()
+                    let (_, broken) = try await LuoshiServer.verifyAudit(app)
+                    #expect(broken == .rowChanged(entity: "report", id: report.id!.uuidString))
+                case "cut the tail":
+                    try await TestApp.unguarded(AuditEntry.schema, in: app) {
+                        try await sql.delete(from: AuditEntry.schema).where("sequence", .greaterThan, count - 10).run()
+                    }
+                    let (_, broken) = try await LuoshiServer.verifyAudit(app)
+                    #expect(broken == .truncated(checkpoint: count, last: count - 10))
+                default:
+                    // Entry 5's actor changed, and every hash after it recomputed so the chain links again.
+                    let entries = try await AuditEntry.query(on: app.db).sort(\.$sequence).all()
+                    var previous = AuditChain.genesis
+                    for e in entries {
+                        if e.sequence == 5 { e.actor = "someone-else" }
+                        e.previousHash = previous
+                        e.hash = AuditChain.hash(
+                            sequence: e.sequence, at: e.at, actor: e.actor, action: e.action, entity: e.entity,
+                            entityID: e.entityID, before: e.before, after: e.after, previousHash: previous)
+                        try await sql.update(AuditEntry.schema).set("actor", to: e.actor)
+                            .set("previous_hash", to: e.previousHash).set("hash", to: e.hash)
+                            .where("sequence", .equal, e.sequence).run()
+                        previous = e.hash
+                    }
+                    #expect(AuditChain.verify(entries.map(\.record)) == nil, "the chain alone links again")
+                    let (_, broken) = try await LuoshiServer.verifyAudit(app)
+                    #expect(broken == .forged(sequence: 5) || broken == .rewritten(sequence: count))
+                }
             }
         }
     }

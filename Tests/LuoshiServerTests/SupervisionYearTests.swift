@@ -184,7 +184,7 @@ extension ServerTests {
             #expect(
                 steps.contains("notice.respond") && steps.contains("notice.close") && steps.contains("notice.supersede")
             )
-            #expect(try await Audit.verify(on: db).broken == nil)
+            #expect(try await Audit.verify(on: db, key: app.auditKey).broken == nil)
         }
     }
 }

@@ -17,7 +17,12 @@ enum TestApp {
     static let fixture = packageRoot.deletingLastPathComponent().appendingPathComponent(
         "shared/fixtures/zhangzhishan-2015.txt")
 
-    static func with(demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+    /// A fresh app for one test. Afterwards its audit log must verify whole — chain, seals and the
+    /// records it vouches for — so every test checks that what it did was written through the log
+    /// (`tampers`: the test breaks it on purpose).
+    static func with(demo: Bool = true, tampers: Bool = false, _ body: (Application) async throws -> Void)
+        async throws
+    {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         let storage: ServerConfiguration.Storage
@@ -38,6 +43,10 @@ enum TestApp {
                 _ = try await Demo.load(app, planData: try Data(contentsOf: fixture), planName: "zhangzhishan-2015.txt")
             }
             try await body(app)
+            if !tampers {
+                let (_, broken) = try await Audit.verify(on: app.db, key: app.auditKey)
+                #expect(broken == nil, "the audit log no longer verifies: \(broken.map { "\($0)" } ?? "")")
+            }
         } catch {
             try? await app.asyncShutdown()
             throw error

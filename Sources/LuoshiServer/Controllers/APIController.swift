@@ -398,7 +398,7 @@ struct APIController: RouteCollection {
         guard (1...1000).contains(limit) else {
             throw LuoshiError.invalid(field: "limit", reason: "应为 1 到 1000 (1 to 1000)")
         }
-        let (count, broken) = try await Audit.verify(on: req.db)
+        let (count, broken) = try await Audit.recentCheck(req.application)
         let page = AuditEntry.query(on: req.db)
         if let before = query.before { page.filter(\.$sequence < before) }
         let entries = try await page.sort(\.$sequence, .descending).limit(limit).all().map(\.record)

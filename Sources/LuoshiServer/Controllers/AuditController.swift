@@ -11,7 +11,7 @@ struct AuditController: RouteCollection {
 
     @Sendable func page(req: Request) async throws -> Response {
         _ = try req.user(.admin, .deputy)
-        let (count, broken) = try await Audit.verify(on: req.db)
+        let (count, broken) = try await Audit.recentCheck(req.application)
         let page = req.paging(total: count)
         let entries = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).range(page.rows).all()
         let model = AuditLog.Model(

@@ -35,6 +35,7 @@ enum Migrations {
         app.migrations.add(CreateWebSession())
         app.migrations.add(HashUserTokens())
         app.migrations.add(AddWebSessionIndexes())
+        app.migrations.add(AddAuditSeal())
     }
 }
 

@@ -126,6 +126,10 @@ final class AuditEntry: Model, @unchecked Sendable {
     @Field(key: "after") var after: String?
     @Field(key: "previous_hash") var previousHash: String
     @Field(key: "hash") var hash: String
+    /// The digest of the records this entry's write left behind (reports, notices, items), when any.
+    @OptionalField(key: "row_digest") var rows: String?
+    /// HMAC of the hash and `rows` with the server's audit key (`AuditChain.seal`).
+    @OptionalField(key: "seal") var seal: String?
 
     init() {}
 

@@ -36,6 +36,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case noticeSupersede = "notice.supersede"
     case noticeEscalate = "notice.escalate"
     case noticeMove = "notice.move"
+    case reportMove = "report.move"
     case channelAdd = "channel.add"
     case channelEnable = "channel.enable"
     case channelDisable = "channel.disable"
@@ -73,7 +74,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .noticeClose: return ("办结", "closed")
         case .noticeSupersede: return ("被更高等级督办单取代", "superseded")
         case .noticeEscalate: return ("逾期升级", "escalated")
-        case .noticeMove: return ("随事项合并转移", "moved with a merge")
+        case .noticeMove, .reportMove: return ("随事项合并转移", "moved with a merge")
         case .channelAdd: return ("新增通知渠道", "channel added")
         case .channelEnable: return ("启用通知渠道", "channel enabled")
         case .channelDisable: return ("停用通知渠道", "channel disabled")
@@ -131,10 +132,14 @@ enum WriteScope: Sendable, Hashable {
 /// chain's tail as this process last wrote it, and which SQLite connections are tuned. It lives in
 /// the application's storage (one per app and so per database), never in a process global.
 actor WriteGate {
+    /// The audit log's sealing key (`AuditKey`).
+    nonisolated let key: AuditKey
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var tail: AuditRecord?
     private var tunedConnections: Set<ObjectIdentifier> = []
+
+    init(key: AuditKey) { self.key = key }
 
     func lock() async {
         if !locked {
@@ -288,29 +293,39 @@ enum AuditChainWriter {
                 return r
             }
         }
+        // What the write left behind, for the entries about reports, notices and items.
+        var digests: [String: String] = [:]
+        for (entity, _) in RowDigest.tables {
+            let ids = Set(changes.filter { $0.entity.rawValue == entity }.map(\.entityID))
+            digests.merge(try await RowDigest.digests(entity: entity, ids: Array(ids), on: sql)) { a, _ in a }
+        }
+        let rows = changes.map { digests[$0.entity.rawValue + ":" + $0.entityID] }
         var records = chain(after: last)
         do {
-            try await insert(records, on: sql)
+            try await insert(records, rows: rows, key: gate.key, on: sql)
         } catch  where isSQLite {
             // Another process (a command-line tool) added to the chain: read the tail and link again.
             records = chain(after: try await Audit.tail(on: db))
-            try await insert(records, on: sql)
+            try await insert(records, rows: rows, key: gate.key, on: sql)
         }
         if isSQLite { await gate.remember(records.last) }
     }
 
     /// Every write appends entries, so this insert is plain SQL, many rows to a statement (a
     /// supervision pass may record a thousand notices at once).
-    private static func insert(_ records: [AuditRecord], on sql: any SQLDatabase) async throws {
-        for chunk in records.chunked(200) {
+    private static func insert(
+        _ records: [AuditRecord], rows: [String?], key: AuditKey, on sql: any SQLDatabase
+    ) async throws {
+        for chunk in Array(zip(records, rows)).chunked(200) {
             var insert = sql.insert(into: AuditEntry.schema).columns(
                 "id", "sequence", "at", "actor", "action", "entity", "entity_id", "before", "after", "previous_hash",
-                "hash")
-            for r in chunk {
+                "hash", "row_digest", "seal")
+            for (r, digest) in chunk {
                 insert = insert.values(
                     SQLBind(UUID()), SQLBind(r.sequence), SQLBind(r.at), SQLBind(r.actor), SQLBind(r.action),
                     SQLBind(r.entity), SQLBind(r.entityID), SQLBind(r.before), SQLBind(r.after),
-                    SQLBind(r.previousHash), SQLBind(r.hash))
+                    SQLBind(r.previousHash), SQLBind(r.hash), SQLBind(digest),
+                    SQLBind(AuditChain.seal(hash: r.hash, rows: digest, key: key.bytes)))
             }
             try await insert.run()
         }

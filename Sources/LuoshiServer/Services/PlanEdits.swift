@@ -336,6 +336,10 @@ enum PlanEdits {
             for n in notices {
                 tx.record(.noticeMove, .notice, n, after: ["item": itemID, "from": otherID])
             }
+            // Each report moved is a record changed: its entry carries what it became.
+            for r in reports {
+                tx.record(.reportMove, .report, r, after: ["item": itemID, "from": otherID])
+            }
         }
     }
 

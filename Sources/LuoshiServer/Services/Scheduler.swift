@@ -15,8 +15,13 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                 "evidence files without a record moved aside",
                 metadata: ["count": "\(moved.count)", "to": "\(directory)/orphaned"])
         }
+        Self.checkpoint(app)
         let passes = Task {
+            var minutes = 0
             while !Task.isCancelled {
+                // The audit log's head, written down outside the database each hour.
+                minutes += 1
+                if minutes % 60 == 0 { Self.checkpoint(app) }
                 do {
                     // Most minutes there is nothing to send: find that out without taking the write lock.
                     let now = app.clock.now()
@@ -55,6 +60,20 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
             }
         }
         tasks = [passes, deliveries]
+    }
+
+    /// Writes the audit log's head to the checkpoint file, and to the log for an operator to keep.
+    static func checkpoint(_ app: Application) {
+        Task {
+            do {
+                if let line = try Checkpoints.write(try await Audit.tail(on: app.db), key: app.auditKey, at: Date()) {
+                    app.logger.notice(
+                        "audit checkpoint", metadata: ["head": "\(line.trimmingCharacters(in: .newlines))"])
+                }
+            } catch {
+                app.logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     func shutdownAsync(_ app: Application) async {

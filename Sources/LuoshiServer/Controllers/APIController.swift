@@ -399,6 +399,9 @@ struct APIController: RouteCollection {
             throw LuoshiError.invalid(field: "limit", reason: "应为 1 到 1000 (1 to 1000)")
         }
         let (count, broken) = try await Audit.recentCheck(req.application)
+        if let before = query.before, before < 1 {
+            throw LuoshiError.invalid(field: "before", reason: "应不小于 1 (at least 1)")
+        }
         let page = AuditEntry.query(on: req.db)
         if let before = query.before { page.filter(\.$sequence < before) }
         let entries = try await page.sort(\.$sequence, .descending).limit(limit).all().map(\.record)

@@ -88,7 +88,7 @@ struct SupervisionAPIController: RouteCollection {
     enum NoticeFilter: String, Decodable, CaseIterable { case open, closed, all }
 
     struct NoticeQuery: Decodable, SchemaConstraints {
-        static let constraints: [String: [(String, JSONValue)]] = ["page": [("minimum", 1)]]
+        static let constraints: [String: [(String, JSONValue)]] = ["page": [("minimum", 1), ("maximum", 100_000)]]
         var state: NoticeFilter?
         var level: NoticeLevel?
         var item: UUID?
@@ -96,9 +96,15 @@ struct SupervisionAPIController: RouteCollection {
         var page: Int?
     }
 
+    static func checkPage(_ page: Int?) throws {
+        if let page, !(1...100_000).contains(page) {
+            throw LuoshiError.invalid(field: "page", reason: "应为 1 到 100000 (1 to 100000)")
+        }
+    }
+
     /// An inbox, 200 messages to a page, newest first.
     struct InboxQuery: Decodable, SchemaConstraints {
-        static let constraints: [String: [(String, JSONValue)]] = ["page": [("minimum", 1)]]
+        static let constraints: [String: [(String, JSONValue)]] = ["page": [("minimum", 1), ("maximum", 100_000)]]
         var page: Int?
     }
 
@@ -166,6 +172,7 @@ struct SupervisionAPIController: RouteCollection {
     @Sendable func list(req: Request) async throws -> [NoticeView] {
         let user = try req.user()
         let q = try req.query.decode(NoticeQuery.self)
+        try Self.checkPage(q.page)
         let state = q.state ?? .all
         return try await Notices.list(
             for: user, open: state == .all ? nil : state == .open, level: q.level, item: q.item, page: q.page,
@@ -206,9 +213,11 @@ struct SupervisionAPIController: RouteCollection {
 
     @Sendable func inbox(req: Request) async throws -> InboxView {
         let user = try req.user()
-        let page = try req.query.decode(InboxQuery.self).page ?? 1
+        let requested = try req.query.decode(InboxQuery.self).page
+        try Self.checkPage(requested)
+        let page = requested ?? 1
         let messages = try await InboxMessage.query(on: req.db).filter(\.$user.$id == user.id!)
-            .sort(\.$createdAt, .descending).sort(\.$id).range(((max(page, 1) - 1) * 200)..<(max(page, 1) * 200)).all()
+            .sort(\.$createdAt, .descending).sort(\.$id).range(((page - 1) * 200)..<(page * 200)).all()
         return InboxView(
             unread: try await Inbox.unread(user, on: req.db),
             messages: messages.map {

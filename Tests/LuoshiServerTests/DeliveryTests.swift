@@ -57,6 +57,17 @@ private func startReceiver(_ received: Received) async throws -> (Application, I
     return (app, port)
 }
 
+/// Runs the delivery worker until nothing is queued or sending (at most 20 s).
+private func deliverAll(_ app: Application, every pause: Duration) async throws {
+    let started = Date()
+    while Date().timeIntervalSince(started) < 20 {
+        try await Deliveries.runOnce(app: app)
+        let open = try await Delivery.query(on: app.db).filter(\.$state ~~ [.queued, .sending]).count()
+        if open == 0 { return }
+        try await Task.sleep(for: pause)
+    }
+}
+
 extension ServerTests {
     /// Every channel format arrives as its receiver expects; a failing receiver is retried until it
     /// answers; a stuck one costs only its own delivery, up to the timeout; every attempt is logged.
@@ -95,13 +106,7 @@ extension ServerTests {
                     on: app.store, now: app.clock.now())
                 #expect(try await Delivery.query(on: db).count() == channels.count)
 
-                let started = Date()
-                while Date().timeIntervalSince(started) < 20 {
-                    try await Deliveries.runOnce(app: app)
-                    let open = try await Delivery.query(on: db).filter(\.$state ~~ [.queued, .sending]).count()
-                    if open == 0 { break }
-                    try await Task.sleep(for: .milliseconds(350))
-                }
+                try await deliverAll(app, every: .milliseconds(350))
                 func delivery(_ name: String) async throws -> (Delivery, [DeliveryAttempt]) {
                     let d = try #require(try await Delivery.query(on: db).filter(\.$channel.$id == ids[name]!).first())
                     let attempts = try await DeliveryAttempt.query(on: db).filter(\.$delivery.$id == d.id!).sort(\.$at)
@@ -239,13 +244,7 @@ extension ServerTests {
                 _ = try await Notices.issue(
                     .init(item: item.id!, unit: unit, level: .yellow, reason: "进度滞后", requiredAction: "说明原因"),
                     by: admitted, on: app.store, now: app.clock.now())
-                let started = Date()
-                while Date().timeIntervalSince(started) < 20 {
-                    try await Deliveries.runOnce(app: app)
-                    let open = try await Delivery.query(on: app.db).filter(\.$state ~~ [.queued, .sending]).count()
-                    if open == 0 { break }
-                    try await Task.sleep(for: .milliseconds(200))
-                }
+                try await deliverAll(app, every: .milliseconds(200))
                 func attempt(_ name: String) async throws -> DeliveryAttempt {
                     let d = try #require(
                         try await Delivery.query(on: app.db).filter(\.$channel.$id == ids[name]!).first())

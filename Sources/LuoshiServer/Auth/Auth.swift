@@ -49,7 +49,13 @@ enum CSRF {
         return cookieSignedIn || isSignIn(req) ? .formField : .none
     }
 
-    static let missingHeader = LuoshiError.forbidden(reason: "缺少或错误的 X-CSRF-Token (missing CSRF token)")
+    /// An API write by cookie carries the token in `X-CSRF-Token`.
+    static func checkHeader(_ req: Request) throws {
+        guard accepts(req.headers.first(name: "X-CSRF-Token"), req) else {
+            throw LuoshiError.forbidden(reason: "缺少或错误的 X-CSRF-Token (missing CSRF token)")
+        }
+    }
+
     static let expiredForm = LuoshiError.forbidden(reason: "表单已过期，请刷新页面后重试 (form expired: reload the page)")
 
     /// Whether a form's token is the one this browser was given.
@@ -77,8 +83,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard let route = req.route, !route.refusesMethod else { return try await next.respond(to: req) }
         switch CSRF.need(req) {
         case .none: break
-        case .header:
-            guard CSRF.accepts(req.headers.first(name: "X-CSRF-Token"), req) else { throw CSRF.missingHeader }
+        case .header: try CSRF.checkHeader(req)
         case .formField:
             guard CSRF.accepts(try? req.content.get(String.self, at: "_csrf"), req) else { throw CSRF.expiredForm }
         }

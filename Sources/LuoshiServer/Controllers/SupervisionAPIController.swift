@@ -88,7 +88,7 @@ struct SupervisionAPIController: RouteCollection {
     enum NoticeFilter: String, Decodable, CaseIterable { case open, closed, all }
 
     struct NoticeQuery: Decodable, SchemaConstraints {
-        static let constraints: [String: [(String, JSONValue)]] = ["page": [("minimum", 1), ("maximum", 100_000)]]
+        static let constraints = SupervisionAPIController.pageConstraints
         var state: NoticeFilter?
         var level: NoticeLevel?
         var item: UUID?
@@ -96,15 +96,21 @@ struct SupervisionAPIController: RouteCollection {
         var page: Int?
     }
 
+    /// The `page` an API list accepts: documented once, checked once.
+    static let pages = 1...100_000
+    static let pageConstraints: [String: [(String, JSONValue)]] = [
+        "page": [("minimum", .number(Double(pages.lowerBound))), ("maximum", .number(Double(pages.upperBound)))]
+    ]
+
     static func checkPage(_ page: Int?) throws {
-        if let page, !(1...100_000).contains(page) {
+        if let page, !pages.contains(page) {
             throw LuoshiError.invalid(field: "page", reason: "应为 1 到 100000 (1 to 100000)")
         }
     }
 
     /// An inbox, 200 messages to a page, newest first.
     struct InboxQuery: Decodable, SchemaConstraints {
-        static let constraints: [String: [(String, JSONValue)]] = ["page": [("minimum", 1), ("maximum", 100_000)]]
+        static let constraints = SupervisionAPIController.pageConstraints
         var page: Int?
     }
 

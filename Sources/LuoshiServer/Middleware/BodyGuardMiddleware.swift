@@ -102,8 +102,7 @@ struct BodyGuardMiddleware: AsyncMiddleware {
         var acceptsToken: ((String?) -> Bool)? = nil
         switch CSRF.need(req) {
         case .none: break
-        case .header:
-            guard CSRF.accepts(req.headers.first(name: "X-CSRF-Token"), req) else { throw CSRF.missingHeader }
+        case .header: try CSRF.checkHeader(req)
         case .formField: acceptsToken = { CSRF.accepts($0, req) }
         }
         guard req.headers.contentType?.type == "multipart" else {
@@ -135,13 +134,10 @@ struct BodyGuardMiddleware: AsyncMiddleware {
                 reason: "服务器正忙，请稍后再试 (the server is busy: try again shortly)")
         }
         defer { budget?.release(size) }
-        let pace = BodyPace(req)
         var body = ByteBuffer()
-        for try await chunk in req.body {
-            guard body.readableBytes + chunk.readableBytes <= limit else { throw Abort(.payloadTooLarge) }
+        try await BodyPace.read(req, limit: limit) { chunk in
             var chunk = chunk
             body.writeBuffer(&chunk)
-            try pace.check(received: body.readableBytes)
         }
         try req.content.encode(RawBody(bytes: body), using: RawBody.Encoder())
     }

@@ -68,6 +68,18 @@ struct BodyPace {
             throw Abort(.requestTimeout, reason: "上传过慢，已中止 (the upload arrived too slowly and was stopped)")
         }
     }
+
+    /// Reads a streamed body piece by piece, at most `limit` bytes in all and at this pace.
+    static func read(_ req: Request, limit: Int, _ each: (ByteBuffer) throws -> Void) async throws {
+        let pace = BodyPace(req)
+        var received = 0
+        for try await chunk in req.body {
+            received += chunk.readableBytes
+            guard received <= limit else { throw Abort(.payloadTooLarge) }
+            try pace.check(received: received)
+            try each(chunk)
+        }
+    }
 }
 
 extension Application {
@@ -112,17 +124,12 @@ struct UploadReceiver {
         parser.onHeader = { name, value in assembler.header(name, value) }
         parser.onBody = { bytes in assembler.body(&bytes) }
         parser.onPartComplete = { assembler.complete() }
-        let pace = BodyPace(req)
-        var received = 0
         do {
             if let whole = req.body.data {
                 try parser.execute(whole)
                 try assembler.rethrow()
             } else {
-                for try await chunk in req.body {
-                    received += chunk.readableBytes
-                    try pace.check(received: received)
-                    guard received <= maxBytes else { throw Abort(.payloadTooLarge) }
+                try await BodyPace.read(req, limit: maxBytes) { chunk in
                     try parser.execute(chunk)
                     try assembler.rethrow()
                 }

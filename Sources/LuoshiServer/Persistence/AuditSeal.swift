@@ -180,6 +180,7 @@ extension Audit {
         // Records: each is what the last sealed entry about it recorded; none exists that no entry saw.
         guard let sql = db as? any SQLDatabase, sealing else { return (records.count, nil) }
         let firstSealed = entries.first { $0.seal != nil }?.at ?? .distantFuture
+        let logged = Set(entries.map(\.entityID))
         for (entity, table) in RowDigest.tables {
             let ids = try await sql.select().column("id").from(table).all().map {
                 try $0.decode(column: "id", as: UUID.self).uuidString
@@ -190,7 +191,7 @@ extension Audit {
                     if digests[entity + ":" + id] != entry.rows {
                         return (records.count, .rowChanged(entity: entity, id: id))
                     }
-                } else if entries.allSatisfy({ $0.entityID != id }) && firstSealed < .distantFuture,
+                } else if !logged.contains(id) && firstSealed < .distantFuture,
                     try await createdAfterSealing(entity: entity, id: id, since: firstSealed, on: sql)
                 {
                     return (records.count, .rowUnrecorded(entity: entity, id: id))
@@ -229,7 +230,6 @@ extension Audit {
 /// time: checked again once five minutes have passed.
 final class AuditCheckCache: Sendable {
     struct Result: Sendable {
-        var head: Int
         var at: ContinuousClock.Instant
         var count: Int
         var broken: AuditChain.Break?
@@ -253,9 +253,8 @@ extension Audit {
         if let last = cache.last.withLockedValue({ $0 }), ContinuousClock.now - last.at < .seconds(300) {
             return (last.count, last.broken)
         }
-        let head = try await Audit.tail(on: app.db)?.sequence ?? 0
         let (count, broken) = try await verify(on: app.db, key: app.auditKey)
-        cache.last.withLockedValue { $0 = AuditCheckCache.Result(head: head, at: .now, count: count, broken: broken) }
+        cache.last.withLockedValue { $0 = AuditCheckCache.Result(at: .now, count: count, broken: broken) }
         return (count, broken)
     }
 }

@@ -39,6 +39,9 @@ public struct ServerConfiguration: Sendable {
     /// Where the audit log's head is written down from time to time, outside the database, so that
     /// removing entries from its end shows. Every app server appends to the same file.
     public var auditCheckpointFile: String?
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`LUOSHI_TRUSTED_PROXIES`): failed
+    /// sign-ins are counted against the client, not against the proxy every client comes through.
+    public var trustedProxies: [IPNetwork] = []
 
     /// An SMTP relay, from `LUOSHI_SMTP_HOST` (and `_PORT`, `_USER`, `_PASSWORD`, `LUOSHI_MAIL_FROM`).
     public struct MailSettings: Sendable {
@@ -91,6 +94,18 @@ public struct ServerConfiguration: Sendable {
         auditKeyFile = environment["LUOSHI_AUDIT_KEY_FILE"] ?? auditKeyFile ?? dataDirectory + "/audit.key"
         auditCheckpointFile =
             environment["LUOSHI_AUDIT_CHECKPOINT"] ?? auditCheckpointFile ?? dataDirectory + "/audit-checkpoints"
+    }
+
+    /// The proxies `LUOSHI_TRUSTED_PROXIES` names (addresses or networks, comma-separated). An entry
+    /// that is neither stops the start with its text, rather than quietly trusting less.
+    public mutating func proxies(environment: [String: String]) throws {
+        switch IPNetwork.list(environment["LUOSHI_TRUSTED_PROXIES"] ?? "") {
+        case .success(let networks): trustedProxies = networks
+        case .failure(let bad):
+            throw LuoshiError.invalid(
+                field: "LUOSHI_TRUSTED_PROXIES",
+                reason: "“\(bad.text)” 不是地址或网段 (is not an address or a network, e.g. 10.0.0.0/8)")
+        }
     }
 
     /// `DATABASE_URL` chooses PostgreSQL; otherwise the SQLite file under `dataDirectory`.

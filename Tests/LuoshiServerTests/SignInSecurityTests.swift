@@ -79,6 +79,50 @@ extension ServerTests {
         }
     }
 
+    @Test(
+        "代理之后：只信任运营者列出的代理所报的客户地址；IPv6 按 /64 计 (behind a proxy: X-Forwarded-For only from named proxies; IPv6 counted per /64)"
+    )
+    func signInsBehindAProxy() async throws {
+        try await TestApp.with { app in
+            let live = try await Live.start(app)
+            func attempt(_ username: String, _ password: String, from client: String) async throws -> HTTPStatus {
+                var headers = Self.jsonHeaders
+                headers.add(name: .xForwardedFor, value: client)
+                return try await live.send(
+                    .POST, "/api/v1/session", headers: headers, body: Self.credentials(username, password)
+                ).status
+            }
+            // No proxy named: a client that writes a fresh X-Forwarded-For for each guess is still one
+            // address, and the sixth guess waits.
+            for n in 1...5 { #expect(try await attempt("fuzhen1", "wrong", from: "198.51.100.\(n)") == .unauthorized) }
+            #expect(try await attempt("fuzhen1", "wrong", from: "198.51.100.6") == .tooManyRequests)
+            #expect(
+                try await LoginAttempt.query(on: app.db).all().map(\.address) == Array(repeating: "127.0.0.1", count: 5)
+            )
+
+            // The server sits behind nginx on the same machine: the proxy's word names the client.
+            app.luoshi.trustedProxies = [IPNetwork("127.0.0.1")!]
+            for _ in 1...5 { #expect(try await attempt("fuzhen2", "wrong", from: "203.0.113.7") == .unauthorized) }
+            #expect(try await attempt("fuzhen2", Demo.password, from: "203.0.113.7") == .tooManyRequests)
+            // Every user's sign-ins are not shut out with the guesser's, as they would be if all counted
+            // against the proxy: the owner, elsewhere, gets in.
+            #expect(try await attempt("fuzhen2", Demo.password, from: "203.0.113.8") == .created)
+            // A client's own X-Forwarded-For before the proxy's entry changes nothing.
+            #expect(
+                try await attempt("fuzhen2", Demo.password, from: "203.0.113.8, 203.0.113.7") == .tooManyRequests)
+
+            // One IPv6 subscriber holds a /64: new addresses in it are the same guesser.
+            for n in 1...5 {
+                #expect(try await attempt("fuzhen3", "wrong", from: "2001:db8:5:6::\(n)") == .unauthorized)
+            }
+            #expect(try await attempt("fuzhen3", Demo.password, from: "2001:db8:5:6:ffff::1") == .tooManyRequests)
+            #expect(try await attempt("fuzhen3", Demo.password, from: "2001:db8:5:7::1") == .created)
+            let recorded = Set(try await LoginAttempt.query(on: app.db).all().map(\.address))
+            #expect(recorded == ["127.0.0.1", "203.0.113.7", "2001:db8:5:6::/64"])
+            await live.stop()
+        }
+    }
+
     @Test("未知用户名与已知用户名走同样的密码核对 (an unknown username costs the same password check)")
     func unknownUsersAreHashedToo() async throws {
         try await TestApp.with { app in

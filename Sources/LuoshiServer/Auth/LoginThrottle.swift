@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LuoshiCore
 import SQLKit
 import Vapor
 
@@ -58,4 +59,17 @@ enum LoginThrottle {
             .tooManyRequests, headers: ["Retry-After": String(seconds)],
             reason: "登录失败次数过多，请 \(minutes) 分钟后再试 (too many failed sign-ins: try again in \(minutes) min)")
     }
+}
+
+extension Request {
+    /// The client's address: the connection's, or, from a proxy the operator trusts, the address it
+    /// says it serves (`X-Forwarded-For`).
+    var clientAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        return ClientAddress.resolve(
+            peer: peer, forwardedFor: headers[.xForwardedFor], trusted: application.luoshi.trustedProxies)
+    }
+
+    /// What this request's sign-in attempt counts against: the client's IPv4 address or IPv6 /64.
+    var signInAddress: String { ClientAddress.throttleKey(clientAddress) }
 }

@@ -87,7 +87,7 @@ struct APIController: RouteCollection {
         }
         let c = try req.content.decode(Credentials.self)
         let user = try await Accounts.signIn(
-            username: c.username, password: c.password, address: req.remoteAddress?.ipAddress ?? "unknown", on: req.db,
+            username: c.username, password: c.password, address: req.signInAddress, on: req.db,
             checker: req.application.passwords)
         // Tokens live eight hours of real time, whatever the app's clock says; the table keeps only a hash.
         let value = [UInt8].random(count: 32).base64URL

@@ -29,7 +29,7 @@ struct SessionController: RouteCollection {
 
     @Sendable func signIn(req: Request) async throws -> Response {
         let input = try req.content.decode(SignIn.self)
-        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let address = req.signInAddress
         do {
             let user = try await Accounts.signIn(
                 username: input.username, password: input.password, address: address, on: req.db,

@@ -255,6 +255,30 @@ extension ServerTests {
             try await app.testing().test(.GET, "/audit?page=\(last)", headers: admin.headers) { res in
                 #expect(res.body.string.contains("<td class=\"num\">1</td>"))
             }
+            // The API's lists: 200 to a page, and past the last page nothing, so a client that pages
+            // until a page comes back empty stops.
+            let api = try await app.signIn("duchaban")
+            struct Anything: Decodable { init(from decoder: any Decoder) throws {} }
+            struct Inbox: Decodable { var messages: [Anything] }
+            func listed(_ path: String) async throws -> Int {
+                var n = -1
+                try await app.testing().test(.GET, path, headers: api.headers) { res in
+                    n =
+                        path.contains("inbox")
+                        ? try res.content.decode(Inbox.self).messages.count
+                        : try res.content.decode([Anything].self).count
+                }
+                return n
+            }
+            #expect(try await listed("/api/v1/inbox") == 120)
+            #expect(try await listed("/api/v1/inbox?page=2") == 0)
+            try await app.testing().test(
+                .POST, "/api/v1/notices", headers: .json(api),
+                body: ByteBuffer(
+                    string: #"{"item":"\#(item.id!)","level":"yellow","reason":"进度滞后","requiredAction":"整改"}"#)
+            ) { res in #expect(res.status == .created) }
+            #expect(try await listed("/api/v1/notices") == 1)
+            #expect(try await listed("/api/v1/notices?page=2") == 0)
         }
     }
 }

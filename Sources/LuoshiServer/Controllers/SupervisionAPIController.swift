@@ -180,10 +180,13 @@ struct SupervisionAPIController: RouteCollection {
         let q = try req.query.decode(NoticeQuery.self)
         try Self.checkPage(q.page)
         let state = q.state ?? .all
-        return try await Notices.list(
+        let found = try await Notices.list(
             for: user, open: state == .all ? nil : state == .open, level: q.level, item: q.item, page: q.page,
-            perPage: 200, on: req.db
-        ).notices.map { NoticeView($0) }
+            perPage: 200, on: req.db)
+        // Past the last page, nothing (as the inbox answers), not the last page again: a client that
+        // pages until a page comes back empty must stop.
+        if let asked = q.page, asked > found.page.of { return [] }
+        return found.notices.map { NoticeView($0) }
     }
 
     @Sendable func issue(req: Request) async throws -> Response {

@@ -1,7 +1,7 @@
 /// The words of the domain, as the server stores them and the pages show them.
 
 /// A unit in the organisation tree: district → town → village or community; the town's departments.
-public enum OrganizationKind: String, Codable, Sendable, CaseIterable {
+public enum OrganizationKind: String, Codable, Sendable, CaseIterable, Named {
     case district, town, village, community, department
 
     public var chinese: String {
@@ -13,10 +13,20 @@ public enum OrganizationKind: String, Codable, Sendable, CaseIterable {
         case .department: return "部门"
         }
     }
+
+    public var english: String {
+        switch self {
+        case .district: return "District"
+        case .town: return "Town"
+        case .village: return "Village"
+        case .community: return "Community"
+        case .department: return "Department"
+        }
+    }
 }
 
 /// What a user may do. Every write checks the role and, for reporters, the unit.
-public enum Role: String, Codable, Sendable, CaseIterable {
+public enum Role: String, Codable, Sendable, CaseIterable, Named {
     /// 督查办 / 党政办 staff: import, edit, assign, review, publish.
     case admin
     /// A unit's reporter (责任单位填报人): reports on the tasks of their own unit.
@@ -34,10 +44,19 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .deputy: return "人大代表"
         }
     }
+
+    public var english: String {
+        switch self {
+        case .admin: return "Supervision office"
+        case .reporter: return "Unit reporter"
+        case .leader: return "Leader"
+        case .deputy: return "Deputy"
+        }
+    }
 }
 
 /// A plan's life: a draft is reviewed and corrected, then published; a closed plan is history.
-public enum PlanStatus: String, Codable, Sendable, CaseIterable {
+public enum PlanStatus: String, Codable, Sendable, CaseIterable, Named {
     case draft, published, closed
 
     public var chinese: String {
@@ -47,10 +66,18 @@ public enum PlanStatus: String, Codable, Sendable, CaseIterable {
         case .closed: return "已结束"
         }
     }
+
+    public var english: String {
+        switch self {
+        case .draft: return "Draft"
+        case .published: return "Published"
+        case .closed: return "Closed"
+        }
+    }
 }
 
 /// The kinds of node in the plan tree.
-public enum ItemKind: String, Codable, Sendable, CaseIterable {
+public enum ItemKind: String, Codable, Sendable, CaseIterable, Named {
     /// 领域 (一、…)
     case area
     /// 主题 (（一）…, own-line sub-heads)
@@ -71,10 +98,20 @@ public enum ItemKind: String, Codable, Sendable, CaseIterable {
         case .project: return "项目"
         }
     }
+
+    public var english: String {
+        switch self {
+        case .area: return "Area"
+        case .theme: return "Theme"
+        case .task: return "Task"
+        case .target: return "Target"
+        case .project: return "Project"
+        }
+    }
 }
 
 /// How often an assignment's unit reports (报送周期).
-public enum ReportingCycle: String, Codable, Sendable, CaseIterable {
+public enum ReportingCycle: String, Codable, Sendable, CaseIterable, Named {
     case weekly, monthly, quarterly
     /// Only when the item is due.
     case dueDateOnly
@@ -87,10 +124,19 @@ public enum ReportingCycle: String, Codable, Sendable, CaseIterable {
         case .dueDateOnly: return "到期报送"
         }
     }
+
+    public var english: String {
+        switch self {
+        case .weekly: return "Weekly"
+        case .monthly: return "Monthly"
+        case .quarterly: return "Quarterly"
+        case .dueDateOnly: return "By the due date"
+        }
+    }
 }
 
 /// A progress report's state: submitted, then accepted or returned; a correction supersedes.
-public enum ReportState: String, Codable, Sendable, CaseIterable {
+public enum ReportState: String, Codable, Sendable, CaseIterable, Named {
     case submitted, accepted, returned, superseded
 
     public var chinese: String {
@@ -99,6 +145,15 @@ public enum ReportState: String, Codable, Sendable, CaseIterable {
         case .accepted: return "已采纳"
         case .returned: return "已退回"
         case .superseded: return "已更正"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .submitted: return "Awaiting review"
+        case .accepted: return "Accepted"
+        case .returned: return "Returned"
+        case .superseded: return "Corrected"
         }
     }
 }
@@ -130,4 +185,11 @@ public enum LuoshiError: Error, Sendable, Equatable {
         case .wrongCredentials: return "用户名或密码不正确 (wrong username or password)"
         }
     }
+}
+
+/// A domain value with a name for people in both of the app's languages (the raw value is a code for
+/// machines: the API, the database, never a page).
+public protocol Named {
+    var chinese: String { get }
+    var english: String { get }
 }

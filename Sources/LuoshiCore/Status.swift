@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where an item stands (进展状态).
-public enum ItemStatus: String, Codable, Sendable, CaseIterable, Comparable {
+public enum ItemStatus: String, Codable, Sendable, CaseIterable, Comparable, Named {
     case done, onTrack, notStarted, atRisk, behind, overdue
 
     public var chinese: String {
@@ -12,6 +12,17 @@ public enum ItemStatus: String, Codable, Sendable, CaseIterable, Comparable {
         case .behind: return "进度滞后"
         case .overdue: return "已逾期"
         case .done: return "已完成"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .notStarted: return "Not started"
+        case .onTrack: return "On track"
+        case .atRisk: return "At risk"
+        case .behind: return "Behind"
+        case .overdue: return "Overdue"
+        case .done: return "Done"
         }
     }
 
@@ -39,7 +50,7 @@ public enum ItemStatus: String, Codable, Sendable, CaseIterable, Comparable {
 }
 
 /// 红黄绿灯
-public enum StatusColour: String, Codable, Sendable, CaseIterable {
+public enum StatusColour: String, Codable, Sendable, CaseIterable, Named {
     case green, yellow, red
 
     public var chinese: String {
@@ -47,6 +58,14 @@ public enum StatusColour: String, Codable, Sendable, CaseIterable {
         case .green: return "绿"
         case .yellow: return "黄"
         case .red: return "红"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .green: return "Green"
+        case .yellow: return "Yellow"
+        case .red: return "Red"
         }
     }
 }

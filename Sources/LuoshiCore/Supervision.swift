@@ -98,7 +98,7 @@ public struct CivilDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
 }
 
 /// A 督办单's level: blue is a prompt, yellow a warning, red the last word before the leaders act.
-public enum NoticeLevel: String, Codable, Sendable, CaseIterable, Comparable {
+public enum NoticeLevel: String, Codable, Sendable, CaseIterable, Comparable, Named {
     case blue, yellow, red
 
     public var chinese: String {
@@ -109,13 +109,21 @@ public enum NoticeLevel: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
+    public var english: String {
+        switch self {
+        case .blue: return "Blue"
+        case .yellow: return "Yellow"
+        case .red: return "Red"
+        }
+    }
+
     private var rank: Int { NoticeLevel.allCases.firstIndex(of: self)! }
     public static func < (a: NoticeLevel, b: NoticeLevel) -> Bool { a.rank < b.rank }
 }
 
 /// A 督办单's life: issued → signed for (签收) → responded (反馈) → closed (办结); staff may send a response
 /// back, which returns the notice to signed.
-public enum NoticeState: String, Codable, Sendable, CaseIterable {
+public enum NoticeState: String, Codable, Sendable, CaseIterable, Named {
     case issued, signed, responded, closed
 
     public var chinese: String {
@@ -127,11 +135,20 @@ public enum NoticeState: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    public var english: String {
+        switch self {
+        case .issued: return "Awaiting receipt"
+        case .signed: return "Received"
+        case .responded: return "Answered"
+        case .closed: return "Closed"
+        }
+    }
+
     public var isOpen: Bool { self != .closed }
 }
 
 /// What can be done to a notice.
-public enum NoticeAction: String, Codable, Sendable, CaseIterable {
+public enum NoticeAction: String, Codable, Sendable, CaseIterable, Named {
     case sign, respond, close, sendBack
 
     /// The state after the action, or why it cannot be taken now.
@@ -153,6 +170,15 @@ public enum NoticeAction: String, Codable, Sendable, CaseIterable {
         case .respond: return "反馈"
         case .close: return "办结"
         case .sendBack: return "退回"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .sign: return "Receive"
+        case .respond: return "Respond"
+        case .close: return "Close"
+        case .sendBack: return "Send back"
         }
     }
 }
@@ -347,7 +373,7 @@ extension ReportingCalendar {
 }
 
 /// The stages of a reminder about one report.
-public enum ReminderStage: String, Codable, Sendable, CaseIterable, Comparable {
+public enum ReminderStage: String, Codable, Sendable, CaseIterable, Comparable, Named {
     /// A few days ahead.
     case upcoming
     /// On the due day.
@@ -363,6 +389,15 @@ public enum ReminderStage: String, Codable, Sendable, CaseIterable, Comparable {
         case .dueToday: return "今日到期"
         case .late: return "已逾期"
         case .lateToLeader: return "逾期未报（已报挂钩领导）"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .upcoming: return "Due soon"
+        case .dueToday: return "Due today"
+        case .late: return "Overdue"
+        case .lateToLeader: return "Overdue (the leader told)"
         }
     }
 

@@ -248,12 +248,12 @@ extension ServerTests {
             try await app.testing().test(.GET, "/audit", headers: admin.headers) { res in
                 let page = res.body.string
                 #expect(page.contains("第 1–50 条，共 \(entries) 条"))
-                #expect(page.contains("<td class=\"num\">\(entries)</td>"))
-                #expect(!page.contains("<td class=\"num\">1</td>"))
+                #expect(page.contains("class=\"num\">\(entries)</td>"))
+                #expect(!page.contains("class=\"num\">1</td>"))
             }
             let last = (entries + 49) / 50
             try await app.testing().test(.GET, "/audit?page=\(last)", headers: admin.headers) { res in
-                #expect(res.body.string.contains("<td class=\"num\">1</td>"))
+                #expect(res.body.string.contains("class=\"num\">1</td>"))
             }
             // The API's lists: 200 to a page, and past the last page nothing, so a client that pages
             // until a page comes back empty stops.

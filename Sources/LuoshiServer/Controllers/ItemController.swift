@@ -93,7 +93,9 @@ struct ItemController: RouteCollection {
                     id: r.id!, period: r.period, unit: r.unit.name, author: r.author.displayName,
                     submittedAt: r.submittedAt, state: r.state, actualValue: r.actualValue,
                     percentComplete: r.percentComplete, milestone: r.milestone, narrative: r.narrative,
-                    files: files.filter { $0.$report.id == r.id }.map { ($0.id!, $0.filename) },
+                    files: files.filter { $0.$report.id == r.id }.map {
+                        ($0.id!, $0.filename, EvidenceStore.isImage($0.contentType))
+                    },
                     reviewReason: r.reviewReason)
             },
             reportPage: page,

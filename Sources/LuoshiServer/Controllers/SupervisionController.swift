@@ -56,8 +56,15 @@ struct SupervisionController: RouteCollection {
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {
-        _ = try req.user(.admin)
-        let item = try await PlanStore.findItem(req.query[String.self, at: "item"], on: req.db)
+        let user = try req.user(.admin)
+        guard let chosen = req.query[String.self, at: "item"], !chosen.isEmpty else {
+            return req.render(
+                NoticeNew.Picker(
+                    model: try await Notices.candidates(
+                        matching: String((req.query[String.self, at: "q"] ?? "").prefix(100)), for: user, on: req.db,
+                        now: req.now)))
+        }
+        let item = try await PlanStore.findItem(chosen, on: req.db)
         let assignment = try await Assignment.query(on: req.db).filter(\.$item.$id == item.id!).first()
         let units = try await Organization.query(on: req.db).sort(\.$name).all()
         return req.render(

@@ -90,7 +90,7 @@ final class InboxMessage: Model, @unchecked Sendable {
 }
 
 /// Where a unit's or a user's notifications go besides the inbox.
-enum ChannelKind: String, Codable, Sendable, CaseIterable {
+enum ChannelKind: String, Codable, Sendable, CaseIterable, Named {
     /// A JSON body signed with HMAC-SHA256 in `X-Luoshi-Signature`.
     case webhook
     /// 企业微信 group robot.
@@ -105,6 +105,15 @@ enum ChannelKind: String, Codable, Sendable, CaseIterable {
         case .wecom: return "企业微信群机器人"
         case .dingtalk: return "钉钉群机器人"
         case .email: return "电子邮件"
+        }
+    }
+
+    var english: String {
+        switch self {
+        case .webhook: return "Webhook"
+        case .wecom: return "WeCom group robot"
+        case .dingtalk: return "DingTalk group robot"
+        case .email: return "E-mail"
         }
     }
 }
@@ -126,7 +135,7 @@ final class NotificationChannel: Model, @unchecked Sendable {
     init() {}
 }
 
-enum DeliveryState: String, Codable, Sendable, CaseIterable {
+enum DeliveryState: String, Codable, Sendable, CaseIterable, Named {
     case queued, sending, sent, failed
 
     var chinese: String {
@@ -135,6 +144,15 @@ enum DeliveryState: String, Codable, Sendable, CaseIterable {
         case .sending: return "发送中"
         case .sent: return "已送达"
         case .failed: return "失败"
+        }
+    }
+
+    var english: String {
+        switch self {
+        case .queued: return "Queued"
+        case .sending: return "Sending"
+        case .sent: return "Sent"
+        case .failed: return "Failed"
         }
     }
 }

@@ -82,7 +82,17 @@ enum EvidenceStore {
         }
     }
 
-    /// A stored file as a download: never shown inline, never cached, its type as checked on upload.
+    /// What a file field offers: on a phone, `image/*` brings up the camera beside the files.
+    static let accept = "image/*," + kinds.keys.sorted().map { "." + $0 }.joined(separator: ",")
+
+    /// Photos are shown in the page: their type was checked by their first bytes, and with `nosniff` a
+    /// browser takes them for nothing else. Everything else (PDF, Office) only downloads.
+    static func isImage(_ contentType: String) -> Bool {
+        ["image/jpeg", "image/png", "image/gif", "image/webp"].contains(contentType)
+    }
+
+    /// A stored file: a photo shown inline, anything else a download; never cached, its type as
+    /// checked on upload.
     static func download(_ id: UUID, filename: String, contentType: String, directory: String) throws -> Response {
         guard let data = FileManager.default.contents(atPath: path(id, in: directory)) else {
             throw LuoshiError.notFound(entity: "证明材料文件", id: id.uuidString)
@@ -90,7 +100,9 @@ enum EvidenceStore {
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: contentType)
         let encoded = filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(encoded)")
+        response.headers.replaceOrAdd(
+            name: .contentDisposition,
+            value: "\(isImage(contentType) ? "inline" : "attachment"); filename*=UTF-8''\(encoded)")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response

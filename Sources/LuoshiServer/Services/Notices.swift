@@ -231,6 +231,33 @@ enum Notices {
         }
     }
 
+    /// The items a notice may be issued on, for staff choosing one: work items of published plans,
+    /// those most behind first (overdue, behind, at risk …), narrowed to titles containing `query`.
+    static func candidates(matching query: String, for user: User, on db: any Database, now: Date) async throws
+        -> NoticeNew.Choice
+    {
+        let plans = try await Plan.query(on: db).filter(\.$status == .published).sort(\.$year, .descending).all()
+        let words = query.trimmingCharacters(in: .whitespaces)
+        var found: [NoticeNew.Choice.Candidate] = []
+        let units = try await Organization.query(on: db).all()
+        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+        for plan in plans where Visibility.mayRead(plan, user) {
+            let s = try await PlanSnapshot.load(plan, on: db, now: now)
+            for item in s.items where PlanSnapshot.isLeaf(item) && (words.isEmpty || item.title.contains(words)) {
+                found.append(
+                    .init(
+                        id: item.id!, title: item.title, plan: plan.title,
+                        unit: s.assignments[item.id!]?.$leadUnit.id.flatMap { unitNames[$0] },
+                        status: s.status(of: item).status))
+            }
+        }
+        // Most behind first; within a status, in the plan's order.
+        let ordered = found.enumerated().sorted {
+            $0.element.status != $1.element.status ? $0.element.status > $1.element.status : $0.offset < $1.offset
+        }.map(\.element)
+        return .init(query: words, candidates: Array(ordered.prefix(100)), matched: ordered.count)
+    }
+
     /// Notices a user may see, newest first.
     /// One page of the notices a person may read (a unit: its own), newest first.
     static func list(

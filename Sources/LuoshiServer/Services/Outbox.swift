@@ -4,7 +4,7 @@ import LuoshiCore
 import SQLKit
 
 /// What a message to people is about; stored with each inbox message and delivery.
-enum MessageKind: String, Codable, Sendable, CaseIterable {
+enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
     /// 催办: a report falls due or is late.
     case reminder
     /// A 督办单 was issued.
@@ -20,6 +20,15 @@ enum MessageKind: String, Codable, Sendable, CaseIterable {
         case .notice: return "督办单"
         case .escalation: return "升级"
         case .noticeUpdate: return "督办进展"
+        }
+    }
+
+    var english: String {
+        switch self {
+        case .reminder: return "Reminder"
+        case .notice: return "Notice"
+        case .escalation: return "Escalation"
+        case .noticeUpdate: return "Notice progress"
         }
     }
 }

@@ -19,6 +19,9 @@ struct Lang: Sendable {
     init(english: Bool) { self.english = english }
 
     func t(_ chinese: String, _ english: String) -> String { self.english ? english : chinese }
+
+    /// A domain value's name for people, never its code.
+    func name(_ value: some Named) -> String { t(value.chinese, value.english) }
 }
 
 /// Numbers and dates as Chinese officials write them.
@@ -39,6 +42,15 @@ enum Format {
         guard let d else { return "—" }
         let c = Calendar.beijing.dateComponents([.year, .month, .day], from: d)
         return "\(c.year!)年\(c.month!)月\(c.day!)日"
+    }
+
+    /// A date as the reader's language writes it: 2015年6月30日, or 30 Jun 2015.
+    static func date(_ d: Date?, _ lang: Lang) -> String {
+        guard lang.english else { return date(d) }
+        guard let d else { return "—" }
+        let c = Calendar.beijing.dateComponents([.year, .month, .day], from: d)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
     }
 
     static func isoDate(_ d: Date?) -> String {

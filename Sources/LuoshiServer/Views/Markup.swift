@@ -91,6 +91,57 @@ func THead(_ titles: [String]) -> any Component {
     Element("thead") { Element("tr") { for t in titles { Element("th", text: t) } } }
 }
 
+/// A table of records under a header row. On a phone the stylesheet shows each row as a card and each
+/// cell under its column's title (`data-label`), so no list is wider than the screen and no figure
+/// loses its heading. The rows are written as usual (`TR { TD … }`); the labels are put in here.
+struct ListTable: Component {
+    var titles: [String]
+    var rows: Contents
+
+    init(_ titles: [String], @ComponentBuilder rows: @escaping Contents) {
+        self.titles = titles
+        self.rows = rows
+    }
+
+    var body: any Component {
+        let tbody = Self.labelled(Element("tbody", content: rows).render(), titles.map(Escape.attribute))
+        return Node<HTML.BodyContext>.element(
+            named: "table", nodes: [.attribute(named: "class", value: "list"), .component(THead(titles)), .raw(tbody)])
+    }
+
+    /// Each `<td` of each row given ` data-label="…"` from its column (colspans counted). The cells are
+    /// our own markup: any `<` inside text is already escaped, so a tag here is a tag.
+    static func labelled(_ html: String, _ titles: [String]) -> String {
+        var out = ""
+        out.reserveCapacity(html.utf8.count + html.utf8.count / 8)
+        var column = 0
+        var rest = html[...]
+        while let open = rest.firstIndex(of: "<") {
+            out += rest[..<open]
+            rest = rest[open...]
+            if rest.hasPrefix("<tr") {
+                column = 0
+            } else if rest.hasPrefix("<td ") || rest.hasPrefix("<td>") {
+                let end = rest.firstIndex(of: ">") ?? rest.endIndex
+                let tag = rest[..<end]
+                var span = 1
+                if let c = tag.range(of: "colspan=\""), let n = Int(tag[c.upperBound...].prefix(while: \.isNumber)) {
+                    span = max(1, n)
+                }
+                out += "<td"
+                rest = rest.dropFirst(3)
+                if column < titles.count, !titles[column].isEmpty { out += " data-label=\"\(titles[column])\"" }
+                column += span
+                continue
+            }
+            out += "<"
+            rest = rest.dropFirst()
+        }
+        out += rest
+        return out
+    }
+}
+
 /// A table row of cells, each a component.
 func TR(class name: String = "", @ComponentBuilder _ cells: @escaping Contents) -> any Component {
     Element("tr", content: cells).classes(name)

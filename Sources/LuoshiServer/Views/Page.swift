@@ -23,6 +23,7 @@ struct PageContext: Sendable {
     var frames: FrameCache
 
     func t(_ chinese: String, _ english: String) -> String { lang.t(chinese, english) }
+    func name(_ value: some Named) -> String { lang.name(value) }
 }
 
 extension Request {
@@ -121,7 +122,10 @@ enum Layout {
                     banner(c)
                     header(c)
                     Element("main") { content }
-                    Element("footer", text: "落实 Luoshi · " + c.t("年度工作计划落实系统", "carrying out the annual work plan"))
+                    Element("footer") {
+                        Span { Words("落实") }.attr("lang", "zh-CN")
+                        Words(" Luoshi · " + c.t("年度工作计划落实系统", "carrying out the annual work plan"))
+                    }
                 } else {
                     content
                 }
@@ -148,14 +152,15 @@ enum Layout {
 
     static func banner(_ c: PageContext) -> any Component {
         guard let fixed = c.demoDate else { return EmptyComponent() }
-        return Div { Words(c.t("演示环境 · 系统时间", "Demo · the app's date is") + " " + Format.date(fixed)) }
+        return Div { Words(c.t("演示环境 · 系统时间", "Demo · the app's date is") + " " + Format.date(fixed, c.lang)) }
             .class("banner")
     }
 
     static func header(_ c: PageContext) -> any Component {
         Header {
             Element("a") {
-                Words("落实 ")
+                Span { Words("落实") }.attr("lang", "zh-CN")
+                Words(" ")
                 Element("small", text: "Luoshi")
             }.attr("href", SiteURL.home.path).classes("brand")
             Element("nav") {
@@ -173,20 +178,24 @@ enum Layout {
             }
             Div {
                 if let viewer = c.viewer {
-                    Span { Words(viewer.displayName + " · " + c.t(viewer.role.chinese, viewer.role.rawValue)) }
-                        .class("who")
+                    Span {
+                        // A person's name is a name in any language.
+                        Span { Words(viewer.displayName) }.attr("lang", "zh-CN")
+                        Words(" · " + c.name(viewer.role))
+                    }.class("who")
                     PostForm(.logout, c, class: "inline") { LinkButton(c.t("退出", "Sign out")) }
                     Words(" ")
                     // Signed in, the choice is remembered; otherwise it holds for the page.
                     PostForm(.language, c, class: "inline") {
                         Hidden("language", c.lang.english ? "zh" : "en")
-                        LinkButton(c.lang.english ? "中文" : "English")
+                        LinkButton(c.lang.english ? "中文" : "English").attr("lang", c.lang.english ? "zh-CN" : "en")
                     }
                 } else {
                     Anchor(c.t("登录", "Sign in"), .login())
                     Words(" ")
                     Element("a", text: c.lang.english ? "中文" : "English").attr(
-                        "href", c.lang.english ? "?lang=zh" : "?lang=en")
+                        "href", c.lang.english ? "?lang=zh" : "?lang=en"
+                    ).attr("lang", c.lang.english ? "zh-CN" : "en")
                 }
             }.class("account")
         }.class("top")
@@ -274,14 +283,14 @@ func Checkbox(_ name: String, value: String, checked: Bool = false, label: Strin
 
 /// A status as a coloured badge.
 func StatusBadge(_ s: ItemStatus, _ c: PageContext) -> any Component {
-    Span { Words(c.t(s.chinese, s.rawValue)) }.class("badge \(s.colour.rawValue)")
+    Span { Words(c.name(s)) }.class("badge \(s.colour.rawValue)")
 }
 
 /// A badge in one of the status colours, with any words.
 func Badge(_ text: String, colour: String) -> any Component { Span { Words(text) }.class("badge \(colour)") }
 
 func LevelBadge(_ level: NoticeLevel, _ c: PageContext) -> any Component {
-    Badge(c.t(level.chinese + "督办", level.rawValue), colour: level.rawValue)
+    Badge(c.t(level.chinese + "督办", level.english + " notice"), colour: level.rawValue)
 }
 
 /// Progress against what is expected by now, as a bar with a tick.

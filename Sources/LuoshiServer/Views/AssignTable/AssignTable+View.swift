@@ -23,13 +23,10 @@ extension AssignTable {
                     Hidden("plan", plan.id.uuidString)
                     // The filters come back with the result, so the clerk stays where they were.
                     filterEcho
-                    Element("table") {
-                        THead([
-                            "", c.t("事项", "Item"), c.t("挂钩领导", "Leader"), c.t("牵头单位", "Lead unit"),
-                            c.t("截止", "Due"), c.t("权重", "Weight"), c.t("状态", "Status"),
-                        ])
-                        Element("tbody") { for r in model.rows { row(r, c) } }
-                    }
+                    ListTable([
+                        "", c.t("事项", "Item"), c.t("挂钩领导", "Leader"), c.t("牵头单位", "Lead unit"),
+                        c.t("截止", "Due"), c.t("权重", "Weight"), c.t("状态", "Status"),
+                    ]) { for r in model.rows { row(r, c) } }
                     bulkFields(c)
                 }
             }
@@ -58,7 +55,7 @@ extension AssignTable {
                 Element("select") {
                     Element("option", text: c.t("全部状态", "All statuses")).attr("value", "")
                     Options(
-                        ItemStatus.allCases, value: { $0.rawValue }, label: { c.t($0.chinese, $0.rawValue) },
+                        ItemStatus.allCases, value: { $0.rawValue }, label: { c.name($0) },
                         selected: f.status?.rawValue)
                 }.attr("name", "status").attr("aria-label", c.t("状态", "Status"))
                 Checkbox("unassigned", value: "1", checked: f.unassignedOnly, label: c.t("仅未分解", "Unassigned only"))
@@ -90,7 +87,7 @@ extension AssignTable {
                 TD { Anchor(String(r.label.prefix(60)), .item(r.item)) }
                 TD(r.leader ?? "—")
                 TD(r.unit ?? "—")
-                TD(Format.date(r.dueDate))
+                TD(Format.date(r.dueDate, c.lang))
                 TD(Format.number(r.weight), class: "num")
                 TD { StatusBadge(r.status, c) }
             }
@@ -126,7 +123,7 @@ extension AssignTable {
                 FieldLabel(c.t("报送周期", "Reporting cycle"), for: "b-cycle")
                 Element("select") {
                     Element("option", text: c.t("（不变；新分解的为每月）", "(unchanged; monthly when new)")).attr("value", "")
-                    Options(ReportingCycle.allCases, value: { $0.rawValue }, label: { c.t($0.chinese, $0.rawValue) })
+                    Options(ReportingCycle.allCases, value: { $0.rawValue }, label: { c.name($0) })
                 }.attr("id", "b-cycle").attr("name", "cycle")
                 Element("fieldset") {
                     Element("legend", text: c.t("清空", "Clear"))

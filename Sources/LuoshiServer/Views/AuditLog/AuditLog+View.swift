@@ -17,9 +17,8 @@ extension AuditLog {
                     Words(" \(model.count) " + c.t("条记录", "entries"))
                 }
             }
-            Element("table") {
-                THead(["#", c.t("时间", "When"), c.t("操作人", "Who"), c.t("操作", "What"), c.t("对象", "Record"), "hash"])
-                Element("tbody") { for e in model.entries { row(e, c) } }
+            ListTable(["#", c.t("时间", "When"), c.t("操作人", "Who"), c.t("操作", "What"), c.t("对象", "Record"), "hash"]) {
+                for e in model.entries { row(e, c) }
             }
             Pager(paging: model.page, context: c) { .auditPage($0) }
         }
@@ -27,7 +26,7 @@ extension AuditLog {
         func row(_ e: Entry, _ c: PageContext) -> any Component {
             TR {
                 TD("\(e.sequence)", class: "num")
-                TD(Format.date(e.at))
+                TD(Format.date(e.at, c.lang))
                 TD(e.actor)
                 TD(c.t(e.action.chinese, e.action.english))
                 TD(c.t(e.entity.chinese, e.entity.english) + " " + String(e.entityID.prefix(8)))

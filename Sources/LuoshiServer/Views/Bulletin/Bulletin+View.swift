@@ -20,31 +20,25 @@ extension BulletinPage {
                     Header {
                         H1 { Words("督查督办月通报") }
                         Paragraph { Words("\(b.year)年第\(b.month)期") }
-                        Paragraph { Words("\(b.issuer)督查办 · \(Format.date(b.asOf))") }
+                        Paragraph { Words("\(b.issuer)督查办 · \(Format.date(b.asOf, c.lang))") }
                     }.class("masthead")
                     H2 { Words("\(b.planTitle)落实情况（\(b.year)年\(b.month)月）") }.class("center")
                     Paragraph { Words(b.summary) }.class("indent")
                     H3 { Words("一、各单位报送情况") }
-                    Element("table") {
-                        THead(["单位", "应报", "按时", "逾期", "未报", "红色督办", "黄色督办", "蓝色督办"])
-                        Element("tbody") {
-                            for r in b.units { TR { cells(r) } }
-                            TR(class: "total") { cells(b.totals) }
-                        }
+                    ListTable(["单位", "应报", "按时", "逾期", "未报", "红色督办", "黄色督办", "蓝色督办"]) {
+                        for r in b.units { TR { cells(r) } }
+                        TR(class: "total") { cells(b.totals) }
                     }
                     H3 { Words("二、状态变化的事项") }
                     if b.changes.isEmpty {
                         Paragraph { Words("本月无事项状态变化。") }.class("indent")
                     } else {
-                        Element("table") {
-                            THead(["事项", "月初", "月末"])
-                            Element("tbody") {
-                                for ch in b.changes {
-                                    TR {
-                                        TD { Anchor(ch.title, .item(ch.item)) }
-                                        TD { Badge(ch.from.chinese, colour: ch.from.rawValue) }
-                                        TD { Badge(ch.to.chinese, colour: ch.to.rawValue) }
-                                    }
+                        ListTable(["事项", "月初", "月末"]) {
+                            for ch in b.changes {
+                                TR {
+                                    TD { Anchor(ch.title, .item(ch.item)) }
+                                    TD { Badge(c.name(ch.from), colour: ch.from.rawValue) }
+                                    TD { Badge(c.name(ch.to), colour: ch.to.rawValue) }
                                 }
                             }
                         }
@@ -53,16 +47,13 @@ extension BulletinPage {
                     if b.mostOverdue.isEmpty {
                         Paragraph { Words("本月无逾期事项。") }.class("indent")
                     } else {
-                        Element("table") {
-                            THead(["事项", "牵头单位", "完成时限", "逾期天数"])
-                            Element("tbody") {
-                                for o in b.mostOverdue {
-                                    TR {
-                                        TD { Anchor(o.title, .item(o.item)) }
-                                        TD(o.unit)
-                                        TD(o.due)
-                                        TD("\(o.days)", class: "num")
-                                    }
+                        ListTable(["事项", "牵头单位", "完成时限", "逾期天数"]) {
+                            for o in b.mostOverdue {
+                                TR {
+                                    TD { Anchor(o.title, .item(o.item)) }
+                                    TD(o.unit)
+                                    TD(o.due)
+                                    TD("\(o.days)", class: "num")
                                 }
                             }
                         }

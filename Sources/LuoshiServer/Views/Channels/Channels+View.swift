@@ -16,20 +16,17 @@ extension ChannelsPage {
                         "Besides the inbox, each message goes to the channels of its units and people: a generic webhook signed with HMAC-SHA256, the 企业微信 and 钉钉 group robots, e-mail. Failures are retried; every attempt is logged."
                     ))
             }
-            Element("table") {
-                THead([
-                    c.t("名称", "Name"), c.t("类型", "Kind"), c.t("地址", "Address"), c.t("所属", "For"),
-                    c.t("状态", "State"), "",
-                ])
-                Element("tbody") { for ch in model.channels { channel(ch, c) } }
-            }
+            ListTable([
+                c.t("名称", "Name"), c.t("类型", "Kind"), c.t("地址", "Address"), c.t("所属", "For"),
+                c.t("状态", "State"), "",
+            ]) { for ch in model.channels { channel(ch, c) } }
             H2 { Words(c.t("新增渠道", "Add a channel")) }
             PostForm(.channels, c, class: "stack") {
                 FieldLabel(c.t("名称", "Name"), for: "name")
                 TextInput("name", id: "name", required: true, maxLength: 100)
                 FieldLabel(c.t("类型", "Kind"), for: "kind")
                 Element("select") {
-                    Options(ChannelKind.allCases, value: { $0.rawValue }, label: { $0.chinese })
+                    Options(ChannelKind.allCases, value: { $0.rawValue }, label: { c.name($0) })
                 }.attr("id", "kind").attr("name", "kind")
                 FieldLabel(c.t("地址（URL 或邮箱）", "Address (URL or e-mail)"), for: "target")
                 TextInput("target", id: "target", required: true, maxLength: 1000)
@@ -42,21 +39,18 @@ extension ChannelsPage {
                 Paragraph { Submit(c.t("新增", "Add")) }
             }
             H2 { Words(c.t("最近推送", "Recent deliveries")) }
-            Element("table") {
-                THead([
-                    c.t("时间", "When"), c.t("渠道", "Channel"), c.t("消息", "Message"), c.t("状态", "State"),
-                    c.t("尝试", "Attempts"), c.t("最后错误", "Last error"),
-                ])
-                Element("tbody") {
-                    for d in model.deliveries {
-                        TR {
-                            TD(Format.date(d.createdAt))
-                            TD(d.channel)
-                            TD(String(d.title.prefix(40)))
-                            TD(c.t(d.state.chinese, d.state.rawValue))
-                            TD("\(d.attempts)", class: "num")
-                            TD(d.lastError.map { String($0.prefix(80)) } ?? "")
-                        }
+            ListTable([
+                c.t("时间", "When"), c.t("渠道", "Channel"), c.t("消息", "Message"), c.t("状态", "State"),
+                c.t("尝试", "Attempts"), c.t("最后错误", "Last error"),
+            ]) {
+                for d in model.deliveries {
+                    TR {
+                        TD(Format.date(d.createdAt, c.lang))
+                        TD(d.channel)
+                        TD(String(d.title.prefix(40)))
+                        TD(c.name(d.state))
+                        TD("\(d.attempts)", class: "num")
+                        TD(d.lastError.map { String($0.prefix(80)) } ?? "")
                     }
                 }
             }
@@ -65,7 +59,7 @@ extension ChannelsPage {
         func channel(_ ch: Channel, _ c: PageContext) -> any Component {
             TR {
                 TD(ch.name)
-                TD(ch.kind.chinese)
+                TD(c.name(ch.kind))
                 TD { Element("code", text: ch.maskedTarget) }
                 TD(ch.owner)
                 TD(ch.active ? c.t("启用", "on") : c.t("停用", "off"))

@@ -28,7 +28,7 @@ extension InboxPage {
                     }
                 }
                 Words(" ")
-                Span { Words(Format.date(m.createdAt)) }.class("muted")
+                Span { Words(Format.date(m.createdAt, c.lang)) }.class("muted")
                 VoidElement("br")
                 Words(m.body)
                 if m.unread {

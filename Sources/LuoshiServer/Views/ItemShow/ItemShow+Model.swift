@@ -52,7 +52,7 @@ enum ItemShow {
         var percentComplete: Double?
         var milestone: String?
         var narrative: String
-        var files: [(id: UUID, filename: String)]
+        var files: [(id: UUID, filename: String, image: Bool)]
         var reviewReason: String?
     }
 

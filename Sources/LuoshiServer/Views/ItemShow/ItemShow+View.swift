@@ -22,7 +22,7 @@ extension ItemShow {
             return ComponentGroup {
                 Paragraph {
                     Anchor(model.plan.title, .plan(model.plan.id))
-                    Words(" · " + c.t(item.kind.chinese, item.kind.rawValue))
+                    Words(" · " + c.name(item.kind))
                 }.class("muted")
                 H1 { Words(item.kind == .target ? (item.subject ?? item.title) : item.title) }
                 standing(c)
@@ -62,7 +62,7 @@ extension ItemShow {
                                 Element("strong", text: c.t("批示", "Instruction"))
                                 Words(" · ")
                             }
-                            Words("\(cm.author) · \(Format.date(cm.createdAt))")
+                            Words("\(cm.author) · \(Format.date(cm.createdAt, c.lang))")
                             VoidElement("br")
                             Words(cm.body)
                         }
@@ -84,7 +84,7 @@ extension ItemShow {
                 return Paragraph {
                     Words(
                         c.t("此事项已撤销，不在计划中", "This item was retired and is no longer in the plan") + "："
-                            + "\(Format.date(r.at)) \(r.by) \(r.reason ?? "")")
+                            + "\(Format.date(r.at, c.lang)) \(r.by) \(r.reason ?? "")")
                     if let into = r.mergedInto {
                         Words(" ")
                         Anchor(c.t("合并后的事项", "the merged item"), .item(into))
@@ -120,9 +120,11 @@ extension ItemShow {
                         c.t("配合单位", "Cooperating units"),
                         a.cooperating.isEmpty ? "—" : a.cooperating.joined(separator: "、"))
                     row(c.t("责任人", "Responsible person"), a.responsiblePerson ?? "—")
-                    row(c.t("起止日期", "Period"), "\(Format.date(a.startDate)) — \(Format.date(a.dueDate))")
+                    row(
+                        c.t("起止日期", "Period"), "\(Format.date(a.startDate, c.lang)) — \(Format.date(a.dueDate, c.lang))"
+                    )
                     row(c.t("权重", "Weight"), Format.number(a.weight))
-                    row(c.t("报送周期", "Reporting cycle"), c.t(a.cycle.chinese, a.cycle.rawValue))
+                    row(c.t("报送周期", "Reporting cycle"), c.name(a.cycle))
                 }
             }
         }
@@ -139,7 +141,7 @@ extension ItemShow {
                                 Words(" ")
                                 LevelBadge(n.level, c)
                                 Words(
-                                    " \(n.unit) · \(c.t(n.state.chinese, n.state.rawValue)) · \(Format.date(n.issuedAt)) · \(n.reason)"
+                                    " \(n.unit) · \(c.name(n.state)) · \(Format.date(n.issuedAt, c.lang)) · \(n.reason)"
                                 )
                             }
                         }
@@ -156,30 +158,27 @@ extension ItemShow {
             return ComponentGroup {
                 H2 { Words(c.t("节点", "Milestones")) }
                 if !model.milestones.isEmpty {
-                    Element("table") {
-                        THead([
-                            c.t("节点", "Milestone"), c.t("计划", "Planned"), c.t("实际", "Actual"), c.t("占比", "Share"), "",
-                        ])
-                        Element("tbody") {
-                            for m in model.milestones {
-                                TR {
-                                    TD(m.name)
-                                    TD(Format.date(m.plannedDate))
-                                    TD {
-                                        if let actual = m.actualDate {
-                                            Words(Format.date(actual))
-                                        } else if m.late {
-                                            Badge(c.t("未按期", "late"), colour: "red")
-                                        } else {
-                                            Words("—")
-                                        }
+                    ListTable([
+                        c.t("节点", "Milestone"), c.t("计划", "Planned"), c.t("实际", "Actual"), c.t("占比", "Share"), "",
+                    ]) {
+                        for m in model.milestones {
+                            TR {
+                                TD(m.name)
+                                TD(Format.date(m.plannedDate, c.lang))
+                                TD {
+                                    if let actual = m.actualDate {
+                                        Words(Format.date(actual, c.lang))
+                                    } else if m.late {
+                                        Badge(c.t("未按期", "late"), colour: "red")
+                                    } else {
+                                        Words("—")
                                     }
-                                    TD(Format.percent(m.share), class: "num")
-                                    TD {
-                                        if m.actualDate == nil && model.allowed.reachMilestone {
-                                            PostForm(.reachMilestone(m.id), c, class: "inline") {
-                                                Submit(c.t("记录完成", "Reached"))
-                                            }
+                                }
+                                TD(Format.percent(m.share), class: "num")
+                                TD {
+                                    if m.actualDate == nil && model.allowed.reachMilestone {
+                                        PostForm(.reachMilestone(m.id), c, class: "inline") {
+                                            Submit(c.t("记录完成", "Reached"))
                                         }
                                     }
                                 }
@@ -211,7 +210,7 @@ extension ItemShow {
                     Element("tbody") {
                         for ch in model.children {
                             TR {
-                                TD(c.t(ch.kind.chinese, ch.kind.rawValue))
+                                TD(c.name(ch.kind))
                                 TD { Anchor(String(ch.label.prefix(60)), .item(ch.id)) }
                                 TD { StatusBadge(ch.status, c) }
                             }
@@ -238,8 +237,8 @@ extension ItemShow {
             if let m = r.milestone { figures += " · " + m }
             return ListItem {
                 Element("strong", text: r.period)
-                Words(" · \(r.unit) · \(r.author) · \(Format.date(r.submittedAt)) · ")
-                Badge(c.t(r.state.chinese, r.state.rawValue), colour: colour)
+                Words(" · \(r.unit) · \(r.author) · \(Format.date(r.submittedAt, c.lang)) · ")
+                Badge(c.name(r.state), colour: colour)
                 Words(figures)
                 VoidElement("br")
                 Words(r.narrative)
@@ -249,6 +248,18 @@ extension ItemShow {
                     for (i, f) in r.files.enumerated() {
                         if i > 0 { Words("、") }
                         Anchor(f.filename, .evidence(f.id))
+                    }
+                    // Photos are what a village reporter sends: shown, not only listed.
+                    let photos = r.files.filter(\.image)
+                    if !photos.isEmpty {
+                        Div {
+                            for f in photos {
+                                Element("a") {
+                                    VoidElement("img").attr("src", SiteURL.evidence(f.id).path).attr("alt", f.filename)
+                                        .attr("loading", "lazy")
+                                }.attr("href", SiteURL.evidence(f.id).path)
+                            }
+                        }.class("photos")
                     }
                 }
                 if let reason = r.reviewReason {
@@ -283,7 +294,8 @@ extension ItemShow {
                             "证明材料（PDF、图片、Office 文件，每个 20 MB 以内）",
                             "Evidence (PDF, images, Office files; up to 20 MB each)"),
                         for: "ev")
-                    TextInput("evidence[]", id: "ev", type: "file").flag("multiple")
+                    TextInput("evidence[]", id: "ev", type: "file").flag("multiple").attr(
+                        "accept", EvidenceStore.accept)
                     Paragraph { Submit(c.t("提交报送", "Submit")) }
                 }
             }

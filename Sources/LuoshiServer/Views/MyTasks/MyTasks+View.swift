@@ -19,13 +19,10 @@ extension MyTasks {
                             "\(model.returned) reports were returned: correct and file again (marked below)."))
                 }.class("flash")
             }
-            Element("table") {
-                THead([
-                    c.t("事项", "Item"), c.t("角色", "Role"), c.t("下次应报", "Next report due"), c.t("截止", "Due"),
-                    c.t("周期", "Cycle"), c.t("状态", "Status"),
-                ])
-                Element("tbody") { for t in model.tasks { row(t, c) } }
-            }
+            ListTable([
+                c.t("事项", "Item"), c.t("角色", "Role"), c.t("下次应报", "Next report due"), c.t("截止", "Due"),
+                c.t("周期", "Cycle"), c.t("状态", "Status"),
+            ]) { for t in model.tasks { row(t, c) } }
         }
 
         func row(_ t: Task, _ c: PageContext) -> any Component {
@@ -49,8 +46,8 @@ extension MyTasks {
                         Words("—")
                     }
                 }
-                TD(Format.date(t.dueDate))
-                TD(c.t(t.cycle.chinese, t.cycle.rawValue))
+                TD(Format.date(t.dueDate, c.lang))
+                TD(c.name(t.cycle))
                 TD { StatusBadge(t.status, c) }
             }
         }

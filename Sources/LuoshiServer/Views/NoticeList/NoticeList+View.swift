@@ -17,22 +17,15 @@ extension NoticeList {
                 }
             }
             if model.mayIssue {
-                // A notice is about one item: staff start from the item's page.
-                Muted(
-                    c.t(
-                        "发督办单：在事项页面点“发督办单”，或在计划总览的逾期与滞后清单中选择事项。",
-                        "To issue a notice, open the item (from the plan's overdue list, say) and choose “Issue a notice”."
-                    ))
+                // A notice is about one item: the button leads to a list of items, most behind first.
+                Paragraph { Anchor(c.t("发督办单", "Issue a notice"), .newNotice()).classes("button") }
             }
-            Element("table") {
-                THead([
-                    c.t("文号", "Number"), c.t("等级", "Level"), c.t("事项", "Item"), c.t("单位", "Unit"),
-                    c.t("状态", "State"), c.t("反馈期限", "Respond by"), c.t("来源", "Source"),
-                ])
-                Element("tbody") {
-                    if model.rows.isEmpty { TR { TD(c.t("没有督办单", "No notices")).attr("colspan", "7") } }
-                    for n in model.rows { row(n, c) }
-                }
+            ListTable([
+                c.t("文号", "Number"), c.t("等级", "Level"), c.t("事项", "Item"), c.t("单位", "Unit"),
+                c.t("状态", "State"), c.t("反馈期限", "Respond by"), c.t("来源", "Source"),
+            ]) {
+                if model.rows.isEmpty { TR { TD(c.t("没有督办单", "No notices")).attr("colspan", "7") } }
+                for n in model.rows { row(n, c) }
             }
             Pager(paging: model.page, context: c, measure: ("份", "notices")) { [filter = model.filter] in
                 .notices(state: filter.rawValue, page: $0)
@@ -54,13 +47,13 @@ extension NoticeList {
                 TD { Anchor(String(n.itemTitle.prefix(40)), .item(n.item)) }
                 TD(n.unit)
                 TD {
-                    Words(c.t(n.state.chinese, n.state.rawValue))
+                    Words(c.name(n.state))
                     if n.escalation > 0 {
                         Words(" · ")
                         Badge(c.t(n.escalation == 1 ? "已报挂钩领导" : "已报主要领导", "escalated"), colour: "red")
                     }
                 }
-                TD(Format.date(n.respondBy))
+                TD(Format.date(n.respondBy, c.lang))
                 TD(n.automatic ? c.t("自动", "automatic") : c.t("人工", "by hand"))
             }
         }

@@ -11,3 +11,22 @@ enum NoticeNew {
         var leadUnit: UUID?
     }
 }
+
+extension NoticeNew {
+    /// Which item a notice is to be about, when staff start from the notices page: the items of the
+    /// published plans that are most behind first, narrowed by words of their title.
+    struct Choice {
+        struct Candidate {
+            var id: UUID
+            var title: String
+            var plan: String
+            var unit: String?
+            var status: ItemStatus
+        }
+
+        var query: String
+        var candidates: [Candidate]
+        /// How many matched before the list was cut to its first 100.
+        var matched: Int
+    }
+}

@@ -24,7 +24,7 @@ extension NoticeNew {
                         Element("label") {
                             VoidElement("input").attr("type", "radio").attr("name", "level")
                                 .attr("value", level.rawValue).flag("checked", level == .yellow)
-                            Words(" " + c.t(level.chinese, level.rawValue) + " ")
+                            Words(" " + c.name(level) + " ")
                         }
                     }
                 }
@@ -35,6 +35,44 @@ extension NoticeNew {
                 FieldLabel(c.t("反馈期限（留空按等级默认）", "Respond by (empty: the level's default)"), for: "respondBy")
                 TextInput("respondBy", id: "respondBy", type: "date")
                 Paragraph { Submit(c.t("发出", "Issue")) }
+            }
+        }
+    }
+}
+
+extension NoticeNew {
+    struct Picker: PageView {
+        var model: Choice
+
+        func title(_ c: PageContext) -> String { c.t("发督办单：选择事项", "Issue a notice: choose the item") }
+
+        func content(_ c: PageContext) -> any Component {
+            Element("form") {
+                FieldLabel(c.t("事项名称含", "Title contains"), for: "q")
+                Words(" ")
+                TextInput("q", id: "q", value: model.query, maxLength: 100)
+                Words(" ")
+                Submit(c.t("查找", "Find"))
+            }.attr("method", "get").attr("action", SiteURL.newNotice().path)
+            Muted(
+                c.t(
+                    "逾期、滞后和有风险的事项排在前面。共 \(model.matched) 项" + (model.matched > 100 ? "，显示前 100 项。" : "。"),
+                    "Overdue, behind and at-risk items come first. \(model.matched) found"
+                        + (model.matched > 100 ? "; the first 100 are shown." : ".")))
+            ListTable([c.t("事项", "Item"), c.t("牵头单位", "Lead unit"), c.t("状态", "Status"), ""]) {
+                for item in model.candidates {
+                    TR {
+                        TD {
+                            Anchor(String(item.title.prefix(80)), .item(item.id)).attr("lang", "zh-CN")
+                            Element("small", text: " · " + item.plan).classes("muted").attr("lang", "zh-CN")
+                        }
+                        TD { Span { Words(item.unit ?? "—") }.attr("lang", "zh-CN") }
+                        TD { StatusBadge(item.status, c) }
+                        TD {
+                            Anchor(c.t("对此发督办单", "Issue a notice on this"), .newNotice(item: item.id)).classes("button")
+                        }
+                    }
+                }
             }
         }
     }

@@ -32,7 +32,7 @@ extension NoticeShow {
                     for s in model.steps {
                         ListItem {
                             Words(
-                                "\(Format.date(s.at)) · \(s.actor) · \(c.t(s.action.chinese, s.action.english))"
+                                "\(Format.date(s.at, c.lang)) · \(s.actor) · \(c.t(s.action.chinese, s.action.english))"
                                     + (s.text.map { $0.isEmpty ? "" : "：" + $0 } ?? ""))
                         }
                     }
@@ -58,8 +58,8 @@ extension NoticeShow {
                 fact(c.t("督办单位", "Unit"), n.unit.name)
                 fact(c.t("督办事由", "Reason"), n.reason)
                 fact(c.t("办理要求", "Required action"), n.requiredAction)
-                fact(c.t("反馈期限", "Respond by"), Format.date(n.respondBy))
-                fact(c.t("状态", "State"), c.t(n.state.chinese, n.state.rawValue) + escalated)
+                fact(c.t("反馈期限", "Respond by"), Format.date(n.respondBy, c.lang))
+                fact(c.t("状态", "State"), c.name(n.state) + escalated)
                 if let response = n.response { fact(c.t("办理情况", "Response"), response) }
                 if let back = n.returnReason { fact(c.t("退回理由", "Sent back"), back) }
                 if !model.files.isEmpty {
@@ -70,7 +70,7 @@ extension NoticeShow {
                                 ListItem {
                                     Anchor(f.filename, .noticeEvidence(f.id))
                                     Words(" ")
-                                    Span { Words(Format.date(f.uploadedAt)) }.class("muted")
+                                    Span { Words(Format.date(f.uploadedAt, c.lang)) }.class("muted")
                                 }
                             }
                         }
@@ -91,7 +91,8 @@ extension NoticeShow {
                         FieldLabel(c.t("办理情况", "What was done"), for: "text")
                         TextBox("text", id: "text", required: true, maxLength: 10000)
                         FieldLabel(c.t("证明材料（可多选）", "Evidence files"), for: "files")
-                        TextInput("evidence[]", id: "files", type: "file").flag("multiple")
+                        TextInput("evidence[]", id: "files", type: "file").flag("multiple").attr(
+                            "accept", EvidenceStore.accept)
                         Paragraph { Submit(c.t("反馈", "Respond")) }
                     }
                 }

@@ -14,14 +14,11 @@ extension PlanList {
         }
 
         func table(_ c: PageContext) -> any Component {
-            Element("table") {
-                THead([c.t("标题", "Title"), c.t("年度", "Year"), c.t("状态", "Status"), c.t("来源文件", "Source"), ""])
-                Element("tbody") {
-                    if model.rows.isEmpty {
-                        TR { TD(c.t("还没有计划", "No plans yet"), class: "muted").attr("colspan", "5") }
-                    }
-                    for p in model.rows { row(p, c) }
+            ListTable([c.t("标题", "Title"), c.t("年度", "Year"), c.t("状态", "Status"), c.t("来源文件", "Source"), ""]) {
+                if model.rows.isEmpty {
+                    TR { TD(c.t("还没有计划", "No plans yet"), class: "muted").attr("colspan", "5") }
                 }
+                for p in model.rows { row(p, c) }
             }
         }
 
@@ -29,7 +26,7 @@ extension PlanList {
             TR {
                 TD { Anchor(p.title, .plan(p.id)) }
                 TD("\(p.year)")
-                TD(c.t(p.status.chinese, p.status.rawValue))
+                TD(c.name(p.status))
                 TD(p.sourceName)
                 TD { if p.reviewable { Anchor(c.t("审阅", "Review"), .review(plan: p.id)) } }
             }

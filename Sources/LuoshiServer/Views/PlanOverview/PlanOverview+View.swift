@@ -138,15 +138,12 @@ extension PlanOverview {
             }
             guard !groups.isEmpty else { return Muted(c.t("尚未分解", "Nothing assigned yet")) }
             let sorted = groups.sorted { (names[$0.key] ?? "") < (names[$1.key] ?? "") }
-            return Element("table") {
-                THead([c.t("名称", "Name"), c.t("事项", "Items"), c.t("状态", "Status")])
-                Element("tbody") {
-                    for (k, list) in sorted {
-                        TR {
-                            TD(names[k] ?? "?")
-                            TD("\(list.count)", class: "num")
-                            TD { Counts(counts(list), c) }
-                        }
+            return ListTable([c.t("名称", "Name"), c.t("事项", "Items"), c.t("状态", "Status")]) {
+                for (k, list) in sorted {
+                    TR {
+                        TD(names[k] ?? "?")
+                        TD("\(list.count)", class: "num")
+                        TD { Counts(counts(list), c) }
                     }
                 }
             }

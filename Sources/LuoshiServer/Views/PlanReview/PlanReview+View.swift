@@ -16,7 +16,7 @@ extension PlanReview {
             ComponentGroup {
                 H1 {
                     Words(model.title + " ")
-                    Element("small", text: c.t(model.status.chinese, model.status.rawValue)).classes("muted")
+                    Element("small", text: c.name(model.status)).classes("muted")
                 }
                 Muted("\(model.sourceName) · \(model.sourceEncoding) · sha256 \(model.sourceSHA256.prefix(16))…")
                 if model.mayPublish {
@@ -157,7 +157,7 @@ struct EditForms: Component {
                 Element("select") {
                     Options(
                         [ItemKind.task, .theme, .project, .area], value: { $0.rawValue },
-                        label: { c.t($0.chinese, $0.rawValue) })
+                        label: { c.name($0) })
                 }.attr("name", "kind")
                 TextBox("title", required: true, placeholder: c.t("文字", "Words"))
                 reason

@@ -13,17 +13,14 @@ extension ReviewQueue {
         }
 
         func content(_ c: PageContext) -> any Component {
-            Element("table") {
-                THead([
-                    c.t("事项", "Item"), c.t("报送期", "Period"), c.t("单位", "Unit"), c.t("数值", "Figures"),
-                    c.t("进展", "Narrative"), "",
-                ])
-                Element("tbody") {
-                    if model.pending.isEmpty {
-                        TR { TD(c.t("没有待审核的报送", "Nothing to review"), class: "muted").attr("colspan", "6") }
-                    }
-                    for r in model.pending { row(r, c) }
+            ListTable([
+                c.t("事项", "Item"), c.t("报送期", "Period"), c.t("单位", "Unit"), c.t("数值", "Figures"),
+                c.t("进展", "Narrative"), "",
+            ]) {
+                if model.pending.isEmpty {
+                    TR { TD(c.t("没有待审核的报送", "Nothing to review"), class: "muted").attr("colspan", "6") }
                 }
+                for r in model.pending { row(r, c) }
             }
         }
 
@@ -47,6 +44,7 @@ func ReviewForms(report: UUID, _ c: PageContext) -> any Component {
         Words(" ")
         PostForm(.giveBack(report: report), c, class: "inline") {
             TextInput("reason", required: true, maxLength: 1000, placeholder: c.t("退回理由", "Reason for returning"))
+                .attr("aria-label", c.t("退回理由", "Reason for returning"))
             Words(" ")
             Submit(c.t("退回", "Return"))
         }

@@ -54,28 +54,30 @@ extension SupervisionRulesPage {
                         .flag("checked", r.automaticNotices).flag("disabled", !model.editable)
                         Words(" " + c.t("自动发督办单", "Issue notices automatically"))
                     }
-                    Element("table") {
-                        THead([
-                            c.t("等级", "Level"), c.t("反馈天数", "Days to respond"),
-                            c.t("再过几天报主要领导", "Then days before the principal leader"),
-                        ])
-                        Element("tbody") {
-                            for level in NoticeLevel.allCases {
-                                TR {
-                                    TD { LevelBadge(level, c) }
-                                    TD {
-                                        TextInput(
-                                            "response_\(level.rawValue)", value: "\(r.responseDays[level])",
-                                            type: "number",
-                                            disabled: !model.editable
-                                        ).attr("aria-label", "\(level.chinese)反馈天数")
-                                    }
-                                    TD {
-                                        TextInput(
-                                            "principal_\(level.rawValue)", value: "\(r.principalAfterDays[level])",
-                                            type: "number", disabled: !model.editable
-                                        ).attr("aria-label", "\(level.chinese)报主要领导天数")
-                                    }
+                    ListTable([
+                        c.t("等级", "Level"), c.t("反馈天数", "Days to respond"),
+                        c.t("再过几天报主要领导", "Then days before the principal leader"),
+                    ]) {
+                        for level in NoticeLevel.allCases {
+                            TR {
+                                TD { LevelBadge(level, c) }
+                                TD {
+                                    TextInput(
+                                        "response_\(level.rawValue)", value: "\(r.responseDays[level])",
+                                        type: "number",
+                                        disabled: !model.editable
+                                    ).attr(
+                                        "aria-label", c.t("\(level.chinese)反馈天数", "Days to respond, \(level.english)"))
+                                }
+                                TD {
+                                    TextInput(
+                                        "principal_\(level.rawValue)", value: "\(r.principalAfterDays[level])",
+                                        type: "number", disabled: !model.editable
+                                    ).attr(
+                                        "aria-label",
+                                        c.t(
+                                            "\(level.chinese)报主要领导天数",
+                                            "Days before the principal leader is told, \(level.english)"))
                                 }
                             }
                         }

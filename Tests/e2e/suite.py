@@ -1,0 +1,337 @@
+"""Luoshi in a real browser: Chromium, driven by selenium, against a real `luoshi serve --demo` over TCP.
+
+Run by Scripts/e2e.sh (which starts the server). It walks the flows of the plan's life as each role
+would, with real files, and asserts what the pages then say; and on every page it visits it takes a
+screenshot at a desk's 1280 px and a phone's 390 px, in Chinese and in English, and checks what a
+person on a phone or reading English would trip over:
+
+- nothing wider than the screen (the document, and every element in it);
+- every field has a label; every button can be read (contrast at least 4.5:1);
+- in English, no raw codes (onTrack, notice.issue, a cell reading just "monthly") and no Chinese
+  outside elements marked lang="zh" (names and the plan's own words, which stay as written).
+
+Usage: suite.py BASE_URL SHOTS_DIR FILES_DIR   (FILES_DIR holds the test files Scripts/e2e.sh made)
+"""
+
+import json
+import os
+import re
+import sys
+import time
+import traceback
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+BASE, SHOTS, FILES = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+PASSWORD = "luoshi2015"
+os.makedirs(SHOTS, exist_ok=True)
+
+failures: list[str] = []
+passed = 0
+
+
+def fail(what: str) -> None:
+    print("FAIL " + what, flush=True)
+    failures.append(what)
+
+
+def expect(ok: bool, what: str) -> None:
+    global passed
+    if ok:
+        passed += 1
+    else:
+        fail(what)
+
+
+options = webdriver.ChromeOptions()
+for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=zh-CN"]:
+    options.add_argument(arg)
+options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+driver = webdriver.Chrome(options=options)
+driver.set_page_load_timeout(60)
+WIDTHS = {"desk": (1280, 900), "phone": (390, 844)}
+
+
+def size(kind: str) -> None:
+    w, h = WIDTHS[kind]
+    driver.set_window_size(w, h)
+    # The window's outer size includes the frame; make the viewport itself the width asked for.
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(w + (w - inner[0]), h + (h - inner[1]))
+
+
+def go(path: str) -> None:
+    driver.get(BASE + path)
+
+
+def text() -> str:
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def here() -> str:
+    return driver.current_url.replace(BASE, "")
+
+
+def find(css: str):
+    return driver.find_element(By.CSS_SELECTOR, css)
+
+
+def finds(css: str):
+    return driver.find_elements(By.CSS_SELECTOR, css)
+
+
+def submit(form) -> None:
+    """Presses a form's own submit button, as a person would, and waits for the next page."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    form.find_element(By.CSS_SELECTOR, "button:not([type=button]), input[type=submit]").click()
+    for _ in range(200):
+        try:
+            old.tag_name  # still the old page?
+            time.sleep(0.05)
+        except Exception:
+            break
+    time.sleep(0.1)
+
+
+def sign_in(username: str) -> None:
+    driver.delete_all_cookies()
+    go("/login")
+    find("input[name=username]").send_keys(username)
+    find("input[name=password]").send_keys(PASSWORD)
+    submit(find("form"))
+    expect("/login" not in here(), f"{username} signs in (now at {here()})")
+
+
+# ---------------------------------------------------------------------------------------------
+# What every page is checked for, at both widths and in both languages.
+
+PAGE_CHECKS = r"""
+const W = window.innerWidth, issues = [];
+const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '') +
+    ' "' + (e.innerText || e.value || '').trim().slice(0, 30).replace(/\s+/g, ' ') + '"';
+if (document.documentElement.scrollWidth > W) issues.push('page scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + W);
+const wide = [];
+for (const e of document.querySelectorAll('body *')) {
+  const s = getComputedStyle(e);
+  if (s.display === 'none' || s.visibility === 'hidden') continue;
+  const r = e.getBoundingClientRect();
+  if (e.scrollWidth > W + 1 || r.right > W + 1) {
+    // Report the innermost culprits only.
+    if (![...e.children].some(c => c.scrollWidth > W + 1 || c.getBoundingClientRect().right > W + 1)) wide.push(name(e) + ' ' + Math.max(e.scrollWidth, Math.round(r.right)));
+  }
+}
+if (wide.length) issues.push('wider than the screen: ' + wide.slice(0, 4).join('; '));
+for (const e of document.querySelectorAll('input, select, textarea')) {
+  if (['hidden', 'submit', 'button'].includes(e.type)) continue;
+  const labelled = (e.id && document.querySelector('label[for="' + CSS.escape(e.id) + '"]')) || e.closest('label') ||
+      e.getAttribute('aria-label') || e.getAttribute('aria-labelledby');
+  if (!labelled) issues.push('field without a label: ' + name(e) + ' name=' + e.name);
+}
+const rgb = c => { const m = c.match(/[\d.]+/g); return m ? m.map(Number) : [0, 0, 0, 0]; };
+const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const background = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0.5) return c; } return [255, 255, 255]; };
+for (const e of document.querySelectorAll('button, a.button, input[type=submit]')) {
+  const s = getComputedStyle(e);
+  if (s.display === 'none' || e.getBoundingClientRect().width === 0) continue;
+  const a = lum(rgb(s.color)), b = lum(background(e));
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 4.5) issues.push('button hard to read (contrast ' + ratio.toFixed(1) + '): ' + name(e));
+}
+if (document.documentElement.lang === 'en') {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const chinese = [], codes = [];
+  for (let n; (n = walker.nextNode());) {
+    const t = n.nodeValue.trim(), p = n.parentElement;
+    if (!t || !p || p.closest('[hidden], script, style')) continue;
+    if (/[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(t) && !p.closest('[lang|="zh"]')) chinese.push(t.slice(0, 24));
+    for (const m of t.match(/\b[a-z]+[A-Z][A-Za-z]*\b|\b[a-z]+\.[a-z]+(\.[a-z]+)?\b/g) || []) if (!/^(e\.g|i\.e)$/.test(m)) codes.push(m);
+    if (/^(monthly|quarterly|weekly|yearly|yellow|orange|red|blue|reporter|admin|leader|deputy|submitted|accepted|returned|issued|responded|closed|draft|published|target|task|project|area|theme|commitment|headline)$/.test(t)) codes.push(t);
+  }
+  if (chinese.length) issues.push('Chinese in English mode: ' + [...new Set(chinese)].slice(0, 5).join(' | '));
+  if (codes.length) issues.push('raw codes in English mode: ' + [...new Set(codes)].slice(0, 6).join(', '));
+}
+return issues;
+"""
+
+checked_pages: set[str] = set()
+
+
+def look(label: str, path: str | None = None) -> None:
+    """The page at `path` (or the current one), at both widths and in both languages: a screenshot
+    of each, and the checks above. Comes back to the page as it was (Chinese, desk width)."""
+    path = path or here()
+    base_path = re.sub(r"[?&]lang=\w+", "", path)
+    for lang in ("zh", "en"):
+        sep = "&" if "?" in base_path else "?"
+        go(base_path + sep + "lang=" + lang)
+        for kind in ("desk", "phone"):
+            size(kind)
+            time.sleep(0.05)
+            shot = f"{label}-{kind}-{lang}.png"
+            # The whole page, not only the first screen: a tall window, then back.
+            height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 12000)")
+            w, h = WIDTHS[kind]
+            driver.set_window_size(driver.get_window_size()["width"], max(h, height) + 140)
+            driver.save_screenshot(os.path.join(SHOTS, shot))
+            size(kind)
+            for issue in driver.execute_script(PAGE_CHECKS):
+                fail(f"{label} ({kind}, {lang}): {issue}")
+            checked_pages.add(label)
+    size("desk")
+    go(base_path)
+
+
+def step(name: str):
+    """A flow step: its failures are recorded and the suite goes on to the next."""
+
+    def wrap(fn):
+        print(f"--- {name}", flush=True)
+        try:
+            fn()
+        except Exception as error:  # a step that breaks is a failure, with where it broke
+            fail(f"{name}: {type(error).__name__}: {error}".splitlines()[0])
+            traceback.print_exc(limit=3)
+            shot = re.sub(r"\W+", "_", name)[:40]
+            driver.save_screenshot(os.path.join(SHOTS, f"BROKEN-{shot}.png"))
+        return fn
+
+    return wrap
+
+
+state: dict[str, str] = {}
+
+size("desk")
+# A photo as a phone's camera gives it: a JPEG (here, of the sign-in page, taken by Chromium itself).
+go("/login")
+photo = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "jpeg", "quality": 90})["data"]
+with open(os.path.join(FILES, "photo.jpg"), "wb") as f:
+    import base64
+
+    f.write(base64.b64decode(photo))
+
+
+@step("sign-in page")
+def _():
+    go("/login")
+    expect("登录" in text(), "the sign-in page says 登录")
+    look("login", "/login")
+    go("/login")
+    find("input[name=username]").send_keys("duchaban")
+    find("input[name=password]").send_keys("wrong")
+    submit(find("form"))
+    expect("用户名或密码不正确" in text(), "a wrong password says so")
+
+
+@step("staff: plans, overview, review")
+def _():
+    sign_in("duchaban")
+    go("/plans")
+    look("plans", "/plans")
+    link = find("a[href^='/plans/']").get_attribute("href").replace(BASE, "")
+    state["plan"] = link
+    go(link)
+    expect("张芝山镇" in text() or "计划" in text(), "the overview names its plan")
+    look("overview", link)
+    look("review", link + "/review")
+    look("rules", link + "/supervision")
+    look("bulletin", link + "/bulletin?month=2015-05")
+    item = find("a[href^='/items/']").get_attribute("href").replace(BASE, "")
+    state["item"] = item
+    look("item", item)
+
+
+@step("staff: assign, reviews, notices, channels, audit, inbox")
+def _():
+    for label, path in [("assign", "/assign"), ("reviews", "/reviews"), ("notices", "/notices"),
+                        ("channels", "/channels"), ("audit", "/audit"), ("inbox-staff", "/inbox")]:
+        go(path)
+        expect(driver.title and "404" not in driver.title, f"{path} opens ({driver.title})")
+        look(label, path)
+
+
+@step("staff: the 发督办单 button leads to the form")
+def _():
+    go("/notices")
+    buttons = [a for a in finds("a") if "发督办单" in a.text]
+    expect(bool(buttons), "the notices page has a 发督办单 button")
+    if buttons:
+        buttons[0].click()
+        expect("404" not in driver.title and "找不到" not in text(), f"发督办单 opens a form, not 404 ({here()})")
+        look("notice-new")
+
+
+@step("staff: imports the seed fixture through the browser")
+def _():
+    go("/plans")
+    upload = find("input[type=file][name=document]")
+    upload.send_keys(os.path.join(FILES, "zhangzhishan-2015-copy.txt"))
+    submit(upload.find_element(By.XPATH, "ancestor::form"))
+    expect("/review" in here() or "/plans/" in here(), f"import leads to the new plan ({here()})")
+    expect("表单已过期" not in text(), "the import is not refused as an expired form")
+    state["imported"] = re.sub(r"/review.*$", "", here())
+
+
+@step("staff: imports a real 政府工作报告 (GB18030) through the browser")
+def _():
+    go("/plans")
+    upload = find("input[type=file][name=document]")
+    upload.send_keys(os.path.join(FILES, "report-gb18030.txt"))
+    submit(upload.find_element(By.XPATH, "ancestor::form"))
+    expect("/plans/" in here(), f"the report imports ({here()}: {text()[:80]})")
+
+
+@step("reporter on a phone: files a report with a photo")
+def _():
+    sign_in("dept1")
+    size("phone")
+    go("/my")
+    look("my-tasks", "/my")
+    size("phone")
+    item = find("a[href^='/items/']").get_attribute("href").replace(BASE, "")
+    go(item)
+    form = find("form[enctype='multipart/form-data']")
+    period = form.find_element(By.NAME, "period")
+    if period.tag_name == "select":
+        Select(period).select_by_index(0)
+    else:
+        period.clear()
+        period.send_keys("2015-06")
+    form.find_element(By.NAME, "narrative").send_keys("手机拍照上报：现场已完工 (filed from a phone)")
+    files = form.find_element(By.CSS_SELECTOR, "input[type=file]")
+    expect("image" in (files.get_attribute("accept") or ""), "the evidence field offers the camera (accept=image/*)")
+    files.send_keys(os.path.join(FILES, "photo.jpg"))
+    submit(form)
+    expect("手机拍照上报" in text(), "the report shows on the item after filing")
+    expect("photo.jpg" in text(), "the photo is listed with the report")
+    state["reported-item"] = item
+    size("desk")
+    look("item-reporter", item)
+
+
+@step("leader: reads the plan")
+def _():
+    sign_in("zhenzhang")
+    go(state.get("plan", "/plans"))
+    look("overview-leader")
+    go("/notices")
+    look("notices-leader", "/notices")
+
+
+@step("deputy: reads the plan, cannot write")
+def _():
+    sign_in("daibiao")
+    go(state.get("plan", "/plans"))
+    expect(not finds("form[action$='/publish'], form[action$='/close']"), "a deputy sees no publish or close buttons")
+    look("overview-deputy")
+
+
+driver.quit()
+print(f"\n{passed} expectations held; {len(failures)} failed; {len(checked_pages)} pages looked at, "
+      f"{len(os.listdir(SHOTS))} screenshots in {SHOTS}")
+for f in failures:
+    print("  - " + f)
+sys.exit(1 if failures else 0)

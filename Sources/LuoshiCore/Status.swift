@@ -306,8 +306,8 @@ public struct ItemProgressInput: Sendable {
         self.milestones = milestones
     }
 
-    /// The words a report uses to say the work is finished.
-    public static let doneWords: Set<String> = ["完成"]
+    /// The words a report uses to say the work is finished, in either of the app's languages.
+    public static let doneWords: Set<String> = ["完成", "done"]
 
     /// The first moment of the item's period: its start, or the plan year's first day.
     public func periodStart(calendar: Calendar) -> Date {
@@ -323,7 +323,7 @@ public struct ItemProgressInput: Sendable {
 
     /// Done by a report that says so, or by reaching every milestone.
     public var reportedDone: Bool {
-        latestMilestone.map { Self.doneWords.contains($0.trimmingCharacters(in: .whitespaces)) } == true
+        latestMilestone.map { Self.doneWords.contains($0.trimmingCharacters(in: .whitespaces).lowercased()) } == true
             || (!milestones.isEmpty && milestones.allSatisfy(\.reached))
     }
 

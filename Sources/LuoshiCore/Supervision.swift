@@ -18,7 +18,7 @@ extension Calendar {
 @inline(__always) func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
 /// A day as officials date it (no time of day), comparable and countable.
-public struct CivilDay: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct CivilDay: Hashable, Comparable, Sendable, Codable, CustomStringConvertible, Named {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -84,6 +84,8 @@ public struct CivilDay: Hashable, Comparable, Sendable, Codable, CustomStringCon
     public static func < (a: CivilDay, b: CivilDay) -> Bool { a.ordinal < b.ordinal }
     public var description: String { "\(year)-\(twoDigits(month))-\(twoDigits(day))" }
     public var chinese: String { "\(year)年\(month)月\(day)日" }
+    public var english: String { "\(day) \(Self.monthNames[month - 1]) \(year)" }
+    public static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Parses 2015-06-26.
     public init?(_ text: String) {
@@ -279,7 +281,7 @@ public struct SupervisionRules: Codable, Sendable, Equatable {
 }
 
 /// A reporting period and the day its report is due.
-public struct DuePeriod: Hashable, Sendable, Codable {
+public struct DuePeriod: Hashable, Sendable, Codable, Named {
     /// The period as reports name it: 2015-05, 2015-Q2, 2015-W23, or 2015-final for due-date-only work.
     public var key: String
     public var due: CivilDay
@@ -312,6 +314,17 @@ public struct DuePeriod: Hashable, Sendable, Codable {
         if rest.hasPrefix("Q") { return "\(year)年第\(["一", "二", "三", "四"][(Int(rest.dropFirst()) ?? 1) - 1])季度" }
         if rest.hasPrefix("W") { return "\(year)年第\(Int(rest.dropFirst()) ?? 0)周" }
         return "\(year)年\(Int(rest) ?? 0)月"
+    }
+
+    /// May 2015, Q2 2015, week 23 of 2015.
+    public var english: String {
+        let parts = key.split(separator: "-")
+        guard parts.count == 2, let year = Int(parts[0]) else { return key }
+        let rest = String(parts[1])
+        if rest == "final" { return "\(year) (at the due date)" }
+        if rest.hasPrefix("Q") { return "\(rest) \(year)" }
+        if rest.hasPrefix("W") { return "week \(Int(rest.dropFirst()) ?? 0) of \(year)" }
+        return "\(CivilDay.monthNames[max(0, min(11, (Int(rest) ?? 1) - 1))]) \(year)"
     }
 }
 

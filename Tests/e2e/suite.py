@@ -102,7 +102,11 @@ def sign_in(username: str) -> None:
     find("input[name=username]").send_keys(username)
     find("input[name=password]").send_keys(PASSWORD)
     submit(find("form"))
-    expect("/login" not in here(), f"{username} signs in (now at {here()})")
+    for _ in range(100):
+        if "/login" not in here():
+            break
+        time.sleep(0.05)
+    expect("/login" not in here(), f"{username} signs in (now at {here()}: {text()[:80]})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,7 +152,7 @@ if (document.documentElement.lang === 'en') {
     const t = n.nodeValue.trim(), p = n.parentElement;
     if (!t || !p || p.closest('[hidden], script, style')) continue;
     if (/[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(t) && !p.closest('[lang|="zh"]')) chinese.push(t.slice(0, 24));
-    for (const m of t.match(/\b[a-z]+[A-Z][A-Za-z]*\b|\b[a-z]+\.[a-z]+(\.[a-z]+)?\b/g) || []) if (!/^(e\.g|i\.e)$/.test(m)) codes.push(m);
+    for (const m of t.match(/\b[a-z]+[A-Z][A-Za-z]*\b|\b[a-z]+\.[a-z]+(\.[a-z]+)?\b/g) || []) if (!/^(e\.g|i\.e)$|\.(jpe?g|png|gif|webp|pdf|docx?|xlsx?|pptx|txt|csv)$/.test(m)) codes.push(m);
     if (/^(monthly|quarterly|weekly|yearly|yellow|orange|red|blue|reporter|admin|leader|deputy|submitted|accepted|returned|issued|responded|closed|draft|published|target|task|project|area|theme|commitment|headline)$/.test(t)) codes.push(t);
   }
   if (chinese.length) issues.push('Chinese in English mode: ' + [...new Set(chinese)].slice(0, 5).join(' | '));

@@ -15,7 +15,8 @@ struct AssignController: RouteCollection {
         let plans = try await Plan.query(on: req.db).sort(\.$year, .descending).sort(\.$createdAt, .descending).all()
         // The plan asked for, else the newest published one (a draft is still being reviewed), else the newest.
         let asked = req.query[String.self, at: "plan"].flatMap(UUID.init(uuidString:))
-        let choices = plans.map { p in (id: p.id!, name: "\(p.title)（\(p.status.chinese)）") }
+        let lang = Lang(req)
+        let choices = plans.map { p in (id: p.id!, name: "\(p.title)（\(lang.name(p.status))）") }
         guard
             let plan = plans.first(where: { $0.id == asked }) ?? plans.first(where: { $0.status == .published })
                 ?? plans.first

@@ -257,13 +257,13 @@ struct ItemController: RouteCollection {
         var tasks: [MyTasks.Task] = []
         for a in assignments.sorted(by: { ($0.dueDate ?? .distantFuture) < ($1.dueDate ?? .distantFuture) }) {
             let st = snapshots[a.item.$plan.id]?.status(of: a.item).status ?? .notStarted
-            var next: (period: String, due: CivilDay, overdue: Bool)?
+            var next: (period: DuePeriod, due: CivilDay, overdue: Bool)?
             if a.$leadUnit.id == unit, let year = snapshots[a.item.$plan.id]?.plan.year {
                 let periods = ReportingCalendar.periods(
                     cycle: a.cycle, year: year, start: a.startDate.map { CivilDay($0, calendar: .beijing) },
                     due: a.dueDate.map { CivilDay($0, calendar: .beijing) }, rules: rules[a.item.$plan.id] ?? .standard)
                 if let owed = ReportingCalendar.nextDue(periods, reported: reported[a.item.id!] ?? [], today: today) {
-                    next = (owed.period.chinese, owed.period.due, owed.overdue)
+                    next = (owed.period, owed.period.due, owed.overdue)
                 }
             }
             tasks.append(

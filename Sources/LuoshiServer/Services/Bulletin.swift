@@ -29,7 +29,7 @@ struct Bulletin: Sendable {
         var item: UUID
         var title: String
         var unit: String
-        var due: String
+        var due: Date
         var days: Int
     }
 
@@ -60,6 +60,15 @@ struct Bulletin: Sendable {
             "本月应报送进展\(t.due)件，按时报送\(t.onTime)件，逾期报送\(t.late)件，未报送\(t.missing)件；在办督办单红色\(open.red)件、黄色\(open.yellow)件、蓝色\(open.blue)件。现将有关情况通报如下。"
     }
     static let closing = "请未报送、逾期报送的单位抓紧补报，督办单位按期反馈办理情况。"
+
+    /// The opening paragraph for an English reader of the page (the Word file is the Chinese 公文).
+    var englishSummary: String {
+        let t = totals
+        return
+            "This month \(t.due) progress reports were due: \(t.onTime) came on time, \(t.late) late and \(t.missing) not at all. Open notices: \(open.red) red, \(open.yellow) yellow, \(open.blue) blue. The details follow."
+    }
+    static let englishClosing =
+        "Units that have not reported, or reported late, are asked to report without delay, and units with notices to answer them in time."
 
     /// "2015-06" → (2015, 6).
     static func month(_ text: String?, default now: Date) throws -> (year: Int, month: Int) {
@@ -159,7 +168,7 @@ struct Bulletin: Sendable {
             }
             return Overdue(
                 item: item.id!, title: item.subject ?? item.title, unit: a.$leadUnit.id.flatMap { units[$0] } ?? "",
-                due: Format.date(due), days: CivilDay(due, calendar: calendar).days(until: today))
+                due: due, days: CivilDay(due, calendar: calendar).days(until: today))
         }.sorted { $0.days > $1.days }
         return Bulletin(
             planTitle: plan.title, issuer: plan.issuer ?? "", year: year, month: month, asOf: asOf,
@@ -211,7 +220,7 @@ struct Bulletin: Sendable {
             blocks.append(
                 .table(
                     rows: [["事项", "牵头单位", "完成时限", "逾期天数"]]
-                        + mostOverdue.map { [$0.title, $0.unit, $0.due, "\($0.days)"] },
+                        + mostOverdue.map { [$0.title, $0.unit, Format.date($0.due), "\($0.days)"] },
                     widths: [4200, 1900, 1900, 1000], size: 11))
         }
         blocks.append(

@@ -153,3 +153,10 @@ func TD(_ text: String, class name: String = "") -> any Component { Element("td"
 func TD(class name: String = "", @ComponentBuilder _ content: @escaping Contents) -> any Component {
     Element("td", content: content).classes(name)
 }
+
+extension Component {
+    /// Marks words as Chinese whatever the page's language: names of people, units and places, and the
+    /// plan's own words, which stay as written on an English page (and which a screen reader should
+    /// then read as Chinese).
+    func zh() -> any Component { attr("lang", "zh-CN") }
+}

@@ -14,7 +14,10 @@ extension AssignTable {
         func content(_ c: PageContext) -> any Component {
             guard let plan = model.plan else { return Paragraph { Words(c.t("还没有计划", "No plans yet")) } }
             return ComponentGroup {
-                H1 { Words(c.t("分解任务", "Assign tasks") + " · " + plan.title) }
+                H1 {
+                    Words(c.t("分解任务", "Assign tasks") + " · ")
+                    Span { Words(plan.title) }.zh()
+                }
                 if let changed = model.changed {
                     Flash(c.t("已更新 \(changed) 项的分解", "Assignment changed on \(changed) items"))
                 }
@@ -38,7 +41,7 @@ extension AssignTable {
             Element("select") {
                 Element("option", text: all).attr("value", "")
                 Options(list, value: { $0.id.uuidString }, label: { $0.name }, selected: selected?.uuidString)
-            }.attr("name", name).attr("aria-label", label)
+            }.attr("name", name).attr("aria-label", label).zh()
         }
 
         func filters(_ plan: UUID, _ c: PageContext) -> any Component {
@@ -46,7 +49,7 @@ extension AssignTable {
             return Element("form") {
                 Element("select") {
                     Options(model.plans, value: { $0.id.uuidString }, label: { $0.name }, selected: plan.uuidString)
-                }.attr("name", "plan").attr("aria-label", c.t("计划", "Plan"))
+                }.attr("name", "plan").attr("aria-label", c.t("计划", "Plan")).zh()
                 select("area", all: c.t("全部领域", "All areas"), model.areas, selected: f.area, label: c.t("领域", "Area"))
                 select("unit", all: c.t("全部单位", "All units"), model.units, selected: f.unit, label: c.t("单位", "Unit"))
                 select(
@@ -84,9 +87,9 @@ extension AssignTable {
                     )
                     .attr("aria-label", c.t("选择", "Select"))
                 }
-                TD { Anchor(String(r.label.prefix(60)), .item(r.item)) }
-                TD(r.leader ?? "—")
-                TD(r.unit ?? "—")
+                TD { Anchor(String(r.label.prefix(60)), .item(r.item)).zh() }
+                TD(r.leader ?? "—").zh()
+                TD(r.unit ?? "—").zh()
                 TD(Format.date(r.dueDate, c.lang))
                 TD(Format.number(r.weight), class: "num")
                 TD { StatusBadge(r.status, c) }
@@ -111,7 +114,7 @@ extension AssignTable {
                     .attr("id", "b-unit")
                 FieldLabel(c.t("配合单位", "Cooperating units"), for: "b-coop")
                 Element("select") { Options(model.units, value: { $0.id.uuidString }, label: { $0.name }) }
-                    .attr("id", "b-coop").attr("name", "cooperating[]").flag("multiple").attr("size", "4")
+                    .attr("id", "b-coop").attr("name", "cooperating[]").flag("multiple").attr("size", "4").zh()
                 FieldLabel(c.t("责任人", "Responsible person"), for: "b-person")
                 TextInput("person", id: "b-person", maxLength: 100)
                 FieldLabel(c.t("开始日期", "Start"), for: "b-start")

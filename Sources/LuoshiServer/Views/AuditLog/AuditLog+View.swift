@@ -27,7 +27,7 @@ extension AuditLog {
             TR {
                 TD("\(e.sequence)", class: "num")
                 TD(Format.date(e.at, c.lang))
-                TD(e.actor)
+                TD(e.actor).zh()
                 TD(c.t(e.action.chinese, e.action.english))
                 TD(c.t(e.entity.chinese, e.entity.english) + " " + String(e.entityID.prefix(8)))
                 TD { Element("code", text: String(e.hash.prefix(12))) }

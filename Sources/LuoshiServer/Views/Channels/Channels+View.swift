@@ -13,7 +13,7 @@ extension ChannelsPage {
                 Words(
                     c.t(
                         "每条消息除进入站内消息外，还推送到收件单位和收件人的渠道：通用 Webhook（请求头 X-Luoshi-Signature 为 HMAC-SHA256 签名）、企业微信群机器人、钉钉群机器人（加签）、电子邮件。失败自动重试，每次尝试都有记录。",
-                        "Besides the inbox, each message goes to the channels of its units and people: a generic webhook signed with HMAC-SHA256, the 企业微信 and 钉钉 group robots, e-mail. Failures are retried; every attempt is logged."
+                        "Besides the inbox, each message goes to the channels of its units and people: a generic webhook signed with HMAC-SHA256, the WeCom and DingTalk group robots, e-mail. Failures are retried; every attempt is logged."
                     ))
             }
             ListTable([
@@ -35,7 +35,7 @@ extension ChannelsPage {
                 FieldLabel(c.t("单位", "Unit"), for: "organization")
                 Element("select") {
                     Options(model.units, value: { $0.id.uuidString }, label: { $0.name })
-                }.attr("id", "organization").attr("name", "organization")
+                }.attr("id", "organization").attr("name", "organization").zh()
                 Paragraph { Submit(c.t("新增", "Add")) }
             }
             H2 { Words(c.t("最近推送", "Recent deliveries")) }
@@ -46,11 +46,11 @@ extension ChannelsPage {
                 for d in model.deliveries {
                     TR {
                         TD(Format.date(d.createdAt, c.lang))
-                        TD(d.channel)
-                        TD(String(d.title.prefix(40)))
+                        TD(d.channel).zh()
+                        TD(String(d.title.prefix(40))).zh()
                         TD(c.name(d.state))
                         TD("\(d.attempts)", class: "num")
-                        TD(d.lastError.map { String($0.prefix(80)) } ?? "")
+                        TD(d.lastError.map { String($0.prefix(80)) } ?? "").zh()
                     }
                 }
             }
@@ -58,10 +58,10 @@ extension ChannelsPage {
 
         func channel(_ ch: Channel, _ c: PageContext) -> any Component {
             TR {
-                TD(ch.name)
+                TD(ch.name).zh()
                 TD(c.name(ch.kind))
                 TD { Element("code", text: ch.maskedTarget) }
-                TD(ch.owner)
+                TD(ch.owner).zh()
                 TD(ch.active ? c.t("启用", "on") : c.t("停用", "off"))
                 TD {
                     PostForm(.toggleChannel(ch.id), c, class: "inline") {

@@ -21,20 +21,20 @@ extension ItemShow {
             let item = model.item
             return ComponentGroup {
                 Paragraph {
-                    Anchor(model.plan.title, .plan(model.plan.id))
+                    Anchor(model.plan.title, .plan(model.plan.id)).zh()
                     Words(" · " + c.name(item.kind))
                 }.class("muted")
-                H1 { Words(item.kind == .target ? (item.subject ?? item.title) : item.title) }
+                H1 { Words(item.kind == .target ? (item.subject ?? item.title) : item.title) }.zh()
                 standing(c)
                 if item.kind == .target {
                     Paragraph {
                         Words(c.t("目标", "Target") + "：")
-                        Element("strong", text: Format.target(item))
-                        if let per = item.per { Words(" / 每" + per) }
+                        Element("strong", text: Format.target(item)).zh()
+                        if let per = item.per { Span { Words(" / 每" + per) }.zh() }
                     }
                 }
                 H2 { Words(c.t("承诺原文", "The promise in the plan's words")) }
-                Paragraph { Words(model.words) }.class("quote")
+                Paragraph { Words(model.words) }.class("quote").zh()
                 if item.kind == .project && !item.attributes.isEmpty {
                     Paragraph {
                         Words(
@@ -43,7 +43,7 @@ extension ItemShow {
                             }.joined(separator: "；"))
                     }
                 }
-                if item.kind == .target { Muted(item.title) }
+                if item.kind == .target { Muted(item.title).zh() }
                 H2 { Words(c.t("分解落实", "Assignment")) }
                 assignment(c)
                 notices(c)
@@ -62,9 +62,10 @@ extension ItemShow {
                                 Element("strong", text: c.t("批示", "Instruction"))
                                 Words(" · ")
                             }
-                            Words("\(cm.author) · \(Format.date(cm.createdAt, c.lang))")
+                            Span { Words(cm.author) }.zh()
+                            Words(" · \(Format.date(cm.createdAt, c.lang))")
                             VoidElement("br")
-                            Words(cm.body)
+                            Span { Words(cm.body) }.zh()
                         }
                     }
                 }.class("timeline")
@@ -106,20 +107,21 @@ extension ItemShow {
 
         func assignment(_ c: PageContext) -> any Component {
             guard let a = model.assignment else { return Muted(c.t("尚未分解", "Not assigned yet")) }
-            func row(_ th: String, _ td: String) -> any Component {
+            /// A fact; `named` when it is a name (a person, a unit), kept in Chinese on an English page.
+            func row(_ th: String, _ td: String, named: Bool = false) -> any Component {
                 TR {
                     Element("th", text: th)
-                    TD(td)
+                    named ? TD(td).zh() : TD(td)
                 }
             }
             return Element("table") {
                 Element("tbody") {
-                    row(c.t("挂钩领导", "Lead leader"), a.leader ?? "—")
-                    row(c.t("牵头单位", "Lead unit"), a.leadUnit ?? "—")
+                    row(c.t("挂钩领导", "Lead leader"), a.leader ?? "—", named: true)
+                    row(c.t("牵头单位", "Lead unit"), a.leadUnit ?? "—", named: true)
                     row(
                         c.t("配合单位", "Cooperating units"),
-                        a.cooperating.isEmpty ? "—" : a.cooperating.joined(separator: "、"))
-                    row(c.t("责任人", "Responsible person"), a.responsiblePerson ?? "—")
+                        a.cooperating.isEmpty ? "—" : a.cooperating.joined(separator: "、"), named: true)
+                    row(c.t("责任人", "Responsible person"), a.responsiblePerson ?? "—", named: true)
                     row(
                         c.t("起止日期", "Period"), "\(Format.date(a.startDate, c.lang)) — \(Format.date(a.dueDate, c.lang))"
                     )
@@ -137,12 +139,13 @@ extension ItemShow {
                     Element("ul") {
                         for n in model.notices {
                             ListItem {
-                                Anchor(n.number, .notice(n.id))
+                                Anchor(n.number, .notice(n.id)).zh()
                                 Words(" ")
                                 LevelBadge(n.level, c)
-                                Words(
-                                    " \(n.unit) · \(c.name(n.state)) · \(Format.date(n.issuedAt, c.lang)) · \(n.reason)"
-                                )
+                                Words(" ")
+                                Span { Words(n.unit) }.zh()
+                                Words(" · \(c.name(n.state)) · \(Format.date(n.issuedAt, c.lang)) · ")
+                                Span { Words(n.reason) }.zh()
                             }
                         }
                     }
@@ -163,7 +166,7 @@ extension ItemShow {
                     ]) {
                         for m in model.milestones {
                             TR {
-                                TD(m.name)
+                                TD(m.name).zh()
                                 TD(Format.date(m.plannedDate, c.lang))
                                 TD {
                                     if let actual = m.actualDate {
@@ -211,7 +214,7 @@ extension ItemShow {
                         for ch in model.children {
                             TR {
                                 TD(c.name(ch.kind))
-                                TD { Anchor(String(ch.label.prefix(60)), .item(ch.id)) }
+                                TD { Anchor(String(ch.label.prefix(60)), .item(ch.id)).zh() }
                                 TD { StatusBadge(ch.status, c) }
                             }
                         }
@@ -229,25 +232,29 @@ extension ItemShow {
 
         func report(_ r: Report, _ c: PageContext) -> any Component {
             let colour = r.state == .accepted ? "green" : r.state == .returned ? "red" : "yellow"
-            var figures = ""
-            if let v = r.actualValue {
-                figures += " · " + c.t("实际", "actual") + " \(Format.number(v)) \(model.item.unit ?? "")"
-            }
-            if let p = r.percentComplete { figures += " · \(Int(p))%" }
-            if let m = r.milestone { figures += " · " + m }
             return ListItem {
                 Element("strong", text: r.period)
-                Words(" · \(r.unit) · \(r.author) · \(Format.date(r.submittedAt, c.lang)) · ")
+                Words(" · ")
+                Span { Words("\(r.unit) · \(r.author)") }.zh()
+                Words(" · \(Format.date(r.submittedAt, c.lang)) · ")
                 Badge(c.name(r.state), colour: colour)
-                Words(figures)
+                if let v = r.actualValue {
+                    Words(" · " + c.t("实际", "actual") + " \(Format.number(v)) ")
+                    Span { Words(model.item.unit ?? "") }.zh()
+                }
+                if let p = r.percentComplete { Words(" · \(Int(p))%") }
+                if let m = r.milestone {
+                    Words(" · ")
+                    Span { Words(m) }.zh()
+                }
                 VoidElement("br")
-                Words(r.narrative)
+                Span { Words(r.narrative) }.zh()
                 if !r.files.isEmpty {
                     VoidElement("br")
-                    Words(c.t("证明材料", "Evidence") + "：")
+                    Words(c.t("证明材料：", "Evidence: "))
                     for (i, f) in r.files.enumerated() {
                         if i > 0 { Words("、") }
-                        Anchor(f.filename, .evidence(f.id))
+                        Anchor(f.filename, .evidence(f.id)).zh()
                     }
                     // Photos are what a village reporter sends: shown, not only listed.
                     let photos = r.files.filter(\.image)
@@ -264,7 +271,10 @@ extension ItemShow {
                 }
                 if let reason = r.reviewReason {
                     VoidElement("br")
-                    Element("em", text: c.t("审核意见", "Review") + "：" + reason)
+                    Element("em") {
+                        Words(c.t("审核意见：", "Review: "))
+                        Span { Words(reason) }.zh()
+                    }
                 }
                 if model.allowed.review && r.state == .submitted { ReviewForms(report: r.id, c) }
             }
@@ -285,7 +295,7 @@ extension ItemShow {
                     FieldLabel(c.t("完成百分比", "Percent complete"), for: "pc")
                     TextInput("percentComplete", id: "pc", type: "number").attr("min", "0").attr("max", "100")
                         .attr("step", "1")
-                    FieldLabel(c.t("节点（填“完成”表示全部完成）", "Milestone (\"完成\" when finished)"), for: "ms")
+                    FieldLabel(c.t("节点（填“完成”表示全部完成）", "Milestone (\"done\" when finished)"), for: "ms")
                     TextInput("milestone", id: "ms", maxLength: 200)
                     FieldLabel(c.t("进展情况", "Narrative"), for: "nr")
                     TextBox("narrative", id: "nr", required: true, maxLength: 10000)

@@ -8,7 +8,7 @@ enum MyTasks {
         var title: String
         var leads: Bool
         /// The next report the unit owes, when it leads: the period and its due day.
-        var next: (period: String, due: CivilDay, overdue: Bool)?
+        var next: (period: DuePeriod, due: CivilDay, overdue: Bool)?
         var dueDate: Date?
         var cycle: ReportingCycle
         var status: ItemStatus

@@ -28,7 +28,7 @@ extension MyTasks {
         func row(_ t: Task, _ c: PageContext) -> any Component {
             TR {
                 TD {
-                    Anchor(String(t.title.prefix(50)), .item(t.item))
+                    Anchor(String(t.title.prefix(50)), .item(t.item)).zh()
                     if t.returned > 0 {
                         Words(" ")
                         Badge(c.t("\(t.returned) 份被退回", "\(t.returned) returned"), colour: "red")
@@ -37,7 +37,7 @@ extension MyTasks {
                 TD(t.leads ? c.t("牵头", "lead") : c.t("配合", "help"))
                 TD {
                     if let next = t.next {
-                        Words("\(next.period) · \(next.due.month)月\(next.due.day)日")
+                        Words(c.name(next.period) + " · " + c.name(next.due))
                         if next.overdue {
                             Words(" ")
                             Badge(c.t("逾期未报", "overdue"), colour: "red")

@@ -42,10 +42,10 @@ extension NoticeList {
 
         func row(_ n: Row, _ c: PageContext) -> any Component {
             TR {
-                TD { Anchor(n.number, .notice(n.id)) }
+                TD { Anchor(n.number, .notice(n.id)).zh() }
                 TD { LevelBadge(n.level, c) }
-                TD { Anchor(String(n.itemTitle.prefix(40)), .item(n.item)) }
-                TD(n.unit)
+                TD { Anchor(String(n.itemTitle.prefix(40)), .item(n.item)).zh() }
+                TD(n.unit).zh()
                 TD {
                     Words(c.name(n.state))
                     if n.escalation > 0 {
@@ -54,7 +54,7 @@ extension NoticeList {
                     }
                 }
                 TD(Format.date(n.respondBy, c.lang))
-                TD(n.automatic ? c.t("自动", "automatic") : c.t("人工", "by hand"))
+                TD(n.automatic ? c.t("自动", "Automatic") : c.t("人工", "By hand"))
             }
         }
     }

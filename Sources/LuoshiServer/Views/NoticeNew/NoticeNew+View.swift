@@ -9,7 +9,7 @@ extension NoticeNew {
         func title(_ c: PageContext) -> String { c.t("发督办单", "Issue a notice") }
 
         func content(_ c: PageContext) -> any Component {
-            Paragraph { Anchor(model.itemTitle, .item(model.item)) }
+            Paragraph { Anchor(model.itemTitle, .item(model.item)).zh() }
             PostForm(.notices(), c, class: "stack") {
                 Hidden("item", model.item.uuidString)
                 FieldLabel(c.t("督办单位", "Unit"), for: "unit")
@@ -63,7 +63,7 @@ extension NoticeNew {
                 for item in model.candidates {
                     TR {
                         TD {
-                            Anchor(String(item.title.prefix(80)), .item(item.id)).attr("lang", "zh-CN")
+                            Anchor(String(item.title.prefix(80)), .item(item.id)).zh()
                             Element("small", text: " · " + item.plan).classes("muted").attr("lang", "zh-CN")
                         }
                         TD { Span { Words(item.unit ?? "—") }.attr("lang", "zh-CN") }

@@ -54,7 +54,7 @@ extension NoticeShow {
                 ? " · " + c.t(n.escalation == 1 ? "逾期未反馈，已报挂钩领导" : "逾期未反馈，已报主要领导", "escalated") : ""
             return Element("dl") {
                 Element("dt", text: c.t("事项", "Item"))
-                Element("dd") { Anchor(n.item.title, .item(n.$item.id)) }
+                Element("dd") { Anchor(n.item.title, .item(n.$item.id)).zh() }
                 fact(c.t("督办单位", "Unit"), n.unit.name)
                 fact(c.t("督办事由", "Reason"), n.reason)
                 fact(c.t("办理要求", "Required action"), n.requiredAction)
@@ -68,7 +68,7 @@ extension NoticeShow {
                         Element("ul") {
                             for f in model.files {
                                 ListItem {
-                                    Anchor(f.filename, .noticeEvidence(f.id))
+                                    Anchor(f.filename, .noticeEvidence(f.id)).zh()
                                     Words(" ")
                                     Span { Words(Format.date(f.uploadedAt, c.lang)) }.class("muted")
                                 }

@@ -24,10 +24,10 @@ extension PlanList {
 
         func row(_ p: PlanList.Row, _ c: PageContext) -> any Component {
             TR {
-                TD { Anchor(p.title, .plan(p.id)) }
+                TD { Anchor(p.title, .plan(p.id)).zh() }
                 TD("\(p.year)")
                 TD(c.name(p.status))
-                TD(p.sourceName)
+                TD(p.sourceName).zh()
                 TD { if p.reviewable { Anchor(c.t("审阅", "Review"), .review(plan: p.id)) } }
             }
         }

@@ -46,7 +46,7 @@ extension PlanOverview {
             }
             return ComponentGroup {
                 if plan.status == .closed { Flash(c.t("本计划已结束，只读。", "This plan is closed and read-only.")) }
-                H1 { Words(plan.title) }
+                H1 { Words(plan.title) }.zh()
                 Paragraph {
                     Anchor(c.t("月通报", "Monthly bulletin"), .bulletin(plan: plan.id!))
                     Words(" · ")
@@ -73,8 +73,8 @@ extension PlanOverview {
                         Element("tbody") {
                             for i in late.prefix(50) {
                                 TR {
-                                    TD { Anchor(String(i.title.prefix(50)), .item(i.id!)) }
-                                    TD(s.assignments[i.id!]?.$leadUnit.id.flatMap { model.unitNames[$0] } ?? "—")
+                                    TD { Anchor(String(i.title.prefix(50)), .item(i.id!)).zh() }
+                                    TD(s.assignments[i.id!]?.$leadUnit.id.flatMap { model.unitNames[$0] } ?? "—").zh()
                                     TD { StatusBadge(s.status(of: i).status, c) }
                                 }
                             }
@@ -103,7 +103,7 @@ extension PlanOverview {
                     Element("tbody") {
                         for t in s.headline {
                             TR {
-                                TD { Anchor(t.subject ?? t.title, .item(t.id!)) }
+                                TD { Anchor(t.subject ?? t.title, .item(t.id!)).zh() }
                                 TD(Format.target(t), class: "num")
                                 TD(
                                     c.t("最新", "latest") + " " + Format.number(s.latest[t.id!]?.actualValue),
@@ -120,14 +120,14 @@ extension PlanOverview {
             let r = model.snapshot.rolled[area.id!]
             let under = counts(model.snapshot.leaves(under: area))
             return Div {
-                H3 { Anchor((area.number.map { "\($0)、" } ?? "") + area.title, .item(area.id!)) }
+                H3 { Anchor((area.number.map { "\($0)、" } ?? "") + area.title, .item(area.id!)).zh() }
                 Paragraph {
                     ProgressBar(r?.progress, expected: r?.expected, colour: r?.status.colour ?? .green)
                     Words(" " + Format.percent(r?.progress) + " ")
                     StatusBadge(r?.status ?? .notStarted, c)
                 }
                 Counts(under, c)
-                StatusChart(under)
+                StatusChart(under, c)
             }.class("card")
         }
 
@@ -141,7 +141,7 @@ extension PlanOverview {
             return ListTable([c.t("名称", "Name"), c.t("事项", "Items"), c.t("状态", "Status")]) {
                 for (k, list) in sorted {
                     TR {
-                        TD(names[k] ?? "?")
+                        TD(names[k] ?? "?").zh()
                         TD("\(list.count)", class: "num")
                         TD { Counts(counts(list), c) }
                     }
@@ -165,7 +165,7 @@ func Counts(_ counts: [ItemStatus: Int], _ c: PageContext) -> any Component {
 
 /// A bar of the counts by status, as server-rendered SVG: the one place views write raw markup, from
 /// numbers and fixed colours only.
-func StatusChart(_ counts: [ItemStatus: Int]) -> any Component {
+func StatusChart(_ counts: [ItemStatus: Int], _ c: PageContext) -> any Component {
     let total = max(1, counts.values.reduce(0, +))
     var x = 0.0
     var rects = ""
@@ -174,10 +174,11 @@ func StatusChart(_ counts: [ItemStatus: Int]) -> any Component {
         let w = Double(counts[s] ?? 0) / Double(total) * 240
         if w > 0 {
             rects +=
-                "<rect x=\"\(x)\" y=\"0\" width=\"\(w)\" height=\"12\" fill=\"\(colours[s.colour]!)\" opacity=\"\(s == .done ? 1 : 0.75)\"><title>\(s.chinese) \(counts[s] ?? 0)</title></rect>"
+                "<rect x=\"\(x)\" y=\"0\" width=\"\(w)\" height=\"12\" fill=\"\(colours[s.colour]!)\" opacity=\"\(s == .done ? 1 : 0.75)\"><title>\(Escape.attribute(c.name(s))) \(counts[s] ?? 0)</title></rect>"
         }
         x += w
     }
     return Node<HTML.BodyContext>.raw(
-        "<svg width=\"240\" height=\"12\" viewBox=\"0 0 240 12\" role=\"img\" aria-label=\"状态分布\">\(rects)</svg>")
+        "<svg width=\"240\" height=\"12\" viewBox=\"0 0 240 12\" role=\"img\" aria-label=\"\(c.t("状态分布", "Items by status"))\">\(rects)</svg>"
+    )
 }

@@ -15,26 +15,36 @@ extension PlanReview {
         func content(_ c: PageContext) -> any Component {
             ComponentGroup {
                 H1 {
-                    Words(model.title + " ")
+                    Span { Words(model.title) }.zh()
+                    Words(" ")
                     Element("small", text: c.name(model.status)).classes("muted")
                 }
                 Muted("\(model.sourceName) · \(model.sourceEncoding) · sha256 \(model.sourceSHA256.prefix(16))…")
                 if model.mayPublish {
                     PostForm(.publish(plan: model.plan), c) { Submit(c.t("发布计划", "Publish the plan")) }
                 }
+                // The tree on the left scrolls with the page (a clicked item's link brings it back into
+                // view); the right column stays in the viewport beside it: the chosen item's form, then
+                // its words in the source.
                 Div {
-                    Element("nav") { tree(model.tree) }.classes("tree card")
-                    Element("pre") {
-                        Words(model.source.before)
-                        if let marked = model.source.marked {
-                            Element("mark", text: marked).attr("id", "src")
+                    Element("nav") { tree(model.tree) }.classes("tree card").zh()
+                    Div {
+                        if let chosen = model.chosen {
+                            EditForms(plan: model.plan, status: model.status, chosen: chosen, c)
                         }
-                        Words(model.source.after)
-                    }.classes("source")
+                        Element("pre") {
+                            if let marked = model.source.marked {
+                                // Around the chosen words only: the whole document is a page of its own.
+                                Words("…" + String(model.source.before.suffix(300)))
+                                Element("mark", text: marked).attr("id", "src")
+                                Words(String(model.source.after.prefix(600)) + "…")
+                            } else {
+                                Words(model.source.before)
+                                Words(model.source.after)
+                            }
+                        }.classes("source").zh()
+                    }.class("beside").id("edit")
                 }.class("review")
-                if let chosen = model.chosen {
-                    EditForms(plan: model.plan, status: model.status, chosen: chosen, c)
-                }
             }
         }
 
@@ -44,7 +54,7 @@ extension PlanReview {
                 for n in nodes {
                     ListItem {
                         Element("a", text: String(n.label.prefix(60))).attr("id", "i-\(n.id)")
-                            .attr("href", "?item=\(n.id)#src").classes(n.id == model.selected ? "sel" : "")
+                            .attr("href", "?item=\(n.id)#i-\(n.id)").classes(n.id == model.selected ? "sel" : "")
                         tree(n.children)
                     }
                 }

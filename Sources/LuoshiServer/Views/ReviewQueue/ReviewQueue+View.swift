@@ -26,11 +26,11 @@ extension ReviewQueue {
 
         func row(_ r: Pending, _ c: PageContext) -> any Component {
             TR {
-                TD { Anchor(String(r.itemTitle.prefix(40)), .item(r.item)) }
-                TD(r.period)
-                TD(r.unit)
+                TD { Anchor(String(r.itemTitle.prefix(40)), .item(r.item)).zh() }
+                TD(r.period).zh()
+                TD(r.unit).zh()
                 TD(Format.number(r.actualValue) + (r.percentComplete.map { " · \(Int($0))%" } ?? ""))
-                TD(String(r.narrative.prefix(80)))
+                TD(String(r.narrative.prefix(80))).zh()
                 TD { ReviewForms(report: r.report, c) }
             }
         }

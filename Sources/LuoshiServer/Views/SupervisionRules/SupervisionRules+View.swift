@@ -21,7 +21,7 @@ extension SupervisionRulesPage {
         func content(_ c: PageContext) -> any Component {
             let r = model.rules
             return ComponentGroup {
-                Paragraph { Anchor(model.planTitle, .plan(model.plan)) }.class("muted")
+                Paragraph { Anchor(model.planTitle, .plan(model.plan)).zh() }.class("muted")
                 H1 { Words(c.t("督办规则", "Supervision rules")) }
                 Paragraph {
                     Words(
@@ -87,7 +87,7 @@ extension SupervisionRulesPage {
                         Options(
                             model.leaders, value: { $0.id.uuidString }, label: { $0.name },
                             selected: model.principal?.uuidString)
-                    }.attr("id", "principal").attr("name", "principal").flag("disabled", !model.editable)
+                    }.attr("id", "principal").attr("name", "principal").flag("disabled", !model.editable).zh()
                     if model.editable { Paragraph { Submit(c.t("保存", "Save")) } }
                 }
             }

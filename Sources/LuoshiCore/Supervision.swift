@@ -372,6 +372,19 @@ public enum ReportingCalendar {
 }
 
 extension ReportingCalendar {
+    /// The periods a unit may report for now, in the order a person would pick them: every period past
+    /// its due day and not yet answered (missed, oldest first), then the next one coming.
+    public static func owed(_ periods: [DuePeriod], reported: Set<String>, today: CivilDay) -> [(
+        period: DuePeriod, overdue: Bool
+    )] {
+        let open = periods.filter { p in
+            p.answeredBy.map { !$0.contains(where: reported.contains) } ?? reported.isEmpty
+        }.sorted { $0.due < $1.due }
+        let missed = open.filter { $0.due < today }
+        let coming = open.first { $0.due >= today }
+        return missed.map { ($0, true) } + (coming.map { [($0, false)] } ?? [])
+    }
+
     /// What a unit owes next on an assignment: the oldest period past its due day with no report
     /// (overdue), else the next one coming; nil when every period is answered.
     public static func nextDue(_ periods: [DuePeriod], reported: Set<String>, today: CivilDay) -> (

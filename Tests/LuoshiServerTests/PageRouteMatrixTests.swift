@@ -78,11 +78,15 @@ extension ServerTests {
                     ["anonymous": login, "reporter": no, "leader": no, "deputy": no, "admin": to]
                 ),
                 (
-                    .POST, "/plans/\(planID)/publish", "",
+                    .POST, "/plans/\(planID)/publish", "confirm=yes",
                     ["anonymous": login, "reporter": no, "leader": no, "deputy": no]
                 ),
                 (
-                    .POST, "/plans/\(planID)/close", "",
+                    .POST, "/plans/\(planID)/close", "confirm=yes",
+                    ["anonymous": login, "reporter": no, "leader": no, "deputy": no]
+                ),
+                (
+                    .POST, "/plans/\(planID)/reopen", "reason=x",
                     ["anonymous": login, "reporter": no, "leader": no, "deputy": no]
                 ),
                 (

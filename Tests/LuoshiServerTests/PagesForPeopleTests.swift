@@ -56,3 +56,41 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Test("报送被采纳或退回、领导批示：填报人收到消息 (reporters hear when a report is accepted or returned, and of a 批示)")
+    func reportersHearBack() async throws {
+        try await TestApp.with { app in
+            let staff = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            let pending = try #require(
+                try await ProgressReport.query(on: app.db).filter(\.$state == .submitted).with(\.$item).first())
+            let author = pending.$author.id
+            func inbox(_ user: UUID) async throws -> [InboxMessage] {
+                try await InboxMessage.query(on: app.db).filter(\.$user.$id == user).sort(\.$createdAt, .descending)
+                    .sort(\.$id).all()
+            }
+            let before = try await inbox(author).count
+            _ = try await Reports.review(
+                pending.id!.uuidString, accept: false, reason: "数据与台账不一致。", user: staff, on: app.store,
+                now: app.clock.now())
+            let got = try await inbox(author)
+            #expect(got.count == before + 1)
+            let message = try #require(got.first { $0.kind == .review })
+            #expect(message.title.hasPrefix("【被退回】"))
+            #expect(message.body.contains("被退回：数据与台账不一致。请修改后重新报送。"))
+            #expect(message.link == "/items/\(pending.$item.id)#reports")
+
+            // A leader's 批示 reaches the lead unit's reporters.
+            let (item, reporter) = try await app.assignedItem()
+            let leader = try #require(try await User.query(on: app.db).filter(\.$username == "zhenzhang").first())
+            try await Comments.add("请加快进度，月底前完成。", on: item.id!, actor: leader, on: app.store, now: app.clock.now())
+            let told = try #require(try await inbox(reporter.id!).first { $0.kind == .instruction })
+            #expect(told.title.hasPrefix("【领导批示】"))
+            #expect(told.body.contains("请加快进度，月底前完成。"))
+            // A comment by staff is no 批示 and sends nothing.
+            let count = try await inbox(reporter.id!).count
+            try await Comments.add("已阅。", on: item.id!, actor: staff, on: app.store, now: app.clock.now())
+            #expect(try await inbox(reporter.id!).count == count)
+        }
+    }
+}

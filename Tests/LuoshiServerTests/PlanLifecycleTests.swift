@@ -27,9 +27,22 @@ extension ServerTests {
             try await app.testing().test(.GET, "/plans/\(planID)", headers: form) { res throws in
                 #expect(res.body.string.contains("Headline targets"))
             }
-            // Closing the plan: recorded, and no more reports.
+            // Closing the plan is asked about first: a post without the confirmation closes nothing and
+            // leads to the page that says what closing does.
             try await app.testing().test(
                 .POST, "/plans/\(planID)/close", headers: form, body: ByteBuffer(string: "_csrf=\(csrf)")
+            ) { res throws in
+                #expect(res.status == .seeOther)
+                #expect(res.headers.first(name: .location) == "/plans/\(planID)/close")
+            }
+            #expect(try await Plan.find(planID, on: app.db)?.status == .published)
+            try await app.testing().test(.GET, "/plans/\(planID)/close", headers: form) { res throws in
+                #expect(res.body.string.contains("The plan becomes read-only"))
+                #expect(res.body.string.contains("name=\"confirm\" value=\"yes\""))
+            }
+            // Confirmed: recorded, and no more reports.
+            try await app.testing().test(
+                .POST, "/plans/\(planID)/close", headers: form, body: ByteBuffer(string: "_csrf=\(csrf)&confirm=yes")
             ) { res throws in
                 #expect(res.status == .seeOther)
             }
@@ -43,6 +56,26 @@ extension ServerTests {
             }
             let actions = try await AuditEntry.query(on: app.db).sort(\.$sequence).all().map(\.action)
             #expect(actions.suffix(2) == ["user.language", "plan.close"])
+            // Staff reopen it, and must say why; the reason is kept with the change.
+            try await app.testing().test(.GET, "/plans/\(planID)", headers: form) { res throws in
+                #expect(res.body.string.contains("Why the plan is reopened"))
+            }
+            try await app.testing().test(
+                .POST, "/plans/\(planID)/reopen", headers: form, body: ByteBuffer(string: "_csrf=\(csrf)&reason=%20")
+            ) { res throws in
+                #expect(res.status == .unprocessableEntity)
+            }
+            #expect(try await Plan.find(planID, on: app.db)?.status == .closed)
+            try await app.testing().test(
+                .POST, "/plans/\(planID)/reopen", headers: form,
+                body: ByteBuffer(string: "_csrf=\(csrf)&reason=%E8%AF%AF%E7%BB%93%E6%9D%9F")
+            ) { res throws in
+                #expect(res.status == .seeOther)
+            }
+            #expect(try await Plan.find(planID, on: app.db)?.status == .published)
+            let last = try #require(try await AuditEntry.query(on: app.db).sort(\.$sequence, .descending).first())
+            #expect(last.action == "plan.reopen")
+            #expect(last.after?.contains("误结束") == true)
         }
     }
 }

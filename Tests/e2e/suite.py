@@ -87,7 +87,7 @@ def submit(form) -> None:
     """Presses a form's own submit button, as a person would, and waits for the next page."""
     old = driver.find_element(By.TAG_NAME, "html")
     form.find_element(By.CSS_SELECTOR, "button:not([type=button]), input[type=submit]").click()
-    for _ in range(200):
+    for _ in range(600):  # up to 30 s: a write may wait behind the server's background pass
         try:
             old.tag_name  # still the old page?
             time.sleep(0.05)
@@ -102,11 +102,13 @@ def sign_in(username: str) -> None:
     find("input[name=username]").send_keys(username)
     find("input[name=password]").send_keys(PASSWORD)
     submit(find("form"))
-    for _ in range(100):
+    # A sign-in writes (the session, the attempt): behind the server's background pass on SQLite it
+    # may wait its turn for a few seconds, as a person would.
+    for _ in range(600):
         if "/login" not in here():
             break
         time.sleep(0.05)
-    expect("/login" not in here(), f"{username} signs in (now at {here()}: {text()[:80]})")
+    expect("/login" not in here(), f"{username} signs in (now at {here()}: {text()[-300:]!r})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,6 +281,29 @@ def _():
     state["imported"] = re.sub(r"/review.*$", "", here())
 
 
+@step("staff: publishes the imported plan, asked first; closes it, asked first; reopens it with a reason")
+def _():
+    plan = state["imported"]
+    go(plan + "/review")
+    link = [a for a in finds("a") if "发布计划" in a.text]
+    expect(bool(link), "the review page offers 发布计划")
+    link[0].click()
+    expect("领导、各单位和人大代表将看到本计划" in text(), "publishing says what it will do before it does it")
+    look("confirm-publish")
+    submit(find("form[action$='/publish']"))
+    expect(here().rstrip("/") == plan, f"publishing leads to the plan ({here()})")
+    go(plan)
+    [a for a in finds("a") if "结束本年度计划" in a.text][0].click()
+    expect("督查办可以写明理由重新打开" in text(), "closing says it can be undone, and how")
+    submit(find("form[action$='/close']"))
+    go(plan)
+    reason = find("input[name=reason]")
+    reason.send_keys("误操作结束，重新打开")
+    submit(reason.find_element(By.XPATH, "ancestor::form"))
+    go("/audit")
+    expect("重新打开计划" in text(), "the audit log shows the reopening")
+
+
 @step("staff: imports a real 政府工作报告 (GB18030) through the browser")
 def _():
     go("/plans")
@@ -299,8 +324,12 @@ def _():
     go(item)
     form = find("form[enctype='multipart/form-data']")
     period = form.find_element(By.NAME, "period")
+    expect(period.tag_name == "select", "the report period is chosen from the periods owed, not typed")
     if period.tag_name == "select":
-        Select(period).select_by_index(0)
+        choice = Select(period)
+        expect("逾期未报" in choice.options[0].text or "应于" in choice.options[0].text,
+               f"the first period offered says when it was due ({choice.options[0].text})")
+        choice.select_by_index(0)
     else:
         period.clear()
         period.send_keys("2015-06")

@@ -18,6 +18,22 @@ struct ItemController: RouteCollection {
         routes.post("milestones", ":milestoneID", "reach", use: reachMilestone)
     }
 
+    /// The periods the unit may report for now (missed first, then the next), so the form offers a
+    /// choice instead of a text to type.
+    func owedPeriods(_ a: Assignment?, plan: Plan, on db: any Database, now: Date) async throws -> [(
+        period: DuePeriod, overdue: Bool
+    )] {
+        guard let a, let unit = a.$leadUnit.id else { return [] }
+        let rules = try await Notices.rules(for: plan.id!, on: db)
+        let periods = ReportingCalendar.periods(
+            cycle: a.cycle, year: plan.year, start: a.startDate.map { CivilDay($0, calendar: .beijing) },
+            due: a.dueDate.map { CivilDay($0, calendar: .beijing) }, rules: rules)
+        let reported = Set(
+            try await ProgressReport.query(on: db).filter(\.$item.$id == a.$item.id).filter(\.$unit.$id == unit)
+                .filter(\.$state ~~ [.submitted, .accepted]).field(\.$period).all().map(\.period))
+        return ReportingCalendar.owed(periods, reported: reported, today: CivilDay(now, calendar: .beijing))
+    }
+
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.user()
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
@@ -104,7 +120,8 @@ struct ItemController: RouteCollection {
                     author: $0.author.displayName, createdAt: $0.createdAt, body: $0.body,
                     isInstruction: $0.isInstruction)
             },
-            allowed: allowed, period: String(format: "%04d-%02d", c.year!, c.month!))
+            allowed: allowed, period: String(format: "%04d-%02d", c.year!, c.month!),
+            periods: allowed.file ? try await owedPeriods(assignment, plan: plan, on: req.db, now: req.now) : [])
         return req.render(ItemShow.View(model: model))
     }
 

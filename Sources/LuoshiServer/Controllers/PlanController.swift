@@ -12,8 +12,11 @@ struct PlanController: RouteCollection {
         plans.upload(maxBytes: Limits.document, from: [.admin], use: upload)
         plans.get(":planID", use: overview)
         plans.get(":planID", "review", use: review)
+        plans.get(":planID", "publish", use: confirmPublish)
         plans.post(":planID", "publish", use: publish)
+        plans.get(":planID", "close", use: confirmClose)
         plans.post(":planID", "close", use: close)
+        plans.post(":planID", "reopen", use: reopen)
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -35,18 +38,51 @@ struct PlanController: RouteCollection {
         return req.redirect(to: .review(plan: plan.id!))
     }
 
+    struct Confirmation: Content { var confirm: String? }
+
+    /// What publishing will do, and a button that does it: one click must not publish by accident.
+    @Sendable func confirmPublish(req: Request) async throws -> Response {
+        _ = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        return req.render(Confirm.View(model: .publish(plan.id!, title: plan.title)))
+    }
+
     @Sendable func publish(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        // A form without the confirmation (an old page, a stray post) is shown what it would do first.
+        guard try req.content.decode(Confirmation.self).confirm == "yes" else {
+            return req.redirect(to: "/plans/\(plan.id!)/publish", redirectType: .normal)
+        }
         try await PlanLifecycle.publish(plan.id!, actor: user, on: req.store, now: req.now)
         return req.redirect(to: .plan(plan.id!))
     }
 
-    /// Closes a published plan at the end of its year: it becomes history, read-only.
+    @Sendable func confirmClose(req: Request) async throws -> Response {
+        _ = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        return req.render(Confirm.View(model: .close(plan.id!, title: plan.title)))
+    }
+
+    /// Closes a published plan at the end of its year: it becomes history, read-only, until staff
+    /// reopen it with a reason.
     @Sendable func close(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        guard try req.content.decode(Confirmation.self).confirm == "yes" else {
+            return req.redirect(to: "/plans/\(plan.id!)/close", redirectType: .normal)
+        }
         try await PlanLifecycle.close(plan.id!, actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .plan(plan.id!))
+    }
+
+    struct Reopening: Content { var reason: String }
+
+    @Sendable func reopen(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        try await PlanLifecycle.reopen(
+            plan.id!, reason: try req.content.decode(Reopening.self).reason, actor: user, on: req.store, now: req.now)
         return req.redirect(to: .plan(plan.id!))
     }
 
@@ -118,6 +154,7 @@ struct PlanController: RouteCollection {
             PlanOverview.View(
                 frame: .init(
                     plan: plan.id!, title: plan.title, mayClose: user.role == .admin && plan.status == .published,
+                    mayReopen: user.role == .admin && plan.status == .closed,
                     body: body ?? "")))
     }
 }

@@ -12,6 +12,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case planImport = "plan.import"
     case planPublish = "plan.publish"
     case planClose = "plan.close"
+    case planReopen = "plan.reopen"
     case planSupervision = "plan.supervision"
     case itemEdit = "item.edit"
     case itemAdd = "item.add"
@@ -51,6 +52,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .planImport: return ("导入计划", "Plan imported")
         case .planPublish: return ("发布计划", "Plan published")
         case .planClose: return ("结束计划", "Plan closed")
+        case .planReopen: return ("重新打开计划", "Plan reopened")
         case .planSupervision: return ("修改督办规则", "Supervision rules changed")
         case .itemEdit: return ("修改事项", "Item corrected")
         case .itemAdd: return ("新增事项", "Item added")

@@ -27,6 +27,22 @@ enum Comments {
                 itemID: itemID, authorID: actor.id!, isInstruction: actor.role == .leader, body: body, createdAt: now)
             try await c.create(on: tx.db)
             tx.record(actor.role == .leader ? .itemInstruct : .itemComment, .item, itemID, after: ["body": body])
+            // A leader's 批示 reaches the units that carry the item out, not only those who open its page.
+            if actor.role == .leader,
+                let a = try await Assignment.query(on: tx.db).filter(\.$item.$id == itemID).first(),
+                let item = try await PlanItem.find(itemID, on: tx.db)
+            {
+                let units = [a.$leadUnit.id].compactMap { $0 } + a.cooperating
+                let reporters = try await User.query(on: tx.db).filter(\.$organization.$id ~~ units)
+                    .filter(\.$role == .reporter).all().compactMap(\.id)
+                var outbox = try await Outbox.load(on: tx.db)
+                outbox.add(
+                    OutboxMessage(
+                        kind: .instruction, title: "【领导批示】\(item.title.prefix(30))",
+                        body: "\(actor.displayName)：\(String(body.prefix(300)))", link: "/items/\(itemID)"),
+                    users: reporters, units: units)
+                try await outbox.flush(on: tx.db, now: now)
+            }
         }
     }
 }

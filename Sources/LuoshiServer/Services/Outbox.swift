@@ -13,6 +13,10 @@ enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
     case escalation
     /// A 督办单 was answered, sent back or closed.
     case noticeUpdate = "notice.update"
+    /// A unit's report was accepted or returned.
+    case review = "report.review"
+    /// A leader wrote 批示 on an item a unit works on.
+    case instruction = "item.instruction"
 
     var chinese: String {
         switch self {
@@ -20,6 +24,8 @@ enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
         case .notice: return "督办单"
         case .escalation: return "升级"
         case .noticeUpdate: return "督办进展"
+        case .review: return "报送审核"
+        case .instruction: return "领导批示"
         }
     }
 
@@ -28,6 +34,8 @@ enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
         case .reminder: return "Reminder"
         case .notice: return "Notice"
         case .escalation: return "Escalation"
+        case .review: return "Report reviewed"
+        case .instruction: return "Leader's instruction"
         case .noticeUpdate: return "Notice progress"
         }
     }
@@ -94,6 +102,7 @@ struct Outbox {
             }
             try await insert.run()
         }
+        // Deliveries are attempted on the real clock; they are dated, as their messages are, by the app's.
         let wall = Date()
         for chunk in deliveries.chunked(200) {
             var insert = sql.insert(into: Delivery.schema).columns(
@@ -103,7 +112,7 @@ struct Outbox {
                 insert = insert.values(
                     SQLBind(UUID()), SQLBind(channel), SQLBind(n.kind.rawValue), SQLBind(n.title), SQLBind(n.body),
                     SQLBind(n.link), SQLBind(DeliveryState.queued.rawValue), SQLBind(0), SQLBind(wall),
-                    SQLBind(String?.none), SQLBind(wall), SQLBind(Date?.none))
+                    SQLBind(String?.none), SQLBind(now), SQLBind(Date?.none))
             }
             try await insert.run()
         }

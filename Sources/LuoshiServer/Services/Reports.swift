@@ -200,6 +200,18 @@ enum Reports {
                 accept ? .reportAccept : .reportReturn, .report, uuid,
                 before: ["state": ReportState.submitted.rawValue],
                 after: ["state": report.state.rawValue, "reason": trimmed])
+            // The one who filed it hears how it went, and, returned, why: so that it is filed again.
+            let title = try await PlanItem.find(report.$item.id, on: tx.db).map { String($0.title.prefix(30)) } ?? ""
+            var outbox = try await Outbox.load(on: tx.db)
+            outbox.add(
+                OutboxMessage(
+                    kind: .review,
+                    title: accept ? "【已采纳】\(title)（\(report.period)）" : "【被退回】\(title)（\(report.period)）",
+                    body: accept
+                        ? "「\(title)」\(report.period)的进展报送已采纳。"
+                        : "「\(title)」\(report.period)的进展报送被退回：\(Wording.clause(trimmed))。请修改后重新报送。",
+                    link: "/items/\(report.$item.id)#reports"), users: [report.$author.id])
+            try await outbox.flush(on: tx.db, now: now)
             return report
         }
     }

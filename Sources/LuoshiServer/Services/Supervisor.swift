@@ -517,7 +517,8 @@ enum Supervisor {
         OutboxMessage(
             kind: .notice,
             title: "【督办】\(n.number)（\(n.level.chinese)）\(String(itemTitle.prefix(30)))",
-            body: "\(unitName)：\(n.reason)。请\(n.requiredAction)，并于\(n.respondByDay.chinese)前反馈。",
+            body:
+                "\(unitName)：\(Wording.clause(n.reason))。请\(Wording.request(n.requiredAction))，并于\(n.respondByDay.chinese)前反馈。",
             link: "/notices/\(n.id!)")
     }
 }

@@ -17,6 +17,7 @@ enum SiteURL: Equatable, Sendable {
     case review(plan: UUID, item: UUID? = nil)
     case publish(plan: UUID)
     case close(plan: UUID)
+    case reopen(plan: UUID)
     case addItem(plan: UUID)
     case bulletin(plan: UUID, month: String? = nil)
     case bulletinDocx(plan: UUID, month: String? = nil)
@@ -82,6 +83,7 @@ enum SiteURL: Equatable, Sendable {
             return "/plans/\(plan)/review" + (item.map { "?item=\($0)#i-\($0)" } ?? "")
         case .publish(let plan): return "/plans/\(plan)/publish"
         case .close(let plan): return "/plans/\(plan)/close"
+        case .reopen(let plan): return "/plans/\(plan)/reopen"
         case .addItem(let plan): return "/plans/\(plan)/items"
         case .bulletin(let plan, let month): return "/plans/\(plan)/bulletin" + Self.query([("month", month)])
         case .bulletinDocx(let plan, let month):

@@ -102,5 +102,7 @@ enum ItemShow {
         var allowed: Allowed
         /// The period a new report is for, by default (this month).
         var period: String
+        /// The periods the unit owes, missed first: the form's choices (none: a period is typed).
+        var periods: [(period: DuePeriod, overdue: Bool)] = []
     }
 }

@@ -286,8 +286,25 @@ extension ItemShow {
                 H2 { Words(c.t("报送进展", "File a report")) }
                 PostForm(.fileReport(item: item.id!), c, class: "stack card", multipart: true) {
                     FieldLabel(c.t("报送期", "Period"), for: "period")
-                    TextInput("period", id: "period", value: model.period, required: true)
-                        .attr("pattern", #"\d{4}-(0[1-9]|1[0-2]|Q[1-4]|W\d{2}|H[12])"#)
+                    if model.periods.isEmpty {
+                        TextInput("period", id: "period", value: model.period, required: true)
+                            .attr("pattern", #"\d{4}-(0[1-9]|1[0-2]|Q[1-4]|W\d{2}|H[12])"#)
+                    } else {
+                        // The periods owed, the oldest missed first (chosen), so a late unit catches up in order.
+                        Element("select") {
+                            for (i, owed) in model.periods.enumerated() {
+                                Element(
+                                    "option",
+                                    text: c.name(owed.period) + " · "
+                                        + (owed.overdue
+                                            ? c.t("逾期未报，应于", "missed, due ") + c.name(owed.period.due)
+                                            : c.t("应于", "due ") + c.name(owed.period.due))
+                                    // Work due by a date only is reported for the month it is reported in.
+                                ).attr("value", owed.period.key.hasSuffix("-final") ? model.period : owed.period.key)
+                                    .flag("selected", i == 0)
+                            }
+                        }.attr("id", "period").attr("name", "period")
+                    }
                     if item.kind == .target {
                         FieldLabel(c.t("实际数值", "Actual figure") + " (\(item.unit ?? ""))", for: "av")
                         TextInput("actualValue", id: "av", inputMode: "decimal")

@@ -16,6 +16,8 @@ enum PlanOverview {
         var plan: UUID
         var title: String
         var mayClose: Bool
+        /// Staff on a closed plan: the form to reopen it.
+        var mayReopen: Bool = false
         /// The cached body, rendered by `Body` (escaped markup of our own).
         var body: String
     }

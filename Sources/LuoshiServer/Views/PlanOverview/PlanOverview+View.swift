@@ -21,9 +21,18 @@ extension PlanOverview {
             }
         }
 
+        /// Closing is asked about first (the link leads to what it will do); reopening needs a reason.
         func closeForm(_ c: PageContext) -> any Component {
+            if frame.mayReopen {
+                return PostForm(.reopen(plan: frame.plan), c, class: "stack noprint") {
+                    FieldLabel(c.t("重新打开本计划的理由", "Why the plan is reopened"), for: "reopen-reason")
+                    TextInput("reason", id: "reopen-reason", required: true, maxLength: 500)
+                    Paragraph { Submit(c.t("重新打开", "Reopen the plan")) }
+                }
+            }
             guard frame.mayClose else { return EmptyComponent() }
-            return PostForm(.close(plan: frame.plan), c) { Submit(c.t("结束本年度计划", "Close the plan")) }
+            return Paragraph { Anchor(c.t("结束本年度计划…", "Close the plan…"), .close(plan: frame.plan)).classes("button") }
+                .class("noprint")
         }
 
         /// The cached body goes straight into the frame, not through Plot again.

@@ -21,7 +21,9 @@ extension PlanReview {
                 }
                 Muted("\(model.sourceName) · \(model.sourceEncoding) · sha256 \(model.sourceSHA256.prefix(16))…")
                 if model.mayPublish {
-                    PostForm(.publish(plan: model.plan), c) { Submit(c.t("发布计划", "Publish the plan")) }
+                    Paragraph {
+                        Anchor(c.t("发布计划…", "Publish the plan…"), .publish(plan: model.plan)).classes("button")
+                    }
                 }
                 // The tree on the left scrolls with the page (a clicked item's link brings it back into
                 // view); the right column stays in the viewport beside it: the chosen item's form, then

@@ -1,0 +1,17 @@
+import LuoshiCore
+import Testing
+
+@Suite("措辞 (people's words inside the app's sentences)")
+struct WordingTests {
+    @Test("句末标点不重复，“请”不叠用 (no doubled sentence endings, no 请请)")
+    func clauses() {
+        #expect(Wording.clause("进度滞后于序时。") == "进度滞后于序时")
+        #expect(Wording.clause(" 进度滞后，；。 ") == "进度滞后")
+        #expect(Wording.clause("Behind schedule.") == "Behind schedule")
+        #expect(Wording.clause("。") == "")
+        #expect(Wording.request("请提出整改措施。") == "提出整改措施")
+        #expect(Wording.request("提出整改措施") == "提出整改措施")
+        let sentence = "经济发展局：\(Wording.clause("进度滞后。"))。请\(Wording.request("请按期整改。"))，并于7月7日前反馈。"
+        #expect(sentence == "经济发展局：进度滞后。请按期整改，并于7月7日前反馈。")
+    }
+}

@@ -50,6 +50,14 @@ options = webdriver.ChromeOptions()
 for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=zh-CN"]:
     options.add_argument(arg)
 options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+# Chrome's password manager would offer to save the demo password, or warn that it was leaked, over
+# the page: a person dismisses that, a test should not meet it.
+options.add_argument("--disable-features=PasswordLeakDetection,PasswordManagerOnboarding,AutofillServerCommunication")
+options.add_experimental_option(
+    "prefs",
+    {"credentials_enable_service": False, "profile.password_manager_enabled": False,
+     "profile.password_manager_leak_detection": False},
+)
 driver = webdriver.Chrome(options=options)
 driver.set_page_load_timeout(60)
 WIDTHS = {"desk": (1280, 900), "phone": (390, 844)}
@@ -96,11 +104,16 @@ def submit(form) -> None:
     time.sleep(0.1)
 
 
-def sign_in(username: str) -> None:
+retried_sign_ins: list[str] = []
+
+
+def sign_in(username: str, second_try: bool = False) -> None:
     driver.delete_all_cookies()
     go("/login")
     find("input[name=username]").send_keys(username)
     find("input[name=password]").send_keys(PASSWORD)
+    typed = find("input[name=username]").get_attribute("value")
+    expect(typed == username, f"the username field holds what was typed ({typed!r})")
     submit(find("form"))
     # A sign-in writes (the session, the attempt): behind the server's background pass on SQLite it
     # may wait its turn for a few seconds, as a person would.
@@ -108,6 +121,16 @@ def sign_in(username: str) -> None:
         if "/login" not in here():
             break
         time.sleep(0.05)
+    if "/login" in here() and not second_try:
+        # Seen now and then right after a reporter's session: the browser lands on an empty sign-in
+        # page with no session cookie and no error. Not yet explained (see the README's open
+        # questions); a person would try again, and so does the suite, saying so loudly.
+        driver.save_screenshot(os.path.join(SHOTS, f"RETRIED-sign-in-{username}.png"))
+        print(f"WARNING {username}: back on an empty sign-in page; cookies {driver.get_cookies()}", flush=True)
+        retried_sign_ins.append(username)
+        return sign_in(username, second_try=True)
+    if "/login" in here():
+        driver.save_screenshot(os.path.join(SHOTS, f"BROKEN-sign-in-{username}.png"))
     expect("/login" not in here(), f"{username} signs in (now at {here()}: {text()[-300:]!r})")
 
 
@@ -154,7 +177,7 @@ if (document.documentElement.lang === 'en') {
     const t = n.nodeValue.trim(), p = n.parentElement;
     if (!t || !p || p.closest('[hidden], script, style')) continue;
     if (/[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(t) && !p.closest('[lang|="zh"]')) chinese.push(t.slice(0, 24));
-    for (const m of t.match(/\b[a-z]+[A-Z][A-Za-z]*\b|\b[a-z]+\.[a-z]+(\.[a-z]+)?\b/g) || []) if (!/^(e\.g|i\.e)$|\.(jpe?g|png|gif|webp|pdf|docx?|xlsx?|pptx|txt|csv)$/.test(m)) codes.push(m);
+    for (const m of t.match(/\b[a-z]+[A-Z][A-Za-z]*\b|\b(plan|item|report|notice|channel|user|milestone|demo)\.[a-z]+[A-Za-z]*\b/g) || []) codes.push(m);
     if (/^(monthly|quarterly|weekly|yearly|yellow|orange|red|blue|reporter|admin|leader|deputy|submitted|accepted|returned|issued|responded|closed|draft|published|target|task|project|area|theme|commitment|headline)$/.test(t)) codes.push(t);
   }
   if (chinese.length) issues.push('Chinese in English mode: ' + [...new Set(chinese)].slice(0, 5).join(' | '));
@@ -313,9 +336,9 @@ def _():
     expect("/plans/" in here(), f"the report imports ({here()}: {text()[:80]})")
 
 
-@step("reporter on a phone: files a report with a photo")
+@step("village reporter on a phone: files a report with a photo, a scan and a Word file")
 def _():
-    sign_in("dept1")
+    sign_in("cun1")
     size("phone")
     go("/my")
     look("my-tasks", "/my")
@@ -336,10 +359,13 @@ def _():
     form.find_element(By.NAME, "narrative").send_keys("手机拍照上报：现场已完工 (filed from a phone)")
     files = form.find_element(By.CSS_SELECTOR, "input[type=file]")
     expect("image" in (files.get_attribute("accept") or ""), "the evidence field offers the camera (accept=image/*)")
-    files.send_keys(os.path.join(FILES, "photo.jpg"))
+    # A phone photo, a 15 MB scan and a Word file, chosen together.
+    files.send_keys("\n".join(os.path.join(FILES, f) for f in ["photo.jpg", "scan-15mb.pdf", "情况说明.docx"]))
     submit(form)
     expect("手机拍照上报" in text(), "the report shows on the item after filing")
-    expect("photo.jpg" in text(), "the photo is listed with the report")
+    for name in ["photo.jpg", "scan-15mb.pdf", "情况说明.docx"]:
+        expect(name in text(), f"{name} is listed with the report")
+    expect(bool(finds(".photos img")), "the photo shows in the page")
     state["reported-item"] = item
     size("desk")
     look("item-reporter", item)
@@ -364,7 +390,8 @@ def _():
 
 driver.quit()
 print(f"\n{passed} expectations held; {len(failures)} failed; {len(checked_pages)} pages looked at, "
-      f"{len(os.listdir(SHOTS))} screenshots in {SHOTS}")
+      f"{len(os.listdir(SHOTS))} screenshots in {SHOTS}"
+      + (f"; sign-ins that needed a second try: {', '.join(retried_sign_ins)}" if retried_sign_ins else ""))
 for f in failures:
     print("  - " + f)
 sys.exit(1 if failures else 0)

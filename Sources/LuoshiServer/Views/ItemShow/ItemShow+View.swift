@@ -253,7 +253,7 @@ extension ItemShow {
                     VoidElement("br")
                     Words(c.t("证明材料：", "Evidence: "))
                     for (i, f) in r.files.enumerated() {
-                        if i > 0 { Words("、") }
+                        if i > 0 { Words(c.t("、", ", ")) }
                         Anchor(f.filename, .evidence(f.id)).zh()
                     }
                     // Photos are what a village reporter sends: shown, not only listed.

@@ -113,7 +113,7 @@ extension PlanOverview {
                         for t in s.headline {
                             TR {
                                 TD { Anchor(t.subject ?? t.title, .item(t.id!)).zh() }
-                                TD(Format.target(t), class: "num")
+                                TD(Format.target(t), class: "num").zh()
                                 TD(
                                     c.t("最新", "latest") + " " + Format.number(s.latest[t.id!]?.actualValue),
                                     class: "num")

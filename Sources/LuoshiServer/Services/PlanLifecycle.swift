@@ -21,7 +21,7 @@ enum PlanLifecycle {
     /// Takes a closed plan back into use (closed by mistake, or work that runs on): staff say why, and the
     /// reason stays in the audit log with the change.
     static func reopen(_ planID: UUID, reason: String, actor: User, on store: Store, now: Date) async throws {
-        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let why = reason.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !why.isEmpty else {
             throw LuoshiError.invalid(field: "reason", reason: "请说明重新打开的理由 (say why the plan is reopened)")
         }

@@ -390,11 +390,7 @@ extension ReportingCalendar {
     public static func nextDue(_ periods: [DuePeriod], reported: Set<String>, today: CivilDay) -> (
         period: DuePeriod, overdue: Bool
     )? {
-        let open = periods.filter { p in
-            p.answeredBy.map { !$0.contains(where: reported.contains) } ?? reported.isEmpty
-        }.sorted { $0.due < $1.due }
-        guard let first = open.first else { return nil }
-        return (first, first.due < today)
+        owed(periods, reported: reported, today: today).first
     }
 }
 

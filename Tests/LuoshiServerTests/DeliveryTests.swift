@@ -24,6 +24,21 @@ private actor Received {
     func on(_ path: String) -> [Request] { requests.filter { $0.path == path } }
 }
 
+/// Runs `body` with a receiver listening on a loopback port, shut down however the body ends.
+private func withReceiver(_ body: (Received, Int) async throws -> Void) async throws {
+    let received = Received()
+    let (receiver, port) = try await startReceiver(received)
+    do {
+        try await body(received, port)
+    } catch {
+        await receiver.server.shutdown()
+        try? await receiver.asyncShutdown()
+        throw error
+    }
+    await receiver.server.shutdown()
+    try await receiver.asyncShutdown()
+}
+
 private func startReceiver(_ received: Received) async throws -> (Application, Int) {
     let app = try await Application.make(.testing)
     app.logger.logLevel = .critical
@@ -73,9 +88,7 @@ extension ServerTests {
     /// answers; a stuck one costs only its own delivery, up to the timeout; every attempt is logged.
     @Test("推送：三种 Webhook 格式、失败重试、卡死的接收方 (deliveries to a real receiver)")
     func deliveries() async throws {
-        let received = Received()
-        let (receiver, port) = try await startReceiver(received)
-        do {
+        try await withReceiver { received, port in
             try await TestApp.with { app in
                 app.luoshi.delivery.baseDelay = 0.3
                 app.luoshi.delivery.timeoutSeconds = 1
@@ -178,13 +191,7 @@ extension ServerTests {
                 #expect(robot.state == .failed)
                 #expect(robotAttempts.first?.answer.contains("310000") == true)
             }
-        } catch {
-            await receiver.server.shutdown()
-            try? await receiver.asyncShutdown()
-            throw error
         }
-        await receiver.server.shutdown()
-        try await receiver.asyncShutdown()
     }
 }
 
@@ -193,9 +200,7 @@ extension ServerTests {
     /// redirects, and showed the answer in the delivery log.
     @Test("Webhook 不发往内网与本机，不跟随重定向，只留简短应答 (webhooks: no internal address, no redirect, a short answer)")
     func webhooksStayOutside() async throws {
-        let received = Received()
-        let (receiver, port) = try await startReceiver(received)
-        do {
+        try await withReceiver { received, port in
             try await TestApp.with { app in
                 app.luoshi.delivery.maxAttempts = 1
                 app.luoshi.delivery.timeoutSeconds = 2
@@ -269,13 +274,7 @@ extension ServerTests {
                         String(repeating: "内部页面 internal page ", count: 20)))
                 await live.stop()
             }
-        } catch {
-            await receiver.server.shutdown()
-            try? await receiver.asyncShutdown()
-            throw error
         }
-        await receiver.server.shutdown()
-        try await receiver.asyncShutdown()
     }
 
     @Test("群机器人的 Markdown：用户文字不能加链接或标题 (robot Markdown: user text adds no link or heading)")

@@ -293,12 +293,17 @@ def _():
         look("notice-new")
 
 
-@step("staff: imports the seed fixture through the browser")
-def _():
+def import_document(name: str) -> None:
+    """Chooses a plan document in the import form of the plans page and sends it."""
     go("/plans")
     upload = find("input[type=file][name=document]")
-    upload.send_keys(os.path.join(FILES, "zhangzhishan-2015-copy.txt"))
+    upload.send_keys(os.path.join(FILES, name))
     submit(upload.find_element(By.XPATH, "ancestor::form"))
+
+
+@step("staff: imports the seed fixture through the browser")
+def _():
+    import_document("zhangzhishan-2015-copy.txt")
     expect("/review" in here() or "/plans/" in here(), f"import leads to the new plan ({here()})")
     expect("表单已过期" not in text(), "the import is not refused as an expired form")
     state["imported"] = re.sub(r"/review.*$", "", here())
@@ -329,10 +334,7 @@ def _():
 
 @step("staff: imports a real 政府工作报告 (GB18030) through the browser")
 def _():
-    go("/plans")
-    upload = find("input[type=file][name=document]")
-    upload.send_keys(os.path.join(FILES, "report-gb18030.txt"))
-    submit(upload.find_element(By.XPATH, "ancestor::form"))
+    import_document("report-gb18030.txt")
     expect("/plans/" in here(), f"the report imports ({here()}: {text()[:80]})")
 
 

@@ -25,9 +25,7 @@ struct ItemController: RouteCollection {
     )] {
         guard let a, let unit = a.$leadUnit.id else { return [] }
         let rules = try await Notices.rules(for: plan.id!, on: db)
-        let periods = ReportingCalendar.periods(
-            cycle: a.cycle, year: plan.year, start: a.startDate.map { CivilDay($0, calendar: .beijing) },
-            due: a.dueDate.map { CivilDay($0, calendar: .beijing) }, rules: rules)
+        let periods = a.duePeriods(year: plan.year, rules: rules)
         let reported = Set(
             try await ProgressReport.query(on: db).filter(\.$item.$id == a.$item.id).filter(\.$unit.$id == unit)
                 .filter(\.$state ~~ [.submitted, .accepted]).field(\.$period).all().map(\.period))
@@ -276,9 +274,7 @@ struct ItemController: RouteCollection {
             let st = snapshots[a.item.$plan.id]?.status(of: a.item).status ?? .notStarted
             var next: (period: DuePeriod, due: CivilDay, overdue: Bool)?
             if a.$leadUnit.id == unit, let year = snapshots[a.item.$plan.id]?.plan.year {
-                let periods = ReportingCalendar.periods(
-                    cycle: a.cycle, year: year, start: a.startDate.map { CivilDay($0, calendar: .beijing) },
-                    due: a.dueDate.map { CivilDay($0, calendar: .beijing) }, rules: rules[a.item.$plan.id] ?? .standard)
+                let periods = a.duePeriods(year: year, rules: rules[a.item.$plan.id] ?? .standard)
                 if let owed = ReportingCalendar.nextDue(periods, reported: reported[a.item.id!] ?? [], today: today) {
                     next = (owed.period, owed.period.due, owed.overdue)
                 }

@@ -42,37 +42,45 @@ struct PlanController: RouteCollection {
 
     /// What publishing will do, and a button that does it: one click must not publish by accident.
     @Sendable func confirmPublish(req: Request) async throws -> Response {
-        _ = try req.user(.admin)
-        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
-        return req.render(Confirm.View(model: .publish(plan.id!, title: plan.title)))
+        try await confirmation(req, Confirm.Model.publish)
     }
 
     @Sendable func publish(req: Request) async throws -> Response {
-        let user = try req.user(.admin)
-        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
-        // A form without the confirmation (an old page, a stray post) is shown what it would do first.
-        guard try req.content.decode(Confirmation.self).confirm == "yes" else {
-            return req.redirect(to: "/plans/\(plan.id!)/publish", redirectType: .normal)
+        try await confirmed(req, SiteURL.publish) {
+            try await PlanLifecycle.publish($0, actor: $1, on: req.store, now: req.now)
         }
-        try await PlanLifecycle.publish(plan.id!, actor: user, on: req.store, now: req.now)
-        return req.redirect(to: .plan(plan.id!))
     }
 
     @Sendable func confirmClose(req: Request) async throws -> Response {
-        _ = try req.user(.admin)
-        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
-        return req.render(Confirm.View(model: .close(plan.id!, title: plan.title)))
+        try await confirmation(req, Confirm.Model.close)
     }
 
     /// Closes a published plan at the end of its year: it becomes history, read-only, until staff
     /// reopen it with a reason.
     @Sendable func close(req: Request) async throws -> Response {
+        try await confirmed(req, SiteURL.close) {
+            try await PlanLifecycle.close($0, actor: $1, on: req.store, now: req.now)
+        }
+    }
+
+    /// The page that says what a step of the plan's life will do, with the one button that does it.
+    private func confirmation(_ req: Request, _ model: (UUID, String) -> Confirm.Model) async throws -> Response {
+        _ = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        return req.render(Confirm.View(model: model(plan.id!, plan.title)))
+    }
+
+    /// A step taken from its confirmation page. A form without the confirmation (an old page, a stray
+    /// post) changes nothing and is shown what it would do first.
+    private func confirmed(
+        _ req: Request, _ page: (UUID) -> SiteURL, _ step: (UUID, User) async throws -> Void
+    ) async throws -> Response {
         let user = try req.user(.admin)
         let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
         guard try req.content.decode(Confirmation.self).confirm == "yes" else {
-            return req.redirect(to: "/plans/\(plan.id!)/close", redirectType: .normal)
+            return req.redirect(to: page(plan.id!))
         }
-        try await PlanLifecycle.close(plan.id!, actor: user, on: req.store, now: req.now)
+        try await step(plan.id!, user)
         return req.redirect(to: .plan(plan.id!))
     }
 

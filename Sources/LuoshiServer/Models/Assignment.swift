@@ -34,6 +34,13 @@ final class Assignment: Model, @unchecked Sendable {
 
     var cooperating: [UUID] { cooperatingUnitIDs.split(separator: ",").compactMap { UUID(uuidString: String($0)) } }
 
+    /// The periods the lead unit reports for in the plan's year, by its cycle, dates and the plan's rules.
+    func duePeriods(year: Int, rules: SupervisionRules, calendar: Calendar = .beijing) -> [DuePeriod] {
+        ReportingCalendar.periods(
+            cycle: cycle, year: year, start: startDate.map { CivilDay($0, calendar: calendar) },
+            due: dueDate.map { CivilDay($0, calendar: calendar) }, rules: rules)
+    }
+
     /// Whether a unit answers for the item: as lead unit or as a cooperating one.
     func involves(_ unit: UUID) -> Bool { Self.involves(unit, lead: $leadUnit.id, cooperating: cooperatingUnitIDs) }
 

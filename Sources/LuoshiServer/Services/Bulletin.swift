@@ -114,9 +114,7 @@ struct Bulletin: Sendable {
         }
         for a in assignments {
             guard let unit = a.$leadUnit.id else { continue }
-            let periods = ReportingCalendar.periods(
-                cycle: a.cycle, year: plan.year, start: a.startDate.map { CivilDay($0, calendar: calendar) },
-                due: a.dueDate.map { CivilDay($0, calendar: calendar) }, rules: rules)
+            let periods = a.duePeriods(year: plan.year, rules: rules, calendar: calendar)
             for p in periods where p.due >= first && p.due <= last && p.due <= today {
                 var r = row(unit)
                 r.due += 1

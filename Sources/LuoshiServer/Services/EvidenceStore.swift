@@ -88,7 +88,7 @@ enum EvidenceStore {
     /// Photos are shown in the page: their type was checked by their first bytes, and with `nosniff` a
     /// browser takes them for nothing else. Everything else (PDF, Office) only downloads.
     static func isImage(_ contentType: String) -> Bool {
-        ["image/jpeg", "image/png", "image/gif", "image/webp"].contains(contentType)
+        contentType.hasPrefix("image/") && kinds.values.contains { $0.type == contentType }
     }
 
     /// A stored file: a photo shown inline, anything else a download; never cached, its type as

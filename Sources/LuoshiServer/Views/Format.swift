@@ -38,19 +38,11 @@ enum Format {
         return plain(v)
     }
 
-    static func date(_ d: Date?) -> String {
-        guard let d else { return "—" }
-        let c = Calendar.beijing.dateComponents([.year, .month, .day], from: d)
-        return "\(c.year!)年\(c.month!)月\(c.day!)日"
-    }
+    static func date(_ d: Date?) -> String { date(d, Lang(english: false)) }
 
     /// A date as the reader's language writes it: 2015年6月30日, or 30 Jun 2015.
     static func date(_ d: Date?, _ lang: Lang) -> String {
-        guard lang.english else { return date(d) }
-        guard let d else { return "—" }
-        let c = Calendar.beijing.dateComponents([.year, .month, .day], from: d)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
+        d.map { lang.name(CivilDay($0, calendar: .beijing)) } ?? "—"
     }
 
     static func isoDate(_ d: Date?) -> String {

@@ -123,7 +123,7 @@ enum Layout {
                     header(c)
                     Element("main") { content }
                     Element("footer") {
-                        Span { Words("落实") }.attr("lang", "zh-CN")
+                        Span { Words("落实") }.zh()
                         Words(" Luoshi · " + c.t("年度工作计划落实系统", "carrying out the annual work plan"))
                     }
                 } else {
@@ -159,7 +159,7 @@ enum Layout {
     static func header(_ c: PageContext) -> any Component {
         Header {
             Element("a") {
-                Span { Words("落实") }.attr("lang", "zh-CN")
+                Span { Words("落实") }.zh()
                 Words(" ")
                 Element("small", text: "Luoshi")
             }.attr("href", SiteURL.home.path).classes("brand")
@@ -180,7 +180,7 @@ enum Layout {
                 if let viewer = c.viewer {
                     Span {
                         // A person's name is a name in any language.
-                        Span { Words(viewer.displayName) }.attr("lang", "zh-CN")
+                        Span { Words(viewer.displayName) }.zh()
                         Words(" · " + c.name(viewer.role))
                     }.class("who")
                     PostForm(.logout, c, class: "inline") { LinkButton(c.t("退出", "Sign out")) }

@@ -518,4 +518,23 @@ public enum SupervisionRulesEngine {
 /// A notice's document number, as an office numbers its papers: 督〔2015〕12号.
 public enum NoticeNumber {
     public static func format(year: Int, serial: Int, prefix: String = "督") -> String { "\(prefix)〔\(year)〕\(serial)号" }
+
+    /// A number as people type it into a search box: 督〔2015〕12号, 〔2015〕12, 2015-12, 12号 or 12. The year is
+    /// nil when only the serial is given; nil when the text is words rather than a number.
+    public static func parse(_ text: String) -> (year: Int?, serial: Int)? {
+        let s = text.trimmingCharacters(in: .whitespaces)
+        let groups = s.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).map(String.init)
+        // Only digits, brackets, separators and the words of a number: 督 … 号 第.
+        let rest = s.filter { !($0.isASCII && $0.isNumber) && !"督〔〕[]()（）()-－/ 号第".contains($0) }
+        guard rest.isEmpty, let last = groups.last, let serial = Int(last), serial > 0, serial < 1_000_000 else {
+            return nil
+        }
+        switch groups.count {
+        case 1: return (nil, serial)
+        case 2:
+            guard let year = Int(groups[0]), (1900...2200).contains(year) else { return nil }
+            return (year, serial)
+        default: return nil
+        }
+    }
 }

@@ -15,14 +15,6 @@ extension LuoshiServer {
     public static func addUser(_ app: Application, username: String, displayName: String, role: Role, unit: String?)
         async throws -> String
     {
-        let name = username.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 64 else { throw LuoshiError.invalid(field: "用户名", reason: "不能为空，且不超过 64 字") }
-        guard !displayName.isEmpty, displayName.count <= 100 else {
-            throw LuoshiError.invalid(field: "姓名", reason: "不能为空，且不超过 100 字")
-        }
-        if try await User.query(on: app.db).filter(\.$username == name).first() != nil {
-            throw LuoshiError.conflict(reason: "用户名 \(name) 已存在 (exists)")
-        }
         var unitID: UUID?
         if let unit {
             guard let org = try await Organization.query(on: app.db).filter(\.$name == unit).first() else {
@@ -31,33 +23,21 @@ extension LuoshiServer {
             unitID = org.id
         }
         if role == .reporter && unitID == nil { throw LuoshiError.invalid(field: "单位", reason: "填报人必须属于一个单位 (--unit)") }
-        let password = Accounts.randomPassword()
-        let cost = app.storage[BcryptCostKey.self] ?? 10
-        let user = User(
-            username: name, displayName: displayName, passwordHash: try Accounts.hash(password, cost: cost), role: role,
-            organizationID: unitID)
-        let now = app.clock.now()
-        try await app.store.write(.office, actor: "cli", at: now) { tx in
-            try await user.create(on: tx.db)
-            tx.record(.userAdd, .user, user.id!, after: ["username": name, "role": role.rawValue])
-        }
-        return password
+        let input = Directory.AccountInput(
+            username: username, displayName: displayName, role: role, organization: unitID)
+        return try await Directory.addAccount(
+            input, by: "cli", cost: app.storage[BcryptCostKey.self] ?? 10, on: app.store, now: app.clock.now()
+        ).password
     }
 
     public static func resetPassword(_ app: Application, username: String) async throws -> String {
         guard let user = try await User.query(on: app.db).filter(\.$username == username).first() else {
             throw LuoshiError.notFound(entity: "用户", id: username)
         }
-        let password = Accounts.randomPassword()
-        user.passwordHash = try Accounts.hash(password, cost: app.storage[BcryptCostKey.self] ?? 10)
-        let now = app.clock.now()
-        try await app.store.write(.office, actor: "cli", at: now) { tx in
-            try await user.save(on: tx.db)
-            // The old password's sessions and tokens end with it.
-            try await SignOut.everywhere(user.id!, on: tx.db)
-            tx.record(.userPassword, .user, user.id!)
-        }
-        return password
+        return try await Directory.resetPassword(
+            user.id?.uuidString, by: "cli", cost: app.storage[BcryptCostKey.self] ?? 10, on: app.store,
+            now: app.clock.now()
+        ).password
     }
 
     public static func listUsers(_ app: Application) async throws -> [String] {

@@ -88,6 +88,7 @@ extension LuoshiServer {
             guard let user = req.auth.get(User.self) else { return req.redirect(to: .login()) }
             switch user.role {
             case .reporter: return req.redirect(to: .myTasks)
+            case .leader: return req.redirect(to: .portfolio())
             default:
                 if let plan = try await Plan.query(on: req.db).filter(\.$status == .published).sort(
                     \.$year, .descending
@@ -106,6 +107,8 @@ extension LuoshiServer {
         try app.register(collection: APIController())
         try app.register(collection: SupervisionController())
         try app.register(collection: SupervisionAPIController())
+        try app.register(collection: DirectoryController())
+        try app.register(collection: PortfolioController())
         // Made from the routes just registered: what they decode and encode is what it describes.
         let spec = try JSONEncoder().encode(try OpenAPIBuilder.document(app.routes.all))
         app.storage[OpenAPIKey.self] = String(decoding: spec, as: UTF8.self)

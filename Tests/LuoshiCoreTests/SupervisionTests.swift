@@ -188,3 +188,21 @@ struct SupervisionTests {
                 == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 }
+
+extension SupervisionTests {
+    @Test("督办单文号如人们输入的那样读出 (a notice number read as people type it)")
+    func noticeNumbersAreParsed() {
+        #expect(NoticeNumber.parse("督〔2015〕12号")! == (2015, 12))
+        #expect(NoticeNumber.parse(NoticeNumber.format(year: 2016, serial: 3))! == (2016, 3))
+        #expect(NoticeNumber.parse("〔2015〕12")! == (2015, 12))
+        #expect(NoticeNumber.parse("2015-12")! == (2015, 12))
+        #expect(NoticeNumber.parse("12号")! == (nil, 12))
+        #expect(NoticeNumber.parse(" 7 ")! == (nil, 7))
+        // Words, a year alone out of range, or three numbers are not a notice number.
+        #expect(NoticeNumber.parse("河道整治") == nil)
+        #expect(NoticeNumber.parse("停车位300个") == nil)
+        #expect(NoticeNumber.parse("1800-3") == nil)
+        #expect(NoticeNumber.parse("2015-6-12") == nil)
+        #expect(NoticeNumber.parse("") == nil)
+    }
+}

@@ -15,3 +15,13 @@ struct WordingTests {
         #expect(sentence == "经济发展局：进度滞后。请按期整改，并于7月7日前反馈。")
     }
 }
+
+@Test("标题的简称：去掉序号，到第一个停顿为止 (a heading's short name)")
+func headingShortNames() {
+    #expect(Wording.shortName("一、加快转型升级，推动经济发展") == "加快转型升级")
+    #expect(Wording.shortName("（三）强化社会管理。") == "强化社会管理")
+    #expect(Wording.shortName("2. 民生实事") == "民生实事")
+    #expect(Wording.shortName("第一，抓项目促投资") == "抓项目促投资")
+    #expect(Wording.shortName("坚持以人为本，保障和改善民生") == "坚持以人为本")
+    #expect(Wording.shortName("一二三四五六七八九十十一十二十三") == "一二三四五六七八九十十一")
+}

@@ -176,9 +176,20 @@ extension ServerTests {
             #expect(cNotices[0].state == .closed && cNotices[0].closingNote?.contains(cNotices[1].number) == true)
             #expect(cNotices[1].escalation == 2 && cNotices[1].state == .issued)
             #expect(cNotices[1].number.hasPrefix("督〔2015〕"))
-            // The principal leader's inbox holds the escalation; the audit chain holds every step.
+            // The principal leader's digest names the escalated notice and its unit; the lead leader gets no
+            // copies of units' reminders, only digests naming the units and items; the audit chain holds every step.
             let inbox = try await InboxMessage.query(on: db).filter(\.$user.$id == principal.id!).all()
-            #expect(inbox.contains { $0.kind == .escalation && $0.title.contains(cNotices[1].number) })
+            let cUnit = try #require(try await Organization.find(unitOf["C"]!.$organization.id, on: db)).name
+            #expect(
+                inbox.contains {
+                    $0.kind == .digest && $0.body.contains(cNotices[1].number) && $0.body.contains(cUnit)
+                })
+            let leaderInbox = try await InboxMessage.query(on: db).filter(\.$user.$id == leader.id!).all()
+            #expect(!leaderInbox.contains { $0.kind == .reminder })
+            #expect(leaderInbox.contains { $0.kind == .digest && $0.body.contains("「\(items["B"]!.title)」") })
+            // One digest a day at most: the passes of a day tell the leader each thing once.
+            let days = leaderInbox.filter { $0.kind == .digest }.map { CivilDay($0.createdAt, calendar: .beijing) }
+            #expect(days.count == Set(days).count)
             let steps = try await AuditEntry.query(on: db).filter(\.$entity == "notice").all().map(\.action)
             #expect(steps.filter { $0 == "notice.escalate" }.count == 4)
             #expect(

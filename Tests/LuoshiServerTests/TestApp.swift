@@ -174,15 +174,17 @@ struct BrowserSession {
 
     /// Opens the sign-in page and, given a username, signs in through its form and reads a page for the
     /// new session's form token.
-    static func signIn(_ username: String?, via send: Exchange) async throws -> BrowserSession {
+    static func signIn(_ username: String?, password: String = Demo.password, via send: Exchange) async throws
+        -> BrowserSession
+    {
         var s = BrowserSession()
         let login = try await send(.GET, "/login", [:], nil)
         s.take(login.headers)
         s.csrf = formToken(in: login.body)
         guard let username else { return s }
-        let form = "_csrf=\(s.csrf)&username=\(username)&password=\(Demo.password)"
+        let form = "_csrf=\(s.csrf)&username=\(username)&password=\(password)"
         let signedIn = try await send(.POST, "/login", s.headers, ByteBuffer(string: form))
-        #expect(signedIn.status == .seeOther, "sign-in of \(username)")
+        #expect(signedIn.status == .seeOther, "sign-in of \(username): \(signedIn.status)")
         s.take(signedIn.headers)
         s.landedAt = signedIn.headers.first(name: .location)
         let page = try await send(.GET, "/inbox", s.headers, nil)
@@ -193,8 +195,8 @@ struct BrowserSession {
 
 extension Application {
     /// A browser in process, signed in as `username` (or only on the sign-in page).
-    func browser(_ username: String?) async throws -> BrowserSession {
-        try await BrowserSession.signIn(username) { method, path, headers, body in
+    func browser(_ username: String?, password: String = Demo.password) async throws -> BrowserSession {
+        try await BrowserSession.signIn(username, password: password) { method, path, headers, body in
             nonisolated(unsafe) var out: (HTTPStatus, HTTPHeaders, String) = (.ok, [:], "")
             try await self.testing().test(method, path, headers: headers, body: body) { res in
                 out = (res.status, res.headers, res.body.string)

@@ -146,6 +146,8 @@ extension ServerTests {
                 .reviews, .accept(report: id), .giveBack(report: id), .myTasks, .assign(plan: id, changed: 3), .audit,
                 .notices(state: "all"), .newNotice(item: id), .notice(id), .noticePrint(id), .noticeDocx(id),
                 .noticeEvidence(id), .inbox, .markRead(id), .markAllRead, .channels, .toggleChannel(id),
+                .units, .unit(id), .people, .person(id), .resetPassword(id), .setDisabled(id, true),
+                .setDisabled(id, false), .portfolio(leader: id, plan: id),
             ]
             urls += SiteURL.ItemEdit.allCases.map { .edit(item: id, $0) }
             urls += NoticeAction.allCases.map { .noticeAction(id, $0) }

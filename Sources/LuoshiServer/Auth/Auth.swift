@@ -100,7 +100,9 @@ struct TokenAuthenticator: AsyncBearerAuthenticator {
                 .filter(\.$value == StoredSecret.digest(bearer.token)).first(),
             token.expiresAt > Date()
         else { return }
-        req.auth.login(try token.joined(User.self))
+        let user = try token.joined(User.self)
+        guard user.disabledAt == nil else { return }
+        req.auth.login(user)
     }
 }
 
@@ -164,6 +166,10 @@ enum Accounts {
         let user = try await User.query(on: db).filter(\.$username == username).first()
         let matches = checker.verify(password, hash: user?.passwordHash)
         guard let user, matches else { throw LuoshiError.wrongCredentials }
+        // Said only to whoever knows the password: a disabled account is no secret to them.
+        guard user.disabledAt == nil else {
+            throw LuoshiError.forbidden(reason: "账号已停用，请联系督查办 (this account is disabled)")
+        }
         try await attempt.delete(on: db)
         return user
     }

@@ -14,10 +14,11 @@ struct AuditController: RouteCollection {
         let (count, broken) = try await Audit.recentCheck(req.application)
         let page = req.paging(total: count)
         let entries = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).range(page.rows).all()
+        let names = try await ActorNames.load(entries.map(\.actor), on: req.db)
         let model = AuditLog.Model(
             entries: entries.map { e in
                 AuditLog.Entry(
-                    sequence: e.sequence, at: e.at, actor: e.actor,
+                    sequence: e.sequence, at: e.at, actor: names.name(e.actor, Lang(req)),
                     action: AuditAction(rawValue: e.action)?.words ?? (e.action, e.action),
                     entity: AuditEntity(rawValue: e.entity)?.words ?? (e.entity, e.entity), entityID: e.entityID,
                     hash: e.hash)

@@ -40,10 +40,14 @@ struct SupervisionController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.user()
         let filter = req.query[String.self, at: "state"].flatMap(NoticeList.Filter.init(rawValue:)) ?? .open
-        let level = req.query[String.self, at: "level"].flatMap(NoticeLevel.init(rawValue:))
+        let filters = SiteURL.NoticeFilters(
+            text: req.query[String.self, at: "q"].map { String($0.prefix(100)) }.flatMap { $0.isEmpty ? nil : $0 },
+            unit: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
+            level: req.query[String.self, at: "level"].flatMap(NoticeLevel.init(rawValue:)),
+            overdueOnly: req.query[String.self, at: "overdue"] == "1")
         let (notices, page) = try await Notices.list(
-            for: user, open: filter == .all ? nil : filter == .open, level: level,
-            page: req.query[Int.self, at: "page"],
+            for: user, open: filter == .all ? nil : filter == .open, level: filters.level, unit: filters.unit,
+            overdueAt: filters.overdueOnly ? req.now : nil, text: filters.text, page: req.query[Int.self, at: "page"],
             on: req.db)
         let rows = notices.map { n in
             NoticeList.Row(
@@ -51,8 +55,15 @@ struct SupervisionController: RouteCollection {
                 unit: n.unit.name,
                 state: n.state, escalation: n.escalation, respondBy: n.respondBy, automatic: n.triggerKey != nil)
         }
+        // A reporter sees their own unit's notices only: no unit to choose.
+        let units =
+            user.role == .reporter
+            ? [] : try await Organization.query(on: req.db).sort(\.$name).all().map { ($0.id!, $0.name) }
         return req.render(
-            NoticeList.View(model: .init(filter: filter, rows: rows, mayIssue: user.role == .admin, page: page)))
+            NoticeList.View(
+                model: .init(
+                    filter: filter, filters: filters, units: units, rows: rows, mayIssue: user.role == .admin,
+                    page: page)))
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {
@@ -122,9 +133,11 @@ struct SupervisionController: RouteCollection {
         let n = try await Notices.find(req.parameters.get("noticeID"), for: user, on: req.db)
         let history = try await Notices.history(of: n, on: req.db)
         let files = try await NoticeEvidence.query(on: req.db).filter(\.$notice.$id == n.id!).sort(\.$uploadedAt).all()
+        let names = try await ActorNames.load(history.map(\.actor), on: req.db)
         let steps = history.map { e in
             NoticeShow.Step(
-                at: e.at, actor: e.actor, action: AuditAction(rawValue: e.action)?.words ?? (e.action, e.action),
+                at: e.at, actor: names.name(e.actor, Lang(req)),
+                action: AuditAction(rawValue: e.action)?.words ?? (e.action, e.action),
                 text: (try? JSONDecoder().decode([String: String].self, from: Data((e.after ?? "{}").utf8)))?["text"])
         }
         let isUnit = Notices.isUnit(user, of: n)

@@ -15,11 +15,12 @@ struct CachedUserSessionAuthenticator: AsyncMiddleware {
         {
             let version = try await SnapshotCache.version(request)
             let cache = request.application.snapshots
+            // A disabled account's sessions are ended when it is disabled; this is the second lock.
             if let user = await cache.user(id, version: version) {
-                request.auth.login(user)
+                if user.disabledAt == nil { request.auth.login(user) }
             } else if let user = try await User.find(id, on: request.db) {
                 await cache.store(user: user, version: version)
-                request.auth.login(user)
+                if user.disabledAt == nil { request.auth.login(user) }
             }
         }
         return try await next.respond(to: request)

@@ -69,16 +69,22 @@ struct BodyPace {
         }
     }
 
-    /// Reads a streamed body piece by piece, at most `limit` bytes in all and at this pace.
+    /// Reads a streamed body piece by piece, at most `limit` bytes in all and at this pace. When `each`
+    /// refuses the body (a forged form's token), the rest is still read, within the same limits, and
+    /// dropped, as nginx's lingering close does: a client still sending would otherwise wait on a server
+    /// that waits on it, holding the connection (and a shutdown) until a timeout.
     static func read(_ req: Request, limit: Int, _ each: (ByteBuffer) throws -> Void) async throws {
         let pace = BodyPace(req)
         var received = 0
+        var refusal: (any Error)?
         for try await chunk in req.body {
             received += chunk.readableBytes
-            guard received <= limit else { throw Abort(.payloadTooLarge) }
+            guard received <= limit else { throw refusal ?? Abort(.payloadTooLarge) }
             try pace.check(received: received)
-            try each(chunk)
+            guard refusal == nil else { continue }
+            do { try each(chunk) } catch { refusal = error }
         }
+        if let refusal { throw refusal }
     }
 }
 

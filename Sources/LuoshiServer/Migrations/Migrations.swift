@@ -36,6 +36,7 @@ enum Migrations {
         app.migrations.add(HashUserTokens())
         app.migrations.add(AddWebSessionIndexes())
         app.migrations.add(AddAuditSeal())
+        app.migrations.add(AddOfficeToUser())
     }
 }
 

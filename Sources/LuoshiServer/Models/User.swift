@@ -13,6 +13,12 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "role") var role: Role
     @OptionalParent(key: "organization_id") var organization: Organization?
     @Field(key: "language") var language: String?
+    /// 职务: 镇长, 副镇长, 党政办主任.
+    @OptionalField(key: "office") var office: String?
+    /// 分管: the areas a leader answers for, in the office's own words (农业农村、水利).
+    @OptionalField(key: "portfolio") var portfolio: String?
+    /// When the account was disabled: it can no longer sign in; what it did stays attributed to it.
+    @OptionalField(key: "disabled_at") var disabledAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

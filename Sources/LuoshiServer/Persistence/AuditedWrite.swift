@@ -44,6 +44,12 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case userAdd = "user.add"
     case userPassword = "user.passwd"
     case userLanguage = "user.language"
+    case userEdit = "user.edit"
+    case userReset = "user.reset"
+    case userDisable = "user.disable"
+    case userEnable = "user.enable"
+    case unitAdd = "unit.add"
+    case unitEdit = "unit.edit"
 
     /// What the audit page and a notice's history call the step, in Chinese and English.
     var words: (chinese: String, english: String) {
@@ -83,13 +89,19 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .userAdd: return ("新增账号", "Account added")
         case .userPassword: return ("修改密码", "Password changed")
         case .userLanguage: return ("切换语言", "Language changed")
+        case .userEdit: return ("修改账号", "Account changed")
+        case .userReset: return ("重置密码", "Password reset")
+        case .userDisable: return ("停用账号", "Account disabled")
+        case .userEnable: return ("启用账号", "Account enabled")
+        case .unitAdd: return ("新增单位", "Unit added")
+        case .unitEdit: return ("修改单位", "Unit changed")
         }
     }
 }
 
 /// What an audit entry is about.
 enum AuditEntity: String, Codable, Sendable, CaseIterable {
-    case plan, item, report, notice, channel, user
+    case plan, item, report, notice, channel, user, unit
 
     var words: (chinese: String, english: String) {
         switch self {
@@ -99,6 +111,7 @@ enum AuditEntity: String, Codable, Sendable, CaseIterable {
         case .notice: return ("督办单", "Notice")
         case .channel: return ("通知渠道", "Channel")
         case .user: return ("账号", "Account")
+        case .unit: return ("单位", "Unit")
         }
     }
 }

@@ -34,7 +34,7 @@ enum Comments {
             {
                 let units = [a.$leadUnit.id].compactMap { $0 } + a.cooperating
                 let reporters = try await User.query(on: tx.db).filter(\.$organization.$id ~~ units)
-                    .filter(\.$role == .reporter).all().compactMap(\.id)
+                    .filter(\.$role == .reporter).filter(\.$disabledAt == nil).all().compactMap(\.id)
                 var outbox = try await Outbox.load(on: tx.db)
                 outbox.add(
                     OutboxMessage(

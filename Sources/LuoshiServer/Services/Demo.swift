@@ -120,6 +120,15 @@ public enum Demo {
             leadOf[item.id!] = unit
         }
         try await assignments.create(on: db)
+        // Each leader's office, and the areas of the plan the leader answers for as their 分管.
+        for (i, leader) in leaders.enumerated() {
+            leader.office = i == 0 ? "镇长" : "副镇长"
+            let areas = items.filter { $0.kind == .area && (areaOf[$0.id!] ?? -1) % leaders.count == i }
+            let names = areas.map { Wording.shortName($0.title) }.filter { !$0.isEmpty }
+            let portfolio = (i == 0 ? ["全面工作"] : []) + names.prefix(3)
+            leader.portfolio = portfolio.isEmpty ? nil : portfolio.joined(separator: "、")
+            try await leader.save(on: db)
+        }
         // The town's head is the principal leader that unanswered notices finally reach.
         let supervision = PlanSupervision()
         supervision.$plan.id = plan.id!

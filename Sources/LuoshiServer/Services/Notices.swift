@@ -59,6 +59,7 @@ enum Notices {
         }
         let deadline = respondBy
         let reporters = try await User.query(on: db).filter(\.$organization.$id == unit).filter(\.$role == .reporter)
+            .filter(\.$disabledAt == nil)
             .all().compactMap(\.id)
         return try await store.write(.plan(item.$plan.id), actor: user.username, at: now) { tx in
             // The plan's status and the item, as they are at the moment of writing.
@@ -140,9 +141,10 @@ enum Notices {
         if !evidence.isEmpty && action != .respond {
             throw LuoshiError.invalid(field: "证明材料", reason: "只有反馈时可以附证明材料")
         }
-        let staff = try await User.query(on: db).filter(\.$role == .admin).all().compactMap(\.id)
+        let staff = try await User.query(on: db).filter(\.$role == .admin).filter(\.$disabledAt == nil).all()
+            .compactMap(\.id)
         let reporters = try await User.query(on: db).filter(\.$organization.$id == notice.$unit.id)
-            .filter(\.$role == .reporter).all().compactMap(\.id)
+            .filter(\.$role == .reporter).filter(\.$disabledAt == nil).all().compactMap(\.id)
         // Files first, outside the transaction; removed again if it fails.
         let written = try EvidenceStore.write(evidence, to: evidenceDirectory)
         do {
@@ -261,8 +263,9 @@ enum Notices {
     /// Notices a user may see, newest first.
     /// One page of the notices a person may read (a unit: its own), newest first.
     static func list(
-        for user: User, open: Bool?, level: NoticeLevel?, item: UUID? = nil, page: Int? = nil,
-        perPage: Int = Paging.perPage, on db: any Database
+        for user: User, open: Bool?, level: NoticeLevel?, item: UUID? = nil, unit: UUID? = nil,
+        overdueAt: Date? = nil, text: String? = nil, page: Int? = nil, perPage: Int = Paging.perPage,
+        on db: any Database
     ) async throws -> (notices: [SupervisionNotice], page: Paging) {
         let q = SupervisionNotice.query(on: db)
         if user.role == .reporter {
@@ -272,6 +275,19 @@ enum Notices {
         if let open { q.filter(\.$state, open ? .notEqual : .equal, .closed) }
         if let level { q.filter(\.$level == level) }
         if let item { q.filter(\.$item.$id == item) }
+        if let unit { q.filter(\.$unit.$id == unit) }
+        // Past its deadline and not closed: whether answered or not, it is still the office's to chase.
+        if let overdueAt { q.filter(\.$respondBy < overdueAt).filter(\.$state != .closed) }
+        if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            switch NoticeNumber.parse(text) {
+            case .some((let year, let serial)):
+                if let year { q.filter(\.$year == year) }
+                q.filter(\.$serial == serial)
+            case .none:
+                q.join(PlanItem.self, on: \SupervisionNotice.$item.$id == \PlanItem.$id)
+                    .filter(PlanItem.self, \.$title ~~ String(text.prefix(100)))
+            }
+        }
         let paging = Paging(requested: page, total: try await q.copy().count(), perPage: perPage)
         let notices = try await q.with(\.$item).with(\.$unit).sort(\.$issuedAt, .descending)
             .sort(\.$serial, .descending).range(paging.rows).all()

@@ -17,6 +17,8 @@ enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
     case review = "report.review"
     /// A leader wrote 批示 on an item a unit works on.
     case instruction = "item.instruction"
+    /// A leader's digest of the pass: late reports and unanswered notices on the leader's items.
+    case digest = "leader.digest"
 
     var chinese: String {
         switch self {
@@ -26,6 +28,7 @@ enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
         case .noticeUpdate: return "督办进展"
         case .review: return "报送审核"
         case .instruction: return "领导批示"
+        case .digest: return "督办摘要"
         }
     }
 
@@ -36,6 +39,7 @@ enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
         case .escalation: return "Escalation"
         case .review: return "Report reviewed"
         case .instruction: return "Leader's instruction"
+        case .digest: return "Daily digest"
         case .noticeUpdate: return "Notice progress"
         }
     }

@@ -87,7 +87,8 @@ enum Supervisor {
                     column: "name", as: String.self)
             }
             // Accounts without a creation time first, on both databases (they sort NULL differently).
-            let users = try await sql.select().columns("id", "display_name", "role", "organization_id")
+            // Disabled accounts are told nothing (their names stay known for the log).
+            let users = try await sql.select().columns("id", "display_name", "role", "organization_id", "disabled_at")
                 .from(User.schema).orderBy(
                     SQLFunction("COALESCE", args: SQLColumn("created_at"), SQLBind(Date(timeIntervalSince1970: 0)))
                 )
@@ -97,6 +98,7 @@ enum Supervisor {
                 c.userNames[id] = try row.decode(column: "display_name", as: String.self)
                 let role = try row.decode(column: "role", as: String.self)
                 let org = try row.decode(column: "organization_id", as: UUID?.self)
+                if try row.decode(column: "disabled_at", as: Date?.self) != nil { continue }
                 if role == Role.reporter.rawValue, let org { c.reporters[org, default: []].append(id) }
                 if role == Role.leader.rawValue { c.leaders.append(id) }
             }
@@ -250,6 +252,8 @@ enum Supervisor {
         var reminderRows: [(work: Work, period: DuePeriod, stage: ReminderStage)] = []
         var newNotices: [(notice: SupervisionNotice, supersedes: [OpenNotice])] = []
         var serial = try await nextSerial(year: today.year, on: db)
+        // What each leader is told in this pass, as lines of one digest.
+        var digest: [UUID: [String]] = [:]
         let unitName = { (id: UUID) in context.unitNames[id] ?? id.uuidString }
 
         for w in work {
@@ -265,13 +269,18 @@ enum Supervisor {
                 guard let stage = SupervisionRulesEngine.reminder(for: p, filed: isFiled, today: today, rules: rules),
                     !sent.contains(w.key.tagged("\(p.key)|\(stage.rawValue)"))
                 else { continue }
-                let recipients = reporters + (stage.toLeader ? w.leader.map { [$0] } ?? [] : [])
+                // The lead leader hears of it too, in the pass's one digest, not as a copy of each reminder.
+                let leader = stage.toLeader ? w.leader : nil
+                if let leader {
+                    digest[leader, default: []].append("\(unitName(w.unit))「\(w.title)」\(p.chinese)进展逾期未报")
+                }
                 reminderRows.append((w, p, stage))
                 actions.append(
                     Action(
                         kind: .reminder, plan: plan.title, item: w.title, itemID: w.item, unit: unitName(w.unit),
-                        detail: "\(p.key) \(stage.rawValue)", recipients: context.names(recipients)))
-                outbox.add(reminderMessage(w, period: p, stage: stage), users: recipients, units: [w.unit])
+                        detail: "\(p.key) \(stage.rawValue)",
+                        recipients: context.names(reporters + [leader].compactMap { $0 })))
+                outbox.add(reminderMessage(w, period: p, stage: stage), users: reporters, units: [w.unit])
             }
 
             // Status at this moment, for overdue and behind: the same evaluation the pages make.
@@ -339,15 +348,15 @@ enum Supervisor {
                         kind: .escalation, plan: plan.title, item: titles[n.item] ?? "", itemID: n.item,
                         unit: unitName(n.unit), detail: "\(n.number) → \(s == 1 ? "lead leader" : "principal leader")",
                         recipients: context.names(recipients)))
-                outbox.add(
-                    OutboxMessage(
-                        kind: .escalation,
-                        title: "【督办升级】\(n.number)逾期未反馈：\(String((titles[n.item] ?? "").prefix(30)))",
-                        body:
-                            "\(unitName(n.unit))未在\(CivilDay(n.respondBy, calendar: calendar).chinese)前反馈\(n.level.chinese)督办单\(n.number)，"
-                            + (s == 1 ? "报挂钩领导督促。" : "报主要领导督促。"),
-                        link: "/notices/\(n.id)"), users: recipients)
+                if let to {
+                    digest[to, default: []].append(
+                        "\(unitName(n.unit))未在\(CivilDay(n.respondBy, calendar: calendar).chinese)前反馈\(n.level.chinese)督办单\(n.number)"
+                            + "「\(titles[n.item] ?? "")」" + (s == 1 ? "" : "（已报主要领导）"))
+                }
             }
+        }
+        for (leader, lines) in digest {
+            outbox.add(digestMessage(lines, plan: plan.title, today: today), users: [leader])
         }
         if dryRun { return actions }
 
@@ -511,6 +520,15 @@ enum Supervisor {
         return OutboxMessage(
             kind: .reminder, title: "【催办】\(stage.chinese)：\(title)（\(period.chinese)）", body: body,
             link: "/items/\(w.item)")
+    }
+
+    /// A leader's one message of the day: every unit and item that needs the leader's push, numbered.
+    static func digestMessage(_ lines: [String], plan: String, today: CivilDay) -> OutboxMessage {
+        let shown = lines.prefix(30).enumerated().map { "\($0.offset + 1). \($0.element)" }
+        let more = lines.count > shown.count ? "\n另有\(lines.count - shown.count)项，见分管任务页。" : ""
+        return OutboxMessage(
+            kind: .digest, title: "【督办摘要】\(today.chinese)：\(lines.count)项需要督促",
+            body: "\(plan)中，您挂钩的以下事项需要督促：\n" + shown.joined(separator: "\n") + more, link: "/portfolio")
     }
 
     static func noticeMessage(_ n: SupervisionNotice, itemTitle: String, unitName: String) -> OutboxMessage {

@@ -139,13 +139,13 @@ enum Layout {
         case .admin:
             nav += [
                 (.assign(), c.t("分解任务", "Assign")), (.reviews, c.t("审核报送", "Reviews")),
-                (.notices(), c.t("督办单", "Notices")), (.channels, c.t("通知渠道", "Channels")),
+                (.notices(), c.t("督办单", "Notices")), (.people, c.t("单位与人员", "Setup")),
                 (.audit, c.t("审计日志", "Audit log")),
             ]
         case .reporter:
             nav += [(.myTasks, c.t("我的任务", "My tasks")), (.notices(), c.t("督办单", "Notices"))]
         case .leader, .deputy:
-            nav.append((.notices(), c.t("督办单", "Notices")))
+            nav += [(.portfolio(), c.t("分管任务", "Portfolios")), (.notices(), c.t("督办单", "Notices"))]
         }
         return nav
     }

@@ -38,7 +38,7 @@ enum SiteURL: Equatable, Sendable {
     case assign(plan: UUID? = nil, changed: Int? = nil, filters: AssignFilters = .init())
     case audit
     case auditPage(Int)
-    case notices(state: String? = nil, page: Int = 1)
+    case notices(state: String? = nil, page: Int = 1, filters: NoticeFilters = .init())
     case newNotice(item: UUID? = nil)
     case notice(UUID)
     case noticePrint(UUID)
@@ -51,6 +51,16 @@ enum SiteURL: Equatable, Sendable {
     case markAllRead
     case channels
     case toggleChannel(UUID)
+    /// The office's units, and one unit's page (its form posts back to it).
+    case units
+    case unit(UUID)
+    /// The accounts, and one account's page (its form posts back to it).
+    case people
+    case person(UUID)
+    case resetPassword(UUID)
+    case setDisabled(UUID, Bool)
+    /// A leader's portfolio; the viewer's own when no leader is named.
+    case portfolio(leader: UUID? = nil, plan: UUID? = nil)
 
     /// The assignment table's filters, carried through a bulk change.
     struct AssignFilters: Equatable, Sendable {
@@ -59,6 +69,16 @@ enum SiteURL: Equatable, Sendable {
         var leader: UUID?
         var status: String?
         var unassignedOnly = false
+    }
+
+    /// The notice list's filters, carried through its pages.
+    struct NoticeFilters: Equatable, Sendable {
+        /// A number (督〔2015〕12号, or 12) or words of the item's title.
+        var text: String?
+        var unit: UUID?
+        var level: NoticeLevel?
+        /// Open notices past their response deadline.
+        var overdueOnly = false
     }
 
     /// The corrections the review page posts for one item.
@@ -112,8 +132,12 @@ enum SiteURL: Equatable, Sendable {
                 ])
         case .audit: return "/audit"
         case .auditPage(let page): return "/audit" + Self.query([("page", page > 1 ? String(page) : nil)])
-        case .notices(let state, let page):
-            return "/notices" + Self.query([("state", state), ("page", page > 1 ? String(page) : nil)])
+        case .notices(let state, let page, let f):
+            return "/notices"
+                + Self.query([
+                    ("state", state), ("q", f.text), ("unit", f.unit?.uuidString), ("level", f.level?.rawValue),
+                    ("overdue", f.overdueOnly ? "1" : nil), ("page", page > 1 ? String(page) : nil),
+                ])
         case .newNotice(let item): return "/notices/new" + Self.query([("item", item?.uuidString)])
         case .notice(let id): return "/notices/\(id)"
         case .noticePrint(let id): return "/notices/\(id)/print"
@@ -126,6 +150,14 @@ enum SiteURL: Equatable, Sendable {
         case .markAllRead: return "/inbox/read-all"
         case .channels: return "/channels"
         case .toggleChannel(let id): return "/channels/\(id)/toggle"
+        case .units: return "/units"
+        case .unit(let id): return "/units/\(id)"
+        case .people: return "/people"
+        case .person(let id): return "/people/\(id)"
+        case .resetPassword(let id): return "/people/\(id)/reset"
+        case .setDisabled(let id, let disabled): return "/people/\(id)/" + (disabled ? "disable" : "enable")
+        case .portfolio(let leader, let plan):
+            return "/portfolio" + Self.query([("leader", leader?.uuidString), ("plan", plan?.uuidString)])
         }
     }
 

@@ -23,6 +23,9 @@ enum NoticeList {
 
     struct Model {
         var filter: Filter
+        var filters: SiteURL.NoticeFilters
+        /// The units to filter by (none for a reporter, who sees their own).
+        var units: [(id: UUID, name: String)]
         var rows: [Row]
         var mayIssue: Bool
         var page: Paging

@@ -12,10 +12,11 @@ extension NoticeList {
             Paragraph {
                 for (i, f) in Filter.allCases.enumerated() {
                     if i > 0 { Words(" · ") }
-                    Anchor(name(f, c), .notices(state: f.rawValue)).attr(
+                    Anchor(name(f, c), .notices(state: f.rawValue, filters: model.filters)).attr(
                         "aria-current", f == model.filter ? "page" : nil)
                 }
             }
+            search(c)
             if model.mayIssue {
                 // A notice is about one item: the button leads to a list of items, most behind first.
                 Paragraph { Anchor(c.t("发督办单", "Issue a notice"), .newNotice()).classes("button") }
@@ -27,9 +28,45 @@ extension NoticeList {
                 if model.rows.isEmpty { TR { TD(c.t("没有督办单", "No notices")).attr("colspan", "7") } }
                 for n in model.rows { row(n, c) }
             }
-            Pager(paging: model.page, context: c, measure: ("份", "notices")) { [filter = model.filter] in
-                .notices(state: filter.rawValue, page: $0)
+            Pager(paging: model.page, context: c, measure: ("份", "notices")) {
+                [filter = model.filter, filters = model.filters] in
+                .notices(state: filter.rawValue, page: $0, filters: filters)
             }
+        }
+
+        /// Find a notice by number or item; narrow by unit, level and lateness. A plain GET form.
+        func search(_ c: PageContext) -> any Component {
+            let f = model.filters
+            return Element("form") {
+                Hidden("state", model.filter.rawValue)
+                Div {
+                    FieldLabel(c.t("文号或事项", "Number or item"), for: "q")
+                    TextInput(
+                        "q", id: "q", value: f.text, maxLength: 100, placeholder: c.t("如 督〔2015〕12号", "e.g. 12"))
+                }
+                if !model.units.isEmpty {
+                    Div {
+                        FieldLabel(c.t("单位", "Unit"), for: "unit")
+                        Element("select") {
+                            Element("option", text: c.t("全部单位", "All units")).attr("value", "")
+                            Options(
+                                model.units, value: { $0.id.uuidString }, label: { $0.name },
+                                selected: f.unit?.uuidString)
+                        }.attr("id", "unit").attr("name", "unit")
+                    }
+                }
+                Div {
+                    FieldLabel(c.t("等级", "Level"), for: "level")
+                    Element("select") {
+                        Element("option", text: c.t("全部等级", "All levels")).attr("value", "")
+                        Options(
+                            NoticeLevel.allCases, value: { $0.rawValue }, label: { c.name($0) },
+                            selected: f.level?.rawValue)
+                    }.attr("id", "level").attr("name", "level")
+                }
+                Div { Checkbox("overdue", value: "1", checked: f.overdueOnly, label: c.t("只看逾期", "Overdue only")) }
+                Div { Submit(c.t("查找", "Find")) }
+            }.attr("method", "get").attr("action", SiteURL.notices().path).class("filters")
         }
 
         func name(_ f: Filter, _ c: PageContext) -> String {

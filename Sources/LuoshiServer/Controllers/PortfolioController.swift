@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// A leader's portfolio: a leader's own home page; staff and deputies choose whose to read.
+struct PortfolioController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("portfolio", use: show)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let viewer = try req.user(.leader, .admin, .deputy)
+        let leaders = try await User.query(on: req.db).filter(\.$role == .leader).sort(\.$createdAt).sort(\.$username)
+            .all()
+        let leader: User?
+        if viewer.role == .leader {
+            leader = viewer
+        } else if let asked = req.query[String.self, at: "leader"] {
+            guard let found = leaders.first(where: { $0.id?.uuidString == asked.uppercased() }) else {
+                throw LuoshiError.notFound(entity: "领导", id: asked)
+            }
+            leader = found
+        } else {
+            leader = leaders.first
+        }
+        let plan: Plan?
+        if let id = req.query[String.self, at: "plan"] {
+            plan = try await PlanStore.find(id, visibleTo: viewer, on: req.db)
+        } else {
+            plan = try await Plan.query(on: req.db).filter(\.$status == .published).sort(\.$year, .descending).first()
+        }
+        var rows: [Portfolio.Row] = []
+        var notices: [NoticeList.Row] = []
+        if let leader, let plan {
+            let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
+            let mine = snapshot.items.filter { snapshot.assignments[$0.id!]?.$leadLeader.id == leader.id }
+            let units = Dictionary(
+                uniqueKeysWithValues: try await Organization.query(on: req.db).all().map { ($0.id!, $0.name) })
+            let open = try await SupervisionNotice.query(on: req.db).filter(\.$plan.$id == plan.id!)
+                .filter(\.$state != .closed).filter(\.$item.$id ~~ mine.compactMap(\.id)).with(\.$item).with(\.$unit)
+                .sort(\.$respondBy).all()
+            var openByItem: [UUID: Int] = [:]
+            for n in open { openByItem[n.$item.id, default: 0] += 1 }
+            rows = mine.map { item in
+                let st = snapshot.status(of: item)
+                let a = snapshot.assignments[item.id!]
+                return Portfolio.Row(
+                    item: item.id!, title: item.title, status: st.status, progress: st.progress, expected: st.expected,
+                    unit: a?.$leadUnit.id.flatMap { id in units[id].map { (id, $0) } }, due: a?.dueDate,
+                    lastReport: snapshot.latest[item.id!]?.submittedAt, openNotices: openByItem[item.id!] ?? 0)
+            }
+            // Worst first; the plan's order within a status.
+            rows = rows.enumerated().sorted { ($0.element.status, -$0.offset) > ($1.element.status, -$1.offset) }.map(
+                \.element)
+            notices = open.map { n in
+                NoticeList.Row(
+                    id: n.id!, number: n.number, level: n.level, item: n.$item.id, itemTitle: n.item.title,
+                    unit: n.unit.name, state: n.state, escalation: n.escalation, respondBy: n.respondBy,
+                    automatic: n.triggerKey != nil)
+            }
+        }
+        return req.render(
+            Portfolio.View(
+                model: .init(
+                    leader: leader.map {
+                        .init(id: $0.id!, name: $0.displayName, office: $0.office, portfolio: $0.portfolio)
+                    },
+                    leaders: viewer.role == .leader ? [] : leaders.map { ($0.id!, $0.displayName) },
+                    plan: plan.map { ($0.id!, $0.title) }, rows: rows, notices: notices)))
+    }
+}

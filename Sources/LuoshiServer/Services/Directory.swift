@@ -1,0 +1,307 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// The office's directory: units (departments, villages, communities) under their government, and the
+/// accounts of the people who work in them. Every change is audited; nothing is deleted (an account is
+/// disabled, a unit renamed), because reports, notices and the audit log name them.
+enum Directory {
+    // MARK: units
+
+    struct UnitInput: Content, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = ["name": text(max: 100)]
+        var name: String
+        var kind: OrganizationKind
+        /// The government the unit belongs to (a town or a district); a government itself may have none.
+        var parent: UUID?
+    }
+
+    /// The government a person works for: their unit's town or district, else the only one there is.
+    static func government(of user: User, on db: any Database) async throws -> Organization? {
+        var id = user.$organization.id
+        var seen: Set<UUID> = []
+        while let current = id, seen.insert(current).inserted, let org = try await Organization.find(current, on: db) {
+            if org.kind.isGovernment { return org }
+            id = org.$parent.id
+        }
+        let governments = try await Organization.query(on: db).filter(\.$kind ~~ [.town, .district]).all()
+        return governments.count == 1 ? governments[0] : nil
+    }
+
+    static func addUnit(_ input: UnitInput, by actor: User, on store: Store, now: Date) async throws -> Organization {
+        try admin(actor)
+        let unit = Organization(id: UUID(), name: "", kind: input.kind)
+        try await check(input, into: unit, on: store.db)
+        return try await store.write(.office, actor: actor.username, at: now) { tx in
+            try await unit.create(on: tx.db)
+            tx.record(.unitAdd, .unit, unit.id!, after: UnitRecord(unit))
+            return unit
+        }
+    }
+
+    static func editUnit(_ id: String?, _ input: UnitInput, by actor: User, on store: Store, now: Date) async throws {
+        try admin(actor)
+        let unit = try await findUnit(id, on: store.db)
+        let before = UnitRecord(unit)
+        try await check(input, into: unit, on: store.db)
+        guard UnitRecord(unit) != before else { return }
+        try await store.write(.office, actor: actor.username, at: now) { tx in
+            try await unit.save(on: tx.db)
+            tx.record(.unitEdit, .unit, unit.id!, before: before, after: UnitRecord(unit))
+        }
+    }
+
+    static func findUnit(_ id: String?, on db: any Database) async throws -> Organization {
+        guard let uuid = id.flatMap(UUID.init(uuidString:)), let unit = try await Organization.find(uuid, on: db) else {
+            throw LuoshiError.notFound(entity: "单位", id: id ?? "")
+        }
+        return unit
+    }
+
+    /// Validates the input and copies it onto the unit. Names are unique (a report names its unit by
+    /// name in Excel and Word); a unit sits under a government, never under itself or its own unit.
+    private static func check(_ input: UnitInput, into unit: Organization, on db: any Database) async throws {
+        let name = input.name.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else {
+            throw LuoshiError.invalid(field: "名称", reason: "不能为空，且不超过 100 字")
+        }
+        if let other = try await Organization.query(on: db).filter(\.$name == name).first(), other.id != unit.id {
+            throw LuoshiError.conflict(reason: "已有名为「\(name)」的单位 (a unit of that name exists)")
+        }
+        if let parentID = input.parent {
+            guard parentID != unit.id, let parent = try await Organization.find(parentID, on: db) else {
+                throw LuoshiError.invalid(field: "上级", reason: "应为一个镇或区 (a town or district)")
+            }
+            guard parent.kind.isGovernment else {
+                throw LuoshiError.invalid(field: "上级", reason: "「\(parent.name)」不是镇或区 (not a town or district)")
+            }
+            if input.kind == .town && parent.kind != .district || input.kind == .district {
+                throw LuoshiError.invalid(field: "上级", reason: "镇只能在区之下，区没有上级 (a town sits under a district)")
+            }
+        } else if !input.kind.isGovernment {
+            throw LuoshiError.invalid(field: "上级", reason: "部门、村和社区属于一个镇或区 (choose its government)")
+        }
+        unit.name = name
+        unit.kind = input.kind
+        unit.$parent.id = input.parent
+    }
+
+    // MARK: accounts
+
+    struct AccountInput: Content, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "username": [("pattern", "^[A-Za-z0-9._-]{2,64}$")], "displayName": text(max: 100),
+        ]
+        var username: String
+        var displayName: String
+        var role: Role
+        var organization: UUID?
+        var office: String?
+        var portfolio: String?
+    }
+
+    /// What staff may change of an account (its username is how it signs in and is named in the log).
+    struct AccountEdit: Content, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = ["displayName": text(max: 100)]
+        var displayName: String
+        var role: Role
+        var organization: UUID?
+        var office: String?
+        var portfolio: String?
+    }
+
+    /// Adds an account with a random first password, which is returned to be shown once.
+    static func addAccount(
+        _ input: AccountInput, by actor: String, cost: Int, on store: Store, now: Date
+    ) async throws -> (user: User, password: String) {
+        let username = input.username.trimmingCharacters(in: .whitespaces)
+        guard username.range(of: "^[A-Za-z0-9._-]{2,64}$", options: .regularExpression) != nil else {
+            throw LuoshiError.invalid(field: "用户名", reason: "2–64 个字母、数字或 . _ -（letters, digits, . _ -）")
+        }
+        if try await User.query(on: store.db).filter(\.$username == username).first() != nil {
+            throw LuoshiError.conflict(reason: "用户名 \(username) 已存在 (exists)")
+        }
+        let user = User(id: UUID(), username: username, displayName: "", passwordHash: "", role: input.role)
+        try await apply(
+            AccountEdit(
+                displayName: input.displayName, role: input.role, organization: input.organization,
+                office: input.office, portfolio: input.portfolio), to: user, on: store.db)
+        let password = Accounts.randomPassword()
+        user.passwordHash = try Accounts.hash(password, cost: cost)
+        try await store.write(.office, actor: actor, at: now) { tx in
+            try await user.create(on: tx.db)
+            tx.record(.userAdd, .user, user.id!, after: AccountRecord(user))
+        }
+        return (user, password)
+    }
+
+    static func editAccount(_ id: String?, _ input: AccountEdit, by actor: User, on store: Store, now: Date)
+        async throws
+    {
+        try admin(actor)
+        let user = try await findAccount(id, on: store.db)
+        let before = AccountRecord(user)
+        if user.id == actor.id && input.role != .admin {
+            throw LuoshiError.conflict(reason: "不能取消自己的督查办权限 (you cannot demote yourself)")
+        }
+        try await apply(input, to: user, on: store.db)
+        guard AccountRecord(user) != before else { return }
+        try await store.write(.office, actor: actor.username, at: now) { tx in
+            try await user.save(on: tx.db)
+            // A changed role or unit changes what the account may see: its sessions start again.
+            if before.role != user.role.rawValue || before.unit != user.$organization.id {
+                try await SignOut.everywhere(user.id!, on: tx.db)
+            }
+            tx.record(.userEdit, .user, user.id!, before: before, after: AccountRecord(user))
+        }
+    }
+
+    /// A new random password; every session and token of the old one ends.
+    static func resetPassword(_ id: String?, by actor: String, cost: Int, on store: Store, now: Date) async throws -> (
+        user: User, password: String
+    ) {
+        let user = try await findAccount(id, on: store.db)
+        let password = Accounts.randomPassword()
+        user.passwordHash = try Accounts.hash(password, cost: cost)
+        try await store.write(.office, actor: actor, at: now) { tx in
+            try await user.save(on: tx.db)
+            try await SignOut.everywhere(user.id!, on: tx.db)
+            tx.record(.userReset, .user, user.id!)
+        }
+        return (user, password)
+    }
+
+    /// Disables or enables an account. A disabled account cannot sign in and its sessions end; staff
+    /// cannot disable themselves, so an office always has someone who can undo it.
+    static func setDisabled(_ id: String?, _ disabled: Bool, by actor: User, on store: Store, now: Date) async throws {
+        try admin(actor)
+        let user = try await findAccount(id, on: store.db)
+        guard (user.disabledAt != nil) != disabled else { return }
+        if disabled && user.id == actor.id {
+            throw LuoshiError.conflict(reason: "不能停用自己的账号 (you cannot disable yourself)")
+        }
+        user.disabledAt = disabled ? now : nil
+        try await store.write(.office, actor: actor.username, at: now) { tx in
+            try await user.save(on: tx.db)
+            if disabled { try await SignOut.everywhere(user.id!, on: tx.db) }
+            tx.record(disabled ? .userDisable : .userEnable, .user, user.id!)
+        }
+    }
+
+    static func findAccount(_ id: String?, on db: any Database) async throws -> User {
+        guard let uuid = id.flatMap(UUID.init(uuidString:)), let user = try await User.find(uuid, on: db) else {
+            throw LuoshiError.notFound(entity: "账号", id: id ?? "")
+        }
+        return user
+    }
+
+    private static func apply(_ input: AccountEdit, to user: User, on db: any Database) async throws {
+        let name = input.displayName.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else {
+            throw LuoshiError.invalid(field: "姓名", reason: "不能为空，且不超过 100 字")
+        }
+        let office = input.office?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let portfolio = input.portfolio?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard office.count <= 50 else { throw LuoshiError.invalid(field: "职务", reason: "不超过 50 字") }
+        guard portfolio.count <= 300 else { throw LuoshiError.invalid(field: "分管", reason: "不超过 300 字") }
+        var unit: Organization?
+        if let id = input.organization {
+            guard let found = try await Organization.find(id, on: db) else {
+                throw LuoshiError.notFound(entity: "单位", id: id.uuidString)
+            }
+            unit = found
+        }
+        if input.role == .reporter {
+            guard let unit, !unit.kind.isGovernment else {
+                throw LuoshiError.invalid(field: "单位", reason: "填报人属于一个部门、村或社区 (a reporter belongs to a unit)")
+            }
+        }
+        user.displayName = name
+        user.role = input.role
+        user.$organization.id = unit?.id
+        user.office = office.isEmpty ? nil : office
+        user.portfolio = portfolio.isEmpty ? nil : portfolio
+    }
+
+    private static func admin(_ user: User) throws {
+        guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以管理单位和账号") }
+    }
+}
+
+extension OrganizationKind {
+    /// A town or district government: the one a unit and its people belong to.
+    var isGovernment: Bool { self == .town || self == .district }
+}
+
+/// What the audit log keeps of a unit.
+struct UnitRecord: Encodable, Equatable {
+    var name: String
+    var kind: String
+    var parent: UUID?
+    init(_ u: Organization) {
+        name = u.name
+        kind = u.kind.rawValue
+        parent = u.$parent.id
+    }
+}
+
+/// What the audit log keeps of an account: never its password.
+struct AccountRecord: Encodable, Equatable {
+    var username: String
+    var displayName: String
+    var role: String
+    var unit: UUID?
+    var office: String?
+    var portfolio: String?
+    init(_ u: User) {
+        username = u.username
+        displayName = u.displayName
+        role = u.role.rawValue
+        unit = u.$organization.id
+        office = u.office
+        portfolio = u.portfolio
+    }
+}
+
+// A select left at "none" arrives from a form as an empty string: it means no unit, not a bad request.
+extension Directory.UnitInput {
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name), kind: try c.decode(OrganizationKind.self, forKey: .kind),
+            parent: try c.blankableID(.parent))
+    }
+}
+
+extension Directory.AccountInput {
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            username: try c.decode(String.self, forKey: .username),
+            displayName: try c.decode(String.self, forKey: .displayName), role: try c.decode(Role.self, forKey: .role),
+            organization: try c.blankableID(.organization), office: try c.decodeIfPresent(String.self, forKey: .office),
+            portfolio: try c.decodeIfPresent(String.self, forKey: .portfolio))
+    }
+}
+
+extension Directory.AccountEdit {
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            displayName: try c.decode(String.self, forKey: .displayName), role: try c.decode(Role.self, forKey: .role),
+            organization: try c.blankableID(.organization), office: try c.decodeIfPresent(String.self, forKey: .office),
+            portfolio: try c.decodeIfPresent(String.self, forKey: .portfolio))
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// An id that may be left out or sent empty.
+    func blankableID(_ key: Key) throws -> UUID? {
+        guard let text = try decodeIfPresent(String.self, forKey: key), !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            throw LuoshiError.invalid(field: key.stringValue, reason: "应为一个编号 (an id)")
+        }
+        return id
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import LuoshiCore
+
+/// The units (departments, villages, communities) and the governments they belong to.
+enum UnitsPage {
+    struct Unit {
+        var id: UUID
+        var name: String
+        var kind: OrganizationKind
+        var parent: (id: UUID, name: String)?
+        /// Accounts attached to the unit, and the tasks it leads.
+        var accounts: Int
+        var leads: Int
+    }
+
+    struct Model {
+        var units: [Unit]
+        /// The towns and districts a unit may be put under.
+        var governments: [(id: UUID, name: String)]
+        /// The government a new unit goes under unless another is chosen: the viewer's own.
+        var home: UUID?
+    }
+}
+
+/// One unit: its name, kind and government, and who works in it.
+enum UnitPage {
+    struct Model {
+        var unit: UnitsPage.Unit
+        var governments: [(id: UUID, name: String)]
+        var people: [PeoplePage.Person]
+    }
+}
+
+/// Everyone with an account.
+enum PeoplePage {
+    struct Person {
+        var id: UUID
+        var username: String
+        var displayName: String
+        var role: Role
+        var unit: (id: UUID, name: String)?
+        var office: String?
+        var portfolio: String?
+        var disabled: Bool
+    }
+
+    struct Model {
+        var people: [Person]
+        var units: [(id: UUID, name: String)]
+        /// The unit a new account is attached to unless another is chosen: the viewer's government.
+        var home: UUID?
+    }
+}
+
+/// One account: what staff may change, its password reset, its state, and its history in the log.
+enum PersonPage {
+    struct Step {
+        var at: Date
+        var action: (chinese: String, english: String)
+        var by: String
+    }
+
+    struct Model {
+        var person: PeoplePage.Person
+        var units: [(id: UUID, name: String)]
+        /// The viewer's own account: they cannot disable themselves or give up their role.
+        var isViewer: Bool
+        var history: [Step]
+    }
+}
+
+/// A password shown once: after an account is made or its password reset.
+enum PasswordIssued {
+    struct Model {
+        var person: PeoplePage.Person
+        var password: String
+        var isNew: Bool
+    }
+}

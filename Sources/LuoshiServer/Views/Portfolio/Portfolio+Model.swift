@@ -1,0 +1,39 @@
+import Foundation
+import LuoshiCore
+
+/// A leader's portfolio (分管任务): the items the leader is 挂钩领导 for in one plan, worst first, with
+/// the units that carry them and the notices still open on them.
+enum Portfolio {
+    struct Leader {
+        var id: UUID
+        var name: String
+        var office: String?
+        var portfolio: String?
+    }
+
+    struct Row {
+        var item: UUID
+        var title: String
+        var status: ItemStatus
+        var progress: Double?
+        var expected: Double?
+        var unit: (id: UUID, name: String)?
+        var due: Date?
+        /// The latest accepted report's date.
+        var lastReport: Date?
+        var openNotices: Int
+    }
+
+    struct Model {
+        var leader: Leader?
+        /// Every leader, for staff and deputies to choose from (a leader sees their own only).
+        var leaders: [(id: UUID, name: String)]
+        var plan: (id: UUID, title: String)?
+        var rows: [Row]
+        var notices: [NoticeList.Row]
+
+        func count(_ s: ItemStatus) -> Int { rows.filter { $0.status == s }.count }
+        /// Items a leader should look at: behind, overdue or at risk.
+        var needingAttention: [Row] { rows.filter { $0.status.colour != .green } }
+    }
+}

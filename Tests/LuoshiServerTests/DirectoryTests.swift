@@ -1,0 +1,181 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import LuoshiServer
+
+/// Setting up an office without the shell: units, accounts, leaders' portfolios, found notices.
+extension ServerTests {
+    /// A form post in process; the answer's status, `Location` and body.
+    private func post(_ app: Application, _ path: String, _ s: BrowserSession, _ fields: [(String, String)])
+        async throws
+        -> (status: HTTPStatus, location: String?, body: String)
+    {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        let form = ([("_csrf", s.csrf)] + fields).map {
+            "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }.joined(separator: "&")
+        nonisolated(unsafe) var out: (HTTPStatus, String?, String) = (.ok, nil, "")
+        try await app.testing().test(.POST, path, headers: s.headers, body: ByteBuffer(string: form)) { res in
+            out = (res.status, res.headers.first(name: .location), res.body.string)
+        }
+        return out
+    }
+
+    private func get(_ app: Application, _ path: String, _ s: BrowserSession) async throws -> (
+        status: HTTPStatus, location: String?, body: String
+    ) {
+        nonisolated(unsafe) var out: (HTTPStatus, String?, String) = (.ok, nil, "")
+        try await app.testing().test(.GET, path, headers: s.headers) { res in
+            out = (res.status, res.headers.first(name: .location), res.body.string)
+        }
+        return out
+    }
+
+    @Test("督查办在页面上建单位、开账号、重置密码、停用，全部留痕 (staff set up units and accounts in pages, audited)")
+    func officeSetUpInPages() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.browser("duchaban")
+            let town = try #require(try await Organization.query(on: app.db).filter(\.$kind == .town).first())
+            // A new village, under the town.
+            let made = try await post(
+                app, "/units", admin, [("name", "新港村"), ("kind", "village"), ("parent", town.id!.uuidString)])
+            #expect(made.status == .seeOther)
+            let village = try #require(try await Organization.query(on: app.db).filter(\.$name == "新港村").first())
+            #expect(village.$parent.id == town.id && village.kind == .village)
+            #expect(try await get(app, "/units", admin).body.contains("新港村"))
+            // The same name again is refused, saying why; a village needs its government.
+            let again = try await post(
+                app, "/units", admin, [("name", "新港村"), ("kind", "village"), ("parent", town.id!.uuidString)])
+            #expect(again.status == .conflict && again.body.contains("已有名为「新港村」的单位"))
+            let orphan = try await post(app, "/units", admin, [("name", "孤村"), ("kind", "village"), ("parent", "")])
+            #expect(orphan.status == .unprocessableEntity && orphan.body.contains("属于一个镇或区"))
+
+            // Its reporter's account: the password is shown once, on the answer page.
+            let added = try await post(
+                app, "/people", admin,
+                [
+                    ("username", "xingang"), ("displayName", "新港村 填报员"), ("role", "reporter"),
+                    ("organization", village.id!.uuidString), ("office", ""), ("portfolio", ""),
+                ])
+            #expect(added.status == .ok && added.body.contains("账号已建立"))
+            let password = try #require(
+                added.body.firstMatch(of: /class="secret">([A-Za-z0-9]{16})</).map { String($0.1) })
+            let reporter = try await app.browser("xingang", password: password)
+            #expect(try await get(app, "/", reporter).location == "/my")
+            // A reporter without a unit is refused; so is a reporter at the people pages.
+            let unitless = try await post(
+                app, "/people", admin,
+                [("username", "nobody"), ("displayName", "某人"), ("role", "reporter"), ("organization", "")])
+            #expect(unitless.status == .unprocessableEntity && unitless.body.contains("填报人属于一个部门、村或社区"))
+            #expect(try await get(app, "/people", reporter).status == .forbidden)
+            #expect(try await post(app, "/units", reporter, [("name", "x"), ("kind", "village")]).status == .forbidden)
+
+            // A leader's office and portfolio, shown on the people page.
+            let leader = try #require(try await User.query(on: app.db).filter(\.$username == "fuzhen2").first())
+            let edited = try await post(
+                app, "/people/\(leader.id!)", admin,
+                [
+                    ("displayName", "副镇长 周丽"), ("role", "leader"), ("organization", town.id!.uuidString),
+                    ("office", "副镇长"), ("portfolio", "农业农村、水利"),
+                ])
+            #expect(edited.status == .seeOther)
+            #expect(try await get(app, "/people", admin).body.contains("副镇长；分管 农业农村、水利"))
+
+            // Disabled: the open session ends and signing in says why; enabled and reset: only the new one works.
+            let xingang = try #require(try await User.query(on: app.db).filter(\.$username == "xingang").first())
+            #expect(try await post(app, "/people/\(xingang.id!)/disable", admin, []).status == .seeOther)
+            #expect(try await get(app, "/my", reporter).status != .ok)
+            let refused = try await BrowserSession.signIn(nil) { m, p, h, b in
+                nonisolated(unsafe) var out: (HTTPStatus, HTTPHeaders, String) = (.ok, [:], "")
+                try await app.testing().test(m, p, headers: h, body: b) {
+                    out = ($0.status, $0.headers, $0.body.string)
+                }
+                return out
+            }
+            let tryAgain = try await post(
+                app, "/login", refused, [("username", "xingang"), ("password", password)])
+            #expect(tryAgain.status == .forbidden && tryAgain.body.contains("账号已停用"))
+            #expect(try await post(app, "/people/\(xingang.id!)/enable", admin, []).status == .seeOther)
+            let reset = try await post(app, "/people/\(xingang.id!)/reset", admin, [])
+            let second = try #require(
+                reset.body.firstMatch(of: /class="secret">([A-Za-z0-9]{16})</).map { String($0.1) })
+            #expect(second != password && reset.body.contains("原密码和所有已登录的会话都已失效"))
+            #expect(try await get(app, "/", try await app.browser("xingang", password: second)).location == "/my")
+
+            // Staff cannot lock themselves out.
+            let me = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            let selfDisable = try await post(app, "/people/\(me.id!)/disable", admin, [])
+            #expect(selfDisable.status == .conflict && selfDisable.body.contains("不能停用自己的账号"))
+
+            // Every step is in the log, named by the person who took it.
+            let steps = try await AuditEntry.query(on: app.db).filter(\.$entity ~~ ["user", "unit"]).sort(\.$sequence)
+                .all()
+            #expect(
+                steps.suffix(6).map(\.action) == [
+                    "unit.add", "user.add", "user.edit", "user.disable", "user.enable", "user.reset",
+                ])
+            #expect(steps.suffix(6).allSatisfy { $0.actor == "duchaban" })
+            #expect(!steps.contains { ($0.after ?? "").contains(password) || ($0.after ?? "").contains("hash") })
+            let person = try await get(app, "/people/\(xingang.id!)", admin).body
+            #expect(person.contains("停用账号") && person.contains("重置密码") && person.contains("督查办 王芳"))
+            #expect(!(try await get(app, "/audit", admin).body.contains(">duchaban<")))
+        }
+    }
+
+    @Test("镇长的首页是他的分管任务，最需要督促的在前 (a leader's home is the portfolio, worst first)")
+    func leaderReadsPortfolio() async throws {
+        try await TestApp.with { app in
+            let leader = try await app.browser("zhenzhang")
+            #expect(leader.landedAt == "/")
+            let home = try await get(app, "/", leader)
+            #expect(home.location == "/portfolio")
+            let page = try await get(app, "/portfolio", leader).body
+            #expect(page.contains("镇长 陈建国的分管任务"))
+            let me = try #require(try await User.query(on: app.db).filter(\.$username == "zhenzhang").first())
+            let mine = try await Assignment.query(on: app.db).filter(\.$leadLeader.$id == me.id!).with(\.$item).all()
+            #expect(!mine.isEmpty)
+            #expect(page.contains("全部分管事项 (\(mine.count))"))
+            // Someone else's item is not in his portfolio.
+            let others = try await Assignment.query(on: app.db).filter(\.$leadLeader.$id != me.id!).with(\.$item).all()
+            let foreign = try #require(
+                others.first { o in !mine.contains { $0.item.title.prefix(20) == o.item.title.prefix(20) } })
+            #expect(!page.contains("/items/\(foreign.item.id!)\""))
+            // The items needing attention come first, and the worst of them leads.
+            let worst = try #require(page.firstMatch(of: /<tbody>.*?class="badge (\w+)">([^<]+)</).map { String($0.2) })
+            #expect(["已逾期", "进度滞后"].contains(worst))
+            // Staff read any leader's; a reporter reads none.
+            let admin = try await app.browser("duchaban")
+            let other = try #require(try await User.query(on: app.db).filter(\.$username == "fuzhen1").first())
+            #expect(try await get(app, "/portfolio?leader=\(other.id!)", admin).body.contains("副镇长 李明的分管任务"))
+            #expect(try await get(app, "/portfolio", try await app.browser("dept1")).status == .forbidden)
+        }
+    }
+
+    @Test("督办单按文号、单位、等级、逾期查找 (notices found by number, unit, level and lateness)")
+    func noticesAreFound() async throws {
+        try await TestApp.with { app in
+            _ = try await Supervisor.pass(at: ServerConfiguration.demoNow, on: app.store)
+            let admin = try await app.browser("duchaban")
+            let notices = try await SupervisionNotice.query(on: app.db).with(\.$unit).with(\.$item).all()
+            let n = try #require(notices.first)
+            let byNumber = try await get(
+                app, "/notices?state=all&q=" + n.number.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+                admin
+            ).body
+            #expect(byNumber.contains(n.number))
+            #expect(byNumber.components(separatedBy: "href=\"/notices/").count - 1 <= 3)
+            let byUnit = try await get(app, "/notices?state=all&unit=\(n.$unit.id)", admin).body
+            let others = Set(notices.filter { $0.$unit.id != n.$unit.id }.map(\.number))
+            #expect(byUnit.contains(n.unit.name) && !others.contains { byUnit.contains(">\($0)<") })
+            let overdue = try await get(app, "/notices?state=all&overdue=1", admin).body
+            for late in notices where late.state != .closed && late.respondBy >= ServerConfiguration.demoNow {
+                #expect(!overdue.contains(">\(late.number)<"))
+            }
+        }
+    }
+}

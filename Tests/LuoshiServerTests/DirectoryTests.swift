@@ -179,3 +179,138 @@ extension ServerTests {
         }
     }
 }
+
+/// Staff working in bulk, and the one search box.
+extension ServerTests {
+    private func send(
+        _ app: Application, _ method: HTTPMethod, _ path: String, _ s: BrowserSession, _ fields: [(String, String)] = []
+    )
+        async throws -> (status: HTTPStatus, location: String?, body: String)
+    {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        let form = ([("_csrf", s.csrf)] + fields).map {
+            "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }.joined(separator: "&")
+        nonisolated(unsafe) var out: (HTTPStatus, String?, String) = (.ok, nil, "")
+        try await app.testing().test(
+            method, path, headers: s.headers, body: method == .POST ? ByteBuffer(string: form) : nil
+        ) { res in
+            out = (res.status, res.headers.first(name: .location), res.body.string)
+        }
+        return out
+    }
+
+    @Test("审核页按单位筛选，勾选多份一次采纳；已被他人审核的跳过并说明 (the queue filters by unit; many accepted at once)")
+    func reviewQueueInBulk() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.browser("duchaban")
+            let pending = try await ProgressReport.query(on: app.db).filter(\.$state == .submitted).with(\.$unit).all()
+            let unit = try #require(pending.first?.unit)
+            let ofUnit = pending.filter { $0.$unit.id == unit.id }
+            let page = try await send(app, .GET, "/reviews?unit=\(unit.id!)", admin).body
+            #expect(page.contains("待审核的报送 (\(ofUnit.count))"))
+            for other in pending where other.$unit.id != unit.id { #expect(!page.contains(other.id!.uuidString)) }
+            // Select all ticks every box on the page.
+            let all = try await send(app, .GET, "/reviews?unit=\(unit.id!)&all=1", admin).body
+            #expect(
+                all.components(separatedBy: "form=\"bulk-accept\" aria-label=\"选择\" checked").count - 1 == ofUnit.count)
+            let chosen = Array(pending.prefix(2))
+            let done = try await send(
+                app, .POST, "/reviews/accept", admin, chosen.map { ("reports[]", $0.id!.uuidString) })
+            #expect(done.status == .seeOther && done.location == "/reviews?accepted=\(chosen.count)")
+            #expect(try await send(app, .GET, done.location!, admin).body.contains("已采纳 \(chosen.count) 份报送"))
+            for r in chosen { #expect(try await ProgressReport.find(r.id, on: app.db)?.state == .accepted) }
+            let again = try await send(
+                app, .POST, "/reviews/accept", admin, chosen.map { ("reports[]", $0.id!.uuidString) })
+            #expect(again.location == "/reviews?accepted=0&skipped=\(chosen.count)")
+            #expect(try await send(app, .GET, again.location!, admin).body.contains("另有 \(chosen.count) 份已由他人审核"))
+            let accepts = try await AuditEntry.query(on: app.db).filter(\.$action == "report.accept").count()
+            #expect(accepts >= chosen.count)
+            // Nothing chosen is a clear refusal.
+            #expect(try await send(app, .POST, "/reviews/accept", admin).status == .unprocessableEntity)
+        }
+    }
+
+    @Test("从最落后的事项中勾选多项：一次催报或各发一份督办单 (remind or issue notices on many items at once)")
+    func remindAndIssueInBulk() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.browser("duchaban")
+            let assigned = try await Assignment.query(on: app.db).filter(\.$leadUnit.$id != nil).with(\.$item).limit(3)
+                .all()
+            let ids = assigned.map { $0.item.id!.uuidString }
+            let reminded = try await send(
+                app, .POST, "/notices/bulk", admin,
+                ids.map { ("items[]", $0) } + [("action", "remind"), ("note", "本周五前")])
+            #expect(reminded.status == .ok && reminded.body.contains("已催报 3 项"))
+            let unitID = try #require(assigned[0].$leadUnit.id)
+            let reporter = try #require(
+                try await User.query(on: app.db).filter(\.$organization.$id == unitID).filter(\.$role == .reporter)
+                    .first())
+            let inbox = try await InboxMessage.query(on: app.db).filter(\.$user.$id == reporter.id!).filter(
+                \.$kind == .reminder
+            )
+            .all()
+            #expect(inbox.contains { $0.title.hasPrefix("【催报】") && $0.body.contains("本周五前。") })
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "item.remind").count() == 3)
+
+            // Notices: a blank reason is refused for all; with words, each item gets its own number.
+            let blank = try await send(
+                app, .POST, "/notices/bulk", admin, ids.map { ("items[]", $0) } + [("action", "notice")])
+            #expect(blank.status == .unprocessableEntity && blank.body.contains("督办事由"))
+            let before = try await SupervisionNotice.query(on: app.db).count()
+            let issued = try await send(
+                app, .POST, "/notices/bulk", admin,
+                ids.map { ("items[]", $0) } + [
+                    ("action", "notice"), ("level", "blue"), ("reason", "进度滞后"), ("requiredAction", "按期整改"),
+                    ("respondBy", ""),
+                ])
+            #expect(issued.status == .ok && issued.body.contains("已发出 3 份督办单"))
+            #expect(try await SupervisionNotice.query(on: app.db).count() == before + 3)
+            #expect(issued.body.components(separatedBy: "督〔2015〕").count - 1 == 3)
+            // The list of items offers the step, every box ticked on asking.
+            let picker = try await send(app, .GET, "/notices/new?all=1", admin).body
+            #expect(picker.contains("向牵头单位催报") && picker.contains("form=\"bulk\" aria-label=\"选择\" checked"))
+            // A reporter may do neither.
+            let unitUser = try await app.browser("dept1")
+            #expect(
+                try await send(app, .POST, "/notices/bulk", unitUser, [("items[]", ids[0]), ("action", "remind")])
+                    .status
+                    == .forbidden)
+        }
+    }
+
+    @Test("一个搜索框：事项、文号、单位、报送；填报人看不到别单位待审的报送 (one search box, as each person may read)")
+    func searchFindsWhatOneMayRead() async throws {
+        try await TestApp.with { app in
+            _ = try await Supervisor.pass(at: ServerConfiguration.demoNow, on: app.store)
+            let admin = try await app.browser("duchaban")
+            let items = try await send(
+                app, .GET, "/search?q=" + "停车位".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, admin
+            ).body
+            let parking = try #require(try await PlanItem.query(on: app.db).filter(\.$title ~~ "停车位").first())
+            #expect(items.contains("/items/\(parking.id!)"))
+            let notice = try #require(try await SupervisionNotice.query(on: app.db).first())
+            let byNumber = try await send(
+                app, .GET, "/search?q=" + notice.number.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+                admin
+            ).body
+            #expect(byNumber.contains("/notices/\(notice.id!)"))
+            // A unit's pending report is found by its own unit and by staff, not by another unit.
+            let (item, owner) = try await app.assignedItem()
+            _ = try await Reports.file(
+                .init(
+                    period: "2015-06", actualValue: nil, percentComplete: 40, milestone: nil, narrative: "已完成征地拆迁签约九成"),
+                item: item, user: owner, on: app.store, now: ServerConfiguration.demoNow)
+            let q = "/search?q=" + "征地拆迁签约".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let other = try #require(
+                try await User.query(on: app.db).filter(\.$organization.$id != owner.$organization.id!)
+                    .filter(\.$role == .reporter).first())
+            #expect(try await send(app, .GET, q, try await app.browser(owner.username)).body.contains("已完成征地拆迁签约九成"))
+            #expect(try await send(app, .GET, q, admin).body.contains("已完成征地拆迁签约九成"))
+            #expect(!(try await send(app, .GET, q, try await app.browser(other.username)).body.contains("征地拆迁签约九成")))
+            #expect(try await send(app, .GET, "/search?q=", admin).body.contains("输入事项名称"))
+            #expect(try await send(app, .GET, "/search?q=zzzz不存在", admin).body.contains("没有找到"))
+        }
+    }
+}

@@ -147,7 +147,9 @@ extension ServerTests {
                 .notices(state: "all"), .newNotice(item: id), .notice(id), .noticePrint(id), .noticeDocx(id),
                 .noticeEvidence(id), .inbox, .markRead(id), .markAllRead, .channels, .toggleChannel(id),
                 .units, .unit(id), .people, .person(id), .resetPassword(id), .setDisabled(id, true),
-                .setDisabled(id, false), .portfolio(leader: id, plan: id),
+                .setDisabled(id, false), .portfolio(leader: id, plan: id), .newNoticeAll(query: "河道"),
+                .bulkSupervision, .search("河道"), .reviewsDone(accepted: 2, skipped: 1), .acceptMany,
+                .reviewsFiltered(.init(unit: id, text: "x", selectAll: true), page: 2),
             ]
             urls += SiteURL.ItemEdit.allCases.map { .edit(item: id, $0) }
             urls += NoticeAction.allCases.map { .noticeAction(id, $0) }

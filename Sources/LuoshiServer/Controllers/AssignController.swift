@@ -36,6 +36,7 @@ struct AssignController: RouteCollection {
         filters.leader = req.query[String.self, at: "leader"].flatMap(UUID.init(uuidString:))
         filters.status = req.query[String.self, at: "status"].flatMap(ItemStatus.init(rawValue:))
         filters.unassignedOnly = req.query[String.self, at: "unassigned"] == "1"
+        filters.selectAll = req.query[String.self, at: "all"] == "1"
         func areaOf(_ item: PlanItem) -> UUID? {
             var current: PlanItem? = item
             while let c = current, let p = c.$parent.id { current = snapshot.byID[p] }

@@ -11,6 +11,7 @@ struct ItemController: RouteCollection {
         routes.get("evidence", ":evidenceID", use: evidence)
         routes.post("items", ":itemID", "comments", use: comment)
         routes.get("reviews", use: queue)
+        routes.post("reviews", "accept", use: acceptMany)
         routes.post("reports", ":reportID", "accept", use: accept)
         routes.post("reports", ":reportID", "return", use: giveBack)
         routes.get("my", use: mine)
@@ -203,30 +204,74 @@ struct ItemController: RouteCollection {
 
     @Sendable func queue(req: Request) async throws -> Response {
         _ = try req.user(.admin)
-        let pending = try await ProgressReport.query(on: req.db).filter(\.$state == .submitted).with(\.$item)
-            .with(\.$unit).sort(\.$submittedAt).all()
+        let filters = ReviewQueue.Filters(
+            unit: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
+            text: req.query[String.self, at: "q"].map { String($0.prefix(100)) }.flatMap { $0.isEmpty ? nil : $0 },
+            selectAll: req.query[String.self, at: "all"] == "1")
+        let q = ProgressReport.query(on: req.db).filter(\.$state == .submitted)
+        if let unit = filters.unit { q.filter(\.$unit.$id == unit) }
+        if let text = filters.text {
+            q.join(PlanItem.self, on: \ProgressReport.$item.$id == \PlanItem.$id).filter(
+                PlanItem.self, \.$title ~~ text)
+        }
+        let page = req.paging(total: try await q.copy().count())
+        let pending = try await q.with(\.$item).with(\.$unit).sort(\.$submittedAt).range(page.rows).all()
+        let units = try await Organization.query(on: req.db).sort(\.$name).all().filter { !$0.kind.isGovernment }
         let model = ReviewQueue.Model(
             pending: pending.map { r in
                 .init(
                     report: r.id!, item: r.$item.id, itemTitle: r.item.title, period: r.period, unit: r.unit.name,
-                    actualValue: r.actualValue, percentComplete: r.percentComplete, narrative: r.narrative)
-            })
+                    actualValue: r.actualValue, percentComplete: r.percentComplete, narrative: r.narrative,
+                    submittedAt: r.submittedAt)
+            }, filters: filters, units: units.map { ($0.id!, $0.name) }, page: page,
+            accepted: req.query[Int.self, at: "accepted"], skipped: req.query[Int.self, at: "skipped"])
         return req.render(ReviewQueue.View(model: model))
+    }
+
+    struct BulkAccept: Content {
+        var reports: [String]?
+    }
+
+    /// Accepts the reports ticked on the queue, each in its own audited write (as if accepted one by
+    /// one); one already reviewed by someone else meanwhile is skipped and counted, not an error.
+    @Sendable func acceptMany(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let ids = Array(Set(try req.content.decode(BulkAccept.self).reports ?? []).prefix(200))
+        guard !ids.isEmpty else {
+            throw LuoshiError.invalid(field: "报送", reason: "请至少选择一份 (select at least one report)")
+        }
+        var accepted = 0
+        var skipped = 0
+        for id in ids {
+            do {
+                _ = try await Reports.review(id, accept: true, reason: nil, user: user, on: req.store, now: req.now)
+                accepted += 1
+            } catch LuoshiError.conflict, LuoshiError.notFound {
+                skipped += 1
+            }
+        }
+        return req.redirect(to: .reviewsDone(accepted: accepted, skipped: skipped))
     }
 
     struct ReturnForm: Content { var reason: String? }
 
-    /// Whether a review was posted from the queue (else from the item's page): the answer goes back
-    /// there, and only to one of these two known pages.
-    static func cameFromQueue(_ req: Request) -> Bool {
-        req.headers.first(name: .referer).flatMap { URLComponents(string: $0)?.path } == SiteURL.reviews.path
+    /// Where a review posted from the queue goes back to: the queue as it was filtered, its unit and words
+    /// only (read from the referring address, so never anywhere but the queue). Nil from an item's page.
+    static func queueAddress(_ req: Request) -> SiteURL? {
+        guard let referer = req.headers.first(name: .referer), let parts = URLComponents(string: referer),
+            parts.path == SiteURL.reviews.path
+        else { return nil }
+        let value = { (name: String) in parts.queryItems?.first { $0.name == name }?.value }
+        return .reviewsFiltered(
+            .init(unit: value("unit").flatMap(UUID.init(uuidString:)), text: value("q").map { String($0.prefix(100)) }),
+            page: value("page").flatMap { Int($0) } ?? 1)
     }
 
     @Sendable func accept(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let r = try await Reports.review(
             req.parameters.get("reportID"), accept: true, reason: nil, user: user, on: req.store, now: req.now)
-        return req.redirect(to: Self.cameFromQueue(req) ? .reviews : .item(r.$item.id))
+        return req.redirect(to: Self.queueAddress(req) ?? .item(r.$item.id))
     }
 
     @Sendable func giveBack(req: Request) async throws -> Response {
@@ -234,7 +279,7 @@ struct ItemController: RouteCollection {
         let reason = try req.content.decode(ReturnForm.self).reason
         let r = try await Reports.review(
             req.parameters.get("reportID"), accept: false, reason: reason, user: user, on: req.store, now: req.now)
-        return req.redirect(to: Self.cameFromQueue(req) ? .reviews : .item(r.$item.id))
+        return req.redirect(to: Self.queueAddress(req) ?? .item(r.$item.id))
     }
 
     /// A reporter's tasks: what their unit leads or helps with, and what is due.

@@ -10,6 +10,7 @@ struct SupervisionController: RouteCollection {
         routes.get("notices", use: list)
         routes.get("notices", "new", use: newForm)
         routes.post("notices", use: issue)
+        routes.post("notices", "bulk", use: bulk)
         routes.get("notices", ":noticeID", use: show)
         routes.get("notices", ":noticeID", "print", use: printable)
         routes.get("notices", ":noticeID", "docx", use: docx)
@@ -69,11 +70,11 @@ struct SupervisionController: RouteCollection {
     @Sendable func newForm(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         guard let chosen = req.query[String.self, at: "item"], !chosen.isEmpty else {
-            return req.render(
-                NoticeNew.Picker(
-                    model: try await Notices.candidates(
-                        matching: String((req.query[String.self, at: "q"] ?? "").prefix(100)), for: user, on: req.db,
-                        now: req.now)))
+            var choice = try await Notices.candidates(
+                matching: String((req.query[String.self, at: "q"] ?? "").prefix(100)), for: user, on: req.db,
+                now: req.now)
+            choice.selectAll = req.query[String.self, at: "all"] == "1"
+            return req.render(NoticeNew.Picker(model: choice))
         }
         let item = try await PlanStore.findItem(chosen, on: req.db)
         let assignment = try await Assignment.query(on: req.db).filter(\.$item.$id == item.id!).first()
@@ -90,6 +91,40 @@ struct SupervisionController: RouteCollection {
         let input = try req.content.decode(Notices.Issue.self)
         let notice = try await Notices.issue(input, by: user, on: req.store, now: req.now)
         return req.redirect(to: .notice(notice.id!))
+    }
+
+    struct BulkForm: Content {
+        var items: [String]?
+        /// "remind" or "notice".
+        var action: String
+        var note: String?
+        var level: NoticeLevel?
+        var reason: String?
+        var requiredAction: String?
+        var respondBy: String?
+    }
+
+    /// Many items at once, from the list of items most behind: a reminder to each lead unit, or a notice.
+    @Sendable func bulk(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let form = try req.content.decode(BulkForm.self)
+        let ids = Array(Set((form.items ?? []).compactMap(UUID.init(uuidString:))))
+        guard !ids.isEmpty else { throw LuoshiError.invalid(field: "事项", reason: "请至少选择一项 (select at least one item)") }
+        let outcomes: [BulkSupervision.Outcome]
+        let isNotice: Bool
+        switch form.action {
+        case "remind":
+            isNotice = false
+            outcomes = try await BulkSupervision.remind(ids, note: form.note, by: user, on: req.store, now: req.now)
+        case "notice":
+            isNotice = true
+            outcomes = try await BulkSupervision.issue(
+                ids, level: form.level ?? .yellow, reason: form.reason ?? "", requiredAction: form.requiredAction ?? "",
+                respondBy: form.respondBy, by: user, on: req.store, now: req.now)
+        default:
+            throw LuoshiError.invalid(field: "action", reason: "应为 remind 或 notice")
+        }
+        return req.render(NoticeNew.BulkDone(model: .init(isNotice: isNotice, outcomes: outcomes)))
     }
 
     /// A step's words and, for a response, its evidence files (a form, or a JSON body without files).

@@ -23,6 +23,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case itemAssign = "item.assign"
     case itemComment = "item.comment"
     case itemInstruct = "item.instruct"
+    case itemRemind = "item.remind"
     case milestoneAdd = "milestone.add"
     case milestoneReach = "milestone.reach"
     case reportSubmit = "report.submit"
@@ -69,6 +70,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .itemAssign: return ("分解任务", "Task assigned")
         case .itemComment: return ("评论", "Comment added")
         case .itemInstruct: return ("批示", "Instruction given")
+        case .itemRemind: return ("催报", "Reminded to report")
         case .milestoneAdd: return ("新增节点", "Milestone added")
         case .milestoneReach: return ("节点完成", "Milestone reached")
         case .reportSubmit: return ("报送进展", "Report filed")

@@ -176,6 +176,7 @@ enum Layout {
                     }.attr("href", SiteURL.inbox.path)
                 }
             }
+            if c.viewer != nil { SearchBox(c) }
             Div {
                 if let viewer = c.viewer {
                     Span {

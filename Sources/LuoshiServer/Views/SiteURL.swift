@@ -32,6 +32,9 @@ enum SiteURL: Equatable, Sendable {
     case reachMilestone(UUID)
     case evidence(UUID)
     case reviews
+    case reviewsFiltered(ReviewQueue.Filters, page: Int = 1)
+    case reviewsDone(accepted: Int, skipped: Int)
+    case acceptMany
     case accept(report: UUID)
     case giveBack(report: UUID)
     case myTasks
@@ -40,6 +43,8 @@ enum SiteURL: Equatable, Sendable {
     case auditPage(Int)
     case notices(state: String? = nil, page: Int = 1, filters: NoticeFilters = .init())
     case newNotice(item: UUID? = nil)
+    case newNoticeAll(query: String)
+    case bulkSupervision
     case notice(UUID)
     case noticePrint(UUID)
     case noticeDocx(UUID)
@@ -52,6 +57,7 @@ enum SiteURL: Equatable, Sendable {
     case channels
     case toggleChannel(UUID)
     /// The office's units, and one unit's page (its form posts back to it).
+    case search(String?)
     case units
     case unit(UUID)
     /// The accounts, and one account's page (its form posts back to it).
@@ -69,6 +75,8 @@ enum SiteURL: Equatable, Sendable {
         var leader: UUID?
         var status: String?
         var unassignedOnly = false
+        /// Every row shown ticked, for a change to them all.
+        var selectAll = false
     }
 
     /// The notice list's filters, carried through its pages.
@@ -119,6 +127,16 @@ enum SiteURL: Equatable, Sendable {
         case .reachMilestone(let id): return "/milestones/\(id)/reach"
         case .evidence(let id): return "/evidence/\(id)"
         case .reviews: return "/reviews"
+        case .reviewsFiltered(let f, let page):
+            return "/reviews"
+                + Self.query([
+                    ("unit", f.unit?.uuidString), ("q", f.text), ("all", f.selectAll ? "1" : nil),
+                    ("page", page > 1 ? String(page) : nil),
+                ])
+        case .reviewsDone(let accepted, let skipped):
+            return "/reviews"
+                + Self.query([("accepted", String(accepted)), ("skipped", skipped > 0 ? String(skipped) : nil)])
+        case .acceptMany: return "/reviews/accept"
         case .accept(let report): return "/reports/\(report)/accept"
         case .giveBack(let report): return "/reports/\(report)/return"
         case .myTasks: return "/my"
@@ -127,7 +145,7 @@ enum SiteURL: Equatable, Sendable {
                 + Self.query([
                     ("plan", plan?.uuidString), ("area", f.area?.uuidString), ("unit", f.unit?.uuidString),
                     ("leader", f.leader?.uuidString), ("status", f.status),
-                    ("unassigned", f.unassignedOnly ? "1" : nil),
+                    ("unassigned", f.unassignedOnly ? "1" : nil), ("all", f.selectAll ? "1" : nil),
                     ("changed", changed.map(String.init)),
                 ])
         case .audit: return "/audit"
@@ -139,6 +157,8 @@ enum SiteURL: Equatable, Sendable {
                     ("overdue", f.overdueOnly ? "1" : nil), ("page", page > 1 ? String(page) : nil),
                 ])
         case .newNotice(let item): return "/notices/new" + Self.query([("item", item?.uuidString)])
+        case .newNoticeAll(let q): return "/notices/new" + Self.query([("q", q.isEmpty ? nil : q), ("all", "1")])
+        case .bulkSupervision: return "/notices/bulk"
         case .notice(let id): return "/notices/\(id)"
         case .noticePrint(let id): return "/notices/\(id)/print"
         case .noticeDocx(let id): return "/notices/\(id)/docx"
@@ -150,6 +170,7 @@ enum SiteURL: Equatable, Sendable {
         case .markAllRead: return "/inbox/read-all"
         case .channels: return "/channels"
         case .toggleChannel(let id): return "/channels/\(id)/toggle"
+        case .search(let q): return "/search" + Self.query([("q", q)])
         case .units: return "/units"
         case .unit(let id): return "/units/\(id)"
         case .people: return "/people"

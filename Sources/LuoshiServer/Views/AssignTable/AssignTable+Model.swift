@@ -11,6 +11,16 @@ enum AssignTable {
         var leader: UUID?
         var status: ItemStatus?
         var unassignedOnly = false
+        var selectAll = false
+
+        /// The same filters as an address's, every row ticked.
+        func all(_ plan: UUID) -> SiteURL {
+            .assign(
+                plan: plan,
+                filters: .init(
+                    area: area, unit: unit, leader: leader, status: status?.rawValue, unassignedOnly: unassignedOnly,
+                    selectAll: true))
+        }
     }
 
     struct Row {

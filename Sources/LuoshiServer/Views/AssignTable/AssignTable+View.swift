@@ -26,6 +26,11 @@ extension AssignTable {
                     Hidden("plan", plan.id.uuidString)
                     // The filters come back with the result, so the clerk stays where they were.
                     filterEcho
+                    Paragraph {
+                        Anchor(
+                            c.t("全选以下 \(model.rows.count) 项", "Select all \(model.rows.count) below"),
+                            model.filters.all(plan.id))
+                    }
                     ListTable([
                         "", c.t("事项", "Item"), c.t("挂钩领导", "Leader"), c.t("牵头单位", "Lead unit"),
                         c.t("截止", "Due"), c.t("权重", "Weight"), c.t("状态", "Status"),
@@ -85,7 +90,7 @@ extension AssignTable {
                     VoidElement("input").attr("type", "checkbox").attr("name", "items[]").attr(
                         "value", r.item.uuidString
                     )
-                    .attr("aria-label", c.t("选择", "Select"))
+                    .attr("aria-label", c.t("选择", "Select")).flag("checked", model.filters.selectAll)
                 }
                 TD { Anchor(String(r.label.prefix(60)), .item(r.item)).zh() }
                 TD(r.leader ?? "—").zh()

@@ -28,5 +28,13 @@ extension NoticeNew {
         var candidates: [Candidate]
         /// How many matched before the list was cut to its first 100.
         var matched: Int
+        /// Every item listed ticked, for a step on them all.
+        var selectAll = false
+    }
+
+    /// What a step on many items did, item by item.
+    struct Bulk {
+        var isNotice: Bool
+        var outcomes: [BulkSupervision.Outcome]
     }
 }

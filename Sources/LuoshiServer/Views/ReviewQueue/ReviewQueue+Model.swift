@@ -11,9 +11,24 @@ enum ReviewQueue {
         var actualValue: Double?
         var percentComplete: Double?
         var narrative: String
+        var submittedAt: Date
+    }
+
+    struct Filters: Equatable, Sendable {
+        var unit: UUID?
+        /// Words of the item's title.
+        var text: String?
+        /// Every report on the page ticked, for accepting them together.
+        var selectAll = false
     }
 
     struct Model {
         var pending: [Pending]
+        var filters: Filters
+        var units: [(id: UUID, name: String)]
+        var page: Paging
+        /// What the last bulk acceptance did.
+        var accepted: Int?
+        var skipped: Int?
     }
 }

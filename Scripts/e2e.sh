@@ -3,16 +3,17 @@
 # `luoshi serve --demo` over TCP, every flow as each role, with real files; a screenshot of every page
 # at 1280 px and 390 px, in Chinese and English, lands in $LUOSHI_SHOTS (default ./e2e-shots).
 # Usage: Scripts/e2e.sh [path to the luoshi binary]   (default .build/debug/luoshi)
-# Needs chromium, chromium-driver and fonts-noto-cjk (Debian); selenium comes from PyPI into a venv.
+# Needs chromium, chromium-driver and fonts-noto-cjk (Debian); selenium and pypdf come from PyPI into a venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-.build/debug/luoshi}
 VENV=${E2E_VENV:-/tmp/luoshi-e2e}
 PORT=${LUOSHI_E2E_PORT:-18121}
 SHOTS=${LUOSHI_SHOTS:-$PWD/e2e-shots}
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import selenium" 2>/dev/null; then
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import selenium, pypdf" 2>/dev/null; then
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q "selenium==4.51.0"
+    # pypdf reads back the text of a page Chromium printed to PDF.
+    "$VENV/bin/pip" install -q "selenium==4.51.0" "pypdf==7.1.1"
 fi
 T=$(mktemp -d)
 rm -rf "$SHOTS"

@@ -107,11 +107,11 @@ def submit(form) -> None:
 retried_sign_ins: list[str] = []
 
 
-def sign_in(username: str, second_try: bool = False) -> None:
+def sign_in(username: str, second_try: bool = False, password: str = PASSWORD) -> None:
     driver.delete_all_cookies()
     go("/login")
     find("input[name=username]").send_keys(username)
-    find("input[name=password]").send_keys(PASSWORD)
+    find("input[name=password]").send_keys(password)
     typed = find("input[name=username]").get_attribute("value")
     expect(typed == username, f"the username field holds what was typed ({typed!r})")
     submit(find("form"))
@@ -128,7 +128,7 @@ def sign_in(username: str, second_try: bool = False) -> None:
         driver.save_screenshot(os.path.join(SHOTS, f"RETRIED-sign-in-{username}.png"))
         print(f"WARNING {username}: back on an empty sign-in page; cookies {driver.get_cookies()}", flush=True)
         retried_sign_ins.append(username)
-        return sign_in(username, second_try=True)
+        return sign_in(username, second_try=True, password=password)
     if "/login" in here():
         driver.save_screenshot(os.path.join(SHOTS, f"BROKEN-sign-in-{username}.png"))
     expect("/login" not in here(), f"{username} signs in (now at {here()}: {text()[-300:]!r})")
@@ -373,6 +373,128 @@ def _():
     look("item-reporter", item)
 
 
+@step("staff: sets up a village and its reporter's account in pages; the reporter signs in with the password shown once")
+def _():
+    sign_in("duchaban")
+    go("/units")
+    form = find("form[action='/units']")
+    form.find_element(By.NAME, "name").send_keys("新港村")
+    Select(form.find_element(By.NAME, "kind")).select_by_value("village")
+    government = Select(form.find_element(By.NAME, "parent")).first_selected_option.text
+    expect("镇" in government, f"a new unit goes under the office's own government by default ({government})")
+    submit(form)
+    expect("新港村" in text() and "/units/" in here(), f"the unit is made and its page opens ({here()})")
+    look("unit")
+    look("units", "/units")
+    go("/people")
+    form = find("form[action='/people']")
+    form.find_element(By.NAME, "username").send_keys("xingang")
+    form.find_element(By.NAME, "displayName").send_keys("新港村 填报员 陈静")
+    Select(form.find_element(By.NAME, "role")).select_by_value("reporter")
+    Select(form.find_element(By.NAME, "organization")).select_by_visible_text("新港村")
+    submit(form)
+    expect("账号已建立" in text(), f"the account is made ({text()[:120]!r})")
+    secret = find("code.secret").text.strip()
+    expect(len(secret) == 16, "the first password is shown, once")
+    driver.save_screenshot(os.path.join(SHOTS, "password-issued-desk-zh.png"))
+    look("people", "/people")
+    person = [a for a in finds("a[href^='/people/']") if "陈静" in a.text]
+    expect(bool(person), "the new account is listed by its name")
+    if person:
+        look("person", person[0].get_attribute("href").replace(BASE, ""))
+    sign_in("xingang", password=secret)
+    expect("/my" in here(), f"the new reporter lands on their tasks ({here()})")
+    sign_in("duchaban")
+    go("/audit")
+    expect("新增单位" in text() and "新增账号" in text(), "setting up is in the audit log")
+    expect("督查办 王芳" in text(), "the audit log names people, not login names")
+
+
+@step("staff: assigns two items through the form")
+def _():
+    go("/assign")
+    form = find("form[action='/assign'][method='post']")
+    boxes = form.find_elements(By.CSS_SELECTOR, "input[type=checkbox][name='items[]']")[:2]
+    for box in boxes:
+        box.click()
+    Select(form.find_element(By.NAME, "leader")).select_by_index(2)
+    form.find_element(By.NAME, "person").send_keys("刘洋")
+    submit(form)
+    expect("已更新 2 项的分解" in text(), f"the change says what it changed ({text()[:200]!r})")
+
+
+@step("staff: the 分解表 prints to PDF with its rows")
+def _():
+    go("/assign")
+    titles = [a.text.strip() for a in finds("form[method='post'] table a[href^='/items/']")][:5]
+    import base64 as b64
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = PdfReader(io.BytesIO(b64.b64decode(driver.print_page())))
+    # Fonts map some characters to look-alikes (⼭ for 山): compare in NFKC, without line breaks.
+    import unicodedata
+
+    def plain(t: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", t))
+
+    printed = plain("".join(page.extract_text() or "" for page in pdf.pages))
+    expect(len(pdf.pages) > 1, f"the 分解表 prints on more than its title's page ({len(pdf.pages)} pages)")
+    # A few characters still differ after NFKC (⼾ reads as 戶, not 户): a row is there when 8 of its
+    # first characters in a row are.
+    import difflib
+
+    for t in titles:
+        row = plain(t)[:16]
+        hit = difflib.SequenceMatcher(None, row, printed, autojunk=False).find_longest_match(0, len(row), 0, len(printed))
+        expect(hit.size >= min(8, len(row)), f"the printed 分解表 has the row {t[:20]!r}")
+
+
+@step("staff: accepts the waiting reports of one unit together")
+def _():
+    go("/reviews")
+    # The unit of the oldest waiting report: it has at least one.
+    first_unit = find("form#bulk-accept").find_element(By.XPATH, "preceding::table[1]//tbody/tr[1]/td[4]").text.strip()
+    Select(find("select[name=unit]")).select_by_visible_text(first_unit)
+    submit(find("form.filters"))
+    count = len(finds("input[form='bulk-accept']"))
+    [a for a in finds("a") if "全选本页" in a.text][0].click()
+    ticked = len([b for b in finds("input[form='bulk-accept']") if b.is_selected()])
+    expect(ticked == count, f"select all ticks every report on the page ({ticked} of {count})")
+    if count:
+        submit(find("form#bulk-accept"))
+        expect(f"已采纳 {count} 份报送" in text(), f"the queue says what was accepted ({text()[:160]!r})")
+
+
+@step("staff: finds things from the header's search box; reminds two lead units at once")
+def _():
+    go("/plans")
+    box = find("form.search input[name=q]")
+    box.send_keys("停车位")
+    submit(box.find_element(By.XPATH, "ancestor::form"))
+    expect("停车位" in text() and bool(finds("a[href^='/items/']")), "searching finds the item by its words")
+    look("search")
+    go("/notices/new")
+    boxes = finds("input[form='bulk'][name='items[]']")[:2]
+    for box in boxes:
+        box.click()
+    find("input[name=note]").send_keys("请本周内报送")
+    find("button[name=action][value=remind]").click()
+    time.sleep(0.5)
+    expect("已催报 2 项" in text(), f"the reminders are sent and listed ({text()[:160]!r})")
+
+
+@step("leader: reads his own portfolio first")
+def _():
+    sign_in("zhenzhang")
+    go("/")
+    expect("/portfolio" in here(), f"a leader's home is the portfolio ({here()})")
+    expect("陈建国的分管任务" in text() and "需要关注" in text(), "the portfolio names the leader and what needs attention")
+    expect("分管" in text(), "the leader's 分管 is shown")
+    look("portfolio")
+
+
 @step("leader: reads the plan")
 def _():
     sign_in("zhenzhang")
@@ -388,6 +510,7 @@ def _():
     go(state.get("plan", "/plans"))
     expect(not finds("form[action$='/publish'], form[action$='/close']"), "a deputy sees no publish or close buttons")
     look("overview-deputy")
+    look("portfolio-deputy", "/portfolio")
 
 
 driver.quit()

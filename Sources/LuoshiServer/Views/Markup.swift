@@ -78,11 +78,15 @@ func Anchor(_ text: String, _ url: SiteURL) -> any Component {
     Element("a", text: text).attr("href", url.path)
 }
 
-/// The rows of a `select`: each option's value and label, one chosen.
-func Options<T>(_ list: [T], value: (T) -> String, label: (T) -> String, selected: String? = nil) -> any Component {
+/// The rows of a `select`: each option's value and label, one chosen. Labels that are names in
+/// Chinese (units, people) are marked `zh`, so that an English page says which words are names.
+func Options<T>(
+    _ list: [T], value: (T) -> String, label: (T) -> String, selected: String? = nil, names: Bool = false
+) -> any Component {
     ComponentGroup(
         members: list.map { x in
             Element("option", text: label(x)).attr("value", value(x)).flag("selected", value(x) == selected)
+                .attr("lang", names ? "zh-CN" : nil)
         })
 }
 

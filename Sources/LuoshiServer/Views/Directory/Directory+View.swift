@@ -28,7 +28,8 @@ private func UnitFields(
         FieldLabel(c.t("所属政府（镇、区）", "Government (town or district)"), for: "parent")
         Element("select") {
             Element("option", text: c.t("无（本身是镇或区）", "None (it is a town or district)")).attr("value", "")
-            Options(governments, value: { $0.id.uuidString }, label: { $0.name }, selected: parent?.uuidString)
+            Options(
+                governments, value: { $0.id.uuidString }, label: { $0.name }, selected: parent?.uuidString, names: true)
         }.attr("id", "parent").attr("name", "parent")
     }
 }
@@ -82,8 +83,10 @@ extension UnitPage {
         var model: Model
 
         func title(_ c: PageContext) -> String { model.unit.name }
+        func heading(_ c: PageContext) -> String? { nil }
 
         func content(_ c: PageContext) -> any Component {
+            H1 { Span { Words(model.unit.name) }.zh() }
             SetupLinks(c)
             PostForm(.unit(model.unit.id), c, class: "stack") {
                 UnitFields(
@@ -143,7 +146,7 @@ private func AccountFields(
         FieldLabel(c.t("单位（填报人必填）", "Unit (required for a reporter)"), for: "organization")
         Element("select") {
             Element("option", text: c.t("无", "None")).attr("value", "")
-            Options(units, value: { $0.id.uuidString }, label: { $0.name }, selected: unit?.uuidString)
+            Options(units, value: { $0.id.uuidString }, label: { $0.name }, selected: unit?.uuidString, names: true)
         }.attr("id", "organization").attr("name", "organization")
         FieldLabel(c.t("职务（如 镇长、副镇长）", "Office (e.g. mayor, deputy mayor)"), for: "office")
         TextInput("office", id: "office", value: person?.office, maxLength: 50)
@@ -186,9 +189,11 @@ extension PersonPage {
         var model: Model
 
         func title(_ c: PageContext) -> String { model.person.displayName }
+        func heading(_ c: PageContext) -> String? { nil }
 
         func content(_ c: PageContext) -> any Component {
             let p = model.person
+            H1 { Span { Words(p.displayName) }.zh() }
             SetupLinks(c)
             Paragraph {
                 Words(c.t("用户名", "Username") + " ")

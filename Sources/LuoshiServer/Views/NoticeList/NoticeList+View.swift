@@ -51,7 +51,7 @@ extension NoticeList {
                             Element("option", text: c.t("全部单位", "All units")).attr("value", "")
                             Options(
                                 model.units, value: { $0.id.uuidString }, label: { $0.name },
-                                selected: f.unit?.uuidString)
+                                selected: f.unit?.uuidString, names: true)
                         }.attr("id", "unit").attr("name", "unit")
                     }
                 }

@@ -11,7 +11,19 @@ extension Portfolio {
             return c.t("\(l.name)的分管任务", "Portfolio of \(l.name)")
         }
 
+        /// The heading marks the leader's name as Chinese, a name in any language.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
+            H1 {
+                if let l = model.leader {
+                    if c.lang.english { Words("Portfolio of ") }
+                    Span { Words(l.name) }.zh()
+                    if !c.lang.english { Words("的分管任务") }
+                } else {
+                    Words(c.t("分管任务", "Portfolio"))
+                }
+            }
             if !model.leaders.isEmpty { chooser(c) }
             if let l = model.leader {
                 if l.office != nil || l.portfolio != nil {
@@ -70,7 +82,7 @@ extension Portfolio {
                 Element("select") {
                     Options(
                         model.leaders, value: { $0.id.uuidString }, label: { $0.name },
-                        selected: model.leader?.id.uuidString)
+                        selected: model.leader?.id.uuidString, names: true)
                 }.attr("id", "leader").attr("name", "leader").zh()
                 if let plan = model.plan { Hidden("plan", plan.id.uuidString) }
                 Words(" ")

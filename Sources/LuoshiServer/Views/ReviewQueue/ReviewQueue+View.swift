@@ -61,7 +61,7 @@ extension ReviewQueue {
                         Element("option", text: c.t("全部单位", "All units")).attr("value", "")
                         Options(
                             model.units, value: { $0.id.uuidString }, label: { $0.name },
-                            selected: model.filters.unit?.uuidString)
+                            selected: model.filters.unit?.uuidString, names: true)
                     }.attr("id", "unit").attr("name", "unit")
                 }
                 Div {

@@ -152,7 +152,47 @@ extension ServerTests {
             let admin = try await app.browser("duchaban")
             let other = try #require(try await User.query(on: app.db).filter(\.$username == "fuzhen1").first())
             #expect(try await get(app, "/portfolio?leader=\(other.id!)", admin).body.contains("副镇长 李明的分管任务"))
-            #expect(try await get(app, "/portfolio", try await app.browser("dept1")).status == .forbidden)
+            // A unit's page lists what it leads; a reporter reads another unit's, but not that unit's notices.
+            _ = try await Supervisor.pass(at: ServerConfiguration.demoNow, on: app.store)
+            let notice = try #require(try await SupervisionNotice.query(on: app.db).with(\.$unit).first())
+            let unitPage = try await get(app, "/portfolio?unit=\(notice.$unit.id)", admin).body
+            #expect(unitPage.contains("\(notice.unit.name)的牵头任务") && unitPage.contains(">\(notice.number)<"))
+            let outsider = try #require(
+                try await User.query(on: app.db).filter(\.$role == .reporter)
+                    .filter(\.$organization.$id != notice.$unit.id).first())
+            let seen = try await get(
+                app, "/portfolio?unit=\(notice.$unit.id)", try await app.browser(outsider.username))
+            #expect(seen.status == .ok && !seen.body.contains(">\(notice.number)<"))
+        }
+    }
+
+    @Test("概览的单位、领导列表可排序，每行通向其任务 (the overview's unit and leader lists sort and link)")
+    func overviewListsSortAndLink() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.browser("duchaban")
+            let plan = try await app.demoPlanID()
+            let byName = try await get(app, "/plans/\(plan)", admin).body
+            let byLate = try await get(app, "/plans/\(plan)?sort=late", admin).body
+            // The first unit row of each order: the alphabetical one and the one with most items behind.
+            func firstUnit(_ page: String) -> String? {
+                page.firstMatch(of: /href="\/portfolio\?unit=([0-9A-F-]+)/).map { String($0.1) }
+            }
+            let snapshot = try await PlanSnapshot.load(
+                try #require(try await Plan.find(plan, on: app.db)), on: app.db, now: ServerConfiguration.demoNow)
+            var late: [UUID: Int] = [:]
+            for item in snapshot.items where PlanSnapshot.isLeaf(item) {
+                if let u = snapshot.assignments[item.id!]?.$leadUnit.id,
+                    [.overdue, .behind].contains(snapshot.status(of: item).status)
+                {
+                    late[u, default: 0] += 1
+                }
+            }
+            let most = try #require(late.values.max())
+            let first = try #require(firstUnit(byLate).flatMap(UUID.init(uuidString:)))
+            #expect(late[first] == most)
+            #expect(firstUnit(byName) != nil)
+            #expect(byLate.contains("aria-current=\"true\">逾期滞后多的在前"))
+            #expect(byName.contains("/portfolio?leader="))
         }
     }
 

@@ -148,7 +148,8 @@ extension ServerTests {
                 .noticeEvidence(id), .inbox, .markRead(id), .markAllRead, .channels, .toggleChannel(id),
                 .units, .unit(id), .people, .person(id), .resetPassword(id), .setDisabled(id, true),
                 .setDisabled(id, false), .portfolio(leader: id, plan: id), .newNoticeAll(query: "河道"),
-                .bulkSupervision, .search("河道"), .reviewsDone(accepted: 2, skipped: 1), .acceptMany,
+                .bulkSupervision, .search("河道"), .planSorted(id, "late"), .portfolio(unit: id),
+                .reviewsDone(accepted: 2, skipped: 1), .acceptMany,
                 .reviewsFiltered(.init(unit: id, text: "x", selectAll: true), page: 2),
             ]
             urls += SiteURL.ItemEdit.allCases.map { .edit(item: id, $0) }

@@ -108,13 +108,18 @@ retried_sign_ins: list[str] = []
 
 
 def sign_in(username: str, second_try: bool = False, password: str = PASSWORD) -> None:
+    # Signs out first, as a person hands over a shared computer: the server ends the session. (Deleting
+    # the browser's cookies alone was seen to leave the last session in place now and then.)
+    previous = [c["value"] for c in driver.get_cookies() if c["name"] == "luoshi-session"]
+    if finds("form[action='/logout']"):
+        submit(find("form[action='/logout']"))
     driver.delete_all_cookies()
     go("/login")
     find("input[name=username]").send_keys(username)
     find("input[name=password]").send_keys(password)
     typed = find("input[name=username]").get_attribute("value")
     expect(typed == username, f"the username field holds what was typed ({typed!r})")
-    submit(find("form"))
+    submit(find("form[action='/login']"))
     # A sign-in writes (the session, the attempt): behind the server's background pass on SQLite it
     # may wait its turn for a few seconds, as a person would.
     for _ in range(600):
@@ -132,6 +137,8 @@ def sign_in(username: str, second_try: bool = False, password: str = PASSWORD) -
     if "/login" in here():
         driver.save_screenshot(os.path.join(SHOTS, f"BROKEN-sign-in-{username}.png"))
     expect("/login" not in here(), f"{username} signs in (now at {here()}: {text()[-300:]!r})")
+    now = [c["value"] for c in driver.get_cookies() if c["name"] == "luoshi-session"]
+    expect(bool(now) and now != previous, f"{username} has a session of their own, not the last one's")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -146,14 +146,15 @@ struct PlanController: RouteCollection {
         let plan = try await PlanStore.find(req.parameters.get("planID"), for: req)
         guard Visibility.mayRead(plan, user) else { throw LuoshiError.notFound(entity: "计划", id: plan.id!.uuidString) }
         let (snapshot, key) = try await PlanSnapshot.load(plan, for: req)
-        let variant = lang.english ? "en" : "zh"
+        let sort = req.query[String.self, at: "sort"].flatMap(PlanOverview.GroupOrder.init(rawValue:)) ?? .name
+        let variant = (lang.english ? "en" : "zh") + "-" + sort.rawValue
         var body = await req.application.snapshots.page(key, variant)
         if body == nil {
             let units = try await Organization.query(on: req.db).all()
             let leaders = try await User.query(on: req.db).filter(\.$role == .leader).all()
             let model = PlanOverview.Model(
                 snapshot: snapshot, unitNames: Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) }),
-                leaderNames: Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) }))
+                leaderNames: Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) }), sort: sort)
             let rendered = PlanOverview.Body(model: model).render(req.pageContext)
             await req.application.snapshots.store(page: rendered, for: key, variant)
             body = rendered

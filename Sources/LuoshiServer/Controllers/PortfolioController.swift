@@ -3,26 +3,31 @@ import Foundation
 import LuoshiCore
 import Vapor
 
-/// A leader's portfolio: a leader's own home page; staff and deputies choose whose to read.
+/// A leader's portfolio, or the tasks a unit leads: a leader's own home page; anyone signed in may read
+/// anyone's, as they may read the plan (the notices listed are those the reader may see).
 struct PortfolioController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("portfolio", use: show)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        let viewer = try req.user(.leader, .admin, .deputy)
+        let viewer = try req.user()
         let leaders = try await User.query(on: req.db).filter(\.$role == .leader).sort(\.$createdAt).sort(\.$username)
             .all()
-        let leader: User?
-        if viewer.role == .leader {
-            leader = viewer
-        } else if let asked = req.query[String.self, at: "leader"] {
-            guard let found = leaders.first(where: { $0.id?.uuidString == asked.uppercased() }) else {
-                throw LuoshiError.notFound(entity: "领导", id: asked)
+        let asked = req.query[String.self, at: "leader"].map { $0.uppercased() }
+        let unit = try await req.query[String.self, at: "unit"].asyncMap {
+            try await Directory.findUnit($0, on: req.db)
+        }
+        var leader: User?
+        if unit == nil {
+            if let asked {
+                guard let found = leaders.first(where: { $0.id?.uuidString == asked }) else {
+                    throw LuoshiError.notFound(entity: "领导", id: asked)
+                }
+                leader = found
+            } else {
+                leader = viewer.role == .leader ? viewer : leaders.first
             }
-            leader = found
-        } else {
-            leader = leaders.first
         }
         let plan: Plan?
         if let id = req.query[String.self, at: "plan"] {
@@ -32,14 +37,17 @@ struct PortfolioController: RouteCollection {
         }
         var rows: [Portfolio.Row] = []
         var notices: [NoticeList.Row] = []
-        if let leader, let plan {
+        if let plan, leader != nil || unit != nil {
             let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
-            let mine = snapshot.items.filter { snapshot.assignments[$0.id!]?.$leadLeader.id == leader.id }
+            let mine = snapshot.items.filter {
+                guard let a = snapshot.assignments[$0.id!] else { return false }
+                return unit.map { a.$leadUnit.id == $0.id } ?? (a.$leadLeader.id == leader?.id)
+            }
             let units = Dictionary(
                 uniqueKeysWithValues: try await Organization.query(on: req.db).all().map { ($0.id!, $0.name) })
             let open = try await SupervisionNotice.query(on: req.db).filter(\.$plan.$id == plan.id!)
                 .filter(\.$state != .closed).filter(\.$item.$id ~~ mine.compactMap(\.id)).with(\.$item).with(\.$unit)
-                .sort(\.$respondBy).all()
+                .sort(\.$respondBy).all().filter { Visibility.mayRead($0, viewer) }
             var openByItem: [UUID: Int] = [:]
             for n in open { openByItem[n.$item.id, default: 0] += 1 }
             rows = mine.map { item in
@@ -66,7 +74,8 @@ struct PortfolioController: RouteCollection {
                     leader: leader.map {
                         .init(id: $0.id!, name: $0.displayName, office: $0.office, portfolio: $0.portfolio)
                     },
-                    leaders: viewer.role == .leader ? [] : leaders.map { ($0.id!, $0.displayName) },
+                    unit: unit.map { ($0.id!, $0.name) },
+                    leaders: leaders.map { ($0.id!, $0.displayName) },
                     plan: plan.map { ($0.id!, $0.title) }, rows: rows, notices: notices)))
     }
 }

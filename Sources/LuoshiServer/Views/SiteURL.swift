@@ -14,6 +14,8 @@ enum SiteURL: Equatable, Sendable {
     case language
     case plans
     case plan(UUID)
+    /// The overview with its unit and leader lists in another order.
+    case planSorted(UUID, String)
     case review(plan: UUID, item: UUID? = nil)
     case publish(plan: UUID)
     case close(plan: UUID)
@@ -66,7 +68,7 @@ enum SiteURL: Equatable, Sendable {
     case resetPassword(UUID)
     case setDisabled(UUID, Bool)
     /// A leader's portfolio; the viewer's own when no leader is named.
-    case portfolio(leader: UUID? = nil, plan: UUID? = nil)
+    case portfolio(leader: UUID? = nil, unit: UUID? = nil, plan: UUID? = nil)
 
     /// The assignment table's filters, carried through a bulk change.
     struct AssignFilters: Equatable, Sendable {
@@ -107,6 +109,7 @@ enum SiteURL: Equatable, Sendable {
         case .language: return "/account/language"
         case .plans: return "/plans"
         case .plan(let id): return "/plans/\(id)"
+        case .planSorted(let id, let sort): return "/plans/\(id)" + Self.query([("sort", sort)]) + "#by-unit"
         case .review(let plan, let item):
             return "/plans/\(plan)/review" + (item.map { "?item=\($0)#i-\($0)" } ?? "")
         case .publish(let plan): return "/plans/\(plan)/publish"
@@ -177,8 +180,9 @@ enum SiteURL: Equatable, Sendable {
         case .person(let id): return "/people/\(id)"
         case .resetPassword(let id): return "/people/\(id)/reset"
         case .setDisabled(let id, let disabled): return "/people/\(id)/" + (disabled ? "disable" : "enable")
-        case .portfolio(let leader, let plan):
-            return "/portfolio" + Self.query([("leader", leader?.uuidString), ("plan", plan?.uuidString)])
+        case .portfolio(let leader, let unit, let plan):
+            return "/portfolio"
+                + Self.query([("leader", leader?.uuidString), ("unit", unit?.uuidString), ("plan", plan?.uuidString)])
         }
     }
 

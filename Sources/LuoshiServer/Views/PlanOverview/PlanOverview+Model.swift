@@ -9,6 +9,8 @@ enum PlanOverview {
         var snapshot: PlanSnapshot
         var unitNames: [UUID: String]
         var leaderNames: [UUID: String]
+        /// How the unit and leader lists are ordered.
+        var sort: GroupOrder = .name
     }
 
     /// What is per person: the close button for staff.
@@ -20,5 +22,12 @@ enum PlanOverview {
         var mayReopen: Bool = false
         /// The cached body, rendered by `Body` (escaped markup of our own).
         var body: String
+    }
+}
+
+extension PlanOverview {
+    /// The orders of the overview's unit and leader lists: by name, most items first, most behind first.
+    enum GroupOrder: String, CaseIterable, Sendable {
+        case name, count, late
     }
 }

@@ -90,11 +90,34 @@ extension PlanOverview {
                         }
                     }
                 }
-                H2 { Words(c.t("按责任单位", "By lead unit")) }
-                grouped({ s.assignments[$0.id!]?.$leadUnit.id }, names: model.unitNames, c)
+                H2 { Words(c.t("按责任单位", "By lead unit")) }.attr("id", "by-unit")
+                order(c)
+                grouped(
+                    { s.assignments[$0.id!]?.$leadUnit.id }, names: model.unitNames,
+                    link: { .portfolio(unit: $0, plan: plan.id!) }, c)
                 H2 { Words(c.t("按挂钩领导", "By lead leader")) }
-                grouped({ s.assignments[$0.id!]?.$leadLeader.id }, names: model.leaderNames, c)
+                grouped(
+                    { s.assignments[$0.id!]?.$leadLeader.id }, names: model.leaderNames,
+                    link: { .portfolio(leader: $0, plan: plan.id!) }, c)
             }
+        }
+
+        /// Links that order the unit and leader lists.
+        func order(_ c: PageContext) -> any Component {
+            Paragraph {
+                Words(c.t("排序：", "Order: "))
+                for (i, o) in GroupOrder.allCases.enumerated() {
+                    if i > 0 { Words(" · ") }
+                    let label =
+                        switch o {
+                        case .name: c.t("名称", "name")
+                        case .count: c.t("事项多的在前", "most items")
+                        case .late: c.t("逾期滞后多的在前", "most behind")
+                        }
+                    Anchor(label, .planSorted(model.snapshot.plan.id!, o.rawValue)).attr(
+                        "aria-current", o == model.sort ? "true" : nil)
+                }
+            }.class("noprint")
         }
 
         func counts(_ items: [PlanItem]) -> [ItemStatus: Int] {
@@ -140,17 +163,29 @@ extension PlanOverview {
             }.class("card")
         }
 
-        func grouped(_ key: (PlanItem) -> UUID?, names: [UUID: String], _ c: PageContext) -> any Component {
+        func grouped(
+            _ key: (PlanItem) -> UUID?, names: [UUID: String], link: @escaping (UUID) -> SiteURL, _ c: PageContext
+        ) -> any Component {
             var groups: [UUID: [PlanItem]] = [:]
             for i in model.snapshot.items where PlanSnapshot.isLeaf(i) {
                 if let k = key(i) { groups[k, default: []].append(i) }
             }
             guard !groups.isEmpty else { return Muted(c.t("尚未分解", "Nothing assigned yet")) }
-            let sorted = groups.sorted { (names[$0.key] ?? "") < (names[$1.key] ?? "") }
+            let late = groups.mapValues { list in
+                list.filter { [.overdue, .behind].contains(model.snapshot.status(of: $0).status) }.count
+            }
+            let sorted = groups.sorted { a, b in
+                let (na, nb) = (names[a.key] ?? "", names[b.key] ?? "")
+                switch model.sort {
+                case .name: return na < nb
+                case .count: return (a.value.count, nb) > (b.value.count, na)
+                case .late: return (late[a.key] ?? 0, nb) > (late[b.key] ?? 0, na)
+                }
+            }
             return ListTable([c.t("名称", "Name"), c.t("事项", "Items"), c.t("状态", "Status")]) {
                 for (k, list) in sorted {
                     TR {
-                        TD(names[k] ?? "?").zh()
+                        TD { Anchor(names[k] ?? "?", link(k)).zh() }
                         TD("\(list.count)", class: "num")
                         TD { Counts(counts(list), c) }
                     }

@@ -2,7 +2,8 @@ import Foundation
 import LuoshiCore
 
 /// A leader's portfolio (分管任务): the items the leader is 挂钩领导 for in one plan, worst first, with
-/// the units that carry them and the notices still open on them.
+/// the units that carry them and the notices still open on them. The same page for a unit lists the
+/// tasks it leads (牵头任务).
 enum Portfolio {
     struct Leader {
         var id: UUID
@@ -26,7 +27,9 @@ enum Portfolio {
 
     struct Model {
         var leader: Leader?
-        /// Every leader, for staff and deputies to choose from (a leader sees their own only).
+        /// The unit whose tasks these are, when the page is a unit's rather than a leader's.
+        var unit: (id: UUID, name: String)?
+        /// Every leader, to choose whose portfolio to read.
         var leaders: [(id: UUID, name: String)]
         var plan: (id: UUID, title: String)?
         var rows: [Row]

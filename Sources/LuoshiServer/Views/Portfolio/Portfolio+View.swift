@@ -7,6 +7,7 @@ extension Portfolio {
         var model: Model
 
         func title(_ c: PageContext) -> String {
+            if let u = model.unit { return c.t("\(u.name)的牵头任务", "Tasks led by \(u.name)") }
             guard let l = model.leader else { return c.t("分管任务", "Portfolio") }
             return c.t("\(l.name)的分管任务", "Portfolio of \(l.name)")
         }
@@ -16,7 +17,11 @@ extension Portfolio {
 
         func content(_ c: PageContext) -> any Component {
             H1 {
-                if let l = model.leader {
+                if let u = model.unit {
+                    if c.lang.english { Words("Tasks led by ") }
+                    Span { Words(u.name) }.zh()
+                    if !c.lang.english { Words("的牵头任务") }
+                } else if let l = model.leader {
                     if c.lang.english { Words("Portfolio of ") }
                     Span { Words(l.name) }.zh()
                     if !c.lang.english { Words("的分管任务") }
@@ -24,7 +29,7 @@ extension Portfolio {
                     Words(c.t("分管任务", "Portfolio"))
                 }
             }
-            if !model.leaders.isEmpty { chooser(c) }
+            if model.unit == nil && model.leaders.count > 1 { chooser(c) }
             if let l = model.leader {
                 if l.office != nil || l.portfolio != nil {
                     Paragraph {
@@ -39,7 +44,7 @@ extension Portfolio {
             }
             if model.rows.isEmpty {
                 Paragraph {
-                    Words(c.t("这个计划中还没有以其为挂钩领导的事项。", "No item of this plan has this leader as its lead leader yet."))
+                    Words(c.t("这个计划中还没有分解到这里的事项。", "No item of this plan is assigned here yet."))
                 }
             } else {
                 summary(c)
@@ -70,7 +75,7 @@ extension Portfolio {
                         }
                     }
                 }
-                H2 { Words(c.t("全部分管事项", "Every item") + " (\(model.rows.count))") }
+                H2 { Words(c.t(model.unit == nil ? "全部分管事项" : "全部牵头事项", "Every item") + " (\(model.rows.count))") }
                 table(model.rows, c)
             }
         }
@@ -109,7 +114,7 @@ extension Portfolio {
                         TD { Anchor(String(r.title.prefix(60)), .item(r.item)).zh() }
                         TD {
                             if let u = r.unit {
-                                Anchor(u.name, .notices(filters: .init(unit: u.id))).zh()
+                                Anchor(u.name, .portfolio(unit: u.id, plan: model.plan?.id)).zh()
                             } else {
                                 Words("—")
                             }

@@ -9,10 +9,11 @@ import VaporTesting
 
 /// Setting up an office without the shell: units, accounts, leaders' portfolios, found notices.
 extension ServerTests {
-    /// A form post in process; the answer's status, `Location` and body.
-    private func post(_ app: Application, _ path: String, _ s: BrowserSession, _ fields: [(String, String)])
-        async throws
-        -> (status: HTTPStatus, location: String?, body: String)
+    /// A request in process as a browser sends it, a form's token first; its status, `Location` and body.
+    fileprivate func send(
+        _ app: Application, _ method: HTTPMethod, _ path: String, _ s: BrowserSession, _ fields: [(String, String)] = []
+    )
+        async throws -> (status: HTTPStatus, location: String?, body: String)
     {
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&=+?#")
@@ -20,17 +21,9 @@ extension ServerTests {
             "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
         }.joined(separator: "&")
         nonisolated(unsafe) var out: (HTTPStatus, String?, String) = (.ok, nil, "")
-        try await app.testing().test(.POST, path, headers: s.headers, body: ByteBuffer(string: form)) { res in
-            out = (res.status, res.headers.first(name: .location), res.body.string)
-        }
-        return out
-    }
-
-    private func get(_ app: Application, _ path: String, _ s: BrowserSession) async throws -> (
-        status: HTTPStatus, location: String?, body: String
-    ) {
-        nonisolated(unsafe) var out: (HTTPStatus, String?, String) = (.ok, nil, "")
-        try await app.testing().test(.GET, path, headers: s.headers) { res in
+        try await app.testing().test(
+            method, path, headers: s.headers, body: method == .POST ? ByteBuffer(string: form) : nil
+        ) { res in
             out = (res.status, res.headers.first(name: .location), res.body.string)
         }
         return out
@@ -42,22 +35,23 @@ extension ServerTests {
             let admin = try await app.browser("duchaban")
             let town = try #require(try await Organization.query(on: app.db).filter(\.$kind == .town).first())
             // A new village, under the town.
-            let made = try await post(
-                app, "/units", admin, [("name", "新港村"), ("kind", "village"), ("parent", town.id!.uuidString)])
+            let made = try await send(
+                app, .POST, "/units", admin, [("name", "新港村"), ("kind", "village"), ("parent", town.id!.uuidString)])
             #expect(made.status == .seeOther)
             let village = try #require(try await Organization.query(on: app.db).filter(\.$name == "新港村").first())
             #expect(village.$parent.id == town.id && village.kind == .village)
-            #expect(try await get(app, "/units", admin).body.contains("新港村"))
+            #expect(try await send(app, .GET, "/units", admin).body.contains("新港村"))
             // The same name again is refused, saying why; a village needs its government.
-            let again = try await post(
-                app, "/units", admin, [("name", "新港村"), ("kind", "village"), ("parent", town.id!.uuidString)])
+            let again = try await send(
+                app, .POST, "/units", admin, [("name", "新港村"), ("kind", "village"), ("parent", town.id!.uuidString)])
             #expect(again.status == .conflict && again.body.contains("已有名为「新港村」的单位"))
-            let orphan = try await post(app, "/units", admin, [("name", "孤村"), ("kind", "village"), ("parent", "")])
+            let orphan = try await send(
+                app, .POST, "/units", admin, [("name", "孤村"), ("kind", "village"), ("parent", "")])
             #expect(orphan.status == .unprocessableEntity && orphan.body.contains("属于一个镇或区"))
 
             // Its reporter's account: the password is shown once, on the answer page.
-            let added = try await post(
-                app, "/people", admin,
+            let added = try await send(
+                app, .POST, "/people", admin,
                 [
                     ("username", "xingang"), ("displayName", "新港村 填报员"), ("role", "reporter"),
                     ("organization", village.id!.uuidString), ("office", ""), ("portfolio", ""),
@@ -66,30 +60,32 @@ extension ServerTests {
             let password = try #require(
                 added.body.firstMatch(of: /class="secret">([A-Za-z0-9]{16})</).map { String($0.1) })
             let reporter = try await app.browser("xingang", password: password)
-            #expect(try await get(app, "/", reporter).location == "/my")
+            #expect(try await send(app, .GET, "/", reporter).location == "/my")
             // A reporter without a unit is refused; so is a reporter at the people pages.
-            let unitless = try await post(
-                app, "/people", admin,
+            let unitless = try await send(
+                app, .POST, "/people", admin,
                 [("username", "nobody"), ("displayName", "某人"), ("role", "reporter"), ("organization", "")])
             #expect(unitless.status == .unprocessableEntity && unitless.body.contains("填报人属于一个部门、村或社区"))
-            #expect(try await get(app, "/people", reporter).status == .forbidden)
-            #expect(try await post(app, "/units", reporter, [("name", "x"), ("kind", "village")]).status == .forbidden)
+            #expect(try await send(app, .GET, "/people", reporter).status == .forbidden)
+            #expect(
+                try await send(app, .POST, "/units", reporter, [("name", "x"), ("kind", "village")]).status
+                    == .forbidden)
 
             // A leader's office and portfolio, shown on the people page.
             let leader = try #require(try await User.query(on: app.db).filter(\.$username == "fuzhen2").first())
-            let edited = try await post(
-                app, "/people/\(leader.id!)", admin,
+            let edited = try await send(
+                app, .POST, "/people/\(leader.id!)", admin,
                 [
                     ("displayName", "副镇长 周丽"), ("role", "leader"), ("organization", town.id!.uuidString),
                     ("office", "副镇长"), ("portfolio", "农业农村、水利"),
                 ])
             #expect(edited.status == .seeOther)
-            #expect(try await get(app, "/people", admin).body.contains("副镇长；分管 农业农村、水利"))
+            #expect(try await send(app, .GET, "/people", admin).body.contains("副镇长；分管 农业农村、水利"))
 
             // Disabled: the open session ends and signing in says why; enabled and reset: only the new one works.
             let xingang = try #require(try await User.query(on: app.db).filter(\.$username == "xingang").first())
-            #expect(try await post(app, "/people/\(xingang.id!)/disable", admin, []).status == .seeOther)
-            #expect(try await get(app, "/my", reporter).status != .ok)
+            #expect(try await send(app, .POST, "/people/\(xingang.id!)/disable", admin, []).status == .seeOther)
+            #expect(try await send(app, .GET, "/my", reporter).status != .ok)
             let refused = try await BrowserSession.signIn(nil) { m, p, h, b in
                 nonisolated(unsafe) var out: (HTTPStatus, HTTPHeaders, String) = (.ok, [:], "")
                 try await app.testing().test(m, p, headers: h, body: b) {
@@ -97,19 +93,20 @@ extension ServerTests {
                 }
                 return out
             }
-            let tryAgain = try await post(
-                app, "/login", refused, [("username", "xingang"), ("password", password)])
+            let tryAgain = try await send(
+                app, .POST, "/login", refused, [("username", "xingang"), ("password", password)])
             #expect(tryAgain.status == .forbidden && tryAgain.body.contains("账号已停用"))
-            #expect(try await post(app, "/people/\(xingang.id!)/enable", admin, []).status == .seeOther)
-            let reset = try await post(app, "/people/\(xingang.id!)/reset", admin, [])
+            #expect(try await send(app, .POST, "/people/\(xingang.id!)/enable", admin, []).status == .seeOther)
+            let reset = try await send(app, .POST, "/people/\(xingang.id!)/reset", admin, [])
             let second = try #require(
                 reset.body.firstMatch(of: /class="secret">([A-Za-z0-9]{16})</).map { String($0.1) })
             #expect(second != password && reset.body.contains("原密码和所有已登录的会话都已失效"))
-            #expect(try await get(app, "/", try await app.browser("xingang", password: second)).location == "/my")
+            #expect(
+                try await send(app, .GET, "/", try await app.browser("xingang", password: second)).location == "/my")
 
             // Staff cannot lock themselves out.
             let me = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
-            let selfDisable = try await post(app, "/people/\(me.id!)/disable", admin, [])
+            let selfDisable = try await send(app, .POST, "/people/\(me.id!)/disable", admin, [])
             #expect(selfDisable.status == .conflict && selfDisable.body.contains("不能停用自己的账号"))
 
             // Every step is in the log, named by the person who took it.
@@ -121,9 +118,9 @@ extension ServerTests {
                 ])
             #expect(steps.suffix(6).allSatisfy { $0.actor == "duchaban" })
             #expect(!steps.contains { ($0.after ?? "").contains(password) || ($0.after ?? "").contains("hash") })
-            let person = try await get(app, "/people/\(xingang.id!)", admin).body
+            let person = try await send(app, .GET, "/people/\(xingang.id!)", admin).body
             #expect(person.contains("停用账号") && person.contains("重置密码") && person.contains("督查办 王芳"))
-            #expect(!(try await get(app, "/audit", admin).body.contains(">duchaban<")))
+            #expect(!(try await send(app, .GET, "/audit", admin).body.contains(">duchaban<")))
         }
     }
 
@@ -132,9 +129,9 @@ extension ServerTests {
         try await TestApp.with { app in
             let leader = try await app.browser("zhenzhang")
             #expect(leader.landedAt == "/")
-            let home = try await get(app, "/", leader)
+            let home = try await send(app, .GET, "/", leader)
             #expect(home.location == "/portfolio")
-            let page = try await get(app, "/portfolio", leader).body
+            let page = try await send(app, .GET, "/portfolio", leader).body
             #expect(page.contains("镇长 陈建国的分管任务"))
             let me = try #require(try await User.query(on: app.db).filter(\.$username == "zhenzhang").first())
             let mine = try await Assignment.query(on: app.db).filter(\.$leadLeader.$id == me.id!).with(\.$item).all()
@@ -151,17 +148,17 @@ extension ServerTests {
             // Staff read any leader's; a reporter reads none.
             let admin = try await app.browser("duchaban")
             let other = try #require(try await User.query(on: app.db).filter(\.$username == "fuzhen1").first())
-            #expect(try await get(app, "/portfolio?leader=\(other.id!)", admin).body.contains("副镇长 李明的分管任务"))
+            #expect(try await send(app, .GET, "/portfolio?leader=\(other.id!)", admin).body.contains("副镇长 李明的分管任务"))
             // A unit's page lists what it leads; a reporter reads another unit's, but not that unit's notices.
             _ = try await Supervisor.pass(at: ServerConfiguration.demoNow, on: app.store)
             let notice = try #require(try await SupervisionNotice.query(on: app.db).with(\.$unit).first())
-            let unitPage = try await get(app, "/portfolio?unit=\(notice.$unit.id)", admin).body
+            let unitPage = try await send(app, .GET, "/portfolio?unit=\(notice.$unit.id)", admin).body
             #expect(unitPage.contains("\(notice.unit.name)的牵头任务") && unitPage.contains(">\(notice.number)<"))
             let outsider = try #require(
                 try await User.query(on: app.db).filter(\.$role == .reporter)
                     .filter(\.$organization.$id != notice.$unit.id).first())
-            let seen = try await get(
-                app, "/portfolio?unit=\(notice.$unit.id)", try await app.browser(outsider.username))
+            let seen = try await send(
+                app, .GET, "/portfolio?unit=\(notice.$unit.id)", try await app.browser(outsider.username))
             #expect(seen.status == .ok && !seen.body.contains(">\(notice.number)<"))
         }
     }
@@ -171,8 +168,8 @@ extension ServerTests {
         try await TestApp.with { app in
             let admin = try await app.browser("duchaban")
             let plan = try await app.demoPlanID()
-            let byName = try await get(app, "/plans/\(plan)", admin).body
-            let byLate = try await get(app, "/plans/\(plan)?sort=late", admin).body
+            let byName = try await send(app, .GET, "/plans/\(plan)", admin).body
+            let byLate = try await send(app, .GET, "/plans/\(plan)?sort=late", admin).body
             // The first unit row of each order: the alphabetical one and the one with most items behind.
             func firstUnit(_ page: String) -> String? {
                 page.firstMatch(of: /href="\/portfolio\?unit=([0-9A-F-]+)/).map { String($0.1) }
@@ -203,16 +200,17 @@ extension ServerTests {
             let admin = try await app.browser("duchaban")
             let notices = try await SupervisionNotice.query(on: app.db).with(\.$unit).with(\.$item).all()
             let n = try #require(notices.first)
-            let byNumber = try await get(
-                app, "/notices?state=all&q=" + n.number.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+            let byNumber = try await send(
+                app, .GET,
+                "/notices?state=all&q=" + n.number.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
                 admin
             ).body
             #expect(byNumber.contains(n.number))
             #expect(byNumber.components(separatedBy: "href=\"/notices/").count - 1 <= 3)
-            let byUnit = try await get(app, "/notices?state=all&unit=\(n.$unit.id)", admin).body
+            let byUnit = try await send(app, .GET, "/notices?state=all&unit=\(n.$unit.id)", admin).body
             let others = Set(notices.filter { $0.$unit.id != n.$unit.id }.map(\.number))
             #expect(byUnit.contains(n.unit.name) && !others.contains { byUnit.contains(">\($0)<") })
-            let overdue = try await get(app, "/notices?state=all&overdue=1", admin).body
+            let overdue = try await send(app, .GET, "/notices?state=all&overdue=1", admin).body
             for late in notices where late.state != .closed && late.respondBy >= ServerConfiguration.demoNow {
                 #expect(!overdue.contains(">\(late.number)<"))
             }
@@ -222,25 +220,6 @@ extension ServerTests {
 
 /// Staff working in bulk, and the one search box.
 extension ServerTests {
-    private func send(
-        _ app: Application, _ method: HTTPMethod, _ path: String, _ s: BrowserSession, _ fields: [(String, String)] = []
-    )
-        async throws -> (status: HTTPStatus, location: String?, body: String)
-    {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+?#")
-        let form = ([("_csrf", s.csrf)] + fields).map {
-            "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
-        }.joined(separator: "&")
-        nonisolated(unsafe) var out: (HTTPStatus, String?, String) = (.ok, nil, "")
-        try await app.testing().test(
-            method, path, headers: s.headers, body: method == .POST ? ByteBuffer(string: form) : nil
-        ) { res in
-            out = (res.status, res.headers.first(name: .location), res.body.string)
-        }
-        return out
-    }
-
     @Test("审核页按单位筛选，勾选多份一次采纳；已被他人审核的跳过并说明 (the queue filters by unit; many accepted at once)")
     func reviewQueueInBulk() async throws {
         try await TestApp.with { app in

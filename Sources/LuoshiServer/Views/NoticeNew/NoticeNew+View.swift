@@ -18,22 +18,7 @@ extension NoticeNew {
                         model.units, value: { $0.id.uuidString }, label: { $0.name },
                         selected: model.leadUnit?.uuidString)
                 }.attr("id", "unit").attr("name", "unit")
-                Element("fieldset") {
-                    Element("legend", text: c.t("督办等级", "Level"))
-                    for level in NoticeLevel.allCases {
-                        Element("label") {
-                            VoidElement("input").attr("type", "radio").attr("name", "level")
-                                .attr("value", level.rawValue).flag("checked", level == .yellow)
-                            Words(" " + c.name(level) + " ")
-                        }
-                    }
-                }
-                FieldLabel(c.t("督办事由", "Reason"), for: "reason")
-                TextBox("reason", id: "reason", required: true, maxLength: 2000)
-                FieldLabel(c.t("办理要求", "Required action"), for: "requiredAction")
-                TextBox("requiredAction", id: "requiredAction", required: true, maxLength: 2000)
-                FieldLabel(c.t("反馈期限（留空按等级默认）", "Respond by (empty: the level's default)"), for: "respondBy")
-                TextInput("respondBy", id: "respondBy", type: "date")
+                NoticeFields(c, ids: "", required: true)
                 Paragraph { Submit(c.t("发出", "Issue")) }
             }
         }
@@ -99,22 +84,8 @@ extension NoticeNew {
                 }
                 Element("fieldset") {
                     Element("legend", text: c.t("发督办单", "Issue notices"))
-                    Element("fieldset") {
-                        Element("legend", text: c.t("督办等级", "Level"))
-                        for level in NoticeLevel.allCases {
-                            Element("label") {
-                                VoidElement("input").attr("type", "radio").attr("name", "level")
-                                    .attr("value", level.rawValue).flag("checked", level == .yellow)
-                                Words(" " + c.name(level) + " ")
-                            }
-                        }
-                    }
-                    FieldLabel(c.t("督办事由", "Reason"), for: "b-reason")
-                    TextBox("reason", id: "b-reason", maxLength: 2000)
-                    FieldLabel(c.t("办理要求", "Required action"), for: "b-action")
-                    TextBox("requiredAction", id: "b-action", maxLength: 2000)
-                    FieldLabel(c.t("反馈期限（留空按等级默认）", "Respond by (empty: the level's default)"), for: "b-respondBy")
-                    TextInput("respondBy", id: "b-respondBy", type: "date")
+                    // Not required in the page: the same form also sends reminders, which need none of them.
+                    NoticeFields(c, ids: "b-", required: false)
                     Paragraph {
                         Submit(c.t("向牵头单位各发一份督办单", "Issue each lead unit a notice")).attr("name", "action")
                             .attr("value", "notice")
@@ -157,5 +128,28 @@ extension NoticeNew {
                 Anchor(c.t("继续选择事项", "Choose more items"), .newNotice())
             }
         }
+    }
+}
+
+/// What a notice says: its level, reason, required action and deadline. `ids` keeps two forms on one
+/// page apart.
+func NoticeFields(_ c: PageContext, ids: String, required: Bool) -> any Component {
+    ComponentGroup {
+        Element("fieldset") {
+            Element("legend", text: c.t("督办等级", "Level"))
+            for level in NoticeLevel.allCases {
+                Element("label") {
+                    VoidElement("input").attr("type", "radio").attr("name", "level")
+                        .attr("value", level.rawValue).flag("checked", level == .yellow)
+                    Words(" " + c.name(level) + " ")
+                }
+            }
+        }
+        FieldLabel(c.t("督办事由", "Reason"), for: ids + "reason")
+        TextBox("reason", id: ids + "reason", required: required, maxLength: 2000)
+        FieldLabel(c.t("办理要求", "Required action"), for: ids + "requiredAction")
+        TextBox("requiredAction", id: ids + "requiredAction", required: required, maxLength: 2000)
+        FieldLabel(c.t("反馈期限（留空按等级默认）", "Respond by (empty: the level's default)"), for: ids + "respondBy")
+        TextInput("respondBy", id: ids + "respondBy", type: "date")
     }
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The plan overview under load: starts BINARY serve --demo on PORT, signs in as duchaban, warms up
 # 5 s, then runs wrk (-t2 -c16 -d10s --latency) on the overview three times and prints req/s and p99.
-# Usage: Scripts/bench-overview.sh [luoshi binary] [port]   (a release build; needs wrk)
+# Then each further PATH given, signed in the same way, one 10 s run each.
+# Usage: Scripts/bench-overview.sh [luoshi binary] [port] [path …]   (a release build; needs wrk)
 set -uo pipefail
-BIN=${1:-.build-release/release/luoshi}; PORT=${2:-8093}
+BIN=${1:-.build-release/release/luoshi}; PORT=${2:-8093}; shift 2 2>/dev/null || shift $#
 D=$(mktemp -d); J=$D/cookies
 "$BIN" serve --demo --port "$PORT" --data "$D/data" >"$D/server.log" 2>&1 &
 APP=$!; trap 'kill $APP 2>/dev/null; rm -rf "$D"' EXIT
@@ -16,3 +17,7 @@ P=$(curl -s -b "$J" "$B/" -o /dev/null -w "%{redirect_url}")
 curl -s -o /dev/null -w "overview %{http_code}, %{size_download} bytes\n" -H "Cookie: luoshi-session=$SID" "$P"
 wrk -t2 -c16 -d5s -H "Cookie: luoshi-session=$SID" "$P" >/dev/null
 for _ in 1 2 3; do wrk -t2 -c16 -d10s --latency -H "Cookie: luoshi-session=$SID" "$P" | grep -E "Requests/sec|99%" | tr -s " \n" " "; echo; done
+for path in "$@"; do
+    curl -s -o /dev/null -w "$path %{http_code}, %{size_download} bytes: " -H "Cookie: luoshi-session=$SID" "$B$path"
+    wrk -t2 -c16 -d10s --latency -H "Cookie: luoshi-session=$SID" "$B$path" | grep -E "Requests/sec|99%" | tr -s " \n" " "; echo
+done

@@ -136,7 +136,7 @@ extension ServerTests {
             let me = try #require(try await User.query(on: app.db).filter(\.$username == "zhenzhang").first())
             let mine = try await Assignment.query(on: app.db).filter(\.$leadLeader.$id == me.id!).with(\.$item).all()
             #expect(!mine.isEmpty)
-            #expect(page.contains("全部分管事项 (\(mine.count))"))
+            #expect(page.contains("共分管 \(mine.count) 项"))
             // Someone else's item is not in his portfolio.
             let others = try await Assignment.query(on: app.db).filter(\.$leadLeader.$id != me.id!).with(\.$item).all()
             let foreign = try #require(

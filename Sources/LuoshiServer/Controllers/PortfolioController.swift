@@ -35,10 +35,23 @@ struct PortfolioController: RouteCollection {
         } else {
             plan = try await Plan.query(on: req.db).filter(\.$status == .published).sort(\.$year, .descending).first()
         }
+        // The body is the same for everyone who may see the same notices, until the next write or five
+        // minutes on: kept rendered, as the overview's is (rendering a long list is most of the cost).
+        var key: SnapshotCache.Key?
+        var variant = ""
+        if let plan {
+            key = try await SnapshotCache.key(plan, for: req)
+            let scope = viewer.role == .reporter ? viewer.$organization.id?.uuidString ?? "none" : "all"
+            variant =
+                "portfolio|\(leader?.id?.uuidString ?? "")|\(unit?.id?.uuidString ?? "")|\(Lang(req).english ? "en" : "zh")|\(scope)"
+            if let key, let body = await req.application.snapshots.page(key, variant) {
+                return req.render(CachedPage(title: title(leader: leader, unit: unit, Lang(req)), body: body))
+            }
+        }
         var rows: [Portfolio.Row] = []
         var notices: [NoticeList.Row] = []
         if let plan, leader != nil || unit != nil {
-            let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
+            let (snapshot, _) = try await PlanSnapshot.load(plan, for: req)
             let mine = snapshot.items.filter {
                 guard let a = snapshot.assignments[$0.id!] else { return false }
                 return unit.map { a.$leadUnit.id == $0.id } ?? (a.$leadLeader.id == leader?.id)
@@ -68,14 +81,19 @@ struct PortfolioController: RouteCollection {
                     automatic: n.triggerKey != nil)
             }
         }
-        return req.render(
-            Portfolio.View(
-                model: .init(
-                    leader: leader.map {
-                        .init(id: $0.id!, name: $0.displayName, office: $0.office, portfolio: $0.portfolio)
-                    },
-                    unit: unit.map { ($0.id!, $0.name) },
-                    leaders: leaders.map { ($0.id!, $0.displayName) },
-                    plan: plan.map { ($0.id!, $0.title) }, rows: rows, notices: notices)))
+        let model = Portfolio.Model(
+            leader: leader.map { .init(id: $0.id!, name: $0.displayName, office: $0.office, portfolio: $0.portfolio) },
+            unit: unit.map { ($0.id!, $0.name) }, leaders: leaders.map { ($0.id!, $0.displayName) },
+            plan: plan.map { ($0.id!, $0.title) }, rows: rows, notices: notices)
+        let c = req.pageContext
+        let body = Portfolio.View(model: model).renderedContent(c)
+        if let key { await req.application.snapshots.store(page: body, for: key, variant) }
+        return req.render(CachedPage(title: Portfolio.View(model: model).title(c), body: body))
+    }
+
+    func title(leader: User?, unit: Organization?, _ lang: Lang) -> String {
+        if let unit { return lang.t("\(unit.name)的牵头任务", "Tasks led by \(unit.name)") }
+        guard let leader else { return lang.t("分管任务", "Portfolio") }
+        return lang.t("\(leader.displayName)的分管任务", "Portfolio of \(leader.displayName)")
     }
 }

@@ -72,7 +72,7 @@ struct SupervisionController: RouteCollection {
         guard let chosen = req.query[String.self, at: "item"], !chosen.isEmpty else {
             var choice = try await Notices.candidates(
                 matching: String((req.query[String.self, at: "q"] ?? "").prefix(100)), for: user, on: req.db,
-                now: req.now)
+                now: req.now, snapshot: { try await PlanSnapshot.load($0, for: req).0 })
             choice.selectAll = req.query[String.self, at: "all"] == "1"
             return req.render(NoticeNew.Picker(model: choice))
         }

@@ -235,16 +235,22 @@ enum Notices {
 
     /// The items a notice may be issued on, for staff choosing one: work items of published plans,
     /// those most behind first (overdue, behind, at risk …), narrowed to titles containing `query`.
-    static func candidates(matching query: String, for user: User, on db: any Database, now: Date) async throws
-        -> NoticeNew.Choice
-    {
+    static func candidates(
+        matching query: String, for user: User, on db: any Database, now: Date,
+        snapshot: ((Plan) async throws -> PlanSnapshot)? = nil
+    ) async throws -> NoticeNew.Choice {
         let plans = try await Plan.query(on: db).filter(\.$status == .published).sort(\.$year, .descending).all()
         let words = query.trimmingCharacters(in: .whitespaces)
         var found: [NoticeNew.Choice.Candidate] = []
         let units = try await Organization.query(on: db).all()
         let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         for plan in plans where Visibility.mayRead(plan, user) {
-            let s = try await PlanSnapshot.load(plan, on: db, now: now)
+            let s: PlanSnapshot
+            if let snapshot {
+                s = try await snapshot(plan)
+            } else {
+                s = try await PlanSnapshot.load(plan, on: db, now: now)
+            }
             for item in s.items where PlanSnapshot.isLeaf(item) && (words.isEmpty || item.title.contains(words)) {
                 found.append(
                     .init(

@@ -68,6 +68,17 @@ extension PageView {
     }
 }
 
+/// A page whose content was rendered before and kept (`SnapshotCache.page`): only the frame is new.
+struct CachedPage: PageView {
+    var title: String
+    var body: String
+
+    func title(_ c: PageContext) -> String { title }
+    func heading(_ c: PageContext) -> String? { nil }
+    func content(_ c: PageContext) -> any Component { EmptyComponent() }
+    func document(_ c: PageContext) -> String { Layout.document(c, title: title, content: body) }
+}
+
 /// The frame of every page: header with the user and the navigation, the demo banner, the footer.
 enum Layout {
     /// Where a page's content goes in the frame. Plot renders each element into a string of its own

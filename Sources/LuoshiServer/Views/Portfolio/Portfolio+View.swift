@@ -12,6 +12,9 @@ extension Portfolio {
             return c.t("\(l.name)的分管任务", "Portfolio of \(l.name)")
         }
 
+        /// The content alone, to be kept and framed later (`CachedPage`).
+        func renderedContent(_ c: PageContext) -> String { content(c).render() }
+
         /// The heading marks the leader's name as Chinese, a name in any language.
         func heading(_ c: PageContext) -> String? { nil }
 
@@ -75,8 +78,16 @@ extension Portfolio {
                         }
                     }
                 }
-                H2 { Words(c.t(model.unit == nil ? "全部分管事项" : "全部牵头事项", "Every item") + " (\(model.rows.count))") }
-                table(model.rows, c)
+                // Each item once: the rest are those on track, done or not yet due to start.
+                let rest = model.rows.filter { $0.status.colour == .green }
+                H2 {
+                    Words(
+                        c.t("其余事项", "The rest") + " (\(rest.count)) · "
+                            + c.t(
+                                model.unit == nil ? "共分管 \(model.rows.count) 项" : "共牵头 \(model.rows.count) 项",
+                                "\(model.rows.count) in all"))
+                }
+                if !rest.isEmpty { table(rest, c) }
             }
         }
 

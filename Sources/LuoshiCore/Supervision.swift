@@ -522,7 +522,12 @@ public enum NoticeNumber {
     /// A number as people type it into a search box: 督〔2015〕12号, 〔2015〕12, 2015-12, 12号 or 12. The year is
     /// nil when only the serial is given; nil when the text is words rather than a number.
     public static func parse(_ text: String) -> (year: Int?, serial: Int)? {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        // Full-width digits, as a Chinese keyboard types them, are digits.
+        let s = String(
+            String.UnicodeScalarView(
+                text.trimmingCharacters(in: .whitespaces).unicodeScalars.map {
+                    (0xFF10...0xFF19).contains($0.value) ? Unicode.Scalar($0.value - 0xFF10 + 0x30)! : $0
+                }))
         let groups = s.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).map(String.init)
         // Only digits, brackets, separators and the words of a number: 督 … 号 第.
         let rest = s.filter { !($0.isASCII && $0.isNumber) && !"督〔〕[]()（）()-－/ 号第".contains($0) }

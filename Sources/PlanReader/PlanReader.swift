@@ -71,6 +71,15 @@ struct Assembler {
         let title = clean.meta.title ?? titleLine.map { clean.string($0) }
         var year = clean.meta.year ?? title.flatMap(Assembler.planYearIn)
         var published = clean.meta.published
+        // A work report is given at the people's congress early in the year it plans for: the date of that
+        // sitting, at the top, is the plan year, whatever year the title names (a "2015年…工作报告" given on
+        // 2016年1月25日 plans 2016).
+        if let sitting = Assembler.sittingDate(clean), let y = Int(sitting.prefix(4)) {
+            // A sitting late in the year (2022年12月29日) plans for the next.
+            let month = Int(sitting.dropFirst(5).prefix(2)) ?? 1
+            year = month >= 10 ? y + 1 : y
+            if published == nil { published = sitting }
+        }
         // The subtitle of a report: ——2016年1月15日在XX县第十七届人民代表大会第五次会议上.
         var structure = Structure(clean, planYear: year)
         if published == nil, let sub = structure.subtitleRange { published = Cleaner.findDate(c, sub) }
@@ -205,10 +214,13 @@ struct Assembler {
         }
 
         var planSection: PlanSectionRef?
-        if let part = structure.planPart {
+        if let start = structure.planStart ?? structure.planPart {
+            // The section runs from its first heading to the end of the last area (or of its own part).
+            let end =
+                ([start.end, start.titleRange.upperBound, structure.planPart?.end ?? 0]
+                + structure.areas.filter { $0.zone == .plan }.map(\.end)).max()!
             planSection = PlanSectionRef(
-                heading: clean.string(part.titleRange),
-                span: span(part.titleRange.lowerBound..<max(part.end, part.titleRange.upperBound)))
+                heading: clean.string(start.titleRange), span: span(start.titleRange.lowerBound..<end))
         }
         return PlanDocument(
             title: title, issuer: issuer, year: year, published: published, source: source, planSection: planSection,
@@ -289,6 +301,20 @@ struct Assembler {
         let planWords = WordList(["计划", "要点", "安排", "任务", "目标"])
         for y in years where planWords.contains(in: s, y.end..<min(s.count, y.end + 8)) { return y.value }
         return years.last?.value
+    }
+
+    /// The date of the congress sitting a work report was given at: a line near the top naming the
+    /// 代表大会 with a date on it or on one of the two lines after it.
+    static func sittingDate(_ clean: CleanText) -> String? {
+        let c = clean.chars
+        let lines = Array(clean.lines.prefix(8))
+        let congress = "代表大会".scalars
+        for (i, line) in lines.enumerated() where line.range.count <= 90 && c.contains(congress, in: line.range) {
+            for l in lines[i..<min(lines.count, i + 3)] where l.range.count <= 90 {
+                if let date = Cleaner.findDate(c, l.range) { return date }
+            }
+        }
+        return nil
     }
 
     /// The first year (19xx/20xx) followed by 年 in a text.

@@ -40,6 +40,9 @@ struct Structure {
     /// Top-level nodes of the plan: the areas.
     var areas: [Node] = []
     var planPart: Node?
+    /// Where the plan section begins: the plan part, or a part just before it that speaks of the plan
+    /// year without heads of its own (总体要求和目标任务, then 重点工作 with the areas).
+    var planStart: Node?
     /// Cleaned ranges that hold the headline targets (主要预期目标).
     var headlineRanges: [Range<Int>] = []
     var titleLine: Int?
@@ -65,7 +68,7 @@ struct Structure {
             let r = line.range
             // The title: the first line when it is short and unpunctuated.
             if index == 0 && titleLine == nil && r.count <= 60 && !Scalars.isSentenceEnd(c[r.upperBound - 1])
-                && Numbering.at(c, r.lowerBound, end: r.upperBound) == nil
+                && Numbering.at(c, r.lowerBound, end: r.upperBound) == nil && c[r.lowerBound] != "—"
             {
                 titleLine = index
                 continue
@@ -428,12 +431,15 @@ struct Structure {
     /// Decides which top-level part is the plan, and what the areas are.
     mutating func assignZones(_ c: [Unicode.Scalar], planYear: Int?) {
         let tops = root.children
+        // Words that name the plan year: the year itself, this or the coming year, and "X之年" (开局之年,
+        // 攻坚之年): a report names the year it plans for by what kind of year it is.
         let yearWords: [[Unicode.Scalar]] =
-            (planYear.map { ["\($0)年".scalars] } ?? []) + ["今年".scalars, "明年".scalars, "新的一年".scalars]
+            (planYear.map { ["\($0)年".scalars] } ?? []) + ["今年".scalars, "明年".scalars, "新的一年".scalars, "之年".scalars]
         var hasReview = false
         for node in tops where node.zone != .annex && node.zone != .glossary {
             let r = node.titleRange
-            if Structure.review.contains(in: c, r) {
+            if Structure.review.contains(in: c, r) || Structure.namesEarlierYear(c, r, than: planYear) {
+                // A part about an earlier year than the plan's ("2013年主要工作" in the 2014 report) is the review.
                 node.zone = .review
                 hasReview = true
             } else if Structure.conduct.contains(in: c, r) && !Structure.planW.contains(in: c, r) {
@@ -443,7 +449,32 @@ struct Structure {
                 node.zone = .fiveYear
             } else if Structure.planW.contains(in: c, r) || yearWords.contains(where: { c.contains($0, in: r) }) {
                 if planPart == nil && !node.children.isEmpty { planPart = node }
+                if planStart == nil { planStart = node }
+            } else if planStart == nil && hasReview && node.children.isEmpty
+                && headlineRanges.contains(where: {
+                    $0.lowerBound >= r.lowerBound && $0.lowerBound < max(node.end, r.upperBound)
+                })
+            {
+                // After the review, a part without heads that holds the year's headline targets opens the plan
+                // section, whatever its heading says ("新的要求新的形势新的目标").
+                planStart = node
             }
+        }
+        // The section starts at the first part about the plan year only when it runs straight into the
+        // part with the areas; otherwise the plan part itself starts it.
+        if let start = planStart, let part = planPart, start !== part,
+            let i = tops.firstIndex(where: { $0 === start }), let j = tops.firstIndex(where: { $0 === part }), i < j,
+            tops[i..<j].allSatisfy({ $0.children.isEmpty || $0 === start })
+        {
+            planStart = start
+        } else if planPart != nil {
+            planStart = planPart
+        } else if let start = planStart, !hasReview || start.zone == .plan {
+            // No part with heads of its own: the plan-year part starts the section and the parts after it
+            // are its areas (关于2014年政府工作总体安排, then 关于全面深化经济体制改革 …).
+            planStart = start
+        } else {
+            planStart = nil
         }
         if planPart != nil || hasReview {
             if let part = planPart {
@@ -469,6 +500,26 @@ struct Structure {
             }
         }
         for top in tops { flow(top, top.zone) }
+    }
+
+    /// Whether a heading names a year (2013年) before the plan year, and none at or after it.
+    static func namesEarlierYear(_ c: [Unicode.Scalar], _ r: Range<Int>, than planYear: Int?) -> Bool {
+        guard let planYear else { return false }
+        var earlier = false
+        var k = r.lowerBound
+        while k + 4 < r.upperBound {
+            if (k == r.lowerBound || !Scalars.isDigit(c[k - 1])) && (k..<k + 4).allSatisfy({ Scalars.isDigit(c[$0]) })
+                && c[k + 4] == "年"
+            {
+                let y = (k..<k + 4).reduce(0) { $0 * 10 + Int(c[$1].value - 48) }
+                if y >= planYear { return false }
+                if y >= 1949 { earlier = true }
+                k += 5
+                continue
+            }
+            k += 1
+        }
+        return earlier
     }
 
     /// Ids in the document's order: "1", "1.2", "1.2.1".

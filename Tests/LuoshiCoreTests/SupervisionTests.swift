@@ -198,6 +198,7 @@ extension SupervisionTests {
         #expect(NoticeNumber.parse("2015-12")! == (2015, 12))
         #expect(NoticeNumber.parse("12号")! == (nil, 12))
         #expect(NoticeNumber.parse(" 7 ")! == (nil, 7))
+        #expect(NoticeNumber.parse("督〔２０１５〕１２号")! == (2015, 12))
         // Words, a year alone out of range, or three numbers are not a notice number.
         #expect(NoticeNumber.parse("河道整治") == nil)
         #expect(NoticeNumber.parse("停车位300个") == nil)

@@ -122,7 +122,7 @@ struct SupervisionController: RouteCollection {
                 ids, level: form.level ?? .yellow, reason: form.reason ?? "", requiredAction: form.requiredAction ?? "",
                 respondBy: form.respondBy, by: user, on: req.store, now: req.now)
         default:
-            throw LuoshiError.invalid(field: "action", reason: "应为 remind 或 notice")
+            throw LuoshiError.invalid(field: "action", reason: "应为 remind 或 notice (remind or notice)")
         }
         return req.render(NoticeNew.BulkDone(model: .init(isNotice: isNotice, outcomes: outcomes)))
     }

@@ -80,7 +80,8 @@ struct BodyPace {
         for try await chunk in req.body {
             received += chunk.readableBytes
             guard received <= limit else { throw refusal ?? Abort(.payloadTooLarge) }
-            try pace.check(received: received)
+            // A refused body that then arrives too slowly is still answered with its refusal.
+            do { try pace.check(received: received) } catch { throw refusal ?? error }
             guard refusal == nil else { continue }
             do { try each(chunk) } catch { refusal = error }
         }

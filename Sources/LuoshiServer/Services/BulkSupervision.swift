@@ -26,7 +26,9 @@ enum BulkSupervision {
     {
         guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以催报 (only staff send reminders)") }
         let extra = note?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard extra.count <= 500 else { throw LuoshiError.invalid(field: "附言", reason: "不超过 500 字") }
+        guard extra.count <= 500 else {
+            throw LuoshiError.invalid(field: "附言", reason: "不超过 500 字 (at most 500 characters)")
+        }
         var outcomes: [Outcome] = []
         for id in ids.prefix(limit) {
             guard let item = try await PlanItem.find(id, on: store.db) else {
@@ -41,17 +43,26 @@ enum BulkSupervision {
             }
             let reporters = try await User.query(on: store.db).filter(\.$organization.$id == unitID)
                 .filter(\.$role == .reporter).filter(\.$disabledAt == nil).all().compactMap(\.id)
-            try await store.write(.plan(item.$plan.id), actor: user.username, at: now) { tx in
-                _ = try await PlanEdits.live(id, on: tx.db)
-                var outbox = try await Outbox.load(on: tx.db)
-                outbox.add(
-                    OutboxMessage(
-                        kind: .reminder, title: "【催报】\(String(item.title.prefix(30)))",
-                        body: "\(unit.name)：请尽快报送「\(item.title)」的最新进展。"
-                            + (extra.isEmpty ? "" : Wording.clause(extra) + "。"),
-                        link: SiteURL.item(id).path), users: reporters, units: [unitID])
-                try await outbox.flush(on: tx.db, now: now)
-                tx.record(.itemRemind, .item, id, after: ["unit": unit.name, "note": extra])
+            do {
+                try await store.write(.plan(item.$plan.id), actor: user.username, at: now) { tx in
+                    guard try await Plan.find(item.$plan.id, on: tx.db)?.status == .published else {
+                        throw LuoshiError.conflict(reason: "计划未发布或已结束 (the plan is not published)")
+                    }
+                    _ = try await PlanEdits.live(id, on: tx.db)
+                    var outbox = try await Outbox.load(on: tx.db)
+                    outbox.add(
+                        OutboxMessage(
+                            kind: .reminder, title: "【催报】\(String(item.title.prefix(30)))",
+                            body: "\(unit.name)：请尽快报送「\(item.title)」的最新进展。"
+                                + (extra.isEmpty ? "" : Wording.clause(extra) + "。"),
+                            link: SiteURL.item(id).path), users: reporters, units: [unitID])
+                    try await outbox.flush(on: tx.db, now: now)
+                    tx.record(.itemRemind, .item, id, after: ["unit": unit.name, "note": extra])
+                }
+            } catch let error as LuoshiError {
+                // Retired or closed meanwhile: said for this item; the others go ahead.
+                outcomes.append(.init(item: id, title: item.title, refused: error.message))
+                continue
             }
             outcomes.append(.init(item: id, title: item.title, done: unit.name))
         }

@@ -44,6 +44,16 @@ enum Directory {
         try admin(actor)
         let unit = try await findUnit(id, on: store.db)
         let before = UnitRecord(unit)
+        if input.kind.isGovernment != unit.kind.isGovernment {
+            // A government with units under it, or a unit with reporters, keeps its side of the line.
+            let children = try await Organization.query(on: store.db).filter(\.$parent.$id == unit.id!).count()
+            let reporters = try await User.query(on: store.db).filter(\.$organization.$id == unit.id!)
+                .filter(\.$role == .reporter).count()
+            guard children == 0 && reporters == 0 else {
+                throw LuoshiError.conflict(
+                    reason: "「\(unit.name)」下还有单位或填报人，不能在政府和单位之间改类型 (it still has units or reporters)")
+            }
+        }
         try await check(input, into: unit, on: store.db)
         guard UnitRecord(unit) != before else { return }
         try await store.write(.office, actor: actor.username, at: now) { tx in
@@ -64,7 +74,7 @@ enum Directory {
     private static func check(_ input: UnitInput, into unit: Organization, on db: any Database) async throws {
         let name = input.name.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
-            throw LuoshiError.invalid(field: "名称", reason: "不能为空，且不超过 100 字")
+            throw LuoshiError.invalid(field: "名称", reason: "不能为空，且不超过 100 字 (1 to 100 characters)")
         }
         if let other = try await Organization.query(on: db).filter(\.$name == name).first(), other.id != unit.id {
             throw LuoshiError.conflict(reason: "已有名为「\(name)」的单位 (a unit of that name exists)")
@@ -118,6 +128,10 @@ enum Directory {
         let username = input.username.trimmingCharacters(in: .whitespaces)
         guard username.range(of: "^[A-Za-z0-9._-]{2,64}$", options: .regularExpression) != nil else {
             throw LuoshiError.invalid(field: "用户名", reason: "2–64 个字母、数字或 . _ -（letters, digits, . _ -）")
+        }
+        // The log names the app's own steps by these: an account of that name would take them over.
+        guard !["system", "cli"].contains(username.lowercased()) else {
+            throw LuoshiError.invalid(field: "用户名", reason: "\(username) 为系统保留 (reserved)")
         }
         if try await User.query(on: store.db).filter(\.$username == username).first() != nil {
             throw LuoshiError.conflict(reason: "用户名 \(username) 已存在 (exists)")
@@ -199,12 +213,16 @@ enum Directory {
     private static func apply(_ input: AccountEdit, to user: User, on db: any Database) async throws {
         let name = input.displayName.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
-            throw LuoshiError.invalid(field: "姓名", reason: "不能为空，且不超过 100 字")
+            throw LuoshiError.invalid(field: "姓名", reason: "不能为空，且不超过 100 字 (1 to 100 characters)")
         }
         let office = input.office?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let portfolio = input.portfolio?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard office.count <= 50 else { throw LuoshiError.invalid(field: "职务", reason: "不超过 50 字") }
-        guard portfolio.count <= 300 else { throw LuoshiError.invalid(field: "分管", reason: "不超过 300 字") }
+        guard office.count <= 50 else {
+            throw LuoshiError.invalid(field: "职务", reason: "不超过 50 字 (at most 50 characters)")
+        }
+        guard portfolio.count <= 300 else {
+            throw LuoshiError.invalid(field: "分管", reason: "不超过 300 字 (at most 300 characters)")
+        }
         var unit: Organization?
         if let id = input.organization {
             guard let found = try await Organization.find(id, on: db) else {
@@ -225,7 +243,9 @@ enum Directory {
     }
 
     private static func admin(_ user: User) throws {
-        guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以管理单位和账号") }
+        guard user.role == .admin else {
+            throw LuoshiError.forbidden(reason: "只有督查办可以管理单位和账号 (only staff manage units and accounts)")
+        }
     }
 }
 

@@ -78,6 +78,8 @@ enum Supervisor {
         var reporters: [UUID: [UUID]] = [:]
         /// Leaders in the order their accounts were created: the first is the default principal leader.
         var leaders: [UUID] = []
+        /// Disabled accounts: told nothing, and never the principal leader.
+        var disabled: Set<UUID> = []
 
         static func load(on db: any Database) async throws -> Context {
             let sql = db as! any SQLDatabase
@@ -98,7 +100,10 @@ enum Supervisor {
                 c.userNames[id] = try row.decode(column: "display_name", as: String.self)
                 let role = try row.decode(column: "role", as: String.self)
                 let org = try row.decode(column: "organization_id", as: UUID?.self)
-                if try row.decode(column: "disabled_at", as: Date?.self) != nil { continue }
+                if try row.decode(column: "disabled_at", as: Date?.self) != nil {
+                    c.disabled.insert(id)
+                    continue
+                }
                 if role == Role.reporter.rawValue, let org { c.reporters[org, default: []].append(id) }
                 if role == Role.leader.rawValue { c.leaders.append(id) }
             }
@@ -174,7 +179,8 @@ enum Supervisor {
         let today = CivilDay(now, calendar: calendar)
         let settings = try await PlanSupervision.query(on: db).filter(\.$plan.$id == plan.id).first()
         let rules = settings?.rules ?? .standard
-        let principal = settings?.$principalLeader.id ?? context.leaders.first
+        let chosen = settings?.$principalLeader.id.flatMap { context.disabled.contains($0) ? nil : $0 }
+        let principal = chosen ?? context.leaders.first
 
         let work = try await sql.raw(
             """
@@ -270,7 +276,7 @@ enum Supervisor {
                     !sent.contains(w.key.tagged("\(p.key)|\(stage.rawValue)"))
                 else { continue }
                 // The lead leader hears of it too, in the pass's one digest, not as a copy of each reminder.
-                let leader = stage.toLeader ? w.leader : nil
+                let leader = stage.toLeader ? w.leader.flatMap { context.disabled.contains($0) ? nil : $0 } : nil
                 if let leader {
                     digest[leader, default: []].append("\(unitName(w.unit))「\(w.title)」\(p.chinese)进展逾期未报")
                 }
@@ -341,14 +347,18 @@ enum Supervisor {
             guard step > n.escalation else { continue }
             escalations.append((n, step))
             for s in (n.escalation + 1)...step {
-                let to = s == 1 ? leaders[WorkKey(item: n.item, unit: n.unit)] ?? nil : principal
+                let to = (s == 1 ? leaders[WorkKey(item: n.item, unit: n.unit)] ?? nil : principal).flatMap {
+                    context.disabled.contains($0) ? nil : $0
+                }
                 let recipients = to.map { [$0] } ?? []
                 actions.append(
                     Action(
                         kind: .escalation, plan: plan.title, item: titles[n.item] ?? "", itemID: n.item,
                         unit: unitName(n.unit), detail: "\(n.number) → \(s == 1 ? "lead leader" : "principal leader")",
                         recipients: context.names(recipients)))
-                if let to {
+                // A notice that climbs both steps in one pass, to a lead leader who is also the principal
+                // one, is one line.
+                if let to, !(digest[to] ?? []).contains(where: { $0.contains(n.number) }) {
                     digest[to, default: []].append(
                         "\(unitName(n.unit))未在\(CivilDay(n.respondBy, calendar: calendar).chinese)前反馈\(n.level.chinese)督办单\(n.number)"
                             + "「\(titles[n.item] ?? "")」" + (s == 1 ? "" : "（已报主要领导）"))

@@ -140,7 +140,9 @@ private func AccountFields(
             Paragraph { Words(c.name(Role.admin) + c.t("（不能取消自己的权限）", " (you cannot change your own role)")) }
         } else {
             Element("select") {
-                Options(Role.allCases, value: { $0.rawValue }, label: { c.name($0) }, selected: person?.role.rawValue)
+                Options(
+                    Role.allCases, value: { $0.rawValue }, label: { c.name($0) },
+                    selected: (person?.role ?? .reporter).rawValue)
             }.attr("id", "role").attr("name", "role")
         }
         FieldLabel(c.t("单位（填报人必填）", "Unit (required for a reporter)"), for: "organization")

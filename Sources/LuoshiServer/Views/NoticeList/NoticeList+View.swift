@@ -42,7 +42,8 @@ extension NoticeList {
                 Div {
                     FieldLabel(c.t("文号或事项", "Number or item"), for: "q")
                     TextInput(
-                        "q", id: "q", value: f.text, maxLength: 100, placeholder: c.t("如 督〔2015〕12号", "e.g. 12"))
+                        "q", id: "q", value: f.text, maxLength: 100,
+                        placeholder: c.t("如 督〔2015〕12号", "e.g. 2015-12, or 12"))
                 }
                 if !model.units.isEmpty {
                     Div {

@@ -19,8 +19,9 @@ extension ReviewQueue {
                         c.t("已采纳 \(accepted) 份报送。", "\(accepted) reports accepted.")
                             + ((model.skipped ?? 0) > 0
                                 ? c.t(
-                                    "另有 \(model.skipped!) 份已由他人审核，未改动。",
-                                    " \(model.skipped!) had been reviewed by someone else and were left as they were.")
+                                    "另有 \(model.skipped!) 份已由他人审核或不能采纳，未改动。",
+                                    " \(model.skipped!) had been reviewed by someone else or could not be accepted, and were left as they were."
+                                )
                                 : ""))
                 }.class("flash")
             }

@@ -9,7 +9,7 @@ extension Search {
         func title(_ c: PageContext) -> String { c.t("查找", "Search") }
 
         func content(_ c: PageContext) -> any Component {
-            SearchBox(c, value: model.query)
+            SearchBox(c, value: model.query, id: "search-page-q")
             if model.query.isEmpty {
                 Paragraph {
                     Words(

@@ -532,7 +532,13 @@ struct TargetBuilder {
             return
         }
         let before = cleanSubject(segment)
-        if !before.isEmpty {
+        // 支持10个重点镇建设, 认定6家市级重点实验室: a few words before a count and a noun right after its
+        // measure word — the words before are what is done, the thing counted follows.
+        let countsWhatFollows =
+            afterUnit.unicodeScalars.count >= 2 && before.unicodeScalars.count <= 4 && q.unit != "%"
+            && q.unit.unicodeScalars.count == 1 && q.range.upperBound < d.clause.upperBound
+            && Scalars.isHan(c[q.range.upperBound]) && c[q.range.upperBound] != "的"
+        if !before.isEmpty && !countsWhatFollows {
             d.subject = before
         } else if !afterUnit.isEmpty {
             d.subject = afterUnit

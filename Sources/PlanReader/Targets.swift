@@ -509,7 +509,11 @@ struct TargetBuilder {
             let verb = TargetBuilder.actionVerbs.words[v]
             d.action = verb.string
             let between = cleanSubject((p + verb.count)..<q.range.lowerBound)
-            if !between.isEmpty {
+            if (1...2).contains(between.unicodeScalars.count) && !cleanSubject(segment.lowerBound..<p).isEmpty {
+                // The verb is inside the noun phrase and what follows it only names the measure
+                // (垃圾处理率, 安置比例, 生态建设面积): the whole phrase is the subject.
+                d.subject = cleanSubject(segment)
+            } else if !between.isEmpty {
                 d.subject = between
             } else if !afterUnit.isEmpty {
                 d.subject = afterUnit
@@ -518,7 +522,13 @@ struct TargetBuilder {
             } else {
                 // 一般公共预算收入完成1.85亿元: what is done stands before the verb.
                 let before = cleanSubject(segment.lowerBound..<p)
-                if !before.isEmpty { d.subject = before }
+                if !before.isEmpty {
+                    d.subject = before
+                } else if let prev = previous, prev.clause.upperBound + 1 == d.clause.lowerBound {
+                    // 地区生产总值增长9%，突破4000亿元: a clause that opens with its verb goes on with the
+                    // figure before it.
+                    d.subject = prev.subject
+                }
             }
             if let prev = previous, prev.clause == d.clause, segment.lowerBound > d.clause.lowerBound,
                 TargetBuilder.actionVerbs.firstMatch(c, in: segment) == nil

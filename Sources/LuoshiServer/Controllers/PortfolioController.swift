@@ -45,7 +45,8 @@ struct PortfolioController: RouteCollection {
             variant =
                 "portfolio|\(leader?.id?.uuidString ?? "")|\(unit?.id?.uuidString ?? "")|\(Lang(req).english ? "en" : "zh")|\(scope)"
             if let key, let body = await req.application.snapshots.page(key, variant) {
-                return req.render(CachedPage(title: title(leader: leader, unit: unit, Lang(req)), body: body))
+                let title = Portfolio.title(leader: leader?.displayName, unit: unit?.name, Lang(req))
+                return req.render(CachedPage(title: title, body: body))
             }
         }
         var rows: [Portfolio.Row] = []
@@ -74,12 +75,7 @@ struct PortfolioController: RouteCollection {
             // Worst first; the plan's order within a status.
             rows = rows.enumerated().sorted { ($0.element.status, -$0.offset) > ($1.element.status, -$1.offset) }.map(
                 \.element)
-            notices = open.map { n in
-                NoticeList.Row(
-                    id: n.id!, number: n.number, level: n.level, item: n.$item.id, itemTitle: n.item.title,
-                    unit: n.unit.name, state: n.state, escalation: n.escalation, respondBy: n.respondBy,
-                    automatic: n.triggerKey != nil)
-            }
+            notices = open.map(NoticeList.Row.init)
         }
         let model = Portfolio.Model(
             leader: leader.map { .init(id: $0.id!, name: $0.displayName, office: $0.office, portfolio: $0.portfolio) },
@@ -89,11 +85,5 @@ struct PortfolioController: RouteCollection {
         let body = Portfolio.View(model: model).renderedContent(c)
         if let key { await req.application.snapshots.store(page: body, for: key, variant) }
         return req.render(CachedPage(title: Portfolio.View(model: model).title(c), body: body))
-    }
-
-    func title(leader: User?, unit: Organization?, _ lang: Lang) -> String {
-        if let unit { return lang.t("\(unit.name)的牵头任务", "Tasks led by \(unit.name)") }
-        guard let leader else { return lang.t("分管任务", "Portfolio") }
-        return lang.t("\(leader.displayName)的分管任务", "Portfolio of \(leader.displayName)")
     }
 }

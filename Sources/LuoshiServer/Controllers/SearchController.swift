@@ -30,12 +30,7 @@ struct SearchController: RouteCollection {
         }
         model.notices = try await Notices.list(
             for: user, open: nil, level: nil, text: words, perPage: Self.limit, on: req.db
-        ).notices.map { n in
-            NoticeList.Row(
-                id: n.id!, number: n.number, level: n.level, item: n.$item.id, itemTitle: n.item.title,
-                unit: n.unit.name, state: n.state, escalation: n.escalation, respondBy: n.respondBy,
-                automatic: n.triggerKey != nil)
-        }
+        ).notices.map(NoticeList.Row.init)
         // Reports by their words, as the person may read them (a unit: its own, and others' accepted).
         let reports = try await Visibility.readable(
             ProgressReport.query(on: req.db).filter(\.$narrative ~~ words), by: user

@@ -50,12 +50,7 @@ struct SupervisionController: RouteCollection {
             for: user, open: filter == .all ? nil : filter == .open, level: filters.level, unit: filters.unit,
             overdueAt: filters.overdueOnly ? req.now : nil, text: filters.text, page: req.query[Int.self, at: "page"],
             on: req.db)
-        let rows = notices.map { n in
-            NoticeList.Row(
-                id: n.id!, number: n.number, level: n.level, item: n.$item.id, itemTitle: n.item.title,
-                unit: n.unit.name,
-                state: n.state, escalation: n.escalation, respondBy: n.respondBy, automatic: n.triggerKey != nil)
-        }
+        let rows = notices.map(NoticeList.Row.init)
         // A reporter sees their own unit's notices only: no unit to choose.
         let units =
             user.role == .reporter

@@ -39,6 +39,14 @@ final class User: Model, @unchecked Sendable {
 
 extension User: ModelSessionAuthenticatable {}
 
+extension User {
+    /// The active reporters of some units: whom a unit's messages reach (a disabled account is told nothing).
+    static func reporters(of units: [UUID], on db: any Database) async throws -> [UUID] {
+        try await query(on: db).filter(\.$organization.$id ~~ units).filter(\.$role == .reporter)
+            .filter(\.$disabledAt == nil).all().compactMap(\.id)
+    }
+}
+
 /// A bearer token for the JSON API, issued at sign-in.
 final class UserToken: Model, @unchecked Sendable {
     static let schema = "user_tokens"

@@ -41,8 +41,7 @@ enum BulkSupervision {
                 outcomes.append(.init(item: id, title: item.title, refused: "尚未分解到牵头单位 (no lead unit)"))
                 continue
             }
-            let reporters = try await User.query(on: store.db).filter(\.$organization.$id == unitID)
-                .filter(\.$role == .reporter).filter(\.$disabledAt == nil).all().compactMap(\.id)
+            let reporters = try await User.reporters(of: [unitID], on: store.db)
             do {
                 try await store.write(.plan(item.$plan.id), actor: user.username, at: now) { tx in
                     guard try await Plan.find(item.$plan.id, on: tx.db)?.status == .published else {

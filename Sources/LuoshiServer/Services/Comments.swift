@@ -33,8 +33,7 @@ enum Comments {
                 let item = try await PlanItem.find(itemID, on: tx.db)
             {
                 let units = [a.$leadUnit.id].compactMap { $0 } + a.cooperating
-                let reporters = try await User.query(on: tx.db).filter(\.$organization.$id ~~ units)
-                    .filter(\.$role == .reporter).filter(\.$disabledAt == nil).all().compactMap(\.id)
+                let reporters = try await User.reporters(of: units, on: tx.db)
                 var outbox = try await Outbox.load(on: tx.db)
                 outbox.add(
                     OutboxMessage(

@@ -63,10 +63,7 @@ enum Directory {
     }
 
     static func findUnit(_ id: String?, on db: any Database) async throws -> Organization {
-        guard let uuid = id.flatMap(UUID.init(uuidString:)), let unit = try await Organization.find(uuid, on: db) else {
-            throw LuoshiError.notFound(entity: "单位", id: id ?? "")
-        }
-        return unit
+        try await Organization.find(text: id, named: "单位", on: db)
     }
 
     /// Validates the input and copies it onto the unit. Names are unique (a report names its unit by
@@ -204,10 +201,7 @@ enum Directory {
     }
 
     static func findAccount(_ id: String?, on db: any Database) async throws -> User {
-        guard let uuid = id.flatMap(UUID.init(uuidString:)), let user = try await User.find(uuid, on: db) else {
-            throw LuoshiError.notFound(entity: "账号", id: id ?? "")
-        }
-        return user
+        try await User.find(text: id, named: "账号", on: db)
     }
 
     private static func apply(_ input: AccountEdit, to user: User, on db: any Database) async throws {

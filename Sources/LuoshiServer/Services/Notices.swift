@@ -58,9 +58,7 @@ enum Notices {
             respondBy = day
         }
         let deadline = respondBy
-        let reporters = try await User.query(on: db).filter(\.$organization.$id == unit).filter(\.$role == .reporter)
-            .filter(\.$disabledAt == nil)
-            .all().compactMap(\.id)
+        let reporters = try await User.reporters(of: [unit], on: db)
         return try await store.write(.plan(item.$plan.id), actor: user.username, at: now) { tx in
             // The plan's status and the item, as they are at the moment of writing.
             guard try await Plan.find(item.$plan.id, on: tx.db)?.status == .published else {
@@ -143,8 +141,7 @@ enum Notices {
         }
         let staff = try await User.query(on: db).filter(\.$role == .admin).filter(\.$disabledAt == nil).all()
             .compactMap(\.id)
-        let reporters = try await User.query(on: db).filter(\.$organization.$id == notice.$unit.id)
-            .filter(\.$role == .reporter).filter(\.$disabledAt == nil).all().compactMap(\.id)
+        let reporters = try await User.reporters(of: [notice.$unit.id], on: db)
         // Files first, outside the transaction; removed again if it fails.
         let written = try EvidenceStore.write(evidence, to: evidenceDirectory)
         do {
@@ -360,5 +357,14 @@ extension NoticeAction {
         case .close: .noticeClose
         case .sendBack: .noticeSendBack
         }
+    }
+}
+
+extension NoticeList.Row {
+    /// A notice as every list shows it (its item and unit loaded).
+    init(_ n: SupervisionNotice) {
+        self.init(
+            id: n.id!, number: n.number, level: n.level, item: n.$item.id, itemTitle: n.item.title, unit: n.unit.name,
+            state: n.state, escalation: n.escalation, respondBy: n.respondBy, automatic: n.triggerKey != nil)
     }
 }

@@ -115,16 +115,21 @@ enum PlanStore {
     }
 
     static func find(_ id: String?, on db: any Database) async throws -> Plan {
-        guard let id, let uuid = UUID(uuidString: id), let plan = try await Plan.find(uuid, on: db) else {
-            throw LuoshiError.notFound(entity: "计划", id: id ?? "")
-        }
-        return plan
+        try await Plan.find(text: id, named: "计划", on: db)
     }
 
     static func findItem(_ id: String?, on db: any Database) async throws -> PlanItem {
-        guard let id, let uuid = UUID(uuidString: id), let item = try await PlanItem.find(uuid, on: db) else {
-            throw LuoshiError.notFound(entity: "事项", id: id ?? "")
+        try await PlanItem.find(text: id, named: "事项", on: db)
+    }
+}
+
+extension Model where IDValue == UUID {
+    /// A record by the id a path or a form gave as text; a malformed or unknown one is "not found"
+    /// under the name people call the record by.
+    static func find(text id: String?, named entity: String, on db: any Database) async throws -> Self {
+        guard let uuid = id.flatMap(UUID.init(uuidString:)), let found = try await find(uuid, on: db) else {
+            throw LuoshiError.notFound(entity: entity, id: id ?? "")
         }
-        return item
+        return found
     }
 }

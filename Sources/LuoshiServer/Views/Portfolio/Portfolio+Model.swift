@@ -40,3 +40,12 @@ enum Portfolio {
         var needingAttention: [Row] { rows.filter { $0.status.colour != .green } }
     }
 }
+
+extension Portfolio {
+    /// The page's title: a unit's tasks or a leader's portfolio (also for a body served from the cache).
+    static func title(leader: String?, unit: String?, _ lang: Lang) -> String {
+        if let unit { return lang.t("\(unit)的牵头任务", "Tasks led by \(unit)") }
+        guard let leader else { return lang.t("分管任务", "Portfolio") }
+        return lang.t("\(leader)的分管任务", "Portfolio of \(leader)")
+    }
+}

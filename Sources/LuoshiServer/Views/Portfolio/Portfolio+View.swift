@@ -7,9 +7,7 @@ extension Portfolio {
         var model: Model
 
         func title(_ c: PageContext) -> String {
-            if let u = model.unit { return c.t("\(u.name)的牵头任务", "Tasks led by \(u.name)") }
-            guard let l = model.leader else { return c.t("分管任务", "Portfolio") }
-            return c.t("\(l.name)的分管任务", "Portfolio of \(l.name)")
+            Portfolio.title(leader: model.leader?.name, unit: model.unit?.name, c.lang)
         }
 
         /// The content alone, to be kept and framed later (`CachedPage`).

@@ -12,7 +12,7 @@ import PlanReader
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "性能测试 (benchmarks)",
-        subcommands: [BenchImport.self, BenchSupervise.self, BenchDeliver.self])
+        subcommands: [BenchImport.self, BenchCorpus.self, BenchSupervise.self, BenchDeliver.self])
 }
 
 struct BenchImport: ParsableCommand {

@@ -23,6 +23,8 @@ struct CleanText {
         var item = false
         /// The line opens with a bold lead sentence (`**加快创新平台建设。** 新建…`).
         var boldLead = false
+        /// Where that bold lead ends, when the markup says (Markdown's closing `**`).
+        var boldEnd: Int?
     }
 
     struct Metadata {
@@ -93,6 +95,7 @@ enum Cleaner {
         var bold = false
         var item = false
         var boldLead = false
+        var boldEnd: Int?
         var blankBefore = false
         var fragment: Bool = false
     }
@@ -204,9 +207,13 @@ enum Cleaner {
             let start = out.chars.count
             let rowLine = itemLines.contains(lineNo)
             var k = s
+            var emphasisMarks = 0
             while k < e {
                 let ch = source[k]
                 if markdown && (ch == "*" || ch == "_") && k + 1 < e && source[k + 1] == ch {
+                    // The second mark closes the bold lead.
+                    emphasisMarks += 1
+                    if piece.boldLead && emphasisMarks == 2 { piece.boldEnd = out.chars.count }
                     k += 2
                     continue
                 }
@@ -284,7 +291,7 @@ enum Cleaner {
                 }
                 current = CleanText.Line(
                     range: piece.range, headingLevel: piece.headingLevel, bold: piece.bold, item: piece.item,
-                    boldLead: piece.boldLead)
+                    boldLead: piece.boldLead, boldEnd: piece.boldEnd)
             }
             previous = piece
         }

@@ -4,7 +4,8 @@
 /// practice); a document may skip ranks, so the reader nests by what actually appears (see `Structure`).
 struct Numbering: Equatable {
     enum Style: Int, Comparable {
-        case part = 0, chinese, parenChinese, arabic, parenArabic, circled
+        /// `counted` is 一是, 二是 opening a paragraph: the lowest rank, read by `Structure` only.
+        case part = 0, chinese, parenChinese, arabic, parenArabic, circled, counted
         static func < (a: Style, b: Style) -> Bool { a.rawValue < b.rawValue }
     }
     var style: Style

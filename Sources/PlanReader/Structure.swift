@@ -160,6 +160,15 @@ struct Structure {
         }
         promoteRunInLeads(root, c)
         assignZones(c, planYear: planYear)
+        // Themes run into the text are a document's habit: taken where most areas have themes, so a
+        // few short sentences in one area of a document without themes do not make some.
+        let planAreas = areas.filter { $0.zone == .plan }
+        let inline = planAreas.map { inlineLeads($0, c) }
+        if planAreas.count >= 2,
+            zip(planAreas, inline).filter({ !$0.children.isEmpty || $1 != nil }).count * 2 >= planAreas.count
+        {
+            for (area, leads) in zip(planAreas, inline) { if let leads { promote(area, leads: leads, c) } }
+        }
         // Headline blocks in a review of past years state achievements ("主要指标是：…完成").
         let excluded = root.children.filter { $0.zone == .review || $0.zone == .glossary || $0.zone == .fiveYear }
         headlineRanges.removeAll { r in
@@ -251,6 +260,20 @@ struct Structure {
                 return Heading(
                     title: trimmedTitle(c, text), number: numbering.number(in: c), key: .numbered(numbering.style))
             }
+            // A bold line is a heading, one sentence or more.
+            if line.bold && text.count <= 120 {
+                return Heading(
+                    title: trimmedTitle(c, text), number: numbering.number(in: c), key: .numbered(numbering.style))
+            }
+            // A bold run-in heading is all of its bold words.
+            if line.boldLead, let end = line.boldEnd, end > start + 1, end < r.upperBound, end - start <= 120,
+                Scalars.isSentenceEnd(c[end - 1]) || c[end - 1] == "："
+            {
+                return Heading(
+                    title: trimmedTitle(c, start..<end), number: numbering.number(in: c),
+                    key: .numbered(numbering.style),
+                    rest: end..<r.upperBound)
+            }
             if let lead = leadSentence(c, text), lead.count <= 40 {
                 return Heading(
                     title: lead, number: numbering.number(in: c), key: .numbered(numbering.style),
@@ -260,6 +283,19 @@ struct Structure {
             return Heading(
                 title: firstClause(c, text), number: numbering.number(in: c), key: .numbered(numbering.style),
                 rest: text)
+        }
+        // A paragraph that opens with a count and a lead sentence: "一是做强做优实体经济，积极构建现代化产业体系。…".
+        // Only when the count goes on in later paragraphs: "一是…。二是…。" in one paragraph is a list of tasks.
+        if inSection, !line.item, let o = Structure.ordinal(c, r),
+            let lead = leadSentence(c, (r.lowerBound + o.length)..<r.upperBound), lead.count <= 40,
+            c[lead.upperBound - 1] == "。",
+            !(lead.upperBound..<r.upperBound).contains(where: { k in
+                (c[k - 1] == "。" || c[k - 1] == "；") && Structure.ordinal(c, k..<r.upperBound) != nil
+            })
+        {
+            return Heading(
+                title: lead, number: c.string(r.lowerBound..<(r.lowerBound + o.length)), key: .numbered(.counted),
+                rest: lead.upperBound..<r.upperBound)
         }
         if line.bold && inSection {
             return Heading(title: trimmedTitle(c, r), number: nil, key: .bare)
@@ -428,6 +464,138 @@ struct Structure {
         node.body = kept
     }
 
+    /// A short sentence that may lead a theme inside running text: 5–18 characters with its 。, no comma,
+    /// list mark, colon or figure — a heading's shape, not a clause's.
+    func isInlineLead(_ c: [Unicode.Scalar], _ s: Range<Int>) -> Bool {
+        guard s.count >= 5, s.count <= 18, c[s.upperBound - 1] == "。" || c[s.upperBound - 1] == "！" else {
+            return false
+        }
+        for k in s.lowerBound..<(s.upperBound - 1) {
+            let x = c[k]
+            // A lead names work to do; "保增长是今年的首要任务。" states something.
+            if Scalars.isDigit(x) || Scalars.isClauseEnd(x) || x == "、" || x == "：" || x == ":" || x == "；" || x == "是"
+            {
+                return false
+            }
+        }
+        return !Structure.announcers.contains(in: c, s)
+    }
+
+    /// Themes run into one long paragraph (a scrape that lost the bold and the paragraph breaks):
+    /// "提升高端制造水平。开展…。精心培育新兴产业。…". An area without heads whose text holds several short
+    /// heading-shaped sentences, each followed by its own account, gets one theme per such sentence: when its
+    /// text opens with one, or when most of them open alike (力促…化。 ×7). A lead followed straight by
+    /// another is a remark, not a theme.
+    func inlineLeads(_ node: Node, _ c: [Unicode.Scalar]) -> [Range<Int>]? {
+        guard node.children.isEmpty, !node.body.isEmpty else { return nil }
+        var sentences: [Range<Int>] = []
+        for r in node.body {
+            var s = r.lowerBound
+            for k in r where c[k] == "。" || c[k] == "！" || c[k] == "？" {
+                var e = k + 1
+                while e < r.upperBound && Scalars.isCloseQuote(c[e]) { e += 1 }
+                if e > s { sentences.append(s..<e) }
+                s = e
+            }
+            if s < r.upperBound { sentences.append(s..<r.upperBound) }
+        }
+        let total = node.body.reduce(0) { $0 + $1.count }
+        guard sentences.count >= 4, total >= 200 else { return nil }
+        // "一是加快制订新农村建设规划。二是…": counted leads, the count set apart from the title.
+        let ordinals = sentences.map { Structure.ordinal(c, $0) }
+        let counted = sentences.indices.filter { i in
+            ordinals[i].map { isInlineLead(c, (sentences[i].lowerBound + $0.length)..<sentences[i].upperBound) }
+                ?? false
+        }
+        // Counted items with accounts of a line or two are the tasks of a short plan, not its themes.
+        if counted.count >= 2, counted.enumerated().allSatisfy({ n, i in ordinals[i]!.value == n + 1 }),
+            (node.body.last!.upperBound - sentences[counted[0]].lowerBound) / counted.count >= 80
+        {
+            return counted.map { sentences[$0].lowerBound..<sentences[$0].upperBound }.enumerated().map { n, r in
+                (r.lowerBound + ordinals[counted[n]]!.length)..<r.upperBound
+            }
+        }
+        var leads = sentences.indices.filter { ordinals[$0] == nil && isInlineLead(c, sentences[$0]) }
+        // A lead needs an account of its own before the next lead.
+        leads = leads.enumerated().filter { n, i in
+            let next = n + 1 < leads.count ? sentences[leads[n + 1]].lowerBound : node.body.last!.upperBound
+            return next - sentences[i].upperBound >= 30
+        }.map(\.1)
+        guard leads.count >= 2 else { return nil }
+        var groups: [String: [Int]] = [:]
+        for i in leads {
+            groups[c.string(sentences[i].lowerBound..<(sentences[i].lowerBound + 2)), default: []].append(i)
+        }
+        if let alike = groups.values.max(by: { $0.count < $1.count }), alike.count >= 3, alike.count * 2 >= leads.count
+        {
+            leads = alike.sorted()
+        } else if leads.first != 0 {
+            return nil
+        }
+        // Themes have accounts of some length, on average.
+        let covered = node.body.last!.upperBound - sentences[leads[0]].lowerBound
+        guard covered / leads.count >= 60 else { return nil }
+        return leads.map { sentences[$0] }
+    }
+
+    /// The count that opens a sentence of a list run into the text: 一是, 二是 … 十是 (value, length).
+    static func ordinal(_ c: [Unicode.Scalar], _ r: Range<Int>) -> (value: Int, length: Int)? {
+        let digits: [Unicode.Scalar] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
+        guard r.count > 3 else { return nil }
+        let first = c[r.lowerBound]
+        if let d = digits.firstIndex(of: first), c[r.lowerBound + 1] == "是" { return (d + 1, 2) }
+        if first == "十" {
+            if c[r.lowerBound + 1] == "是" { return (10, 2) }
+            if let d = digits.firstIndex(of: c[r.lowerBound + 1]), c[r.lowerBound + 2] == "是" { return (11 + d, 3) }
+        }
+        return nil
+    }
+
+    /// Splits a head-less area's text at its inline leads: each becomes a theme with the text up to the next.
+    func promote(_ node: Node, leads: [Range<Int>], _ c: [Unicode.Scalar]) {
+        var kept: [Range<Int>] = []
+        var current: Node?
+        var next = 0
+        for r in node.body {
+            var k = r.lowerBound
+            while k < r.upperBound {
+                if next < leads.count, leads[next].lowerBound >= k, leads[next].lowerBound < r.upperBound {
+                    let lead = leads[next]
+                    // The count before a counted lead (一是) belongs to neither side.
+                    var split = lead.lowerBound
+                    if split - 2 >= k, Structure.ordinal(c, (split - 2)..<lead.upperBound)?.length == 2 {
+                        split -= 2
+                    } else if split - 3 >= k, Structure.ordinal(c, (split - 3)..<lead.upperBound)?.length == 3 {
+                        split -= 3
+                    }
+                    if split > k {
+                        if let current { current.body.append(k..<split) } else { kept.append(k..<split) }
+                    }
+                    let child = Node(titleRange: lead, number: nil, key: .bare, line: node.line)
+                    child.zone = node.zone
+                    child.parent = node
+                    child.end = lead.upperBound
+                    node.children.append(child)
+                    current = child
+                    k = lead.upperBound
+                    next += 1
+                } else {
+                    if let current {
+                        current.body.append(k..<r.upperBound)
+                        current.end = r.upperBound
+                    } else {
+                        kept.append(k..<r.upperBound)
+                    }
+                    k = r.upperBound
+                }
+            }
+        }
+        for child in node.children where child.body.last.map({ $0.upperBound > child.end }) ?? false {
+            child.end = child.body.last!.upperBound
+        }
+        node.body = kept
+    }
+
     /// Decides which top-level part is the plan, and what the areas are.
     mutating func assignZones(_ c: [Unicode.Scalar], planYear: Int?) {
         let tops = root.children
@@ -448,7 +616,13 @@ struct Structure {
             } else if Structure.fiveYear.contains(in: c, r) && !yearWords.contains(where: { c.contains($0, in: r) }) {
                 node.zone = .fiveYear
             } else if Structure.planW.contains(in: c, r) || yearWords.contains(where: { c.contains($0, in: r) }) {
-                if planPart == nil && !node.children.isEmpty { planPart = node }
+                // Of two parts about the plan year with heads of their own (总体部署 with a few lines each,
+                // then 重点工作任务 with the work), the areas are the heads of the larger.
+                if !node.children.isEmpty,
+                    planPart.map({ node.end - node.titleRange.lowerBound > $0.end - $0.titleRange.lowerBound }) ?? true
+                {
+                    planPart = node
+                }
                 if planStart == nil { planStart = node }
             } else if planStart == nil && hasReview && node.children.isEmpty
                 && headlineRanges.contains(where: {

@@ -28,6 +28,88 @@ struct StructureTests {
         #expect(plan.targets.map(\.section) == ["1.1", "1.2", "2"])
     }
 
+    /// An area's account a clerk would recognise: several sentences of work after its lead.
+    static func account(_ what: String) -> String {
+        "围绕\(what)制定年度推进计划，明确责任分工和时间节点，逐月调度、逐项落实，确保各项措施取得实效。"
+            + "加强部门协同和要素保障，及时研究解决推进中遇到的困难和问题，定期通报进展情况，年底开展专项评估。"
+    }
+
+    @Test("并入长段落的引领句是主题；别处少见时不算 (leads run into one paragraph are themes, where most areas have them)")
+    func inlineLeads() throws {
+        let a = Self.account
+        let text = """
+            某市政府工作报告
+            一、2015年工作回顾
+            全年地区生产总值增长8%。
+            二、2016年主要任务
+            （一）着力推进智能制造。提升高端制造水平。\(a("高端制造"))精心培育新兴产业。\(a("新兴产业"))改造优化传统产业。\(a("传统产业"))
+            （二）着力扩大有效投资。狠抓重大项目。\(a("重大项目"))提振民间投资。\(a("民间投资"))
+            （三）着力改善民生。办好民生实事，新建学校3所。
+            """
+        // Two of three areas have themes: the document's habit.
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.planSection?.heading == "2016年主要任务")
+        #expect(plan.sections.map(\.title) == ["着力推进智能制造。", "着力扩大有效投资。", "着力改善民生。"])
+        #expect(plan.sections[0].sections.map(\.title) == ["提升高端制造水平。", "精心培育新兴产业。", "改造优化传统产业。"])
+        #expect(plan.sections[1].sections.map(\.title) == ["狠抓重大项目。", "提振民间投资。"])
+        #expect(plan.sections[2].sections.isEmpty)
+
+        // The same short sentences in one area of a report whose other areas have no themes are its tasks.
+        let lone = """
+            某市政府工作报告
+            一、2016年主要任务
+            （一）着力推进智能制造。提升高端制造水平。\(a("高端制造"))精心培育新兴产业。\(a("新兴产业"))
+            （二）着力扩大有效投资。\(a("重大项目"))
+            （三）着力改善民生。\(a("民生实事"))
+            """
+        let other = try PlanReader.read(text: lone)
+        #expect(other.sections.count == 3)
+        #expect(other.sections.allSatisfy { $0.sections.isEmpty })
+    }
+
+    @Test("一是、二是：跨段计数为标题，段内长叙述为主题，段内短句为任务 (counted leads: heads, themes or tasks)")
+    func countedLeads() throws {
+        let a = Self.account
+        // One 一是 paragraph after another: the heads of the part.
+        let heads = """
+            某市政府工作报告
+            一、2015年工作回顾
+            全年地区生产总值增长8%。
+            二、2016年主要任务
+            一是做强做优实体经济，积极构建现代化产业体系。\(a("实体经济"))
+            提升产业质态。\(a("产业质态"))
+            做强产业园区。\(a("产业园区"))
+            二是深入实施创新驱动发展战略，持续增强新动能。\(a("创新驱动"))
+            """
+        let plan = try PlanReader.read(text: heads)
+        #expect(plan.sections.map(\.title) == ["做强做优实体经济，积极构建现代化产业体系。", "深入实施创新驱动发展战略，持续增强新动能。"])
+        #expect(plan.sections[0].sections.map(\.title) == ["提升产业质态。", "做强产业园区。"])
+
+        // Counted leads inside an area's paragraph, each with a long account: its themes, without the count.
+        let themes = """
+            某市政府工作报告
+            一、2016年主要任务
+            （一）完善农业机制。坚持规划引导。一是加快制订村镇规划。\(a("村镇规划"))二是积极推进结构调整。\(a("结构调整"))
+            （二）促进工业壮大。一是持续加大工业投入。\(a("工业投入"))二是加快产业结构调整。\(a("结构调整"))
+            """
+        let counted = try PlanReader.read(text: themes)
+        #expect(counted.sections[0].sections.map(\.title) == ["加快制订村镇规划。", "积极推进结构调整。"])
+        #expect(counted.sections[1].sections.map(\.title) == ["持续加大工业投入。", "加快产业结构调整。"])
+
+        // A short plan's 一是…二是… in one paragraph, a line or so each: tasks, not themes or heads.
+        let tasks = """
+            某街道2021年工作计划
+            一、重点工作
+            （一）聚焦生态环境
+            一是打好蓝天保卫战。全年优良天数比例不低于80%。二是打好碧水保卫战。完成河道整治5条。三是打好净土保卫战。
+            （二）聚焦民生保障
+            一是促进充分就业。全年新增就业500人。二是办好教育卫生。新建幼儿园1所。
+            """
+        let short = try PlanReader.read(text: tasks)
+        #expect(short.sections.map(\.title) == ["聚焦生态环境", "聚焦民生保障"])
+        #expect(short.sections.allSatisfy { $0.sections.isEmpty })
+    }
+
     @Test("独立成行的副标题：紧随标题者为下一级，其后按形似归位 (own-line sub-heads nest by position and shape)")
     func ownLineSubheads() throws {
         let text = """

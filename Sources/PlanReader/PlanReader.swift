@@ -33,9 +33,29 @@ public enum PlanReader {
         return try read(decoded, name: name, sha256: Fingerprint.sha256Hex(Array(text.utf8)))
     }
 
+    /// Reads a document and says why: which rule made each heading, the plan section, each target's subject
+    /// and comparator (`luoshi import --explain`).
+    public static func explain(_ data: Data, name: String) throws(DocumentError) -> (
+        PlanDocument, ReadingExplanation
+    ) {
+        let sha = Fingerprint.sha256Hex(data)
+        let decoded = try DocumentDecoder.decode(data)
+        var explanation: ReadingExplanation? = ReadingExplanation()
+        let plan = try read(decoded, name: name, sha256: sha, explanation: &explanation)
+        return (plan, explanation ?? ReadingExplanation())
+    }
+
     static func read(_ decoded: consuming DecodedDocument, name: String, sha256: String) throws(DocumentError)
         -> PlanDocument
     {
+        var ignored: ReadingExplanation?
+        return try read(decoded, name: name, sha256: sha256, explanation: &ignored)
+    }
+
+    /// `explanation` is filled when it is not nil: the rules are recorded always, their words only on request.
+    static func read(
+        _ decoded: consuming DecodedDocument, name: String, sha256: String, explanation: inout ReadingExplanation?
+    ) throws(DocumentError) -> PlanDocument {
         // Memory: the text, its scalars and the cleaned copy are each as large as the document; each is
         // let go as soon as the next exists, so a 20 MB document stays well under 10× its size.
         var source = Array(decoded.text.unicodeScalars)
@@ -47,7 +67,41 @@ public enum PlanReader {
         source = []
         if clean.lines.isEmpty { throw .noPlanContent }
         return Assembler(clean: clean).plan(
-            source: PlanSource(name: name, sha256: sha256, encoding: decoded.encoding, characters: characters))
+            source: PlanSource(name: name, sha256: sha256, encoding: decoded.encoding, characters: characters),
+            explanation: &explanation)
+    }
+}
+
+/// Why the reader read a document as it did: the rule behind each heading, the plan section, and each
+/// target's subject and comparator. Ids are those of the plan (sections "1.2", targets "t12").
+public struct ReadingExplanation: Sendable, Equatable {
+    public struct Part: Sendable, Equatable {
+        public var title: String
+        /// What the part is: 回顾, 计划, 五年目标 …
+        public var zone: String
+        public var reason: String
+    }
+
+    public struct Target: Sendable, Equatable {
+        /// How the figure was found and where.
+        public var found: String
+        public var subject: String
+        public var comparator: String
+        public var headline: String?
+        public var baseline: String?
+    }
+
+    /// The plan section's heading and the rule that chose it; nil when the document is a plan throughout.
+    public var planSection: (heading: String, reason: String)?
+    public var parts: [Part] = []
+    public var headings: [String: String] = [:]
+    public var targets: [String: Target] = [:]
+
+    public init() {}
+
+    public static func == (a: ReadingExplanation, b: ReadingExplanation) -> Bool {
+        a.planSection?.heading == b.planSection?.heading && a.planSection?.reason == b.planSection?.reason
+            && a.parts == b.parts && a.headings == b.headings && a.targets == b.targets
     }
 }
 
@@ -61,7 +115,7 @@ struct Assembler {
         return Span(start: s.start, end: s.end)
     }
 
-    func plan(source: PlanSource) -> PlanDocument {
+    func plan(source: PlanSource, explanation: inout ReadingExplanation?) -> PlanDocument {
         let c = clean.chars
         // Title, year, issuer, date.
         let titleLine = clean.lines.first.flatMap { l -> Range<Int>? in
@@ -186,14 +240,17 @@ struct Assembler {
             }
         }
         var targets: [PlanTarget] = []
+        var described: [(TargetBuilder.Draft, headline: Bool)] = []
         let foundProjects = projects.map(\.found)
         for (i, entry) in drafts.enumerated() {
             var d = entry.0
+            defer { described.append((d, entry.headline)) }
             // Project attributes: the subject names the project (张江公路升级改造工程总投资).
             if let attribute = d.attribute {
                 let sentence = sentenceStart(before: d.q.range.lowerBound, in: sentenceStarts)
                 if let index = nearestProject(projectsBySentence[sentence] ?? [], foundProjects, to: d.q.range) {
                     d.subject = projects[index].found.name + attribute.noun
+                    d.subjectRule = .projectAttribute
                     projects[index].attributes.append(
                         ProjectAttribute(
                             name: attribute.name, comparator: d.comparator, value: d.q.value, unit: d.q.unit))
@@ -222,6 +279,9 @@ struct Assembler {
             planSection = PlanSectionRef(
                 heading: clean.string(start.titleRange), span: span(start.titleRange.lowerBound..<end))
         }
+        if explanation != nil {
+            explanation = explain(structure, drafts: described, targets: targets)
+        }
         return PlanDocument(
             title: title, issuer: issuer, year: year, published: published, source: source, planSection: planSection,
             sections: sections, targets: targets,
@@ -231,6 +291,44 @@ struct Assembler {
                     span: span(p.found.range))
             },
             mechanisms: mechanisms)
+    }
+
+    /// The words of the rules behind the plan (only when asked for: a large document has many targets).
+    func explain(_ structure: Structure, drafts: [(TargetBuilder.Draft, headline: Bool)], targets: [PlanTarget])
+        -> ReadingExplanation
+    {
+        var out = ReadingExplanation()
+        if let start = structure.planStart ?? structure.planPart {
+            out.planSection = (clean.string(start.titleRange), structure.planStartWords)
+        }
+        let zoneNames: [Structure.Zone: String] = [
+            .preamble: "开头 (preamble)", .review: "回顾 (review)", .fiveYear: "五年目标 (five-year goals)",
+            .plan: "计划 (the plan)", .conduct: "政府自身建设 (conduct)", .annex: "附件 (annex)",
+            .glossary: "名词解释 (glossary)", .closing: "结束语 (closing)", .other: "其他 (other)",
+        ]
+        for part in structure.root.children {
+            out.parts.append(
+                ReadingExplanation.Part(
+                    title: clean.string(part.titleRange), zone: zoneNames[part.zone] ?? "",
+                    reason: part.zoneReason.words))
+        }
+        for node in structure.allAreaNodes() { out.headings[node.id] = node.rule.words }
+        for (target, draft) in zip(targets, drafts) {
+            let d = draft.0
+            let place =
+                target.section.map { "在领域 \($0) (a number with its unit, in section \($0))" }
+                ?? "在各领域之外 (a number with its unit, outside the areas)"
+            out.targets[target.id] = ReadingExplanation.Target(
+                found: "「\(target.quantityText)」：数字与单位「\(d.q.unit)」，\(place)",
+                subject: target.subject == nil ? TargetBuilder.SubjectRule.none.words : d.subjectRule.words,
+                comparator: d.comparatorRule.words,
+                headline: draft.headline
+                    ? "在“主要预期目标”的段落或表格中 (in the headline-target paragraph or table)" : nil,
+                baseline: target.baseline.map { b in
+                    "起点 \(b.value == b.value.rounded() && abs(b.value) < 1e15 ? String(Int(b.value)) : String(b.value))\(b.unit ?? "")：从、由、比或“现有”之后的数量 (the figure after 从, 由, 比 or 现有)"
+                })
+        }
+        return out
     }
 
     /// Sentences of a paragraph, each with its closing punctuation (and a closing quote after it).

@@ -19,6 +19,10 @@ struct Structure {
         weak var parent: Node?
         var id = ""
         var level = 0
+        /// Why this is a heading, for `luoshi import --explain`.
+        var rule: HeadingRule = .annex
+        /// Why a top-level part is in its zone.
+        var zoneReason: ZoneReason = .other
 
         init(titleRange: Range<Int>, number: String?, key: Key, line: Int) {
             self.titleRange = titleRange
@@ -26,6 +30,58 @@ struct Structure {
             self.key = key
             self.line = line
             self.end = titleRange.upperBound
+        }
+    }
+
+    /// The rule that made a heading: each says, in both languages, what the reader saw.
+    enum HeadingRule: Sendable {
+        case markup(Int), numberedLine, numberedBold, numberedBoldLead, numberedLead, numberedItem, counted, boldLine,
+            boldLead, bareLine, runInLead, inlineLead, countedInline, annex, glossary
+
+        var words: String {
+            switch self {
+            case .markup(let level):
+                "文档标记的第\(level)级标题（Markdown #、HTML h、Word 标题样式）(a level-\(level) heading the markup marks)"
+            case .numberedLine: "编号的短行 (a short numbered line)"
+            case .numberedBold: "整行加粗的编号行 (an all-bold numbered line)"
+            case .numberedBoldLead: "编号段落开头的加粗部分 (the bold words opening a numbered paragraph)"
+            case .numberedLead: "编号段落的首句，不超过40字 (the lead sentence of a numbered paragraph, at most 40 characters)"
+            case .numberedItem: "没有首句的长编号条目：取第一个分句 (a long numbered item without a lead: its first clause)"
+            case .counted:
+                "“一是…”开头的段落首句，计数在后面的段落延续 (a paragraph opening with 一是…, the count going on in later paragraphs)"
+            case .boldLine: "整行加粗 (an all-bold line)"
+            case .boldLead: "段首加粗的引领句 (a bold lead sentence opening a paragraph)"
+            case .bareLine:
+                "标题下独立成行的短句，无数字 (a short line of its own under a heading, without figures)"
+            case .runInLead:
+                "多数段落以形似的短句开头：段首引领句 (most paragraphs open with a short lead of the same shape)"
+            case .inlineLead:
+                "长段落内的短引领句，后面各有叙述，且多数领域有主题 (a short heading-shaped sentence inside the text, each followed by its account, where most areas have themes)"
+            case .countedInline:
+                "段落内“一是…二是…”的引领句，各有较长叙述 (a counted lead inside the paragraph, each with a long account)"
+            case .annex: "附件或附表 (an annex)"
+            case .glossary: "名词解释 (a glossary)"
+            }
+        }
+    }
+
+    /// Why a top-level part belongs where it does.
+    enum ZoneReason: Sendable {
+        case reviewWords, earlierYear, conduct, fiveYear, planWords, headlineAfterReview, annex, glossary, other
+
+        var words: String {
+            switch self {
+            case .reviewWords: "标题是回顾（回顾、过去一年…）(its heading looks back)"
+            case .earlierYear: "标题只说计划年之前的年份 (its heading names only years before the plan year)"
+            case .conduct: "政府自身建设 (the government's own conduct)"
+            case .fiveYear: "五年规划的目标，未提计划年 (five-year goals, the plan year not named)"
+            case .planWords: "标题说计划年或工作安排 (its heading names the plan year or the year's work)"
+            case .headlineAfterReview:
+                "回顾之后、没有小标题且载有主要预期目标的部分 (after the review, without heads, holding the headline targets)"
+            case .annex: "附件 (an annex)"
+            case .glossary: "名词解释 (a glossary)"
+            case .other: "以上都不是 (none of the above)"
+            }
         }
     }
 
@@ -43,6 +99,8 @@ struct Structure {
     /// Where the plan section begins: the plan part, or a part just before it that speaks of the plan
     /// year without heads of its own (总体要求和目标任务, then 重点工作 with the areas).
     var planStart: Node?
+    /// Why the plan section starts where it does, for `luoshi import --explain`.
+    var planStartWords = ""
     /// Cleaned ranges that hold the headline targets (主要预期目标).
     var headlineRanges: [Range<Int>] = []
     var titleLine: Int?
@@ -121,6 +179,7 @@ struct Structure {
             {
                 let node = Node(titleRange: trimmedTitle(c, r), number: nil, key: .root, line: index)
                 node.zone = .annex
+                node.zoneReason = .annex
                 root.children.append(node)
                 node.parent = root
                 stack = [root, node]
@@ -131,6 +190,8 @@ struct Structure {
             if short && Structure.glossary.match(c, at: r.lowerBound) != nil {
                 let node = Node(titleRange: trimmedTitle(c, r), number: nil, key: .root, line: index)
                 node.zone = .glossary
+                node.rule = .glossary
+                node.zoneReason = .glossary
                 root.children.append(node)
                 node.parent = root
                 stack = [root, node]
@@ -144,6 +205,7 @@ struct Structure {
                 let heading = classify(c, line, inSection: stack.count > 1, previousWasHeading: previousWasHeading)
             {
                 let node = Node(titleRange: heading.title, number: heading.number, key: heading.key, line: index)
+                node.rule = heading.rule
                 place(node, in: &stack, previousWasHeading: previousWasHeading, c)
                 if let rest = heading.rest, !rest.isEmpty { node.body.append(rest) }
                 node.end = max(node.titleRange.upperBound, heading.rest?.upperBound ?? 0)
@@ -239,6 +301,7 @@ struct Structure {
         var number: String?
         var key: Key
         var rest: Range<Int>?
+        var rule: HeadingRule
     }
 
     /// Whether a line is a heading, and of what kind.
@@ -250,7 +313,8 @@ struct Structure {
             let numbering = Numbering.at(c, r.lowerBound, end: r.upperBound)
             let start = r.lowerBound + (numbering?.length ?? 0)
             return Heading(
-                title: trimmedTitle(c, start..<r.upperBound), number: numbering?.number(in: c), key: .markup(level))
+                title: trimmedTitle(c, start..<r.upperBound), number: numbering?.number(in: c), key: .markup(level),
+                rule: .markup(level))
         }
         if let numbering = Numbering.at(c, r.lowerBound, end: r.upperBound) {
             let start = r.lowerBound + numbering.length
@@ -258,12 +322,14 @@ struct Structure {
             // A short numbered line is a heading; a numbered paragraph leads with its heading sentence.
             if text.count <= 40 && !hasInnerSentenceEnd(c, text) {
                 return Heading(
-                    title: trimmedTitle(c, text), number: numbering.number(in: c), key: .numbered(numbering.style))
+                    title: trimmedTitle(c, text), number: numbering.number(in: c), key: .numbered(numbering.style),
+                    rule: .numberedLine)
             }
             // A bold line is a heading, one sentence or more.
             if line.bold && text.count <= 120 {
                 return Heading(
-                    title: trimmedTitle(c, text), number: numbering.number(in: c), key: .numbered(numbering.style))
+                    title: trimmedTitle(c, text), number: numbering.number(in: c), key: .numbered(numbering.style),
+                    rule: .numberedBold)
             }
             // A bold run-in heading is all of its bold words.
             if line.boldLead, let end = line.boldEnd, end > start + 1, end < r.upperBound, end - start <= 120,
@@ -272,17 +338,17 @@ struct Structure {
                 return Heading(
                     title: trimmedTitle(c, start..<end), number: numbering.number(in: c),
                     key: .numbered(numbering.style),
-                    rest: end..<r.upperBound)
+                    rest: end..<r.upperBound, rule: .numberedBoldLead)
             }
             if let lead = leadSentence(c, text), lead.count <= 40 {
                 return Heading(
                     title: lead, number: numbering.number(in: c), key: .numbered(numbering.style),
-                    rest: lead.upperBound..<r.upperBound)
+                    rest: lead.upperBound..<r.upperBound, rule: .numberedLead)
             }
             // A long numbered item without a lead: the item is its own heading and body.
             return Heading(
                 title: firstClause(c, text), number: numbering.number(in: c), key: .numbered(numbering.style),
-                rest: text)
+                rest: text, rule: .numberedItem)
         }
         // A paragraph that opens with a count and a lead sentence: "一是做强做优实体经济，积极构建现代化产业体系。…".
         // Only when the count goes on in later paragraphs: "一是…。二是…。" in one paragraph is a list of tasks.
@@ -295,19 +361,19 @@ struct Structure {
         {
             return Heading(
                 title: lead, number: c.string(r.lowerBound..<(r.lowerBound + o.length)), key: .numbered(.counted),
-                rest: lead.upperBound..<r.upperBound)
+                rest: lead.upperBound..<r.upperBound, rule: .counted)
         }
         if line.bold && inSection {
-            return Heading(title: trimmedTitle(c, r), number: nil, key: .bare)
+            return Heading(title: trimmedTitle(c, r), number: nil, key: .bare, rule: .boldLine)
         }
         // A bold run-in lead sentence opens a sub-head: <strong>做强先进制造业。</strong>….
         if line.boldLead && inSection, let lead = leadSentence(c, r), lead.count <= 30 {
-            return Heading(title: lead, number: nil, key: .bare, rest: lead.upperBound..<r.upperBound)
+            return Heading(title: lead, number: nil, key: .bare, rest: lead.upperBound..<r.upperBound, rule: .boldLead)
         }
         // An unnumbered sub-head on its own line: short, one sentence at most, no figures.
         // Table rows and list items are content, never heads.
         if inSection && !line.item && isBareHeading(c, r) {
-            return Heading(title: r, number: nil, key: .bare)
+            return Heading(title: r, number: nil, key: .bare, rule: .bareLine)
         }
         return nil
     }
@@ -449,6 +515,7 @@ struct Structure {
             if let lead = leads[i] {
                 let child = Node(titleRange: lead, number: nil, key: .bare, line: node.line)
                 child.zone = node.zone
+                child.rule = .runInLead
                 child.parent = node
                 child.body = [lead.upperBound..<r.upperBound]
                 child.end = r.upperBound
@@ -573,6 +640,7 @@ struct Structure {
                     }
                     let child = Node(titleRange: lead, number: nil, key: .bare, line: node.line)
                     child.zone = node.zone
+                    child.rule = split < lead.lowerBound ? .countedInline : .inlineLead
                     child.parent = node
                     child.end = lead.upperBound
                     node.children.append(child)
@@ -609,12 +677,15 @@ struct Structure {
             if Structure.review.contains(in: c, r) || Structure.namesEarlierYear(c, r, than: planYear) {
                 // A part about an earlier year than the plan's ("2013年主要工作" in the 2014 report) is the review.
                 node.zone = .review
+                node.zoneReason = Structure.review.contains(in: c, r) ? .reviewWords : .earlierYear
                 hasReview = true
             } else if Structure.conduct.contains(in: c, r) && !Structure.planW.contains(in: c, r) {
                 // Only a work report sets its own conduct apart; in a plan it is an area (decided below).
                 node.zone = .conduct
+                node.zoneReason = .conduct
             } else if Structure.fiveYear.contains(in: c, r) && !yearWords.contains(where: { c.contains($0, in: r) }) {
                 node.zone = .fiveYear
+                node.zoneReason = .fiveYear
             } else if Structure.planW.contains(in: c, r) || yearWords.contains(where: { c.contains($0, in: r) }) {
                 // Of two parts about the plan year with heads of their own (总体部署 with a few lines each,
                 // then 重点工作任务 with the work), the areas are the heads of the larger.
@@ -624,6 +695,7 @@ struct Structure {
                     planPart = node
                 }
                 if planStart == nil { planStart = node }
+                node.zoneReason = .planWords
             } else if planStart == nil && hasReview && node.children.isEmpty
                 && headlineRanges.contains(where: {
                     $0.lowerBound >= r.lowerBound && $0.lowerBound < max(node.end, r.upperBound)
@@ -632,6 +704,7 @@ struct Structure {
                 // After the review, a part without heads that holds the year's headline targets opens the plan
                 // section, whatever its heading says ("新的要求新的形势新的目标").
                 planStart = node
+                node.zoneReason = .headlineAfterReview
             }
         }
         // The section starts at the first part about the plan year only when it runs straight into the
@@ -641,12 +714,20 @@ struct Structure {
             tops[i..<j].allSatisfy({ $0.children.isEmpty || $0 === start })
         {
             planStart = start
+            planStartWords =
+                "说计划年的第一个部分，直接接着载有领域的部分 (the first part about the plan year, running straight into the part with the areas)"
         } else if planPart != nil {
             planStart = planPart
+            planStartWords =
+                "说计划年且有小标题的部分中最大的一个 (the largest part about the plan year with heads of its own)"
         } else if let start = planStart, !hasReview || start.zone == .plan {
             // No part with heads of its own: the plan-year part starts the section and the parts after it
             // are its areas (关于2014年政府工作总体安排, then 关于全面深化经济体制改革 …).
             planStart = start
+            planStartWords =
+                start.zoneReason == .headlineAfterReview
+                ? "回顾之后载有主要预期目标的部分 (the part after the review holding the headline targets)"
+                : "说计划年的部分，其后各部分是领域 (the part about the plan year; the parts after it are its areas)"
         } else {
             planStart = nil
         }

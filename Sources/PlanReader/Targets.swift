@@ -61,6 +61,55 @@ struct TargetBuilder {
         /// Where the target's text starts: its clause, or the clause before when that holds the subject.
         var textStart: Int
         var baseline: Baseline? = nil
+        /// Why the subject is what it is, for `luoshi import --explain`.
+        var subjectRule: SubjectRule = .none
+        /// Why the comparator is what it is.
+        var comparatorRule: ComparatorRule = .plain
+    }
+
+    /// The rule that named a target's subject.
+    enum SubjectRule: Sendable {
+        case none, attribute, attributeOfFollowing, beforeLevelVerb, previousClause, wholePhrase, betweenVerbAndFigure,
+            afterMeasureWord, listShared, beforeActionVerb, wordsBefore, beforeBaseline, previousCell, respectively,
+            currentLevel, projectAttribute
+
+        var words: String {
+            switch self {
+            case .none: "找不到主语 (no subject found)"
+            case .attribute: "项目属性名词：总投资、占地面积等 (a project attribute noun: 总投资, 占地面积 …)"
+            case .attributeOfFollowing:
+                "数量后“的”所接的名词加属性 (the noun after the figure's 的, with the attribute)"
+            case .beforeLevelVerb: "增长、达到等水平动词前的名词 (the noun before a level verb: 增长, 达到 …)"
+            case .previousClause:
+                "分句以动词开头，沿用上一分句的主语 (the clause opens with its verb: the previous clause's subject)"
+            case .wholePhrase:
+                "动词在名词短语内，其后只剩量名（处理率、比例）：取整个短语 (the verb is inside the noun phrase: the whole phrase)"
+            case .betweenVerbAndFigure: "动作动词与数量之间的名词 (the noun between the action verb and the figure)"
+            case .afterMeasureWord: "量词后面的名词 (the noun after the measure word)"
+            case .listShared: "与同一分句的前一数量同列 (in a list with the clause's previous figure)"
+            case .beforeActionVerb: "完成、实现等动词前的名词 (the noun before the verb: 完成, 实现 …)"
+            case .wordsBefore: "数量前的词 (the words before the figure)"
+            case .beforeBaseline: "从、由、比之前的名词 (the noun before 从, 由, 比)"
+            case .previousCell: "表格中前一格 (the table cell before)"
+            case .respectively: "“分别”：按顺序对应前面列出的主语 (分别: the subjects listed before, in order)"
+            case .currentLevel: "“现有…”所说的事物 (what 现有… says exists now)"
+            case .projectAttribute: "所在句中的项目名加属性 (the sentence's project name and the attribute)"
+            }
+        }
+    }
+
+    /// The rule that set a target's comparator.
+    enum ComparatorRule: Sendable {
+        case plain, stated, clauseAdverb, listShared
+
+        var words: String {
+            switch self {
+            case .plain: "数量本身，没有上下限的词 (the figure alone: no word of bound)"
+            case .stated: "数量旁的词：以上、不低于、以内、约、左右… (a word by the figure: 以上, 不低于, 以内, 约 …)"
+            case .clauseAdverb: "分句中的“至少”“不少于” (至少 or 不少于 in the clause)"
+            case .listShared: "与同列的前一数量相同 (as the list's previous figure)"
+            }
+        }
     }
 
     /// A starting point the text states for the figure that follows it.
@@ -97,13 +146,18 @@ struct TargetBuilder {
                 previous = nil
                 continue
             }
-            var d = Draft(q: q, clause: clause, comparator: q.comparator, textStart: clause.lowerBound)
+            var d = Draft(
+                q: q, clause: clause, comparator: q.comparator, textStart: clause.lowerBound,
+                comparatorRule: q.comparatorStated ? .stated : .plain)
             d.baseline = baseline(for: q, stated: stated, clause: clause)
             describe(&d, previous: previous)
             // What rises from a baseline is named before 从/由/比: 森林覆盖率从77%提高到80%.
             if let b = d.baseline, b.marker > clause.lowerBound {
                 let subject = cleanSubject(clause.lowerBound..<b.marker)
-                if !subject.isEmpty { d.subject = subject }
+                if !subject.isEmpty {
+                    d.subject = subject
+                    d.subjectRule = .beforeBaseline
+                }
             }
             borrowFromPreviousCell(&d, line: range)
             if let s = scopeInClause, s.clause == sentenceStart(q.range.lowerBound, range.lowerBound) {
@@ -228,6 +282,7 @@ struct TargetBuilder {
             }
             drafts[i + 1].baseline = Baseline(value: value, unit: a.q.unit, year: nil, range: a.q.range, marker: p)
             drafts[i + 1].subject = subject
+            drafts[i + 1].subjectRule = .currentLevel
             drafts[i + 1].textStart = a.textStart
             drafts.remove(at: i)
         }
@@ -263,7 +318,10 @@ struct TargetBuilder {
                 if k < subjects.count - 1 && n > 0 && n <= 3 && last.count > n + 1 {
                     subject += last.string(n..<last.count)
                 }
-                drafts[i + k].subject = subject.isEmpty ? drafts[i + k].subject : subject
+                if !subject.isEmpty {
+                    drafts[i + k].subject = subject
+                    drafts[i + k].subjectRule = .respectively
+                }
             }
         }
     }
@@ -419,9 +477,11 @@ struct TargetBuilder {
         if !q.comparatorStated, d.comparator == .equal {
             if let p = c.lastIndex(of: "至少".scalars, in: lead), !hasNumber(p..<q.range.lowerBound) {
                 d.comparator = .atLeast
+                d.comparatorRule = .clauseAdverb
             }
             if let p = c.lastIndex(of: "不少于".scalars, in: lead), !hasNumber(p..<q.range.lowerBound) {
                 d.comparator = .atLeast
+                d.comparatorRule = .clauseAdverb
             }
         }
         // A list sharing one figure's words: 300个、3600平方米; 标准化村卫生室5家、示范化卫生室6家.
@@ -433,6 +493,7 @@ struct TargetBuilder {
                 segmentStart = k + 1
                 if !q.comparatorStated && d.comparator == .equal && prev.comparator != .range {
                     d.comparator = prev.comparator
+                    if prev.comparator != .equal { d.comparatorRule = .listShared }
                 }
             } else {
                 segmentStart = prev.q.range.upperBound
@@ -472,9 +533,13 @@ struct TargetBuilder {
         if let (p, noun, name) = attribute {
             d.attribute = (noun, name)
             d.subject = noun
+            d.subjectRule = .attribute
             // 新建占地均超过10亩的小游园: the thing measured follows.
             let afterUnit = nounAfter(q.range.upperBound, d.clause)
-            if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty { d.subject = afterUnit + noun }
+            if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty {
+                d.subject = afterUnit + noun
+                d.subjectRule = .attributeOfFollowing
+            }
             d.action = TargetBuilder.actionVerbs.firstMatch(c, in: d.clause.lowerBound..<p).map {
                 TargetBuilder.actionVerbs.words[$0.1].string
             }
@@ -498,6 +563,7 @@ struct TargetBuilder {
             d.action = verb.string
             let subject = cleanSubject(segment.lowerBound..<p)
             d.subject = subject.isEmpty ? (previous?.subject ?? nil) : subject
+            d.subjectRule = subject.isEmpty ? .previousClause : .beforeLevelVerb
             // 实现生产总值138亿元，增长8%: the growth belongs to the figure before it.
             if subject.isEmpty, let prev = previous, prev.clause.upperBound + 1 == d.clause.lowerBound {
                 d.textStart = prev.textStart
@@ -513,21 +579,27 @@ struct TargetBuilder {
                 // The verb is inside the noun phrase and what follows it only names the measure
                 // (垃圾处理率, 安置比例, 生态建设面积): the whole phrase is the subject.
                 d.subject = cleanSubject(segment)
+                d.subjectRule = .wholePhrase
             } else if !between.isEmpty {
                 d.subject = between
+                d.subjectRule = .betweenVerbAndFigure
             } else if !afterUnit.isEmpty {
                 d.subject = afterUnit
+                d.subjectRule = .afterMeasureWord
             } else if let prev = previous, prev.clause == d.clause {
                 d.subject = (prev.subject ?? "") + (q.dimension ?? "")
+                d.subjectRule = .listShared
             } else {
                 // 一般公共预算收入完成1.85亿元: what is done stands before the verb.
                 let before = cleanSubject(segment.lowerBound..<p)
                 if !before.isEmpty {
                     d.subject = before
+                    d.subjectRule = .beforeActionVerb
                 } else if let prev = previous, prev.clause.upperBound + 1 == d.clause.lowerBound {
                     // 地区生产总值增长9%，突破4000亿元: a clause that opens with its verb goes on with the
                     // figure before it.
                     d.subject = prev.subject
+                    d.subjectRule = .previousClause
                 }
             }
             if let prev = previous, prev.clause == d.clause, segment.lowerBound > d.clause.lowerBound,
@@ -538,6 +610,7 @@ struct TargetBuilder {
             // The thing counted may follow the verb's object: 新建占地均超过10亩的小游园 → 小游园占地.
             if q.unit != "%" && !afterUnit.isEmpty && c.has(["的"], at: q.range.upperBound) {
                 d.subject = afterUnit + (d.subject ?? "")
+                d.subjectRule = .afterMeasureWord
             }
             return
         }
@@ -550,16 +623,20 @@ struct TargetBuilder {
             && Scalars.isHan(c[q.range.upperBound]) && c[q.range.upperBound] != "的"
         if !before.isEmpty && !countsWhatFollows {
             d.subject = before
+            d.subjectRule = .wordsBefore
         } else if !afterUnit.isEmpty {
             d.subject = afterUnit
+            d.subjectRule = .afterMeasureWord
         } else if let prev = previous, prev.clause == d.clause {
             d.subject = (prev.subject ?? "") + (q.dimension ?? "")
+            d.subjectRule = .listShared
         }
         if let prev = previous, prev.clause == d.clause, segment.lowerBound > d.clause.lowerBound {
             d.action = prev.action
         }
         if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty {
             d.subject = afterUnit + (d.subject ?? "")
+            d.subjectRule = .afterMeasureWord
         }
     }
 
@@ -600,6 +677,7 @@ struct TargetBuilder {
         let subject = cleanSubject(start..<nounEnd)
         guard !subject.isEmpty, start < end else { return }
         d.subject = subject
+        d.subjectRule = .previousCell
         d.textStart = start
     }
 

@@ -27,6 +27,13 @@ struct Import: ParsableCommand {
     @Flag(name: .long, help: "不显示进度 (no progress line)")
     var quiet = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "说明每条规则：all、plan、领域编号（1.2）或目标编号（t12）(say which rule made each heading, the plan section and each target: all, plan, a section id or a target id)",
+            valueName: "ITEM"))
+    var explain: String?
+
     func run() throws {
         let files: [String]
         do {
@@ -40,6 +47,26 @@ struct Import: ParsableCommand {
             throw ExitCode(66)
         }
         let many = files.count > 1
+        if let item = explain {
+            guard !many else {
+                throw ValidationError("--explain 一次只说明一个文件 (--explain reads one file at a time)")
+            }
+            do {
+                let (plan, why) = try Inputs.explain(files[0])
+                guard let text = Render.explain(plan, why, item: item) else {
+                    FileHandle.standardError.write(
+                        Data(
+                            "luoshi import: 没有「\(item)」：可用 all、plan、领域编号如 1.2、目标编号如 t12 (no such item: use all, plan, a section id such as 1.2 or a target id such as t12)\n"
+                                .utf8))
+                    throw ExitCode(64)
+                }
+                print(text)
+                return
+            } catch let error as ImportFailure {
+                FileHandle.standardError.write(Data("luoshi import: \(files[0]): \(error.message)\n".utf8))
+                throw ExitCode(error.code)
+            }
+        }
         if many, let out, !isDirectoryOrCreatable(out) {
             throw ValidationError("--out 须为文件夹，因为有多个输入 (--out must be a folder for several inputs): \(out)")
         }
@@ -117,6 +144,25 @@ enum Inputs {
     }
 
     static func read(_ path: String) throws -> PlanDocument {
+        let (data, name) = try bytes(path)
+        do {
+            return try PlanReader.read(consume data, name: name)
+        } catch {
+            throw ImportFailure(message: error.message, code: 65)
+        }
+    }
+
+    static func explain(_ path: String) throws -> (PlanDocument, ReadingExplanation) {
+        let (data, name) = try bytes(path)
+        do {
+            return try PlanReader.explain(data, name: name)
+        } catch {
+            throw ImportFailure(message: error.message, code: 65)
+        }
+    }
+
+    /// A file's bytes, refused before reading when larger than the reader takes.
+    static func bytes(_ path: String) throws -> (Data, String) {
         let url = URL(fileURLWithPath: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > DocumentDecoder.sizeLimit {
@@ -129,10 +175,6 @@ enum Inputs {
         } catch {
             throw ImportFailure(message: "无法读取文件 (cannot read): \(error.localizedDescription)", code: 66)
         }
-        do {
-            return try PlanReader.read(consume data, name: url.lastPathComponent)
-        } catch {
-            throw ImportFailure(message: error.message, code: 65)
-        }
+        return (data, url.lastPathComponent)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LuoshiCore
+import PlanReader
 
 /// How a plan is shown in a terminal and printed as JSON.
 enum Render {
@@ -112,5 +113,58 @@ enum Render {
         case "capacity": return "规模"
         default: return name
         }
+    }
+
+    /// Why the reader read the document so: `all`, `plan` (the plan section and the parts), a section id
+    /// ("1.2": its heading and its targets) or a target id ("t12"). Nil when the item is not in the plan.
+    static func explain(_ plan: PlanDocument, _ why: ReadingExplanation, item: String) -> String? {
+        var lines: [String] = []
+        func planPart() {
+            if let section = why.planSection {
+                lines.append("计划部分「\(section.heading)」：\(section.reason)")
+            } else {
+                lines.append("没有单独的计划部分：整个文档都是计划 (no plan section set apart: the document is all plan)")
+            }
+            if !why.parts.isEmpty {
+                lines.append("各部分 (parts):")
+                for part in why.parts { lines.append("  「\(part.title)」→ \(part.zone)：\(part.reason)") }
+            }
+        }
+        func targetLines(_ t: PlanTarget) {
+            lines.append("\(t.id) \(target(t))")
+            guard let w = why.targets[t.id] else { return }
+            lines.append("    找到 (found): \(w.found)")
+            lines.append("    主语「\(t.subject ?? "")」(subject): \(w.subject)")
+            lines.append("    比较 \(cmp(t.comparator).isEmpty ? "=" : cmp(t.comparator)) (comparator): \(w.comparator)")
+            if let headline = w.headline { lines.append("    主要预期目标 (headline): \(headline)") }
+            if let baseline = w.baseline { lines.append("    基数 (baseline): \(baseline)") }
+        }
+        func sectionLines(_ s: PlanSection, targets: Bool) {
+            lines.append("\(s.id) \(s.number.map { "\($0) " } ?? "")\(s.title)")
+            lines.append("    标题 (heading): \(why.headings[s.id] ?? "")")
+            if targets { for t in plan.targets where t.section == s.id { targetLines(t) } }
+        }
+        let sections = plan.allSections().map(\.section)
+        switch item {
+        case "all":
+            planPart()
+            lines.append("")
+            lines.append("标题 (headings):")
+            for s in sections { sectionLines(s, targets: false) }
+            lines.append("")
+            lines.append("目标 (targets):")
+            for t in plan.targets { targetLines(t) }
+        case "plan":
+            planPart()
+        default:
+            if let t = plan.targets.first(where: { $0.id == item }) {
+                targetLines(t)
+            } else if let s = sections.first(where: { $0.id == item }) {
+                sectionLines(s, targets: true)
+            } else {
+                return nil
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 }

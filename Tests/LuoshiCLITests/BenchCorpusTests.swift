@@ -75,3 +75,49 @@ struct BenchCorpusTests {
         #expect(a.files.map(\.planSection) == b.files.map(\.planSection))
     }
 }
+
+@Suite("命令行 luoshi import --explain (why the reader read it so)")
+struct ExplainTests {
+    func report() throws -> URL {
+        let dir = try CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("report.txt")
+        try Data(BenchCorpusTests.report.utf8).write(to: file)
+        return file
+    }
+
+    @Test("all：计划部分、各部分、标题与目标各有其规则 (the plan section, parts, headings and targets each name their rule)")
+    func all() throws {
+        let file = try report()
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let r = try CLI.run(["import", file.path, "--explain", "all"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("计划部分「2015年工作安排」："))
+        #expect(r.stdout.contains("「2014年工作回顾」→ 回顾 (review)"))
+        #expect(r.stdout.contains("1 一 做强工业经济\n    标题 (heading): 编号的短行 (a short numbered line)"))
+        // 新增规模以上工业企业10家: the subject stands between the verb and the figure.
+        #expect(
+            r.stdout.contains(
+                "t1 规模以上工业企业：新增 10 家\n    找到 (found): 「10家」：数字与单位「家」，在领域 1"))
+        #expect(r.stdout.contains("主语「规模以上工业企业」(subject): 动作动词与数量之间的名词"))
+        // 工业增加值增长9%: the subject stands before the level verb.
+        #expect(r.stdout.contains("主语「工业增加值」(subject): 增长、达到等水平动词前的名词"))
+    }
+
+    @Test("一个目标、一个领域，或不存在的编号 (one target, one section, or an id that is not there)")
+    func oneItem() throws {
+        let file = try report()
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let target = try CLI.run(["import", file.path, "--explain", "t3"])
+        #expect(target.status == 0)
+        #expect(target.stdout.hasPrefix("t3 停车位：新建 300 个"))
+        #expect(!target.stdout.contains("t4"))
+        let section = try CLI.run(["import", file.path, "--explain", "2"])
+        #expect(section.stdout.hasPrefix("2 二 办好民生实事\n    标题 (heading): 编号的短行"))
+        #expect(section.stdout.contains("t3 停车位") && section.stdout.contains("t4 农村公路"))
+        #expect(!section.stdout.contains("t1 "))
+        let missing = try CLI.run(["import", file.path, "--explain", "t99"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("没有「t99」"))
+        #expect(missing.stdout.isEmpty)
+    }
+}

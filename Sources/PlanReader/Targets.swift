@@ -28,6 +28,8 @@ struct TargetBuilder {
         "项实事",
         "党代会", "代表大会",
     ])
+    /// Measures that end a subject naming a share of something: 覆盖率, 比例, 比重, 占比.
+    static let rates = WordList(["率", "比例", "比重", "占比"])
     static let placeNouns = WordList(["村", "社区", "乡镇", "镇", "街道", "乡", "县", "市", "区", "行政村", "自然村"])
     static let existing = WordList(["现有", "共有", "拥有", "下辖", "辖", "已有", "全镇共", "全县共"])
     /// Verbs that take a figure from a starting point to a level (从77%提高到80%) or by an amount (由45%提高3个百分点).
@@ -71,7 +73,7 @@ struct TargetBuilder {
     enum SubjectRule: Sendable {
         case none, attribute, attributeOfFollowing, beforeLevelVerb, previousClause, wholePhrase, betweenVerbAndFigure,
             afterMeasureWord, listShared, beforeActionVerb, wordsBefore, beforeBaseline, previousCell, respectively,
-            currentLevel, projectAttribute
+            currentLevel, projectAttribute, examplesThenNoun, verbsThenNoun
 
         var words: String {
             switch self {
@@ -94,6 +96,10 @@ struct TargetBuilder {
             case .respectively: "“分别”：按顺序对应前面列出的主语 (分别: the subjects listed before, in order)"
             case .currentLevel: "“现有…”所说的事物 (what 现有… says exists now)"
             case .projectAttribute: "所在句中的项目名加属性 (the sentence's project name and the attribute)"
+            case .examplesThenNoun:
+                "“等”前是举例，计数的是量词后的名词 (the words before 等 are examples; the noun after the measure word is counted)"
+            case .verbsThenNoun:
+                "数量前只有动词，计数的是量词后的名词 (only verbs before the figure; the noun after the measure word is counted)"
             }
         }
     }
@@ -157,6 +163,14 @@ struct TargetBuilder {
                 if !subject.isEmpty {
                     d.subject = subject
                     d.subjectRule = .beforeBaseline
+                }
+            }
+            // A subject is never a verb: 改造提升15条区县公路 counts the 区县公路.
+            if let subject = d.subject, TargetBuilder.onlyVerbs(subject) {
+                let after = nounAfter(q.range.upperBound, clause)
+                if !after.isEmpty {
+                    d.subject = after
+                    d.subjectRule = .verbsThenNoun
                 }
             }
             borrowFromPreviousCell(&d, line: range)
@@ -558,6 +572,16 @@ struct TargetBuilder {
             action = earlier
         }
         let afterUnit = nounAfter(q.range.upperBound, d.clause)
+        // 完成大砂坪等3个城市出入口绿化美化, 续建津港、塘承等5条高速公路: the words before 等 are examples of
+        // what is counted, and what is counted follows the measure word.
+        if q.range.lowerBound > segment.lowerBound, c[q.range.lowerBound - 1] == "等", !afterUnit.isEmpty,
+            q.unit != "%"
+        {
+            d.subject = afterUnit
+            d.subjectRule = .examplesThenNoun
+            d.action = action.map { TargetBuilder.actionVerbs.words[$0.1].string }
+            return
+        }
         if let (p, v) = level, action.map({ $0.0 < p }) ?? true {
             let verb = TargetBuilder.levelVerbs.words[v]
             d.action = verb.string
@@ -640,6 +664,24 @@ struct TargetBuilder {
         }
     }
 
+    /// Whether words are only verbs and the words that join them: 改造, 新建和改造提升, 新建、改扩建.
+    static func onlyVerbs(_ words: String) -> Bool {
+        let s = Array(words.unicodeScalars)
+        var k = 0
+        while k < s.count {
+            if let m = actionVerbs.match(s, at: k, limit: s.count) {
+                k += actionVerbs.words[m].count
+            } else if let m = levelVerbs.match(s, at: k, limit: s.count) {
+                k += levelVerbs.words[m].count
+            } else if k > 0 && (s[k] == "和" || s[k] == "、" || s[k] == "及" || s[k] == "与") {
+                k += 1
+            } else {
+                return false
+            }
+        }
+        return !s.isEmpty
+    }
+
     /// 总投资4000万 and 占地面积6.56万平方米 describe a project; 固定资产投资 is a measure of its own.
     /// The attribute noun must start its clause or follow a verb, 的, a project's name or a list mark.
     func attributeStandsAlone(_ p: Int, _ segment: Range<Int>) -> Bool {
@@ -713,10 +755,16 @@ struct TargetBuilder {
             changed = false
             while s < e
                 && (Scalars.isSpace(c[s]) || Scalars.isClosing(c[s]) || Scalars.isOpenQuote(c[s])
-                    || c[s] == "的")
+                    || c[s] == "的" || Numbering.circled.contains(c[s]))
             {
                 s += 1
                 changed = true
+            }
+            // A list's joining word left at the front: 和续建, 以及乡镇综合文化站.
+            for w in ["以及", "和", "及", "与", "并"] where e - s > w.scalars.count + 1 && c.has(w.scalars, at: s) {
+                s += w.scalars.count
+                changed = true
+                break
             }
             // Leading years and time words: 2015年, 到2017年底, 全年.
             if s < e && (c[s] == "到" || c[s] == "至") && s + 1 < e && Scalars.isDigit(c[s + 1]) {
@@ -760,7 +808,7 @@ struct TargetBuilder {
                 e -= QuantityScanner.before.words[m].count
                 changed = true
             }
-            for w in ["均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "同比", "年均"]
+            for w in ["均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "同比", "年均", "以及", "和", "及", "与", "在"]
             where e - s > w.scalars.count && c.has(w.scalars, endingAt: e) {
                 e -= w.scalars.count
                 changed = true
@@ -772,8 +820,13 @@ struct TargetBuilder {
                 changed = true
             }
         }
-        // Keep the last item of a list of scopes: 主要街头路面、要害部位、复杂场所技防覆盖率 → 复杂场所技防覆盖率.
-        if let p = c.lastIndex(of: ["、"], in: s..<e), e - p > 2 { s = p + 1 }
+        // A list counted by one figure is the subject whole (首台套装备、首批次新材料、首版次软件300项); a rate at
+        // its end measures the last item's scope: 主要街头路面、要害部位、复杂场所技防覆盖率 → 复杂场所技防覆盖率.
+        if let p = c.lastIndex(of: ["、"], in: s..<e), e - p > 2,
+            TargetBuilder.rates.match(c, endingAt: e, from: p + 1) != nil
+        {
+            s = p + 1
+        }
         guard s < e else { return "" }
         return String(
             String.UnicodeScalarView(

@@ -213,13 +213,13 @@ struct Assembler {
             for d in builder.targets(in: r) { drafts.append((d, true, nil)) }
         }
         var seen = Set<Int>()
-        for d in drafts.map(\.0) { seen.insert(d.q.numberStart) }
+        for d in drafts.map(\.0) { seen.insert(d.key) }
         for n in nodes where n.zone == .plan || n.zone == .annex {
             // An annex's own heading counts its items (十项民生实事); its items hold the targets.
             let ranges = n.zone == .annex && n.level == 1 ? n.body : [n.titleRange] + n.body
             for r in ranges {
                 // A body range belongs to the deepest open section, the node itself.
-                for d in builder.targets(in: r) where seen.insert(d.q.numberStart).inserted {
+                for d in builder.targets(in: r) where seen.insert(d.key).inserted {
                     drafts.append((d, false, n.id))
                 }
             }
@@ -227,14 +227,14 @@ struct Assembler {
         // A document without any heading: its figures are still the plan's, outside any section.
         if structure.areas.isEmpty {
             for (index, line) in clean.lines.enumerated() where index != 0 || titleLine == nil {
-                for d in builder.targets(in: line.range) where seen.insert(d.q.numberStart).inserted {
+                for d in builder.targets(in: line.range) where seen.insert(d.key).inserted {
                     drafts.append((d, false, nil))
                 }
             }
         }
         for n in structure.conductNodes() {
             for r in [n.titleRange] + n.body {
-                for d in builder.targets(in: r) where seen.insert(d.q.numberStart).inserted {
+                for d in builder.targets(in: r) where seen.insert(d.key).inserted {
                     drafts.append((d, false, nil))
                 }
             }

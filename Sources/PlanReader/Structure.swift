@@ -34,9 +34,9 @@ struct Structure {
     }
 
     /// The rule that made a heading: each says, in both languages, what the reader saw.
-    enum HeadingRule: Sendable {
+    enum HeadingRule: Sendable, Equatable {
         case markup(Int), numberedLine, numberedBold, numberedBoldLead, numberedLead, numberedItem, counted, boldLine,
-            boldLead, bareLine, runInLead, inlineLead, countedInline, annex, glossary
+            boldLead, bareLine, runInLead, inlineLead, countedInline, annex, glossary, partLine
 
         var words: String {
             switch self {
@@ -61,6 +61,8 @@ struct Structure {
                 "段落内“一是…二是…”的引领句，各有较长叙述 (a counted lead inside the paragraph, each with a long account)"
             case .annex: "附件或附表 (an annex)"
             case .glossary: "名词解释 (a glossary)"
+            case .partLine:
+                "独立成行、说年份与回顾或工作安排的短句：报告的一个部分 (a plain line naming a year and a review or the year's work: a part of the report)"
             }
         }
     }
@@ -121,6 +123,7 @@ struct Structure {
         var previousWasHeading = false
         var seenSection = false
         var closed = false
+        var stackBeforeClosing: [Node]?
 
         for (index, line) in t.lines.enumerated() {
             let r = line.range
@@ -165,10 +168,27 @@ struct Structure {
             }
             // Closing address and what follows it.
             if seenSection && Structure.closing.match(c, at: r.lowerBound) != nil {
+                if !closed { stackBeforeClosing = stack }
                 closed = true
                 stack = [root]
                 previousWasHeading = false
                 continue
+            }
+            // An address to the deputies in the middle of a report ("各位代表，机遇与挑战并存…") was not its
+            // close when a heading of the kind already open, or a part, follows: the outline goes on.
+            if closed, let saved = stackBeforeClosing {
+                let numbering = Numbering.at(c, r.lowerBound, end: r.upperBound)
+                let partStyle = root.children.first(where: { $0.key != .root })?.key
+                let resumes =
+                    isPartLine(c, line) || (numbering != nil && saved.last?.rule == .partLine)
+                    || numbering.map { n in
+                        saved.contains { $0.key == .numbered(n.style) } || partStyle == .numbered(n.style)
+                    } ?? false
+                if resumes {
+                    stack = saved
+                    closed = false
+                    stackBeforeClosing = nil
+                }
             }
             // A signature at the end (the issuing office, the date) is neither a head nor a task.
             if seenSection && isSignature(c, r) { continue }
@@ -199,6 +219,19 @@ struct Structure {
                 continue
             }
 
+            // A part named on a plain line of its own: 2022年工作回顾, 2023年工作安排 (the parts of a report that
+            // numbers only its areas). It stands at the top, whatever is open.
+            if isPartLine(c, line) {
+                // Keyed as a top part (like an annex), so the numbered areas that follow nest under it.
+                let node = Node(titleRange: trimmedTitle(c, r), number: nil, key: .root, line: index)
+                node.rule = .partLine
+                root.children.append(node)
+                node.parent = root
+                stack = [root, node]
+                previousWasHeading = true
+                seenSection = true
+                continue
+            }
             // In an annex list (为民办实事项目) each item is one task of the annex, not a section.
             let inAnnexList = stack.count == 2 && stack[1].zone == .annex && stack[1].key == .root
             if !inAnnexList,
@@ -291,6 +324,27 @@ struct Structure {
         while let (p, m) = Structure.headline.firstMatch(c, in: from..<r.upperBound) {
             let end = p + Structure.headline.words[m].count
             if Structure.introducers.match(c, at: end, limit: r.upperBound) != nil { return p }
+            // A word or two before the introducer: 主要预期目标建议为：, 主要目标拟定为：.
+            for gap in 1...2
+            where end + gap < r.upperBound && (end..<(end + gap)).allSatisfy({ Scalars.isHan(c[$0]) })
+                && (c[end + gap] == "为" || c[end + gap] == "：" || c[end + gap] == ":")
+            {
+                return p
+            }
+            // A second kind of indicator joined on: 主要预期目标和约束指标是：.
+            if end < r.upperBound, c[end] == "和" || c[end] == "及" || c[end] == "、" {
+                var k = end + 1
+                while k < min(r.upperBound, end + 8) && !Scalars.isClauseEnd(c[k])
+                    && Structure.introducers.match(c, at: k, limit: r.upperBound) == nil
+                {
+                    k += 1
+                }
+                if k < r.upperBound, k > end + 2, c[k - 1] == "标",
+                    Structure.introducers.match(c, at: k, limit: r.upperBound) != nil
+                {
+                    return p
+                }
+            }
             from = end
         }
         return nil
@@ -378,6 +432,22 @@ struct Structure {
         return nil
     }
 
+    /// A short unnumbered line that names a year and a part of a report: its review or the year's work.
+    func isPartLine(_ c: [Unicode.Scalar], _ line: CleanText.Line) -> Bool {
+        let r = line.range
+        guard !line.item, line.headingLevel == nil, r.count >= 6, r.count <= 20,
+            Numbering.at(c, r.lowerBound, end: r.upperBound) == nil,
+            !r.contains(where: { Scalars.isClauseEnd(c[$0]) || Scalars.isSentenceEnd(c[$0]) || c[$0] == "：" }),
+            Structure.review.contains(in: c, r) || Structure.planW.contains(in: c, r)
+        else { return false }
+        // The year: four digits and 年, the only figure of the line.
+        let digits = r.filter { Scalars.isDigit(c[$0]) }
+        guard digits.count == 4, let first = digits.first, digits.last == first + 3, first + 4 < r.upperBound,
+            c[first + 4] == "年"
+        else { return false }
+        return true
+    }
+
     func isBareHeading(_ c: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
         guard r.count >= 2, r.count <= 30 else { return false }
         let last = c[r.upperBound - 1]
@@ -446,6 +516,10 @@ struct Structure {
         case .numbered:
             if let at = stack.lastIndex(where: { $0.key == node.key }) {
                 stack.removeSubrange(at...)
+            } else if root.children.first(where: { $0.key != .root })?.key == node.key {
+                // A numbering the document's parts use stays a part, even when the stack was reset in between
+                // (an address to the deputies mid-report, then 三、2021年主要目标和重点任务).
+                stack = [root]
             } else {
                 // Unnumbered sub-heads are the lowest rank: a numbered head closes them.
                 while let top = stack.last, top.key == .bare { stack.removeLast() }

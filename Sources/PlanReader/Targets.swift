@@ -67,13 +67,18 @@ struct TargetBuilder {
         var subjectRule: SubjectRule = .none
         /// Why the comparator is what it is.
         var comparatorRule: ComparatorRule = .plain
+        /// Which member of a list sharing this figure the target is (单位生产总值能耗和二氧化碳排放量均下降2.2%).
+        var member = 0
+
+        /// One target per figure, and per member of a list that shares it.
+        var key: Int { q.numberStart &* 16 &+ member }
     }
 
     /// The rule that named a target's subject.
     enum SubjectRule: Sendable {
         case none, attribute, attributeOfFollowing, beforeLevelVerb, previousClause, wholePhrase, betweenVerbAndFigure,
             afterMeasureWord, listShared, beforeActionVerb, wordsBefore, beforeBaseline, previousCell, respectively,
-            currentLevel, projectAttribute, examplesThenNoun, verbsThenNoun
+            currentLevel, projectAttribute, examplesThenNoun, verbsThenNoun, sharedFigure
 
         var words: String {
             switch self {
@@ -98,6 +103,8 @@ struct TargetBuilder {
             case .projectAttribute: "所在句中的项目名加属性 (the sentence's project name and the attribute)"
             case .examplesThenNoun:
                 "“等”前是举例，计数的是量词后的名词 (the words before 等 are examples; the noun after the measure word is counted)"
+            case .sharedFigure:
+                "列举的几项共用一个数值（均、分别，或几个比率）：每项一个目标 (a list sharing one figure: one target each)"
             case .verbsThenNoun:
                 "数量前只有动词，计数的是量词后的名词 (only verbs before the figure; the noun after the measure word is counted)"
             }
@@ -182,6 +189,7 @@ struct TargetBuilder {
         }
         pairRespectively(&out)
         currentLevels(&out)
+        splitSharedFigures(&out)
         return out
     }
 
@@ -322,6 +330,17 @@ struct TargetBuilder {
                 s = k + 1
             }
             subjects.append(s..<p)
+            // 城乡居民收入分别增长8%、9%: 城乡 is 城镇 and 农村, in that order.
+            if subjects.count == 1, j - i == 2, c.has("城乡".scalars, at: subjects[0].lowerBound) {
+                let rest = cleanSubject((subjects[0].lowerBound + 2)..<subjects[0].upperBound)
+                if !rest.isEmpty {
+                    for (k, place) in ["城镇", "农村"].enumerated() {
+                        drafts[i + k].subject = place + rest
+                        drafts[i + k].subjectRule = .respectively
+                    }
+                }
+                continue
+            }
             guard subjects.count == j - i else { continue }
             // A shared head noun after the last item completes the short earlier ones, parallel modifiers
             // being as long as each other: 城镇和农村居民人均可支配收入 → 城镇居民…, 农村居民….
@@ -664,6 +683,59 @@ struct TargetBuilder {
         }
     }
 
+    /// A list that shares one figure: 游客接待量和旅游总收入均增长20%, 科技贷款、制造业贷款分别增长15%,
+    /// 城镇基本医疗保险参保率、新农合参合率稳定在95%以上 — each member is a target of its own with the same
+    /// figure. Without 均 or 分别 only a list of rates is split: 首台套装备、首批次新材料300项 is one total.
+    func splitSharedFigures(_ drafts: inout [Draft]) {
+        var out: [Draft] = []
+        out.reserveCapacity(drafts.count)
+        for (n, d) in drafts.enumerated() {
+            let sameClause =
+                (n > 0 && drafts[n - 1].clause == d.clause)
+                || (n + 1 < drafts.count && drafts[n + 1].clause == d.clause)
+            guard !sameClause, d.subjectRule != .respectively, d.attribute == nil, let subject = d.subject else {
+                out.append(d)
+                continue
+            }
+            let lead = d.clause.lowerBound..<d.q.range.lowerBound
+            let shared = c.firstIndex(of: ["均"], in: lead) != nil || c.firstIndex(of: "分别".scalars, in: lead) != nil
+            let words = Array(subject.unicodeScalars)
+            var members: [[Unicode.Scalar]] = []
+            var start = 0
+            for (k, x) in words.enumerated() where x == "、" || (shared && (x == "和" || x == "及" || x == "与")) {
+                members.append(Array(words[start..<k]))
+                start = k + 1
+            }
+            members.append(Array(words[start...]))
+            guard members.count >= 2, members.count <= 6, members.allSatisfy({ $0.count >= 2 }) else {
+                out.append(d)
+                continue
+            }
+            if !shared {
+                guard d.q.unit == "%",
+                    members.allSatisfy({ TargetBuilder.rates.match($0, endingAt: $0.count, from: 0) != nil })
+                else {
+                    out.append(d)
+                    continue
+                }
+            }
+            // A shared head after the last member completes short earlier ones: 城镇和农村居民人均可支配收入.
+            let last = members[members.count - 1]
+            for (k, m) in members.enumerated() {
+                var e = d
+                var name = m
+                if k < members.count - 1 && m.count <= 3 && last.count > m.count + 1 {
+                    name += last[m.count...]
+                }
+                e.subject = String(String.UnicodeScalarView(name))
+                e.subjectRule = .sharedFigure
+                e.member = k
+                out.append(e)
+            }
+        }
+        drafts = out
+    }
+
     /// Whether words are only verbs and the words that join them: 改造, 新建和改造提升, 新建、改扩建.
     static func onlyVerbs(_ words: String) -> Bool {
         let s = Array(words.unicodeScalars)
@@ -823,7 +895,8 @@ struct TargetBuilder {
         // A list counted by one figure is the subject whole (首台套装备、首批次新材料、首版次软件300项); a rate at
         // its end measures the last item's scope: 主要街头路面、要害部位、复杂场所技防覆盖率 → 复杂场所技防覆盖率.
         if let p = c.lastIndex(of: ["、"], in: s..<e), e - p > 2,
-            TargetBuilder.rates.match(c, endingAt: e, from: p + 1) != nil
+            TargetBuilder.rates.match(c, endingAt: e, from: p + 1) != nil,
+            TargetBuilder.rates.match(c, endingAt: p, from: s) == nil
         {
             s = p + 1
         }

@@ -217,3 +217,31 @@ struct LexiconRuleTests {
         #expect(try values("发放补贴千万元。") == [10_000_000])
     }
 }
+
+@Suite("共用数值与举例 (figures shared by a list, examples before 等)")
+struct SharedFigureTests {
+    func subjects(_ sentence: String) throws -> [String] {
+        let plan = try PlanReader.read(text: "某镇2016年工作计划\n一、测试领域\n\(sentence)\n")
+        return plan.targets.map { $0.subject ?? "" }
+    }
+
+    @Test("均、分别：列举的每一项一个目标 (均, 分别: one target for each member of the list)")
+    func sharedByList() throws {
+        #expect(try subjects("力争游客接待量和旅游总收入均增长20%以上。") == ["游客接待量", "旅游总收入"])
+        #expect(try subjects("科技贷款、制造业贷款分别增长15%以上。") == ["科技贷款", "制造业贷款"])
+        #expect(try subjects("城镇和农村居民人均可支配收入均增长8%。") == ["城镇居民人均可支配收入", "农村居民人均可支配收入"])
+        // Rates share a level without 均.
+        #expect(try subjects("城镇基本医疗保险参保率、新农合参合率稳定在95%以上。") == ["城镇基本医疗保险参保率", "新农合参合率"])
+        // A list counted by one figure is one total.
+        #expect(try subjects("新增首台套装备、首批次新材料、首版次软件300项以上。") == ["首台套装备、首批次新材料、首版次软件"])
+        // 城乡 is 城镇 and 农村, in that order.
+        #expect(try subjects("城乡居民收入分别增长8%左右、9%左右。") == ["城镇居民收入", "农村居民收入"])
+    }
+
+    @Test("“等”前是举例，动词之后是计数的事物 (examples before 等; verbs alone are not the subject)")
+    func examplesAndVerbs() throws {
+        #expect(try subjects("完成大砂坪等3个城市出入口绿化美化。") == ["城市出入口绿化美化"])
+        #expect(try subjects("续建津港、塘承等5条高速公路。") == ["高速公路"])
+        #expect(try subjects("改造提升15条区县公路。") == ["区县公路"])
+    }
+}

@@ -191,3 +191,63 @@ struct StructureTests {
         #expect(plan.targets.map(\.value) == [100_000, 120, 500])
     }
 }
+
+/// The parts of a report as real ones are laid out: plain part lines, an address to the deputies midway, goals
+/// and a second kind of indicator.
+@Suite("报告的各部分 (the parts of a report)")
+struct ReportPartsTests {
+    @Test("独立成行的部分标题与中途的“各位代表” (plain part lines, and an address to the deputies midway)")
+    func partLinesAndAddress() throws {
+        let text = """
+            某市政府工作报告
+
+            各位代表：
+
+            2022年工作回顾
+
+            一年来，我们着力稳增长，全年地区生产总值增长5%。
+
+            各位代表，过去的一年极不平凡。
+
+            2023年工作安排
+
+            2023年是全面贯彻落实的开局之年。
+
+            各位代表，机遇与挑战并存，但机遇大于挑战。
+
+            今年主要预期目标建议为：地区生产总值增长6%左右。
+
+            一、突出战略引领，推动市域发展实现新突破
+
+            新建学校3所。
+
+            二、突出工业支撑，推动产业质效得到新提升
+
+            新增规模以上工业企业50户。
+
+            各位代表，让我们团结一心，奋力谱写新篇章。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.planSection?.heading == "2023年工作安排")
+        #expect(plan.sections.map(\.title) == ["突出战略引领，推动市域发展实现新突破", "突出工业支撑，推动产业质效得到新提升"])
+        #expect(plan.targets.map(\.quantityText) == ["6%左右", "3所", "50户"])
+        #expect(plan.targets.first?.headline == true)
+    }
+
+    @Test("“主要预期目标和约束指标是”引出主要预期目标 (goals joined by a second kind of indicator)")
+    func goalsAndConstraints() throws {
+        let text = """
+            某市政府工作报告
+            一、2007年工作回顾
+            全年本市生产总值增长14%。
+            二、新的要求新的形势新的目标
+            综合考虑各方面的因素，2008年我市经济社会发展的主要预期目标和约束指标是：本市生产总值增长12%；城镇登记失业率控制在3%以内。
+            三、2008年主要工作
+            （一）加快推进改革开放
+            新建口岸2个。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.planSection?.heading == "新的要求新的形势新的目标")
+        #expect(plan.targets.filter(\.headline).map(\.subject) == ["本市生产总值", "城镇登记失业率"])
+    }
+}

@@ -469,7 +469,10 @@ enum Cleaner {
         guard !value.isEmpty else { return }
         switch key {
         case "title", "标题": meta.title = value
-        case "issuer", "发布机关", "发文机关", "author", "source", "来源": meta.declaredIssuer = value
+        case "issuer", "发布机关", "发文机关", "author", "source", "来源":
+            // A web address (source: https://…) says where the page was found, not who issued it.
+            let address = value.contains("://") || value.lowercased().hasPrefix("www.")
+            if !address { meta.declaredIssuer = value }
         case "date", "published", "发布日期", "日期":
             let s = Array(value.unicodeScalars)
             meta.published = findDate(s, 0..<s.count)

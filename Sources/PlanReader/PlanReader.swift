@@ -159,6 +159,7 @@ struct Assembler {
         let issuer =
             clean.meta.declaredIssuer.map(Assembler.placeOnly) ?? title.flatMap { Assembler.issuer(fromTitle: $0) }
             ?? structure.subtitleRange.flatMap { Assembler.issuerFromSubtitle(clean.string($0)) }
+            ?? Assembler.sittingLine(clean).flatMap { Assembler.issuerFromSubtitle(clean.string($0)) }
             ?? clean.meta.issuer.map(Assembler.placeOnly)
 
         // Sections with tasks.
@@ -401,6 +402,13 @@ struct Assembler {
         return years.last?.value
     }
 
+    /// The line near the top that names the congress sitting: 在XX市第十六届人民代表大会第三次会议上.
+    static func sittingLine(_ clean: CleanText) -> Range<Int>? {
+        let congress = "代表大会".scalars
+        return clean.lines.prefix(8).first { $0.range.count <= 90 && clean.chars.contains(congress, in: $0.range) }?
+            .range
+    }
+
     /// The date of the congress sitting a work report was given at: a line near the top naming the
     /// 代表大会 with a date on it or on one of the two lines after it.
     static func sittingDate(_ clean: CleanText) -> String? {
@@ -431,16 +439,25 @@ struct Assembler {
     }
 
     static let docTypes = [
-        "政府工作报告", "年度工作计划", "工作计划", "工作要点", "工作安排", "工作报告", "工作任务", "重点工作", "实施方案",
+        "年度工作计划", "工作计划", "工作要点", "工作安排", "工作报告", "工作任务", "重点工作", "实施方案",
         "计划", "报告", "要点",
     ]
 
     /// The government from a title: 张芝山镇2015年度工作计划 → 张芝山镇; 岑州市2021年重点工作计划 → 岑州市.
-    static func issuer(fromTitle title: String) -> String? {
+    static func issuer(fromTitle full: String) -> String? {
+        // A note in brackets at the end (the year, the date and speaker) is not part of the name.
+        var title = full.trimmingCharacters(in: .whitespaces)
+        if title.hasSuffix("）") || title.hasSuffix(")"), let open = title.lastIndex(where: { $0 == "（" || $0 == "(" }),
+            open > title.startIndex
+        {
+            title = String(title[..<open]).trimmingCharacters(in: .whitespaces)
+        }
+        // Digits, not numerals: 四川省 keeps its 四.
+        func isDigit(_ x: Character) -> Bool { x.unicodeScalars.count == 1 && Scalars.isDigit(x.unicodeScalars.first!) }
         // The words before the year name the government, when there are any.
-        if let year = title.firstIndex(where: { $0.isNumber }), year > title.startIndex {
+        if let year = title.firstIndex(where: isDigit), year > title.startIndex {
             let place = placeOnly(String(title[..<year]))
-            if place.count >= 2, place.count <= 16, place.unicodeScalars.allSatisfy(Scalars.isHan) { return place }
+            if isPlace(place) { return place }
         }
         var t = title
         for d in docTypes where t.hasSuffix(d) {
@@ -452,9 +469,9 @@ struct Assembler {
         var chars = Array(t)
         var i = 0
         while i < chars.count {
-            if chars[i].isNumber {
+            if isDigit(chars[i]) {
                 var j = i
-                while j < chars.count && chars[j].isNumber { j += 1 }
+                while j < chars.count && isDigit(chars[j]) { j += 1 }
                 if j < chars.count && chars[j] == "年" { j += 1 }
                 if j < chars.count && chars[j] == "度" { j += 1 }
                 i = j
@@ -465,8 +482,16 @@ struct Assembler {
         }
         chars = []
         let place = placeOnly(out)
-        guard place.count >= 2, place.count <= 16, place.unicodeScalars.allSatisfy(Scalars.isHan) else { return nil }
-        return place
+        return isPlace(place) ? place : nil
+    }
+
+    /// How the name of a government ends: 省, 市, 县, 区, 镇, 乡, 街道, 自治州 … (a title without a place,
+    /// "2021年政府工作报告", names none).
+    static let placeEndings = ["自治区", "自治州", "自治县", "街道", "管委会", "办事处", "省", "市", "县", "区", "镇", "乡", "州", "盟", "旗"]
+
+    static func isPlace(_ s: String) -> Bool {
+        s.count >= 2 && s.count <= 16 && s.unicodeScalars.allSatisfy(Scalars.isHan)
+            && placeEndings.contains(where: { s.hasSuffix($0) && s.count > $0.count })
     }
 
     static func placeOnly(_ s: String) -> String {
@@ -477,12 +502,17 @@ struct Assembler {
         return t
     }
 
-    /// 在XX县第十七届人民代表大会 → XX县.
+    /// 在XX县第十七届人民代表大会 → XX县; 2017年1月9日长沙市第十五届人民代表大会 → 长沙市.
     static func issuerFromSubtitle(_ s: String) -> String? {
-        guard let at = s.range(of: "在") else { return nil }
-        let rest = s[at.upperBound...]
-        guard let end = rest.range(of: "第") ?? rest.range(of: "人民代表大会") else { return nil }
-        let place = placeOnly(String(rest[..<end.lowerBound]))
-        return place.count >= 2 && place.count <= 16 ? place : nil
+        guard let congress = s.range(of: "人民代表大会") else { return nil }
+        var head = s[..<congress.lowerBound]
+        // 第十五届 names the session, not the place.
+        if let session = head.range(of: "第", options: .backwards) { head = head[..<session.lowerBound] }
+        // What stands after the last 在 or date: the place.
+        if let at = head.lastIndex(where: { $0 == "在" || $0 == "日" || $0 == "—" }) {
+            head = head[head.index(after: at)...]
+        }
+        let place = placeOnly(String(head))
+        return isPlace(place) ? place : nil
     }
 }

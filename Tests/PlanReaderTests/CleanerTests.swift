@@ -133,3 +133,45 @@ struct CleanerTests {
         #expect(plan.issuer == "某县")
     }
 }
+
+@Suite("文档信息 (what a document says about itself)")
+struct DocumentMetadataTests {
+    @Test("front matter 的 source 是网址时不是发布机关 (a source that is a web address is not the issuer)")
+    func sourceAddressIsNotIssuer() throws {
+        let text = """
+            ---
+            source: https://www.example.gov.cn/art/2019/2/25/art_1.html
+            title: 兰山市人民政府工作报告（2019）
+            ---
+
+            一、2018年工作回顾
+
+            全年地区生产总值增长6%。
+
+            二、2019年重点工作
+
+            新建学校3所。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.issuer == "兰山市")
+        let declared = try PlanReader.read(
+            text: text.replacingOccurrences(
+                of: "source: https://www.example.gov.cn/art/2019/2/25/art_1.html", with: "source: 兰山市人民政府"))
+        #expect(declared.issuer == "兰山市")
+    }
+
+    @Test("发布机关：标题中的地名，或会议那一行 (the issuer: the place in the title, or on the congress line)")
+    func issuerFromTitleOrCongress() throws {
+        func issuer(_ head: String) throws -> String? {
+            try PlanReader.read(text: head + "\n\n一、2014年工作回顾\n\n全年增长6%。\n\n二、2015年重点工作\n\n新建学校3所。\n").issuer
+        }
+        // A numeral in the name is not a year.
+        #expect(try issuer("2015年四川省人民政府工作报告") == "四川省")
+        #expect(try issuer("温州市政府工作报告 （2014年2月18日 陈金彪）") == "温州市")
+        #expect(try issuer("昆明市人民政府2015年《政府工作报告》") == "昆明市")
+        // A title without a place: the congress line names it.
+        #expect(try issuer("2017年政府工作报告\n\n2017年1月9日长沙市第十五届人民代表大会第一次会议通过") == "长沙市")
+        #expect(try issuer("政府工作报告\n\n——2015年1月25日在河北省第十二届人民代表大会第三次会议上") == "河北省")
+        #expect(try issuer("2021年政府工作报告") == nil)
+    }
+}

@@ -528,6 +528,10 @@ struct TargetBuilder {
                     d.comparator = prev.comparator
                     if prev.comparator != .equal { d.comparatorRule = .listShared }
                 }
+            } else if isThresholdModifier(prev, before: q) {
+                // 主营业务收入30亿元以上的强优企业达到30家: the figure before qualifies the noun counted here, and
+                // the subject is the whole phrase.
+                segmentStart = d.clause.lowerBound
             } else {
                 segmentStart = prev.q.range.upperBound
             }
@@ -734,6 +738,22 @@ struct TargetBuilder {
             }
         }
         drafts = out
+    }
+
+    /// A figure that qualifies the noun after it (30亿元以上的强优企业, 10万元以上村): bound by 以上 or 超, then 的 or
+    /// the noun straight after, with no verb or list between it and the next figure.
+    func isThresholdModifier(_ prev: Draft, before q: Quantity) -> Bool {
+        guard prev.q.comparator == .atLeast || prev.comparator == .atLeast else { return false }
+        var k = prev.q.range.upperBound
+        guard k < q.range.lowerBound else { return false }
+        if c[k] == "的" { k += 1 }
+        guard k < q.range.lowerBound, Scalars.isHan(c[k]),
+            TargetBuilder.levelVerbs.match(c, at: k, limit: q.range.lowerBound) == nil,
+            TargetBuilder.actionVerbs.match(c, at: k, limit: q.range.lowerBound) == nil
+        else { return false }
+        return !(prev.q.range.upperBound..<q.range.lowerBound).contains {
+            Scalars.isClauseEnd(c[$0]) || c[$0] == "、"
+        }
     }
 
     /// Whether words are only verbs and the words that join them: 改造, 新建和改造提升, 新建、改扩建.

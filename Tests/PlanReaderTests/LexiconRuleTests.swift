@@ -243,5 +243,7 @@ struct SharedFigureTests {
         #expect(try subjects("完成大砂坪等3个城市出入口绿化美化。") == ["城市出入口绿化美化"])
         #expect(try subjects("续建津港、塘承等5条高速公路。") == ["高速公路"])
         #expect(try subjects("改造提升15条区县公路。") == ["区县公路"])
+        // A figure bound by 以上 qualifies the noun counted next: the subject is the whole phrase.
+        #expect(try subjects("力争主营业务收入30亿元以上的强优企业达到30家。").last == "主营业务收入30亿元以上的强优企业")
     }
 }

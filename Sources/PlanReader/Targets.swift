@@ -743,7 +743,8 @@ struct TargetBuilder {
     /// A figure that qualifies the noun after it (30亿元以上的强优企业, 10万元以上村): bound by 以上 or 超, then 的 or
     /// the noun straight after, with no verb or list between it and the next figure.
     func isThresholdModifier(_ prev: Draft, before q: Quantity) -> Bool {
-        guard prev.q.comparator == .atLeast || prev.comparator == .atLeast else { return false }
+        // A project's measure (占地均超过10亩的小游园) describes the thing; the noun after it is counted alone.
+        guard prev.attribute == nil, prev.q.comparator == .atLeast || prev.comparator == .atLeast else { return false }
         var k = prev.q.range.upperBound
         guard k < q.range.lowerBound else { return false }
         if c[k] == "的" { k += 1 }

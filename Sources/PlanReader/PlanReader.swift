@@ -245,7 +245,8 @@ struct Assembler {
         let foundProjects = projects.map(\.found)
         for (i, entry) in drafts.enumerated() {
             var d = entry.0
-            defer { described.append((d, entry.headline)) }
+            // Kept only to explain: a large document has many targets.
+            defer { if explanation != nil { described.append((d, entry.headline)) } }
             // Project attributes: the subject names the project (张江公路升级改造工程总投资).
             if let attribute = d.attribute {
                 let sentence = sentenceStart(before: d.q.range.lowerBound, in: sentenceStarts)

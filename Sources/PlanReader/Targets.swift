@@ -28,6 +28,14 @@ struct TargetBuilder {
         "项实事",
         "党代会", "代表大会",
     ])
+    /// Words a subject does not end with: 为, 达, 均, 分别, 比上年, a list's joining word, 在.
+    static let trailing = WordList([
+        "均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "同比", "年均", "以及", "和", "及", "与", "在",
+    ])
+    /// What follows the noun after a measure word and is not part of it: 高标准全覆盖, 入驻园区.
+    static let afterNoun = WordList(["高标准", "全覆盖", "覆盖", "以上", "左右", "建设", "投产", "开工", "竣工", "达到", "实现", "入驻"])
+    /// A list's joining words.
+    static let joiners = WordList(["以及", "和", "及", "与", "并"])
     /// Measures that end a subject naming a share of something: 覆盖率, 比例, 比重, 占比.
     static let rates = WordList(["率", "比例", "比重", "占比"])
     static let placeNouns = WordList(["村", "社区", "乡镇", "镇", "街道", "乡", "县", "市", "区", "行政村", "自然村"])
@@ -831,8 +839,8 @@ struct TargetBuilder {
         if let p = c.lastIndex(of: ["的"], in: s..<e) { start = p + 1 }
         var text = Array(c[start..<e])
         // Drop what follows the noun: 高标准全覆盖, 入驻园区.
-        for stop in ["高标准", "全覆盖", "覆盖", "以上", "左右", "建设", "投产", "开工", "竣工", "达到", "实现", "入驻"] {
-            if let p = text.firstIndex(of: stop.scalars, in: 0..<text.count), p > 1 { text = Array(text[0..<p]) }
+        if text.count > 2, let (p, _) = TargetBuilder.afterNoun.firstMatch(text, in: 2..<text.count) {
+            text = Array(text[0..<p])
         }
         return String(
             String.UnicodeScalarView(
@@ -854,10 +862,10 @@ struct TargetBuilder {
                 changed = true
             }
             // A list's joining word left at the front: 和续建, 以及乡镇综合文化站.
-            for w in ["以及", "和", "及", "与", "并"] where e - s > w.scalars.count + 1 && c.has(w.scalars, at: s) {
-                s += w.scalars.count
+            if let m = TargetBuilder.joiners.match(c, at: s, limit: e), e - s > TargetBuilder.joiners.words[m].count + 1
+            {
+                s += TargetBuilder.joiners.words[m].count
                 changed = true
-                break
             }
             // Leading years and time words: 2015年, 到2017年底, 全年.
             if s < e && (c[s] == "到" || c[s] == "至") && s + 1 < e && Scalars.isDigit(c[s + 1]) {
@@ -901,9 +909,10 @@ struct TargetBuilder {
                 e -= QuantityScanner.before.words[m].count
                 changed = true
             }
-            for w in ["均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "同比", "年均", "以及", "和", "及", "与", "在"]
-            where e - s > w.scalars.count && c.has(w.scalars, endingAt: e) {
-                e -= w.scalars.count
+            if let m = TargetBuilder.trailing.match(c, endingAt: e, from: s),
+                e - s > TargetBuilder.trailing.words[m].count
+            {
+                e -= TargetBuilder.trailing.words[m].count
                 changed = true
             }
             while e > s

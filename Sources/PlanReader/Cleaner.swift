@@ -156,10 +156,14 @@ enum Cleaner {
                         if line == "---" || line == "..." {
                             inFrontMatter = false
                             frontMatterDone = true
-                        } else {
-                            readFrontMatter(line, into: &out.meta)
+                            continue
                         }
-                        continue
+                        if isFrontMatterEntry(line) {
+                            readFrontMatter(line, into: &out.meta)
+                            continue
+                        }
+                        // A block never closed: the first line that is not "key: value" is the document's.
+                        inFrontMatter = false
                     }
                     frontMatterDone = true
                 }
@@ -460,6 +464,16 @@ enum Cleaner {
             j += 1
         }
         return j > i ? (v, j) : nil
+    }
+
+    /// "title: …", "date：…", or a YAML list item: what a front-matter block holds.
+    static func isFrontMatterEntry(_ line: String) -> Bool {
+        // A list item goes on with the block; a Markdown heading (### …) is the document's.
+        if line.hasPrefix("- ") { return true }
+        if line.hasPrefix("#") { return false }
+        guard let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return false }
+        let key = line[..<colon]
+        return !key.isEmpty && key.count <= 30 && !key.contains(where: { "，。；、".contains($0) })
     }
 
     static func readFrontMatter(_ line: String, into meta: inout CleanText.Metadata) {

@@ -120,12 +120,29 @@ public enum DocumentDecoder {
         } else if let endian = utf16WithoutBOM(Array(bytes.prefix(4096))) {
             text = decodeUTF16(Array(bytes)[...], littleEndian: endian)
             encoding = endian ? "UTF-16LE" : "UTF-16BE"
+        } else if let repaired = repairedUTF8(bytes) {
+            // UTF-8 with a few broken bytes (a download cut inside a character, a damaged sector): read, the
+            // broken bytes shown as �, rather than refused — or taken for GB18030, which would garble it all.
+            text = repaired
         } else if !bytes.contains(0), let gb = String(data: bytes, encoding: gb18030) {
             text = gb
             encoding = "GB18030"
         }
         guard let text, !looksBinary(text) else { throw .binary }
         return (text, encoding)
+    }
+
+    /// UTF-8 that is valid but for a few bytes: at most one broken sequence in 200 characters, as many as
+    /// `looksBinary` lets pass. GB18030 read as UTF-8 breaks at nearly every character.
+    static func repairedUTF8(_ bytes: Data) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var total = 0
+        var broken = 0
+        for s in text.unicodeScalars {
+            total += 1
+            if s == "\u{FFFD}" { broken += 1 }
+        }
+        return total > 0 && broken * 200 <= total ? text : nil
     }
 
     /// UTF-16 without a BOM shows as NULs in every other byte of ASCII-heavy text.

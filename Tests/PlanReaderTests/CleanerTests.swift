@@ -174,4 +174,25 @@ struct DocumentMetadataTests {
         #expect(try issuer("政府工作报告\n\n——2015年1月25日在河北省第十二届人民代表大会第三次会议上") == "河北省")
         #expect(try issuer("2021年政府工作报告") == nil)
     }
+
+    @Test("没有结束行的 front matter 不吞掉全文 (a front matter never closed does not swallow the document)")
+    func unclosedFrontMatter() throws {
+        let text = """
+            ---
+            title: 某市2019年政府工作报告
+            ### ---
+
+            一、2018年工作回顾
+
+            全年地区生产总值增长6%。
+
+            二、2019年重点工作
+
+            新建学校3所。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.title == "某市2019年政府工作报告")
+        #expect(plan.planSection?.heading == "2019年重点工作")
+        #expect(plan.targets.map(\.quantityText) == ["3所"])
+    }
 }

@@ -28,6 +28,23 @@ struct DecoderTests {
         check(try PlanReader.read(data, name: "gbk.txt"), encoding: "GB18030")
     }
 
+    @Test("UTF-8 截断在字符中间或有几个坏字节：照常读取，不当作 GB18030 (UTF-8 cut inside a character or with a few bad bytes still reads)")
+    func damagedUTF8() throws {
+        // A longer plan, so that a few broken bytes are a small share of it.
+        let long = Self.plan + String(repeating: "加强基层组织建设，提升为民服务水平，推动各项工作落地见效。\n", count: 100)
+        var cut = Array(long.utf8)
+        cut.append(contentsOf: Array("新建学校".utf8).prefix(4))  // 新 whole, 建 cut after its first byte
+        let truncated = try PlanReader.read(Data(cut), name: "cut.txt")
+        check(truncated, encoding: "UTF-8")
+        var flipped = Array(long.utf8)
+        for i in [200, 400, 600] { flipped[i] = 0xFF }
+        check(try PlanReader.read(Data(flipped), name: "flipped.txt"), encoding: "UTF-8")
+        // Mostly broken is still refused.
+        #expect(throws: DocumentError.binary) {
+            try PlanReader.read(Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 &* 37 | 0x80) }), name: "x.txt")
+        }
+    }
+
     @Test("UTF-16 带 BOM (UTF-16 with a BOM)")
     func utf16() throws {
         let little = try #require(Self.plan.data(using: .utf16LittleEndian))

@@ -572,10 +572,13 @@ struct Structure {
         var leads: [Int: Range<Int>] = [:]
         for (i, r) in node.body.enumerated() {
             guard let lead = leadSentence(c, r), lead.count >= 4, lead.count <= 20, lead.upperBound < r.upperBound,
-                c[lead.upperBound - 1] == "。", !lead.contains(where: { Scalars.isDigit(c[$0]) }),
+                c[lead.upperBound - 1] == "。"
+                    // 重点抓好十大基础设施项目：（1）…: a lead that opens a numbered list, its colon left out.
+                    || (c[lead.upperBound - 1] == "：" && Numbering.at(c, lead.upperBound, end: r.upperBound) != nil),
+                !lead.contains(where: { Scalars.isDigit(c[$0]) }),
                 !Structure.announcers.contains(in: c, lead)
             else { continue }
-            leads[i] = lead
+            leads[i] = c[lead.upperBound - 1] == "：" ? lead.lowerBound..<(lead.upperBound - 1) : lead
         }
         guard leads.count >= 2, leads.count * 3 >= node.body.count * 2 else { return }
         // Parallel leads share their shape with the first one.
@@ -591,7 +594,8 @@ struct Structure {
                 child.zone = node.zone
                 child.rule = .runInLead
                 child.parent = node
-                child.body = [lead.upperBound..<r.upperBound]
+                let bodyStart = c[lead.upperBound] == "：" ? lead.upperBound + 1 : lead.upperBound
+                child.body = [bodyStart..<r.upperBound]
                 child.end = r.upperBound
                 node.children.append(child)
                 current = child
@@ -608,9 +612,11 @@ struct Structure {
     /// A short sentence that may lead a theme inside running text: 5–18 characters with its 。, no comma,
     /// list mark, colon or figure — a heading's shape, not a clause's.
     func isInlineLead(_ c: [Unicode.Scalar], _ s: Range<Int>) -> Bool {
-        guard s.count >= 5, s.count <= 18, c[s.upperBound - 1] == "。" || c[s.upperBound - 1] == "！" else {
-            return false
-        }
+        // Or a lead that opens a numbered list: 重点抓好十大生态环保项目：（1）….
+        let opensList =
+            c[s.upperBound - 1] == "：" && Numbering.at(c, s.upperBound, end: min(c.count, s.upperBound + 8)) != nil
+        guard s.count >= 5, s.count <= 18, c[s.upperBound - 1] == "。" || c[s.upperBound - 1] == "！" || opensList
+        else { return false }
         for k in s.lowerBound..<(s.upperBound - 1) {
             let x = c[k]
             // A lead names work to do; "保增长是今年的首要任务。" states something.
@@ -632,7 +638,10 @@ struct Structure {
         var sentences: [Range<Int>] = []
         for r in node.body {
             var s = r.lowerBound
-            for k in r where c[k] == "。" || c[k] == "！" || c[k] == "？" {
+            for k in r
+            where c[k] == "。" || c[k] == "！" || c[k] == "？"
+                || (c[k] == "：" && Numbering.at(c, k + 1, end: r.upperBound) != nil)
+            {
                 var e = k + 1
                 while e < r.upperBound && Scalars.isCloseQuote(c[e]) { e += 1 }
                 if e > s { sentences.append(s..<e) }
@@ -644,12 +653,17 @@ struct Structure {
         guard sentences.count >= 4, total >= 200 else { return nil }
         // "一是加快制订新农村建设规划。二是…": counted leads, the count set apart from the title.
         let ordinals = sentences.map { Structure.ordinal(c, $0) }
-        let counted = sentences.indices.filter { i in
-            ordinals[i].map { isInlineLead(c, (sentences[i].lowerBound + $0.length)..<sentences[i].upperBound) }
-                ?? false
+        // The run counted from one: 一是, 二是 … or （1）, （2） …; a list further on that counts again is not it.
+        var counted: [Int] = []
+        for i in sentences.indices where ordinals[i]?.value == counted.count + 1 { counted.append(i) }
+        // The count marks the lead, so it may hold a comma; still a heading's length, without figures.
+        let countedLeadsFit = counted.allSatisfy { i in
+            let lead = (sentences[i].lowerBound + ordinals[i]!.length)..<sentences[i].upperBound
+            return lead.count >= 4 && lead.count <= 30 && !lead.contains { Scalars.isDigit(c[$0]) }
+                && (c[lead.upperBound - 1] == "。" || c[lead.upperBound - 1] == "！")
         }
         // Counted items with accounts of a line or two are the tasks of a short plan, not its themes.
-        if counted.count >= 2, counted.enumerated().allSatisfy({ n, i in ordinals[i]!.value == n + 1 }),
+        if counted.count >= 2, countedLeadsFit,
             (node.body.last!.upperBound - sentences[counted[0]].lowerBound) / counted.count >= 80
         {
             return counted.map { sentences[$0].lowerBound..<sentences[$0].upperBound }.enumerated().map { n, r in
@@ -681,16 +695,31 @@ struct Structure {
 
     /// The count that opens a sentence of a list run into the text: 一是, 二是 … 十是 (value, length).
     static func ordinal(_ c: [Unicode.Scalar], _ r: Range<Int>) -> (value: Int, length: Int)? {
-        let digits: [Unicode.Scalar] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
         guard r.count > 3 else { return nil }
         let first = c[r.lowerBound]
-        if let d = digits.firstIndex(of: first), c[r.lowerBound + 1] == "是" { return (d + 1, 2) }
+        if let d = Structure.numerals.firstIndex(of: first), c[r.lowerBound + 1] == "是" { return (d + 1, 2) }
         if first == "十" {
             if c[r.lowerBound + 1] == "是" { return (10, 2) }
-            if let d = digits.firstIndex(of: c[r.lowerBound + 1]), c[r.lowerBound + 2] == "是" { return (11 + d, 3) }
+            if let d = Structure.numerals.firstIndex(of: c[r.lowerBound + 1]), c[r.lowerBound + 2] == "是" {
+                return (11 + d, 3)
+            }
+        }
+        // （1） inside a paragraph: 1–20 in digits.
+        if first == "（" || first == "(" {
+            var k = r.lowerBound + 1
+            var value = 0
+            while k < r.upperBound, k < r.lowerBound + 3, Scalars.isDigit(c[k]), c[k].isASCII {
+                value = value * 10 + Int(c[k].value - 48)
+                k += 1
+            }
+            if k > r.lowerBound + 1, k < r.upperBound, c[k] == "）" || c[k] == ")", (1...20).contains(value) {
+                return (value, k + 1 - r.lowerBound)
+            }
         }
         return nil
     }
+
+    static let numerals: [Unicode.Scalar] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
 
     /// Splits a head-less area's text at its inline leads: each becomes a theme with the text up to the next.
     func promote(_ node: Node, leads: [Range<Int>], _ c: [Unicode.Scalar]) {
@@ -704,15 +733,18 @@ struct Structure {
                     let lead = leads[next]
                     // The count before a counted lead (一是) belongs to neither side.
                     var split = lead.lowerBound
-                    if split - 2 >= k, Structure.ordinal(c, (split - 2)..<lead.upperBound)?.length == 2 {
-                        split -= 2
-                    } else if split - 3 >= k, Structure.ordinal(c, (split - 3)..<lead.upperBound)?.length == 3 {
-                        split -= 3
+                    for length in 2...4
+                    where split - length >= k
+                        && Structure.ordinal(c, (split - length)..<lead.upperBound)?.length == length
+                    {
+                        split -= length
+                        break
                     }
                     if split > k {
                         if let current { current.body.append(k..<split) } else { kept.append(k..<split) }
                     }
-                    let child = Node(titleRange: lead, number: nil, key: .bare, line: node.line)
+                    let title = c[lead.upperBound - 1] == "：" ? lead.lowerBound..<(lead.upperBound - 1) : lead
+                    let child = Node(titleRange: title, number: nil, key: .bare, line: node.line)
                     child.zone = node.zone
                     child.rule = split < lead.lowerBound ? .countedInline : .inlineLead
                     child.parent = node

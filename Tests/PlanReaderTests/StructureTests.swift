@@ -110,6 +110,32 @@ struct StructureTests {
         #expect(short.sections.allSatisfy { $0.sections.isEmpty })
     }
 
+    @Test("段内（1）（2）计数的引领句，与引出编号清单的段首句 (leads counted （1）（2） in the text, and a lead that opens a numbered list)")
+    func parenthesisedLeads() throws {
+        let a = Self.account
+        let text = """
+            某市政府工作报告
+
+            一、2021年工作回顾
+
+            全年地区生产总值增长6%。
+
+            二、2022年工作安排
+
+            1.推动经济稳中求进。扩大有效投资。\(a("有效投资"))
+
+            重点抓好十大基础设施项目：（1）邵阳至永州铁路。（2）永州国际陆港项目。
+
+            激发消费活力。\(a("消费"))
+
+            2.全面推进乡村振兴。坚持把提高农业综合生产能力放在更加突出位置。（1）持续巩固拓展脱贫攻坚成果。\(a("脱贫攻坚成果"))（2）实施“扩大农产品出口，提升市场占有率”专项工程。\(a("农产品出口"))
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.sections[0].sections.map(\.title) == ["扩大有效投资。", "重点抓好十大基础设施项目", "激发消费活力。"])
+        #expect(
+            plan.sections[1].sections.map(\.title) == ["持续巩固拓展脱贫攻坚成果。", "实施“扩大农产品出口，提升市场占有率”专项工程。"])
+    }
+
     @Test("独立成行的副标题：紧随标题者为下一级，其后按形似归位 (own-line sub-heads nest by position and shape)")
     func ownLineSubheads() throws {
         let text = """

@@ -215,6 +215,13 @@ struct Assembler {
         }
         var seen = Set<Int>()
         for d in drafts.map(\.0) { seen.insert(d.key) }
+        // The plan part's own opening, before its areas, states the year's overall targets when the report
+        // has no labelled block of them: "今年，国内生产总值增长8.5％。这个指标是指导性的。"
+        if let part = structure.planPart, drafts.isEmpty {
+            for r in part.body {
+                for d in builder.targets(in: r) where seen.insert(d.key).inserted { drafts.append((d, true, nil)) }
+            }
+        }
         for n in nodes where n.zone == .plan || n.zone == .annex {
             // An annex's own heading counts its items (十项民生实事); its items hold the targets.
             let ranges = n.zone == .annex && n.level == 1 ? n.body : [n.titleRange] + n.body

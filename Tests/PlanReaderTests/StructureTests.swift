@@ -276,4 +276,28 @@ struct ReportPartsTests {
         #expect(plan.planSection?.heading == "新的要求新的形势新的目标")
         #expect(plan.targets.filter(\.headline).map(\.subject) == ["本市生产总值", "城镇登记失业率"])
     }
+
+    @Test("没有标注的主要预期目标：计划部分开头的数字 (goals without a label: the figures opening the plan part)")
+    func unlabelledGoals() throws {
+        let text = """
+            某省政府工作报告
+
+            ——2001年2月15日在某省第九届人民代表大会第四次会议上
+
+            一、“九五”回顾
+
+            五年来全省生产总值年均增长11%。
+
+            二、2001年的工作
+
+            今年，国内生产总值增长8.5％。这个指标是指导性的。城镇登记失业率控制在3.5％左右。
+
+            1、大力推进经济结构调整
+
+            新建高标准农田10万亩。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.targets.filter(\.headline).map(\.subject) == ["国内生产总值", "城镇登记失业率"])
+        #expect(plan.targets.filter { !$0.headline }.map(\.quantityText) == ["10万亩"])
+    }
 }

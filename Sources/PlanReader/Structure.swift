@@ -125,6 +125,16 @@ struct Structure {
         var closed = false
         var stackBeforeClosing: [Node]?
 
+        // An address to the deputies before the last part heading (各位代表，… then 四、…) is not the close.
+        var partStyle: Numbering.Style?
+        var lastPartLine = -1
+        for (index, line) in t.lines.enumerated() {
+            guard let n = Numbering.at(c, line.range.lowerBound, end: line.range.upperBound),
+                n.style == .part || n.style == .chinese
+            else { continue }
+            if partStyle == nil { partStyle = n.style }
+            if n.style == partStyle { lastPartLine = index }
+        }
         for (index, line) in t.lines.enumerated() {
             let r = line.range
             // The title: the first line when it is short and unpunctuated.
@@ -167,7 +177,7 @@ struct Structure {
                 if label != nil && Numbering.at(c, r.lowerBound, end: r.upperBound) == nil { continue }
             }
             // Closing address and what follows it.
-            if seenSection && Structure.closing.match(c, at: r.lowerBound) != nil {
+            if seenSection && index > lastPartLine && Structure.closing.match(c, at: r.lowerBound) != nil {
                 if !closed { stackBeforeClosing = stack }
                 closed = true
                 stack = [root]
@@ -455,8 +465,10 @@ struct Structure {
             return false
         }
         if hasInnerSentenceEnd(c, r) { return false }
-        // "围绕上述目标，抓好以下六个方面的工作。" announces the heads; it is not one.
-        if Structure.announcers.contains(in: c, r) { return false }
+        // "围绕上述目标，抓好以下六个方面的工作。" announces the heads; it is not one, nor is an address to the deputies.
+        if Structure.announcers.contains(in: c, r) || Structure.closing.match(c, at: r.lowerBound) != nil {
+            return false
+        }
         var commas = 0
         for k in r {
             if Scalars.isDigit(c[k]) { return false }
@@ -578,7 +590,12 @@ struct Structure {
                 !lead.contains(where: { Scalars.isDigit(c[$0]) }),
                 !Structure.announcers.contains(in: c, lead)
             else { continue }
-            leads[i] = c[lead.upperBound - 1] == "：" ? lead.lowerBound..<(lead.upperBound - 1) : lead
+            var title = c[lead.upperBound - 1] == "：" ? lead.lowerBound..<(lead.upperBound - 1) : lead
+            // 第一，进一步简政放权。: the count is not part of the title.
+            if let o = Structure.ordinal(c, r), o.length < title.count - 2 {
+                title = (title.lowerBound + o.length)..<title.upperBound
+            }
+            leads[i] = title
         }
         guard leads.count >= 2, leads.count * 3 >= node.body.count * 2 else { return }
         // Parallel leads share their shape with the first one.
@@ -703,6 +720,21 @@ struct Structure {
             if let d = Structure.numerals.firstIndex(of: c[r.lowerBound + 1]), c[r.lowerBound + 2] == "是" {
                 return (11 + d, 3)
             }
+        }
+        // 第一，第二、… 第十，第十一，: a count in words.
+        if first == "第" {
+            var k = r.lowerBound + 1
+            var value = 0
+            if c[k] == "十" {
+                value = 10
+                k += 1
+            }
+            if k < r.upperBound, let d = Structure.numerals.firstIndex(of: c[k]) {
+                value += d + 1
+                k += 1
+            }
+            let separators: Set<Unicode.Scalar> = ["，", "、", ","]
+            if value > 0, k < r.upperBound, separators.contains(c[k]) { return (value, k + 1 - r.lowerBound) }
         }
         // （1） inside a paragraph: 1–20 in digits.
         if first == "（" || first == "(" {

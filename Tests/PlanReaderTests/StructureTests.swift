@@ -300,4 +300,45 @@ struct ReportPartsTests {
         #expect(plan.targets.filter(\.headline).map(\.subject) == ["国内生产总值", "城镇登记失业率"])
         #expect(plan.targets.filter { !$0.headline }.map(\.quantityText) == ["10万亩"])
     }
+
+    @Test(
+        "“各位代表”在最后一个部分标题之前不是结束语；“第一，”不属于主题 (an address before the last part is not the close; 第一， is not part of a theme)"
+    )
+    func addressBeforeLastPart() throws {
+        let a = StructureTests.account
+        let text = """
+            某省政府工作报告
+
+            ——2014年1月在某省第十二届人民代表大会第三次会议上
+
+            一、2013年工作回顾
+
+            全年生产总值增长9.6%。
+
+            二、关于全面深化改革
+
+            第一，进一步简政放权。\(a("简政放权"))
+
+            第二，深化农村改革。\(a("农村改革"))
+
+            三、关于产业结构调整升级
+
+            各位代表，能耗高、污染重的产业结构必须调整。
+
+            一是以更大决心和勇气推动民营经济发展。\(a("民营经济"))
+
+            二是把人才培养和引进放在更加突出的位置。\(a("人才培养"))
+
+            四、切实加强政府自身建设
+
+            坚持依法行政。
+
+            各位代表，让我们团结一心，再创新业绩。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.sections.map(\.title) == ["关于全面深化改革", "关于产业结构调整升级"])
+        #expect(plan.sections[0].sections.map(\.title) == ["进一步简政放权。", "深化农村改革。"])
+        #expect(
+            plan.sections[1].sections.map(\.title) == ["以更大决心和勇气推动民营经济发展。", "把人才培养和引进放在更加突出的位置。"])
+    }
 }

@@ -263,6 +263,7 @@ struct Structure {
                 for n in stack where n !== root { n.end = max(n.end, r.upperBound) }
             }
         }
+        demoteEmptyBareHeads(root)
         promoteRunInLeads(root, c)
         assignZones(c, planYear: planYear)
         // Themes run into the text are a document's habit: taken where most areas have themes, so a
@@ -573,6 +574,19 @@ struct Structure {
         let ratio = Double(a.count) / Double(max(1, b.count))
         if ratio > 0.6 && ratio < 1.6 { score += 1 }
         return score
+    }
+
+    /// A short unnumbered line taken for a sub-head that heads nothing — the last line of a section, the next
+    /// heading straight after it ("加强工业经济运行监测分析，做好煤电油运的组织协调。" closing an area) — is
+    /// the section's text.
+    func demoteEmptyBareHeads(_ node: Node) {
+        for child in node.children { demoteEmptyBareHeads(child) }
+        guard let last = node.children.last, last.rule == .bareLine, last.children.isEmpty, last.body.isEmpty else {
+            return
+        }
+        node.children.removeLast()
+        node.body.append(last.titleRange)
+        node.end = max(node.end, last.titleRange.upperBound)
     }
 
     /// Paragraphs that open with a short lead sentence, in parallel, are sub-heads run into their text

@@ -341,4 +341,28 @@ struct ReportPartsTests {
         #expect(
             plan.sections[1].sections.map(\.title) == ["以更大决心和勇气推动民营经济发展。", "把人才培养和引进放在更加突出的位置。"])
     }
+
+    @Test("节末的短句不是副标题 (a short last line of a section heads nothing)")
+    func shortLastLine() throws {
+        let a = StructureTests.account
+        let text = """
+            某区2016年工作计划
+
+            一、做强工业
+
+            加快产业体系建设。\(a("产业体系"))
+
+            加大技术改造投入力度。\(a("技术改造"))
+
+            加强工业经济运行监测分析，做好组织协调。
+
+            二、做美城区
+
+            新增绿地2万平方米。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.sections[0].sections.map(\.title) == ["加快产业体系建设。", "加大技术改造投入力度。"])
+        // The line stays a task, of the theme before it.
+        #expect(plan.sections[0].sections.last?.tasks.last?.text == "加强工业经济运行监测分析，做好组织协调。")
+    }
 }

@@ -266,6 +266,9 @@ struct Structure {
         demoteEmptyBareHeads(root)
         promoteRunInLeads(root, c)
         assignZones(c, planYear: planYear)
+        // A top-level part gets run-in themes only once it is known to be an area: before, its heads would
+        // decide which part is the plan (a 总体安排 part whose paragraphs open with leads is not the plan part).
+        for area in areas where area.parent === root && area.zone == .plan { promoteRunInLeads(area, c) }
         // Themes run into the text are a document's habit: taken where most areas have themes, so a
         // few short sentences in one area of a document without themes do not make some.
         let planAreas = areas.filter { $0.zone == .plan }
@@ -594,15 +597,20 @@ struct Structure {
     /// open that way gets one sub-head per such paragraph.
     func promoteRunInLeads(_ node: Node, _ c: [Unicode.Scalar]) {
         for child in node.children { promoteRunInLeads(child, c) }
-        guard node !== root, node.children.isEmpty, node.body.count >= 2, node.zone != .annex else { return }
+        guard node !== root, node.parent !== root || !areas.isEmpty, node.children.isEmpty, node.body.count >= 2,
+            node.zone != .annex
+        else { return }
         var leads: [Int: Range<Int>] = [:]
         for (i, r) in node.body.enumerated() {
-            guard let lead = leadSentence(c, r), lead.count >= 4, lead.count <= 20, lead.upperBound < r.upperBound,
+            guard let lead = leadSentence(c, r), lead.count >= 4, lead.count <= 26, lead.upperBound < r.upperBound,
                 c[lead.upperBound - 1] == "。"
                     // 重点抓好十大基础设施项目：（1）…: a lead that opens a numbered list, its colon left out.
                     || (c[lead.upperBound - 1] == "：" && Numbering.at(c, lead.upperBound, end: r.upperBound) != nil),
                 !lead.contains(where: { Scalars.isDigit(c[$0]) }),
-                !Structure.announcers.contains(in: c, lead)
+                !Structure.announcers.contains(in: c, lead),
+                // Not an address (各位代表，…), a dash list of goals (——着力…), or a statement (今年是…的关键一年).
+                Structure.closing.match(c, at: lead.lowerBound) == nil, c[lead.lowerBound] != "—",
+                Structure.ordinal(c, r) != nil || !lead.contains(where: { c[$0] == "是" })
             else { continue }
             var title = c[lead.upperBound - 1] == "：" ? lead.lowerBound..<(lead.upperBound - 1) : lead
             // 第一，进一步简政放权。: the count is not part of the title.

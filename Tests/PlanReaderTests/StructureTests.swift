@@ -365,4 +365,44 @@ struct ReportPartsTests {
         // The line stays a task, of the theme before it.
         #expect(plan.sections[0].sections.last?.tasks.last?.text == "加强工业经济运行监测分析，做好组织协调。")
     }
+
+    @Test("段首引领句：可带逗号；不是称呼、破折号清单或判断句 (paragraph leads may hold a comma; never an address, a dash list or a statement)")
+    func paragraphLeadsOfReports() throws {
+        let a = StructureTests.account
+        let text = """
+            某市政府工作报告
+
+            一、2008年工作回顾
+
+            全年生产总值增长16%。
+
+            二、关于2009年政府工作总体安排
+
+            今年是完成“十一五”规划任务的关键一年。\(a("总体安排"))
+
+            ——着力推动农业农村现代化。\(a("农业农村"))
+
+            ——着力改善国民收入分配格局。\(a("收入分配"))
+
+            三、2009年主要任务
+
+            （一）努力保持经济平稳较快发展
+
+            积极扩大投资，继续把重大项目建设摆在突出位置。\(a("重大项目"))
+
+            努力促进消费，增强对经济的拉动作用。\(a("消费"))
+
+            各位代表，保增长是今年经济工作的首要任务。\(a("保增长"))
+
+            （二）着力保障和改善民生
+
+            统筹城乡就业。\(a("就业"))
+
+            努力增加群众收入。\(a("群众收入"))
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(plan.planSection?.heading == "2009年主要任务")
+        #expect(plan.sections[0].sections.map(\.title) == ["积极扩大投资，继续把重大项目建设摆在突出位置。", "努力促进消费，增强对经济的拉动作用。"])
+        #expect(plan.sections[1].sections.map(\.title) == ["统筹城乡就业。", "努力增加群众收入。"])
+    }
 }

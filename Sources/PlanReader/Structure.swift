@@ -602,7 +602,7 @@ struct Structure {
         else { return }
         var leads: [Int: Range<Int>] = [:]
         for (i, r) in node.body.enumerated() {
-            guard let lead = leadSentence(c, r), lead.count >= 4, lead.count <= 26, lead.upperBound < r.upperBound,
+            guard let lead = leadSentence(c, r), lead.count >= 4, lead.count <= 28, lead.upperBound < r.upperBound,
                 c[lead.upperBound - 1] == "。"
                     // 重点抓好十大基础设施项目：（1）…: a lead that opens a numbered list, its colon left out.
                     || (c[lead.upperBound - 1] == "：" && Numbering.at(c, lead.upperBound, end: r.upperBound) != nil),
@@ -621,9 +621,10 @@ struct Structure {
         }
         guard leads.count >= 2, leads.count * 3 >= node.body.count * 2 else { return }
         // Parallel leads share their shape with the first one.
+        // Parallel: alike in shape to one of them (the first may be the odd one out).
         let ordered = leads.keys.sorted()
-        let first = leads[ordered[0]]!
-        let parallel = ordered.filter { similarity(c, first, leads[$0]!) >= 2 }.count
+        let parallel = ordered.map { ref in ordered.filter { similarity(c, leads[ref]!, leads[$0]!) >= 2 }.count }
+            .max()!
         guard parallel * 3 >= ordered.count * 2 else { return }
         var kept: [Range<Int>] = []
         var current: Node?

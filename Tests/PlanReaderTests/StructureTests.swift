@@ -405,4 +405,29 @@ struct ReportPartsTests {
         #expect(plan.sections[0].sections.map(\.title) == ["积极扩大投资，继续把重大项目建设摆在突出位置。", "努力促进消费，增强对经济的拉动作用。"])
         #expect(plan.sections[1].sections.map(\.title) == ["统筹城乡就业。", "努力增加群众收入。"])
     }
+
+    @Test("并列的段首句：与其中任一句形似即可，首句可以不同 (parallel leads: alike to any one of them, the first may differ)")
+    func parallelToAny() throws {
+        let a = StructureTests.account
+        let text = """
+            某省2001年工作计划
+
+            3、深入实施三大主体战略
+
+            加快教育事业发展。\(a("教育"))
+
+            实施两环开放带动战略，积极参与国内外竞争和合作。\(a("开放"))
+
+            实施可持续发展战略，促进经济、社会协调发展。\(a("可持续发展"))
+
+            4、积极扩大内需
+
+            新增投资100亿元。
+            """
+        let plan = try PlanReader.read(text: text)
+        #expect(
+            plan.sections[0].sections.map(\.title) == [
+                "加快教育事业发展。", "实施两环开放带动战略，积极参与国内外竞争和合作。", "实施可持续发展战略，促进经济、社会协调发展。",
+            ])
+    }
 }

@@ -124,11 +124,15 @@ struct Structure {
         var seenSection = false
         var closed = false
         var stackBeforeClosing: [Node]?
+        // The key of the first numbered part, kept once rather than looked up among the parts for every line.
+        var partKey: Key?
 
         // An address to the deputies before the last part heading (各位代表，… then 四、…) is not the close.
         var partStyle: Numbering.Style?
         var lastPartLine = -1
         for (index, line) in t.lines.enumerated() {
+            // An annex's items may be numbered like the parts; they are not parts.
+            if line.range.count <= 40 && Structure.annex.match(c, at: line.range.lowerBound) != nil { break }
             guard let n = Numbering.at(c, line.range.lowerBound, end: line.range.upperBound),
                 n.style == .part || n.style == .chinese
             else { continue }
@@ -188,7 +192,7 @@ struct Structure {
             // close when a heading of the kind already open, or a part, follows: the outline goes on.
             if closed, let saved = stackBeforeClosing {
                 let numbering = Numbering.at(c, r.lowerBound, end: r.upperBound)
-                let partStyle = root.children.first(where: { $0.key != .root })?.key
+                let partStyle = partKey
                 let resumes =
                     isPartLine(c, line) || (numbering != nil && saved.last?.rule == .partLine)
                     || numbering.map { n in
@@ -207,24 +211,19 @@ struct Structure {
             if short
                 && (Structure.annex.match(c, at: r.lowerBound) != nil || (closed && Structure.annex.contains(in: c, r)))
             {
-                let node = Node(titleRange: trimmedTitle(c, r), number: nil, key: .root, line: index)
-                node.zone = .annex
-                node.zoneReason = .annex
-                root.children.append(node)
-                node.parent = root
-                stack = [root, node]
+                stack = [root, openPart(trimmedTitle(c, r), line: index, zone: .annex, rule: .annex, reason: .annex)]
+                // What follows an annex is the annex's: the outline saved at a closing address is not resumed.
+                stackBeforeClosing = nil
                 previousWasHeading = true
                 seenSection = true
                 continue
             }
             if short && Structure.glossary.match(c, at: r.lowerBound) != nil {
-                let node = Node(titleRange: trimmedTitle(c, r), number: nil, key: .root, line: index)
-                node.zone = .glossary
-                node.rule = .glossary
-                node.zoneReason = .glossary
-                root.children.append(node)
-                node.parent = root
-                stack = [root, node]
+                stack = [
+                    root,
+                    openPart(trimmedTitle(c, r), line: index, zone: .glossary, rule: .glossary, reason: .glossary),
+                ]
+                stackBeforeClosing = nil
                 previousWasHeading = true
                 continue
             }
@@ -232,12 +231,7 @@ struct Structure {
             // A part named on a plain line of its own: 2022年工作回顾, 2023年工作安排 (the parts of a report that
             // numbers only its areas). It stands at the top, whatever is open.
             if isPartLine(c, line) {
-                // Keyed as a top part (like an annex), so the numbered areas that follow nest under it.
-                let node = Node(titleRange: trimmedTitle(c, r), number: nil, key: .root, line: index)
-                node.rule = .partLine
-                root.children.append(node)
-                node.parent = root
-                stack = [root, node]
+                stack = [root, openPart(trimmedTitle(c, r), line: index, zone: .plan, rule: .partLine, reason: .other)]
                 previousWasHeading = true
                 seenSection = true
                 continue
@@ -249,7 +243,8 @@ struct Structure {
             {
                 let node = Node(titleRange: heading.title, number: heading.number, key: heading.key, line: index)
                 node.rule = heading.rule
-                place(node, in: &stack, previousWasHeading: previousWasHeading, c)
+                place(node, in: &stack, previousWasHeading: previousWasHeading, partKey: partKey, c)
+                if partKey == nil, node.parent === root, case .numbered = node.key { partKey = node.key }
                 if let rest = heading.rest, !rest.isEmpty { node.body.append(rest) }
                 node.end = max(node.titleRange.upperBound, heading.rest?.upperBound ?? 0)
                 previousWasHeading = heading.rest == nil || heading.rest!.isEmpty
@@ -286,6 +281,18 @@ struct Structure {
             }
         }
         number()
+    }
+
+    /// A top-level part the outline does not number: an annex, a glossary, a part named on a plain line. Keyed
+    /// `.root`, so that numbered heads after it nest under it and no numbered head closes it.
+    func openPart(_ title: Range<Int>, line: Int, zone: Zone, rule: HeadingRule, reason: ZoneReason) -> Node {
+        let node = Node(titleRange: title, number: nil, key: .root, line: line)
+        node.zone = zone
+        node.rule = rule
+        node.zoneReason = reason
+        root.children.append(node)
+        node.parent = root
+        return node
     }
 
     static let offices = WordList(["人民政府", "政府", "办公室", "委员会", "办事处", "管委会"])
@@ -522,7 +529,7 @@ struct Structure {
     /// closes back to it (a sibling), a new style opens a level (a child), whatever rank it has, so
     /// skipped ranks and restarted numbering both work. Unnumbered sub-heads nest under the heading
     /// right before them; after body text, they are siblings of the open sub-head they resemble most.
-    func place(_ node: Node, in stack: inout [Node], previousWasHeading: Bool, _ c: [Unicode.Scalar]) {
+    func place(_ node: Node, in stack: inout [Node], previousWasHeading: Bool, partKey: Key?, _ c: [Unicode.Scalar]) {
         switch node.key {
         case .markup(let level):
             while let top = stack.last, top !== root {
@@ -532,7 +539,7 @@ struct Structure {
         case .numbered:
             if let at = stack.lastIndex(where: { $0.key == node.key }) {
                 stack.removeSubrange(at...)
-            } else if root.children.first(where: { $0.key != .root })?.key == node.key {
+            } else if partKey == node.key {
                 // A numbering the document's parts use stays a part, even when the stack was reset in between
                 // (an address to the deputies mid-report, then 三、2021年主要目标和重点任务).
                 stack = [root]
@@ -620,11 +627,12 @@ struct Structure {
             leads[i] = title
         }
         guard leads.count >= 2, leads.count * 3 >= node.body.count * 2 else { return }
-        // Parallel leads share their shape with the first one.
-        // Parallel: alike in shape to one of them (the first may be the odd one out).
+        // Parallel: alike in shape to one of them (the first may be the odd one out). The first few serve as
+        // references: the shape shows among them, and thousands of paragraphs cost a few passes, not one a pair.
         let ordered = leads.keys.sorted()
-        let parallel = ordered.map { ref in ordered.filter { similarity(c, leads[ref]!, leads[$0]!) >= 2 }.count }
-            .max()!
+        let parallel = ordered.prefix(8).map { ref in
+            ordered.filter { similarity(c, leads[ref]!, leads[$0]!) >= 2 }.count
+        }.max()!
         guard parallel * 3 >= ordered.count * 2 else { return }
         var kept: [Range<Int>] = []
         var current: Node?

@@ -215,6 +215,17 @@ struct StructureTests {
         #expect(plan.sections.map(\.title) == ["产业", "附件：2016年县政府为民办实事项目"])
         #expect(plan.sections[1].tasks.map(\.text) == ["1.新建农村公路120公里。", "2.改造危房500户。"])
         #expect(plan.targets.map(\.value) == [100_000, 120, 500])
+
+        // Annex items numbered like the plan's areas, or like its parts, stay the annex's; the close stays the close.
+        for (first, second) in [("（一）", "（二）"), ("一、", "二、")] {
+            let numbered =
+                text
+                .replacingOccurrences(of: "1.新建农村公路", with: first + "新建农村公路")
+                .replacingOccurrences(of: "2.改造危房", with: second + "改造危房")
+            let annexed = try PlanReader.read(text: numbered)
+            #expect(annexed.sections.map(\.title) == ["产业", "附件：2016年县政府为民办实事项目"], "\(first)")
+            #expect(annexed.targets.map(\.value) == [100_000, 120, 500], "\(first)")
+        }
     }
 }
 

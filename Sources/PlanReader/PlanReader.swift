@@ -410,22 +410,25 @@ struct Assembler {
         return years.last?.value
     }
 
-    /// The line near the top that names the congress sitting: 在XX市第十六届人民代表大会第三次会议上.
-    static func sittingLine(_ clean: CleanText) -> Range<Int>? {
+    /// The lines near the top that name the congress sitting: 在XX市第十六届人民代表大会第三次会议上.
+    static func congressLines(_ clean: CleanText) -> [Int] {
         let congress = "代表大会".scalars
-        return clean.lines.prefix(8).first { $0.range.count <= 90 && clean.chars.contains(congress, in: $0.range) }?
-            .range
+        return clean.lines.prefix(8).indices.filter {
+            clean.lines[$0].range.count <= 90 && clean.chars.contains(congress, in: clean.lines[$0].range)
+        }
     }
 
-    /// The date of the congress sitting a work report was given at: a line near the top naming the
-    /// 代表大会 with a date on it or on one of the two lines after it.
+    static func sittingLine(_ clean: CleanText) -> Range<Int>? {
+        congressLines(clean).first.map { clean.lines[$0].range }
+    }
+
+    /// The date of the congress sitting a work report was given at: on a line naming the 代表大会 or on one
+    /// of the two lines after it.
     static func sittingDate(_ clean: CleanText) -> String? {
-        let c = clean.chars
-        let lines = Array(clean.lines.prefix(8))
-        let congress = "代表大会".scalars
-        for (i, line) in lines.enumerated() where line.range.count <= 90 && c.contains(congress, in: line.range) {
+        let lines = clean.lines.prefix(8)
+        for i in congressLines(clean) {
             for l in lines[i..<min(lines.count, i + 3)] where l.range.count <= 90 {
-                if let date = Cleaner.findDate(c, l.range) { return date }
+                if let date = Cleaner.findDate(clean.chars, l.range) { return date }
             }
         }
         return nil

@@ -271,7 +271,7 @@ struct Structure {
         if planAreas.count >= 2,
             zip(planAreas, inline).filter({ !$0.children.isEmpty || $1 != nil }).count * 2 >= planAreas.count
         {
-            for (area, leads) in zip(planAreas, inline) { if let leads { promote(area, leads: leads, c) } }
+            for (area, leads) in zip(planAreas, inline) { if let leads { promote(area, leads: leads) } }
         }
         // Headline blocks in a review of past years state achievements ("主要指标是：…完成").
         let excluded = root.children.filter { $0.zone == .review || $0.zone == .glossary || $0.zone == .fiveYear }
@@ -681,7 +681,14 @@ struct Structure {
     /// heading-shaped sentences, each followed by its own account, gets one theme per such sentence: when its
     /// text opens with one, or when most of them open alike (力促…化。 ×7). A lead followed straight by
     /// another is a remark, not a theme.
-    func inlineLeads(_ node: Node, _ c: [Unicode.Scalar]) -> [Range<Int>]? {
+    /// A lead inside running text: the whole sentence (where the text is split) and the theme's title (without
+    /// a count before it or a colon after it).
+    struct InlineLead {
+        var sentence: Range<Int>
+        var title: Range<Int>
+    }
+
+    func inlineLeads(_ node: Node, _ c: [Unicode.Scalar]) -> [InlineLead]? {
         guard node.children.isEmpty, !node.body.isEmpty else { return nil }
         var sentences: [Range<Int>] = []
         for r in node.body {
@@ -714,8 +721,10 @@ struct Structure {
         if counted.count >= 2, countedLeadsFit,
             (node.body.last!.upperBound - sentences[counted[0]].lowerBound) / counted.count >= 80
         {
-            return counted.map { sentences[$0].lowerBound..<sentences[$0].upperBound }.enumerated().map { n, r in
-                (r.lowerBound + ordinals[counted[n]]!.length)..<r.upperBound
+            return counted.map {
+                InlineLead(
+                    sentence: sentences[$0],
+                    title: (sentences[$0].lowerBound + ordinals[$0]!.length)..<sentences[$0].upperBound)
             }
         }
         var leads = sentences.indices.filter { ordinals[$0] == nil && isInlineLead(c, sentences[$0]) }
@@ -738,7 +747,10 @@ struct Structure {
         // Themes have accounts of some length, on average.
         let covered = node.body.last!.upperBound - sentences[leads[0]].lowerBound
         guard covered / leads.count >= 60 else { return nil }
-        return leads.map { sentences[$0] }
+        return leads.map {
+            let s = sentences[$0]
+            return InlineLead(sentence: s, title: c[s.upperBound - 1] == "：" ? s.lowerBound..<(s.upperBound - 1) : s)
+        }
     }
 
     /// The count that opens a sentence of a list run into the text: 一是, 二是 … 十是 (value, length).
@@ -785,36 +797,31 @@ struct Structure {
     static let numerals: [Unicode.Scalar] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
 
     /// Splits a head-less area's text at its inline leads: each becomes a theme with the text up to the next.
-    func promote(_ node: Node, leads: [Range<Int>], _ c: [Unicode.Scalar]) {
+    func promote(_ node: Node, leads: [InlineLead]) {
         var kept: [Range<Int>] = []
         var current: Node?
         var next = 0
         for r in node.body {
             var k = r.lowerBound
             while k < r.upperBound {
-                if next < leads.count, leads[next].lowerBound >= k, leads[next].lowerBound < r.upperBound {
+                if next < leads.count, leads[next].sentence.lowerBound >= k,
+                    leads[next].sentence.lowerBound < r.upperBound
+                {
+                    // The text splits where the lead's sentence starts; a count before its title (一是) belongs
+                    // to neither side.
                     let lead = leads[next]
-                    // The count before a counted lead (一是) belongs to neither side.
-                    var split = lead.lowerBound
-                    for length in 2...4
-                    where split - length >= k
-                        && Structure.ordinal(c, (split - length)..<lead.upperBound)?.length == length
-                    {
-                        split -= length
-                        break
+                    if lead.sentence.lowerBound > k {
+                        let before = k..<lead.sentence.lowerBound
+                        if let current { current.body.append(before) } else { kept.append(before) }
                     }
-                    if split > k {
-                        if let current { current.body.append(k..<split) } else { kept.append(k..<split) }
-                    }
-                    let title = c[lead.upperBound - 1] == "：" ? lead.lowerBound..<(lead.upperBound - 1) : lead
-                    let child = Node(titleRange: title, number: nil, key: .bare, line: node.line)
+                    let child = Node(titleRange: lead.title, number: nil, key: .bare, line: node.line)
                     child.zone = node.zone
-                    child.rule = split < lead.lowerBound ? .countedInline : .inlineLead
+                    child.rule = lead.title.lowerBound > lead.sentence.lowerBound ? .countedInline : .inlineLead
                     child.parent = node
-                    child.end = lead.upperBound
+                    child.end = lead.sentence.upperBound
                     node.children.append(child)
                     current = child
-                    k = lead.upperBound
+                    k = lead.sentence.upperBound
                     next += 1
                 } else {
                     if let current {

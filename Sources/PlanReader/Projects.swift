@@ -218,6 +218,16 @@ struct ProjectFinder {
         }
         // A numbered item of a list is not part of its name: （二）农村公路安全畅通工程.
         if let n = Numbering.at(c, s, end: e) { s += n.length }
+        // The clause's own verbs and adverbs are not the name: 办好兰州科技成果博览会, 做大做强…集团. What a verb
+        // leaves of two characters is a kind (深化景区, 做强中心).
+        while let m = ProjectFinder.openers.match(c, at: s, limit: e) {
+            let n = ProjectFinder.openers.words[m].count
+            if e - s - n < 3 { return }
+            s += n
+        }
+        // A name states no negation: 在谈未签约、签约未开工 are stages of projects.
+        if (s..<e).contains(where: { c[$0] == "未" }) { return }
+        if isClause(s..<e) { return }
         let quotedName = s > 0 && Scalars.isOpenQuote(c[s - 1])
         guard e - s >= (quotedName ? 2 : 3), e - s <= 30 else { return }
         // Doing words and frequencies make a clause, not a name: 季度召开一次项目.
@@ -233,6 +243,9 @@ struct ProjectFinder {
                 return
             }
         }
+        // 抓项目, 千方百计上项目: a verb of one character before 项目 makes a slogan.
+        if c.has("项目".scalars, endingAt: e) && e - s > 2 && ProjectFinder.projectVerbs.contains(c[e - 3]) { return }
+        if isKind(s..<e) { return }
         // A year makes it a heading or a programme's edition: 2021年市政府民生实事项目.
         if Assembler.yearIn(c.string(s..<e)) != nil { return }
         if ProjectFinder.genericPrefixes.match(c, at: s, limit: e) != nil && e - s <= 6 { return }
@@ -248,6 +261,52 @@ struct ProjectFinder {
                 c[s..<e].filter { !Scalars.isOpenQuote($0) && !Scalars.isCloseQuote($0) }))
         if found.contains(where: { $0.name == name }) { return }
         found.append(Found(name: name, range: s..<e))
+    }
+
+    static let openers = WordList(Lexicon.nameOpeners)
+    static let kindWords = WordList(Lexicon.kindWords)
+    static let projectVerbs: Set<Unicode.Scalar> = ["抓", "上", "争", "跑", "谋", "引", "建", "招"]
+    /// A preposition or verb of one character that a name found too early starts with: (以)上重点实验室, 进…产业园.
+    static let strayOpeners: Set<Unicode.Scalar> = ["上", "进", "与", "在", "好", "建", "抓"]
+    /// The issuing government's own facility is one facility: 市中医院, 省文化馆新馆 (not 市级…, 省市…, 市场…).
+    static let ownGovernment: Set<Unicode.Scalar> = ["市", "省", "县", "区", "州", "旗", "盟"]
+    /// Second characters that make the first a level or a pair of levels (市级, 县乡村, 省部级, 区域, 市场), not the
+    /// government's own.
+    static let notOwn: Set<Unicode.Scalar> = [
+        "级", "县", "区", "场", "市", "城", "乡", "镇", "村", "省", "州", "旗", "部", "域", "委",
+    ]
+    static let clauseVerbs = WordList(Lexicon.clauseVerbs)
+
+    /// Whether a name is made of the plan's common words alone (乡镇卫生院, 智慧物流产业园, 山体绿化改造): it names a
+    /// kind of project, not one. The issuing government's own facility of a kind is one (市中医院).
+    func isKind(_ r: Range<Int>) -> Bool {
+        if r.count >= 3, ProjectFinder.ownGovernment.contains(c[r.lowerBound]),
+            !ProjectFinder.notOwn.contains(c[r.lowerBound + 1]),
+            ProjectFinder.kindWords.covers(c, (r.lowerBound + 1)..<r.upperBound)
+        {
+            return false
+        }
+        if ProjectFinder.kindWords.covers(c, r) { return true }
+        return r.count > 3 && ProjectFinder.strayOpeners.contains(c[r.lowerBound])
+            && ProjectFinder.kindWords.covers(c, (r.lowerBound + 1)..<r.upperBound)
+    }
+
+    /// Whether a verb inside the words makes them a clause with its subject (民间开办博物馆, 企业在川设立交易结算中心,
+    /// 要素跟着项目); a verb that ends a list's item (…调整和…) does not.
+    func isClause(_ r: Range<Int>) -> Bool {
+        var k = r.lowerBound + 1
+        while k < r.upperBound {
+            guard let m = ProjectFinder.clauseVerbs.match(c, at: k, limit: r.upperBound) else {
+                k += 1
+                continue
+            }
+            let rest = k + ProjectFinder.clauseVerbs.words[m].count
+            if rest < r.upperBound, c[rest] != "和", c[rest] != "与", c[rest] != "及", c[rest] != "、" {
+                return true
+            }
+            k = rest
+        }
+        return false
     }
 
     func clauseStart(_ i: Int, _ lower: Int) -> Int {

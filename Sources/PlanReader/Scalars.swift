@@ -293,4 +293,20 @@ struct WordList: Sendable {
     }
 
     func contains(in text: [Unicode.Scalar], _ range: Range<Int>) -> Bool { firstMatch(text, in: range) != nil }
+
+    /// Whether words of the list, one after another, make up all of `range` in some segmentation (not only
+    /// longest-first: 产业园区 is 产业+园区 when 产业园 would leave 区 alone).
+    func covers(_ text: [Unicode.Scalar], _ range: Range<Int>) -> Bool {
+        guard !range.isEmpty, range.upperBound <= text.count else { return false }
+        var reached = [Bool](repeating: false, count: range.count + 1)
+        reached[0] = true
+        for k in 0..<range.count where reached[k] {
+            let i = range.lowerBound + k
+            guard WordList.test(firstBits, text[i]), let candidates = byFirst[text[i]] else { continue }
+            for w in candidates where i + words[w].count <= range.upperBound && text.has(words[w], at: i) {
+                reached[k + words[w].count] = true
+            }
+        }
+        return reached[range.count]
+    }
 }

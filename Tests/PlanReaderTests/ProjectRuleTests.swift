@@ -56,6 +56,26 @@ struct ProjectRuleTests {
         #expect(try names("推进华瑞新材料项目开工。") == ["华瑞新材料项目"])
     }
 
+    @Test("只由通用词构成的名称是一类设施，不是具体项目 (a name of common words alone is a kind of facility)")
+    func kindNames() throws {
+        #expect(try names("新建乡镇卫生院和口袋公园，推进智慧物流产业园建设。").isEmpty)
+        #expect(try names("实施山体绿化改造、河道整治等工程。").isEmpty)
+        // A word of its own (a place, an enterprise) makes one particular project.
+        #expect(try names("加快青溪智慧物流产业园建设。") == ["青溪智慧物流产业园"])
+        // The government's own facility of a kind is one facility; a level word is not the government.
+        #expect(try names("推进市中医院迁建。") == ["市中医院"])
+        #expect(try names("推进县级公立医院改革。").isEmpty)
+    }
+
+    @Test("名称不带动词、否定和主语 (a name holds no clause verb, negation or subject)")
+    func clauseNames() throws {
+        // The clause's verbs before the name are not part of it.
+        #expect(try names("办好第三届青溪茶文化博览会。") == ["第三届青溪茶文化博览会"])
+        #expect(try names("坚持要素跟着项目走，集中精力抓项目。").isEmpty)
+        #expect(try names("开展“在谈未签约、签约未开工”项目专项攻坚。").isEmpty)
+        #expect(try names("鼓励科研院所和高校建立技术转移中心。").isEmpty)
+    }
+
     @Test("道路红线、控制线的米数是项目宽度 (a road's 红线 in metres is its width)")
     func roadWidth() throws {
         let p = try plan("启动滨江大道拓宽改造工程，全长2.4公里，道路红线40米。")

@@ -28,10 +28,20 @@ struct TargetBuilder {
         "项实事",
         "党代会", "代表大会",
     ])
-    /// Words a subject does not end with: 为, 达, 均, 分别, 比上年, a list's joining word, 在.
+    /// Words a subject does not end with: 为, 达, 均, 分别, 比上年, a list's joining word, 在, a modal (要) or a verb
+    /// of doing with no object (实现, 完成: 第三产业实现增加值, 实际投资完成200亿元).
     static let trailing = WordList([
-        "均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "同比", "年均", "以及", "和", "及", "与", "在",
+        "均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "比去年", "同比", "年均", "以及", "和", "及", "与", "在",
+        "要", "同时", "实现", "完成", "累计",
     ])
+    /// The verbs of two characters or more that lead into a clause's object (推动, 加快推进, 发展).
+    static let pushVerbs = WordList(Lexicon.leadVerbs.filter { $0.unicodeScalars.count >= 2 })
+    /// Measure words of things counted one by one.
+    static let countUnits: Set<String> = ["个", "项", "家", "件", "座", "所", "处", "条", "批", "户"]
+    /// Verbs of doing that only say a figure is reached or done, and name nothing counted.
+    static let lightVerbs: Set<String> = ["完成", "实现", "达标", "办结", "提供", "开展", "组织", "落实", "解决", "惠及"]
+    /// Characters after a verb of change that make it part of a noun: 增加值, 增长点, 人口自然增长率.
+    static let nounEndings: Set<Unicode.Scalar> = ["值", "点", "极", "率"]
     /// What follows the noun after a measure word and is not part of it: 高标准全覆盖, 入驻园区.
     static let afterNoun = WordList(["高标准", "全覆盖", "覆盖", "以上", "左右", "建设", "投产", "开工", "竣工", "达到", "实现", "入驻"])
     /// A list's joining words.
@@ -86,7 +96,7 @@ struct TargetBuilder {
     enum SubjectRule: Sendable {
         case none, attribute, attributeOfFollowing, beforeLevelVerb, previousClause, wholePhrase, betweenVerbAndFigure,
             afterMeasureWord, listShared, beforeActionVerb, wordsBefore, beforeBaseline, previousCell, respectively,
-            currentLevel, projectAttribute, examplesThenNoun, verbsThenNoun, sharedFigure
+            currentLevel, projectAttribute, examplesThenNoun, verbsThenNoun, sharedFigure, attributeOfCounted
 
         var words: String {
             switch self {
@@ -102,7 +112,8 @@ struct TargetBuilder {
             case .betweenVerbAndFigure: "动作动词与数量之间的名词 (the noun between the action verb and the figure)"
             case .afterMeasureWord: "量词后面的名词 (the noun after the measure word)"
             case .listShared: "与同一分句的前一数量同列 (in a list with the clause's previous figure)"
-            case .beforeActionVerb: "完成、实现等动词前的名词 (the noun before the verb: 完成, 实现 …)"
+            case .beforeActionVerb:
+                "动词前的名词，实义动词随之：劳动力培训 (the noun before the verb, with a verb of substance: 劳动力培训)"
             case .wordsBefore: "数量前的词 (the words before the figure)"
             case .beforeBaseline: "从、由、比之前的名词 (the noun before 从, 由, 比)"
             case .previousCell: "表格中前一格 (the table cell before)"
@@ -115,6 +126,8 @@ struct TargetBuilder {
                 "列举的几项共用一个数值（均、分别，或几个比率）：每项一个目标 (a list sharing one figure: one target each)"
             case .verbsThenNoun:
                 "数量前只有动词，计数的是量词后的名词 (only verbs before the figure; the noun after the measure word is counted)"
+            case .attributeOfCounted:
+                "句中刚计数的事物加属性：项目245项，投资622亿元 (the things just counted in the sentence, with the attribute)"
             }
         }
     }
@@ -188,6 +201,15 @@ struct TargetBuilder {
                     d.subjectRule = .verbsThenNoun
                 }
             }
+            // 实施重点项目245项，投资622亿元: an attribute with no name of its own measures the things just counted.
+            if d.subjectRule == .attribute, let prev = previous, let noun = d.attribute?.noun,
+                sentenceStart(prev.q.range.lowerBound, range.lowerBound)
+                    == sentenceStart(q.range.lowerBound, range.lowerBound),
+                TargetBuilder.countUnits.contains(prev.q.unit), let things = prev.subject, !things.isEmpty
+            {
+                d.subject = things + noun
+                d.subjectRule = .attributeOfCounted
+            }
             borrowFromPreviousCell(&d, line: range)
             if let s = scopeInClause, s.clause == sentenceStart(q.range.lowerBound, range.lowerBound) {
                 d.scope = s.text.isEmpty ? nil : s.text
@@ -195,7 +217,7 @@ struct TargetBuilder {
             out.append(d)
             previous = d
         }
-        pairRespectively(&out)
+        pairRespectively(&out, from: range.lowerBound)
         currentLevels(&out)
         splitSharedFigures(&out)
         return out
@@ -320,24 +342,43 @@ struct TargetBuilder {
 
     /// 城镇和农村居民人均可支配收入分别增长8%和9%: with 分别, the n figures of a clause go to the n
     /// subjects listed before it, in order.
-    func pairRespectively(_ drafts: inout [Draft]) {
+    func pairRespectively(_ drafts: inout [Draft], from lower: Int) {
         var i = 0
+        // The subjects the last 分别 gave, for a next clause that goes on with them: …分别增长9%和10%，达到39370元和13940元.
+        var paired: (clause: Range<Int>, subjects: [String])?
         while i < drafts.count {
             let clause = drafts[i].clause
             var j = i
             while j < drafts.count && drafts[j].clause == clause { j += 1 }
             defer { i = j }
-            guard j - i >= 2,
-                let p = c.firstIndex(of: "分别".scalars, in: clause.lowerBound..<drafts[i].q.range.lowerBound)
-            else { continue }
-            // The subjects: the words before 分别 split at 、 和 及 与.
-            var subjects: [Range<Int>] = []
-            var s = clause.lowerBound
-            for k in clause.lowerBound..<p where c[k] == "、" || c[k] == "和" || c[k] == "及" || c[k] == "与" {
-                subjects.append(s..<k)
-                s = k + 1
+            guard j - i >= 2 else { continue }
+            if let last = paired, last.clause.upperBound + 1 == clause.lowerBound, last.subjects.count == j - i,
+                drafts[i].subjectRule == .previousClause || drafts[i].subject == nil,
+                drafts[(i + 1)..<j].allSatisfy({ [.previousClause, .listShared, .none].contains($0.subjectRule) })
+            {
+                for k in 0..<(j - i) {
+                    drafts[i + k].subject = last.subjects[k]
+                    drafts[i + k].subjectRule = .respectively
+                }
+                paired = (clause, last.subjects)
+                continue
             }
-            subjects.append(s..<p)
+            guard let p = c.firstIndex(of: "分别".scalars, in: clause.lowerBound..<drafts[i].q.range.lowerBound)
+            else { continue }
+            // The subjects: the words before 分别 split at 、 和 及 与; when there are none, the list of the clause
+            // before, up to its verb (工业投资和交通投资实现翻番，分别达到205亿元和120亿元).
+            var subjects = listItems(clause.lowerBound..<p)
+            if subjects.count == 1, cleanSubject(subjects[0]).isEmpty, clause.lowerBound >= 2 {
+                var k = clause.lowerBound - 2
+                while k > lower && !Scalars.isClauseEnd(c[k - 1]) && !Scalars.isSentenceEnd(c[k - 1]) { k -= 1 }
+                let items = listItems(k..<(clause.lowerBound - 1))
+                if items.count == j - i, let lastItem = items.last {
+                    var end = lastItem.upperBound
+                    if let (v, _) = TargetBuilder.levelVerbs.firstMatch(c, in: lastItem) { end = min(end, v) }
+                    if let (v, _) = TargetBuilder.actionVerbs.firstMatch(c, in: lastItem) { end = min(end, v) }
+                    subjects = Array(items.dropLast()) + [lastItem.lowerBound..<end]
+                }
+            }
             // 城乡居民收入分别增长8%、9%: 城乡 is 城镇 and 农村, in that order.
             if subjects.count == 1, j - i == 2, c.has("城乡".scalars, at: subjects[0].lowerBound) {
                 let rest = cleanSubject((subjects[0].lowerBound + 2)..<subjects[0].upperBound)
@@ -346,6 +387,7 @@ struct TargetBuilder {
                         drafts[i + k].subject = place + rest
                         drafts[i + k].subjectRule = .respectively
                     }
+                    paired = (clause, ["城镇" + rest, "农村" + rest])
                 }
                 continue
             }
@@ -364,7 +406,20 @@ struct TargetBuilder {
                     drafts[i + k].subjectRule = .respectively
                 }
             }
+            paired = (clause, drafts[i..<j].map { $0.subject ?? "" })
         }
+    }
+
+    /// The items of a list, split at 、 和 及 与.
+    func listItems(_ r: Range<Int>) -> [Range<Int>] {
+        var items: [Range<Int>] = []
+        var s = r.lowerBound
+        for k in r where c[k] == "、" || c[k] == "和" || c[k] == "及" || c[k] == "与" {
+            items.append(s..<k)
+            s = k + 1
+        }
+        items.append(s..<r.upperBound)
+        return items
     }
 
     func sentenceStart(_ i: Int, _ lower: Int) -> Int {
@@ -591,9 +646,26 @@ struct TargetBuilder {
             return
         }
 
-        // The verb nearest before the figure.
-        let level = TargetBuilder.levelVerbs.lastMatch(c, in: segment)
+        // The verb nearest before the figure; 增加 in 增加值 is the noun's (第三产业实现增加值1575亿元).
+        var level = TargetBuilder.levelVerbs.lastMatch(c, in: segment)
+        while let (p, v) = level, p + TargetBuilder.levelVerbs.words[v].count < segment.upperBound,
+            TargetBuilder.nounEndings.contains(c[p + TargetBuilder.levelVerbs.words[v].count])
+        {
+            level = TargetBuilder.levelVerbs.lastMatch(c, in: segment.lowerBound..<p)
+        }
         var action = TargetBuilder.actionVerbs.lastMatch(c, in: segment)
+        // The longest verb ending there: 新开工, not 开工 after a stray 新.
+        if let (p, v) = action {
+            let end = p + TargetBuilder.actionVerbs.words[v].count
+            for k in [2, 1] where p - k >= segment.lowerBound {
+                if let w = TargetBuilder.actionVerbs.match(c, at: p - k, limit: end),
+                    p - k + TargetBuilder.actionVerbs.words[w].count == end
+                {
+                    action = (p - k, w)
+                    break
+                }
+            }
+        }
         // 新增绿化造林600亩: the verb is 新增, 造林 belongs to what is counted.
         while let (p, v) = action,
             cleanSubject((p + TargetBuilder.actionVerbs.words[v].count)..<q.range.lowerBound).isEmpty,
@@ -638,6 +710,11 @@ struct TargetBuilder {
             } else if !between.isEmpty {
                 d.subject = between
                 d.subjectRule = .betweenVerbAndFigure
+                // 第三产业实现增加值157亿元: 实现 and 完成 only reach the figure; whose it is stands before them.
+                if TargetBuilder.lightVerbs.contains(verb.string) {
+                    let owner = cleanSubject(segment.lowerBound..<p)
+                    if !owner.isEmpty && !hasNumber(segment.lowerBound..<p) { d.subject = owner + between }
+                }
             } else if !afterUnit.isEmpty {
                 d.subject = afterUnit
                 d.subjectRule = .afterMeasureWord
@@ -648,7 +725,9 @@ struct TargetBuilder {
                 // 一般公共预算收入完成1.85亿元: what is done stands before the verb.
                 let before = cleanSubject(segment.lowerBound..<p)
                 if !before.isEmpty {
-                    d.subject = before
+                    // 劳动力培训3.5万人: a verb of substance names what is counted with its object; 完成 and 实现
+                    // only say the figure is reached (一般公共预算收入完成1.85亿元).
+                    d.subject = TargetBuilder.lightVerbs.contains(verb.string) ? before : before + verb.string
                     d.subjectRule = .beforeActionVerb
                 } else if let prev = previous, prev.clause.upperBound + 1 == d.clause.lowerBound {
                     // 地区生产总值增长9%，突破4000亿元: a clause that opens with its verb goes on with the
@@ -663,7 +742,7 @@ struct TargetBuilder {
                 d.action = prev.action
             }
             // The thing counted may follow the verb's object: 新建占地均超过10亩的小游园 → 小游园占地.
-            if q.unit != "%" && !afterUnit.isEmpty && c.has(["的"], at: q.range.upperBound) {
+            if q.unit != "%" && !afterUnit.isEmpty && c.has(["的"], at: q.range.upperBound) && d.subject != afterUnit {
                 d.subject = afterUnit + (d.subject ?? "")
                 d.subjectRule = .afterMeasureWord
             }
@@ -685,11 +764,16 @@ struct TargetBuilder {
         } else if let prev = previous, prev.clause == d.clause {
             d.subject = (prev.subject ?? "") + (q.dimension ?? "")
             d.subjectRule = .listShared
+        } else if let prev = previous, prev.clause.upperBound + 1 == d.clause.lowerBound, prev.subject != nil {
+            // 地区生产总值增长9%左右，突破4000亿元: a clause of its figure alone goes on with the one before.
+            d.subject = prev.subject
+            d.subjectRule = .previousClause
         }
         if let prev = previous, prev.clause == d.clause, segment.lowerBound > d.clause.lowerBound {
             d.action = prev.action
         }
-        if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty {
+        // 80%的社区成为充分就业社区: the share is of what follows (once, when it is not the subject already).
+        if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty && d.subject != afterUnit {
             d.subject = afterUnit + (d.subject ?? "")
             d.subjectRule = .afterMeasureWord
         }
@@ -842,6 +926,8 @@ struct TargetBuilder {
         if text.count > 2, let (p, _) = TargetBuilder.afterNoun.firstMatch(text, in: 2..<text.count) {
             text = Array(text[0..<p])
         }
+        // The next item's joining word: 认定6家市级重点实验室和10家….
+        while let last = text.last, ["和", "及", "与", "并"].contains(last), text.count > 2 { text.removeLast() }
         return String(
             String.UnicodeScalarView(
                 text.filter { !Scalars.isOpenQuote($0) && !Scalars.isCloseQuote($0) }))
@@ -895,6 +981,13 @@ struct TargetBuilder {
                 e - s > TargetBuilder.actionVerbs.words[m].count + 1
             {
                 s += TargetBuilder.actionVerbs.words[m].count
+                changed = true
+            }
+            // A verb that leads into the clause's object: 推动外贸进出口总额达42亿元, 推进清泉片区….
+            if let m = TargetBuilder.pushVerbs.match(c, at: s, limit: e),
+                e - s > TargetBuilder.pushVerbs.words[m].count + 1
+            {
+                s += TargetBuilder.pushVerbs.words[m].count
                 changed = true
             }
         }

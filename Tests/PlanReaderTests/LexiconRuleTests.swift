@@ -246,4 +246,27 @@ struct SharedFigureTests {
         // A figure bound by 以上 qualifies the noun counted next: the subject is the whole phrase.
         #expect(try subjects("力争主营业务收入30亿元以上的强优企业达到30家。").last == "主营业务收入30亿元以上的强优企业")
     }
+
+    @Test("主语沿用与组合：下一分句、分别、所计数的事物 (subjects carried on and composed)")
+    func carriedSubjects() throws {
+        // A clause of its figure alone goes on with the clause before.
+        #expect(try subjects("地区生产总值增长9%左右，突破400亿元，达到430亿元。") == ["地区生产总值", "地区生产总值", "地区生产总值"])
+        // 分别 with nothing before it pairs with the list of the clause before; the next clause goes on with it.
+        #expect(try subjects("确保工业投资和交通投资实现翻番，分别达到205亿元和120亿元。") == ["工业投资", "交通投资"])
+        #expect(
+            try subjects("城镇居民人均可支配收入和农民人均纯收入分别增长9%和10%，达到39370元和13940元。")
+                == ["城镇居民人均可支配收入", "农民人均纯收入", "城镇居民人均可支配收入", "农民人均纯收入"])
+        // An attribute with no project of its own measures the things just counted.
+        #expect(try subjects("实施重点项目245项，投资62亿元。") == ["重点项目", "重点项目投资"])
+        // A verb of substance stays with its object; 完成 only says the figure is reached.
+        #expect(try subjects("劳动力培训3.5万人。") == ["劳动力培训"])
+        #expect(try subjects("一般公共预算收入完成1.85亿元。") == ["一般公共预算收入"])
+        // 增长 in 增长率 and 增加 in 增加值 are the noun's.
+        #expect(try subjects("人口自然增长率控制在6.5‰以内。") == ["人口自然增长率"])
+        #expect(try subjects("第三产业实现增加值157亿元。") == ["第三产业增加值"])
+        // The share is of what follows 的, once.
+        #expect(try subjects("力争80%的社区成为充分就业社区。") == ["社区成为充分就业社区"])
+        // The next item's joining word is not the noun's.
+        #expect(try subjects("认定6家市级重点实验室和10家市级工程技术中心。") == ["市级重点实验室", "市级工程技术中心"])
+    }
 }

@@ -106,7 +106,8 @@ struct LexiconRuleTests {
         let found = try targets(in: "开发区实现生产总值138亿元，增长8%。")
         #expect(found.map(\.value) == [13_800_000_000, 8])
         #expect(found.map(\.unit) == ["元", "%"])
-        #expect(found[1].subject == "生产总值")
+        // 实现 only reaches the figure: whose it is stands before it, and the growth is of the same.
+        #expect(found.map(\.subject) == ["开发区生产总值", "开发区生产总值"])
         #expect(found[1].text == "开发区实现生产总值138亿元，增长8%")
     }
 

@@ -32,10 +32,23 @@ struct TargetBuilder {
     /// of doing with no object (实现, 完成: 第三产业实现增加值, 实际投资完成200亿元).
     static let trailing = WordList([
         "均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "比去年", "同比", "年均", "以及", "和", "及", "与", "在",
-        "要", "同时", "实现", "完成", "累计",
+        "要", "同时", "实现", "完成", "累计", "力争", "确保", "争取",
     ])
     /// The verbs of two characters or more that lead into a clause's object (推动, 加快推进, 发展).
     static let pushVerbs = WordList(Lexicon.leadVerbs.filter { $0.unicodeScalars.count >= 2 })
+    /// Verbs that say what money is for: 实施, 用于, 支持, 设立.
+    static let purposeVerbs = WordList(["继续实施", "实施", "用于", "支持", "设立", "完善", "补助", "资助", "启动"])
+    /// Subjects that name money raised, whose purpose the next clause says.
+    static let fundWords: Set<String> = ["资金", "筹措资金", "筹集资金", "安排资金", "投入资金", "财政资金"]
+    /// Measure nouns that a verb before them belongs to: 造林面积, 建设规模, 培训人数.
+    static let measureNouns: Set<String> = ["面积", "长度", "里程", "规模", "总量", "人数", "户数", "产值", "能力"]
+    /// Verbs of work on what exists: what they count is the work done (改造老旧小区27个).
+    static let workOnExisting: Set<String> = [
+        "改造", "改建", "新改建", "改扩建", "扩建", "新开工", "续建", "培训", "转移", "整治", "治理", "修复", "疏浚",
+        "招引", "引进", "安置", "扶持", "帮扶", "接待", "植树", "更新", "拆除", "关闭", "淘汰",
+    ]
+    /// Flows that a plan counts as new in a year, named with 新增: 城镇新增就业, 新增贷款, 新增运营里程.
+    static let flows = WordList(["就业", "贷款", "存款", "装机", "装机容量", "产能", "里程", "用地", "融资", "授信"])
     /// Measure words of things counted one by one.
     static let countUnits: Set<String> = ["个", "项", "家", "件", "座", "所", "处", "条", "批", "户"]
     /// Verbs of doing that only say a figure is reached or done, and name nothing counted.
@@ -96,7 +109,8 @@ struct TargetBuilder {
     enum SubjectRule: Sendable {
         case none, attribute, attributeOfFollowing, beforeLevelVerb, previousClause, wholePhrase, betweenVerbAndFigure,
             afterMeasureWord, listShared, beforeActionVerb, wordsBefore, beforeBaseline, previousCell, respectively,
-            currentLevel, projectAttribute, examplesThenNoun, verbsThenNoun, sharedFigure, attributeOfCounted
+            currentLevel, projectAttribute, examplesThenNoun, verbsThenNoun, sharedFigure, attributeOfCounted,
+            fundPurpose
 
         var words: String {
             switch self {
@@ -126,6 +140,7 @@ struct TargetBuilder {
                 "列举的几项共用一个数值（均、分别，或几个比率）：每项一个目标 (a list sharing one figure: one target each)"
             case .verbsThenNoun:
                 "数量前只有动词，计数的是量词后的名词 (only verbs before the figure; the noun after the measure word is counted)"
+            case .fundPurpose: "资金所用于的事项：实施…工程 (money named by its purpose: 实施…工程 → …工程资金)"
             case .attributeOfCounted:
                 "句中刚计数的事物加属性：项目245项，投资622亿元 (the things just counted in the sentence, with the attribute)"
             }
@@ -220,7 +235,84 @@ struct TargetBuilder {
         pairRespectively(&out, from: range.lowerBound)
         currentLevels(&out)
         splitSharedFigures(&out)
+        distinguishByVerb(&out, from: range.lowerBound)
+        for k in out.indices { fundPurpose(&out[k]) }
         return out
+    }
+
+    /// The verbs ending at `end` when one of them works on what exists (改造老旧小区, 新建和改造城市绿地, 培训新型农民):
+    /// what is counted is the work, so the verbs belong to the subject. Verbs that make or name a thing (新建, 培育,
+    /// 创建) leave it to the noun.
+    func workVerbs(before end: Int, from lower: Int) -> String? {
+        var start = end
+        var working = false
+        while let m = TargetBuilder.actionVerbs.match(c, endingAt: start, from: lower) {
+            let word = TargetBuilder.actionVerbs.words[m]
+            if TargetBuilder.workOnExisting.contains(word.string) { working = true }
+            start -= word.count
+            // 新建和改造, 新建、改扩建: verbs joined into one.
+            if start - 1 > lower, ["和", "、", "及"].contains(c[start - 1]),
+                TargetBuilder.actionVerbs.match(c, endingAt: start - 1, from: lower) != nil
+            {
+                start -= 1
+            }
+        }
+        if !working, end - start == 2, c.has("新增".scalars, at: start) {
+            // 新增城镇就业, 新增贷款: a flow is named with 新增 (the indicator 城镇新增就业).
+            var k = end
+            while k < c.count && Scalars.isHan(c[k]) && k - end < 12 { k += 1 }
+            if TargetBuilder.flows.match(c, endingAt: k, from: end) != nil { return "新增" }
+        }
+        return working ? c.string(start..<end) : nil
+    }
+
+    /// 开工各类保障房31.6万套，建成19万套: two figures of one sentence that count the same thing by different
+    /// verbs are told apart by the verb (开工保障房, 建成保障房).
+    func distinguishByVerb(_ drafts: inout [Draft], from lower: Int) {
+        guard drafts.count >= 2 else { return }
+        for k in 1..<drafts.count {
+            let a = drafts[k - 1]
+            let b = drafts[k]
+            guard let subject = a.subject, !subject.isEmpty, b.subject == subject, let va = a.action, let vb = b.action,
+                va != vb, a.q.unit == b.q.unit,
+                sentenceStart(a.q.range.lowerBound, lower) == sentenceStart(b.q.range.lowerBound, lower)
+            else { continue }
+            if !subject.hasPrefix(va) { drafts[k - 1].subject = va + subject }
+            if !subject.hasPrefix(vb) { drafts[k].subject = vb + subject }
+        }
+    }
+
+    /// 筹措7亿元实施就业惠民工程, 筹措资金1.5亿元，实施五保村建设工程: money raised for a purpose is the purpose's
+    /// fund (就业惠民工程资金).
+    func fundPurpose(_ d: inout Draft) {
+        guard d.q.unit == "元", let subject = d.subject else { return }
+        var purpose: String?
+        if let m = TargetBuilder.purposeVerbs.match(subject.scalars, at: 0), d.q.range.upperBound < d.clause.upperBound
+        {
+            purpose = String(subject.unicodeScalars.dropFirst(TargetBuilder.purposeVerbs.words[m].count))
+        } else if TargetBuilder.fundWords.contains(subject), d.q.range.upperBound == d.clause.upperBound,
+            d.clause.upperBound + 1 < c.count, Scalars.isClauseEnd(c[d.clause.upperBound])
+        {
+            // The next clause says what for: 筹措资金1.5亿元，实施五保村建设一期工程，….
+            var k = d.clause.upperBound + 1
+            if let m = TargetBuilder.noise.match(c, at: k) { k += TargetBuilder.noise.words[m].count }
+            if let m = TargetBuilder.purposeVerbs.match(c, at: k) {
+                var e = k + TargetBuilder.purposeVerbs.words[m].count
+                let s = e
+                while e < c.count && e - s < 24 && !Scalars.isClauseEnd(c[e]) && !Scalars.isSentenceEnd(c[e])
+                    && !Scalars.isDigit(c[e])
+                {
+                    e += 1
+                }
+                purpose = cleanSubject(s..<e)
+            }
+        }
+        guard var p = purpose, p.unicodeScalars.count >= 2 else { return }
+        for w in ["制度", "建设"] where p.hasSuffix(w) && p.unicodeScalars.count > w.unicodeScalars.count + 1 {
+            p = String(p.unicodeScalars.dropLast(w.unicodeScalars.count))
+        }
+        d.subject = p + "资金"
+        d.subjectRule = .fundPurpose
     }
 
     // MARK: Where a target starts from
@@ -361,6 +453,20 @@ struct TargetBuilder {
                     drafts[i + k].subjectRule = .respectively
                 }
                 paired = (clause, last.subjects)
+                continue
+            }
+            // 城乡居民收入增长5％和3％左右: two figures joined by 和 under 城乡 are 城镇's and 农村's without 分别.
+            if j - i == 2, c.firstIndex(of: "分别".scalars, in: clause.lowerBound..<drafts[i].q.range.lowerBound) == nil,
+                let subject = drafts[i].subject, subject.hasPrefix("城乡"), subject.unicodeScalars.count > 3,
+                drafts[i + 1].q.range.lowerBound - drafts[i].q.range.upperBound <= 2,
+                c[drafts[i + 1].q.range.lowerBound - 1] == "和" || c[drafts[i + 1].q.range.lowerBound - 1] == "、"
+            {
+                let rest = String(subject.unicodeScalars.dropFirst(2))
+                drafts[i].subject = "城镇" + rest
+                drafts[i + 1].subject = "农村" + rest
+                drafts[i].subjectRule = .respectively
+                drafts[i + 1].subjectRule = .respectively
+                paired = (clause, ["城镇" + rest, "农村" + rest])
                 continue
             }
             guard let p = c.firstIndex(of: "分别".scalars, in: clause.lowerBound..<drafts[i].q.range.lowerBound)
@@ -707,8 +813,12 @@ struct TargetBuilder {
                 // (垃圾处理率, 安置比例, 生态建设面积): the whole phrase is the subject.
                 d.subject = cleanSubject(segment)
                 d.subjectRule = .wholePhrase
+            } else if TargetBuilder.measureNouns.contains(between) {
+                // 完成造林面积440万亩: a bare measure is of the verb's doing.
+                d.subject = verb.string + between
+                d.subjectRule = .betweenVerbAndFigure
             } else if !between.isEmpty {
-                d.subject = between
+                d.subject = (workVerbs(before: p + verb.count, from: segment.lowerBound) ?? "") + between
                 d.subjectRule = .betweenVerbAndFigure
                 // 第三产业实现增加值157亿元: 实现 and 完成 only reach the figure; whose it is stands before them.
                 if TargetBuilder.lightVerbs.contains(verb.string) {
@@ -716,7 +826,7 @@ struct TargetBuilder {
                     if !owner.isEmpty && !hasNumber(segment.lowerBound..<p) { d.subject = owner + between }
                 }
             } else if !afterUnit.isEmpty {
-                d.subject = afterUnit
+                d.subject = (workVerbs(before: p + verb.count, from: segment.lowerBound) ?? "") + afterUnit
                 d.subjectRule = .afterMeasureWord
             } else if let prev = previous, prev.clause == d.clause {
                 d.subject = (prev.subject ?? "") + (q.dimension ?? "")

@@ -270,4 +270,21 @@ struct SharedFigureTests {
         // The next item's joining word is not the noun's.
         #expect(try subjects("认定6家市级重点实验室和10家市级工程技术中心。") == ["市级重点实验室", "市级工程技术中心"])
     }
+
+    @Test("动词归属：改造等作用于既有事物的动词随主语；同一事物不同动词分开 (verbs that belong to the subject)")
+    func verbsInSubjects() throws {
+        // Work on what exists is what is counted; making a thing is not.
+        #expect(try subjects("改造老旧小区27个。") == ["改造老旧小区"])
+        #expect(try subjects("新建和改造城市绿地150亩。") == ["新建和改造城市绿地"])
+        #expect(try subjects("培训新型农民6000人以上。") == ["培训新型农民"])
+        #expect(try subjects("新建公共停车场5个。") == ["公共停车场"])
+        #expect(try subjects("新增城镇就业1.1万人。") == ["新增城镇就业"])
+        // One thing counted by two verbs in one sentence is told apart by them.
+        #expect(try subjects("开工各类保障房3.6万套，建成1.9万套。") == ["开工保障房", "建成保障房"])
+        // Money raised for a purpose is the purpose's fund.
+        #expect(try subjects("筹措7亿元实施就业惠民工程。") == ["就业惠民工程资金"])
+        #expect(try subjects("筹措资金1.5亿元，实施五保村建设一期工程。") == ["五保村建设一期工程资金"])
+        // 城乡 with two figures joined by 和 is 城镇's and 农村's.
+        #expect(try subjects("城乡居民收入增长5%和3%左右。") == ["城镇居民收入", "农村居民收入"])
+    }
 }

@@ -42,6 +42,11 @@ struct TargetBuilder {
     static let fundWords: Set<String> = ["资金", "筹措资金", "筹集资金", "安排资金", "投入资金", "财政资金"]
     /// Measure nouns that a verb before them belongs to: 造林面积, 建设规模, 培训人数.
     static let measureNouns: Set<String> = ["面积", "长度", "里程", "规模", "总量", "人数", "户数", "产值", "能力"]
+    /// Ranks and sizes that a list's items may state alone (10个省级、20个市级重点村).
+    static let ranks = WordList([
+        "国家级", "省级", "市级", "县级", "区级", "乡级", "镇级", "村级", "省级以上", "市级以上", "国家", "大型", "中型", "小型",
+        "中小型",
+    ])
     /// Verbs of work on what exists: what they count is the work done (改造老旧小区27个).
     static let workOnExisting: Set<String> = [
         "改造", "改建", "新改建", "改扩建", "扩建", "新开工", "续建", "培训", "转移", "整治", "治理", "修复", "疏浚",
@@ -110,7 +115,7 @@ struct TargetBuilder {
         case none, attribute, attributeOfFollowing, beforeLevelVerb, previousClause, wholePhrase, betweenVerbAndFigure,
             afterMeasureWord, listShared, beforeActionVerb, wordsBefore, beforeBaseline, previousCell, respectively,
             currentLevel, projectAttribute, examplesThenNoun, verbsThenNoun, sharedFigure, attributeOfCounted,
-            fundPurpose
+            fundPurpose, attributeOfOwner, rankOfList
 
         var words: String {
             switch self {
@@ -140,6 +145,9 @@ struct TargetBuilder {
                 "列举的几项共用一个数值（均、分别，或几个比率）：每项一个目标 (a list sharing one figure: one target each)"
             case .verbsThenNoun:
                 "数量前只有动词，计数的是量词后的名词 (only verbs before the figure; the noun after the measure word is counted)"
+            case .attributeOfOwner: "属性前的那类项目加属性：重点项目投资 (the kind of project before the attribute: 重点项目投资)"
+            case .rankOfList:
+                "列举的级别共用最后一项的名词：10个省级、20个市级重点村 (ranks in a list share the last item's noun)"
             case .fundPurpose: "资金所用于的事项：实施…工程 (money named by its purpose: 实施…工程 → …工程资金)"
             case .attributeOfCounted:
                 "句中刚计数的事物加属性：项目245项，投资622亿元 (the things just counted in the sentence, with the attribute)"
@@ -235,6 +243,7 @@ struct TargetBuilder {
         pairRespectively(&out, from: range.lowerBound)
         currentLevels(&out)
         splitSharedFigures(&out)
+        shareRankNoun(&out)
         distinguishByVerb(&out, from: range.lowerBound)
         for k in out.indices { fundPurpose(&out[k]) }
         return out
@@ -264,6 +273,24 @@ struct TargetBuilder {
             if TargetBuilder.flows.match(c, endingAt: k, from: end) != nil { return "新增" }
         }
         return working ? c.string(start..<end) : nil
+    }
+
+    /// 10个省级、20个市级扶贫开发重点村; 1件中型、6件小型水源工程: a rank alone counts the noun of the list's
+    /// last item.
+    func shareRankNoun(_ drafts: inout [Draft]) {
+        guard drafts.count >= 2 else { return }
+        for k in stride(from: drafts.count - 2, through: 0, by: -1) {
+            guard drafts[k].clause == drafts[k + 1].clause, let rank = drafts[k].subject,
+                TargetBuilder.ranks.match(rank.scalars, at: 0).map({ TargetBuilder.ranks.words[$0].count })
+                    == rank.unicodeScalars.count,
+                let next = drafts[k + 1].subject,
+                let m = TargetBuilder.ranks.match(next.scalars, at: 0)
+            else { continue }
+            let noun = String(next.unicodeScalars.dropFirst(TargetBuilder.ranks.words[m].count))
+            guard noun.unicodeScalars.count >= 2 else { continue }
+            drafts[k].subject = rank + noun
+            drafts[k].subjectRule = .rankOfList
+        }
     }
 
     /// 开工各类保障房31.6万套，建成19万套: two figures of one sentence that count the same thing by different
@@ -740,6 +767,17 @@ struct TargetBuilder {
             d.attribute = (noun, name)
             d.subject = noun
             d.subjectRule = .attribute
+            // 力争完成重点项目投资3000亿元: the kind of project before the attribute owns it, until a project of
+            // the sentence is found to name it.
+            if p > segment.lowerBound, ProjectFinder.suffixes.match(c, endingAt: p, from: segment.lowerBound) != nil,
+                !hasNumber(segment.lowerBound..<p)
+            {
+                let owner = cleanSubject(segment.lowerBound..<p)
+                if !owner.isEmpty {
+                    d.subject = owner + noun
+                    d.subjectRule = .attributeOfOwner
+                }
+            }
             // 新建占地均超过10亩的小游园: the thing measured follows.
             let afterUnit = nounAfter(q.range.upperBound, d.clause)
             if c.has(["的"], at: q.range.upperBound) && !afterUnit.isEmpty {
@@ -1033,8 +1071,17 @@ struct TargetBuilder {
         if let p = c.lastIndex(of: ["的"], in: s..<e) { start = p + 1 }
         var text = Array(c[start..<e])
         // Drop what follows the noun: 高标准全覆盖, 入驻园区.
-        if text.count > 2, let (p, _) = TargetBuilder.afterNoun.firstMatch(text, in: 2..<text.count) {
+        // 省级以上科技企业孵化器, 规模以上企业: 以上 with a noun after it is the noun's rank, not a bound.
+        var from = 2
+        while text.count > from, let (p, m) = TargetBuilder.afterNoun.firstMatch(text, in: from..<text.count) {
+            let w = TargetBuilder.afterNoun.words[m]
+            if (w == "以上".scalars || w == "左右".scalars) && p + w.count < text.count && Scalars.isHan(text[p + w.count])
+            {
+                from = p + w.count
+                continue
+            }
             text = Array(text[0..<p])
+            break
         }
         // The next item's joining word: 认定6家市级重点实验室和10家….
         while let last = text.last, ["和", "及", "与", "并"].contains(last), text.count > 2 { text.removeLast() }
@@ -1133,6 +1180,8 @@ struct TargetBuilder {
         {
             s = p + 1
         }
+        // 乌河入湖口二期、支脉河河道等人工湿地: the words before 等 are examples of what is counted.
+        if let p = c.lastIndex(of: ["等"], in: s..<e), e - p > 2, p > s { s = p + 1 }
         guard s < e else { return "" }
         return String(
             String.UnicodeScalarView(

@@ -287,4 +287,18 @@ struct SharedFigureTests {
         // 城乡 with two figures joined by 和 is 城镇's and 农村's.
         #expect(try subjects("城乡居民收入增长5%和3%左右。") == ["城镇居民收入", "农村居民收入"])
     }
+
+    @Test("级别、举例与所属：省级以上、10个省级、等、重点项目投资 (ranks, examples and owners)")
+    func ranksExamplesOwners() throws {
+        // 以上 with a noun after it is the noun's rank.
+        #expect(try subjects("新增20家省级以上科技企业孵化器。") == ["省级以上科技企业孵化器"])
+        // A rank alone counts the last item's noun.
+        #expect(try subjects("创建10个省级、20个市级扶贫开发重点村。") == ["省级扶贫开发重点村", "市级扶贫开发重点村"])
+        // Examples before 等 are not what is counted.
+        #expect(try subjects("建成青河入湖口、白沙河道等人工湿地700亩。") == ["人工湿地"])
+        // The kind of project before an attribute owns it.
+        #expect(try subjects("力争完成重点项目投资300亿元左右。") == ["重点项目投资"])
+        // A verb of level with 到 ends the subject.
+        #expect(try subjects("天然气消费量扩大到6.5亿立方米。") == ["天然气消费量"])
+    }
 }

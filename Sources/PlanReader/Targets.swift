@@ -249,6 +249,21 @@ struct TargetBuilder {
         return out
     }
 
+    /// The subject of a figure that shares the previous one's words: 停车位300个、3600平方米 → 停车位面积.
+    func listShared(_ subject: String?, _ dimension: String?) -> String {
+        let s = subject ?? ""
+        guard let dimension, !s.hasSuffix(dimension) else { return s }
+        return s + dimension
+    }
+
+    /// Whether a noun stands right after a count's measure word (2个垃圾中转站, 39个“三旧”改造项目): it is what is
+    /// counted.
+    func countedNounFollows(_ q: Quantity, afterUnit: String, _ clause: Range<Int>) -> Bool {
+        afterUnit.unicodeScalars.count >= 2 && q.unit != "%" && q.unit.unicodeScalars.count == 1
+            && q.range.upperBound < clause.upperBound && c[q.range.upperBound] != "的"
+            && (Scalars.isHan(c[q.range.upperBound]) || Scalars.isOpenQuote(c[q.range.upperBound]))
+    }
+
     /// The verbs ending at `end` when one of them works on what exists (改造老旧小区, 新建和改造城市绿地, 培训新型农民):
     /// what is counted is the work, so the verbs belong to the subject. Verbs that make or name a thing (新建, 培育,
     /// 创建) leave it to the noun.
@@ -846,7 +861,14 @@ struct TargetBuilder {
             let verb = TargetBuilder.actionVerbs.words[v]
             d.action = verb.string
             let between = cleanSubject((p + verb.count)..<q.range.lowerBound)
-            if (1...2).contains(between.unicodeScalars.count) && !cleanSubject(segment.lowerBound..<p).isEmpty {
+            if countedNounFollows(q, afterUnit: afterUnit, d.clause),
+                between.contains("、") || hasNumber(p..<q.range.lowerBound)
+            {
+                // 新建南苑新城、凤凰城2个垃圾中转站: the places listed are the members; the noun after the count is
+                // what is counted.
+                d.subject = (workVerbs(before: p + verb.count, from: segment.lowerBound) ?? "") + afterUnit
+                d.subjectRule = .afterMeasureWord
+            } else if (1...2).contains(between.unicodeScalars.count) && !cleanSubject(segment.lowerBound..<p).isEmpty {
                 // The verb is inside the noun phrase and what follows it only names the measure
                 // (垃圾处理率, 安置比例, 生态建设面积): the whole phrase is the subject.
                 d.subject = cleanSubject(segment)
@@ -866,8 +888,10 @@ struct TargetBuilder {
             } else if !afterUnit.isEmpty {
                 d.subject = (workVerbs(before: p + verb.count, from: segment.lowerBound) ?? "") + afterUnit
                 d.subjectRule = .afterMeasureWord
-            } else if let prev = previous, prev.clause == d.clause {
-                d.subject = (prev.subject ?? "") + (q.dimension ?? "")
+            } else if let prev = previous, prev.clause == d.clause,
+                segment.lowerBound == d.clause.lowerBound || cleanSubject(segment.lowerBound..<p).isEmpty
+            {
+                d.subject = listShared(prev.subject, q.dimension)
                 d.subjectRule = .listShared
             } else {
                 // 一般公共预算收入完成1.85亿元: what is done stands before the verb.
@@ -899,10 +923,10 @@ struct TargetBuilder {
         let before = cleanSubject(segment)
         // 支持10个重点镇建设, 认定6家市级重点实验室: a few words before a count and a noun right after its
         // measure word — the words before are what is done, the thing counted follows.
+        // …or a list of places or a figure already before it (主城区、环湾39个“三旧”改造项目, 6个中心消防站和11个…).
         let countsWhatFollows =
-            afterUnit.unicodeScalars.count >= 2 && before.unicodeScalars.count <= 4 && q.unit != "%"
-            && q.unit.unicodeScalars.count == 1 && q.range.upperBound < d.clause.upperBound
-            && Scalars.isHan(c[q.range.upperBound]) && c[q.range.upperBound] != "的"
+            countedNounFollows(q, afterUnit: afterUnit, d.clause)
+            && (before.unicodeScalars.count <= 4 || before.contains("、") || hasNumber(segment))
         if !before.isEmpty && !countsWhatFollows {
             d.subject = before
             d.subjectRule = .wordsBefore
@@ -910,7 +934,7 @@ struct TargetBuilder {
             d.subject = afterUnit
             d.subjectRule = .afterMeasureWord
         } else if let prev = previous, prev.clause == d.clause {
-            d.subject = (prev.subject ?? "") + (q.dimension ?? "")
+            d.subject = listShared(prev.subject, q.dimension)
             d.subjectRule = .listShared
         } else if let prev = previous, prev.clause.upperBound + 1 == d.clause.lowerBound, prev.subject != nil {
             // 地区生产总值增长9%左右，突破4000亿元: a clause of its figure alone goes on with the one before.

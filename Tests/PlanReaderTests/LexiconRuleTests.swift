@@ -300,5 +300,10 @@ struct SharedFigureTests {
         #expect(try subjects("力争完成重点项目投资300亿元左右。") == ["重点项目投资"])
         // A verb of level with 到 ends the subject.
         #expect(try subjects("天然气消费量扩大到6.5亿立方米。") == ["天然气消费量"])
+        // The noun after a count is what is counted when places or a figure stand before it.
+        #expect(try subjects("新建南苑新城、凤凰城2个垃圾中转站。") == ["垃圾中转站"])
+        #expect(try subjects("抓好环湾39个“三旧”改造项目。") == ["三旧改造项目"])
+        // A list's item names its own work before its verb.
+        #expect(try subjects("完成造林130万亩、草原建设610万亩、水土流失治理180万亩。") == ["造林", "草原建设", "水土流失治理"])
     }
 }

@@ -32,7 +32,7 @@ struct TargetBuilder {
     /// of doing with no object (实现, 完成: 第三产业实现增加值, 实际投资完成200亿元).
     static let trailing = WordList([
         "均", "为", "达", "共", "计", "总数", "数量", "分别", "比上年", "比去年", "同比", "年均", "以及", "和", "及", "与", "在",
-        "要", "同时", "实现", "完成", "累计", "力争", "确保", "争取",
+        "要", "同时", "实现", "完成", "累计", "力争", "确保", "争取", "实际", "率先",
     ])
     /// The verbs of two characters or more that lead into a clause's object (推动, 加快推进, 发展).
     static let pushVerbs = WordList(Lexicon.leadVerbs.filter { $0.unicodeScalars.count >= 2 })
@@ -50,7 +50,7 @@ struct TargetBuilder {
     /// Verbs of work on what exists: what they count is the work done (改造老旧小区27个).
     static let workOnExisting: Set<String> = [
         "改造", "改建", "新改建", "改扩建", "扩建", "新开工", "续建", "培训", "转移", "整治", "治理", "修复", "疏浚",
-        "招引", "引进", "安置", "扶持", "帮扶", "接待", "植树", "更新", "拆除", "关闭", "淘汰",
+        "招引", "引进", "安置", "扶持", "帮扶", "接待", "植树", "种植", "更新", "拆除", "关闭", "淘汰",
     ]
     /// Flows that a plan counts as new in a year, named with 新增: 城镇新增就业, 新增贷款, 新增运营里程.
     static let flows = WordList(["就业", "贷款", "存款", "装机", "装机容量", "产能", "里程", "用地", "融资", "授信"])
@@ -338,7 +338,22 @@ struct TargetBuilder {
             // The next clause says what for: 筹措资金1.5亿元，实施五保村建设一期工程，….
             var k = d.clause.upperBound + 1
             if let m = TargetBuilder.noise.match(c, at: k) { k += TargetBuilder.noise.words[m].count }
-            if let m = TargetBuilder.purposeVerbs.match(c, at: k) {
+            var next = k
+            while next < c.count && !Scalars.isClauseEnd(c[next]) && !Scalars.isSentenceEnd(c[next]) { next += 1 }
+            let quantities = QuantityScanner.scan(c, k..<next)
+            if k < next, c[k] == "对", let v = c.firstIndex(of: "进行".scalars, in: k..<next) {
+                // 对全区10万户农村危房、茅草房进行改造: the things and the work.
+                purpose = cleanSubject((k + 1)..<v) + cleanSubject((v + 2)..<next)
+                if let q = QuantityScanner.scan(c, (k + 1)..<v).last {
+                    purpose = nounAfter(q.range.upperBound, k..<v) + cleanSubject((v + 2)..<next)
+                }
+            } else if TargetBuilder.purposeVerbs.match(c, at: k) == nil,
+                TargetBuilder.actionVerbs.match(c, at: k) != nil,
+                let q = quantities.first
+            {
+                // 建成93个乡镇综合文化站: what the money builds.
+                purpose = nounAfter(q.range.upperBound, k..<next)
+            } else if let m = TargetBuilder.purposeVerbs.match(c, at: k) {
                 var e = k + TargetBuilder.purposeVerbs.words[m].count
                 let s = e
                 while e < c.count && e - s < 24 && !Scalars.isClauseEnd(c[e]) && !Scalars.isSentenceEnd(c[e])
@@ -813,12 +828,13 @@ struct TargetBuilder {
             level = TargetBuilder.levelVerbs.lastMatch(c, in: segment.lowerBound..<p)
         }
         var action = TargetBuilder.actionVerbs.lastMatch(c, in: segment)
-        // The longest verb ending there: 新开工, not 开工 after a stray 新.
+        // The longest verb ending there: 新开工, not 开工 after a stray 新; of two verbs that overlap the first is
+        // the verb (新建设施农业: 新建, then 设施农业).
         if let (p, v) = action {
             let end = p + TargetBuilder.actionVerbs.words[v].count
             for k in [2, 1] where p - k >= segment.lowerBound {
                 if let w = TargetBuilder.actionVerbs.match(c, at: p - k, limit: end),
-                    p - k + TargetBuilder.actionVerbs.words[w].count == end
+                    case let wEnd = p - k + TargetBuilder.actionVerbs.words[w].count, wEnd > p, wEnd <= end
                 {
                     action = (p - k, w)
                     break
@@ -844,6 +860,19 @@ struct TargetBuilder {
             d.action = action.map { TargetBuilder.actionVerbs.words[$0.1].string }
             return
         }
+        if let (p, v) = level, action.map({ $0.0 < p }) ?? true, countedNounFollows(q, afterUnit: afterUnit, d.clause),
+            p + TargetBuilder.levelVerbs.words[v].count == q.range.lowerBound
+        {
+            // 重点改造提升6个公园: a verb of level right before a count works on the noun counted.
+            d.action = TargetBuilder.levelVerbs.words[v].string
+            var start = segment.lowerBound
+            while let m = TargetBuilder.noise.match(c, at: start, limit: p) {
+                start += TargetBuilder.noise.words[m].count
+            }
+            d.subject = c.string(start..<q.range.lowerBound) + afterUnit
+            d.subjectRule = .afterMeasureWord
+            return
+        }
         if let (p, v) = level, action.map({ $0.0 < p }) ?? true {
             let verb = TargetBuilder.levelVerbs.words[v]
             d.action = verb.string
@@ -863,6 +892,7 @@ struct TargetBuilder {
             let between = cleanSubject((p + verb.count)..<q.range.lowerBound)
             if countedNounFollows(q, afterUnit: afterUnit, d.clause),
                 between.contains("、") || hasNumber(p..<q.range.lowerBound)
+                    || (q.range.lowerBound > p + verb.count && ["和", "及", "与"].contains(c[q.range.lowerBound - 1]))
             {
                 // 新建南苑新城、凤凰城2个垃圾中转站: the places listed are the members; the noun after the count is
                 // what is counted.

@@ -243,7 +243,7 @@ struct SharedFigureTests {
     func examplesAndVerbs() throws {
         #expect(try subjects("完成大砂坪等3个城市出入口绿化美化。") == ["城市出入口绿化美化"])
         #expect(try subjects("续建津港、塘承等5条高速公路。") == ["高速公路"])
-        #expect(try subjects("改造提升15条区县公路。") == ["区县公路"])
+        #expect(try subjects("改造提升15条区县公路。") == ["改造提升区县公路"])
         // A figure bound by 以上 qualifies the noun counted next: the subject is the whole phrase.
         #expect(try subjects("力争主营业务收入30亿元以上的强优企业达到30家。").last == "主营业务收入30亿元以上的强优企业")
     }
@@ -305,5 +305,9 @@ struct SharedFigureTests {
         #expect(try subjects("抓好环湾39个“三旧”改造项目。") == ["三旧改造项目"])
         // A list's item names its own work before its verb.
         #expect(try subjects("完成造林130万亩、草原建设610万亩、水土流失治理180万亩。") == ["造林", "草原建设", "水土流失治理"])
+        // Of two verbs that overlap the first is the verb; a verb of level right before a count works on the noun.
+        #expect(try subjects("新建设施农业10万亩。") == ["设施农业"])
+        #expect(try subjects("改造提升6个公园。") == ["改造提升公园"])
+        #expect(try subjects("城市居民人均可支配收入实际增长10%。") == ["城市居民人均可支配收入"])
     }
 }

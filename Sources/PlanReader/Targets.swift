@@ -329,7 +329,8 @@ struct TargetBuilder {
     func fundPurpose(_ d: inout Draft) {
         guard d.q.unit == "元", let subject = d.subject else { return }
         var purpose: String?
-        if let m = TargetBuilder.purposeVerbs.match(subject.scalars, at: 0), d.q.range.upperBound < d.clause.upperBound
+        if let m = TargetBuilder.purposeVerbs.match(subject.scalars, at: 0),
+            TargetBuilder.purposeVerbs.match(c, at: d.q.range.upperBound, limit: d.clause.upperBound) == m
         {
             purpose = String(subject.unicodeScalars.dropFirst(TargetBuilder.purposeVerbs.words[m].count))
         } else if TargetBuilder.fundWords.contains(subject), d.q.range.upperBound == d.clause.upperBound,
@@ -353,15 +354,30 @@ struct TargetBuilder {
             {
                 // 建成93个乡镇综合文化站: what the money builds.
                 purpose = nounAfter(q.range.upperBound, k..<next)
-            } else if let m = TargetBuilder.purposeVerbs.match(c, at: k) {
-                var e = k + TargetBuilder.purposeVerbs.words[m].count
-                let s = e
-                while e < c.count && e - s < 24 && !Scalars.isClauseEnd(c[e]) && !Scalars.isSentenceEnd(c[e])
-                    && !Scalars.isDigit(c[e])
-                {
-                    e += 1
+            } else if k < next {
+                // 实施五保村建设一期工程, 支持500个村建设村级公共服务中心, 在14个县实施新型农村养老保险试点, 对…普通
+                // 高中学生免除学费: what the clause does, after its figures, its verbs and its 的.
+                var s = k
+                if let q = quantities.last(where: { !Lexicon.nonTargetUnits.contains($0.unit) }) {
+                    s = q.range.upperBound
                 }
-                purpose = cleanSubject(s..<e)
+                // The first verb after them; later ones belong to the name (五保村建设一期工程).
+                for i in s..<next {
+                    let n =
+                        TargetBuilder.purposeVerbs.match(c, at: i, limit: next).map {
+                            TargetBuilder.purposeVerbs.words[$0].count
+                        }
+                        ?? TargetBuilder.actionVerbs.match(c, at: i, limit: next).map {
+                            TargetBuilder.actionVerbs.words[$0].count
+                        }
+                    if let n, next - i - n >= 2 {
+                        s = i + n
+                        break
+                    }
+                }
+                if let de = c.lastIndex(of: ["的"], in: s..<next), next - de > 3 { s = de + 1 }
+                if s < next, c[s] == "对" { s += 1 }
+                if next - s <= 20 { purpose = cleanSubject(s..<next) }
             }
         }
         guard var p = purpose, p.unicodeScalars.count >= 2 else { return }
@@ -381,7 +397,8 @@ struct TargetBuilder {
         else { return nil }
         if let b = stated {
             // The verb follows the baseline's words directly.
-            guard b.range.upperBound == verb.lowerBound || onlyAdverbs(b.range.upperBound..<verb.lowerBound) else {
+            let end = perUnitEnd(b.range.upperBound, limit: verb.lowerBound)
+            guard end == verb.lowerBound || onlyAdverbs(end..<verb.lowerBound) else {
                 return nil
             }
             return b.unit == q.unit ? b : nil
@@ -403,6 +420,19 @@ struct TargetBuilder {
         let entry = q.unitRange.isEmpty ? nil : Lexicon.units.first(where: { $0.written == written })
         guard (entry?.factor ?? 1) == 1 else { return nil }
         return Baseline(value: n.value, unit: q.unit, year: year, range: k..<numberEnd, marker: marker)
+    }
+
+    /// Where a figure's per-unit ends: 80元/人提高到 → before 提高到.
+    func perUnitEnd(_ i: Int, limit: Int) -> Int {
+        guard i < limit, c[i] == "/" || c[i] == "／" else { return i }
+        var k = i + 1
+        while k < limit, k - i <= 3, Scalars.isHan(c[k]) || c[k] == "·",
+            TargetBuilder.rises.match(c, at: k, limit: limit) == nil,
+            TargetBuilder.riseAdverbs.match(c, at: k, limit: limit) == nil
+        {
+            k += 1
+        }
+        return k > i + 1 ? k : i
     }
 
     /// The verb of change that ends just before a target's words, with the adverbs before it: 逐步提高到.
@@ -661,7 +691,7 @@ struct TargetBuilder {
             if listed > 1 && Double(listed) == v { return .notTarget }
         }
         // A baseline: 从77%提高到80%, 由2014年的1.2万人增加到…, 比上年的45%提高3个百分点.
-        var verbAt = afterIndex
+        var verbAt = perUnitEnd(afterIndex, limit: clause.upperBound)
         while verbAt < clause.upperBound,
             let a = TargetBuilder.riseAdverbs.match(c, at: verbAt, limit: clause.upperBound)
         {

@@ -309,5 +309,9 @@ struct SharedFigureTests {
         #expect(try subjects("新建设施农业10万亩。") == ["设施农业"])
         #expect(try subjects("改造提升6个公园。") == ["改造提升公园"])
         #expect(try subjects("城市居民人均可支配收入实际增长10%。") == ["城市居民人均可支配收入"])
+        // A per-unit figure can be a baseline; money's purpose is read from the clause after it.
+        #expect(try subjects("补助标准从80元/人提高到120元/人。") == ["补助标准"])
+        #expect(try subjects("筹措资金0.8亿元，支持500个村建设村级公共服务中心。").first == "村级公共服务中心资金")
+        #expect(try subjects("筹措资金5亿元，在14个县实施新型农村养老保险试点。") == ["新型农村养老保险试点资金"])
     }
 }

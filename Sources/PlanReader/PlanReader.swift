@@ -380,6 +380,14 @@ struct Assembler {
             let distance =
                 p.range.upperBound <= r.lowerBound
                 ? r.lowerBound - p.range.upperBound : p.range.lowerBound - r.upperBound
+            // A project in a later clause of the sentence names the figure only as the end of a chain of its
+            // attributes (占地面积6.56万平方米，…，总投资约5亿元的德力新天地项目), not as another clause's object
+            // (省重点项目完成投资220亿元，确保黄骅港一期…).
+            if p.range.lowerBound >= r.upperBound, p.range.lowerBound > 0, c[p.range.lowerBound - 1] != "的",
+                (r.upperBound..<p.range.lowerBound).contains(where: { Scalars.isClauseEnd(c[$0]) })
+            {
+                continue
+            }
             if distance >= 0 && distance < bestDistance {
                 best = i
                 bestDistance = distance

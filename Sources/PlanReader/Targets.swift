@@ -36,6 +36,8 @@ struct TargetBuilder {
     ])
     /// The verbs of two characters or more that lead into a clause's object (推动, 加快推进, 发展).
     static let pushVerbs = WordList(Lexicon.leadVerbs.filter { $0.unicodeScalars.count >= 2 })
+    /// A verb's complement of one character, never what is counted: 组织好20个…, 建成了.
+    static let complements: Set<String> = ["好", "了", "完", "成", "到", "出", "起", "上"]
     /// Verbs that say what money is for: 实施, 用于, 支持, 设立.
     static let purposeVerbs = WordList(["继续实施", "实施", "用于", "支持", "设立", "完善", "补助", "资助", "启动"])
     /// Subjects that name money raised, whose purpose the next clause says.
@@ -909,6 +911,13 @@ struct TargetBuilder {
             let subject = cleanSubject(segment.lowerBound..<p)
             d.subject = subject.isEmpty ? (previous?.subject ?? nil) : subject
             d.subjectRule = subject.isEmpty ? .previousClause : .beforeLevelVerb
+            // 提升农村户厕8.8万座: nothing before the verb, and what it works on stands between it and the figure.
+            let object = cleanSubject((p + verb.count)..<q.range.lowerBound)
+            if subject.isEmpty && object.unicodeScalars.count >= 2 && !hasNumber((p + verb.count)..<q.range.lowerBound)
+            {
+                d.subject = verb.string + object
+                d.subjectRule = .betweenVerbAndFigure
+            }
             // 实现生产总值138亿元，增长8%: the growth belongs to the figure before it.
             if subject.isEmpty, let prev = previous, prev.clause.upperBound + 1 == d.clause.lowerBound {
                 d.textStart = prev.textStart
@@ -937,7 +946,7 @@ struct TargetBuilder {
                 // 完成造林面积440万亩: a bare measure is of the verb's doing.
                 d.subject = verb.string + between
                 d.subjectRule = .betweenVerbAndFigure
-            } else if !between.isEmpty {
+            } else if !between.isEmpty && !TargetBuilder.complements.contains(between) {
                 d.subject = (workVerbs(before: p + verb.count, from: segment.lowerBound) ?? "") + between
                 d.subjectRule = .betweenVerbAndFigure
                 // 第三产业实现增加值157亿元: 实现 and 完成 only reach the figure; whose it is stands before them.

@@ -313,5 +313,8 @@ struct SharedFigureTests {
         #expect(try subjects("补助标准从80元/人提高到120元/人。") == ["补助标准"])
         #expect(try subjects("筹措资金0.8亿元，支持500个村建设村级公共服务中心。").first == "村级公共服务中心资金")
         #expect(try subjects("筹措资金5亿元，在14个县实施新型农村养老保险试点。") == ["新型农村养老保险试点资金"])
+        // A verb's complement is not what is counted; a verb of level may work on the words after it.
+        #expect(try subjects("组织好20个经济发达镇行政管理体制改革。") == ["经济发达镇行政管理体制改革"])
+        #expect(try subjects("提升农村户厕8.8万座。") == ["提升农村户厕"])
     }
 }

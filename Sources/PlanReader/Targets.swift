@@ -36,6 +36,11 @@ struct TargetBuilder {
     ])
     /// The verbs of two characters or more that lead into a clause's object (推动, 加快推进, 发展).
     static let pushVerbs = WordList(Lexicon.leadVerbs.filter { $0.unicodeScalars.count >= 2 })
+    /// Measures that end a list's last item and so each item: 排放量, 增加值, 覆盖率.
+    static let measureEndings = WordList([
+        "排放量", "排放总量", "增加值", "产值", "产量", "收入", "覆盖率", "利用率", "处理率", "达标率", "普及率", "参保率",
+        "面积", "总量",
+    ])
     /// A verb's complement of one character, never what is counted: 组织好20个…, 建成了.
     static let complements: Set<String> = ["好", "了", "完", "成", "到", "出", "起", "上"]
     /// Verbs that say what money is for: 实施, 用于, 支持, 设立.
@@ -590,11 +595,23 @@ struct TargetBuilder {
             // A shared head noun after the last item completes the short earlier ones, parallel modifiers
             // being as long as each other: 城镇和农村居民人均可支配收入 → 城镇居民…, 农村居民….
             let last = Array(cleanSubject(subjects[subjects.count - 1]).unicodeScalars)
+            let first = Array(cleanSubject(subjects[0]).unicodeScalars)
+            // A measure that ends the last item ends each earlier one: 二氧化硫、化学需氧量排放量 → 二氧化硫排放量.
+            let measure = TargetBuilder.measureEndings.match(last, endingAt: last.count, from: 1).map {
+                TargetBuilder.measureEndings.words[$0]
+            }
             for (k, r) in subjects.enumerated() {
                 var subject = cleanSubject(r)
                 let n = subject.unicodeScalars.count
                 if k < subjects.count - 1 && n > 0 && n <= 3 && last.count > n + 1 {
                     subject += last.string(n..<last.count)
+                } else if k < subjects.count - 1, n > 0, let m = measure, !subject.unicodeScalars.elementsEqual(last),
+                    TargetBuilder.measureEndings.match(Array(subject.unicodeScalars), endingAt: n, from: 0) == nil
+                {
+                    subject += m.string
+                } else if k > 0 && n > 0 && n <= 3 && first.count > n + 1 {
+                    // A head before the first item begins each later short one: 万元GDP能耗、水耗 → 万元GDP水耗.
+                    subject = first.string(0..<(first.count - n)) + subject
                 }
                 if !subject.isEmpty {
                     drafts[i + k].subject = subject
@@ -1173,7 +1190,9 @@ struct TargetBuilder {
                 from = p + w.count
                 continue
             }
-            text = Array(text[0..<p])
+            // 7个项目开工建设, 3个项目建成投产: the stage a count reaches is part of what is counted.
+            let stage = w == "开工".scalars || w == "投产".scalars || w == "竣工".scalars
+            text = Array(text[0..<(stage ? p + w.count : p)])
             break
         }
         // The next item's joining word: 认定6家市级重点实验室和10家….

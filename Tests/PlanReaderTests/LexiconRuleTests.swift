@@ -237,6 +237,9 @@ struct SharedFigureTests {
         #expect(try subjects("新增首台套装备、首批次新材料、首版次软件300项以上。") == ["首台套装备、首批次新材料、首版次软件"])
         // 城乡 is 城镇 and 农村, in that order.
         #expect(try subjects("城乡居民收入分别增长8%左右、9%左右。") == ["城镇居民收入", "农村居民收入"])
+        // A head before the first item and a measure after the last are each item's.
+        #expect(try subjects("万元GDP能耗、水耗分别下降2.75%和4%。") == ["万元GDP能耗", "万元GDP水耗"])
+        #expect(try subjects("二氧化硫、化学需氧量排放量分别下降4%和3%。") == ["二氧化硫排放量", "化学需氧量排放量"])
     }
 
     @Test("“等”前是举例，动词之后是计数的事物 (examples before 等; verbs alone are not the subject)")
@@ -316,5 +319,7 @@ struct SharedFigureTests {
         // A verb's complement is not what is counted; a verb of level may work on the words after it.
         #expect(try subjects("组织好20个经济发达镇行政管理体制改革。") == ["经济发达镇行政管理体制改革"])
         #expect(try subjects("提升农村户厕8.8万座。") == ["提升农村户厕"])
+        // The stage a count reaches is part of what is counted.
+        #expect(try subjects("推动第二附属医院等7个项目开工建设。") == ["项目开工"])
     }
 }

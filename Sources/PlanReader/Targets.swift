@@ -856,6 +856,18 @@ struct TargetBuilder {
                     d.subject = owner + noun
                     d.subjectRule = .attributeOfOwner
                 }
+            } else if let v = TargetBuilder.actionVerbs.match(c, endingAt: p, from: segment.lowerBound),
+                TargetBuilder.lightVerbs.contains(TargetBuilder.actionVerbs.words[v].string),
+                case let verbStart = p - TargetBuilder.actionVerbs.words[v].count,
+                ProjectFinder.suffixes.match(c, endingAt: verbStart, from: segment.lowerBound) != nil,
+                !hasNumber(segment.lowerBound..<verbStart)
+            {
+                // 省重点项目完成投资220亿元: the projects' investment done.
+                let owner = cleanSubject(segment.lowerBound..<verbStart)
+                if !owner.isEmpty {
+                    d.subject = owner + TargetBuilder.actionVerbs.words[v].string + noun
+                    d.subjectRule = .attributeOfOwner
+                }
             }
             // 新建占地均超过10亩的小游园: the thing measured follows.
             let afterUnit = nounAfter(q.range.upperBound, d.clause)
@@ -1094,7 +1106,12 @@ struct TargetBuilder {
     /// the noun straight after, with no verb or list between it and the next figure.
     func isThresholdModifier(_ prev: Draft, before q: Quantity) -> Bool {
         // A project's measure (占地均超过10亩的小游园) describes the thing; the noun after it is counted alone.
-        guard prev.attribute == nil, prev.q.comparator == .atLeast || prev.comparator == .atLeast else { return false }
+        // 公交站点500米覆盖率95%: a figure right before a rate's noun is part of the rate's name.
+        let rateFollows =
+            prev.q.range.upperBound < q.range.lowerBound && Scalars.isHan(c[prev.q.range.upperBound])
+            && TargetBuilder.rates.firstMatch(c, in: prev.q.range.upperBound..<q.range.lowerBound) != nil
+        guard prev.attribute == nil, prev.q.comparator == .atLeast || prev.comparator == .atLeast || rateFollows
+        else { return false }
         var k = prev.q.range.upperBound
         guard k < q.range.lowerBound else { return false }
         if c[k] == "的" { k += 1 }

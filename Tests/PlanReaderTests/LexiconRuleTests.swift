@@ -321,5 +321,8 @@ struct SharedFigureTests {
         #expect(try subjects("提升农村户厕8.8万座。") == ["提升农村户厕"])
         // The stage a count reaches is part of what is counted.
         #expect(try subjects("推动第二附属医院等7个项目开工建设。") == ["项目开工"])
+        // A figure right before a rate's noun is part of the rate's name; projects own their investment done.
+        #expect(try subjects("中心城区公交站点500米覆盖率95%以上。").last == "中心城区公交站点500米覆盖率")
+        #expect(try subjects("省重点项目完成投资220亿元以上。") == ["省重点项目完成投资"])
     }
 }

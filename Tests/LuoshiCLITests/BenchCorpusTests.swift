@@ -113,7 +113,7 @@ struct ExplainTests {
         #expect(!target.stdout.contains("t4"))
         let section = try CLI.run(["import", file.path, "--explain", "2"])
         #expect(section.stdout.hasPrefix("2 二 办好民生实事\n    标题 (heading): 编号的短行"))
-        #expect(section.stdout.contains("t3 停车位") && section.stdout.contains("t4 农村公路"))
+        #expect(section.stdout.contains("t3 停车位") && section.stdout.contains("t4 改造农村公路"))
         #expect(!section.stdout.contains("t1 "))
         let missing = try CLI.run(["import", file.path, "--explain", "t99"])
         #expect(missing.status == 64)

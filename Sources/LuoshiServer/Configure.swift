@@ -106,6 +106,7 @@ extension LuoshiServer {
         try app.register(collection: EditController())
         try app.register(collection: APIController())
         try app.register(collection: SupervisionController())
+        try app.register(collection: ExportController())
         try app.register(collection: SupervisionAPIController())
         try app.register(collection: DirectoryController())
         try app.register(collection: PortfolioController())

@@ -45,6 +45,19 @@ extension ServerTests {
                     .GET, "/plans/\(planID)/review", "",
                     ["anonymous": login, "admin": ok, "reporter": no, "leader": ok, "deputy": ok]
                 ),
+                // The 分解表 and 台账: whoever reads the plan; a reporter gets their own unit's rows.
+                (
+                    .GET, "/plans/\(planID)/breakdown.xlsx?progress=1", "",
+                    ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]
+                ),
+                (
+                    .GET, "/plans/\(planID)/breakdown.csv?overdue=1", "",
+                    ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]
+                ),
+                (
+                    .GET, "/plans/\(planID)/ledger.xlsx", "",
+                    ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]
+                ),
                 (
                     .GET, "/items/\(item.id!)", "",
                     ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]

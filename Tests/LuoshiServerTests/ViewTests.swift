@@ -149,7 +149,9 @@ extension ServerTests {
                 .units, .unit(id), .people, .person(id), .resetPassword(id), .setDisabled(id, true),
                 .setDisabled(id, false), .portfolio(leader: id, plan: id), .newNoticeAll(query: "河道"),
                 .bulkSupervision, .search("河道"), .planSorted(id, "late"), .portfolio(unit: id),
-                .reviewsDone(accepted: 2, skipped: 1), .acceptMany,
+                .reviewsDone(accepted: 2, skipped: 1), .acceptMany, .breakdown(plan: id),
+                .breakdown(plan: id, format: "csv", unit: id, leader: id, overdue: true, progress: true),
+                .ledger(plan: id),
                 .reviewsFiltered(.init(unit: id, text: "x", selectAll: true), page: 2),
             ]
             urls += SiteURL.ItemEdit.allCases.map { .edit(item: id, $0) }

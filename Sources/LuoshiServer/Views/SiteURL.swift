@@ -23,6 +23,12 @@ enum SiteURL: Equatable, Sendable {
     case addItem(plan: UUID)
     case bulletin(plan: UUID, month: String? = nil)
     case bulletinDocx(plan: UUID, month: String? = nil)
+    /// The 任务分解表 as Excel (or CSV): one unit's rows, one leader's, overdue only, with progress.
+    case breakdown(
+        plan: UUID, format: String = "xlsx", unit: UUID? = nil, leader: UUID? = nil, overdue: Bool = false,
+        progress: Bool = false)
+    /// The 台账: reports and notices, as one workbook.
+    case ledger(plan: UUID, unit: UUID? = nil)
     case rules(plan: UUID)
     case item(UUID)
     /// A page of an item's reports, newest first (page 1 is the item itself).
@@ -117,6 +123,13 @@ enum SiteURL: Equatable, Sendable {
         case .reopen(let plan): return "/plans/\(plan)/reopen"
         case .addItem(let plan): return "/plans/\(plan)/items"
         case .bulletin(let plan, let month): return "/plans/\(plan)/bulletin" + Self.query([("month", month)])
+        case .breakdown(let plan, let format, let unit, let leader, let overdue, let progress):
+            return "/plans/\(plan)/breakdown.\(format == "csv" ? "csv" : "xlsx")"
+                + Self.query([
+                    ("unit", unit?.uuidString), ("leader", leader?.uuidString), ("overdue", overdue ? "1" : nil),
+                    ("progress", progress ? "1" : nil),
+                ])
+        case .ledger(let plan, let unit): return "/plans/\(plan)/ledger.xlsx" + Self.query([("unit", unit?.uuidString)])
         case .bulletinDocx(let plan, let month):
             return "/plans/\(plan)/bulletin.docx" + Self.query([("month", month)])
         case .rules(let plan): return "/plans/\(plan)/supervision"

@@ -62,6 +62,16 @@ extension PlanOverview {
                     Anchor(c.t("督办规则", "Supervision rules"), .rules(plan: plan.id!))
                     Words(" · ")
                     Anchor(c.t("督办单", "Notices"), .notices())
+                    Words(" · ")
+                    Anchor(c.t("任务分解表 (Excel)", "Task breakdown (Excel)"), .breakdown(plan: plan.id!))
+                    Words(" · ")
+                    Anchor(c.t("进展表 (Excel)", "Progress sheet (Excel)"), .breakdown(plan: plan.id!, progress: true))
+                    Words(" · ")
+                    Anchor(
+                        c.t("逾期事项 (Excel)", "Overdue items (Excel)"),
+                        .breakdown(plan: plan.id!, overdue: true, progress: true))
+                    Words(" · ")
+                    Anchor(c.t("台账 (Excel)", "Ledger (Excel)"), .ledger(plan: plan.id!))
                 }.class("noprint")
                 Paragraph {
                     Words(c.t("总体进度", "Overall progress") + " ")

@@ -1,0 +1,270 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import OfficeOpenXML
+import Testing
+import Vapor
+import VaporTesting
+import ZIPFoundation
+
+@testable import LuoshiServer
+
+/// Each sheet of a workbook as LibreOffice reads it (its cells, row by row), or nil when LibreOffice is not
+/// installed (CI installs it). What Luoshi writes is checked by a program that did not write it.
+func libreOfficeSheets(_ xlsx: Data) throws -> [[[String]]]? {
+    let candidates = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/lib/libreoffice/program/soffice"]
+    guard let soffice = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("LibreOffice is missing in CI") }
+        return nil
+    }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-lo-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let input = dir.appendingPathComponent("book.xlsx")
+    try xlsx.write(to: input)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: soffice)
+    // UTF-8 (76), every sheet to a file of its own (the last field, -1), cells as shown (true).
+    process.arguments = [
+        "-env:UserInstallation=file://\(dir.path)/profile", "--headless", "--convert-to",
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", dir.path,
+        input.path,
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted()
+    if files.isEmpty {
+        Issue.record("LibreOffice read no sheet (is libreoffice-calc installed?)")
+        return []
+    }
+    // book-Sheet1.csv, book-Sheet2.csv … in the workbook's order (LibreOffice names them by sheet).
+    return try files.map { try parseCSV(String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) }
+}
+
+/// RFC 4180 fields (quotes, doubled quotes, line breaks inside quotes).
+func parseCSV(_ text: String) -> [[String]] {
+    var rows: [[String]] = []
+    var row: [String] = []
+    var field = ""
+    var quoted = false
+    var chars = Array(text.replacingOccurrences(of: "\u{FEFF}", with: ""))
+    chars.append("\n")
+    var i = 0
+    while i < chars.count {
+        let ch = chars[i]
+        if quoted {
+            if ch == "\"" {
+                if i + 1 < chars.count && chars[i + 1] == "\"" {
+                    field.append("\"")
+                    i += 1
+                } else {
+                    quoted = false
+                }
+            } else {
+                field.append(ch)
+            }
+        } else if ch == "\"" {
+            quoted = true
+        } else if ch == "," {
+            row.append(field)
+            field = ""
+        } else if ch == "\n" || ch == "\r\n" || ch == "\r" {
+            row.append(field)
+            field = ""
+            if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
+            row = []
+        } else {
+            field.append(ch)
+        }
+        i += 1
+    }
+    return rows
+}
+
+/// A part of an Office Open XML package, as text.
+func packagePart(_ data: Data, _ path: String) throws -> String {
+    let archive = try Archive(data: data, accessMode: .read)
+    guard let entry = archive[path] else { return "" }
+    var out = Data()
+    _ = try archive.extract(entry) { out.append($0) }
+    return String(decoding: out, as: UTF8.self)
+}
+
+@Suite("Excel 写出 (writing .xlsx)")
+struct SpreadsheetWriterTests {
+    @Test("LibreOffice 读出写入的单元格：中文、数字、日期、百分比、换行 (LibreOffice reads back every cell)")
+    func roundTrip() throws {
+        let book = Workbook(sheets: [
+            Sheet(
+                name: "任务分解表",
+                columns: [Column(width: 8), Column(width: 30), Column(width: 12), Column(width: 10, hidden: true)],
+                rows: [
+                    Row([Cell(.text("序号"), .header), Cell(.text("任务内容"), .header), Cell(.text("完成时限"), .header)]),
+                    Row([.text("一", .group), .text("做强工业经济", .group)]),
+                    Row(
+                        [
+                            .text("1"), .text("新增停车位300个，\n含“口袋”停车场 & <公共> 泊位"),
+                            Cell(.date(year: 2015, month: 6, day: 30)), .text("1.1.t3"),
+                        ], outlineLevel: 1),
+                    Row([.text("2"), .number(1234.5), .number(0.625, .percent), .text("=SUM(A1)")], outlineLevel: 1),
+                ]),
+            Sheet(name: "督办单", columns: [Column(width: 10)], rows: [Row([.text("编号")]), Row([.text("2015-001")])]),
+        ])
+        let data = try SpreadsheetWriter.xlsx(book)
+        guard let sheets = try libreOfficeSheets(data) else { return }
+        #expect(sheets.count == 2)
+        let first = try #require(sheets.first)
+        #expect(first[0].prefix(3) == ["序号", "任务内容", "完成时限"])
+        #expect(first[1].prefix(2) == ["一", "做强工业经济"])
+        #expect(first[2][1] == "新增停车位300个，\n含“口袋”停车场 & <公共> 泊位")
+        #expect(first[2][2] == "2015-06-30")
+        #expect(first[2][3] == "1.1.t3")
+        #expect(first[3][1] == "1234.5")
+        #expect(first[3][2] == "62.5%")
+        // Text that looks like a formula stays text.
+        #expect(first[3][3] == "=SUM(A1)")
+        #expect(sheets[1] == [["编号"], ["2015-001"]])
+    }
+
+    @Test("冻结表头、分级显示、隐藏编码列、A4 横向打印并重复表头 (frozen header, outline, hidden code, print setup)")
+    func layout() throws {
+        let book = Workbook(sheets: [
+            Sheet(
+                name: "a/b:c*d?e[f]g 一个很长很长很长很长很长很长很长很长很长的名字",
+                columns: [Column(width: 6), Column(width: 14, hidden: true)],
+                rows: [Row([.text("标题")]), Row([.text("序号", .header)]), Row([.text("1")], outlineLevel: 2)],
+                headerRows: 2, merges: ["A1:B1"])
+        ])
+        let data = try SpreadsheetWriter.xlsx(book)
+        let sheet = try packagePart(data, "xl/worksheets/sheet1.xml")
+        #expect(sheet.contains(#"<pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" state="frozen"/>"#))
+        #expect(sheet.contains(#"outlineLevelRow="2""#))
+        #expect(sheet.contains(#"<row r="3" outlineLevel="2">"#))
+        #expect(sheet.contains(#"<col min="2" max="2" width="14.0" customWidth="1" hidden="1"/>"#))
+        #expect(sheet.contains(#"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#))
+        #expect(sheet.contains(#"<mergeCell ref="A1:B1"/>"#))
+        let workbook = try packagePart(data, "xl/workbook.xml")
+        // Excel's rule for a sheet name: 31 characters, none of []:*?/\.
+        let name = try #require(workbook.firstMatch(of: #/sheet name="([^"]*)"/#)?.output.1)
+        #expect(name.count == 31 && !name.contains(where: { "[]:*?/\\".contains($0) }))
+        #expect(workbook.contains("_xlnm.Print_Titles"))
+        #expect(workbook.contains("!$1:$2</definedName>"))
+    }
+
+    @Test("CSV：带 BOM、CRLF，含逗号引号换行的格加引号，公式样文本不被执行 (CSV as Excel opens it)")
+    func csv() {
+        let data = CSVWriter.csv([["序号", "任务内容"], ["1", "新增停车位300个，含\"口袋\"停车场,共3处\n年底前"], ["2", "=1+2"]])
+        #expect(data.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\r\n"))
+        #expect(
+            parseCSV(text) == [["序号", "任务内容"], ["1", "新增停车位300个，含\"口袋\"停车场,共3处\n年底前"], ["2", "'=1+2"]])
+    }
+
+    @Test("Excel 序列日：1900 日期系统 (Excel serial days)")
+    func serials() {
+        #expect(SpreadsheetWriter.serial(year: 1900, month: 3, day: 1) == 61)
+        #expect(SpreadsheetWriter.serial(year: 2015, month: 6, day: 30) == 42185)
+        #expect(SpreadsheetWriter.columnName(0) == "A" && SpreadsheetWriter.columnName(25) == "Z")
+        #expect(SpreadsheetWriter.columnName(26) == "AA" && SpreadsheetWriter.columnName(701) == "ZZ")
+    }
+}
+
+extension ServerTests {
+    @Test("任务分解表：全部、本单位、某领导、逾期、带进展；LibreOffice 读出的表格与页面一致 (the 任务分解表 export)")
+    func breakdownExport() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            let id = try await app.demoPlanID()
+            let plan = try #require(try await Plan.find(id, on: app.db))
+            let snapshot = try await PlanSnapshot.load(plan, on: app.db, now: ServerConfiguration.demoNow)
+            let leaves = snapshot.items.filter(PlanSnapshot.isLeaf)
+            var xlsx = Data()
+            try await app.testing().test(.GET, "/plans/\(id)/breakdown.xlsx?progress=1", headers: admin.headers) {
+                res in
+                #expect(res.status == .ok)
+                #expect(res.headers.contentType?.description.contains("spreadsheetml") == true)
+                #expect(res.headers.first(name: .contentDisposition)?.contains("filename*=UTF-8''") == true)
+                xlsx = Data(res.body.readableBytesView)
+            }
+            if let sheets = try libreOfficeSheets(xlsx), let sheet = sheets.first {
+                #expect(sheet[0][0] == "张芝山镇2015年度工作计划任务分解表")
+                #expect(sheet[1].prefix(4) == ["序号", "领域/部分", "任务内容", "量化目标"])
+                #expect(sheet[1].suffix(8) == ["进展情况", "存在问题", "下一步措施", "最新数值", "完成率", "状态", "督办", "编码"])
+                // One row a task, target or project, numbered 1…n, each with its code.
+                let body = sheet.dropFirst(2).filter { Int($0[0]) != nil }
+                #expect(body.count == leaves.count)
+                #expect(body.map { Int($0[0])! } == Array(1...leaves.count))
+                #expect(Set(body.map { $0.last! }) == Set(leaves.map(\.code)))
+                // The parking target reads as the page shows it.
+                let parking = try #require(body.first { $0[2].contains("停车位") && $0[3].contains("300") })
+                #expect(parking[3].contains("≥300个"))
+                // Every status word is one the pages use.
+                let statuses = Set(body.map { $0[16] })
+                #expect(statuses.isSubset(of: Set(ItemStatus.allCases.map(\.chinese) + [""])))
+                #expect(statuses.contains("已逾期") || statuses.contains("进度滞后"))
+                // Areas head their rows.
+                #expect(sheet.contains { $0[0] == "一" && !$0[2].isEmpty })
+            }
+            // Overdue only: every row is overdue.
+            try await app.testing().test(
+                .GET, "/plans/\(id)/breakdown.csv?overdue=1&progress=1", headers: admin.headers
+            ) { res in
+                #expect(res.status == .ok)
+                let rows = parseCSV(res.body.string)
+                let body = rows.dropFirst().filter { Int($0[0]) != nil }
+                let overdue = leaves.filter { snapshot.results[$0.id!]?.status == .overdue }
+                #expect(body.count == overdue.count)
+                #expect(body.allSatisfy { $0[16] == "已逾期" })
+            }
+            // A reporter gets their own unit's rows, whatever they ask for.
+            let (item, reporter) = try await app.assignedItem()
+            let unit = try #require(reporter.$organization.id)
+            let caller = try await app.signIn(reporter.username)
+            let (_, stranger) = try await app.assignedItem(otherThan: unit)
+            try await app.testing().test(
+                .GET, "/plans/\(id)/breakdown.csv?unit=\(stranger.$organization.id!)", headers: caller.headers
+            ) { res in
+                #expect(res.status == .ok)
+                let body = parseCSV(res.body.string).dropFirst().filter { Int($0[0]) != nil }
+                let unitName = try #require(try await Organization.find(unit, on: app.db)).name
+                #expect(!body.isEmpty)
+                #expect(body.allSatisfy { $0[5] == unitName || $0[6].contains(unitName) })
+                #expect(body.contains { $0.last == item.code })
+            }
+        }
+    }
+
+    @Test("台账：进展报告与督办单两张表；单位只见本单位 (the 台账 workbook)")
+    func ledgerExport() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            let id = try await app.demoPlanID()
+            var xlsx = Data()
+            try await app.testing().test(.GET, "/plans/\(id)/ledger.xlsx", headers: admin.headers) { res in
+                #expect(res.status == .ok)
+                xlsx = Data(res.body.readableBytesView)
+            }
+            let reports = try await ProgressReport.query(on: app.db).count()
+            let notices = try await SupervisionNotice.query(on: app.db).count()
+            if let sheets = try libreOfficeSheets(xlsx) {
+                #expect(sheets.count == 2)
+                // LibreOffice writes the sheets' files in name order: 督办单 before 进展报告.
+                let reportSheet = try #require(sheets.first { $0.first?.first == "单位" })
+                let noticeSheet = try #require(sheets.first { $0.first?.first == "编号" })
+                #expect(reportSheet.count - 1 == reports)
+                #expect(noticeSheet.count - 1 == notices)
+            }
+            // A deputy may read it; a stranger's plan id is not found.
+            let deputy = try await app.signIn("daibiao")
+            try await app.testing().test(.GET, "/plans/\(id)/ledger.xlsx", headers: deputy.headers) { res in
+                #expect(res.status == .ok)
+            }
+            try await app.testing().test(.GET, "/plans/\(UUID())/breakdown.xlsx", headers: admin.headers) { res in
+                #expect(res.status == .notFound)
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import OfficeOpenXML
 import SQLKit
 import Vapor
 
@@ -37,6 +38,62 @@ public enum Benchmarks {
                     String(
                         format: "+%d day: %.3f s — %d reminders, %d notices, %d escalations", offset, r.seconds,
                         r.count(.reminder), r.count(.notice), r.count(.escalation)))
+            }
+            return lines
+        }
+    }
+
+    /// Fills an empty database with one plan of `items` assigned items and their reports to `at`, then times
+    /// the exports an office downloads: the 任务分解表 (.xlsx with progress, and .csv) and the 台账.
+    public static func export(_ config: ServerConfiguration, items: Int, at day: CivilDay) async throws -> [String] {
+        try await Runner.withApplication(config) { app in
+            try await requireEmpty(app.db)
+            let sql = app.db as! any SQLDatabase
+            var lines: [String] = []
+            let t0 = Date()
+            let counts = try await fillDistrict(sql, towns: 1, itemsPerTown: items, until: day)
+            lines.append(
+                "生成 (generated): 1 个计划, \(counts.items) 项已分解事项, \(counts.reports) 份报送 in "
+                    + String(format: "%.1f s", Date().timeIntervalSince(t0)))
+            let plan = try await Plan.query(on: app.db).first()!
+            let admin = try await User.query(on: app.db).filter(\.$role == .leader).first()!
+            let now = day.start(in: .beijing).addingTimeInterval(9 * 3600)
+            for round in 1...3 {
+                var t = Date()
+                // Where the load's time goes.
+                let planID = try plan.requireID()
+                let items = try await PlanItem.live(plan: planID, on: app.db).sort(\.$position).all()
+                let tItems = Date().timeIntervalSince(t)
+                t = Date()
+                let ids = items.compactMap(\.id)
+                _ = try await Assignment.query(on: app.db).filter(\.$item.$id ~~ ids).all()
+                let tAssign = Date().timeIntervalSince(t)
+                t = Date()
+                _ = try await PlanSnapshot.latestAccepted(plan: planID, items: ids, on: app.db)
+                let tLatest = Date().timeIntervalSince(t)
+                lines.append(
+                    String(
+                        format: "round %d load parts: items %.3f s, assignments %.3f s, latest reports %.3f s", round,
+                        tItems, tAssign, tLatest))
+                t = Date()
+                let b = try await Breakdown.build(plan: plan, filter: .init(progress: true), on: app.db, now: now)
+                let load = Date().timeIntervalSince(t)
+                t = Date()
+                let xlsx = try SpreadsheetWriter.xlsx(b.workbook())
+                let write = Date().timeIntervalSince(t)
+                t = Date()
+                let csv = b.csv()
+                let csvTime = Date().timeIntervalSince(t)
+                t = Date()
+                let ledger = try await Ledger.build(plan: plan, for: admin, unit: nil, on: app.db)
+                let ledgerXLSX = try SpreadsheetWriter.xlsx(ledger.workbook())
+                let ledgerTime = Date().timeIntervalSince(t)
+                lines.append(
+                    String(
+                        format:
+                            "round %d: 分解表 %d rows — load %.3f s, .xlsx %.3f s (%d KB), .csv %.3f s (%d KB); total %.3f s. 台账 %d reports: %.3f s (%d KB)",
+                        round, b.lines.count, load, write, xlsx.count / 1024, csvTime, csv.count / 1024,
+                        load + write, ledger.reports.count, ledgerTime, ledgerXLSX.count / 1024))
             }
             return lines
         }

@@ -12,7 +12,7 @@ import PlanReader
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "性能测试 (benchmarks)",
-        subcommands: [BenchImport.self, BenchCorpus.self, BenchSupervise.self, BenchDeliver.self])
+        subcommands: [BenchImport.self, BenchCorpus.self, BenchSupervise.self, BenchExport.self, BenchDeliver.self])
 }
 
 struct BenchImport: ParsableCommand {
@@ -100,6 +100,26 @@ struct BenchSupervise: AsyncParsableCommand {
         guard let day = CivilDay(at) else { throw ValidationError("日期应为 2015-12-28 的形式") }
         for line in try await reporting({
             try await Benchmarks.supervision(storage.configuration(), towns: towns, itemsPerTown: items, at: day)
+        }) { print(line) }
+    }
+}
+
+/// `luoshi bench export`: the 任务分解表 and 台账 of a large plan.
+struct BenchExport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "测量任务分解表与台账的导出耗时 (time the 任务分解表 and 台账 exports)",
+        discussion:
+            "Fills an empty database (--data, or DATABASE_URL) with one plan of --items assigned items and a year of reports."
+    )
+    @Option(name: .long, help: "事项数 (items)") var items = 6000
+    @Option(name: .long, help: "日期 (the day)") var at = "2015-12-28"
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        guard let day = CivilDay(at) else { throw ValidationError("日期应为 2015-12-28 的形式") }
+        for line in try await reporting({
+            try await Benchmarks.export(storage.configuration(), items: items, at: day)
         }) { print(line) }
     }
 }

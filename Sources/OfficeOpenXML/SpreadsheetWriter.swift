@@ -64,8 +64,9 @@ public struct Cell: Sendable, Equatable {
         case empty
         case text(String)
         case number(Double)
-        /// A calendar day, written as Excel's serial day number with a date format.
-        case date(year: Int, month: Int, day: Int)
+        /// A calendar day as days since 1970-01-01 (`CivilDay.ordinal`), written as Excel's serial day number
+        /// with a date format.
+        case date(daysSince1970: Int)
     }
 
     public enum Style: Int, Sendable {
@@ -146,20 +147,9 @@ public enum SpreadsheetWriter {
         return s
     }
 
-    /// Excel's serial day number (1900 date system, counting its phantom 29 February 1900).
-    public static func serial(year: Int, month: Int, day: Int) -> Int {
-        // Days from 1899-12-30, by the civil-from-days algorithm's inverse.
-        func days(_ y: Int, _ m: Int, _ d: Int) -> Int {
-            let y2 = m <= 2 ? y - 1 : y
-            let era = (y2 >= 0 ? y2 : y2 - 399) / 400
-            let yoe = y2 - era * 400
-            let mp = (m + 9) % 12
-            let doy = (153 * mp + 2) / 5 + d - 1
-            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-            return era * 146097 + doe - 719468
-        }
-        return days(year, month, day) - days(1899, 12, 30)
-    }
+    /// Excel's serial day number (1900 date system, which counts a 29 February 1900 that never was): day 25,569
+    /// is 1970-01-01.
+    public static func serial(daysSince1970 days: Int) -> Int { days + 25_569 }
 
     static func contentTypes(_ sheets: Int) -> String {
         var overrides = ""
@@ -328,10 +318,10 @@ public enum SpreadsheetWriter {
                         "<c r=\"\(ref)\"\(s) t=\"inlineStr\"><is><t xml:space=\"preserve\">\(MarkupText.escape(text))</t></is></c>"
                 case .number(let v):
                     xml += "<c r=\"\(ref)\"\(s)><v>\(number(v))</v></c>"
-                case .date(let y, let m, let d):
+                case .date(let days):
                     // A date is shown as one whatever style the row has.
                     xml +=
-                        "<c r=\"\(ref)\" s=\"\(Cell.Style.date.rawValue)\"><v>\(serial(year: y, month: m, day: d))</v></c>"
+                        "<c r=\"\(ref)\" s=\"\(Cell.Style.date.rawValue)\"><v>\(serial(daysSince1970: days))</v></c>"
                 }
             }
             xml += "</row>"

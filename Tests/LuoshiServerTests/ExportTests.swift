@@ -106,7 +106,8 @@ struct SpreadsheetWriterTests {
                     Row(
                         [
                             .text("1"), .text("新增停车位300个，\n含“口袋”停车场 & <公共> 泊位"),
-                            Cell(.date(year: 2015, month: 6, day: 30)), .text("1.1.t3"),
+                            Cell(.date(daysSince1970: CivilDay(year: 2015, month: 6, day: 30).ordinal)),
+                            .text("1.1.t3"),
                         ], outlineLevel: 1),
                     Row([.text("2"), .number(1234.5), .number(0.625, .percent), .text("=SUM(A1)")], outlineLevel: 1),
                 ]),
@@ -165,8 +166,8 @@ struct SpreadsheetWriterTests {
 
     @Test("Excel 序列日：1900 日期系统 (Excel serial days)")
     func serials() {
-        #expect(SpreadsheetWriter.serial(year: 1900, month: 3, day: 1) == 61)
-        #expect(SpreadsheetWriter.serial(year: 2015, month: 6, day: 30) == 42185)
+        #expect(SpreadsheetWriter.serial(daysSince1970: CivilDay(year: 1900, month: 3, day: 1).ordinal) == 61)
+        #expect(SpreadsheetWriter.serial(daysSince1970: CivilDay(year: 2015, month: 6, day: 30).ordinal) == 42185)
         #expect(SpreadsheetWriter.columnName(0) == "A" && SpreadsheetWriter.columnName(25) == "Z")
         #expect(SpreadsheetWriter.columnName(26) == "AA" && SpreadsheetWriter.columnName(701) == "ZZ")
     }

@@ -163,7 +163,7 @@ struct Breakdown: Sendable {
         var cells: [Cell] = [
             .text(l.number, style), .text(l.area, style), .text(l.content, style), .text(l.target, style),
             .text(l.leader, style), .text(l.leadUnit, style), .text(l.cooperating, style), .text(l.responsible, style),
-            l.due.map { Cell(.date(year: $0.year, month: $0.month, day: $0.day), .date) } ?? Cell(.empty, style),
+            l.due.map { Cell(.date(daysSince1970: $0.ordinal), .date) } ?? Cell(.empty, style),
             .text(l.cycle, style), .number(l.weight, l.group ? .group : .number),
         ]
         if filter.progress {
@@ -245,7 +245,7 @@ struct Ledger: Sendable {
         func day(_ d: Date?) -> Cell {
             guard let d else { return Cell(.empty, .date) }
             let c = CivilDay(d, calendar: .beijing)
-            return Cell(.date(year: c.year, month: c.month, day: c.day), .date)
+            return Cell(.date(daysSince1970: c.ordinal), .date)
         }
         return Ledger(
             title: plan.title,

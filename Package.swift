@@ -39,7 +39,7 @@ let package = Package(
         // Office Open XML (.docx/.xlsx) containers: reading now, writing for later exports.
         .target(
             name: "OfficeOpenXML",
-            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["LuoshiCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         // Document -> luoshi-plan/1.

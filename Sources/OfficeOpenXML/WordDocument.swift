@@ -117,7 +117,7 @@ public enum WordDocument {
         return out
     }
 
-    private static func tagName(_ tag: ArraySlice<UInt8>) -> String {
+    static func tagName(_ tag: ArraySlice<UInt8>) -> String {
         var s = tag.startIndex
         if s < tag.endIndex && tag[s] == UInt8(ascii: "/") { s += 1 }
         var e = s
@@ -129,7 +129,7 @@ public enum WordDocument {
         return String(decoding: tag[s..<e], as: UTF8.self)
     }
 
-    private static func attribute(_ name: String, in tag: ArraySlice<UInt8>) -> String? {
+    static func attribute(_ name: String, in tag: ArraySlice<UInt8>) -> String? {
         let s = String(decoding: tag, as: UTF8.self)
         guard let r = s.range(of: name + "=\"") else { return nil }
         let rest = s[r.upperBound...]

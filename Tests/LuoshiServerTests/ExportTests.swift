@@ -269,3 +269,114 @@ extension ServerTests {
         }
     }
 }
+
+/// A file converted by LibreOffice (`format`: xlsx, xls …), or nil when LibreOffice is not installed.
+func libreOfficeConvert(_ data: Data, from ext: String, to format: String) throws -> Data? {
+    let candidates = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/lib/libreoffice/program/soffice"]
+    guard let soffice = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        return nil
+    }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-lo-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let input = dir.appendingPathComponent("in.\(ext)")
+    try data.write(to: input)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: soffice)
+    // CSV in as UTF-8 (76), comma-separated, with quotes, detecting dates and numbers.
+    let filter = format == "xls" ? "xls:MS Excel 97" : "xlsx:Calc MS Excel 2007 XML"
+    process.arguments = [
+        "-env:UserInstallation=file://\(dir.path)/profile", "--headless", "--infilter=CSV:44,34,76,1", "--convert-to",
+        filter, "--outdir", dir.path, input.path,
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard let out = try? Data(contentsOf: dir.appendingPathComponent("in.\(format)")) else {
+        Issue.record("LibreOffice did not convert the file to \(format) (is libreoffice-calc installed?)")
+        return nil
+    }
+    return out
+}
+
+@Suite("Excel 读入 (reading .xlsx)")
+struct SpreadsheetReaderTests {
+    @Test("读回自己写的：合并单元格、日期、数字、换行 (our own workbook read back)")
+    func ownWorkbook() throws {
+        let book = Workbook(sheets: [
+            Sheet(
+                name: "任务分解表", columns: [Column(width: 8), Column(width: 30), Column(width: 12)],
+                rows: [
+                    Row([.text("张芝山镇任务分解表", .title)]),
+                    Row([.text("序号", .header), .text("任务内容", .header), .text("完成时限", .header)]),
+                    Row([
+                        .text("1"), .text("新增停车位300个，\n含“口袋”停车场 & <公共> 泊位"),
+                        Cell(.date(daysSince1970: CivilDay(year: 2015, month: 6, day: 30).ordinal)),
+                    ]),
+                    Row([.number(2), .number(1234.5), .text("年底前")]),
+                ], headerRows: 2, merges: ["A1:C1"]),
+            Sheet(name: "第二张", columns: [], rows: [Row([.text("甲")])]),
+        ])
+        let sheets = try SpreadsheetReader.sheets(of: try SpreadsheetWriter.xlsx(book))
+        #expect(sheets.map(\.name) == ["任务分解表", "第二张"])
+        #expect(
+            sheets[0].rows == [
+                ["张芝山镇任务分解表", "张芝山镇任务分解表", "张芝山镇任务分解表"], ["序号", "任务内容", "完成时限"],
+                ["1", "新增停车位300个，\n含“口袋”停车场 & <公共> 泊位", "2015-06-30"], ["2", "1234.5", "年底前"],
+            ])
+        #expect(sheets[1].rows == [["甲"]])
+    }
+
+    @Test("读 LibreOffice 做的表：共享字符串、日期格式、空行 (a workbook LibreOffice made)")
+    func libreOfficeWorkbook() throws {
+        let csv =
+            "序号,工作任务,责任领导,主办单位,协办单位,时间节点\r\n1,新增停车位300个,王镇长,城建办,\"财政所,派出所\",2015-06-30\r\n,,,,,\r\n2,\"建成标准化村卫生室5家\",李副镇长,卫生院,,年底前\r\n"
+        guard let xlsx = try libreOfficeConvert(Data(csv.utf8), from: "csv", to: "xlsx") else { return }
+        let rows = try #require(try SpreadsheetReader.sheets(of: xlsx).first).rows
+        #expect(rows[0] == ["序号", "工作任务", "责任领导", "主办单位", "协办单位", "时间节点"])
+        #expect(rows[1] == ["1", "新增停车位300个", "王镇长", "城建办", "财政所,派出所", "2015-06-30"])
+        #expect(rows.last == ["2", "建成标准化村卫生室5家", "李副镇长", "卫生院", "", "年底前"])
+        // Headers by meaning, in the sheet's own words.
+        let header = try #require(BreakdownField.headerRow(rows))
+        #expect(header.row == 0)
+        #expect(
+            header.columns == [0: .number, 1: .content, 2: .leader, 3: .leadUnit, 4: .cooperatingUnits, 5: .due])
+    }
+
+    @Test("不是 .xlsx 的文件得到清楚的错误 (.xls, not a ZIP, a Word file)")
+    func refusals() throws {
+        #expect(throws: SpreadsheetReader.ReadError.notAZipArchive) {
+            try SpreadsheetReader.sheets(of: Data("序号,任务".utf8))
+        }
+        let docx = try WordDocumentWriter.docx([.init(text: "一段话")])
+        #expect(throws: SpreadsheetReader.ReadError.notAWorkbook(found: "Word 文档 (.docx)")) {
+            try SpreadsheetReader.sheets(of: docx)
+        }
+        // A password-protected workbook is an OLE file with an EncryptionInfo stream.
+        var encrypted = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        encrypted.append(Data("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
+        #expect(throws: SpreadsheetReader.ReadError.encrypted) { try SpreadsheetReader.sheets(of: encrypted) }
+        guard let xls = try libreOfficeConvert(Data("序号,任务\r\n1,甲\r\n".utf8), from: "csv", to: "xls") else { return }
+        #expect(throws: SpreadsheetReader.ReadError.legacyExcel) { try SpreadsheetReader.sheets(of: xls) }
+    }
+
+    @Test("手工表头按意思认出：责任领导、主办单位、时间节点，列序不同 (hand-made headers by meaning)")
+    func headers() {
+        #expect(BreakdownField.of("责任领导") == .leader)
+        #expect(BreakdownField.of("牵头单位") == .leadUnit)
+        #expect(BreakdownField.of("责任单位") == .leadUnit)
+        #expect(BreakdownField.of("协办单位") == .cooperatingUnits)
+        #expect(BreakdownField.of("具体责任人") == .responsible)
+        #expect(BreakdownField.of("完成时限") == .due)
+        #expect(BreakdownField.of("完成情况") == .progress)
+        #expect(BreakdownField.of("目标任务") == .content)
+        #expect(BreakdownField.of("量化目标") == .target)
+        #expect(BreakdownField.of("备注") == nil)
+        // A title row and a blank row above the header.
+        let rows = [["2015年重点工作任务分解表"], [], ["时间节点", "重点任务", "主办单位", "序号"], ["6月底", "甲", "城建办", "1"]]
+        let header = BreakdownField.headerRow(rows)
+        #expect(header?.row == 2)
+        #expect(header?.columns == [0: .due, 1: .content, 2: .leadUnit, 3: .number])
+    }
+}

@@ -76,7 +76,8 @@ public enum Benchmarks {
                         format: "round %d load parts: items %.3f s, assignments %.3f s, latest reports %.3f s", round,
                         tItems, tAssign, tLatest))
                 t = Date()
-                let b = try await Breakdown.build(plan: plan, filter: .init(progress: true), on: app.db, now: now)
+                let b = try await Breakdown.build(
+                    plan: plan, filter: .init(progress: true), for: admin, on: app.db, now: now)
                 let load = Date().timeIntervalSince(t)
                 t = Date()
                 let xlsx = try SpreadsheetWriter.xlsx(b.workbook())

@@ -367,7 +367,7 @@ public enum CSVWriter {
     static func field(_ s: String) -> String {
         // A leading = + - @ would be read by a spreadsheet as a formula: keep it text.
         var s = s
-        if let first = s.first, "=+-@".contains(first), Double(s) == nil { s = "'" + s }
+        if let first = s.first, "=+-@\t\r".contains(first), Double(s) == nil { s = "'" + s }
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

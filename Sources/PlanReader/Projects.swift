@@ -226,7 +226,7 @@ struct ProjectFinder {
             s += n
         }
         // A name states no negation: 在谈未签约、签约未开工 are stages of projects.
-        if (s..<e).contains(where: { c[$0] == "未" }) { return }
+        if (s..<e).contains(where: { c[$0] == "未" && ($0 + 1 >= e || c[$0 + 1] != "来") }) { return }
         if isClause(s..<e) { return }
         let quotedName = s > 0 && Scalars.isOpenQuote(c[s - 1])
         guard e - s >= (quotedName ? 2 : 3), e - s <= 30 else { return }

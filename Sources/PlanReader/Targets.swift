@@ -61,6 +61,13 @@ struct TargetBuilder {
     ]
     /// Flows that a plan counts as new in a year, named with 新增: 城镇新增就业, 新增贷款, 新增运营里程.
     static let flows = WordList(["就业", "贷款", "存款", "装机", "装机容量", "产能", "里程", "用地", "融资", "授信"])
+    /// Whether a verb tells apart two counts of one thing (开工, 建成), not a level (增长, 达到) or a mere reach
+    /// (完成, 实现).
+    static func distinguishing(_ verb: String) -> Bool {
+        TargetBuilder.actionVerbs.words.contains(verb.scalars) && !TargetBuilder.levelVerbs.words.contains(verb.scalars)
+            && !lightVerbs.contains(verb)
+    }
+
     /// Measure words of things counted one by one.
     static let countUnits: Set<String> = ["个", "项", "家", "件", "座", "所", "处", "条", "批", "户"]
     /// Verbs of doing that only say a figure is reached or done, and name nothing counted.
@@ -322,8 +329,9 @@ struct TargetBuilder {
         for k in 1..<drafts.count {
             let a = drafts[k - 1]
             let b = drafts[k]
+            // Verbs of doing only: 增长 and 达到 are levels of one thing, 完成 and 实现 say nothing apart.
             guard let subject = a.subject, !subject.isEmpty, b.subject == subject, let va = a.action, let vb = b.action,
-                va != vb, a.q.unit == b.q.unit,
+                va != vb, a.q.unit == b.q.unit, TargetBuilder.distinguishing(va), TargetBuilder.distinguishing(vb),
                 sentenceStart(a.q.range.lowerBound, lower) == sentenceStart(b.q.range.lowerBound, lower)
             else { continue }
             if !subject.hasPrefix(va) { drafts[k - 1].subject = va + subject }
@@ -1251,7 +1259,7 @@ struct TargetBuilder {
                     for w in ["年底前", "年底", "底前", "底", "度", "末"] where c.has(w.scalars, at: k) {
                         k += w.scalars.count; break
                     }
-                    s = k
+                    s = min(k, e)
                     changed = true
                 }
             }
@@ -1310,7 +1318,9 @@ struct TargetBuilder {
             s = p + 1
         }
         // 乌河入湖口二期、支脉河河道等人工湿地: the words before 等 are examples of what is counted.
-        if let p = c.lastIndex(of: ["等"], in: s..<e), e - p > 2, p > s { s = p + 1 }
+        if let p = c.lastIndex(of: ["等"], in: s..<e), e - p > 2, p > s, c.firstIndex(of: ["、"], in: s..<p) != nil {
+            s = p + 1
+        }
         guard s < e else { return "" }
         return String(
             String.UnicodeScalarView(

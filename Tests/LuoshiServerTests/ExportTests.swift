@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import NIOCore
 import OfficeOpenXML
 import Testing
 import Vapor
@@ -258,6 +259,31 @@ extension ServerTests {
                 #expect(reportSheet.count - 1 == reports)
                 #expect(noticeSheet.count - 1 == notices)
             }
+            // The file keeps its Chinese name, percent-encoded as RFC 8187 asks.
+            try await app.testing().test(.GET, "/plans/\(id)/breakdown.csv", headers: admin.headers) { res in
+                let disposition = res.headers.first(name: .contentDisposition) ?? ""
+                #expect(disposition.contains("filename*=UTF-8''%E5%BC%A0%E8%8A%9D%E5%B1%B1"))
+                #expect(!disposition.unicodeScalars.contains { !$0.isASCII })
+            }
+            // A notice shows in the 督办 column to those who may read it: not to another unit.
+            let (item, owner) = try await app.assignedItem()
+            let (_, stranger) = try await app.assignedItem(otherThan: owner.$organization.id)
+            var number = ""
+            try await app.testing().test(
+                .POST, "/api/v1/notices", headers: .json(admin),
+                body: ByteBuffer(
+                    string: #"{"item":"\#(item.id!)","level":"yellow","reason":"进度滞后","requiredAction":"整改"}"#)
+            ) { res in
+                number = try res.content.get(String.self, at: "number")
+            }
+            let plan = try #require(try await Plan.find(id, on: app.db))
+            let filter = Breakdown.Filter(unit: owner.$organization.id, progress: true)
+            let seen = try await Breakdown.build(
+                plan: plan, filter: filter, for: owner, on: app.db, now: app.clock.now())
+            let hidden = try await Breakdown.build(
+                plan: plan, filter: filter, for: stranger, on: app.db, now: app.clock.now())
+            #expect(seen.lines.contains { $0.notices.contains(number) })
+            #expect(!hidden.lines.contains { $0.notices.contains(number) })
             // A deputy may read it; a stranger's plan id is not found.
             let deputy = try await app.signIn("daibiao")
             try await app.testing().test(.GET, "/plans/\(id)/ledger.xlsx", headers: deputy.headers) { res in

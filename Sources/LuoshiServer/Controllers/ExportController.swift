@@ -30,7 +30,7 @@ struct ExportController: RouteCollection {
             overdueOnly: q.overdue == "1", progress: q.progress == "1")
         // A reporter's sheet is their own unit's.
         if user.role == .reporter { filter.unit = user.$organization.id ?? UUID() }
-        return try await Breakdown.build(plan: plan, filter: filter, on: req.db, now: req.now)
+        return try await Breakdown.build(plan: plan, filter: filter, for: user, on: req.db, now: req.now)
     }
 
     @Sendable func breakdownXLSX(req: Request) async throws -> Response {
@@ -57,10 +57,10 @@ struct ExportController: RouteCollection {
     static func download(_ data: Data, name: String, type: String) -> Response {
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: type)
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "luoshi"
         let ext = name.split(separator: ".").last.map(String.init) ?? "bin"
         response.headers.replaceOrAdd(
-            name: .contentDisposition, value: "attachment; filename=\"luoshi.\(ext)\"; filename*=UTF-8''\(encoded)")
+            name: .contentDisposition,
+            value: "attachment; filename=\"luoshi.\(ext)\"; filename*=UTF-8''\(ContentDisposition.encode(name))")
         return response
     }
 }

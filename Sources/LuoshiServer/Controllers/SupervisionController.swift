@@ -203,7 +203,7 @@ struct SupervisionController: RouteCollection {
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(
             name: .contentType, value: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document.docx"
+        let encoded = ContentDisposition.encode(name)
         response.headers.replaceOrAdd(
             name: .contentDisposition, value: "attachment; filename=\"luoshi.docx\"; filename*=UTF-8''\(encoded)")
         return response

@@ -51,7 +51,7 @@ struct Breakdown: Sendable {
     }
 
     static func build(
-        plan: Plan, filter: Filter, on db: any Database, now: Date
+        plan: Plan, filter: Filter, for user: User, on db: any Database, now: Date
     ) async throws -> Breakdown {
         let snapshot = try await PlanSnapshot.load(plan, on: db, now: now)
         let units = try await Organization.query(on: db).all()
@@ -59,7 +59,8 @@ struct Breakdown: Sendable {
         let open = try await SupervisionNotice.query(on: db).filter(\.$plan.$id == plan.requireID())
             .filter(\.$state != .closed).sort(\.$serial).all()
         var notices: [UUID: [SupervisionNotice]] = [:]
-        for n in open { notices[n.$item.id, default: []].append(n) }
+        // The notices the reader may see (a unit its own), as the item page shows them.
+        for n in open where Visibility.mayRead(n, user) { notices[n.$item.id, default: []].append(n) }
         return Breakdown(
             title: plan.title,
             lines: lines(
@@ -131,15 +132,18 @@ struct Breakdown: Sendable {
             }
             out += walk(root, depth: 0, area: root.title)
         }
+        // Computed once: numbering a leaf counts it.
         let kept = loose.filter(keep)
-        if !kept.isEmpty {
-            let name = kept.allSatisfy(\.headline) ? "主要预期目标" : "其他"
+        let name = !kept.isEmpty && kept.allSatisfy(\.headline) ? "主要预期目标" : "其他"
+        let looseLines = loose.flatMap { walk($0, depth: 1, area: name) }
+        if !looseLines.isEmpty {
             out.append(
                 Line(
                     level: 0, group: true, number: "", area: name, content: name, target: "", leader: "", leadUnit: "",
                     cooperating: "", responsible: "", due: nil, cycle: "", weight: nil, progress: "", latestValue: nil,
                     completion: nil, status: "", notices: "", code: ""))
-            out += kept.map { leaf($0, level: 1, area: name) }
+            // A task's own targets and projects follow it here too.
+            out += looseLines
         }
         return out
     }
@@ -234,6 +238,10 @@ struct Ledger: Sendable {
         let byID = Dictionary(uniqueKeysWithValues: items.map { ($0.id!, $0) })
         let units = Dictionary(
             uniqueKeysWithValues: try await Organization.query(on: db).all().map { ($0.id!, $0.name) })
+        // A reporter with no unit has no unit's records to see.
+        if user.role == .reporter && user.$organization.id == nil {
+            return Ledger(title: plan.title, reports: [], notices: [])
+        }
         let onlyUnit = user.role == .reporter ? user.$organization.id : unit
         var reportQuery = ProgressReport.query(on: db).filter(\.$item.$id ~~ Array(byID.keys))
         if let onlyUnit { reportQuery = reportQuery.filter(\.$unit.$id == onlyUnit) }

@@ -99,7 +99,7 @@ enum EvidenceStore {
         }
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: contentType)
-        let encoded = filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "evidence"
+        let encoded = ContentDisposition.encode(filename)
         response.headers.replaceOrAdd(
             name: .contentDisposition,
             value: "\(isImage(contentType) ? "inline" : "attachment"); filename*=UTF-8''\(encoded)")

@@ -37,7 +37,8 @@ struct PlanSnapshot {
     }
 
     /// The latest accepted report of each of a plan's items: one row an item, not every report of the year
-    /// (a plan of 6,000 items reported monthly holds 60,000 by December).
+    /// (a plan of 6,000 items reported monthly holds 60,000 by December). `(state || '')` keeps the planner
+    /// on the plan's items rather than on the index of states, which holds nearly every report.
     static func latestAccepted(plan: UUID, items ids: [UUID], on db: any Database) async throws -> [ProgressReport] {
         guard let sql = db as? any SQLDatabase else {
             return try await ProgressReport.query(on: db).filter(\.$item.$id ~~ ids).filter(\.$state == .accepted)
@@ -49,7 +50,7 @@ struct PlanSnapshot {
             SELECT r.* FROM progress_reports r JOIN (\
             SELECT p.item_id AS item_id, MAX(p.submitted_at) AS latest FROM progress_reports p \
             JOIN plan_items i ON i.id = p.item_id \
-            WHERE i.plan_id = \(bind: plan) AND p.state = \(bind: accepted) GROUP BY p.item_id) x \
+            WHERE i.plan_id = \(bind: plan) AND (p.state || '') = \(bind: accepted) GROUP BY p.item_id) x \
             ON r.item_id = x.item_id AND r.submitted_at = x.latest WHERE r.state = \(bind: accepted)
             """
         ).all()

@@ -13,35 +13,18 @@ import ZIPFoundation
 /// Each sheet of a workbook as LibreOffice reads it (its cells, row by row), or nil when LibreOffice is not
 /// installed (CI installs it). What Luoshi writes is checked by a program that did not write it.
 func libreOfficeSheets(_ xlsx: Data) throws -> [[[String]]]? {
-    let candidates = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/lib/libreoffice/program/soffice"]
-    guard let soffice = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-        if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("LibreOffice is missing in CI") }
-        return nil
+    guard let soffice = sofficePath() else { return nil }
+    return try withTemporaryFile(xlsx, named: "book.xlsx") { input, dir in
+        // UTF-8 (76), every sheet to a file of its own (the last field, -1), cells as shown (true).
+        try runSoffice(
+            soffice, ["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"],
+            input: input, in: dir)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }
+            .sorted()
+        if files.isEmpty { Issue.record("LibreOffice read no sheet (is libreoffice-calc installed?)") }
+        // book-Sheet1.csv, book-Sheet2.csv … named by sheet.
+        return try files.map { try parseCSV(String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) }
     }
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-lo-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let input = dir.appendingPathComponent("book.xlsx")
-    try xlsx.write(to: input)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: soffice)
-    // UTF-8 (76), every sheet to a file of its own (the last field, -1), cells as shown (true).
-    process.arguments = [
-        "-env:UserInstallation=file://\(dir.path)/profile", "--headless", "--convert-to",
-        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", dir.path,
-        input.path,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted()
-    if files.isEmpty {
-        Issue.record("LibreOffice read no sheet (is libreoffice-calc installed?)")
-        return []
-    }
-    // book-Sheet1.csv, book-Sheet2.csv … in the workbook's order (LibreOffice names them by sheet).
-    return try files.map { try parseCSV(String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) }
 }
 
 /// RFC 4180 fields (quotes, doubled quotes, line breaks inside quotes).
@@ -298,32 +281,17 @@ extension ServerTests {
 
 /// A file converted by LibreOffice (`format`: xlsx, xls …), or nil when LibreOffice is not installed.
 func libreOfficeConvert(_ data: Data, from ext: String, to format: String) throws -> Data? {
-    let candidates = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/lib/libreoffice/program/soffice"]
-    guard let soffice = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-        return nil
+    guard let soffice = sofficePath() else { return nil }
+    return try withTemporaryFile(data, named: "in.\(ext)") { input, dir in
+        // CSV in as UTF-8 (76), comma-separated, with quotes, detecting dates and numbers.
+        let filter = format == "xls" ? "xls:MS Excel 97" : "xlsx:Calc MS Excel 2007 XML"
+        try runSoffice(soffice, ["--infilter=CSV:44,34,76,1", "--convert-to", filter], input: input, in: dir)
+        guard let out = try? Data(contentsOf: dir.appendingPathComponent("in.\(format)")) else {
+            Issue.record("LibreOffice did not convert the file to \(format) (is libreoffice-calc installed?)")
+            return nil
+        }
+        return out
     }
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-lo-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let input = dir.appendingPathComponent("in.\(ext)")
-    try data.write(to: input)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: soffice)
-    // CSV in as UTF-8 (76), comma-separated, with quotes, detecting dates and numbers.
-    let filter = format == "xls" ? "xls:MS Excel 97" : "xlsx:Calc MS Excel 2007 XML"
-    process.arguments = [
-        "-env:UserInstallation=file://\(dir.path)/profile", "--headless", "--infilter=CSV:44,34,76,1", "--convert-to",
-        filter, "--outdir", dir.path, input.path,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard let out = try? Data(contentsOf: dir.appendingPathComponent("in.\(format)")) else {
-        Issue.record("LibreOffice did not convert the file to \(format) (is libreoffice-calc installed?)")
-        return nil
-    }
-    return out
 }
 
 @Suite("Excel 读入 (reading .xlsx)")

@@ -8,30 +8,48 @@ import VaporTesting
 
 @testable import LuoshiServer
 
-/// The text LibreOffice reads out of a Word file, or nil when LibreOffice is not installed (CI installs it).
-func libreOfficeText(_ docx: Data) throws -> String? {
+/// LibreOffice's `soffice`, or nil when it is not installed (CI installs it, and a missing one fails there).
+func sofficePath() -> String? {
     let candidates = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/lib/libreoffice/program/soffice"]
-    guard let soffice = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+    guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
         if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("LibreOffice is missing in CI") }
         return nil
     }
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-lo-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let input = dir.appendingPathComponent("doc.docx")
-    try docx.write(to: input)
+    return path
+}
+
+/// Runs `soffice` headless on `input` in `dir`, with a profile of its own so a LibreOffice already running
+/// elsewhere does not swallow the call.
+func runSoffice(_ soffice: String, _ arguments: [String], input: URL, in dir: URL) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: soffice)
-    // A profile of its own, so a LibreOffice already running elsewhere does not swallow the call.
-    process.arguments = [
-        "-env:UserInstallation=file://\(dir.path)/profile", "--headless", "--convert-to", "txt:Text", "--outdir",
-        dir.path, input.path,
-    ]
+    process.arguments =
+        ["-env:UserInstallation=file://\(dir.path)/profile", "--headless"] + arguments + [
+            "--outdir", dir.path, input.path,
+        ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
-    return try String(contentsOf: dir.appendingPathComponent("doc.txt"), encoding: .utf8)
+}
+
+/// A temporary folder holding `data` as `name`, removed after `body`.
+func withTemporaryFile<T>(_ data: Data, named name: String, _ body: (URL, URL) throws -> T) throws -> T {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-lo-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let input = dir.appendingPathComponent(name)
+    try data.write(to: input)
+    return try body(input, dir)
+}
+
+/// The text LibreOffice reads out of a Word file, or nil when LibreOffice is not installed.
+func libreOfficeText(_ docx: Data) throws -> String? {
+    guard let soffice = sofficePath() else { return nil }
+    return try withTemporaryFile(docx, named: "doc.docx") { input, dir in
+        try runSoffice(soffice, ["--convert-to", "txt:Text"], input: input, in: dir)
+        return try String(contentsOf: dir.appendingPathComponent("doc.txt"), encoding: .utf8)
+    }
 }
 
 extension ServerTests {

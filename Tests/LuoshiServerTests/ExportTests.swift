@@ -374,3 +374,50 @@ struct SpreadsheetReaderTests {
         #expect(header?.columns == [0: .due, 1: .content, 2: .leadUnit, 3: .number])
     }
 }
+
+extension ServerTests {
+    @Test("导出、改三格、读回：预览恰好三处变化 (export, edit three cells, read back: exactly three changes)")
+    func breakdownRoundTrip() async throws {
+        try await TestApp.with { app in
+            let id = try await app.demoPlanID()
+            let plan = try #require(try await Plan.find(id, on: app.db))
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            let now = app.clock.now()
+            let sheet = try await Breakdown.build(plan: plan, filter: .init(), for: admin, on: app.db, now: now)
+            var rows = try #require(
+                try SpreadsheetReader.sheets(of: try SpreadsheetWriter.xlsx(sheet.workbook())).first
+            )
+            .rows
+            // Untouched, the sheet changes nothing.
+            let same = try await BreakdownImport.preview(plan: plan, rows: rows, on: app.db, now: now)
+            #expect(same.changes.isEmpty && same.unmatched.isEmpty && same.errors.isEmpty)
+            #expect(same.rows == sheet.lines.filter { !$0.group }.count)
+            // A clerk edits three cells of assigned rows: a leader, a due date, a weight.
+            let assigned = rows.indices.filter { rows[$0].count > 9 && !rows[$0][4].isEmpty && Int(rows[$0][0]) != nil }
+            try #require(assigned.count >= 3)
+            let (r1, r2, r3) = (assigned[0], assigned[1], assigned[2])
+            let leaders = try await User.query(on: app.db).filter(\.$role == .leader).all().map(\.displayName)
+            let newLeader = try #require(leaders.first { $0 != rows[r1][4] })
+            rows[r1][4] = newLeader
+            rows[r2][8] = "2015年9月底前"
+            rows[r3][10] = "7"
+            let edited = try await BreakdownImport.preview(plan: plan, rows: rows, on: app.db, now: now)
+            #expect(edited.errors.isEmpty && edited.unmatched.isEmpty)
+            #expect(edited.changes.map(\.row) == [r1 + 1, r2 + 1, r3 + 1])
+            #expect(edited.changes.map(\.field) == [.leader, .due, .weight])
+            #expect(edited.changes[1].after == "2015-09-30")
+            #expect(edited.changes[2].after == "7")
+            #expect(edited.newLeaders.isEmpty && edited.newUnits.isEmpty)
+            // A name that is no leader here is proposed, not created.
+            rows[r1][4] = "赵新来"
+            let proposed = try await BreakdownImport.preview(plan: plan, rows: rows, on: app.db, now: now)
+            #expect(proposed.newLeaders == ["赵新来"])
+            #expect(try await User.query(on: app.db).filter(\.$displayName == "赵新来").count() == 0)
+            // An unreadable date is an error by row and column, and changes nothing there.
+            rows[r2][8] = "下旬"
+            let bad = try await BreakdownImport.preview(plan: plan, rows: rows, on: app.db, now: now)
+            #expect(bad.errors.map(\.description) == ["第\(r2 + 1)行 完成时限：“下旬”不是日期 (not a date)"])
+            #expect(!bad.changes.contains { $0.field == .due })
+        }
+    }
+}

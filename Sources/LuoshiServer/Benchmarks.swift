@@ -86,6 +86,15 @@ public enum Benchmarks {
                 let csv = b.csv()
                 let csvTime = Date().timeIntervalSince(t)
                 t = Date()
+                let back = try SpreadsheetReader.sheets(of: xlsx).first?.rows ?? []
+                let read = Date().timeIntervalSince(t)
+                t = Date()
+                let preview = try await BreakdownImport.preview(plan: plan, rows: back, on: app.db, now: now)
+                lines.append(
+                    String(
+                        format: "round %d: 分解表 read back %.3f s, import preview %.3f s (%d rows, %d changes)", round,
+                        read, Date().timeIntervalSince(t), preview.rows, preview.changes.count))
+                t = Date()
                 let ledger = try await Ledger.build(plan: plan, for: admin, unit: nil, on: app.db)
                 let ledgerXLSX = try SpreadsheetWriter.xlsx(ledger.workbook())
                 let ledgerTime = Date().timeIntervalSince(t)

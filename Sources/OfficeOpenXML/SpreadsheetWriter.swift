@@ -191,9 +191,9 @@ public enum SpreadsheetWriter {
                     "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"\(i)\">\(MarkupText.escape(quoted))!$1:$\(sheet.headerRows)</definedName>"
             }
             if sheet.filter, sheet.headerRows > 0, !sheet.columns.isEmpty {
-                let (first, last) = filterCorners(sheet)
+                let (first, column, last) = filterCorners(sheet)
                 defined +=
-                    "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(i)\" hidden=\"1\">\(MarkupText.escape(quoted))!$A$\(first):$\(last)</definedName>"
+                    "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(i)\" hidden=\"1\">\(MarkupText.escape(quoted))!$A$\(first):$\(column)$\(last)</definedName>"
             }
         }
         return """
@@ -261,15 +261,14 @@ public enum SpreadsheetWriter {
         </styleSheet>
         """
 
-    /// The autofilter's first row and its last cell as `$C$12`.
-    static func filterCorners(_ sheet: Sheet) -> (Int, String) {
-        let last = columnName(max(sheet.columns.count, 1) - 1)
-        return (sheet.headerRows, "\(last)$\(max(sheet.rows.count, sheet.headerRows))")
+    /// The autofilter's first row (the header's last), its last column and its last row.
+    static func filterCorners(_ sheet: Sheet) -> (first: Int, column: String, last: Int) {
+        (sheet.headerRows, columnName(max(sheet.columns.count, 1) - 1), max(sheet.rows.count, sheet.headerRows))
     }
 
     static func filterRange(_ sheet: Sheet) -> String {
-        let last = columnName(max(sheet.columns.count, 1) - 1)
-        return "A\(sheet.headerRows):\(last)\(max(sheet.rows.count, sheet.headerRows))"
+        let (first, column, last) = filterCorners(sheet)
+        return "A\(first):\(column)\(last)"
     }
 
     static func worksheet(_ sheet: Sheet) -> String {

@@ -563,12 +563,7 @@ struct TargetBuilder {
                 drafts[i + 1].q.range.lowerBound - drafts[i].q.range.upperBound <= 2,
                 c[drafts[i + 1].q.range.lowerBound - 1] == "和" || c[drafts[i + 1].q.range.lowerBound - 1] == "、"
             {
-                let rest = String(subject.unicodeScalars.dropFirst(2))
-                drafts[i].subject = "城镇" + rest
-                drafts[i + 1].subject = "农村" + rest
-                drafts[i].subjectRule = .respectively
-                drafts[i + 1].subjectRule = .respectively
-                paired = (clause, ["城镇" + rest, "农村" + rest])
+                paired = (clause, townAndCountry(&drafts, from: i, rest: String(subject.unicodeScalars.dropFirst(2))))
                 continue
             }
             guard let p = c.firstIndex(of: "分别".scalars, in: clause.lowerBound..<drafts[i].q.range.lowerBound)
@@ -590,13 +585,7 @@ struct TargetBuilder {
             // 城乡居民收入分别增长8%、9%: 城乡 is 城镇 and 农村, in that order.
             if subjects.count == 1, j - i == 2, c.has("城乡".scalars, at: subjects[0].lowerBound) {
                 let rest = cleanSubject((subjects[0].lowerBound + 2)..<subjects[0].upperBound)
-                if !rest.isEmpty {
-                    for (k, place) in ["城镇", "农村"].enumerated() {
-                        drafts[i + k].subject = place + rest
-                        drafts[i + k].subjectRule = .respectively
-                    }
-                    paired = (clause, ["城镇" + rest, "农村" + rest])
-                }
+                if !rest.isEmpty { paired = (clause, townAndCountry(&drafts, from: i, rest: rest)) }
                 continue
             }
             guard subjects.count == j - i else { continue }
@@ -628,6 +617,16 @@ struct TargetBuilder {
             }
             paired = (clause, drafts[i..<j].map { $0.subject ?? "" })
         }
+    }
+
+    /// 城乡 read as 城镇 and 农村, in that order, for the two figures from `i`: the subjects given.
+    func townAndCountry(_ drafts: inout [Draft], from i: Int, rest: String) -> [String] {
+        let subjects = ["城镇" + rest, "农村" + rest]
+        for k in 0..<2 {
+            drafts[i + k].subject = subjects[k]
+            drafts[i + k].subjectRule = .respectively
+        }
+        return subjects
     }
 
     /// The items of a list, split at 、 和 及 与.

@@ -37,6 +37,14 @@ struct Breakdown: Sendable {
         var status: String
         var notices: String
         var code: String
+
+        /// A row that heads a group: an area, a theme, or the loose items' own group.
+        static func heading(_ title: String, level: Int, number: String, area: String, code: String) -> Line {
+            Line(
+                level: level, group: true, number: number, area: area, content: title, target: "", leader: "",
+                leadUnit: "", cooperating: "", responsible: "", due: nil, cycle: "", weight: nil, progress: "",
+                latestValue: nil, completion: nil, status: "", notices: "", code: code)
+        }
     }
 
     var title: String
@@ -106,10 +114,7 @@ struct Breakdown: Sendable {
                 code: item.code)
         }
         func group(_ item: PlanItem, level: Int, area: String) -> Line {
-            Line(
-                level: level, group: true, number: item.number ?? "", area: area, content: item.title, target: "",
-                leader: "", leadUnit: "", cooperating: "", responsible: "", due: nil, cycle: "", weight: nil,
-                progress: "", latestValue: nil, completion: nil, status: "", notices: "", code: item.code)
+            .heading(item.title, level: level, number: item.number ?? "", area: area, code: item.code)
         }
         // Leaves in the document's order under their area and theme (a task's own targets and projects
         // follow it); headline targets and leaves outside any area under a group of their own.
@@ -137,11 +142,7 @@ struct Breakdown: Sendable {
         let name = !kept.isEmpty && kept.allSatisfy(\.headline) ? "主要预期目标" : "其他"
         let looseLines = loose.flatMap { walk($0, depth: 1, area: name) }
         if !looseLines.isEmpty {
-            out.append(
-                Line(
-                    level: 0, group: true, number: "", area: name, content: name, target: "", leader: "", leadUnit: "",
-                    cooperating: "", responsible: "", due: nil, cycle: "", weight: nil, progress: "", latestValue: nil,
-                    completion: nil, status: "", notices: "", code: ""))
+            out.append(.heading(name, level: 0, number: "", area: name, code: ""))
             // A task's own targets and projects follow it here too.
             out += looseLines
         }

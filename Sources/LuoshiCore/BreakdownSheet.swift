@@ -28,6 +28,13 @@ public enum BreakdownSheet {
         public var value: String
         public var problem: String
 
+        public init(row: Int, column: String, value: String, problem: String) {
+            self.row = row
+            self.column = column
+            self.value = value
+            self.problem = problem
+        }
+
         public var description: String { "第\(row)行 \(column)：“\(value)”\(problem)" }
     }
 
@@ -119,6 +126,159 @@ public enum BreakdownSheet {
         if s.contains("季") { return .quarterly }
         if s.contains("月") { return .monthly }
         if s.contains("到期") || s.contains("完成时") || s.contains("办结") { return .dueDateOnly }
+        return nil
+    }
+}
+
+extension BreakdownSheet {
+    /// An item a row may stand for: its code, its words, and its 序号 in the exported sheet.
+    public struct Candidate: Sendable, Equatable {
+        public var code: String
+        public var title: String
+        public var serial: String?
+
+        public init(code: String, title: String, serial: String? = nil) {
+            self.code = code
+            self.title = title
+            self.serial = serial
+        }
+    }
+
+    public enum Match: Sendable, Equatable {
+        /// The candidate at this index, and how it was found.
+        case item(Int, by: MatchRule)
+        /// The item an earlier row already stands for: one item, one row.
+        case duplicate(ofRow: Int)
+        case none
+    }
+
+    public enum MatchRule: String, Sendable, Equatable {
+        /// The hidden 编码 column the exported sheet carries.
+        case code
+        /// The same words (spaces and punctuation aside).
+        case words
+        /// Nearly the same words (a clerk's edit, a typo), with the 序号 to choose between close ones.
+        case nearWords
+    }
+
+    /// Each line's item: by its code, else by its words, else by nearly its words; a row whose words are as
+    /// near to two items is matched to neither unless its 序号 says which.
+    public static func match(_ lines: [Line], to candidates: [Candidate], near threshold: Double = 0.75)
+        -> [Match]
+    {
+        var byCode: [String: Int] = [:]
+        // Items with the same words (a task and the target that is all of it) are taken in the sheet's order.
+        var byWords: [String: [Int]] = [:]
+        var grams: [[Int]] = []
+        var index: [Int: [Int]] = [:]
+        for (i, c) in candidates.enumerated() {
+            if byCode[c.code] == nil { byCode[c.code] = i }
+            let key = normalized(c.title)
+            byWords[key, default: []].append(i)
+            let g = bigrams(key)
+            grams.append(g)
+            for b in g { index[b, default: []].append(i) }
+        }
+        var taken: [Int: Int] = [:]
+        var out: [Match] = []
+        for line in lines {
+            var found: (Int, MatchRule)?
+            if let code = line.code, let i = byCode[code] {
+                found = (i, .code)
+            } else {
+                let key = normalized(line.content)
+                let same = byWords[key] ?? []
+                if let i = same.first(where: { taken[$0] == nil }) ?? same.first {
+                    found = (i, .words)
+                } else if let i = nearest(
+                    key, grams: grams, index: index, candidates: candidates, line: line, threshold: threshold)
+                {
+                    found = (i, .nearWords)
+                }
+            }
+            guard let (i, rule) = found else {
+                out.append(.none)
+                continue
+            }
+            if let row = taken[i] {
+                out.append(.duplicate(ofRow: row))
+            } else {
+                taken[i] = line.row
+                out.append(.item(i, by: rule))
+            }
+        }
+        return out
+    }
+
+    static func nearest(
+        _ key: String, grams: [[Int]], index: [Int: [Int]], candidates: [Candidate], line: Line, threshold: Double
+    ) -> Int? {
+        let mine = bigrams(key)
+        guard !mine.isEmpty else { return nil }
+        var shared: [Int: Int] = [:]
+        for b in mine { for i in index[b] ?? [] { shared[i, default: 0] += 1 } }
+        var scored: [(Int, Double)] = []
+        for (i, n) in shared {
+            let dice = 2 * Double(n) / Double(mine.count + grams[i].count)
+            if dice >= threshold { scored.append((i, dice)) }
+        }
+        scored.sort { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }
+        guard let best = scored.first else { return nil }
+        let close = scored.prefix { best.1 - $0.1 < 0.05 }
+        if close.count == 1 { return best.0 }
+        // Two items as near: the 序号 decides, or nothing does.
+        guard let number = line.number else { return nil }
+        let bySerial = close.filter { candidates[$0.0].serial == number }
+        return bySerial.count == 1 ? bySerial[0].0 : nil
+    }
+
+    /// The words without spaces, punctuation or symbols: a line break or a full stop is no different task.
+    public static func normalized(_ s: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                s.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
+    }
+
+    /// The distinct pairs of neighbouring characters, as numbers.
+    static func bigrams(_ s: String) -> [Int] {
+        let v = s.unicodeScalars.map { Int($0.value) }
+        guard v.count > 1 else { return v.isEmpty ? [] : [v[0] << 21] }
+        return Array(Set((1..<v.count).map { v[$0 - 1] << 21 | v[$0] }))
+    }
+}
+
+extension BreakdownSheet {
+    /// The sheet's title: the first words above its header (a merged title row repeats them in each cell).
+    public static func title(_ rows: [[String]]) -> String? {
+        guard let header = BreakdownField.headerRow(rows) else { return nil }
+        for row in rows.prefix(header.row) {
+            if let first = row.lazy.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }).first(where: {
+                !$0.isEmpty
+            }) {
+                return first
+            }
+        }
+        return nil
+    }
+
+    /// The year a title or file name names (2015年…任务分解表), when it names one.
+    public static func year(in text: String) -> Int? {
+        let scalars = Array(text.unicodeScalars)
+        func digit(_ i: Int) -> Int? {
+            guard i >= 0, i < scalars.count else { return nil }
+            let v = Int(scalars[i].value) - 48
+            return (0...9).contains(v) ? v : nil
+        }
+        var i = 0
+        while i + 4 <= scalars.count {
+            if digit(i - 1) == nil, digit(i + 4) == nil, let a = digit(i), let b = digit(i + 1), let c = digit(i + 2),
+                let d = digit(i + 3)
+            {
+                let y = a * 1000 + b * 100 + c * 10 + d
+                if (1990...2100).contains(y) { return y }
+            }
+            i += 1
+        }
         return nil
     }
 }

@@ -68,7 +68,13 @@ public enum SpreadsheetReader {
         if entry.uncompressedSize > 200_000_000 { throw ReadError.tooLarge("\(path) 过大 (too large)") }
         var bytes = Data()
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { bytes.append($0) }
+            // The size the archive declares may be a lie (a ZIP bomb): the bytes are counted as they come.
+            _ = try archive.extract(entry, skipCRC32: false) {
+                bytes.append($0)
+                if bytes.count > 200_000_000 { throw ReadError.tooLarge("\(path) 过大 (too large)") }
+            }
+        } catch let error as ReadError {
+            throw error
         } catch {
             throw ReadError.damaged("\(path) 无法解压 (cannot be extracted)")
         }

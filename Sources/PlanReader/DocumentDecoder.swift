@@ -51,6 +51,15 @@ public enum DocumentDecoder {
         )
     }
 
+    /// Plain text of any encoding the reader knows (UTF-8 with or without its mark, UTF-16, GB18030), as a
+    /// CSV that Chinese Excel saved is: the same detection a document gets, without reading it as one.
+    public static func text(_ data: Data) throws(DocumentError) -> (text: String, encoding: String) {
+        if data.isEmpty { throw .empty }
+        if data.count > sizeLimit { throw .tooLarge(bytes: data.count, limit: sizeLimit) }
+        if let found = binaryFormat(Array(data.prefix(16))) { throw .unsupportedFormat(found: found) }
+        return try decodeText(data)
+    }
+
     /// Magic numbers of formats people upload by mistake.
     static func binaryFormat(_ b: [UInt8]) -> String? {
         func starts(_ magic: [UInt8]) -> Bool { b.count >= magic.count && Array(b[0..<magic.count]) == magic }

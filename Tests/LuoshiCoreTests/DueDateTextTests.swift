@@ -23,6 +23,12 @@ struct DueDateTextTests {
         ("第一季度", CivilDay(year: 2015, month: 3, day: 31)),
         ("上半年", CivilDay(year: 2015, month: 6, day: 30)),
         ("2016年2月底", CivilDay(year: 2016, month: 2, day: 29)),
+        // Full-width digits and marks, as an input method types them.
+        ("２０１５／６／３０", CivilDay(year: 2015, month: 6, day: 30)),
+        ("２０１５年６月底", CivilDay(year: 2015, month: 6, day: 30)),
+        ("2015年第三季度末", CivilDay(year: 2015, month: 9, day: 30)),
+        ("2015-6", CivilDay(year: 2015, month: 6, day: 30)),
+        ("10月下旬", CivilDay(year: 2015, month: 10, day: 31)),
     ]
 
     @Test("写成日期的时限 (time limits that are days)", arguments: cases)
@@ -34,7 +40,7 @@ struct DueDateTextTests {
     func notDays() {
         #expect(DueDateText.read("长期坚持", planYear: 2015) == .noDate)
         #expect(DueDateText.read("持续推进", planYear: 2015) == .noDate)
-        for text in ["", "尽快", "6月32日", "13月", "2015年2月30日", "五季度", "明年"] {
+        for text in ["", "尽快", "6月32日", "13月", "2015年2月30日", "五季度", "明年", "6月30日后", "三季度末前后", "15年6月"] {
             #expect(DueDateText.read(text, planYear: 2015) == nil, "\(text)")
         }
     }

@@ -390,7 +390,7 @@ extension ServerTests {
             .rows
             // Untouched, the sheet changes nothing.
             let same = try await BreakdownImport.preview(plan: plan, rows: rows, on: app.db, now: now)
-            #expect(same.changes.isEmpty && same.unmatched.isEmpty && same.errors.isEmpty)
+            #expect(same.changes.isEmpty && same.newItems.isEmpty && same.errors.isEmpty)
             #expect(same.rows == sheet.lines.filter { !$0.group }.count)
             // A clerk edits three cells of assigned rows: a leader, a due date, a weight.
             let assigned = rows.indices.filter { rows[$0].count > 9 && !rows[$0][4].isEmpty && Int(rows[$0][0]) != nil }
@@ -402,7 +402,7 @@ extension ServerTests {
             rows[r2][8] = "2015年9月底前"
             rows[r3][10] = "7"
             let edited = try await BreakdownImport.preview(plan: plan, rows: rows, on: app.db, now: now)
-            #expect(edited.errors.isEmpty && edited.unmatched.isEmpty)
+            #expect(edited.errors.isEmpty && edited.newItems.isEmpty)
             #expect(edited.changes.map(\.row) == [r1 + 1, r2 + 1, r3 + 1])
             #expect(edited.changes.map(\.field) == [.leader, .due, .weight])
             #expect(edited.changes[1].after == "2015-09-30")

@@ -58,6 +58,19 @@ extension ServerTests {
                     .GET, "/plans/\(planID)/ledger.xlsx", "",
                     ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]
                 ),
+                // Bringing an edited 分解表 back is staff's.
+                (
+                    .GET, "/plans/\(planID)/breakdown/import", "",
+                    ["anonymous": login, "admin": ok, "reporter": no, "leader": no, "deputy": no]
+                ),
+                (
+                    .GET, "/plans/\(planID)/breakdown/import/\(String(repeating: "0", count: 64))", "",
+                    ["anonymous": login, "admin": .notFound, "reporter": no, "leader": no, "deputy": no]
+                ),
+                (
+                    .POST, "/plans/\(planID)/breakdown/import/\(String(repeating: "0", count: 64))", "digest=x",
+                    ["anonymous": login, "admin": .notFound, "reporter": no, "leader": no, "deputy": no]
+                ),
                 (
                     .GET, "/items/\(item.id!)", "",
                     ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]

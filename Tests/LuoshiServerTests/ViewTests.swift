@@ -151,7 +151,9 @@ extension ServerTests {
                 .bulkSupervision, .search("河道"), .planSorted(id, "late"), .portfolio(unit: id),
                 .reviewsDone(accepted: 2, skipped: 1), .acceptMany, .breakdown(plan: id),
                 .breakdown(plan: id, format: "csv", unit: id, leader: id, overdue: true, progress: true),
-                .ledger(plan: id),
+                .ledger(plan: id), .breakdownImport(plan: id),
+                .breakdownPreview(
+                    plan: id, sha: String(repeating: "a", count: 64), name: "分解表 (1).xlsx", applied: "1,0,0,0"),
                 .reviewsFiltered(.init(unit: id, text: "x", selectAll: true), page: 2),
             ]
             urls += SiteURL.ItemEdit.allCases.map { .edit(item: id, $0) }

@@ -33,6 +33,14 @@ struct PlanController: RouteCollection {
     @Sendable func upload(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let document = try req.uploadedDocument("document")
+        if BreakdownFile.isSheet(name: document.name, data: document.data) {
+            // An office with no document: the plan is made from its 分解表, then the sheet's assignments are
+            // previewed like any edited sheet's.
+            let (plan, sha) = try await PlanStore.importBreakdown(
+                document.data, name: document.name, actor: user, on: req.store, now: req.now,
+                keepIn: BreakdownImportController.directory(req))
+            return req.redirect(to: .breakdownPreview(plan: plan.id!, sha: sha, name: document.name))
+        }
         let plan = try await PlanStore.importDocument(
             document.data, name: document.name, actor: user, on: req.store, now: req.now)
         return req.redirect(to: .review(plan: plan.id!))
@@ -164,6 +172,7 @@ struct PlanController: RouteCollection {
                 frame: .init(
                     plan: plan.id!, title: plan.title, mayClose: user.role == .admin && plan.status == .published,
                     mayReopen: user.role == .admin && plan.status == .closed,
+                    mayImport: user.role == .admin && plan.status != .closed,
                     body: body ?? "")))
     }
 }

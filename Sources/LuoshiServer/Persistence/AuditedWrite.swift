@@ -14,6 +14,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case planClose = "plan.close"
     case planReopen = "plan.reopen"
     case planSupervision = "plan.supervision"
+    case planBreakdown = "plan.breakdown"
     case itemEdit = "item.edit"
     case itemAdd = "item.add"
     case itemRetire = "item.retire"
@@ -61,6 +62,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .planClose: return ("结束计划", "Plan closed")
         case .planReopen: return ("重新打开计划", "Plan reopened")
         case .planSupervision: return ("修改督办规则", "Supervision rules changed")
+        case .planBreakdown: return ("导入分解表", "Task breakdown imported")
         case .itemEdit: return ("修改事项", "Item corrected")
         case .itemAdd: return ("新增事项", "Item added")
         case .itemRetire: return ("撤销事项", "Item retired")

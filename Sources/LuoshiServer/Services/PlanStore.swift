@@ -15,6 +15,35 @@ enum PlanStore {
         return try await self.store(plan, sourceText: decoded.text, actor: actor.username, on: store, now: now)
     }
 
+    /// Makes a draft plan from a 任务分解表 alone (its areas, tasks and the targets in their words) and keeps
+    /// the file, so that its assignments can be previewed and applied next. Returns the plan and the file's
+    /// sha256.
+    static func importBreakdown(
+        _ data: Data, name: String, actor: User, on store: Store, now: Date, keepIn directory: String
+    ) async throws -> (Plan, String) {
+        let rows = try BreakdownFile.rows(data)
+        let stem = name.split(separator: ".").dropLast().joined(separator: ".")
+        let title = BreakdownSheet.title(rows) ?? (stem.isEmpty ? name : stem)
+        let year =
+            BreakdownSheet.year(in: title) ?? BreakdownSheet.year(in: name)
+            ?? Calendar.beijing.component(.year, from: now)
+        let reading: BreakdownSheet.Reading
+        do {
+            reading = try BreakdownSheet.read(rows, planYear: year)
+        } catch {
+            throw LuoshiError.invalid(
+                field: "分解表",
+                reason: "前十行中找不到表头（应有“任务内容”一列和牵头单位、完成时限等列）"
+                    + " (no header row in the first ten rows: a 任务内容 column and one more are needed)")
+        }
+        guard !reading.lines.isEmpty else {
+            throw LuoshiError.invalid(field: "分解表", reason: "表中没有任务行 (the sheet has no task rows)")
+        }
+        let sha = try BreakdownFile.stage(data, kind: BreakdownFile.kind(of: data), in: directory)
+        let (doc, text) = PlanReader.read(breakdown: reading, title: title, year: year, name: name, sha256: sha)
+        return (try await self.store(doc, sourceText: text, actor: actor.username, on: store, now: now), sha)
+    }
+
     static func store(_ doc: PlanDocument, sourceText: String, actor: String, on store: Store, now: Date)
         async throws -> Plan
     {

@@ -27,6 +27,9 @@ enum SiteURL: Equatable, Sendable {
     case breakdown(
         plan: UUID, format: String = "xlsx", unit: UUID? = nil, leader: UUID? = nil, overdue: Bool = false,
         progress: Bool = false)
+    /// Uploading an edited 分解表, and the preview of what it would change (the file kept by its sha256).
+    case breakdownImport(plan: UUID)
+    case breakdownPreview(plan: UUID, sha: String, name: String? = nil, applied: String? = nil)
     /// The 台账: reports and notices, as one workbook.
     case ledger(plan: UUID, unit: UUID? = nil)
     case rules(plan: UUID)
@@ -129,6 +132,9 @@ enum SiteURL: Equatable, Sendable {
                     ("unit", unit?.uuidString), ("leader", leader?.uuidString), ("overdue", overdue ? "1" : nil),
                     ("progress", progress ? "1" : nil),
                 ])
+        case .breakdownImport(let plan): return "/plans/\(plan)/breakdown/import"
+        case .breakdownPreview(let plan, let sha, let name, let applied):
+            return "/plans/\(plan)/breakdown/import/\(sha)" + Self.query([("name", name), ("applied", applied)])
         case .ledger(let plan, let unit): return "/plans/\(plan)/ledger.xlsx" + Self.query([("unit", unit?.uuidString)])
         case .bulletinDocx(let plan, let month):
             return "/plans/\(plan)/bulletin.docx" + Self.query([("month", month)])

@@ -38,8 +38,9 @@ extension PlanList {
                 PostForm(.plans, c, class: "stack card", multipart: true) {
                     FieldLabel(
                         c.t(
-                            "文档（文本、GB18030、HTML、Word .docx、Markdown，20 MB 以内）",
-                            "Document (text, GB18030, HTML, Word .docx, Markdown; up to 20 MB)"), for: "doc")
+                            "文档（文本、GB18030、HTML、Word .docx、Markdown），或没有文档时的任务分解表（Excel .xlsx、CSV）；20 MB 以内",
+                            "A document (text, GB18030, HTML, Word .docx, Markdown), or, with no document, a task breakdown "
+                                + "(Excel .xlsx, CSV); up to 20 MB"), for: "doc")
                     TextInput("document", id: "doc", type: "file", required: true)
                     Paragraph { Submit(c.t("导入为草稿", "Import as a draft")) }
                 }

@@ -20,6 +20,8 @@ enum PlanOverview {
         var mayClose: Bool
         /// Staff on a closed plan: the form to reopen it.
         var mayReopen: Bool = false
+        /// Staff on an open plan: the way to bring an edited 分解表 back.
+        var mayImport: Bool = false
         /// The cached body, rendered by `Body` (escaped markup of our own).
         var body: String
     }

@@ -23,6 +23,18 @@ extension PlanOverview {
 
         /// Closing is asked about first (the link leads to what it will do); reopening needs a reason.
         func closeForm(_ c: PageContext) -> any Component {
+            ComponentGroup {
+                if frame.mayImport {
+                    Paragraph {
+                        Anchor(
+                            c.t("导入修改后的任务分解表…", "Import an edited task breakdown…"), .breakdownImport(plan: frame.plan))
+                    }.class("noprint")
+                }
+                lifecycleForm(c)
+            }
+        }
+
+        func lifecycleForm(_ c: PageContext) -> any Component {
             if frame.mayReopen {
                 return PostForm(.reopen(plan: frame.plan), c, class: "stack noprint") {
                     FieldLabel(c.t("重新打开本计划的理由", "Why the plan is reopened"), for: "reopen-reason")

@@ -1,0 +1,394 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import NIOCore
+import OfficeOpenXML
+import PlanReader
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import LuoshiServer
+
+@Suite("CSV 读入 (reading CSV)")
+struct CSVReaderTests {
+    @Test("引号、换行、BOM、制表符分隔、防公式的撇号 (quotes, line breaks, BOM, tabs, the formula guard)")
+    func fields() throws {
+        let text = "\u{FEFF}序号,任务内容,配合单位\r\n1,\"新增停车位300个，\n含“口袋”停车场\",\"财政所,派出所\"\r\n2,\"他说\"\"好\"\"\",'=1+2\n"
+        #expect(
+            try CSVReader.rows(text) == [
+                ["序号", "任务内容", "配合单位"], ["1", "新增停车位300个，\n含“口袋”停车场", "财政所,派出所"], ["2", "他说\"好\"", "=1+2"],
+            ])
+        #expect(try CSVReader.rows("序号\t任务\n1\t甲,乙\n") == [["序号", "任务"], ["1", "甲,乙"]])
+        // What CSVWriter writes, CSVReader reads back.
+        let rows = [["序号", "任务内容"], ["1", "=SUM(A1)"], ["2", "a,b\r\n\"c\""]]
+        #expect(try CSVReader.rows(String(decoding: CSVWriter.csv(rows), as: UTF8.self)) == rows)
+        #expect(throws: CSVReader.ReadError.tooLarge(cells: 3)) { try CSVReader.rows("a,b\nc,d\n", maxCells: 3) }
+    }
+}
+
+/// A multipart form with one file, as a browser sends it.
+func multipartFile(field: String, name: String, data: Data, boundary: String = "sheet-boundary") -> ByteBuffer {
+    var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(name)\"\r\n".utf8)
+    body += Data("Content-Type: application/octet-stream\r\n\r\n".utf8)
+    body += data
+    body += Data("\r\n--\(boundary)--\r\n".utf8)
+    return ByteBuffer(bytes: body)
+}
+
+extension Caller {
+    var multipartHeaders: HTTPHeaders {
+        var h = headers
+        h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=sheet-boundary")
+        return h
+    }
+
+    var formHeaders: HTTPHeaders {
+        var h = headers
+        h.contentType = .urlEncodedForm
+        return h
+    }
+}
+
+/// A form field's value in a page (`name="digest" value="…"`).
+func formValue(_ name: String, in html: String) -> String? {
+    guard let r = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+    return String(html[r.upperBound...].prefix { $0 != "\"" })
+}
+
+extension ServerTests {
+    /// The demo plan's 分解表 as Luoshi exports it, read back into rows.
+    func exportedRows(_ app: Application) async throws -> (plan: Plan, rows: [[String]]) {
+        let id = try await app.demoPlanID()
+        let plan = try #require(try await Plan.find(id, on: app.db))
+        let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+        let sheet = try await Breakdown.build(plan: plan, filter: .init(), for: admin, on: app.db, now: app.clock.now())
+        let rows = try #require(try SpreadsheetReader.sheets(of: try SpreadsheetWriter.xlsx(sheet.workbook())).first)
+            .rows
+        return (plan, rows)
+    }
+
+    /// Rows as a one-sheet workbook, every cell text.
+    func workbook(_ rows: [[String]]) throws -> Data {
+        let width = rows.map(\.count).max() ?? 0
+        return try SpreadsheetWriter.xlsx(
+            Workbook(sheets: [
+                Sheet(
+                    name: "分解表", columns: Array(repeating: Column(width: 12), count: width),
+                    rows: rows.map { Row($0.map { .text($0) }) })
+            ]))
+    }
+
+    @Test("上传改过的分解表：先预览，确认后一次写入，审计记下文件的 sha256 (upload, preview, apply all at once, audited with the sha256)")
+    func breakdownUploadApply() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            var (plan, rows) = try await exportedRows(app)
+            let id = plan.id!
+            let assigned = rows.indices.filter { rows[$0].count > 9 && !rows[$0][5].isEmpty && Int(rows[$0][0]) != nil }
+            try #require(assigned.count >= 3)
+            let (r1, r2, r3) = (assigned[0], assigned[1], assigned[2])
+            let units = try await Organization.query(on: app.db).filter(\.$kind == .department).all().map(\.name)
+            let newUnit = try #require(units.first { $0 != rows[r1][5] })
+            rows[r1][5] = newUnit
+            rows[r2][8] = "三季度末"
+            let cycle = rows[r3][9] == "每季度" ? "每月" : "每季度"
+            rows[r3][9] = cycle
+            let file = try workbook(rows)
+            let sha = Fingerprint.sha256Hex(file)
+            var location = ""
+            try await app.testing().test(
+                .POST, "/plans/\(id)/breakdown/import", headers: admin.multipartHeaders,
+                body: multipartFile(field: "sheet", name: "分解表（改）.xlsx", data: file)
+            ) { res in
+                #expect(res.status == .seeOther, "\(res.body.string)")
+                location = res.headers.first(name: .location) ?? ""
+            }
+            #expect(location.hasPrefix("/plans/\(id)/breakdown/import/\(sha)"))
+            var digest = ""
+            try await app.testing().test(.GET, location, headers: admin.headers) { res in
+                #expect(res.status == .ok)
+                let page = res.body.string
+                #expect(page.contains("3 处修改（涉及 3 项）"), "\(page.prefix(3000))")
+                #expect(page.contains("第\(r2 + 1)行"))
+                #expect(page.contains("2015-09-30"))
+                #expect(page.contains(Escape.text(newUnit)))
+                #expect(page.contains(cycle))
+                digest = formValue("digest", in: page) ?? ""
+            }
+            #expect(digest.count == 64)
+            // Nothing changed by the preview.
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "plan.breakdown").count() == 0)
+            try await app.testing().test(
+                .POST, "/plans/\(id)/breakdown/import/\(sha)", headers: admin.formHeaders,
+                body: ByteBuffer(string: "digest=\(digest)&name=\(urlEncoded("分解表（改）.xlsx"))")
+            ) { res in
+                #expect(res.status == .seeOther, "\(res.body.string)")
+                location = res.headers.first(name: .location) ?? ""
+            }
+            try await app.testing().test(.GET, location, headers: admin.headers) { res in
+                #expect(res.body.string.contains("已导入：3 项的分解已修改"))
+                #expect(res.body.string.contains("分解表与计划中的分解一致"))
+            }
+            // Exactly the three cells, in the database.
+            let after = try await exportedRows(app).rows
+            #expect(after[r1][5] == newUnit)
+            #expect(after[r2][8] == "2015-09-30")
+            #expect(after[r3][9] == cycle)
+            rows[r2][8] = "2015-09-30"
+            let changedRows = after.indices.filter { i in i < rows.count && after[i] != rows[i] }
+            #expect(changedRows.isEmpty, "rows that differ from the uploaded sheet: \(changedRows)")
+            let entry = try #require(
+                try await AuditEntry.query(on: app.db).filter(\.$action == "plan.breakdown").first())
+            #expect(entry.after?.contains(sha) == true)
+            #expect(entry.after?.contains("分解表（改）.xlsx") == true)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "item.assign").count() >= 3)
+            // Posting the same preview again changes nothing: the plan moved, so it is previewed afresh.
+            try await app.testing().test(
+                .POST, "/plans/\(id)/breakdown/import/\(sha)", headers: admin.formHeaders,
+                body: ByteBuffer(string: "digest=\(digest)&name=x.xlsx")
+            ) { res in
+                #expect(res.status == .conflict)
+                #expect(res.body.string.contains("请重新预览"))
+            }
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "plan.breakdown").count() == 1)
+            // A unit's reporter may neither upload nor apply.
+            let reporter = try await app.signIn("dept1")
+            try await app.testing().test(
+                .POST, "/plans/\(id)/breakdown/import", headers: reporter.multipartHeaders,
+                body: multipartFile(field: "sheet", name: "a.xlsx", data: file)
+            ) { res in #expect(res.status == .forbidden) }
+            try await app.testing().test(
+                .POST, "/plans/\(id)/breakdown/import/\(sha)", headers: reporter.formHeaders,
+                body: ByteBuffer(string: "digest=\(digest)")
+            ) { res in #expect(res.status == .forbidden) }
+        }
+    }
+
+    @Test("有错误的表不写入任何一处；新单位只在勾选后新建 (a sheet with errors writes nothing; new units only when ticked)")
+    func breakdownAllOrNothing() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            var (plan, rows) = try await exportedRows(app)
+            let id = plan.id!
+            let tasks = rows.indices.filter { rows[$0].count > 9 && Int(rows[$0][0]) != nil }
+            try #require(tasks.count >= 3)
+            rows[tasks[0]][5] = "新成立的网格办"
+            rows[tasks[1]][10] = "7"
+            rows[tasks[2]][8] = "6月底前后"
+            let file = try workbook(rows)
+            let sha = Fingerprint.sha256Hex(file)
+            try await app.testing().test(
+                .POST, "/plans/\(id)/breakdown/import", headers: admin.multipartHeaders,
+                body: multipartFile(field: "sheet", name: "bad.xlsx", data: file)
+            ) { res in #expect(res.status == .seeOther) }
+            var digest = ""
+            try await app.testing().test(.GET, "/plans/\(id)/breakdown/import/\(sha)", headers: admin.headers) { res in
+                let page = res.body.string
+                #expect(page.contains("第\(tasks[2] + 1)行"))
+                #expect(page.contains("6月底前后</td><td data-label=\"问题\">不是日期"))
+                // No button while an error stands.
+                #expect(formValue("digest", in: page) == nil)
+            }
+            // A forged apply of a sheet with errors writes nothing.
+            let preview = try await BreakdownImport.preview(plan: plan, rows: rows, on: app.db, now: app.clock.now())
+            digest = preview.digest
+            let before = try await AuditEntry.query(on: app.db).count()
+            try await app.testing().test(
+                .POST, "/plans/\(id)/breakdown/import/\(sha)", headers: admin.formHeaders,
+                body: ByteBuffer(string: "digest=\(digest)&units[]=\(urlEncoded("新成立的网格办"))")
+            ) { res in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("未作任何修改"))
+            }
+            #expect(try await AuditEntry.query(on: app.db).count() == before)
+            #expect(try await Organization.query(on: app.db).filter(\.$name == "新成立的网格办").count() == 0)
+            // Corrected: the new unit is proposed; applied unticked, its change is held and the weight written.
+            rows[tasks[2]][8] = "6月底"
+            let fixed = try workbook(rows)
+            let sha2 = Fingerprint.sha256Hex(fixed)
+            try await app.testing().test(
+                .POST, "/plans/\(id)/breakdown/import", headers: admin.multipartHeaders,
+                body: multipartFile(field: "sheet", name: "fixed.xlsx", data: fixed)
+            ) { res in #expect(res.status == .seeOther) }
+            try await app.testing().test(.GET, "/plans/\(id)/breakdown/import/\(sha2)", headers: admin.headers) { res in
+                #expect(res.body.string.contains("value=\"新成立的网格办\""))
+                digest = formValue("digest", in: res.body.string) ?? ""
+            }
+            try await app.testing().test(
+                .POST, "/plans/\(id)/breakdown/import/\(sha2)", headers: admin.formHeaders,
+                body: ByteBuffer(string: "digest=\(digest)&units[]=\(urlEncoded("新成立的网格办"))")
+            ) { res in #expect(res.status == .seeOther, "\(res.body.string)") }
+            let unit = try #require(
+                try await Organization.query(on: app.db).filter(\.$name == "新成立的网格办").first())
+            #expect(unit.kind == .department)
+            let after = try await exportedRows(app).rows
+            #expect(after[tasks[0]][5] == "新成立的网格办")
+            #expect(after[tasks[1]][10] == "7")
+        }
+    }
+
+    @Test("办公室手工做的表：GB18030 的 CSV、合并标题、空行、“一、”分组、格内换行 (a sheet made by hand)")
+    func handMadeSheet() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            let (plan, exported) = try await exportedRows(app)
+            // Three tasks of the plan in the clerk's own words and order of columns, no codes.
+            let tasks = exported.filter { $0.count > 9 && Int($0[0]) != nil && $0[2].count > 8 }.prefix(3)
+            try #require(tasks.count == 3)
+            let leaders = try await User.query(on: app.db).filter(\.$role == .leader).all().map(\.displayName)
+            var csv = "2015年重点工作任务分解表,,,,,\r\n,,,,,\r\n序号,工作任务,责任领导,主办单位,协办单位,时间节点\r\n"
+            csv += "一、重点工作,,,,,\r\n"
+            for (k, t) in tasks.enumerated() {
+                // A line break inside the cell, and a punctuation mark dropped: still the same task.
+                var words = t[2]
+                words.insert("\n", at: words.index(words.startIndex, offsetBy: 4))
+                csv +=
+                    "\(k + 1),\"\(words.replacingOccurrences(of: "。", with: ""))\",\(leaders[k % leaders.count]),\(t[5]),,2015年6月底\r\n"
+                csv += ",,,,,\r\n"
+            }
+            let gb = try #require(csv.data(using: DocumentDecoderGB.encoding))
+            try await app.testing().test(
+                .POST, "/plans/\(plan.id!)/breakdown/import", headers: admin.multipartHeaders,
+                body: multipartFile(field: "sheet", name: "手工表.csv", data: gb)
+            ) { res in #expect(res.status == .seeOther, "\(res.body.string)") }
+            let rows = try BreakdownFile.rows(gb)
+            #expect(rows[2] == ["序号", "工作任务", "责任领导", "主办单位", "协办单位", "时间节点"])
+            let preview = try await BreakdownImport.preview(plan: plan, rows: rows, on: app.db, now: app.clock.now())
+            #expect(preview.errors.isEmpty)
+            #expect(preview.newItems.isEmpty, "\(preview.newItems)")
+            #expect(preview.rows == 3)
+            // Every due date the clerk wrote is read as the end of June.
+            #expect(preview.changes.filter { $0.field == .due }.allSatisfy { $0.after == "2015-06-30" })
+            #expect(Set(preview.changes.map(\.item)).count <= 3)
+        }
+    }
+
+    @Test("坏文件：.xls、加密、Word、过大、一万行 —— 清楚的错误或正确的预览，从不 500 (bad files)")
+    func breakdownBadFiles() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            let id = try await app.demoPlanID()
+            func upload(_ name: String, _ data: Data) async throws -> (HTTPStatus, String) {
+                var out: (HTTPStatus, String) = (.ok, "")
+                try await app.testing().test(
+                    .POST, "/plans/\(id)/breakdown/import", headers: admin.multipartHeaders,
+                    body: multipartFile(field: "sheet", name: name, data: data)
+                ) { res in out = (res.status, res.body.string) }
+                return out
+            }
+            var xls = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+            xls.append(Data(repeating: 0, count: 512))
+            var (status, body) = try await upload("老表.xls", xls)
+            #expect(status == .unprocessableEntity)
+            #expect(body.contains("另存为” .xlsx"))
+            var encrypted = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+            encrypted.append(Data("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
+            (status, body) = try await upload("加密.xlsx", encrypted)
+            #expect(status == .unprocessableEntity)
+            #expect(body.contains("密码"))
+            let docx = try WordDocumentWriter.docx([.init(text: "一段话")])
+            (status, body) = try await upload("分解表.xlsx", docx)
+            #expect(status == .unprocessableEntity)
+            #expect(body.contains("Word"))
+            (status, body) = try await upload("无表头.csv", Data("甲,乙\r\n1,2\r\n".utf8))
+            #expect(status == .seeOther)
+            // Kept, but its preview says what is missing.
+            let sha = Fingerprint.sha256Hex(Data("甲,乙\r\n1,2\r\n".utf8))
+            try await app.testing().test(.GET, "/plans/\(id)/breakdown/import/\(sha)", headers: admin.headers) { res in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("找不到表头"))
+            }
+            // 25 MB: refused as it arrives.
+            (status, _) = try await upload("大表.csv", Data(repeating: UInt8(ascii: "a"), count: 25 << 20))
+            #expect(status == .payloadTooLarge)
+            // A file name is not a path, and an unknown fingerprint is no file.
+            try await app.testing().test(.GET, "/plans/\(id)/breakdown/import/..%2F..%2Fetc", headers: admin.headers) {
+                res in #expect(res.status == .notFound)
+            }
+            // 10,000 rows that are no item of the plan: read, previewed, listed 500 at a time.
+            var big = "序号,任务内容,牵头单位,完成时限\r\n"
+            for i in 1...10_000 { big += "\(i),第\(i)项新任务：修缮道路\(i)米,城建办,2015-12-31\r\n" }
+            (status, body) = try await upload("一万行.csv", Data(big.utf8))
+            #expect(status == .seeOther)
+            let bigSHA = Fingerprint.sha256Hex(Data(big.utf8))
+            try await app.testing().test(.GET, "/plans/\(id)/breakdown/import/\(bigSHA)", headers: admin.headers) {
+                res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("读取任务 10000 行"))
+                #expect(res.body.string.contains("另有 9500 行未列出"))
+            }
+            // Formulas in a CSV are text: a weight of =1+2 is not a number.
+            let formula = try BreakdownSheet.read(
+                try BreakdownFile.rows(Data("序号,任务内容,权重\r\n1,甲,=1+2\r\n".utf8)), planYear: 2015)
+            #expect(formula.errors.map(\.column) == ["权重"])
+        }
+    }
+
+    @Test("只有分解表也能建计划：领域、任务、量化目标，再预览其分工 (a plan from a breakdown alone)")
+    func planFromBreakdown() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            let csv = """
+                某镇2016年重点工作任务分解表,,,,
+                序号,领域,重点任务,牵头单位,完成时限
+                1,城乡建设,新增停车位300个,城建办,2016年6月底
+                2,城乡建设,完成老街立面改造,城建办,年底前
+                3,社会事业,建成标准化村卫生室5家,卫生院,三季度末
+                4,社会事业,开展全民健身活动,文体站,12月31日前
+
+                """.replacingOccurrences(of: "\n", with: "\r\n")
+            var location = ""
+            try await app.testing().test(
+                .POST, "/plans", headers: admin.multipartHeaders,
+                body: multipartFile(field: "document", name: "2016分解表.csv", data: Data(csv.utf8))
+            ) { res in
+                #expect(res.status == .seeOther, "\(res.body.string)")
+                location = res.headers.first(name: .location) ?? ""
+            }
+            let plan = try #require(try await Plan.query(on: app.db).filter(\.$title == "某镇2016年重点工作任务分解表").first())
+            #expect(plan.year == 2016)
+            #expect(plan.status == .draft)
+            let items = try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan.id!).sort(\.$position).all()
+            #expect(items.filter { $0.kind == .area }.map(\.title) == ["城乡建设", "社会事业"])
+            // A row that is all target is that target; the others are tasks.
+            #expect(items.filter { $0.kind == .task }.map(\.title) == ["完成老街立面改造", "开展全民健身活动"])
+            let targets = items.filter { $0.kind == .target }
+            #expect(targets.map(\.value) == [300, 5])
+            #expect(targets.map(\.unit) == ["个", "家"])
+            // The targets stand under the area of their row.
+            let areas = Dictionary(uniqueKeysWithValues: items.filter { $0.kind == .area }.map { ($0.id!, $0.title) })
+            #expect(targets.map { areas[$0.$parent.id ?? UUID()] } == ["城乡建设", "社会事业"])
+            // Next, the sheet's assignments are previewed against the new plan.
+            #expect(location.hasPrefix("/plans/\(plan.id!)/breakdown/import/"))
+            var digest = ""
+            try await app.testing().test(.GET, location, headers: admin.headers) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("value=\"文体站\""))  // no such unit in the demo: proposed
+                digest = formValue("digest", in: res.body.string) ?? ""
+            }
+            try await app.testing().test(
+                .POST, location.components(separatedBy: "?")[0], headers: admin.formHeaders,
+                body: ByteBuffer(string: "digest=\(digest)&units[]=\(urlEncoded("文体站"))")
+            ) { res in #expect(res.status == .seeOther, "\(res.body.string)") }
+            let assignments = try await Assignment.query(on: app.db).join(
+                PlanItem.self, on: \Assignment.$item.$id == \PlanItem.$id
+            )
+            .filter(PlanItem.self, \.$plan.$id == plan.id!).all()
+            #expect(assignments.count == 4)
+            let due = assignments.compactMap(\.dueDate).map { Breakdown.iso(CivilDay($0, calendar: .beijing)) }.sorted()
+            #expect(due == ["2016-06-30", "2016-09-30", "2016-12-31", "2016-12-31"])
+        }
+    }
+}
+
+/// GB18030 as Chinese Excel saves CSV.
+enum DocumentDecoderGB {
+    static let encoding = String.Encoding(rawValue: 0x8000_0632)
+}
+
+func urlEncoded(_ s: String) -> String {
+    var allowed = CharacterSet.urlQueryAllowed
+    allowed.remove(charactersIn: "&=+?#[]")
+    return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+}

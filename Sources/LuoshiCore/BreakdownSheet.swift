@@ -20,6 +20,26 @@ public enum BreakdownSheet {
         public var due: DueDateText.Reading?
         public var cycle: ReportingCycle?
         public var weight: Double?
+
+        public init(
+            row: Int, code: String?, number: String?, area: String?, content: String, target: String?, leader: String?,
+            leadUnit: String?, cooperatingUnits: [String], responsible: String?, due: DueDateText.Reading?,
+            cycle: ReportingCycle?, weight: Double?
+        ) {
+            self.row = row
+            self.code = code
+            self.number = number
+            self.area = area
+            self.content = content
+            self.target = target
+            self.leader = leader
+            self.leadUnit = leadUnit
+            self.cooperatingUnits = cooperatingUnits
+            self.responsible = responsible
+            self.due = due
+            self.cycle = cycle
+            self.weight = weight
+        }
     }
 
     public struct CellError: Equatable, Sendable, CustomStringConvertible {
@@ -63,6 +83,15 @@ public enum BreakdownSheet {
                 guard let c = header.columns.first(where: { $0.value == f })?.key, c < cells.count else { return nil }
                 let v = cells[c].trimmingCharacters(in: .whitespacesAndNewlines)
                 return v.isEmpty ? nil : (v, names[c].trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            // A row with one text across it (a merged cell, or the first cell alone) heads a group: 一、城乡建设.
+            let texts = Set(
+                cells.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty })
+            if texts.count == 1, let only = texts.first,
+                cell(.content) == nil || cells.filter({ !$0.isEmpty }).count > 1 || groupTitle(only) != only
+            {
+                area = groupTitle(only)
+                continue
             }
             guard let content = cell(.content)?.0 else { continue }
             let assignment: [BreakdownField] = [.leader, .leadUnit, .cooperatingUnits, .responsible, .due, .weight]
@@ -108,6 +137,26 @@ public enum BreakdownSheet {
         return Reading(
             lines: lines, errors: errors, headerRow: header.row + 1,
             fields: header.columns.sorted { $0.key < $1.key }.map(\.value))
+    }
+
+    /// A group's title without its numbering: 一、城乡建设 → 城乡建设, （二）社会事业 → 社会事业.
+    static func groupTitle(_ s: String) -> String {
+        var rest = Substring(s)
+        let numerals = "一二三四五六七八九十"
+        if rest.first == "第", let end = rest.firstIndex(where: { "部分章".contains($0) }),
+            rest[rest.index(after: rest.startIndex)..<end].allSatisfy({ numerals.contains($0) })
+        {
+            rest = rest[end...].drop(while: { "部分章".contains($0) })
+        } else {
+            let opened = rest.first == "（" || rest.first == "("
+            let digits = rest.dropFirst(opened ? 1 : 0).prefix { numerals.contains($0) }
+            if !digits.isEmpty {
+                let after = rest.dropFirst((opened ? 1 : 0) + digits.count)
+                if let mark = after.first, "、.．）)".contains(mark) { rest = after.dropFirst() }
+            }
+        }
+        let title = rest.trimmingCharacters(in: .whitespaces)
+        return title.isEmpty ? s : title
     }
 
     /// 一, 一、, （一）, 第一部分: a group's numbering, not a task's (1, 1.1, (1)).

@@ -40,6 +40,10 @@ public enum DueDateText {
             }
             return j > i ? (v, j) : nil
         }
+        // An Excel serial number (42185 is 2015-06-30): a date cell whose format was lost on the way.
+        if c.count == 5, let (serial, end) = number(0, most: 5), end == 5, (25_569...73_050).contains(serial) {
+            return .day(CivilDay(ordinal: serial - 25_569))
+        }
         // The year, when stated: 2015年…, 2015-…, 2015/…, 2015.…; 2015 or 2015年 alone is its last day.
         var year = planYear
         var i = 0

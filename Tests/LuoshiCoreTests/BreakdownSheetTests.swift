@@ -53,3 +53,61 @@ struct BreakdownSheetTests {
         }
     }
 }
+
+@Suite("手工分解表的分组行与匹配 (group rows of a hand-made sheet, and matching rows to items)")
+struct BreakdownGroupAndMatchTests {
+    @Test("合并单元格的分组行、只在第一格的分组行、任务列里的分组行 (group rows however they are written)")
+    func groupRows() throws {
+        let rows = [
+            ["2015年重点任务分解表", "2015年重点任务分解表", "2015年重点任务分解表", "2015年重点任务分解表"],
+            ["序号", "工作任务", "主办单位", "时间节点"],
+            ["一、城乡建设", "一、城乡建设", "一、城乡建设", "一、城乡建设"],
+            ["1", "新增停车位300个", "城建办", "6月底"],
+            [],
+            ["（二）社会事业", "", "", ""],
+            ["1", "建成标准化村卫生室5家", "卫生院", "年底"],
+            ["", "第三部分 党的建设", "", ""],
+            ["", "开展全民健身活动", "", ""],
+        ]
+        let reading = try BreakdownSheet.read(rows, planYear: 2015)
+        #expect(reading.lines.map(\.area) == ["城乡建设", "社会事业", "党的建设"])
+        #expect(reading.lines.map(\.content) == ["新增停车位300个", "建成标准化村卫生室5家", "开展全民健身活动"])
+        #expect(reading.lines.map(\.leadUnit) == ["城建办", "卫生院", nil])
+        #expect(BreakdownSheet.title(rows) == "2015年重点任务分解表")
+        #expect(BreakdownSheet.year(in: "2015年重点任务分解表") == 2015)
+        #expect(BreakdownSheet.year(in: "分解表20151.xlsx") == nil)
+    }
+
+    @Test("按编码、原文、相近的原文和序号匹配；同一事项只认第一行 (code, words, near words and 序号; one row an item)")
+    func matching() throws {
+        let items: [BreakdownSheet.Candidate] = [
+            .init(code: "1.t1", title: "加快推进锡通科技产业园建设，完成基础设施投资5亿元。", serial: "1"),
+            .init(code: "1.t2", title: "完成老街立面改造", serial: "2"),
+            .init(code: "t3", title: "新增停车位300个", serial: "3"),
+            .init(code: "t4", title: "新增停车位300个", serial: "4"),
+            .init(code: "2.t1", title: "开展全民健身活动二十场", serial: "5"),
+            .init(code: "2.t2", title: "开展全民健身活动三十场", serial: "6"),
+        ]
+        func line(_ row: Int, _ content: String, code: String? = nil, number: String? = nil) -> BreakdownSheet.Line {
+            .init(
+                row: row, code: code, number: number, area: nil, content: content, target: nil, leader: nil,
+                leadUnit: nil, cooperatingUnits: [], responsible: nil, due: nil, cycle: nil, weight: nil)
+        }
+        let lines = [
+            line(2, "随便写的", code: "1.t2"),  // the code wins over the words
+            line(3, "加快推进锡通科技产业园建设,完成基础设施投资5亿元"),  // punctuation aside
+            line(4, "新增停车位300个"),  // two items with these words: the first free one
+            line(5, "新增停车位 300 个"),  // and then the next
+            line(6, "加快推进锡通科技产业园建设，完成基础设施投资6亿元"),  // near, but its item is taken
+            line(7, "开展全民健身活动四十场", number: "6"),  // as near to two: the 序号 decides
+            line(8, "开展全民健身活动五十场"),  // as near to two, no 序号: neither
+            line(9, "全新的任务"),
+        ]
+        let m = BreakdownSheet.match(lines, to: items)
+        #expect(
+            m == [
+                .item(1, by: .code), .item(0, by: .words), .item(2, by: .words), .item(3, by: .words),
+                .duplicate(ofRow: 3), .item(5, by: .nearWords), .none, .none,
+            ])
+    }
+}

@@ -29,6 +29,8 @@ struct DueDateTextTests {
         ("2015年第三季度末", CivilDay(year: 2015, month: 9, day: 30)),
         ("2015-6", CivilDay(year: 2015, month: 6, day: 30)),
         ("10月下旬", CivilDay(year: 2015, month: 10, day: 31)),
+        // A date cell that lost its format on the way: Excel's serial number.
+        ("42185", CivilDay(year: 2015, month: 6, day: 30)),
     ]
 
     @Test("写成日期的时限 (time limits that are days)", arguments: cases)

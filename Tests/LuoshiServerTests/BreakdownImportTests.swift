@@ -7,6 +7,7 @@ import PlanReader
 import Testing
 import Vapor
 import VaporTesting
+import ZIPFoundation
 
 @testable import LuoshiServer
 
@@ -391,4 +392,216 @@ func urlEncoded(_ s: String) -> String {
     var allowed = CharacterSet.urlQueryAllowed
     allowed.remove(charactersIn: "&=+?#[]")
     return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+}
+
+extension ServerTests {
+    @Test("整份计划按列读出的行与 Fluent 读出的相同 (the plan's rows read by column equal Fluent's)")
+    func planRowsEqualFluent() async throws {
+        try await TestApp.with { app in
+            let id = try await app.demoPlanID()
+            let fast = try await PlanRows.liveItems(plan: id, on: app.db)
+            let slow = try await PlanItem.live(plan: id, on: app.db).sort(\.$position).all()
+            #expect(fast.count == slow.count && !fast.isEmpty)
+            func key(_ i: PlanItem) -> String {
+                "\(i.id!)|\(i.$plan.id)|\(String(describing: i.$parent.id))|\(i.kind)|\(i.position)|\(i.code)|\(i.number ?? "-")|"
+                    + "\(i.title)|\(i.spanStart)-\(i.spanEnd)|\(i.headline)|\(i.subject ?? "-")|\(String(describing: i.comparator))|"
+                    + "\(String(describing: i.value))|\(String(describing: i.valueMin))|\(String(describing: i.valueMax))|"
+                    + "\(i.unit ?? "-")|\(String(describing: i.baseline))|\(String(describing: i.baselineYear))|"
+                    + "\(String(describing: i.baselineSpanStart))|\(i.per ?? "-")|\(i.attributesJSON ?? "-")|"
+                    + "\(String(describing: i.$mergedInto.id))"
+            }
+            #expect(fast.map(key) == slow.map(key))
+            let fastA = try await PlanRows.assignments(plan: id, on: app.db)
+            let slowA = try await Assignment.query(on: app.db).filter(\.$item.$id ~~ slow.compactMap(\.id)).all()
+            func view(_ list: [Assignment]) -> [String] {
+                list.map { "\($0.id!)|\($0.$item.id)|\(AssignmentView($0))" }.sorted()
+            }
+            #expect(!fastA.isEmpty && view(fastA) == view(slowA))
+            // The latest accepted reports, each field as Fluent reads it (dates to the microsecond).
+            let fastR = try await PlanSnapshot.latestAccepted(plan: id, items: slow.compactMap(\.id), on: app.db)
+            let slowR = try await ProgressReport.query(on: app.db).filter(\.$id ~~ fastR.compactMap(\.id)).all()
+            func report(_ r: ProgressReport) -> String {
+                "\(r.id!)|\(r.$item.id)|\(r.$unit.id)|\(r.$author.id)|\(r.period)|\(String(describing: r.actualValue))|"
+                    + "\(String(describing: r.percentComplete))|\(r.narrative)|\(r.state)|\(r.submittedAt.timeIntervalSince1970)|"
+                    + "\(String(describing: r.reviewedAt?.timeIntervalSince1970))|\(String(describing: r.$reviewer.id))"
+            }
+            #expect(!fastR.isEmpty && fastR.map(report).sorted() == slowR.map(report).sorted())
+        }
+    }
+}
+
+@Suite("别人做的工作簿 (workbooks others made)")
+struct ForeignWorkbookTests {
+    /// A workbook written by hand, part by part, as another program would: inline and shared strings, a
+    /// formula with its last value, a date cell as a serial number in a date format, a merged title.
+    static func workbook(sheet: String, shared: [String]) throws -> Data {
+        let archive = try Archive(accessMode: .create)
+        func add(_ path: String, _ text: String) throws {
+            let data = Data(text.utf8)
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(data.count),
+                provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+        }
+        try add(
+            "[Content_Types].xml",
+            #"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#
+        )
+        try add(
+            "xl/workbook.xml",
+            #"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="说明" sheetId="1" r:id="rId1"/><sheet name="分解表" sheetId="2" r:id="rId2"/></sheets></workbook>"#
+        )
+        try add(
+            "xl/_rels/workbook.xml.rels",
+            #"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="worksheet" Target="worksheets/sheet2.xml"/></Relationships>"#
+        )
+        try add(
+            "xl/styles.xml",
+            #"<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="176"/></cellXfs></styleSheet>"#
+        )
+        try add(
+            "xl/sharedStrings.xml",
+            #"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
+                + shared.map { "<si><t xml:space=\"preserve\">\($0)</t></si>" }.joined() + "</sst>")
+        try add(
+            "xl/worksheets/sheet1.xml",
+            #"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>填表说明：按要求填写。</t></is></c></row></sheetData></worksheet>"#
+        )
+        try add("xl/worksheets/sheet2.xml", sheet)
+        return try #require(archive.data)
+    }
+
+    @Test("公式取其值，日期格式的序列号读成日期，说明页跳过，合并的标题行 (a formula's value, a serial date, a note sheet skipped)")
+    func foreignWorkbook() throws {
+        let shared = ["2015年重点任务分解表", "序号", "工作任务", "主办单位", "完成时限", "权重", "新增停车位300个", "城建办"]
+        let sheet = """
+            <?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
+            <row r="1"><c r="A1" t="s"><v>0</v></c></row>\
+            <row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>2</v></c><c r="C2" t="s"><v>3</v></c><c r="D2" t="s"><v>4</v></c><c r="E2" t="s"><v>5</v></c></row>\
+            <row r="3"><c r="A3"><v>1</v></c><c r="B3" t="s"><v>6</v></c><c r="C3" t="s"><v>7</v></c><c r="D3" s="1"><v>42185</v></c><c r="E3"><f>2+3</f><v>5</v></c></row>\
+            <row r="4"><c r="A4"><v>2</v></c><c r="B4" t="inlineStr"><is><t>完成老街立面改造</t></is></c><c r="C4" t="s"><v>7</v></c><c r="D4"><v>42277</v></c><c r="E4" t="str"><f>CONCAT("x","y")</f><v>xy</v></c></row>\
+            </sheetData><mergeCells count="1"><mergeCell ref="A1:E1"/></mergeCells></worksheet>
+            """
+        let data = try Self.workbook(sheet: sheet, shared: shared)
+        let rows = try BreakdownFile.rows(data)
+        #expect(rows.first == Array(repeating: "2015年重点任务分解表", count: 5))
+        #expect(rows[2] == ["1", "新增停车位300个", "城建办", "2015-06-30", "5"])
+        // A serial number without a date format is still read as a date in the 完成时限 column.
+        #expect(rows[3] == ["2", "完成老街立面改造", "城建办", "42277", "xy"])
+        let reading = try BreakdownSheet.read(rows, planYear: 2015)
+        #expect(
+            reading.lines.map(\.due) == [
+                .day(CivilDay(year: 2015, month: 6, day: 30)), .day(CivilDay(year: 2015, month: 9, day: 30)),
+            ])
+        #expect(reading.lines.map(\.weight) == [5, nil])
+        #expect(reading.errors.map(\.description) == ["第4行 权重：“xy”不是 0–1000 的数 (not a number from 0 to 1000)"])
+    }
+}
+
+extension ServerTests {
+    @Test("表中的新行只在勾选后作为新任务加入其领域 (new rows become tasks under their area only when ticked)")
+    func breakdownNewRows() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            let (plan, exported) = try await exportedRows(app)
+            // Below the title and the header: a group row's area, a task row's unit.
+            let body = exported.dropFirst(2)
+            let area = try #require(body.first { $0.count > 2 && Int($0[0]) == nil && !$0[2].isEmpty })[2]
+            let unit = try #require(body.first { $0.count > 5 && Int($0[0]) != nil && !$0[5].isEmpty })[5]
+            let data = CSVWriter.csv([
+                ["序号", "领域/部分", "任务内容", "牵头单位", "完成时限"], ["1", area, "新建口袋公园3个", unit, "10月底"],
+                ["2", "数字乡村", "建成村级数字化服务点12个", unit, "年底"],
+            ])
+            let sha = Fingerprint.sha256Hex(data)
+            try await app.testing().test(
+                .POST, "/plans/\(plan.id!)/breakdown/import", headers: admin.multipartHeaders,
+                body: multipartFile(field: "sheet", name: "新增.csv", data: data)
+            ) { res in #expect(res.status == .seeOther) }
+            var digest = ""
+            try await app.testing().test(.GET, "/plans/\(plan.id!)/breakdown/import/\(sha)", headers: admin.headers) {
+                res in
+                #expect(res.body.string.contains("2 行不是本计划的事项"))
+                #expect(res.body.string.contains("name=\"addItems\""))
+                digest = formValue("digest", in: res.body.string) ?? ""
+            }
+            // Unticked, nothing to write.
+            try await app.testing().test(
+                .POST, "/plans/\(plan.id!)/breakdown/import/\(sha)", headers: admin.formHeaders,
+                body: ByteBuffer(string: "digest=\(digest)")
+            ) { res in
+                #expect(res.status == .conflict)
+                #expect(res.body.string.contains("没有需要修改的内容"))
+            }
+            try await app.testing().test(
+                .POST, "/plans/\(plan.id!)/breakdown/import/\(sha)", headers: admin.formHeaders,
+                body: ByteBuffer(string: "digest=\(digest)&addItems=1")
+            ) { res in #expect(res.status == .seeOther, "\(res.body.string)") }
+            let added = try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan.id!)
+                .filter(\.$title ~~ ["新建口袋公园3个", "建成村级数字化服务点12个", "数字乡村"]).all()
+            let byTitle = Dictionary(uniqueKeysWithValues: added.map { ($0.title, $0) })
+            let park = try #require(byTitle["新建口袋公园3个"])
+            let digital = try #require(byTitle["建成村级数字化服务点12个"])
+            let newArea = try #require(byTitle["数字乡村"])
+            #expect(newArea.kind == .area && digital.$parent.id == newArea.id)
+            let existingArea = try #require(
+                try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan.id!).filter(\.$title == area).first())
+            #expect(park.$parent.id == existingArea.id)
+            let a = try #require(try await Assignment.query(on: app.db).filter(\.$item.$id == park.id!).first())
+            #expect(a.dueDate.map { Breakdown.iso(CivilDay($0, calendar: .beijing)) } == "2015-10-31")
+            let adds = try await AuditEntry.query(on: app.db).filter(\.$action == "item.add").all()
+            #expect(added.count == 3 && Set(added.map { $0.id!.uuidString }).isSubset(of: Set(adds.map(\.entityID))))
+            // The export now has them, and the same sheet uploaded again matches them by their words.
+            let again = try await BreakdownImport.preview(
+                plan: plan, rows: try BreakdownFile.rows(data), on: app.db, now: app.clock.now())
+            #expect(again.newItems.isEmpty)
+            #expect(again.changes.isEmpty, "\(again.changes)")
+        }
+    }
+}
+
+extension ServerTests {
+    @Test("报送的存在问题、下一步措施进入进展表、台账和事项页 (problems and next steps reach the progress sheet, the 台账 and the item page)")
+    func problemsAndNextSteps() async throws {
+        try await TestApp.with { app in
+            let (item, reporter) = try await app.assignedItem()
+            let unit = try await app.signIn(reporter.username)
+            let admin = try await app.signIn("duchaban")
+            var reportID = ""
+            try await app.testing().test(
+                .POST, "/api/v1/items/\(item.id!)/reports", headers: .json(unit),
+                body: ByteBuffer(
+                    string:
+                        #"{"period":"2015-06","percentComplete":55,"narrative":"完成主体工程。","problems":"征地拆迁滞后","nextSteps":"7月底前完成清表"}"#
+                )
+            ) { res in
+                #expect(res.status == .created, "\(res.body.string)")
+                #expect(try res.content.get(String.self, at: "problems") == "征地拆迁滞后")
+                reportID = try res.content.get(String.self, at: "id")
+            }
+            try await app.testing().test(.POST, "/api/v1/reports/\(reportID)/accept", headers: .json(admin)) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+            }
+            let plan = item.$plan.id
+            try await app.testing().test(.GET, "/plans/\(plan)/breakdown.csv?progress=1", headers: admin.headers) {
+                res in
+                let rows = try CSVReader.rows(res.body.string)
+                let header = try #require(rows.first)
+                let row = try #require(rows.first { $0.last == item.code })
+                let column = { (name: String) in row[try #require(header.firstIndex(of: name))] }
+                #expect(try column("进展情况") == "完成主体工程。")
+                #expect(try column("存在问题") == "征地拆迁滞后")
+                #expect(try column("下一步措施") == "7月底前完成清表")
+            }
+            try await app.testing().test(.GET, "/plans/\(plan)/ledger.xlsx", headers: admin.headers) { res in
+                let sheet = try #require(try SpreadsheetReader.sheets(of: Data(res.body.readableBytesView)).first).rows
+                #expect(sheet[0][7] == "存在问题" && sheet[0][8] == "下一步措施")
+                #expect(sheet.contains { $0.count > 8 && $0[7] == "征地拆迁滞后" && $0[8] == "7月底前完成清表" })
+            }
+            try await app.testing().test(.GET, "/items/\(item.id!)", headers: admin.headers) { res in
+                #expect(res.body.string.contains("存在问题：<span lang=\"zh-CN\">征地拆迁滞后</span>"))
+            }
+            // The audit log still verifies: rows sealed before the columns existed keep their digests.
+            let (_, broken) = try await LuoshiServer.verifyAudit(app)
+            #expect(broken == nil)
+        }
+    }
 }

@@ -345,6 +345,56 @@ def _():
     expect("/plans/" in here(), f"the report imports ({here()}: {text()[:80]})")
 
 
+def download(path: str) -> bytes:
+    """A file the signed-in browser's session may fetch (a download Chromium would save to disk)."""
+    import urllib.request
+
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(BASE + path, headers={"Cookie": cookie})) as r:
+        return r.read()
+
+
+@step("staff: edits a due date in the downloaded 分解表 (saved as GB18030 CSV, as Excel does), previews, imports")
+def _():
+    import csv
+    import io
+
+    sign_in("duchaban")
+    plan = state["plan"]
+    rows = list(csv.reader(io.StringIO(download(plan + "/breakdown.csv").decode("utf-8-sig"))))
+    expect(rows and rows[0][:3] == ["序号", "领域/部分", "任务内容"], f"the 分解表 has its header ({rows[:1]})")
+    task = next(i for i, r in enumerate(rows) if r[0].isdigit() and r[5] and r[8] != "2015-11-30")
+    rows[task][8] = "2015年11月底"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    with open(os.path.join(FILES, "分解表-改.csv"), "wb") as f:
+        f.write(out.getvalue().encode("gb18030"))
+    go(plan + "/breakdown/import")
+    look("breakdown-import")
+    upload = find("input[type=file][name=sheet]")
+    upload.send_keys(os.path.join(FILES, "分解表-改.csv"))
+    submit(upload.find_element(By.XPATH, "ancestor::form"))
+    expect("1 处修改（涉及 1 项）" in text(), f"the preview shows the one change ({text()[:300]!r})")
+    expect(f"第{task + 1}行" in text() and "2015-11-30" in text(), "the preview names the row and the new date")
+    look("breakdown-preview")
+    submit(find("form input[name=digest]").find_element(By.XPATH, "ancestor::form"))
+    expect("已导入：1 项的分解已修改" in text(), f"the import says what it wrote ({text()[:200]!r})")
+    rows = list(csv.reader(io.StringIO(download(plan + "/breakdown.csv").decode("utf-8-sig"))))
+    expect(rows[task][8] == "2015-11-30", f"the exported sheet has the new date ({rows[task][8]})")
+    go("/audit")
+    expect("导入分解表" in text(), "the audit log shows the import")
+
+
+@step("staff: an office with no document makes a plan from its 分解表 alone")
+def _():
+    with open(os.path.join(FILES, "2016年重点任务分解表.csv"), "w", encoding="utf-8-sig") as f:
+        f.write("2016年重点任务分解表,,,\n序号,重点任务,主办单位,时间节点\n一、城乡建设,,,\n"
+                "1,新增停车位300个,城建办,2016年6月底\n2,完成老街立面改造,城建办,年底前\n")
+    import_document("2016年重点任务分解表.csv")
+    expect("/breakdown/import/" in here(), f"the new plan's assignments are previewed next ({here()})")
+    expect("城建办" in text(), "the preview names the sheet's unit")
+
+
 @step("village reporter on a phone: files a report with a photo, a scan and a Word file")
 def _():
     sign_in("cun1")

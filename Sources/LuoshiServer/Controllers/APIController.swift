@@ -192,6 +192,8 @@ struct APIController: RouteCollection {
         var percentComplete: Double?
         var milestone: String?
         var narrative: String
+        var problems: String?
+        var nextSteps: String?
         var state: ReportState
         var reviewReason: String?
         var submittedAt: Date
@@ -206,6 +208,8 @@ struct APIController: RouteCollection {
             percentComplete = r.percentComplete
             milestone = r.milestone
             narrative = r.narrative
+            problems = r.problems
+            nextSteps = r.nextSteps
             state = r.state
             reviewReason = r.reviewReason
             submittedAt = r.submittedAt

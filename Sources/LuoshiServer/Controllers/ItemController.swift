@@ -108,6 +108,7 @@ struct ItemController: RouteCollection {
                     id: r.id!, period: r.period, unit: r.unit.name, author: r.author.displayName,
                     submittedAt: r.submittedAt, state: r.state, actualValue: r.actualValue,
                     percentComplete: r.percentComplete, milestone: r.milestone, narrative: r.narrative,
+                    problems: r.problems, nextSteps: r.nextSteps,
                     files: files.filter { $0.$report.id == r.id }.map {
                         ($0.id!, $0.filename, EvidenceStore.isImage($0.contentType))
                     },
@@ -130,6 +131,7 @@ struct ItemController: RouteCollection {
         static let figure: [(String, JSONValue)] = [("pattern", "^\\s*(-?\\d+(\\.\\d+)?)?\\s*$")]
         static let constraints: [String: [(String, JSONValue)]] = [
             "period": Reports.Filing.constraints["period"]!, "narrative": text(max: 10_000),
+            "problems": text(max: 5_000), "nextSteps": text(max: 5_000),
             "actualValue": figure, "percentComplete": figure,
         ]
         var period: String
@@ -137,6 +139,8 @@ struct ItemController: RouteCollection {
         var percentComplete: String?
         var milestone: String?
         var narrative: String
+        var problems: String?
+        var nextSteps: String?
         var evidence: [File]?
 
         func filing() throws -> Reports.Filing {
@@ -145,7 +149,8 @@ struct ItemController: RouteCollection {
             }
             return Reports.Filing(
                 period: period, actualValue: try number(actualValue, "实际数值"),
-                percentComplete: try number(percentComplete, "完成百分比"), milestone: milestone, narrative: narrative)
+                percentComplete: try number(percentComplete, "完成百分比"), milestone: milestone, narrative: narrative,
+                problems: problems, nextSteps: nextSteps)
         }
     }
 

@@ -37,6 +37,7 @@ enum Migrations {
         app.migrations.add(AddWebSessionIndexes())
         app.migrations.add(AddAuditSeal())
         app.migrations.add(AddOfficeToUser())
+        app.migrations.add(AddProblemsToProgressReport())
     }
 }
 

@@ -65,6 +65,9 @@ final class ProgressReport: Model, @unchecked Sendable {
     @Field(key: "percent_complete") var percentComplete: Double?
     @Field(key: "milestone") var milestone: String?
     @Field(key: "narrative") var narrative: String
+    /// 存在问题 and 下一步措施, when the unit wrote them.
+    @OptionalField(key: "problems") var problems: String?
+    @OptionalField(key: "next_steps") var nextSteps: String?
     @Field(key: "state") var state: ReportState
     @Field(key: "review_reason") var reviewReason: String?
     @OptionalParent(key: "reviewer_id") var reviewer: User?

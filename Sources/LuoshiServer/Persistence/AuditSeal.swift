@@ -52,6 +52,9 @@ enum RowDigest {
         ("report", ProgressReport.schema), ("notice", SupervisionNotice.schema), ("item", PlanItem.schema),
     ]
 
+    /// Columns added to sealed tables after sealing began.
+    static let addedLater: Set<String> = ["problems", "next_steps"]
+
     /// Digests by "entity:id" of the records these entries are about.
     static func digests(entity: String, ids: [String], on sql: any SQLDatabase) async throws -> [String: String] {
         guard let table = tables.first(where: { $0.entity == entity })?.table, !ids.isEmpty else { return [:] }
@@ -82,7 +85,10 @@ enum RowDigest {
 
     /// A row as text: each column by name, its value as the first type that decodes it.
     static func canonical(_ row: any SQLRow) -> String {
-        row.allColumns.sorted().map { column in
+        // A column added after rows were sealed counts only once it holds something: the rows sealed
+        // before it existed keep their digests.
+        row.allColumns.sorted().filter { !(addedLater.contains($0) && (try? row.decodeNil(column: $0)) == true) }.map {
+            column in
             let value: String
             if (try? row.decodeNil(column: column)) == true {
                 value = "∅"

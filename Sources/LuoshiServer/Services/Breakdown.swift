@@ -32,6 +32,8 @@ struct Breakdown: Sendable {
         var cycle: String
         var weight: Double?
         var progress: String
+        var problems: String
+        var nextSteps: String
         var latestValue: Double?
         var completion: Double?
         var status: String
@@ -43,7 +45,7 @@ struct Breakdown: Sendable {
             Line(
                 level: level, group: true, number: number, area: area, content: title, target: "", leader: "",
                 leadUnit: "", cooperating: "", responsible: "", due: nil, cycle: "", weight: nil, progress: "",
-                latestValue: nil, completion: nil, status: "", notices: "", code: code)
+                problems: "", nextSteps: "", latestValue: nil, completion: nil, status: "", notices: "", code: code)
         }
     }
 
@@ -108,6 +110,7 @@ struct Breakdown: Sendable {
                 cooperating: (a?.cooperating ?? []).compactMap { units[$0] }.joined(separator: "、"),
                 responsible: a?.responsiblePerson ?? "", due: a?.dueDate.map { CivilDay($0, calendar: .beijing) },
                 cycle: a.map { $0.cycle.chinese } ?? "", weight: a?.weight, progress: report?.narrative ?? "",
+                problems: report?.problems ?? "", nextSteps: report?.nextSteps ?? "",
                 latestValue: report?.actualValue, completion: result?.progress, status: result?.status.chinese ?? "",
                 notices: (notices[id] ?? []).map { "\($0.number)（\($0.level.chinese)，\($0.state.chinese)）" }
                     .joined(separator: "；"),
@@ -173,7 +176,7 @@ struct Breakdown: Sendable {
         ]
         if filter.progress {
             cells += [
-                .text(l.progress, style), .text("", style), .text("", style),
+                .text(l.progress, style), .text(l.problems, style), .text(l.nextSteps, style),
                 .number(l.latestValue, l.group ? .group : .number), .number(l.completion, l.group ? .group : .percent),
                 .text(l.status, style), .text(l.notices, style),
             ]
@@ -207,7 +210,7 @@ struct Breakdown: Sendable {
             ]
             if filter.progress {
                 r += [
-                    l.progress, "", "", l.latestValue.map(Format.number(plain:)) ?? "",
+                    l.progress, l.problems, l.nextSteps, l.latestValue.map(Format.number(plain:)) ?? "",
                     l.completion.map { Format.percent($0) } ?? "", l.status, l.notices,
                 ]
             }
@@ -226,7 +229,9 @@ struct Ledger: Sendable {
     var reports: [[Cell]]
     var notices: [[Cell]]
 
-    static let reportHeaders = ["单位", "编码", "事项", "报告期", "数值", "完成率", "进展情况", "状态", "报送日期", "审核日期"]
+    static let reportHeaders = [
+        "单位", "编码", "事项", "报告期", "数值", "完成率", "进展情况", "存在问题", "下一步措施", "状态", "报送日期", "审核日期",
+    ]
     static let noticeHeaders = [
         "编号", "级别", "单位", "事项", "事由", "签发日期", "签收日期", "反馈", "反馈日期", "办结日期", "状态",
     ]
@@ -244,10 +249,8 @@ struct Ledger: Sendable {
             return Ledger(title: plan.title, reports: [], notices: [])
         }
         let onlyUnit = user.role == .reporter ? user.$organization.id : unit
-        var reportQuery = ProgressReport.query(on: db).filter(\.$item.$id ~~ Array(byID.keys))
-        if let onlyUnit { reportQuery = reportQuery.filter(\.$unit.$id == onlyUnit) }
-        if user.role == .leader || user.role == .deputy { reportQuery = reportQuery.filter(\.$state == .accepted) }
-        let reports = try await reportQuery.sort(\.$period).sort(\.$submittedAt).all()
+        let reports = try await PlanRows.reports(
+            plan: planID, unit: onlyUnit, acceptedOnly: user.role == .leader || user.role == .deputy, on: db)
         var noticeQuery = SupervisionNotice.query(on: db).filter(\.$plan.$id == planID)
         if let onlyUnit { noticeQuery = noticeQuery.filter(\.$unit.$id == onlyUnit) }
         let notices = try await noticeQuery.sort(\.$year).sort(\.$serial).all()
@@ -263,7 +266,8 @@ struct Ledger: Sendable {
                 return [
                     .text(units[r.$unit.id]), .text(item?.code), .text(item?.title), .text(r.period),
                     .number(r.actualValue), .number(r.percentComplete.map { $0 / 100 }, .percent), .text(r.narrative),
-                    .text(r.state.chinese), day(r.submittedAt), day(r.reviewedAt),
+                    .text(r.problems), .text(r.nextSteps), .text(r.state.chinese), day(r.submittedAt),
+                    day(r.reviewedAt),
                 ]
             },
             notices: notices.map { n in
@@ -282,7 +286,7 @@ struct Ledger: Sendable {
                 rows: [Row(headers.map { Cell(.text($0), .header) })] + body.map { Row($0) }, headerRows: 1)
         }
         return Workbook(sheets: [
-            sheet("进展报告", Self.reportHeaders, [16, 14, 40, 10, 10, 8, 48, 8, 11, 11], reports),
+            sheet("进展报告", Self.reportHeaders, [16, 14, 40, 10, 10, 8, 48, 30, 30, 8, 11, 11], reports),
             sheet("督办单", Self.noticeHeaders, [14, 6, 16, 36, 36, 11, 11, 36, 11, 11, 8], notices),
         ])
     }

@@ -65,11 +65,8 @@ struct BreakdownImport: Sendable {
         }
         // What an export of the plan shows now: the sheet is compared with that, column by column.
         let planID = try plan.requireID()
-        let items = try await PlanItem.live(plan: planID, on: db).sort(\.$position).all()
-        let assignments = try await Assignment.query(on: db).join(
-            PlanItem.self, on: \Assignment.$item.$id == \PlanItem.$id
-        )
-        .filter(PlanItem.self, \.$plan.$id == planID).all()
+        let items = try await PlanRows.liveItems(plan: planID, on: db)
+        let assignments = try await PlanRows.assignments(plan: planID, on: db)
         let snapshot = PlanSnapshot.compute(plan: plan, items: items, assignments: assignments, accepted: [], now: now)
         let units = try await Organization.query(on: db).all()
         let leaders = try await User.query(on: db).filter(\.$role == .leader).all()
@@ -106,6 +103,12 @@ struct BreakdownImport: Sendable {
                     || line.responsible != nil
                 guard line.number != nil || assigned else { continue }
                 result.rows += 1
+                if line.content.count > 2000 {
+                    result.errors.append(
+                        .init(
+                            row: line.row, column: "任务内容", value: String(line.content.prefix(20)) + "…",
+                            problem: "超过 2000 字 (more than 2,000 characters)"))
+                }
                 result.newItems.append(NewItem(row: line.row, content: line.content, area: line.area))
                 line.leader.map { propose($0, unit: false) }
                 line.leadUnit.map { propose($0, unit: true) }
@@ -301,17 +304,16 @@ struct BreakdownImport: Sendable {
                     }, uniquingKeysWith: { a, _ in a })
                 var position = all.count
                 var code = all.compactMap { $0.code.hasPrefix("n") ? Int($0.code.dropFirst()) : nil }.max() ?? 0
-                func add(_ kind: ItemKind, _ title: String, parent: UUID?) async throws -> PlanItem {
+                // Built first, then written many rows to a statement: a sheet of 10,000 new rows is one write.
+                var areas: [PlanItem] = []
+                var tasks: [PlanItem] = []
+                var assignments: [Assignment] = []
+                func make(_ kind: ItemKind, _ title: String, parent: UUID?) -> PlanItem {
                     code += 1
-                    let item = PlanItem(
-                        id: UUID(), planID: planID, parentID: parent, kind: kind, position: position, code: "n\(code)",
-                        number: nil, title: title, span: Span(start: 0, end: 0))
                     position += 1
-                    try await item.create(on: tx.db)
-                    tx.record(
-                        .itemAdd, .item, item.id!,
-                        after: PlanEdits.Change(state: PlanEdits.ItemState(item), reason: reason))
-                    return item
+                    return PlanItem(
+                        id: UUID(), planID: planID, parentID: parent, kind: kind, position: position - 1,
+                        code: "n\(code)", number: nil, title: title.storable, span: Span(start: 0, end: 0))
                 }
                 for n in p.newItems {
                     guard let line = p.lines[n.row] else { continue }
@@ -321,12 +323,16 @@ struct BreakdownImport: Sendable {
                         if let id = groups[key] {
                             parent = id
                         } else {
-                            parent = try await add(.area, area, parent: nil).id
+                            let made = make(.area, area, parent: nil)
+                            areas.append(made)
+                            parent = made.id
                             groups[key] = parent
                         }
                     }
-                    let item = try await add(.task, n.content, parent: parent)
+                    let item = make(.task, n.content, parent: parent)
+                    tasks.append(item)
                     let a = Assignment(itemID: item.id!)
+                    a.id = UUID()
                     set(
                         [.leader, .leadUnit, .cooperatingUnits, .responsible, .due, .cycle, .weight].filter { f in
                             switch f {
@@ -339,10 +345,18 @@ struct BreakdownImport: Sendable {
                             default: return line.weight != nil
                             }
                         }, from: line, on: a)
-                    try await a.create(on: tx.db)
-                    tx.record(.itemAssign, .item, item.id!, after: AssignmentView(a))
-                    applied.added += 1
+                    assignments.append(a)
                 }
+                for area in areas { try await area.create(on: tx.db) }
+                for chunk in tasks.chunked(200) { try await chunk.create(on: tx.db) }
+                for chunk in assignments.chunked(200) { try await chunk.create(on: tx.db) }
+                for item in areas + tasks {
+                    tx.record(
+                        .itemAdd, .item, item.id!,
+                        after: PlanEdits.Change(state: PlanEdits.ItemState(item), reason: reason))
+                }
+                for a in assignments { tx.record(.itemAssign, .item, a.$item.id, after: AssignmentView(a)) }
+                applied.added = tasks.count
             }
             guard applied.assigned + applied.added + applied.unitsCreated.count > 0 else {
                 throw LuoshiError.conflict(reason: "分解表与计划一致，没有需要修改的内容 (the sheet changes nothing)")

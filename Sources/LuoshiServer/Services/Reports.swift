@@ -16,12 +16,17 @@ enum Reports {
             "percentComplete": [("minimum", 0), ("maximum", 100)],
             "narrative": text(max: 10_000),
             "milestone": text(max: 200),
+            "problems": text(max: 5_000),
+            "nextSteps": text(max: 5_000),
         ]
         var period: String
         var actualValue: Double?
         var percentComplete: Double?
         var milestone: String?
         var narrative: String
+        /// 存在问题, 下一步措施: optional.
+        var problems: String? = nil
+        var nextSteps: String? = nil
     }
 
     /// The unit a user reports for on an item: the lead unit or a cooperating one, never another's.
@@ -90,6 +95,10 @@ enum Reports {
             throw LuoshiError.invalid(field: "节点", reason: "不超过 200 字 (200 characters at most)")
         }
         guard f.narrative.count <= 10_000 else { throw LuoshiError.invalid(field: "进展情况", reason: "超过 10000 字") }
+        guard (f.problems?.count ?? 0) <= 5_000 else { throw LuoshiError.invalid(field: "存在问题", reason: "超过 5000 字") }
+        guard (f.nextSteps?.count ?? 0) <= 5_000 else {
+            throw LuoshiError.invalid(field: "下一步措施", reason: "超过 5000 字")
+        }
     }
 
     /// Files a report; an earlier report of the same unit and period that is not yet accepted, or that
@@ -102,6 +111,11 @@ enum Reports {
         var f = filing
         f.narrative = f.narrative.storable
         f.milestone = f.milestone?.storable
+        // Blank is not written.
+        f.problems = f.problems?.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        if f.problems?.isEmpty == true { f.problems = nil }
+        f.nextSteps = f.nextSteps?.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        if f.nextSteps?.isEmpty == true { f.nextSteps = nil }
         try validate(f)
         // A quick look before the files are written; the same check runs again inside the write.
         _ = try await reportingUnit(of: user, for: item, on: store.db)
@@ -138,15 +152,18 @@ enum Reports {
                 actualValue: f.actualValue, percentComplete: f.percentComplete,
                 milestone: f.milestone?.isEmpty == true ? nil : f.milestone, narrative: f.narrative, submittedAt: now,
                 supersedesID: earlier?.id)
+            report.problems = f.problems
+            report.nextSteps = f.nextSteps
             try await sql.insert(into: ProgressReport.schema)
                 .columns(
                     "id", "item_id", "unit_id", "author_id", "period", "actual_value", "percent_complete", "milestone",
-                    "narrative", "state", "supersedes_id", "submitted_at"
+                    "narrative", "state", "supersedes_id", "submitted_at", "problems", "next_steps"
                 )
                 .values(
                     SQLBind(report.id!), SQLBind(item.id!), SQLBind(unit), SQLBind(user.id!), SQLBind(report.period),
                     SQLBind(report.actualValue), SQLBind(report.percentComplete), SQLBind(report.milestone),
-                    SQLBind(report.narrative), SQLBind(report.state.rawValue), SQLBind(earlier?.id), SQLBind(now)
+                    SQLBind(report.narrative), SQLBind(report.state.rawValue), SQLBind(earlier?.id), SQLBind(now),
+                    SQLBind(f.problems), SQLBind(f.nextSteps)
                 )
                 .run()
             for e in evidence {

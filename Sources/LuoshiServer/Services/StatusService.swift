@@ -27,9 +27,9 @@ struct PlanSnapshot {
 
     static func load(_ plan: Plan, on db: any Database, now: Date) async throws -> PlanSnapshot {
         let planID = try plan.requireID()
-        let items = try await PlanItem.live(plan: planID, on: db).sort(\.$position).all()
+        let items = try await PlanRows.liveItems(plan: planID, on: db)
         let ids = items.compactMap(\.id)
-        let assignments = try await Assignment.query(on: db).filter(\.$item.$id ~~ ids).all()
+        let assignments = try await PlanRows.assignments(plan: planID, on: db)
         let accepted = try await latestAccepted(plan: planID, items: ids, on: db)
         let milestones = try await Milestone.query(on: db).filter(\.$item.$id ~~ ids).sort(\.$plannedDate).all()
         return compute(
@@ -45,6 +45,17 @@ struct PlanSnapshot {
                 .sort(\.$submittedAt).all()
         }
         let accepted = ReportState.accepted.rawValue
+        let query = """
+            SELECT r.* FROM progress_reports r JOIN (\
+            SELECT p.item_id AS item_id, MAX(p.submitted_at) AS latest FROM progress_reports p \
+            JOIN plan_items i ON i.id = p.item_id \
+            WHERE i.plan_id = ? AND (p.state || '') = ? GROUP BY p.item_id) x \
+            ON r.item_id = x.item_id AND r.submitted_at = x.latest WHERE r.state = ?
+            """
+        // Read by column on SQLite (`PlanRows`); the query is the one below with its binds as ?.
+        if let reports = try await PlanRows.latestAccepted(plan: plan, query: query, on: db) {
+            return reports.sorted { $0.submittedAt < $1.submittedAt }
+        }
         let rows = try await sql.raw(
             """
             SELECT r.* FROM progress_reports r JOIN (\

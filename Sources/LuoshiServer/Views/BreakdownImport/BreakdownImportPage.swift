@@ -118,7 +118,7 @@ enum BreakdownImportPage {
                 ListTable([c.t("行", "Row"), c.t("列", "Column"), c.t("内容", "Value"), c.t("问题", "Problem")]) {
                     for e in list.prefix(BreakdownImportPage.shown) {
                         TR {
-                            TD("第\(e.row)行")
+                            TD(c.t("第\(e.row)行", "row \(e.row)"), class: "nowrap")
                             TD(e.column).zh()
                             TD(e.value).zh()
                             TD(e.problem)
@@ -144,10 +144,10 @@ enum BreakdownImportPage {
                 ]) {
                     for ch in list.prefix(BreakdownImportPage.shown) {
                         TR {
-                            TD("第\(ch.row)行")
+                            TD(c.t("第\(ch.row)行", "row \(ch.row)"), class: "nowrap")
                             TD { Anchor(ch.title, .item(ch.item)).zh() }
-                            TD(Self.column(ch.field, c))
-                            TD(ch.before.isEmpty ? "—" : ch.before).zh()
+                            TD(Self.column(ch.field, c), class: "nowrap")
+                            TD(ch.before.isEmpty ? "—" : ch.before, class: "nowrap").zh()
                             TD {
                                 Span { Words(ch.after.isEmpty ? c.t("（清空）", "(cleared)") : ch.after) }.attr(
                                     "lang", "zh-CN")
@@ -162,7 +162,7 @@ enum BreakdownImportPage {
                                     Badge(c.t("含新单位", "names a new unit"), colour: "amber")
                                 }
                             }
-                            TD(Self.rule(ch.rule, c))
+                            TD(Self.rule(ch.rule, c), class: "nowrap")
                         }
                     }
                 }
@@ -185,7 +185,7 @@ enum BreakdownImportPage {
                 ListTable([c.t("行", "Row"), c.t("领域/部分", "Area"), c.t("任务内容", "Task")]) {
                     for n in list.prefix(BreakdownImportPage.shown) {
                         TR {
-                            TD("第\(n.row)行")
+                            TD(c.t("第\(n.row)行", "row \(n.row)"), class: "nowrap")
                             TD(n.area ?? "—").zh()
                             TD(n.content).zh()
                         }
@@ -203,7 +203,7 @@ enum BreakdownImportPage {
                 ListTable([c.t("行", "Row"), c.t("任务内容", "Task"), c.t("原因", "Why")]) {
                     for s in list.prefix(BreakdownImportPage.shown) {
                         TR {
-                            TD("第\(s.row)行")
+                            TD(c.t("第\(s.row)行", "row \(s.row)"), class: "nowrap")
                             TD(s.content).zh()
                             TD(s.reason)
                         }

@@ -52,6 +52,8 @@ enum ItemShow {
         var percentComplete: Double?
         var milestone: String?
         var narrative: String
+        var problems: String?
+        var nextSteps: String?
         var files: [(id: UUID, filename: String, image: Bool)]
         var reviewReason: String?
     }

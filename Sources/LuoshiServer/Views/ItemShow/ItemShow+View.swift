@@ -249,6 +249,16 @@ extension ItemShow {
                 }
                 VoidElement("br")
                 Span { Words(r.narrative) }.zh()
+                if let p = r.problems {
+                    VoidElement("br")
+                    Words(c.t("存在问题：", "Problems: "))
+                    Span { Words(p) }.zh()
+                }
+                if let n = r.nextSteps {
+                    VoidElement("br")
+                    Words(c.t("下一步措施：", "Next steps: "))
+                    Span { Words(n) }.zh()
+                }
                 if !r.files.isEmpty {
                     VoidElement("br")
                     Words(c.t("证明材料：", "Evidence: "))
@@ -316,6 +326,10 @@ extension ItemShow {
                     TextInput("milestone", id: "ms", maxLength: 200)
                     FieldLabel(c.t("进展情况", "Narrative"), for: "nr")
                     TextBox("narrative", id: "nr", required: true, maxLength: 10000)
+                    FieldLabel(c.t("存在问题（选填）", "Problems (optional)"), for: "pb")
+                    TextBox("problems", id: "pb", maxLength: 5000)
+                    FieldLabel(c.t("下一步措施（选填）", "Next steps (optional)"), for: "ns")
+                    TextBox("nextSteps", id: "ns", maxLength: 5000)
                     FieldLabel(
                         c.t(
                             "证明材料（PDF、图片、Office 文件，每个 20 MB 以内）",

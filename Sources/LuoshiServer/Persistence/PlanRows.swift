@@ -1,0 +1,180 @@
+import Fluent
+import FluentSQLiteDriver
+import Foundation
+import LuoshiCore
+import SQLiteNIO
+
+/// The whole-plan reads (a plan's items, their assignments, their latest accepted reports) from SQLite
+/// rows by column, not through Fluent's decoding. Fluent decodes each value through a `Decoder`: on a
+/// 6,000-item plan that is 0.45 s for the items, while SQLite returns the rows in 0.02 s (`luoshi bench
+/// export`). The models come out as Fluent's would, marked as existing. Other databases (PostgreSQL)
+/// take Fluent's path.
+enum PlanRows {
+    /// The plan's live items in the plan's order.
+    static func liveItems(plan: UUID, on db: any Database) async throws -> [PlanItem] {
+        guard let lite = db as? any SQLiteDatabase else {
+            return try await PlanItem.live(plan: plan, on: db).sort(\.$position).all()
+        }
+        let rows = try await lite.query(
+            "SELECT * FROM plan_items WHERE plan_id = ? AND retired_at IS NULL ORDER BY position",
+            [.text(plan.uuidString)])
+        return try rows.map { r in
+            let item = PlanItem(
+                id: try r.uuid("id"), planID: try r.uuid("plan_id"), parentID: r.optionalUUID("parent_id"),
+                kind: try r.raw("kind"), position: try r.int("position"), code: try r.string("code"),
+                number: r.optionalString("number"), title: try r.string("title"),
+                span: Span(start: try r.int("span_start"), end: try r.int("span_end")))
+            item.headline = r.optionalInt("headline") == 1
+            item.subject = r.optionalString("subject")
+            item.comparator = r.optionalString("comparator").flatMap(TargetComparator.init(rawValue:))
+            item.value = r.optionalDouble("value")
+            item.valueMin = r.optionalDouble("value_min")
+            item.valueMax = r.optionalDouble("value_max")
+            item.unit = r.optionalString("unit")
+            item.baseline = r.optionalDouble("baseline")
+            item.baselineYear = r.optionalInt("baseline_year")
+            item.baselineSpanStart = r.optionalInt("baseline_span_start")
+            item.baselineSpanEnd = r.optionalInt("baseline_span_end")
+            item.per = r.optionalString("per")
+            item.attributesJSON = r.optionalString("attributes")
+            item.retiredBy = r.optionalString("retired_by")
+            item.retiredReason = r.optionalString("retired_reason")
+            item.$mergedInto.id = r.optionalUUID("merged_into_id")
+            item.$id.exists = true
+            return item
+        }
+    }
+
+    /// The assignments of the plan's live items.
+    static func assignments(plan: UUID, on db: any Database) async throws -> [Assignment] {
+        guard let lite = db as? any SQLiteDatabase else {
+            return try await Assignment.query(on: db).join(PlanItem.self, on: \Assignment.$item.$id == \PlanItem.$id)
+                .filter(PlanItem.self, \.$plan.$id == plan).filter(PlanItem.self, \.$retiredAt == nil).all()
+        }
+        let rows = try await lite.query(
+            "SELECT a.* FROM assignments a JOIN plan_items i ON i.id = a.item_id WHERE i.plan_id = ? AND i.retired_at IS NULL",
+            [.text(plan.uuidString)])
+        return try rows.map { r in
+            let a = Assignment(itemID: try r.uuid("item_id"), cycle: try r.raw("cycle"))
+            a.id = try r.uuid("id")
+            a.$leadLeader.id = r.optionalUUID("lead_leader_id")
+            a.$leadUnit.id = r.optionalUUID("lead_unit_id")
+            a.cooperatingUnitIDs = r.optionalString("cooperating_unit_ids") ?? ""
+            a.responsiblePerson = r.optionalString("responsible_person")
+            a.startDate = r.optionalDate("start_date")
+            a.dueDate = r.optionalDate("due_date")
+            a.weight = r.optionalDouble("weight")
+            a.$id.exists = true
+            return a
+        }
+    }
+
+    /// The latest accepted report of each of the plan's items, on SQLite (`PlanSnapshot.latestAccepted`
+    /// has the query and the other databases' path).
+    static func latestAccepted(plan: UUID, query: String, on db: any Database) async throws -> [ProgressReport]? {
+        guard let lite = db as? any SQLiteDatabase else { return nil }
+        let accepted = SQLiteData.text(ReportState.accepted.rawValue)
+        return try await lite.query(query, [.text(plan.uuidString), accepted, accepted]).map(report)
+    }
+
+    /// Every report on the plan's items (one unit's, accepted ones only, when asked), by period and filing:
+    /// the 台账's first sheet.
+    static func reports(plan: UUID, unit: UUID?, acceptedOnly: Bool, on db: any Database) async throws
+        -> [ProgressReport]
+    {
+        guard let lite = db as? any SQLiteDatabase else {
+            var q = ProgressReport.query(on: db).join(PlanItem.self, on: \ProgressReport.$item.$id == \PlanItem.$id)
+                .filter(PlanItem.self, \.$plan.$id == plan)
+            if let unit { q = q.filter(\.$unit.$id == unit) }
+            if acceptedOnly { q = q.filter(\.$state == .accepted) }
+            return try await q.sort(\.$period).sort(\.$submittedAt).all()
+        }
+        var sql = "SELECT r.* FROM progress_reports r JOIN plan_items i ON i.id = r.item_id WHERE i.plan_id = ?"
+        var binds: [SQLiteData] = [.text(plan.uuidString)]
+        if let unit {
+            sql += " AND r.unit_id = ?"
+            binds.append(.text(unit.uuidString))
+        }
+        if acceptedOnly {
+            sql += " AND r.state = ?"
+            binds.append(.text(ReportState.accepted.rawValue))
+        }
+        return try await lite.query(sql + " ORDER BY r.period, r.submitted_at", binds).map(report)
+    }
+
+    private static func report(_ r: SQLiteRow) throws -> ProgressReport {
+        let p = ProgressReport()
+        p.id = try r.uuid("id")
+        p.$item.id = try r.uuid("item_id")
+        p.$unit.id = try r.uuid("unit_id")
+        p.$author.id = try r.uuid("author_id")
+        p.period = try r.string("period")
+        p.actualValue = r.optionalDouble("actual_value")
+        p.percentComplete = r.optionalDouble("percent_complete")
+        p.milestone = r.optionalString("milestone")
+        p.narrative = try r.string("narrative")
+        p.problems = r.optionalString("problems")
+        p.nextSteps = r.optionalString("next_steps")
+        p.state = try r.raw("state")
+        p.reviewReason = r.optionalString("review_reason")
+        p.$reviewer.id = r.optionalUUID("reviewer_id")
+        p.reviewedAt = r.optionalDate("reviewed_at")
+        p.$supersedes.id = r.optionalUUID("supersedes_id")
+        guard let submitted = r.optionalDate("submitted_at") else { throw PlanRowsError.missing("submitted_at") }
+        p.submittedAt = submitted
+        p.$id.exists = true
+        return p
+    }
+}
+
+enum PlanRowsError: Error { case missing(String) }
+
+extension SQLiteRow {
+    fileprivate func value(_ c: String) -> SQLiteData { column(c) ?? .null }
+
+    fileprivate func optionalString(_ c: String) -> String? {
+        if case .text(let s) = value(c) { return s }
+        return value(c).string
+    }
+
+    fileprivate func string(_ c: String) throws -> String {
+        guard let s = optionalString(c) else { throw PlanRowsError.missing(c) }
+        return s
+    }
+
+    fileprivate func optionalInt(_ c: String) -> Int? { value(c).integer.map { Int($0) } }
+
+    fileprivate func int(_ c: String) throws -> Int {
+        guard let v = optionalInt(c) else { throw PlanRowsError.missing(c) }
+        return v
+    }
+
+    fileprivate func optionalDouble(_ c: String) -> Double? { value(c).double }
+
+    /// Dates as SQLiteNIO reads them (seconds since 1970, kept to the microsecond).
+    fileprivate func optionalDate(_ c: String) -> Date? { value(c).isNull ? nil : Date(sqliteData: value(c)) }
+
+    fileprivate func optionalUUID(_ c: String) -> UUID? {
+        switch value(c) {
+        case .text(let s): return UUID(uuidString: s)
+        case .blob(let b) where b.readableBytes == 16:
+            let bytes = Array(b.readableBytesView)
+            return UUID(
+                uuid: (
+                    bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
+                    bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+                ))
+        default: return nil
+        }
+    }
+
+    fileprivate func uuid(_ c: String) throws -> UUID {
+        guard let u = optionalUUID(c) else { throw PlanRowsError.missing(c) }
+        return u
+    }
+
+    fileprivate func raw<T: RawRepresentable>(_ c: String) throws -> T where T.RawValue == String {
+        guard let s = optionalString(c), let v = T(rawValue: s) else { throw PlanRowsError.missing(c) }
+        return v
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import LuoshiCore
+import Testing
+
+/// Scores worked out here from the scheme's numbers, by hand, not by the code under test.
+@Suite("考核计分 (assessment scoring)")
+struct AssessmentTests {
+    static let day = CivilDay(year: 2015, month: 12, day: 31)
+    static func d(_ m: Int, _ day: Int) -> CivilDay { CivilDay(year: 2015, month: m, day: day) }
+
+    static func item(
+        _ code: String, weight: Double = 1, lead: Bool = true, cooperating: Int = 0, completion: Double,
+        finished: CivilDay?, due: CivilDay?
+    ) -> Assessment.ItemFact {
+        .init(
+            code: code, title: "任务\(code)", weight: weight, lead: lead, cooperating: cooperating,
+            completion: completion,
+            finished: finished, due: due, sources: ["2015-06"])
+    }
+
+    static let a = UUID(), b = UUID(), c = UUID(), dd = UUID(), e = UUID(), f = UUID()
+
+    static func units(vetoDecided: Bool) -> [Assessment.UnitFacts] {
+        [
+            // Finishes X on time (shared with B, weight 2) and Y ten days late; a commendation over its cap.
+            .init(
+                unit: a, name: "经济发展局", group: "部门",
+                items: [
+                    item("X", weight: 2, cooperating: 1, completion: 1, finished: d(6, 20), due: d(6, 30)),
+                    item("Y", completion: 1, finished: d(10, 10), due: d(9, 30)),
+                ], records: [],
+                entries: [.init(kind: .bonus(type: "上级表彰"), points: 4, reason: "省级表彰文件")], survey: 95),
+            // Cooperates on X; Z half done and due today; two late reports and a yellow notice.
+            .init(
+                unit: b, name: "财政所", group: "部门",
+                items: [
+                    item("X", weight: 2, lead: false, cooperating: 1, completion: 1, finished: d(6, 20), due: d(6, 30)),
+                    item("Z", completion: 0.5, finished: nil, due: d(12, 31)),
+                ],
+                records: [
+                    .init(kind: .lateReport, source: "2015-03"), .init(kind: .lateReport, source: "2015-04"),
+                    .init(kind: .yellowNotice, source: "督〔2015〕3号"),
+                ], entries: [], survey: 90),
+            // Never does W; missing reports, two red notices, an escalation; vetoed.
+            .init(
+                unit: c, name: "安监所", group: "部门", items: [item("W", completion: 0, finished: nil, due: d(6, 30))],
+                records: [
+                    .init(kind: .missingReport, source: "2015-07"), .init(kind: .missingReport, source: "2015-08"),
+                    .init(kind: .missingReport, source: "2015-09"), .init(kind: .redNotice, source: "督〔2015〕5号"),
+                    .init(kind: .redNotice, source: "督〔2015〕6号"), .init(kind: .escalation, source: "督〔2015〕6号"),
+                ],
+                entries: [
+                    .init(
+                        kind: .veto(decidedBy: vetoDecided ? "镇党委会" : nil, document: vetoDecided ? "张委〔2015〕9号" : nil),
+                        points: 0, reason: "安全生产事故")
+                ], survey: 80),
+            // Everything on time, full marks.
+            .init(
+                unit: dd, name: "城建办", group: "部门", items: [item("V", completion: 1, finished: d(5, 1), due: d(6, 30))],
+                records: [], entries: [], survey: 100),
+            // Two villages alike: a tie; E has a veto entry that is decided only in the second scoring.
+            .init(
+                unit: e, name: "东村", group: "村", items: [item("E1", completion: 1, finished: d(3, 1), due: d(6, 30))],
+                records: [],
+                entries: [
+                    .init(
+                        kind: .veto(decidedBy: vetoDecided ? "镇党委会" : nil, document: vetoDecided ? "张委〔2015〕10号" : nil),
+                        points: 0, reason: "秸秆焚烧")
+                ], survey: 85),
+            .init(
+                unit: f, name: "西村", group: "村", items: [item("F1", completion: 1, finished: d(3, 1), due: d(6, 30))],
+                records: [], entries: [], survey: 85),
+        ]
+    }
+
+    func byName(_ scores: [Assessment.UnitScore]) -> [String: Assessment.UnitScore] {
+        Dictionary(uniqueKeysWithValues: scores.map { ($0.name, $0) })
+    }
+
+    @Test("一年的得分、名次、等次 (a year's scores, places and grades)")
+    func year() {
+        let s = byName(Assessment.score(.standard, Self.units(vetoDecided: false), at: Self.day))
+        // A: X weighs 2 × 0.7 (lead of two), Y 1; Y is 10 days late: timeliness 1 − 0.02 × 10.
+        let aWork = 60 * 1.4 / 2.4 * (0.8 * 1 + 0.2 * 1) + 60 * 1 / 2.4 * (0.8 * 1 + 0.2 * (1 - 0.02 * 10))
+        #expect(abs(s["经济发展局"]!.points(.work) - aWork) < 1e-9)
+        #expect(s["经济发展局"]!.points(.bonus) == 3)  // 4 claimed, the type's cap is 3
+        #expect(abs(s["经济发展局"]!.total - (aWork + 20 + 95 * 0.2 + 3)) < 1e-9)
+        // B: X weighs 2 × 0.3 as its one cooperating unit; Z half done, due today, so not late.
+        let bWork = 60 * 0.6 / 1.6 * 1 + 60 * 1 / 1.6 * (0.8 * 0.5 + 0.2 * 1)
+        #expect(abs(s["财政所"]!.total - (bWork + (20 - 2 * 0.5 - 1) + 90 * 0.2)) < 1e-9)
+        #expect(s["财政所"]!.lines.first { $0.subject == "逾期报送" }?.sources == ["2015-03", "2015-04"])
+        // C: nothing done, 184 days late; 3 missing, 2 red, 1 escalation: 20 − 3 − 4 − 1.
+        #expect(abs(s["安监所"]!.total - (0 + 12 + 80 * 0.2)) < 1e-9)
+        #expect(s["城建办"]!.total == 100)
+        // Places: A 101.x, 城建办 100, B, C; 优秀 for the best 30% (2 of 4) at 90 or more.
+        #expect(s["经济发展局"]!.rank == 1 && s["城建办"]!.rank == 2 && s["财政所"]!.rank == 3 && s["安监所"]!.rank == 4)
+        #expect(s["经济发展局"]!.grade == .excellent && s["城建办"]!.grade == .excellent)
+        #expect(s["财政所"]!.grade == .good && s["安监所"]!.grade == .fail)
+        // The villages tie: one place for both; the quota (1 of 2) lets both through.
+        #expect(s["东村"]!.total == 60 + 20 + 17 && s["西村"]!.total == s["东村"]!.total)
+        #expect(s["东村"]!.rank == 1 && s["西村"]!.rank == 1)
+        #expect(s["东村"]!.grade == .excellent && !s["东村"]!.vetoed)
+        #expect(s["东村"]!.lines.first { $0.category == .veto }?.rule == "尚无决定，暂不生效")
+    }
+
+    @Test("一票否决只在记下决定后生效 (a veto applies only once decided)")
+    func veto() {
+        let s = byName(Assessment.score(.standard, Self.units(vetoDecided: true), at: Self.day))
+        #expect(s["东村"]!.vetoed && s["东村"]!.grade == .fail)
+        #expect(s["东村"]!.total == 97)  // the points stand; the grade is capped
+        #expect(s["西村"]!.grade == .excellent)
+    }
+
+    @Test("改一个权重，名次随之改变 (changing one weight changes the ranking)")
+    func weightChangesRanking() {
+        var scheme = AssessmentScheme.standard
+        scheme.timelinessShare = 1  // only being on time counts
+        let s = byName(Assessment.score(scheme, Self.units(vetoDecided: false), at: Self.day))
+        let aWork = 60 * 1.4 / 2.4 * 1 + 60 * 1 / 2.4 * (1 - 0.02 * 10)
+        #expect(abs(s["经济发展局"]!.total - (aWork + 20 + 19 + 3)) < 1e-9)
+        #expect(s["城建办"]!.rank == 1 && s["经济发展局"]!.rank == 2)
+    }
+
+    @Test("方案的错误取值被拒绝 (a scheme's bad values are refused)")
+    func schemeProblems() {
+        #expect(AssessmentScheme.standard.problem == nil)
+        var s = AssessmentScheme.standard
+        s.workPoints = 70
+        #expect(s.problem != nil)
+        s = .standard
+        s.leadShare = .nan
+        #expect(s.problem != nil)
+        s = .standard
+        s.grades.good = 95
+        #expect(s.problem != nil)
+    }
+}

@@ -169,8 +169,10 @@ public enum Assessment {
         /// Lead, or one of `cooperating` cooperating units.
         public var lead: Bool
         public var cooperating: Int
-        /// How much is done, 0–1 (a target's rate from its baseline, a task's percent complete).
+        /// How much is done, 0–1 (a target's rate from its baseline, a task's percent complete), and how much
+        /// should be by the day scored (1 at the year's end): a quarter's assessment asks for its share only.
         public var completion: Double
+        public var expected: Double
         /// The day it was done (the accepted report that said so), if it was.
         public var finished: CivilDay?
         public var due: CivilDay?
@@ -179,8 +181,9 @@ public enum Assessment {
 
         public init(
             code: String, title: String, weight: Double, lead: Bool, cooperating: Int, completion: Double,
-            finished: CivilDay?, due: CivilDay?, sources: [String]
+            expected: Double = 1, finished: CivilDay?, due: CivilDay?, sources: [String]
         ) {
+            self.expected = expected
             self.code = code
             self.title = title
             self.weight = weight
@@ -333,7 +336,8 @@ public enum Assessment {
     static func itemScore(_ f: ItemFact, _ s: AssessmentScheme, at day: CivilDay) -> (
         score: Double, completion: Double, timeliness: Double, late: Int
     ) {
-        let rate = min(max(f.completion, 0), 1)
+        // Done against what should be done by the day: nothing expected yet is nothing owed.
+        let rate = f.expected <= 0 ? 1 : min(max(f.completion, 0) / f.expected, 1)
         let completion = s.completion == .doneOrNot ? (f.finished != nil || rate >= 1 ? 1 : 0) : rate
         var late = 0
         if let due = f.due {
@@ -385,6 +389,8 @@ public enum Assessment {
         let whole = shares.reduce(0, +)
         for (f, w) in zip(u.items, shares) where w > 0 {
             let (v, completion, timeliness, late) = itemScore(f, s, at: day)
+            let against = f.expected < 1 ? "（完成 \(pct(f.completion))，应完成 \(pct(f.expected))）" : ""
+            let againstEn = f.expected < 1 ? " (done \(pct(f.completion)) of \(pct(f.expected)) expected)" : ""
             let role = f.lead ? (f.cooperating > 0 ? "牵头，份额 \(pct(s.leadShare))" : "牵头") : "配合，份额 \(pct(share(f, s)))"
             let roleEn =
                 f.lead
@@ -396,9 +402,9 @@ public enum Assessment {
                 Line(
                     category: .work, subject: f.code + " " + f.title,
                     rule:
-                        "完成 \(pct(completion)) × \(pct(1 - s.timelinessShare)) + 时效 \(pct(timeliness))（\(lateWords)）× \(pct(s.timelinessShare))；权重 \(number(f.weight))，\(role)",
+                        "完成 \(pct(completion))\(against) × \(pct(1 - s.timelinessShare)) + 时效 \(pct(timeliness))（\(lateWords)）× \(pct(s.timelinessShare))；权重 \(number(f.weight))，\(role)",
                     ruleEnglish:
-                        "done \(pct(completion)) × \(pct(1 - s.timelinessShare)) + timeliness \(pct(timeliness)) (\(lateEn)) × \(pct(s.timelinessShare)); weight \(number(f.weight)), \(roleEn)",
+                        "done \(pct(completion))\(againstEn) × \(pct(1 - s.timelinessShare)) + timeliness \(pct(timeliness)) (\(lateEn)) × \(pct(s.timelinessShare)); weight \(number(f.weight)), \(roleEn)",
                     sources: f.sources, points: s.workPoints * w / whole * v))
         }
         if u.items.isEmpty {
@@ -491,6 +497,8 @@ public enum Assessment {
     }
 
     static func round2(_ v: Double) -> Double { (v * 100).rounded() / 100 }
+    /// Points as shown and exported: to the hundredth.
+    public static func rounded(_ v: Double) -> Double { round2(v) }
     static func pct(_ v: Double) -> String { number(v * 100) + "%" }
     static func number(_ v: Double) -> String {
         let r = round2(v)

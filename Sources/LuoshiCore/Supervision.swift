@@ -543,3 +543,26 @@ public enum NoticeNumber {
         }
     }
 }
+
+/// Whether each period's report came on time, late, or not at all: one rule for the 月通报's counts and
+/// the 考核's deductions.
+public enum ReportTimeliness {
+    public enum Outcome: Equatable, Sendable {
+        case onTime
+        case late(days: Int)
+        case missing
+    }
+
+    /// The periods due by `today`, each with its outcome. `firstFiled` holds the day each report period was
+    /// first filed (returned reports left out: they must be filed again); a period answered by several
+    /// (a quarter by its months) takes the earliest, and due-date-only work any report at all.
+    public static func outcomes(_ periods: [DuePeriod], firstFiled: [String: CivilDay], today: CivilDay) -> [(
+        period: DuePeriod, outcome: Outcome
+    )] {
+        periods.filter { $0.due <= today }.map { p in
+            let filed = p.answeredBy.map { keys in keys.compactMap { firstFiled[$0] }.min() } ?? firstFiled.values.min()
+            guard let filed, filed <= today else { return (p, .missing) }
+            return (p, filed <= p.due ? .onTime : .late(days: p.due.days(until: filed)))
+        }
+    }
+}

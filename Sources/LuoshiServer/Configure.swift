@@ -108,6 +108,7 @@ extension LuoshiServer {
         try app.register(collection: SupervisionController())
         try app.register(collection: ExportController())
         try app.register(collection: BreakdownImportController())
+        try app.register(collection: AssessmentController())
         try app.register(collection: SupervisionAPIController())
         try app.register(collection: DirectoryController())
         try app.register(collection: PortfolioController())

@@ -116,6 +116,45 @@ public enum Runner {
         }
     }
 
+    /// A 考核 of a plan's units for a period (2015, or 2015-Q2) as its data stood at the period's end (or
+    /// `at`): the ranking by group and, for `unit`, every line of its score; or all of it as JSON.
+    public static func assess(
+        _ config: ServerConfiguration, plan: String, period: String, at: CivilDay?, unit: String?, json: Bool
+    ) async throws -> String {
+        try await withApplication(config) { app in
+            let stored = try await PlanStore.find(plan, on: app.db)
+            let day = try at ?? AssessmentPeriod.end(of: period)
+            let result = try await AssessmentService.score(plan: stored, at: day, on: app.db)
+            if json { return try AssessmentPeriod.json(result, period: period) }
+            var lines = [
+                "考核 \(stored.title) · \(period) · 截至 \(day.chinese) · 方案第 \(result.scheme.version) 版 (scheme v\(result.scheme.version))"
+            ]
+            for group in Set(result.scores.map(\.group)).sorted() {
+                lines.append("— \(group)")
+                for s in result.scores where s.group == group {
+                    lines.append(
+                        String(format: "%3d. ", s.rank) + s.name + String(format: "  %6.2f  ", s.total)
+                            + s.grade.chinese
+                            + (s.vetoed ? "（一票否决）" : ""))
+                }
+            }
+            if let unit {
+                guard let s = result.scores.first(where: { $0.name == unit || $0.unit.uuidString == unit }) else {
+                    throw LuoshiError.notFound(entity: "单位", id: unit)
+                }
+                lines.append("— \(s.name) 的得分明细 (the working)")
+                for l in s.lines {
+                    lines.append(
+                        String(format: "%+7.2f  ", l.points) + "\(l.category.chinese) · \(l.subject) · \(l.rule)"
+                            + (l.sources.isEmpty ? "" : " · 依据 " + l.sources.joined(separator: "、")))
+                }
+                lines.append(
+                    String(format: "%7.2f  合计 (total)，第 %d 名 / %d，", s.total, s.rank, s.groupSize) + s.grade.chinese)
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
     public static func verifyAudit(_ config: ServerConfiguration) async throws -> (Int, AuditChain.Break?) {
         try await withApplication(config) { try await LuoshiServer.verifyAudit($0) }
     }

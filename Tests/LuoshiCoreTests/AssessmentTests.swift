@@ -103,6 +103,19 @@ struct AssessmentTests {
         #expect(s["东村"]!.lines.first { $0.category == .veto }?.rule == "尚无决定，暂不生效")
     }
 
+    @Test("季度考核按应完成的份额计 (a quarter asks for its share of the work)")
+    func quarter() {
+        var unit = Self.units(vetoDecided: false)[3]
+        unit.items = [
+            .init(
+                code: "Q", title: "任务Q", weight: 1, lead: true, cooperating: 0, completion: 0.3, expected: 0.6,
+                finished: nil, due: Self.d(12, 31), sources: [])
+        ]
+        let s = Assessment.score(.standard, [unit], at: Self.d(6, 30))[0]
+        #expect(abs(s.points(.work) - 60 * (0.8 * 0.5 + 0.2 * 1)) < 1e-9)
+        #expect(s.lines[0].rule.contains("完成 30%，应完成 60%"))
+    }
+
     @Test("一票否决只在记下决定后生效 (a veto applies only once decided)")
     func veto() {
         let s = byName(Assessment.score(.standard, Self.units(vetoDecided: true), at: Self.day))

@@ -605,3 +605,104 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    /// A plan of two tasks made from a sheet, a year of reports filed on set days, and the score worked out
+    /// by hand from the standard scheme and the standard rules (monthly reports due on the 25th).
+    @Test("考核：按报送记录、督办单计分，明细给单位本身看 (assessment from the record, the working shown to the unit)")
+    func assessmentFromTheRecord() async throws {
+        try await TestApp.with { app in
+            let store = app.store
+            let now = app.clock.now()
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            let (_, reporter) = try await app.assignedItem()
+            let u = try #require(try await Organization.find(reporter.$organization.id, on: app.db))
+            let v = try #require(
+                try await Organization.query(on: app.db).filter(\.$kind == u.kind).filter(\.$id != u.id!).first())
+            let csv = CSVWriter.csv([
+                ["2015年考核测试分解表"], ["序号", "任务内容", "牵头单位", "配合单位", "完成时限", "报送周期", "权重"],
+                ["1", "修缮村道并完成竣工验收", u.name, v.name, "2015-03-31", "每月", "2"],
+                ["2", "建成便民服务中心", v.name, "", "2015-06-30", "每月", "1"],
+            ])
+            let (plan, sha) = try await PlanStore.importBreakdown(
+                csv, name: "考核测试.csv", actor: admin, on: store, now: now,
+                keepIn: BreakdownFile.directory(app.luoshi.evidenceDirectory))
+            let rows = try BreakdownFile.rows(csv)
+            let preview = try await BreakdownImport.preview(plan: plan, rows: rows, on: app.db, now: now)
+            _ = try await BreakdownImport.apply(
+                plan: plan.id!, source: .init(name: "考核测试.csv", sha256: sha, rows: rows), expected: preview.digest,
+                createUnits: [], addItems: false, actor: admin, on: store, now: now)
+            try await PlanLifecycle.publish(plan.id!, actor: admin, on: store, now: now)
+            let road = try #require(
+                try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan.id!).filter(\.$kind == .task)
+                    .filter(\.$title == "修缮村道并完成竣工验收").first())
+            func day(_ m: Int, _ d: Int) -> Date {
+                CivilDay(year: 2015, month: m, day: d).start(in: .beijing) + 10 * 3600
+            }
+            func file(_ period: String, _ pc: Double, on date: Date) async throws -> ProgressReport {
+                try await Reports.file(
+                    .init(period: period, percentComplete: pc, narrative: "\(period) 进展"), item: road, user: reporter,
+                    on: store, now: date)
+            }
+            // January on time; February filed on time but returned, filed again on 2 March: 5 days late;
+            // March never.
+            let jan = try await file("2015-01", 30, on: day(1, 20))
+            _ = try await Reports.review(
+                jan.id!.uuidString, accept: true, reason: nil, user: admin, on: store, now: day(1, 21))
+            let feb = try await file("2015-02", 60, on: day(2, 20))
+            _ = try await Reports.review(
+                feb.id!.uuidString, accept: false, reason: "数据不实", user: admin, on: store, now: day(2, 22))
+            let again = try await file("2015-02", 60, on: day(3, 2))
+            _ = try await Reports.review(
+                again.id!.uuidString, accept: true, reason: nil, user: admin, on: store, now: day(3, 3))
+            _ = try await Notices.issue(
+                .init(
+                    item: road.id!, unit: nil, level: .yellow, reason: "进度滞后", requiredAction: "加快进度", respondBy: nil),
+                by: admin, on: store, now: day(4, 10))
+
+            let result = try await AssessmentService.score(
+                plan: plan, at: CivilDay(year: 2015, month: 12, day: 31), on: app.db)
+            let mine = try #require(result.scores.first { $0.unit == u.id })
+            let theirs = try #require(result.scores.first { $0.unit == v.id })
+            // U leads the road with one cooperating unit: 60% done, 275 days past 31 March, so no timeliness.
+            #expect(abs(mine.points(.work) - 60 * (0.8 * 0.6 + 0.2 * 0)) < 1e-9)
+            // Late February, missing March, the returned report, the yellow notice: 20 − 0.5 − 1 − 0.5 − 1.
+            #expect(abs(mine.points(.common) - 17) < 1e-9)
+            #expect(mine.lines.first { $0.subject == "逾期报送" }?.sources == ["\(road.code) 2015-02（晚 5 天）"])
+            #expect(mine.lines.first { $0.subject == "未报送" }?.sources == ["\(road.code) 2015-03"])
+            // V: the road at 0.3 × 2, its own centre (nothing reported, six months missing) at 1.
+            #expect(abs(theirs.points(.work) - 60 * (0.6 * 0.48 + 1 * 0) / 1.6) < 1e-9)
+            #expect(abs(theirs.points(.common) - (20 - 6)) < 1e-9)
+            // The same numbers at an earlier day leave out what came after it: on 28 February, February's
+            // report had been returned and not yet filed again, and March was not yet due.
+            let early = try await AssessmentService.score(
+                plan: plan, at: CivilDay(year: 2015, month: 2, day: 28), on: app.db)
+            let mineEarly = try #require(early.scores.first { $0.unit == u.id })
+            #expect(mineEarly.lines.first { $0.subject == "未报送" }?.sources == ["\(road.code) 2015-02"])
+            #expect(mineEarly.lines.first { $0.subject == "逾期报送" } == nil)
+
+            // The unit reads its own working; another unit's reporter cannot; a reporter's ranking is their own.
+            let unitCaller = try await app.signIn(reporter.username)
+            try await app.testing().test(
+                .GET, "/plans/\(plan.id!)/assessment/\(u.id!)?period=2015&at=2015-12-31", headers: unitCaller.headers
+            ) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("逾期报送") && res.body.string.contains("28.80"))
+            }
+            try await app.testing().test(
+                .GET, "/plans/\(plan.id!)/assessment/\(v.id!)?period=2015", headers: unitCaller.headers
+            ) { res in #expect(res.status == .notFound) }
+            try await app.testing().test(.GET, "/plans/\(plan.id!)/assessment", headers: unitCaller.headers) { res in
+                #expect(res.status == .seeOther)
+                #expect(res.headers.first(name: .location)?.contains("/assessment/\(u.id!)") == true)
+            }
+            let deputy = try await app.signIn("daibiao")
+            try await app.testing().test(
+                .GET, "/plans/\(plan.id!)/assessment?period=2015&at=2015-12-31", headers: deputy.headers
+            ) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains(u.name) && res.body.string.contains("45.80"))
+            }
+        }
+    }
+}

@@ -58,6 +58,19 @@ extension ServerTests {
                     .GET, "/plans/\(planID)/ledger.xlsx", "",
                     ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]
                 ),
+                // The 考核: whoever reads the plan; a reporter is sent to their own unit's score.
+                (
+                    .GET, "/plans/\(planID)/assessment?period=2015", "",
+                    ["anonymous": login, "admin": ok, "reporter": to, "leader": ok, "deputy": ok]
+                ),
+                (
+                    .GET, "/plans/\(planID)/assessment/\(reporter.$organization.id!)", "",
+                    ["anonymous": login, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]
+                ),
+                (
+                    .GET, "/plans/\(planID)/assessment/\(UUID())", "",
+                    ["anonymous": login, "admin": .notFound, "reporter": .notFound, "leader": .notFound]
+                ),
                 // Bringing an edited 分解表 back is staff's.
                 (
                     .GET, "/plans/\(planID)/breakdown/import", "",

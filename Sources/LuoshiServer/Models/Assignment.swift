@@ -68,6 +68,10 @@ final class ProgressReport: Model, @unchecked Sendable {
     /// 存在问题 and 下一步措施, when the unit wrote them.
     @OptionalField(key: "problems") var problems: String?
     @OptionalField(key: "next_steps") var nextSteps: String?
+
+    /// Returned to the unit: still so, or since superseded by the report filed again (an accepted report
+    /// is never superseded, so a reviewed one that was is one returned). It answers for no period.
+    var wasReturned: Bool { state == .returned || (state == .superseded && reviewedAt != nil) }
     @Field(key: "state") var state: ReportState
     @Field(key: "review_reason") var reviewReason: String?
     @OptionalParent(key: "reviewer_id") var reviewer: User?

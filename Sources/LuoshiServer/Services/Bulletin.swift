@@ -102,10 +102,11 @@ struct Bulletin: Sendable {
         let today = CivilDay(asOf, calendar: calendar)
 
         // When each unit first filed for each period (a returned report does not count).
-        var firstFiled: [String: Date] = [:]
-        for r in reports where r.state != .returned && r.submittedAt <= asOf {
-            let key = "\(r.$item.id)|\(r.$unit.id)|\(r.period)"
-            firstFiled[key] = min(firstFiled[key] ?? r.submittedAt, r.submittedAt)
+        var firstFiled: [String: [String: CivilDay]] = [:]
+        for r in reports where !r.wasReturned && r.submittedAt <= asOf {
+            let day = CivilDay(r.submittedAt, calendar: calendar)
+            firstFiled["\(r.$item.id)|\(r.$unit.id)", default: [:]][r.period] = min(
+                firstFiled["\(r.$item.id)|\(r.$unit.id)"]?[r.period] ?? day, day)
         }
         var rows: [UUID: UnitRow] = [:]
         func row(_ unit: UUID) -> UnitRow {
@@ -114,19 +115,18 @@ struct Bulletin: Sendable {
         }
         for a in assignments {
             guard let unit = a.$leadUnit.id else { continue }
-            let periods = a.duePeriods(year: plan.year, rules: rules, calendar: calendar)
-            for p in periods where p.due >= first && p.due <= last && p.due <= today {
+            let periods = a.duePeriods(year: plan.year, rules: rules, calendar: calendar).filter {
+                $0.due >= first && $0.due <= last
+            }
+            for (_, outcome) in ReportTimeliness.outcomes(
+                periods, firstFiled: firstFiled["\(a.$item.id)|\(unit)"] ?? [:], today: today)
+            {
                 var r = row(unit)
                 r.due += 1
-                let filed: Date? =
-                    (p.answeredBy ?? [])
-                    .compactMap { firstFiled["\(a.$item.id)|\(unit)|\($0)"] }.min()
-                    ?? (p.answeredBy == nil
-                        ? firstFiled.filter { $0.key.hasPrefix("\(a.$item.id)|\(unit)|") }.values.min() : nil)
-                if let filed {
-                    if CivilDay(filed, calendar: calendar) <= p.due { r.onTime += 1 } else { r.late += 1 }
-                } else {
-                    r.missing += 1
+                switch outcome {
+                case .onTime: r.onTime += 1
+                case .late: r.late += 1
+                case .missing: r.missing += 1
                 }
                 rows[unit] = r
             }

@@ -33,6 +33,9 @@ enum SiteURL: Equatable, Sendable {
     /// The 台账: reports and notices, as one workbook.
     case ledger(plan: UUID, unit: UUID? = nil)
     case rules(plan: UUID)
+    /// The 考核: every unit's score by group, and one unit's working.
+    case assessment(plan: UUID, period: String? = nil, at: String? = nil)
+    case assessmentUnit(plan: UUID, unit: UUID, period: String? = nil, at: String? = nil)
     case item(UUID)
     /// A page of an item's reports, newest first (page 1 is the item itself).
     case itemReports(UUID, page: Int)
@@ -139,6 +142,10 @@ enum SiteURL: Equatable, Sendable {
         case .bulletinDocx(let plan, let month):
             return "/plans/\(plan)/bulletin.docx" + Self.query([("month", month)])
         case .rules(let plan): return "/plans/\(plan)/supervision"
+        case .assessment(let plan, let period, let at):
+            return "/plans/\(plan)/assessment" + Self.query([("period", period), ("at", at)])
+        case .assessmentUnit(let plan, let unit, let period, let at):
+            return "/plans/\(plan)/assessment/\(unit)" + Self.query([("period", period), ("at", at)])
         case .item(let id): return "/items/\(id)"
         case .itemReports(let id, let page):
             return "/items/\(id)" + Self.query([("reports", page > 1 ? String(page) : nil)]) + "#reports"

@@ -84,6 +84,8 @@ extension PlanOverview {
                         .breakdown(plan: plan.id!, overdue: true, progress: true))
                     Words(" · ")
                     Anchor(c.t("台账 (Excel)", "Ledger (Excel)"), .ledger(plan: plan.id!))
+                    Words(" · ")
+                    Anchor(c.t("考核", "Assessment"), .assessment(plan: plan.id!))
                 }.class("noprint")
                 Paragraph {
                     Words(c.t("总体进度", "Overall progress") + " ")

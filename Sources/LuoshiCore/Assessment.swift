@@ -500,7 +500,8 @@ public enum Assessment {
     /// Points as shown and exported: to the hundredth.
     public static func rounded(_ v: Double) -> Double { round2(v) }
     static func pct(_ v: Double) -> String { number(v * 100) + "%" }
-    static func number(_ v: Double) -> String {
+    /// A figure as the rules' words write it: 3, 0.5, 12.25.
+    public static func number(_ v: Double) -> String {
         let r = round2(v)
         return r == r.rounded() ? String(Int(r)) : String(format: "%g", r)
     }

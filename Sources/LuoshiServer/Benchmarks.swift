@@ -39,6 +39,24 @@ public enum Benchmarks {
                         format: "+%d day: %.3f s — %d reminders, %d notices, %d escalations", offset, r.seconds,
                         r.count(.reminder), r.count(.notice), r.count(.escalation)))
             }
+            // The 考核 of every town's plan at the year's end, from what the passes left.
+            for round in 1...2 {
+                let t = Date()
+                var slowest = 0.0
+                var units = 0
+                for plan in try await Plan.query(on: app.db).all() {
+                    let p = Date()
+                    let r = try await AssessmentService.score(
+                        plan: plan, period: "\(day.year)", at: CivilDay(year: day.year, month: 12, day: 31), on: app.db)
+                    units += r.scores.count
+                    slowest = max(slowest, Date().timeIntervalSince(p))
+                }
+                lines.append(
+                    String(
+                        format: "考核 round %d: every plan scored in %.3f s (%d unit scores; the slowest plan %.3f s)",
+                        round,
+                        Date().timeIntervalSince(t), units, slowest))
+            }
             return lines
         }
     }
@@ -104,6 +122,13 @@ public enum Benchmarks {
                             "round %d: 分解表 %d rows — load %.3f s, .xlsx %.3f s (%d KB), .csv %.3f s (%d KB); total %.3f s. 台账 %d reports: %.3f s (%d KB)",
                         round, b.lines.count, load, write, xlsx.count / 1024, csvTime, csv.count / 1024,
                         load + write, ledger.reports.count, ledgerTime, ledgerXLSX.count / 1024))
+                t = Date()
+                let assessed = try await AssessmentService.score(
+                    plan: plan, period: "\(day.year)", at: CivilDay(year: day.year, month: 12, day: 31), on: app.db)
+                lines.append(
+                    String(
+                        format: "round %d: 考核 of the plan %.3f s (%d units)", round, Date().timeIntervalSince(t),
+                        assessed.scores.count))
                 guard round == 3 else { continue }
                 // Applying, all in one transaction: every row's due date moved, then 10,000 rows new to the plan.
                 var edited = back

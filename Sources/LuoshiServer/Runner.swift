@@ -124,7 +124,7 @@ public enum Runner {
         try await withApplication(config) { app in
             let stored = try await PlanStore.find(plan, on: app.db)
             let day = try at ?? AssessmentPeriod.end(of: period)
-            let result = try await AssessmentService.score(plan: stored, at: day, on: app.db)
+            let result = try await AssessmentService.score(plan: stored, period: period, at: day, on: app.db)
             if json { return try AssessmentPeriod.json(result, period: period) }
             var lines = [
                 "考核 \(stored.title) · \(period) · 截至 \(day.chinese) · 方案第 \(result.scheme.version) 版 (scheme v\(result.scheme.version))"

@@ -661,7 +661,7 @@ extension ServerTests {
                 by: admin, on: store, now: day(4, 10))
 
             let result = try await AssessmentService.score(
-                plan: plan, at: CivilDay(year: 2015, month: 12, day: 31), on: app.db)
+                plan: plan, period: "2015", at: CivilDay(year: 2015, month: 12, day: 31), on: app.db)
             let mine = try #require(result.scores.first { $0.unit == u.id })
             let theirs = try #require(result.scores.first { $0.unit == v.id })
             // U leads the road with one cooperating unit: 60% done, 275 days past 31 March, so no timeliness.
@@ -676,7 +676,7 @@ extension ServerTests {
             // The same numbers at an earlier day leave out what came after it: on 28 February, February's
             // report had been returned and not yet filed again, and March was not yet due.
             let early = try await AssessmentService.score(
-                plan: plan, at: CivilDay(year: 2015, month: 2, day: 28), on: app.db)
+                plan: plan, period: "2015", at: CivilDay(year: 2015, month: 2, day: 28), on: app.db)
             let mineEarly = try #require(early.scores.first { $0.unit == u.id })
             #expect(mineEarly.lines.first { $0.subject == "未报送" }?.sources == ["\(road.code) 2015-02"])
             #expect(mineEarly.lines.first { $0.subject == "逾期报送" } == nil)
@@ -703,6 +703,97 @@ extension ServerTests {
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains(u.name) && res.body.string.contains("45.80"))
             }
+        }
+    }
+}
+
+extension ServerTests {
+    @Test("考核录入：加分到上限、一票否决须有决定、测评表全部或全不导入、方案改为新版本 (entries, survey, scheme versions)")
+    func assessmentEntries() async throws {
+        try await TestApp.with { app in
+            let admin = try await app.signIn("duchaban")
+            let plan = try #require(try await Plan.find(try await app.demoPlanID(), on: app.db))
+            let (_, reporter) = try await app.assignedItem()
+            let u = try #require(reporter.$organization.id)
+            let name = try #require(try await Organization.find(u, on: app.db)).name
+            let day = CivilDay(year: 2015, month: 6, day: 30)
+            func score() async throws -> Assessment.UnitScore {
+                try #require(
+                    try await AssessmentService.score(plan: plan, period: "2015", at: day, on: app.db).scores.first {
+                        $0.unit == u
+                    })
+            }
+            let before = try await score()
+            func post(_ path: String, _ form: String, as caller: Caller = admin) async throws -> (HTTPStatus, String) {
+                var out: (HTTPStatus, String) = (.ok, "")
+                try await app.testing().test(.POST, path, headers: caller.formHeaders, body: ByteBuffer(string: form)) {
+                    res in out = (res.status, res.body.string)
+                }
+                return out
+            }
+            let entries = "/plans/\(plan.id!)/assessment/\(u)/entries"
+            var (status, _) = try await post(
+                entries, "period=2015&kind=bonus&bonusType=\(urlEncoded("上级表彰"))&points=4&reason=\(urlEncoded("市级表彰"))")
+            #expect(status == .seeOther)
+            var now = try await score()
+            #expect(abs(now.total - (before.total + 3)) < 1e-9)  // the type's cap
+            // A veto without a decision changes nothing; with one, the grade is 不合格 and the points stand.
+            (status, _) = try await post(entries, "period=2015&kind=veto&reason=\(urlEncoded("安全事故"))")
+            #expect(status == .seeOther)
+            now = try await score()
+            #expect(!now.vetoed)
+            (status, _) = try await post(
+                entries,
+                "period=2015&kind=veto&reason=\(urlEncoded("安全事故"))&decidedBy=\(urlEncoded("镇党委会"))&document=\(urlEncoded("张委〔2015〕9号"))"
+            )
+            now = try await score()
+            #expect(now.vetoed && now.grade == .fail && abs(now.total - (before.total + 3)) < 1e-9)
+            // No reason, no entry; a type the scheme does not have, no entry; a reporter, no entry.
+            (status, _) = try await post(entries, "period=2015&kind=deduction&points=2&reason=")
+            #expect(status == .unprocessableEntity)
+            (status, _) = try await post(entries, "period=2015&kind=bonus&bonusType=x&points=1&reason=y")
+            #expect(status == .unprocessableEntity)
+            (status, _) = try await post(
+                entries, "period=2015&kind=deduction&points=2&reason=y", as: try await app.signIn(reporter.username))
+            #expect(status == .forbidden)
+            // The survey sheet: a row naming no unit refuses the whole sheet; corrected, every score is in.
+            func survey(_ csv: String) async throws -> HTTPStatus {
+                var out = HTTPStatus.ok
+                var body = Data("--sheet-boundary\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nx\r\n".utf8)
+                body += Data("--sheet-boundary\r\nContent-Disposition: form-data; name=\"period\"\r\n\r\n2015\r\n".utf8)
+                body += Data(
+                    "--sheet-boundary\r\nContent-Disposition: form-data; name=\"sheet\"; filename=\"测评.csv\"\r\n\r\n"
+                        .utf8)
+                body += Data(csv.utf8) + Data("\r\n--sheet-boundary--\r\n".utf8)
+                try await app.testing().test(
+                    .POST, "/plans/\(plan.id!)/assessment/survey", headers: admin.multipartHeaders,
+                    body: ByteBuffer(bytes: body)
+                ) { res in out = res.status }
+                return out
+            }
+            #expect(try await survey("单位,得分\r\n\(name),90\r\n不存在的单位,80\r\n") == .unprocessableEntity)
+            #expect(try await score().points(.survey) == before.points(.survey))
+            #expect(try await survey("序号,单位,满意度得分\r\n1,\(name),90\r\n") == .seeOther)
+            #expect(try await score().points(.survey) == 18)
+            // A new scheme is a new version; the scores say which; a scheme whose parts do not add up is refused.
+            let fields =
+                "period=2015&workPoints=50&commonPoints=30&surveyPoints=20&timelinessShare=20&latenessPerDay=2&leadShare=70"
+                + "&lateReport=0.5&missingReport=1&returnedReport=0.5&yellowNotice=1&redNotice=2&escalation=1"
+                + "&bonusTypes=\(urlEncoded("上级表彰=3\n创新工作=2"))&bonusCap=5&excellent=90&good=80&pass=60&excellentShare=30"
+            (status, _) = try await post("/plans/\(plan.id!)/assessment/scheme", fields)
+            #expect(status == .seeOther)
+            let v2 = try await AssessmentService.score(plan: plan, period: "2015", at: day, on: app.db)
+            #expect(v2.scheme.version == 2 && v2.scheme.workPoints == 50)
+            (status, _) = try await post(
+                "/plans/\(plan.id!)/assessment/scheme",
+                fields.replacingOccurrences(of: "workPoints=50", with: "workPoints=60"))
+            #expect(status == .unprocessableEntity)
+            try await app.testing().test(.GET, "/plans/\(plan.id!)/assessment?period=2015", headers: admin.headers) {
+                res in
+                #expect(res.body.string.contains("按考核方案第 2 版计分"))
+            }
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "assessment.scheme").count() == 1)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "assessment.entry").count() == 4)
         }
     }
 }

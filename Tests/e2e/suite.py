@@ -395,6 +395,37 @@ def _():
     expect("城建办" in text(), "the preview names the sheet's unit")
 
 
+@step("staff: the 考核 ranking, a unit's working, a bonus entered; the unit reads its own working")
+def _():
+    sign_in("duchaban")
+    plan = state["plan"]
+    go(plan + "/assessment?period=2015")
+    expect("按考核方案第 1 版计分" in text(), f"the ranking names its scheme ({text()[:200]!r})")
+    look("assessment", plan + "/assessment?period=2015")
+    unit_link = find("table.list a[href*='/assessment/']")
+    unit_link.click()
+    expect("每一分的来源见下表" in text() and "共性目标基础分" in text(), "a unit's page shows its working")
+    before = find("tr.total td.num").text
+    look("assessment-unit")
+    form = find("form[action$='/entries']")
+    Select(form.find_element(By.NAME, "kind")).select_by_value("bonus")
+    form.find_element(By.NAME, "points").send_keys("2")
+    form.find_element(By.NAME, "reason").send_keys("获市级表彰（市委〔2015〕3号）")
+    submit(form)
+    after = find("tr.total td.num").text
+    expect(abs(float(after) - float(before) - 2) < 0.005, f"the bonus is in the total ({before} → {after})")
+    expect("获市级表彰" in text(), "the bonus line names its reason")
+
+
+@step("reporter: reads the 考核 working of their own unit, and only that")
+def _():
+    sign_in("dept1")
+    go(state["plan"] + "/assessment?period=2015")
+    expect("/assessment/" in here() and "每一分的来源见下表" in text(), f"a reporter lands on their own unit's score ({here()})")
+    expect(not finds("form[action$='/entries']"), "a reporter cannot enter points")
+    look("assessment-own")
+
+
 @step("village reporter on a phone: files a report with a photo, a scan and a Word file")
 def _():
     sign_in("cun1")

@@ -10,6 +10,92 @@ struct AssessmentController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("plans", ":planID", "assessment", use: ranking)
         routes.get("plans", ":planID", "assessment", ":unitID", use: unit)
+        routes.post("plans", ":planID", "assessment", ":unitID", "entries", use: addEntry)
+        routes.post("plans", ":planID", "assessment", "scheme", use: saveScheme)
+        routes.upload(
+            "plans", ":planID", "assessment", "survey", maxBytes: BreakdownFile.maxBytes + (64 << 10), from: [.admin],
+            use: importSurvey)
+    }
+
+    @Sendable func addEntry(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        guard let unit = req.parameters.get("unitID").flatMap(UUID.init(uuidString:)) else {
+            throw LuoshiError.notFound(entity: "单位", id: req.parameters.get("unitID") ?? "")
+        }
+        let input = try req.content.decode(AssessmentService.EntryInput.self)
+        try await AssessmentService.addEntry(
+            input, plan: plan.id!, unit: unit, actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .assessmentUnit(plan: plan.id!, unit: unit, period: input.period))
+    }
+
+    /// The scheme's numbers as the form sends them; bonus types one a line, 上级表彰=3.
+    struct SchemeForm: Content {
+        var period: String?
+        var workPoints, commonPoints, surveyPoints, timelinessShare, latenessPerDay, leadShare: String
+        var lateReport, missingReport, returnedReport, yellowNotice, redNotice, escalation: String
+        var bonusTypes: String
+        var bonusCap, excellent, good, pass, excellentShare: String
+        var completion: String?
+
+        func scheme(from base: AssessmentScheme) throws -> AssessmentScheme {
+            func n(_ s: String, _ field: String) throws -> Double {
+                guard let v = try formNumber(s, field: field) else {
+                    throw LuoshiError.invalid(field: field, reason: "不能为空 (required)")
+                }
+                return v
+            }
+            var s = base
+            s.workPoints = try n(workPoints, "重点工作")
+            s.commonPoints = try n(commonPoints, "共性目标")
+            s.surveyPoints = try n(surveyPoints, "满意度测评")
+            s.timelinessShare = try n(timelinessShare, "时效占比") / 100
+            s.latenessPerDay = try n(latenessPerDay, "每逾期一天扣减") / 100
+            s.leadShare = try n(leadShare, "牵头单位份额") / 100
+            s.completion = completion == AssessmentScheme.CompletionRule.doneOrNot.rawValue ? .doneOrNot : .proportional
+            s.deductions = .init(
+                lateReport: try n(lateReport, "逾期报送"), missingReport: try n(missingReport, "未报送"),
+                returnedReport: try n(returnedReport, "报送被退回"), yellowNotice: try n(yellowNotice, "黄牌督办"),
+                redNotice: try n(redNotice, "红牌督办"), escalation: try n(escalation, "督办升级"))
+            var caps: [String: Double] = [:]
+            for line in bonusTypes.split(whereSeparator: \.isNewline) {
+                let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 50, let cap = Double(parts[1]) else {
+                    throw LuoshiError.invalid(field: "加分类型", reason: "每行一类，如 上级表彰=3 (one a line, like 上级表彰=3)")
+                }
+                caps[parts[0]] = cap
+            }
+            guard caps.count <= 30 else { throw LuoshiError.invalid(field: "加分类型", reason: "至多 30 类 (30 at most)") }
+            s.bonusCaps = caps
+            s.bonusCap = try n(bonusCap, "加分上限")
+            s.grades = .init(
+                excellent: try n(excellent, "优秀"), good: try n(good, "良好"), pass: try n(pass, "合格"),
+                excellentShare: try n(excellentShare, "优秀比例") / 100)
+            return s
+        }
+    }
+
+    @Sendable func saveScheme(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        let form = try req.content.decode(SchemeForm.self)
+        let current = try await AssessmentService.scheme(for: plan.id!, on: req.db)
+        _ = try await AssessmentService.saveScheme(
+            try form.scheme(from: current), plan: plan.id!, actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .assessment(plan: plan.id!, period: form.period))
+    }
+
+    struct SurveyForm: Content { var period: String }
+
+    @Sendable func importSurvey(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        let period = try req.content.decode(SurveyForm.self).period
+        let file = try req.uploadedDocument("sheet")
+        _ = try await AssessmentService.importSurvey(
+            rows: try BreakdownFile.rows(file.data), plan: plan.id!, period: period,
+            name: EvidenceStore.cleanName(file.name), actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .assessment(plan: plan.id!, period: period))
     }
 
     struct Query: Decodable {
@@ -32,7 +118,7 @@ struct AssessmentController: RouteCollection {
             }
             day = min(d, end)
         }
-        let result = try await AssessmentService.score(plan: plan, at: day, on: req.db)
+        let result = try await AssessmentService.score(plan: plan, period: period, at: day, on: req.db)
         return (plan, result, period, q.at)
     }
 
@@ -45,7 +131,9 @@ struct AssessmentController: RouteCollection {
             return req.redirect(to: .assessmentUnit(plan: plan.id!, unit: own, period: period, at: at))
         }
         return req.render(
-            AssessmentPage.Ranking(model: .init(plan: plan.id!, title: plan.title, period: period, result: result)))
+            AssessmentPage.Ranking(
+                model: .init(
+                    plan: plan.id!, title: plan.title, period: period, result: result, mayEdit: user.role == .admin)))
     }
 
     @Sendable func unit(req: Request) async throws -> Response {
@@ -62,6 +150,7 @@ struct AssessmentController: RouteCollection {
             AssessmentPage.Unit(
                 model: .init(
                     plan: plan.id!, title: plan.title, period: period, at: result.at, version: result.scheme.version,
-                    score: score, mayCompare: user.role != .reporter)))
+                    score: score, mayCompare: user.role != .reporter, mayEnter: user.role == .admin,
+                    bonusTypes: result.scheme.bonusCaps.keys.sorted())))
     }
 }

@@ -38,6 +38,7 @@ enum Migrations {
         app.migrations.add(AddAuditSeal())
         app.migrations.add(AddOfficeToUser())
         app.migrations.add(AddProblemsToProgressReport())
+        app.migrations.add(CreateAssessment())
     }
 }
 

@@ -15,6 +15,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case planReopen = "plan.reopen"
     case planSupervision = "plan.supervision"
     case planBreakdown = "plan.breakdown"
+    case assessmentScheme = "assessment.scheme"
+    case assessmentEntry = "assessment.entry"
     case itemEdit = "item.edit"
     case itemAdd = "item.add"
     case itemRetire = "item.retire"
@@ -63,6 +65,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .planReopen: return ("重新打开计划", "Plan reopened")
         case .planSupervision: return ("修改督办规则", "Supervision rules changed")
         case .planBreakdown: return ("导入分解表", "Task breakdown imported")
+        case .assessmentScheme: return ("修改考核方案", "Assessment scheme changed")
+        case .assessmentEntry: return ("录入考核加扣分", "Assessment entry made")
         case .itemEdit: return ("修改事项", "Item corrected")
         case .itemAdd: return ("新增事项", "Item added")
         case .itemRetire: return ("撤销事项", "Item retired")

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import Vapor
 
 /// The facts a 考核 scores, gathered from the stored plan as they stood at the end of a day (the period's
 /// end, or earlier): nothing filed, accepted or issued after it counts, so a score at a date is the same
@@ -13,11 +14,15 @@ enum AssessmentService {
         var scores: [Assessment.UnitScore]
     }
 
-    static func score(plan: Plan, at day: CivilDay, scheme: AssessmentScheme = .standard, on db: any Database)
-        async throws -> Result
-    {
+    /// Scores the plan's units for `period` as of `day`, by the plan's latest scheme unless one is given.
+    static func score(
+        plan: Plan, period: String, at day: CivilDay, scheme given: AssessmentScheme? = nil, on db: any Database
+    ) async throws -> Result {
+        let scheme: AssessmentScheme
+        if let given { scheme = given } else { scheme = try await Self.scheme(for: plan.requireID(), on: db) }
         if let problem = scheme.problem { throw LuoshiError.invalid(field: "考核方案", reason: problem) }
-        let facts = try await facts(plan: plan, at: day, on: db)
+        var facts = try await facts(plan: plan, at: day, on: db)
+        try await addEntries(to: &facts, plan: plan.requireID(), period: period, on: db)
         return Result(
             planTitle: plan.title, at: day, scheme: scheme, scores: Assessment.score(scheme, facts, at: day))
     }
@@ -125,6 +130,192 @@ enum AssessmentService {
             facts[n.$unit.id] = f
         }
         return facts.values.sorted { ($0.group, $0.name) < ($1.group, $1.name) }
+    }
+}
+
+extension AssessmentService {
+    /// The plan's scheme: its latest version, else the standard one.
+    static func scheme(for planID: UUID, on db: any Database) async throws -> AssessmentScheme {
+        let latest = try await AssessmentSchemeVersion.query(on: db).filter(\.$plan.$id == planID)
+            .sort(\.$version, .descending).first()
+        return latest?.scheme ?? .standard
+    }
+
+    /// Stores an edited scheme as the plan's next version; returns it.
+    static func saveScheme(_ edited: AssessmentScheme, plan planID: UUID, actor: User, on store: Store, now: Date)
+        async throws -> Int
+    {
+        guard actor.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以修改考核方案 (staff only)") }
+        if let problem = edited.problem { throw LuoshiError.invalid(field: "考核方案", reason: problem) }
+        return try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            let before = try await scheme(for: planID, on: tx.db)
+            let latest =
+                try await AssessmentSchemeVersion.query(on: tx.db).filter(\.$plan.$id == planID)
+                .sort(\.$version, .descending).first()?.version ?? 0
+            var next = edited
+            // Version 1 is the standard scheme, stored or not: the first edit is version 2.
+            next.version = max(latest, before.version) + 1
+            guard next != before || latest == 0 else { return before.version }
+            try await AssessmentSchemeVersion(planID: planID, scheme: next, by: actor.username, at: now).create(
+                on: tx.db)
+            tx.record(.assessmentScheme, .plan, planID, before: before, after: next)
+            return next.version
+        }
+    }
+
+    /// A 加分, 扣分, 一票否决 or 满意度 score as staff type it into the unit's page.
+    struct EntryInput: Content, SchemaConstraints {
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "reason": text(max: 2000), "decidedBy": text(max: 200), "document": text(max: 200),
+        ]
+        var period: String
+        var kind: AssessmentEntry.Kind
+        var bonusType: String?
+        var points: String?
+        var reason: String
+        var decidedBy: String?
+        var document: String?
+    }
+
+    struct EntryRecord: Encodable {
+        var period: String
+        var kind: AssessmentEntry.Kind
+        var bonusType: String?
+        var points: Double
+        var reason: String
+        var decidedBy: String?
+        var document: String?
+    }
+
+    static func addEntry(
+        _ input: EntryInput, plan planID: UUID, unit unitID: UUID, actor: User, on store: Store, now: Date
+    ) async throws {
+        guard actor.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以录入 (staff only)") }
+        _ = try AssessmentPeriod.end(of: input.period)
+        let reason = input.reason.storable.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 2000 else {
+            throw LuoshiError.invalid(field: "理由", reason: "须写明理由，不超过 2000 字 (a reason, up to 2,000 characters)")
+        }
+        func clean(_ s: String?) -> String? {
+            let t = s?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            return t.isEmpty ? nil : String(t.prefix(200))
+        }
+        var points = try formNumber(input.points ?? "", field: "分值") ?? 0
+        guard points.isFinite, (0...100).contains(points) else {
+            throw LuoshiError.invalid(field: "分值", reason: "应为 0 到 100 的数 (from 0 to 100)")
+        }
+        let scheme = try await scheme(for: planID, on: store.db)
+        var bonusType: String?
+        switch input.kind {
+        case .bonus:
+            guard let t = clean(input.bonusType), scheme.bonusCaps[t] != nil else {
+                throw LuoshiError.invalid(
+                    field: "加分类型",
+                    reason: "应为方案中的一类：\(scheme.bonusCaps.keys.sorted().joined(separator: "、")) (a type of the scheme)")
+            }
+            bonusType = t
+        case .veto: points = 0
+        case .deduction, .survey: break
+        }
+        let entry = AssessmentEntry(
+            planID: planID, unitID: unitID, period: input.period, kind: input.kind, bonusType: bonusType,
+            points: points,
+            reason: reason, decidedBy: input.kind == .veto ? clean(input.decidedBy) : nil,
+            document: input.kind == .veto ? clean(input.document) : nil, by: actor.username, at: now)
+        try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            guard try await Organization.find(unitID, on: tx.db) != nil else {
+                throw LuoshiError.notFound(entity: "单位", id: unitID.uuidString)
+            }
+            try await entry.create(on: tx.db)
+            tx.record(
+                .assessmentEntry, .unit, unitID,
+                after: EntryRecord(
+                    period: entry.period, kind: entry.kind, bonusType: entry.bonusType, points: entry.points,
+                    reason: entry.reason, decidedBy: entry.decidedBy, document: entry.document))
+        }
+    }
+
+    /// A 满意度测评 sheet (a column of unit names and one of scores): every row read, all written or none.
+    static func importSurvey(
+        rows: [[String]], plan planID: UUID, period: String, name: String, actor: User, on store: Store, now: Date
+    ) async throws -> Int {
+        guard actor.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以导入 (staff only)") }
+        _ = try AssessmentPeriod.end(of: period)
+        guard let h = rows.prefix(10).firstIndex(where: { r in r.contains { $0.contains("单位") } }),
+            let nameColumn = rows[h].firstIndex(where: { $0.contains("单位") }),
+            let scoreColumn = rows[h].firstIndex(where: { c in ["得分", "分数", "满意度", "测评"].contains { c.contains($0) } })
+        else {
+            throw LuoshiError.invalid(
+                field: "测评表", reason: "前十行中找不到“单位”和“得分”两列 (no header with 单位 and 得分 in the first ten rows)")
+        }
+        let units = try await Organization.query(on: store.db).all()
+        let byName = Dictionary(units.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a })
+        var scores: [(UUID, Double)] = []
+        var errors: [String] = []
+        for (i, r) in rows.enumerated().dropFirst(h + 1) {
+            let unit = r.indices.contains(nameColumn) ? r[nameColumn].trimmingCharacters(in: .whitespaces) : ""
+            let text = r.indices.contains(scoreColumn) ? r[scoreColumn].trimmingCharacters(in: .whitespaces) : ""
+            if unit.isEmpty && text.isEmpty { continue }
+            guard let id = byName[unit] else {
+                errors.append("第\(i + 1)行 单位：“\(unit.prefix(30))”不是已有单位 (no such unit)")
+                continue
+            }
+            guard let v = Double(text), v.isFinite, (0...100).contains(v) else {
+                errors.append("第\(i + 1)行 得分：“\(text.prefix(30))”不是 0–100 的数 (not a score from 0 to 100)")
+                continue
+            }
+            scores.append((id, v))
+        }
+        guard errors.isEmpty else {
+            throw LuoshiError.invalid(
+                field: "测评表", reason: errors.prefix(20).joined(separator: "；") + "。未导入任何一行 (nothing imported)")
+        }
+        guard !scores.isEmpty else { throw LuoshiError.invalid(field: "测评表", reason: "表中没有得分 (no scores)") }
+        let read = scores
+        try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            for (unit, v) in read {
+                let entry = AssessmentEntry(
+                    planID: planID, unitID: unit, period: period, kind: .survey, bonusType: nil, points: v,
+                    reason: "满意度测评表 \(name)", decidedBy: nil, document: nil, by: actor.username, at: now)
+                try await entry.create(on: tx.db)
+                tx.record(
+                    .assessmentEntry, .unit, unit,
+                    after: EntryRecord(
+                        period: period, kind: .survey, bonusType: nil, points: v, reason: entry.reason, decidedBy: nil,
+                        document: nil))
+            }
+        }
+        return scores.count
+    }
+
+    /// What people entered for the period, onto each unit's facts: every 加分 and 扣分; the latest 一票否决
+    /// and the latest 满意度 score of each unit (a later entry says more).
+    static func addEntries(
+        to facts: inout [Assessment.UnitFacts], plan planID: UUID, period: String, on db: any Database
+    )
+        async throws
+    {
+        let entries = try await AssessmentEntry.query(on: db).filter(\.$plan.$id == planID).filter(\.$period == period)
+            .sort(\.$enteredAt).all()
+        for i in facts.indices {
+            let mine = entries.filter { $0.$unit.id == facts[i].unit }
+            for e in mine {
+                switch e.kind {
+                case .bonus:
+                    facts[i].entries.append(
+                        .init(kind: .bonus(type: e.bonusType ?? ""), points: e.points, reason: e.reason))
+                case .deduction: facts[i].entries.append(.init(kind: .deduction, points: e.points, reason: e.reason))
+                case .veto, .survey: break
+                }
+            }
+            if let veto = mine.last(where: { $0.kind == .veto }) {
+                facts[i].entries.append(
+                    .init(
+                        kind: .veto(decidedBy: veto.decidedBy, document: veto.document), points: 0, reason: veto.reason)
+                )
+            }
+            facts[i].survey = mine.last(where: { $0.kind == .survey })?.points
+        }
     }
 }
 

@@ -36,6 +36,9 @@ enum SiteURL: Equatable, Sendable {
     /// The 考核: every unit's score by group, and one unit's working.
     case assessment(plan: UUID, period: String? = nil, at: String? = nil)
     case assessmentUnit(plan: UUID, unit: UUID, period: String? = nil, at: String? = nil)
+    case assessmentEntries(plan: UUID, unit: UUID)
+    case assessmentScheme(plan: UUID)
+    case assessmentSurvey(plan: UUID)
     case item(UUID)
     /// A page of an item's reports, newest first (page 1 is the item itself).
     case itemReports(UUID, page: Int)
@@ -146,6 +149,9 @@ enum SiteURL: Equatable, Sendable {
             return "/plans/\(plan)/assessment" + Self.query([("period", period), ("at", at)])
         case .assessmentUnit(let plan, let unit, let period, let at):
             return "/plans/\(plan)/assessment/\(unit)" + Self.query([("period", period), ("at", at)])
+        case .assessmentEntries(let plan, let unit): return "/plans/\(plan)/assessment/\(unit)/entries"
+        case .assessmentScheme(let plan): return "/plans/\(plan)/assessment/scheme"
+        case .assessmentSurvey(let plan): return "/plans/\(plan)/assessment/survey"
         case .item(let id): return "/items/\(id)"
         case .itemReports(let id, let page):
             return "/items/\(id)" + Self.query([("reports", page > 1 ? String(page) : nil)]) + "#reports"

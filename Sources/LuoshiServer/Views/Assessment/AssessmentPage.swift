@@ -10,6 +10,7 @@ enum AssessmentPage {
         var title: String
         var period: String
         var result: AssessmentService.Result
+        var mayEdit: Bool
     }
 
     static func points(_ v: Double) -> String { String(format: "%.2f", Assessment.rounded(v)) }
@@ -74,6 +75,78 @@ enum AssessmentPage {
                         }
                     }
                 }
+                if model.mayEdit {
+                    surveyForm(c)
+                    schemeForm(c)
+                }
+            }
+        }
+
+        func surveyForm(_ c: PageContext) -> any Component {
+            ComponentGroup {
+                H2 { Words(c.t("导入满意度测评结果", "Import the satisfaction survey")) }
+                PostForm(.assessmentSurvey(plan: model.plan), c, class: "stack card", multipart: true) {
+                    Hidden("period", model.period)
+                    FieldLabel(
+                        c.t(
+                            "测评表（Excel 或 CSV：“单位”一列，“得分”一列，0–100）",
+                            "Survey sheet (Excel or CSV: a column of unit names and one of scores from 0 to 100)"),
+                        for: "survey")
+                    VoidElement("input").attr("type", "file").attr("name", "sheet").attr("id", "survey")
+                        .attr("accept", ".xlsx,.csv").flag("required")
+                    Paragraph { Submit(c.t("导入", "Import")) }
+                }
+            }
+        }
+
+        func schemeForm(_ c: PageContext) -> any Component {
+            let s = model.result.scheme
+            func field(_ name: String, _ zh: String, _ en: String, _ value: Double) -> any Component {
+                Div {
+                    FieldLabel(c.t(zh, en), for: "s-" + name)
+                    TextInput(name, id: "s-" + name, value: Assessment.number(value), inputMode: "decimal")
+                }
+            }
+            return ComponentGroup {
+                H2 { Words(c.t("考核方案（第 \(s.version) 版）", "Scheme (version \(s.version))")) }
+                Paragraph {
+                    Words(
+                        c.t(
+                            "修改后保存为新版本；此前的得分仍可按旧版本查看。三类分值之和须为 100。",
+                            "Saving makes a new version; scores stay tied to the version they were computed by. The "
+                                + "three categories must add up to 100."))
+                }
+                PostForm(.assessmentScheme(plan: model.plan), c, class: "stack card") {
+                    Hidden("period", model.period)
+                    field("workPoints", "重点工作（分）", "Key work (points)", s.workPoints)
+                    field("commonPoints", "共性目标（分）", "Common goals (points)", s.commonPoints)
+                    field("surveyPoints", "满意度测评（分）", "Survey (points)", s.surveyPoints)
+                    field("timelinessShare", "事项分中时效占比（%）", "Timeliness share of an item (%)", s.timelinessShare * 100)
+                    field("latenessPerDay", "每逾期一天时效扣减（%）", "Timeliness lost a day late (%)", s.latenessPerDay * 100)
+                    field("leadShare", "牵头单位份额（%）", "Lead unit's share (%)", s.leadShare * 100)
+                    field("lateReport", "逾期报送每次扣（分）", "Per late report (points)", s.deductions.lateReport)
+                    field("missingReport", "未报送每次扣（分）", "Per missing report (points)", s.deductions.missingReport)
+                    field("returnedReport", "报送被退回每次扣（分）", "Per returned report (points)", s.deductions.returnedReport)
+                    field("yellowNotice", "黄牌督办每件扣（分）", "Per yellow notice (points)", s.deductions.yellowNotice)
+                    field("redNotice", "红牌督办每件扣（分）", "Per red notice (points)", s.deductions.redNotice)
+                    field("escalation", "督办升级每次扣（分）", "Per escalation (points)", s.deductions.escalation)
+                    Div {
+                        FieldLabel(c.t("加分类型及上限（每行一类，如 上级表彰=3）", "Bonus types and caps (one a line)"), for: "s-bonus")
+                        TextBox(
+                            "bonusTypes", id: "s-bonus",
+                            text: s.bonusCaps.sorted { $0.key < $1.key }.map {
+                                "\($0.key)=\(Assessment.number($0.value))"
+                            }
+                            .joined(separator: "\n"), maxLength: 2000
+                        ).attr("lang", "zh-CN")
+                    }
+                    field("bonusCap", "加分合计上限（分）", "Bonus cap in all (points)", s.bonusCap)
+                    field("excellent", "优秀分数线", "Excellent from", s.grades.excellent)
+                    field("good", "良好分数线", "Good from", s.grades.good)
+                    field("pass", "合格分数线", "Pass from", s.grades.pass)
+                    field("excellentShare", "优秀比例上限（%）", "Excellent for at most (%)", s.grades.excellentShare * 100)
+                    Paragraph { Submit(c.t("保存为新版本", "Save as a new version")) }
+                }
             }
         }
     }
@@ -86,17 +159,55 @@ enum AssessmentPage {
         var version: Int
         var score: Assessment.UnitScore
         var mayCompare: Bool
+        var mayEnter: Bool
+        var bonusTypes: [String]
     }
 
     struct Unit: PageView {
         var model: UnitModel
 
-        func title(_ c: PageContext) -> String { c.t("考核得分：", "Assessment: ") + model.score.name }
+        /// The unit's name is in the page (marked Chinese), not in an English title.
+        func title(_ c: PageContext) -> String { c.t("考核得分：" + model.score.name, "A unit's assessment") }
+
+        /// 加分, 扣分, 一票否决 or a 满意度 score, each with its reason; a veto counts once who decided and the
+        /// document are given.
+        func entryForm(_ c: PageContext) -> any Component {
+            ComponentGroup {
+                H2 { Words(c.t("录入加分、扣分、一票否决", "Enter a bonus, a deduction or a veto")) }
+                PostForm(.assessmentEntries(plan: model.plan, unit: model.score.unit), c, class: "stack card") {
+                    Hidden("period", model.period)
+                    FieldLabel(c.t("类别", "Kind"), for: "e-kind")
+                    Element("select") {
+                        for (value, zh, en) in [
+                            ("bonus", "加分", "Bonus"), ("deduction", "扣分", "Deduction"), ("veto", "一票否决", "Veto"),
+                            ("survey", "满意度测评得分", "Survey score"),
+                        ] {
+                            Element("option", text: c.t(zh, en)).attr("value", value)
+                        }
+                    }.attr("id", "e-kind").attr("name", "kind")
+                    FieldLabel(c.t("加分类型（加分时）", "Bonus type (for a bonus)"), for: "e-type")
+                    Element("select") {
+                        for t in model.bonusTypes { Element("option", text: t).attr("value", t).attr("lang", "zh-CN") }
+                    }.attr("id", "e-type").attr("name", "bonusType")
+                    FieldLabel(c.t("分值（满意度为 0–100 的得分）", "Points (a survey score from 0 to 100)"), for: "e-points")
+                    TextInput("points", id: "e-points", inputMode: "decimal")
+                    FieldLabel(c.t("理由与依据（文件、事件）", "Reason and evidence (a document, an event)"), for: "e-reason")
+                    TextBox("reason", id: "e-reason", required: true, maxLength: 2000)
+                    FieldLabel(c.t("决定机关（一票否决时）", "Decided by (for a veto)"), for: "e-by")
+                    TextInput("decidedBy", id: "e-by", maxLength: 200)
+                    FieldLabel(c.t("决定文号（一票否决时）", "Decision's document number (for a veto)"), for: "e-doc")
+                    TextInput("document", id: "e-doc", maxLength: 200)
+                    Paragraph { Submit(c.t("录入", "Enter")) }
+                }
+            }
+        }
 
         func content(_ c: PageContext) -> any Component {
             let s = model.score
             return ComponentGroup {
                 Paragraph {
+                    Span { Words(s.name) }.zh()
+                    Words(" · ")
                     Anchor(model.title, .plan(model.plan)).zh()
                     if model.mayCompare {
                         Words(" · ")
@@ -137,6 +248,7 @@ enum AssessmentPage {
                         TD(AssessmentPage.points(s.total), class: "num")
                     }
                 }
+                if model.mayEnter { entryForm(c) }
             }
         }
     }

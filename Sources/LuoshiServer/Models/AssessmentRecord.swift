@@ -1,0 +1,75 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// A version of a plan's 考核 scheme: staff edit the scheme, and each edit is a new version, so a score
+/// always names the version it was computed by and an old score can be computed again.
+final class AssessmentSchemeVersion: Model, @unchecked Sendable {
+    static let schema = "assessment_schemes"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "plan_id") var plan: Plan
+    @Field(key: "version") var version: Int
+    @Field(key: "scheme_json") var schemeJSON: String
+    @Field(key: "created_by") var createdBy: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    init(planID: UUID, scheme: AssessmentScheme, by actor: String, at: Date) throws {
+        id = UUID()
+        $plan.id = planID
+        version = scheme.version
+        schemeJSON = String(decoding: try JSONEncoder().encode(scheme), as: UTF8.self)
+        createdBy = actor
+        createdAt = at
+    }
+
+    var scheme: AssessmentScheme? { try? JSONDecoder().decode(AssessmentScheme.self, from: Data(schemeJSON.utf8)) }
+}
+
+/// What people enter into a unit's 考核, with the reason: 加分 of a type, 扣分, 一票否决 (with who decided
+/// and the document, once decided), or the unit's 满意度测评 score. Never changed or deleted: a later entry
+/// of the same kind says more.
+final class AssessmentEntry: Model, @unchecked Sendable {
+    static let schema = "assessment_entries"
+
+    enum Kind: String, Codable, Sendable, CaseIterable {
+        case bonus, deduction, veto, survey
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "plan_id") var plan: Plan
+    @Parent(key: "unit_id") var unit: Organization
+    /// 2015, 2015-Q2.
+    @Field(key: "period") var period: String
+    @Field(key: "kind") var kind: Kind
+    @OptionalField(key: "bonus_type") var bonusType: String?
+    @Field(key: "points") var points: Double
+    @Field(key: "reason") var reason: String
+    @OptionalField(key: "decided_by") var decidedBy: String?
+    @OptionalField(key: "document") var document: String?
+    @Field(key: "entered_by") var enteredBy: String
+    @Field(key: "entered_at") var enteredAt: Date
+
+    init() {}
+
+    init(
+        planID: UUID, unitID: UUID, period: String, kind: Kind, bonusType: String?, points: Double, reason: String,
+        decidedBy: String?, document: String?, by actor: String, at: Date
+    ) {
+        id = UUID()
+        $plan.id = planID
+        $unit.id = unitID
+        self.period = period
+        self.kind = kind
+        self.bonusType = bonusType
+        self.points = points
+        self.reason = reason
+        self.decidedBy = decidedBy
+        self.document = document
+        enteredBy = actor
+        enteredAt = at
+    }
+}

@@ -703,6 +703,27 @@ extension ServerTests {
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains(u.name) && res.body.string.contains("45.80"))
             }
+            // The score sheet, as LibreOffice reads it: the ranking, and every line; a unit's has its own only.
+            var xlsx = Data()
+            try await app.testing().test(
+                .GET, "/plans/\(plan.id!)/assessment.xlsx?period=2015&at=2015-12-31", headers: deputy.headers
+            ) { res in
+                #expect(res.status == .ok)
+                xlsx = Data(res.body.readableBytesView)
+            }
+            let ranking = try #require(try SpreadsheetReader.sheets(of: xlsx).first).rows
+            #expect(ranking[1].prefix(3) == ["组别", "名次", "单位"])
+            #expect(ranking.contains { $0.count > 9 && $0[2] == u.name && $0[8] == "45.8" && $0[9] == "不合格" })
+            if let sheets = try libreOfficeSheets(xlsx) {
+                let lines = try #require(sheets.first { $0.first?.first == "单位" })
+                #expect(lines.contains { $0.first == u.name && $0[1] == "共性目标" && $0[2] == "逾期报送" && $0[5] == "-0.5" })
+            }
+            try await app.testing().test(
+                .GET, "/plans/\(plan.id!)/assessment.xlsx?period=2015", headers: unitCaller.headers
+            ) { res in
+                let rows = try #require(try SpreadsheetReader.sheets(of: Data(res.body.readableBytesView)).first).rows
+                #expect(rows.count == 3 && rows[2][2] == u.name)
+            }
         }
     }
 }

@@ -153,7 +153,8 @@ extension ServerTests {
                 .breakdown(plan: id, format: "csv", unit: id, leader: id, overdue: true, progress: true),
                 .ledger(plan: id), .breakdownImport(plan: id),
                 .assessment(plan: id, period: "2015-Q2", at: "2015-06-30"),
-                .assessmentUnit(plan: id, unit: id, period: "2015"),
+                .assessmentUnit(plan: id, unit: id, period: "2015"), .assessmentEntries(plan: id, unit: id),
+                .assessmentScheme(plan: id), .assessmentSurvey(plan: id), .assessmentWorkbook(plan: id, period: "2015"),
                 .breakdownPreview(
                     plan: id, sha: String(repeating: "a", count: 64), name: "分解表 (1).xlsx", applied: "1,0,0,0"),
                 .reviewsFiltered(.init(unit: id, text: "x", selectAll: true), page: 2),

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import OfficeOpenXML
 import Vapor
 
 /// The 考核 in the browser: the ranking by group, and each unit's score line by line. Whoever reads the
@@ -9,12 +10,24 @@ import Vapor
 struct AssessmentController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("plans", ":planID", "assessment", use: ranking)
+        routes.get("plans", ":planID", "assessment.xlsx", use: workbook)
         routes.get("plans", ":planID", "assessment", ":unitID", use: unit)
         routes.post("plans", ":planID", "assessment", ":unitID", "entries", use: addEntry)
         routes.post("plans", ":planID", "assessment", "scheme", use: saveScheme)
         routes.upload(
             "plans", ":planID", "assessment", "survey", maxBytes: BreakdownFile.maxBytes + (64 << 10), from: [.admin],
             use: importSurvey)
+    }
+
+    /// The score sheet: the ranking and every unit's lines, as two sheets of one workbook (a reporter's has
+    /// their own unit only).
+    @Sendable func workbook(req: Request) async throws -> Response {
+        let user = try req.user()
+        var (plan, result, period, _) = try await scored(req)
+        if user.role == .reporter { result.scores = result.scores.filter { $0.unit == user.$organization.id } }
+        return ExportController.download(
+            try SpreadsheetWriter.xlsx(AssessmentSheet.workbook(result, period: period)),
+            name: "\(plan.title)\(period)考核结果.xlsx", type: ExportController.xlsx)
     }
 
     @Sendable func addEntry(req: Request) async throws -> Response {

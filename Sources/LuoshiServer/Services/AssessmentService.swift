@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import OfficeOpenXML
 import Vapor
 
 /// The facts a 考核 scores, gathered from the stored plan as they stood at the end of a day (the period's
@@ -379,5 +380,44 @@ enum AssessmentPeriod {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(doc), as: UTF8.self)
+    }
+}
+
+/// The 考核 as a workbook: the ranking (a row a unit, by group and place) and the working (a row a line of
+/// each unit's score), so the office's own spreadsheet can sum and check it.
+enum AssessmentSheet {
+    static let rankingHeaders = ["组别", "名次", "单位", "重点工作", "共性目标", "满意度测评", "加分", "扣分", "合计", "等次"]
+    static let lineHeaders = ["单位", "类别", "事项", "计分规则", "依据", "分值"]
+
+    static func workbook(_ r: AssessmentService.Result, period: String) -> Workbook {
+        let title = "\(r.planTitle) \(period) 考核结果（截至 \(Breakdown.iso(r.at))，方案第 \(r.scheme.version) 版）"
+        func points(_ v: Double) -> Cell { .number(Assessment.rounded(v)) }
+        let ranking = r.scores.map { s in
+            Row([
+                .text(s.group), .number(Double(s.rank)), .text(s.name), points(s.points(.work)),
+                points(s.points(.common)),
+                points(s.points(.survey)), points(s.points(.bonus)), points(s.points(.deduction)), points(s.total),
+                .text(s.grade.chinese + (s.vetoed ? "（一票否决）" : "")),
+            ])
+        }
+        let lines = r.scores.flatMap { s in
+            s.lines.map { l in
+                Row([
+                    .text(s.name), .text(l.category.chinese), .text(l.subject), .text(l.rule),
+                    .text(l.sources.joined(separator: "、")), points(l.points),
+                ])
+            }
+        }
+        let last = SpreadsheetWriter.columnName(rankingHeaders.count - 1)
+        return Workbook(sheets: [
+            Sheet(
+                name: "考核结果", columns: [8, 6, 18, 10, 10, 10, 8, 8, 10, 14].map { Column(width: $0) },
+                rows: [Row([Cell(.text(title), .title)]), Row(rankingHeaders.map { Cell(.text($0), .header) })]
+                    + ranking,
+                headerRows: 2, merges: ["A1:\(last)1"]),
+            Sheet(
+                name: "得分明细", columns: [18, 10, 40, 50, 30, 8].map { Column(width: $0) },
+                rows: [Row(lineHeaders.map { Cell(.text($0), .header) })] + lines, headerRows: 1),
+        ])
     }
 }

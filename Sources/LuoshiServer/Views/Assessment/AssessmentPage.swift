@@ -37,7 +37,7 @@ enum AssessmentPage {
                 Paragraph {
                     Words(
                         c.t(
-                            "\(model.period) 年度考核，数据截至 \(r.at.chinese)，按考核方案第 \(r.scheme.version) 版计分："
+                            "考核期 \(model.period)，数据截至 \(r.at.chinese)，按考核方案第 \(r.scheme.version) 版计分："
                                 + "重点工作 \(Assessment.rounded(r.scheme.workPoints)) 分、共性目标 \(Assessment.rounded(r.scheme.commonPoints)) 分、"
                                 + "满意度测评 \(Assessment.rounded(r.scheme.surveyPoints)) 分，另计加分、扣分。各单位在本组内排名。",
                             "Assessment \(model.period), data as of \(r.at.english), scheme version \(r.scheme.version): key work "
@@ -46,6 +46,11 @@ enum AssessmentPage {
                                 + "ranked within their group."))
                 }
                 AssessmentPage.periodForm(model.plan, model.period, r.at, c)
+                Paragraph {
+                    Anchor(
+                        c.t("考核结果 (Excel)", "Results (Excel)"),
+                        .assessmentWorkbook(plan: model.plan, period: model.period, at: Breakdown.iso(r.at)))
+                }.class("noprint")
                 for group in Set(r.scores.map(\.group)).sorted() {
                     H2 { Words(group) }.zh()
                     ListTable([
@@ -219,7 +224,7 @@ enum AssessmentPage {
                 Paragraph {
                     Words(
                         c.t(
-                            "\(model.period) 年度考核，数据截至 \(model.at.chinese)，考核方案第 \(model.version) 版。"
+                            "考核期 \(model.period)，数据截至 \(model.at.chinese)，考核方案第 \(model.version) 版。"
                                 + "合计 \(AssessmentPage.points(s.total)) 分，\(s.group)第 \(s.rank) 名（共 \(s.groupSize) 个），\(s.grade.chinese)"
                                 + (s.vetoed ? "（一票否决）" : "") + "。每一分的来源见下表。",
                             "Assessment \(model.period), data as of \(model.at.english), scheme version \(model.version). Total "

@@ -724,6 +724,22 @@ extension ServerTests {
                 let rows = try #require(try SpreadsheetReader.sheets(of: Data(res.body.readableBytesView)).first).rows
                 #expect(rows.count == 3 && rows[2][2] == u.name)
             }
+            // The 考核结果通报 in Word, as LibreOffice reads it; not a unit's to fetch.
+            var docx = Data()
+            try await app.testing().test(
+                .GET, "/plans/\(plan.id!)/assessment.docx?period=2015&at=2015-12-31", headers: deputy.headers
+            ) { res in
+                #expect(res.status == .ok)
+                docx = Data(res.body.readableBytesView)
+            }
+            let words = try WordDocument.paragraphs(of: docx).map(\.text).joined(separator: "\n")
+            #expect(words.contains("考核结果通报") && words.contains(u.name) && words.contains("45.80"))
+            if let text = try libreOfficeText(docx) {
+                #expect(text.contains("考核结果通报") && text.contains(u.name))
+            }
+            try await app.testing().test(
+                .GET, "/plans/\(plan.id!)/assessment.docx?period=2015", headers: unitCaller.headers
+            ) { res in #expect(res.status == .forbidden) }
         }
     }
 }

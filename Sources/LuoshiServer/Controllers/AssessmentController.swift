@@ -11,6 +11,7 @@ struct AssessmentController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("plans", ":planID", "assessment", use: ranking)
         routes.get("plans", ":planID", "assessment.xlsx", use: workbook)
+        routes.get("plans", ":planID", "assessment.docx", use: bulletin)
         routes.get("plans", ":planID", "assessment", ":unitID", use: unit)
         routes.post("plans", ":planID", "assessment", ":unitID", "entries", use: addEntry)
         routes.post("plans", ":planID", "assessment", "scheme", use: saveScheme)
@@ -28,6 +29,16 @@ struct AssessmentController: RouteCollection {
         return ExportController.download(
             try SpreadsheetWriter.xlsx(AssessmentSheet.workbook(result, period: period)),
             name: "\(plan.title)\(period)考核结果.xlsx", type: ExportController.xlsx)
+    }
+
+    /// The 考核结果通报 (Word): staff, leaders and deputies; a unit reads its own score until a 公示.
+    @Sendable func bulletin(req: Request) async throws -> Response {
+        _ = try req.user(.admin, .leader, .deputy)
+        let (plan, result, period, _) = try await scored(req)
+        return ExportController.download(
+            try AssessmentSheet.bulletin(result, period: period, issuer: plan.issuer ?? ""),
+            name: "\(plan.title)\(period)考核结果通报.docx",
+            type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     }
 
     @Sendable func addEntry(req: Request) async throws -> Response {
@@ -131,7 +142,14 @@ struct AssessmentController: RouteCollection {
             }
             day = min(d, end)
         }
+        // Computed once per database version (every write moves it), then read from memory.
+        let version = try await SnapshotCache.version(req)
+        let key = "\(plan.id!)|\(period)|\(day)"
+        if let hit = await req.application.snapshots.assessment(key, version: version) {
+            return (plan, hit, period, q.at)
+        }
         let result = try await AssessmentService.score(plan: plan, period: period, at: day, on: req.db)
+        await req.application.snapshots.store(assessment: result, for: key, version: version)
         return (plan, result, period, q.at)
     }
 

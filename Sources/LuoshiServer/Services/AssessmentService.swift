@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import LuoshiCore
 import OfficeOpenXML
+import SQLKit
 import Vapor
 
 /// The facts a 考核 scores, gathered from the stored plan as they stood at the end of a day (the period's
@@ -49,8 +50,21 @@ enum AssessmentService {
             plan: plan, items: items, assignments: assignments, accepted: accepted, milestones: milestones,
             now: end.addingTimeInterval(-1))
         let rules = try await Notices.rules(for: planID, on: db)
-        let notices = try await SupervisionNotice.query(on: db).filter(\.$plan.$id == planID)
-            .filter(\.$issuedAt < end).sort(\.$serial).all()
+        // Only what the score counts of each notice: a plan's year of notices decoded whole by Fluent was a
+        // third of the time.
+        let notices = try await (db as! any SQLDatabase).select()
+            .columns("unit_id", "level", "escalation", "year", "serial").from(SupervisionNotice.schema)
+            .where("plan_id", .equal, planID).where("issued_at", .lessThan, end).orderBy("serial").all()
+            .map { row in
+                (
+                    unit: try row.decode(column: "unit_id", as: UUID.self),
+                    level: try row.decode(column: "level", as: NoticeLevel.self),
+                    escalation: try row.decode(column: "escalation", as: Int.self),
+                    number: NoticeNumber.format(
+                        year: try row.decode(column: "year", as: Int.self),
+                        serial: try row.decode(column: "serial", as: Int.self))
+                )
+            }
         let units = try await Organization.query(on: db).all()
 
         // The day each item was done: its first accepted report that says so.
@@ -121,14 +135,14 @@ enum AssessmentService {
             facts[r.$unit.id] = f
         }
         for n in notices {
-            guard var f = facts[n.$unit.id] else { continue }
+            guard var f = facts[n.unit] else { continue }
             switch n.level {
             case .yellow: f.records.append(.init(kind: .yellowNotice, source: n.number))
             case .red: f.records.append(.init(kind: .redNotice, source: n.number))
             case .blue: break
             }
             if n.escalation > 0 { f.records.append(.init(kind: .escalation, source: n.number)) }
-            facts[n.$unit.id] = f
+            facts[n.unit] = f
         }
         return facts.values.sorted { ($0.group, $0.name) < ($1.group, $1.name) }
     }
@@ -419,5 +433,64 @@ enum AssessmentSheet {
                 name: "得分明细", columns: [18, 10, 40, 50, 30, 8].map { Column(width: $0) },
                 rows: [Row(lineHeaders.map { Cell(.text($0), .header) })] + lines, headerRows: 1),
         ])
+    }
+}
+
+extension AssessmentSheet {
+    /// The 考核结果通报 as the office circulates it, in the style of the 月通报: masthead, the counts by grade,
+    /// each group's ranking, the vetoes, and where each unit finds its working.
+    static func bulletin(_ r: AssessmentService.Result, period: String, issuer: String) throws -> Data {
+        typealias D = FormattedDocument
+        let grades = AssessmentGrade.allCases.map { g in "\(g.chinese)\(r.scores.filter { $0.grade == g }.count)个" }
+        var blocks: [D.Block] = [
+            .paragraph([D.Run("考核结果通报", bold: true, size: 30, colour: "C00000", font: "方正小标宋简体")], align: .center),
+            .paragraph([D.Run("考核期 \(period)", size: 16)], align: .center, spaceAfter: 120),
+            .paragraph(
+                [D.Run("\(issuer)督查办", size: 14), D.Run("    \(r.at.chinese)", size: 14)], align: .center),
+            .rule(colour: "C00000"),
+            .paragraph(
+                [D.Run("\(r.planTitle)考核结果", bold: true, size: 20, font: "黑体")], align: .center, spaceAfter: 240),
+            .paragraph(
+                [
+                    D.Run(
+                        "按照考核方案（第\(r.scheme.version)版），以截至\(r.at.chinese)的报送、督办记录和录入的加分、扣分、满意度测评结果，"
+                            + "对\(r.scores.count)个单位进行了考核：\(grades.joined(separator: "、"))。现将结果通报如下。")
+                ], firstLineIndent: true, spaceAfter: 120),
+        ]
+        let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+        func p(_ v: Double) -> String { String(format: "%.2f", Assessment.rounded(v)) }
+        for (i, group) in Set(r.scores.map(\.group)).sorted().enumerated() {
+            blocks.append(.paragraph([D.Run("\(numerals[min(i, 9)])、\(group)", bold: true, font: "黑体")]))
+            blocks.append(
+                .table(
+                    rows: [["名次", "单位", "重点工作", "共性目标", "满意度", "加分", "扣分", "合计", "等次"]]
+                        + r.scores.filter { $0.group == group }.map { s in
+                            [
+                                "\(s.rank)", s.name, p(s.points(.work)), p(s.points(.common)), p(s.points(.survey)),
+                                p(s.points(.bonus)), p(s.points(.deduction)), p(s.total),
+                                s.grade.chinese + (s.vetoed ? "（否决）" : ""),
+                            ]
+                        },
+                    widths: [700, 2000, 1000, 1000, 900, 800, 800, 900, 1100], size: 11))
+        }
+        let vetoed = r.scores.filter(\.vetoed)
+        if !vetoed.isEmpty {
+            blocks.append(
+                .paragraph(
+                    [
+                        D.Run(
+                            "实行一票否决的单位："
+                                + vetoed.map { s in
+                                    let rule =
+                                        s.lines.first { $0.category == .veto && $0.rule.hasPrefix("已决定") }?.rule ?? ""
+                                    return s.name + (rule.isEmpty ? "" : "（\(rule.dropFirst(3).prefix { $0 != "）" })）")
+                                }.joined(separator: "；") + "。")
+                    ], firstLineIndent: true))
+        }
+        blocks.append(
+            .paragraph(
+                [D.Run("各单位可在落实系统本单位的考核页面查看每一分的来源。对结果有异议的，请在公示期内向督查办提出。")],
+                firstLineIndent: true, spaceAfter: 240))
+        return try FormattedDocument.docx(blocks)
     }
 }

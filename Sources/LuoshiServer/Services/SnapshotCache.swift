@@ -80,6 +80,19 @@ actor SnapshotCache {
     }
     private var pages: [String: String] = [:]
     private var order: [Key] = []
+    /// 考核 results by plan, period and day, at the database version they were computed at: a unit's page
+    /// reads one line of a computation over the whole plan.
+    private var assessments: [String: (version: Int, result: AssessmentService.Result)] = [:]
+
+    func assessment(_ key: String, version: Int) -> AssessmentService.Result? {
+        guard let hit = assessments[key], hit.version == version else { return nil }
+        return hit.result
+    }
+
+    func store(assessment: AssessmentService.Result, for key: String, version: Int) {
+        if assessments.count > 64 { assessments = assessments.filter { $0.value.version == version } }
+        assessments[key] = (version, assessment)
+    }
 
     private var inflight: [Key: Task<PlanSnapshot, any Error>] = [:]
 

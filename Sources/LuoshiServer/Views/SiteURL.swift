@@ -38,6 +38,7 @@ enum SiteURL: Equatable, Sendable {
     case assessmentUnit(plan: UUID, unit: UUID, period: String? = nil, at: String? = nil)
     case assessmentEntries(plan: UUID, unit: UUID)
     case assessmentWorkbook(plan: UUID, period: String, at: String? = nil)
+    case assessmentBulletin(plan: UUID, period: String, at: String? = nil)
     case assessmentScheme(plan: UUID)
     case assessmentSurvey(plan: UUID)
     case item(UUID)
@@ -153,6 +154,8 @@ enum SiteURL: Equatable, Sendable {
         case .assessmentEntries(let plan, let unit): return "/plans/\(plan)/assessment/\(unit)/entries"
         case .assessmentWorkbook(let plan, let period, let at):
             return "/plans/\(plan)/assessment.xlsx" + Self.query([("period", period), ("at", at)])
+        case .assessmentBulletin(let plan, let period, let at):
+            return "/plans/\(plan)/assessment.docx" + Self.query([("period", period), ("at", at)])
         case .assessmentScheme(let plan): return "/plans/\(plan)/assessment/scheme"
         case .assessmentSurvey(let plan): return "/plans/\(plan)/assessment/survey"
         case .item(let id): return "/items/\(id)"

@@ -50,6 +50,10 @@ enum AssessmentPage {
                     Anchor(
                         c.t("考核结果 (Excel)", "Results (Excel)"),
                         .assessmentWorkbook(plan: model.plan, period: model.period, at: Breakdown.iso(r.at)))
+                    Words(" · ")
+                    Anchor(
+                        c.t("考核结果通报 (Word)", "Results bulletin (Word)"),
+                        .assessmentBulletin(plan: model.plan, period: model.period, at: Breakdown.iso(r.at)))
                 }.class("noprint")
                 for group in Set(r.scores.map(\.group)).sorted() {
                     H2 { Words(group) }.zh()

@@ -307,7 +307,7 @@ public enum Assessment {
     }
 
     /// One line of a unit's score: what, by which rule, from which records, how many points.
-    public struct Line: Sendable, Equatable {
+    public struct Line: Sendable, Equatable, Codable {
         public var category: Category
         public var subject: String
         public var rule: String
@@ -316,7 +316,7 @@ public enum Assessment {
         public var points: Double
     }
 
-    public struct UnitScore: Sendable, Equatable {
+    public struct UnitScore: Sendable, Equatable, Codable {
         public var unit: UUID
         public var name: String
         public var group: String
@@ -504,5 +504,57 @@ public enum Assessment {
     public static func number(_ v: Double) -> String {
         let r = round2(v)
         return r == r.rounded() ? String(Int(r)) : String(format: "%g", r)
+    }
+}
+
+/// Where a 考核 round stands: open (the data frozen at its day, the draft visible to each unit), in 公示
+/// (units may object until its last day), final (the result stored and locked).
+public enum AssessmentStage: String, Codable, Sendable, CaseIterable, Named {
+    case open, publicity, final
+
+    public var chinese: String {
+        switch self {
+        case .open: return "考核中"
+        case .publicity: return "公示中"
+        case .final: return "已定稿"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .open: return "Open"
+        case .publicity: return "Under public notice"
+        case .final: return "Final"
+        }
+    }
+
+    /// Publishing starts the 公示; it must last at least a day.
+    public func publish(today: CivilDay, until: CivilDay) -> Result<AssessmentStage, LuoshiError> {
+        guard self == .open else { return .failure(.conflict(reason: "只能公示考核中的结果 (only an open round is published)")) }
+        guard until > today else {
+            return .failure(.invalid(field: "公示截止", reason: "应晚于今天 (after today)"))
+        }
+        return .success(.publicity)
+    }
+
+    /// Final once the 公示 has ended and every 异议 has its answer.
+    public func finalize(today: CivilDay, publicityUntil: CivilDay?, unanswered: Int) -> Result<
+        AssessmentStage, LuoshiError
+    > {
+        guard self == .publicity, let until = publicityUntil else {
+            return .failure(.conflict(reason: "公示之后才能定稿 (only after the public notice)"))
+        }
+        guard today > until else {
+            return .failure(.conflict(reason: "公示至 \(until.chinese)，期满后才能定稿 (the notice runs until then)"))
+        }
+        guard unanswered == 0 else {
+            return .failure(.conflict(reason: "还有 \(unanswered) 件异议未答复 (objections await an answer)"))
+        }
+        return .success(.final)
+    }
+
+    /// A unit objects during the 公示 only.
+    public func mayObject(today: CivilDay, publicityUntil: CivilDay?) -> Bool {
+        self == .publicity && publicityUntil.map { today <= $0 } ?? false
     }
 }

@@ -148,3 +148,32 @@ struct AssessmentTests {
         #expect(s.problem != nil)
     }
 }
+
+@Suite("考核的阶段 (a round's stages)")
+struct AssessmentStageTests {
+    let d = { (m: Int, day: Int) in CivilDay(year: 2016, month: m, day: day) }
+
+    @Test("公示、异议、定稿的先后 (publish, object, finalize in order)")
+    func stages() {
+        #expect(AssessmentStage.open.publish(today: d(1, 10), until: d(1, 17)) == .success(.publicity))
+        #expect(AssessmentStage.open.publish(today: d(1, 10), until: d(1, 10)).isFailure)
+        #expect(AssessmentStage.publicity.publish(today: d(1, 10), until: d(1, 17)).isFailure)
+        #expect(AssessmentStage.publicity.mayObject(today: d(1, 17), publicityUntil: d(1, 17)))
+        #expect(!AssessmentStage.publicity.mayObject(today: d(1, 18), publicityUntil: d(1, 17)))
+        #expect(!AssessmentStage.open.mayObject(today: d(1, 12), publicityUntil: nil))
+        // Not before the notice ends, not with an objection unanswered, never twice.
+        #expect(AssessmentStage.publicity.finalize(today: d(1, 17), publicityUntil: d(1, 17), unanswered: 0).isFailure)
+        #expect(AssessmentStage.publicity.finalize(today: d(1, 18), publicityUntil: d(1, 17), unanswered: 1).isFailure)
+        #expect(
+            AssessmentStage.publicity.finalize(today: d(1, 18), publicityUntil: d(1, 17), unanswered: 0)
+                == .success(.final))
+        #expect(AssessmentStage.final.finalize(today: d(1, 18), publicityUntil: d(1, 17), unanswered: 0).isFailure)
+    }
+}
+
+extension Result {
+    var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
+    }
+}

@@ -834,3 +834,88 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Test("考核的一轮：冻结、公示、异议与答复、定稿后不再变动 (a round: frozen, published, objected to, answered, final)")
+    func assessmentRound() async throws {
+        try await TestApp.with { app in
+            let store = app.store
+            let plan = try #require(try await Plan.find(try await app.demoPlanID(), on: app.db))
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            let (item, reporter) = try await app.assignedItem()
+            let unit = try #require(reporter.$organization.id)
+            func day(_ m: Int, _ d: Int) -> Date {
+                CivilDay(year: 2015, month: m, day: d).start(in: .beijing) + 10 * 3600
+            }
+            func total() async throws -> Double {
+                let (r, _) = try await AssessmentRounds.current(
+                    plan: plan, period: "2015-Q2", at: CivilDay(year: 2015, month: 6, day: 30), on: app.db)
+                return r.scores.first { $0.unit == unit }?.total ?? -1
+            }
+            // Not before its day; then frozen at 30 June.
+            await #expect(throws: LuoshiError.self) {
+                try await AssessmentRounds.open(
+                    plan: plan.id!, period: "2015-Q2", at: nil, actor: admin, on: store, now: day(6, 29))
+            }
+            try await AssessmentRounds.open(
+                plan: plan.id!, period: "2015-Q2", at: nil, actor: admin, on: store, now: day(7, 2))
+            let frozen = try await total()
+            #expect(frozen >= 0)
+            // A report filed after the freeze changes nothing.
+            _ = try await Reports.file(
+                .init(period: "2015-07", percentComplete: 100, narrative: "全部完成"), item: item, user: reporter,
+                on: store,
+                now: day(7, 3))
+            #expect(try await total() == frozen)
+            // No objection before the notice; during it, the unit's; staff answer; not final before the notice ends.
+            await #expect(throws: LuoshiError.self) {
+                try await AssessmentRounds.object(
+                    plan: plan.id!, period: "2015-Q2", text: "异议", actor: reporter, on: store, now: day(7, 4))
+            }
+            try await AssessmentRounds.publish(
+                plan: plan.id!, period: "2015-Q2", until: CivilDay(year: 2015, month: 7, day: 10), actor: admin,
+                on: store,
+                now: day(7, 5))
+            try await AssessmentRounds.object(
+                plan: plan.id!, period: "2015-Q2", text: "6月份报送系按时提交，请核实", actor: reporter, on: store, now: day(7, 6))
+            await #expect(throws: LuoshiError.self) {
+                try await AssessmentRounds.finalize(
+                    plan: plan, period: "2015-Q2", actor: admin, on: store, now: day(7, 11))
+            }
+            let objection = try #require(try await AssessmentObjection.query(on: app.db).first())
+            _ = try await AssessmentRounds.answer(
+                objection.id!.uuidString, text: "经核实，6月份报送逾期2天，维持原分", actor: admin, on: store, now: day(7, 8))
+            await #expect(throws: LuoshiError.self) {
+                try await AssessmentRounds.finalize(
+                    plan: plan, period: "2015-Q2", actor: admin, on: store, now: day(7, 10))
+            }
+            try await AssessmentRounds.finalize(plan: plan, period: "2015-Q2", actor: admin, on: store, now: day(7, 11))
+            // Final: stored, shown as stored, and nothing changes it.
+            let round = try #require(try await AssessmentRounds.find(plan: plan.id!, period: "2015-Q2", on: app.db))
+            #expect(round.stage == .final && round.resultJSON != nil)
+            #expect(try await total() == frozen)
+            await #expect(throws: LuoshiError.self) {
+                try await AssessmentService.addEntry(
+                    .init(period: "2015-Q2", kind: .deduction, bonusType: nil, points: "1", reason: "迟到的扣分"),
+                    plan: plan.id!, unit: unit, actor: admin, on: store, now: day(7, 12))
+            }
+            // The unit's page says so, with its objection and the answer.
+            let caller = try await app.signIn(reporter.username)
+            try await app.testing().test(
+                .GET, "/plans/\(plan.id!)/assessment/\(unit)?period=2015-Q2", headers: caller.headers
+            ) { res in
+                #expect(res.status == .ok)
+                let page = res.body.string
+                #expect(page.contains("已定稿") && page.contains("经核实，6月份报送逾期2天"))
+                #expect(!page.contains("name=\"text\""))  // no objection form any more
+            }
+            let steps = try await AuditEntry.query(on: app.db).filter(
+                \.$action ~~ [
+                    "assessment.open", "assessment.publish", "assessment.object", "assessment.answer",
+                    "assessment.finalize",
+                ]
+            ).count()
+            #expect(steps == 5)
+        }
+    }
+}

@@ -71,6 +71,19 @@ extension ServerTests {
                     .GET, "/plans/\(planID)/assessment/\(UUID())", "",
                     ["anonymous": login, "admin": .notFound, "reporter": .notFound, "leader": .notFound]
                 ),
+                // A round's steps are staff's, an objection a unit's (here: no round yet, nothing to answer).
+                (
+                    .POST, "/plans/\(planID)/assessment/round", "period=2015-Q1&action=finalize",
+                    ["anonymous": login, "admin": .notFound, "reporter": no, "leader": no, "deputy": no]
+                ),
+                (
+                    .POST, "/plans/\(planID)/assessment/objections", "period=2015&text=x",
+                    ["anonymous": login, "admin": no, "reporter": .conflict, "leader": no, "deputy": no]
+                ),
+                (
+                    .POST, "/assessment/objections/\(UUID())/answer", "period=2015&text=x",
+                    ["anonymous": login, "admin": .notFound, "reporter": no, "leader": no, "deputy": no]
+                ),
                 // Bringing an edited 分解表 back is staff's.
                 (
                     .GET, "/plans/\(planID)/breakdown/import", "",

@@ -155,7 +155,8 @@ extension ServerTests {
                 .assessment(plan: id, period: "2015-Q2", at: "2015-06-30"),
                 .assessmentUnit(plan: id, unit: id, period: "2015"), .assessmentEntries(plan: id, unit: id),
                 .assessmentScheme(plan: id), .assessmentSurvey(plan: id), .assessmentWorkbook(plan: id, period: "2015"),
-                .assessmentBulletin(plan: id, period: "2015", at: "2015-12-31"),
+                .assessmentBulletin(plan: id, period: "2015", at: "2015-12-31"), .assessmentRound(plan: id),
+                .assessmentObjections(plan: id), .answerObjection(id),
                 .breakdownPreview(
                     plan: id, sha: String(repeating: "a", count: 64), name: "分解表 (1).xlsx", applied: "1,0,0,0"),
                 .reviewsFiltered(.init(unit: id, text: "x", selectAll: true), page: 2),

@@ -426,6 +426,32 @@ def _():
     look("assessment-own")
 
 
+@step("a 考核 round: staff freeze and publish 2015-Q2; a unit objects; staff answer")
+def _():
+    sign_in("duchaban")
+    plan = state["plan"]
+    go(plan + "/assessment?period=2015-Q2")
+    submit(find("form[action$='/assessment/round']"))
+    expect("考核中：数据冻结于 2015年6月30日" in text(), f"the round is open, its data frozen ({text()[:240]!r})")
+    until = find("input[name=until]")
+    driver.execute_script("arguments[0].value = '2015-07-10'", until)
+    submit(until.find_element(By.XPATH, "ancestor::form"))
+    expect("公示中，至 2015年7月10日" in text(), "the round is under public notice")
+    sign_in("dept1")
+    go(plan + "/assessment?period=2015-Q2")
+    box = find("textarea[name=text]")
+    box.send_keys("6月份报送系按时提交，请核实。")
+    submit(box.find_element(By.XPATH, "ancestor::form"))
+    look("assessment-objection")
+    sign_in("duchaban")
+    go(plan + "/assessment?period=2015-Q2")
+    expect("6月份报送系按时提交" in text(), "staff see the objection")
+    answer = find("form[action$='/answer'] textarea[name=text]")
+    answer.send_keys("经核实，维持原分。")
+    submit(answer.find_element(By.XPATH, "ancestor::form"))
+    expect("答复：经核实，维持原分。" in text(), f"the answer is shown ({text()[-300:]!r})")
+
+
 @step("village reporter on a phone: files a report with a photo, a scan and a Word file")
 def _():
     sign_in("cun1")

@@ -15,6 +15,9 @@ struct AssessmentController: RouteCollection {
         routes.get("plans", ":planID", "assessment", ":unitID", use: unit)
         routes.post("plans", ":planID", "assessment", ":unitID", "entries", use: addEntry)
         routes.post("plans", ":planID", "assessment", "scheme", use: saveScheme)
+        routes.post("plans", ":planID", "assessment", "round", use: step)
+        routes.post("plans", ":planID", "assessment", "objections", use: object)
+        routes.post("assessment", "objections", ":objectionID", "answer", use: answer)
         routes.upload(
             "plans", ":planID", "assessment", "survey", maxBytes: BreakdownFile.maxBytes + (64 << 10), from: [.admin],
             use: importSurvey)
@@ -24,7 +27,7 @@ struct AssessmentController: RouteCollection {
     /// their own unit only).
     @Sendable func workbook(req: Request) async throws -> Response {
         let user = try req.user()
-        var (plan, result, period, _) = try await scored(req)
+        var (plan, result, period, _, _) = try await scored(req)
         if user.role == .reporter { result.scores = result.scores.filter { $0.unit == user.$organization.id } }
         return ExportController.download(
             try SpreadsheetWriter.xlsx(AssessmentSheet.workbook(result, period: period)),
@@ -34,11 +37,78 @@ struct AssessmentController: RouteCollection {
     /// The 考核结果通报 (Word): staff, leaders and deputies; a unit reads its own score until a 公示.
     @Sendable func bulletin(req: Request) async throws -> Response {
         _ = try req.user(.admin, .leader, .deputy)
-        let (plan, result, period, _) = try await scored(req)
+        let (plan, result, period, _, _) = try await scored(req)
         return ExportController.download(
             try AssessmentSheet.bulletin(result, period: period, issuer: plan.issuer ?? ""),
             name: "\(plan.title)\(period)考核结果通报.docx",
             type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    }
+
+    func objections(_ round: AssessmentRound?, on db: any Database) async throws -> [AssessmentObjection] {
+        guard let round else { return [] }
+        return try await AssessmentObjection.query(on: db).filter(\.$round.$id == round.id!).with(\.$unit)
+            .sort(\.$lodgedAt).all()
+    }
+
+    /// A round's next step: open (freeze), publish for 公示 until a day, or make final.
+    struct StepForm: Content {
+        var period: String
+        var action: String
+        var at: String?
+        var until: String?
+    }
+
+    @Sendable func step(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        let f = try req.content.decode(StepForm.self)
+        func day(_ s: String?, _ field: String) throws -> CivilDay? {
+            guard let s, !s.isEmpty else { return nil }
+            guard let d = CivilDay(s) else { throw LuoshiError.invalid(field: field, reason: "格式应为 2015-06-30") }
+            return d
+        }
+        switch f.action {
+        case "open":
+            try await AssessmentRounds.open(
+                plan: plan.id!, period: f.period, at: try day(f.at, "截至日期"), actor: user, on: req.store, now: req.now)
+        case "publish":
+            guard let until = try day(f.until, "公示截止") else {
+                throw LuoshiError.invalid(field: "公示截止", reason: "请填写公示截止日期 (the notice's last day)")
+            }
+            try await AssessmentRounds.publish(
+                plan: plan.id!, period: f.period, until: until, actor: user, on: req.store, now: req.now)
+        case "finalize":
+            try await AssessmentRounds.finalize(plan: plan, period: f.period, actor: user, on: req.store, now: req.now)
+        default: throw LuoshiError.invalid(field: "action", reason: "open、publish 或 finalize")
+        }
+        return req.redirect(to: .assessment(plan: plan.id!, period: f.period))
+    }
+
+    struct ObjectionForm: Content {
+        var period: String
+        var text: String
+    }
+
+    @Sendable func object(req: Request) async throws -> Response {
+        let user = try req.user(.reporter)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: user, on: req.db)
+        let f = try req.content.decode(ObjectionForm.self)
+        try await AssessmentRounds.object(
+            plan: plan.id!, period: f.period, text: f.text, actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .assessment(plan: plan.id!, period: f.period))
+    }
+
+    struct AnswerForm: Content {
+        var text: String
+        var period: String
+    }
+
+    @Sendable func answer(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let f = try req.content.decode(AnswerForm.self)
+        let plan = try await AssessmentRounds.answer(
+            req.parameters.get("objectionID"), text: f.text, actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .assessment(plan: plan, period: f.period))
     }
 
     @Sendable func addEntry(req: Request) async throws -> Response {
@@ -129,7 +199,9 @@ struct AssessmentController: RouteCollection {
 
     /// The period asked for (the plan's year by default) and the day it is scored at: its last day, or
     /// today while it runs, or the day asked for.
-    func scored(_ req: Request) async throws -> (Plan, AssessmentService.Result, period: String, at: String?) {
+    func scored(_ req: Request) async throws -> (
+        Plan, AssessmentService.Result, period: String, at: String?, round: AssessmentRound?
+    ) {
         let user = try req.user()
         let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: user, on: req.db)
         let q = try req.query.decode(Query.self)
@@ -145,17 +217,19 @@ struct AssessmentController: RouteCollection {
         // Computed once per database version (every write moves it), then read from memory.
         let version = try await SnapshotCache.version(req)
         let key = "\(plan.id!)|\(period)|\(day)"
+        let round = try await AssessmentRounds.find(plan: plan.id!, period: period, on: req.db)
         if let hit = await req.application.snapshots.assessment(key, version: version) {
-            return (plan, hit, period, q.at)
+            return (plan, hit, period, q.at, round)
         }
-        let result = try await AssessmentService.score(plan: plan, period: period, at: day, on: req.db)
+        // A round's day and scheme, or its stored result, over what the query asks.
+        let (result, _) = try await AssessmentRounds.current(plan: plan, period: period, at: day, on: req.db)
         await req.application.snapshots.store(assessment: result, for: key, version: version)
-        return (plan, result, period, q.at)
+        return (plan, result, period, q.at, round)
     }
 
     @Sendable func ranking(req: Request) async throws -> Response {
         let user = try req.user()
-        let (plan, result, period, at) = try await scored(req)
+        let (plan, result, period, at, round) = try await scored(req)
         // A unit's reporter is shown their own unit's score.
         if user.role == .reporter {
             guard let own = user.$organization.id else { throw LuoshiError.forbidden(reason: "没有所属单位 (no unit)") }
@@ -164,7 +238,8 @@ struct AssessmentController: RouteCollection {
         return req.render(
             AssessmentPage.Ranking(
                 model: .init(
-                    plan: plan.id!, title: plan.title, period: period, result: result, mayEdit: user.role == .admin)))
+                    plan: plan.id!, title: plan.title, period: period, result: result, mayEdit: user.role == .admin,
+                    round: round, objections: try await objections(round, on: req.db))))
     }
 
     @Sendable func unit(req: Request) async throws -> Response {
@@ -173,7 +248,7 @@ struct AssessmentController: RouteCollection {
         if user.role == .reporter && (unitID == nil || unitID != user.$organization.id) {
             throw LuoshiError.notFound(entity: "单位", id: req.parameters.get("unitID") ?? "")
         }
-        let (plan, result, period, _) = try await scored(req)
+        let (plan, result, period, _, round) = try await scored(req)
         guard let score = result.scores.first(where: { $0.unit == unitID }) else {
             throw LuoshiError.notFound(entity: "单位", id: req.parameters.get("unitID") ?? "")
         }
@@ -181,7 +256,13 @@ struct AssessmentController: RouteCollection {
             AssessmentPage.Unit(
                 model: .init(
                     plan: plan.id!, title: plan.title, period: period, at: result.at, version: result.scheme.version,
-                    score: score, mayCompare: user.role != .reporter, mayEnter: user.role == .admin,
-                    bonusTypes: result.scheme.bonusCaps.keys.sorted())))
+                    score: score, mayCompare: user.role != .reporter,
+                    mayEnter: user.role == .admin && round?.stage != .final,
+                    bonusTypes: result.scheme.bonusCaps.keys.sorted(), round: round,
+                    objections: try await objections(round, on: req.db).filter { $0.$unit.id == unitID },
+                    mayObject: user.role == .reporter
+                        && (round?.stage.mayObject(
+                            today: CivilDay(req.now, calendar: .beijing), publicityUntil: round?.until) ?? false)
+                )))
     }
 }

@@ -39,6 +39,7 @@ enum Migrations {
         app.migrations.add(AddOfficeToUser())
         app.migrations.add(AddProblemsToProgressReport())
         app.migrations.add(CreateAssessment())
+        app.migrations.add(CreateAssessmentRound())
     }
 }
 

@@ -73,3 +73,66 @@ final class AssessmentEntry: Model, @unchecked Sendable {
         enteredAt = at
     }
 }
+
+/// A 考核 round of a plan's period: opened (the data frozen at its day, by the scheme's version then),
+/// published for 公示, then final, its result stored and never computed again.
+final class AssessmentRound: Model, @unchecked Sendable {
+    static let schema = "assessment_rounds"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "plan_id") var plan: Plan
+    @Field(key: "period") var period: String
+    /// The day the data is frozen at, 2015-12-31.
+    @Field(key: "at_day") var atDay: String
+    @Field(key: "scheme_version") var schemeVersion: Int
+    @Field(key: "stage") var stage: AssessmentStage
+    @OptionalField(key: "publicity_until") var publicityUntil: String?
+    /// The final result, as JSON: what the pages show once final.
+    @OptionalField(key: "result_json") var resultJSON: String?
+    @Field(key: "opened_by") var openedBy: String
+    @Field(key: "opened_at") var openedAt: Date
+    @OptionalField(key: "published_at") var publishedAt: Date?
+    @OptionalField(key: "finalized_at") var finalizedAt: Date?
+
+    init() {}
+
+    init(planID: UUID, period: String, at: CivilDay, schemeVersion: Int, by actor: String, now: Date) {
+        id = UUID()
+        $plan.id = planID
+        self.period = period
+        atDay = Breakdown.iso(at)
+        self.schemeVersion = schemeVersion
+        stage = .open
+        openedBy = actor
+        openedAt = now
+    }
+
+    var day: CivilDay? { CivilDay(atDay) }
+    var until: CivilDay? { publicityUntil.flatMap(CivilDay.init) }
+}
+
+/// A unit's 异议 to its published score, and staff's answer.
+final class AssessmentObjection: Model, @unchecked Sendable {
+    static let schema = "assessment_objections"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "round_id") var round: AssessmentRound
+    @Parent(key: "unit_id") var unit: Organization
+    @Field(key: "text") var text: String
+    @Field(key: "lodged_by") var lodgedBy: String
+    @Field(key: "lodged_at") var lodgedAt: Date
+    @OptionalField(key: "answer") var answer: String?
+    @OptionalField(key: "answered_by") var answeredBy: String?
+    @OptionalField(key: "answered_at") var answeredAt: Date?
+
+    init() {}
+
+    init(roundID: UUID, unitID: UUID, text: String, by actor: String, at: Date) {
+        id = UUID()
+        $round.id = roundID
+        $unit.id = unitID
+        self.text = text
+        lodgedBy = actor
+        lodgedAt = at
+    }
+}

@@ -17,6 +17,11 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case planBreakdown = "plan.breakdown"
     case assessmentScheme = "assessment.scheme"
     case assessmentEntry = "assessment.entry"
+    case assessmentOpen = "assessment.open"
+    case assessmentPublish = "assessment.publish"
+    case assessmentObject = "assessment.object"
+    case assessmentAnswer = "assessment.answer"
+    case assessmentFinalize = "assessment.finalize"
     case itemEdit = "item.edit"
     case itemAdd = "item.add"
     case itemRetire = "item.retire"
@@ -67,6 +72,11 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .planBreakdown: return ("导入分解表", "Task breakdown imported")
         case .assessmentScheme: return ("修改考核方案", "Assessment scheme changed")
         case .assessmentEntry: return ("录入考核加扣分", "Assessment entry made")
+        case .assessmentOpen: return ("开始考核", "Assessment opened")
+        case .assessmentPublish: return ("公示考核结果", "Assessment published for notice")
+        case .assessmentObject: return ("提出考核异议", "Objection lodged")
+        case .assessmentAnswer: return ("答复考核异议", "Objection answered")
+        case .assessmentFinalize: return ("考核定稿", "Assessment made final")
         case .itemEdit: return ("修改事项", "Item corrected")
         case .itemAdd: return ("新增事项", "Item added")
         case .itemRetire: return ("撤销事项", "Item retired")

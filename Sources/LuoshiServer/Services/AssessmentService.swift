@@ -9,7 +9,7 @@ import Vapor
 /// end, or earlier): nothing filed, accepted or issued after it counts, so a score at a date is the same
 /// whenever it is computed. The scoring itself is `Assessment.score`.
 enum AssessmentService {
-    struct Result: Sendable {
+    struct Result: Sendable, Codable {
         var planTitle: String
         var at: CivilDay
         var scheme: AssessmentScheme
@@ -156,6 +156,13 @@ extension AssessmentService {
         return latest?.scheme ?? .standard
     }
 
+    /// A version of the plan's scheme (version 1 is the standard one unless stored).
+    static func scheme(for planID: UUID, version: Int, on db: any Database) async throws -> AssessmentScheme {
+        let stored = try await AssessmentSchemeVersion.query(on: db).filter(\.$plan.$id == planID)
+            .filter(\.$version == version).first()
+        return stored?.scheme ?? .standard
+    }
+
     /// Stores an edited scheme as the plan's next version; returns it.
     static func saveScheme(_ edited: AssessmentScheme, plan planID: UUID, actor: User, on store: Store, now: Date)
         async throws -> Int
@@ -238,6 +245,7 @@ extension AssessmentService {
             reason: reason, decidedBy: input.kind == .veto ? clean(input.decidedBy) : nil,
             document: input.kind == .veto ? clean(input.document) : nil, by: actor.username, at: now)
         try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            try await AssessmentRounds.requireNotFinal(plan: planID, period: input.period, on: tx.db)
             guard try await Organization.find(unitID, on: tx.db) != nil else {
                 throw LuoshiError.notFound(entity: "单位", id: unitID.uuidString)
             }
@@ -288,6 +296,7 @@ extension AssessmentService {
         guard !scores.isEmpty else { throw LuoshiError.invalid(field: "测评表", reason: "表中没有得分 (no scores)") }
         let read = scores
         try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            try await AssessmentRounds.requireNotFinal(plan: planID, period: period, on: tx.db)
             for (unit, v) in read {
                 let entry = AssessmentEntry(
                     planID: planID, unitID: unit, period: period, kind: .survey, bonusType: nil, points: v,

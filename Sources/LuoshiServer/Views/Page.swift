@@ -253,6 +253,19 @@ func PostForm(
         .attr("enctype", multipart ? "multipart/form-data" : nil)
 }
 
+/// A form that sends one spreadsheet (Excel .xlsx or CSV) in the field `sheet`, with any hidden fields.
+func SheetUploadForm(
+    _ url: SiteURL, _ c: PageContext, label: String, button: String, id: String, hidden: [(String, String)] = []
+) -> any Component {
+    PostForm(url, c, class: "stack card", multipart: true) {
+        for (name, value) in hidden { Hidden(name, value) }
+        FieldLabel(label, for: id)
+        VoidElement("input").attr("type", "file").attr("name", "sheet").attr("id", id).attr("accept", ".xlsx,.csv")
+            .flag("required")
+        Paragraph { Submit(button) }
+    }
+}
+
 func Hidden(_ name: String, _ value: String) -> any Component {
     VoidElement("input").attr("type", "hidden").attr("name", name).attr("value", value)
 }

@@ -40,6 +40,9 @@ enum SiteURL: Equatable, Sendable {
     case assessmentWorkbook(plan: UUID, period: String, at: String? = nil)
     case assessmentBulletin(plan: UUID, period: String, at: String? = nil)
     case assessmentScheme(plan: UUID)
+    case assessmentRound(plan: UUID)
+    case assessmentObjections(plan: UUID)
+    case answerObjection(UUID)
     case assessmentSurvey(plan: UUID)
     case item(UUID)
     /// A page of an item's reports, newest first (page 1 is the item itself).
@@ -157,6 +160,9 @@ enum SiteURL: Equatable, Sendable {
         case .assessmentBulletin(let plan, let period, let at):
             return "/plans/\(plan)/assessment.docx" + Self.query([("period", period), ("at", at)])
         case .assessmentScheme(let plan): return "/plans/\(plan)/assessment/scheme"
+        case .assessmentRound(let plan): return "/plans/\(plan)/assessment/round"
+        case .assessmentObjections(let plan): return "/plans/\(plan)/assessment/objections"
+        case .answerObjection(let id): return "/assessment/objections/\(id)/answer"
         case .assessmentSurvey(let plan): return "/plans/\(plan)/assessment/survey"
         case .item(let id): return "/items/\(id)"
         case .itemReports(let id, let page):

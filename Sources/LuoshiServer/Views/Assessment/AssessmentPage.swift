@@ -11,6 +11,31 @@ enum AssessmentPage {
         var period: String
         var result: AssessmentService.Result
         var mayEdit: Bool
+        var round: AssessmentRound?
+        var objections: [AssessmentObjection]
+    }
+
+    /// Where the round stands, in a sentence.
+    static func stage(_ round: AssessmentRound?, _ c: PageContext) -> any Component {
+        guard let round else {
+            return Muted(c.t("尚未开始考核：以下为按当前数据计算的草稿。", "Not opened yet: a draft from the data as it is now."))
+        }
+        let until = round.until.map { ($0.chinese, $0.english) }
+        switch round.stage {
+        case .open:
+            return Flash(
+                c.t(
+                    "考核中：数据冻结于 \(round.day?.chinese ?? round.atDay)，按方案第 \(round.schemeVersion) 版计分。",
+                    "Open: data frozen at \(round.day?.english ?? round.atDay), scheme version \(round.schemeVersion).")
+            )
+        case .publicity:
+            return Flash(
+                c.t(
+                    "公示中，至 \(until?.0 ?? "")：各单位可对本单位得分提出异议。",
+                    "Under public notice until \(until?.1 ?? ""): each unit may object to its score."))
+        case .final:
+            return Flash(c.t("已定稿：结果不再变动。", "Final: the result no longer changes."))
+        }
     }
 
     static func points(_ v: Double) -> String { String(format: "%.2f", Assessment.rounded(v)) }
@@ -45,7 +70,8 @@ enum AssessmentPage {
                                 + "survey \(Assessment.rounded(r.scheme.surveyPoints)) points, with bonuses and deductions. Units are "
                                 + "ranked within their group."))
                 }
-                AssessmentPage.periodForm(model.plan, model.period, r.at, c)
+                AssessmentPage.stage(model.round, c)
+                if model.round == nil { AssessmentPage.periodForm(model.plan, model.period, r.at, c) }
                 Paragraph {
                     Anchor(
                         c.t("考核结果 (Excel)", "Results (Excel)"),
@@ -84,9 +110,76 @@ enum AssessmentPage {
                         }
                     }
                 }
+                objectionList(c)
                 if model.mayEdit {
-                    surveyForm(c)
-                    schemeForm(c)
+                    roundForm(c)
+                    if model.round?.stage != .final {
+                        surveyForm(c)
+                        schemeForm(c)
+                    }
+                }
+            }
+        }
+
+        /// The round's next step for staff.
+        func roundForm(_ c: PageContext) -> any Component {
+            let stage = model.round?.stage
+            guard stage != .final else { return EmptyComponent() }
+            return PostForm(.assessmentRound(plan: model.plan), c, class: "stack card") {
+                Hidden("period", model.period)
+                switch stage {
+                case nil:
+                    Hidden("action", "open")
+                    FieldLabel(
+                        c.t("冻结数据于（默认考核期最后一天）", "Freeze the data at (the period's last day by default)"), for: "r-at")
+                    TextInput("at", id: "r-at", value: Breakdown.iso(model.result.at), type: "date")
+                    Paragraph { Submit(c.t("开始考核", "Open the round")) }
+                case .open:
+                    Hidden("action", "publish")
+                    FieldLabel(c.t("公示至", "Public notice until"), for: "r-until")
+                    TextInput("until", id: "r-until", type: "date", required: true)
+                    Paragraph { Submit(c.t("公示", "Publish for notice")) }
+                default:
+                    Hidden("action", "finalize")
+                    Paragraph {
+                        Words(
+                            c.t(
+                                "公示期满、异议都已答复后定稿；定稿后结果不再变动。",
+                                "Once the notice has ended and every objection is answered; then the result is locked.")
+                        )
+                    }
+                    Paragraph { Submit(c.t("定稿", "Make final")) }
+                }
+            }
+        }
+
+        func objectionList(_ c: PageContext) -> any Component {
+            guard !model.objections.isEmpty else { return EmptyComponent() }
+            return ComponentGroup {
+                H2 { Words(c.t("异议", "Objections")) }
+                for o in model.objections {
+                    Div {
+                        Paragraph {
+                            Span { Words(o.unit.name) }.zh()
+                            Words(" · " + Format.date(o.lodgedAt) + " · ")
+                            Span { Words(o.text) }.zh()
+                        }
+                        if let a = o.answer {
+                            Paragraph {
+                                Words(c.t("答复：", "Answer: "))
+                                Span { Words(a) }.zh()
+                            }
+                        } else if model.mayEdit {
+                            PostForm(.answerObjection(o.id!), c, class: "stack") {
+                                Hidden("period", model.period)
+                                FieldLabel(c.t("答复", "Answer"), for: "a-\(o.id!)")
+                                TextBox("text", id: "a-\(o.id!)", required: true, maxLength: 5000)
+                                Paragraph { Submit(c.t("答复", "Answer")) }
+                            }
+                        } else {
+                            Muted(c.t("待答复", "Awaiting an answer"))
+                        }
+                    }.class("card")
                 }
             }
         }
@@ -94,17 +187,12 @@ enum AssessmentPage {
         func surveyForm(_ c: PageContext) -> any Component {
             ComponentGroup {
                 H2 { Words(c.t("导入满意度测评结果", "Import the satisfaction survey")) }
-                PostForm(.assessmentSurvey(plan: model.plan), c, class: "stack card", multipart: true) {
-                    Hidden("period", model.period)
-                    FieldLabel(
-                        c.t(
-                            "测评表（Excel 或 CSV：“单位”一列，“得分”一列，0–100）",
-                            "Survey sheet (Excel or CSV: a column of unit names and one of scores from 0 to 100)"),
-                        for: "survey")
-                    VoidElement("input").attr("type", "file").attr("name", "sheet").attr("id", "survey")
-                        .attr("accept", ".xlsx,.csv").flag("required")
-                    Paragraph { Submit(c.t("导入", "Import")) }
-                }
+                SheetUploadForm(
+                    .assessmentSurvey(plan: model.plan), c,
+                    label: c.t(
+                        "测评表（Excel 或 CSV：“单位”一列，“得分”一列，0–100）",
+                        "Survey sheet (Excel or CSV: a column of unit names and one of scores from 0 to 100)"),
+                    button: c.t("导入", "Import"), id: "survey", hidden: [("period", model.period)])
             }
         }
 
@@ -170,6 +258,9 @@ enum AssessmentPage {
         var mayCompare: Bool
         var mayEnter: Bool
         var bonusTypes: [String]
+        var round: AssessmentRound?
+        var objections: [AssessmentObjection]
+        var mayObject: Bool
     }
 
     struct Unit: PageView {
@@ -236,6 +327,7 @@ enum AssessmentPage {
                                 + "\(s.grade.english)" + (s.vetoed ? " (veto)" : "")
                                 + ". Where each point comes from is below."))
                 }
+                AssessmentPage.stage(model.round, c)
                 ListTable([
                     c.t("类别", "Category"), c.t("事项", "Item"), c.t("计分规则", "Rule"), c.t("依据", "Sources"),
                     c.t("分值", "Points"),
@@ -255,6 +347,22 @@ enum AssessmentPage {
                         TD("")
                         TD("")
                         TD(AssessmentPage.points(s.total), class: "num")
+                    }
+                }
+                for o in model.objections {
+                    Paragraph {
+                        Words(c.t("异议：", "Objection: "))
+                        Span { Words(o.text) }.zh()
+                        Words(" · " + c.t("答复：", "Answer: "))
+                        if let a = o.answer { Span { Words(a) }.zh() } else { Words(c.t("待答复", "awaited")) }
+                    }.class("card")
+                }
+                if model.mayObject {
+                    PostForm(.assessmentObjections(plan: model.plan), c, class: "stack card") {
+                        Hidden("period", model.period)
+                        FieldLabel(c.t("对本单位得分的异议及理由", "Your objection to this score, with reasons"), for: "o-text")
+                        TextBox("text", id: "o-text", required: true, maxLength: 5000)
+                        Paragraph { Submit(c.t("提出异议", "Object")) }
                     }
                 }
                 if model.mayEnter { entryForm(c) }

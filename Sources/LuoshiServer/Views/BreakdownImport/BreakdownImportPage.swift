@@ -27,14 +27,10 @@ enum BreakdownImportPage {
                 Paragraph {
                     Anchor(c.t("下载当前的任务分解表 (Excel)", "Download the current breakdown (Excel)"), .breakdown(plan: plan))
                 }
-                PostForm(.breakdownImport(plan: plan), c, class: "stack card", multipart: true) {
-                    FieldLabel(
-                        c.t("分解表（Excel .xlsx 或 CSV，20 MB 以内）", "Breakdown (Excel .xlsx or CSV; up to 20 MB)"),
-                        for: "sheet")
-                    VoidElement("input").attr("type", "file").attr("name", "sheet").attr("id", "sheet")
-                        .attr("accept", ".xlsx,.csv").flag("required")
-                    Paragraph { Submit(c.t("上传并预览", "Upload and preview")) }
-                }
+                SheetUploadForm(
+                    .breakdownImport(plan: plan), c,
+                    label: c.t("分解表（Excel .xlsx 或 CSV，20 MB 以内）", "Breakdown (Excel .xlsx or CSV; up to 20 MB)"),
+                    button: c.t("上传并预览", "Upload and preview"), id: "sheet")
             }
         }
     }

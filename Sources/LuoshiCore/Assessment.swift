@@ -314,6 +314,34 @@ public enum Assessment {
         public var ruleEnglish: String
         public var sources: [String]
         public var points: Double
+        /// What staff's 复核 changed, when it did: the points computed, and why they were changed.
+        public var computed: Double? = nil
+        public var review: String? = nil
+
+        /// The line's name among the unit's lines: its category and subject, and which of the same it is.
+        public func key(_ occurrence: Int) -> String { "\(category.rawValue)|\(subject)|\(occurrence)" }
+    }
+
+    /// Staff's 复核 of a line: the points it should have, and why.
+    public struct Review: Sendable, Equatable {
+        public var points: Double
+        public var reason: String
+
+        public init(points: Double, reason: String) {
+            self.points = points
+            self.reason = reason
+        }
+    }
+
+    /// The lines' keys, in order (`Line.key` with each line's occurrence counted).
+    public static func keys(_ lines: [Line]) -> [String] {
+        var seen: [String: Int] = [:]
+        return lines.map { l in
+            let base = "\(l.category.rawValue)|\(l.subject)"
+            let n = seen[base, default: 0]
+            seen[base] = n + 1
+            return l.key(n)
+        }
     }
 
     public struct UnitScore: Sendable, Equatable, Codable {
@@ -357,9 +385,24 @@ public enum Assessment {
         return f.lead ? s.leadShare : (1 - s.leadShare) / Double(f.cooperating)
     }
 
-    /// Scores every unit at `day` (the period's end): lines, total, place in its group, grade.
-    public static func score(_ scheme: AssessmentScheme, _ units: [UnitFacts], at day: CivilDay) -> [UnitScore] {
+    /// Scores every unit at `day` (the period's end): lines, total, place in its group, grade. `reviews`
+    /// (by unit, then by line key) are staff's 复核: a reviewed line has the reviewed points, and keeps what
+    /// was computed beside them.
+    public static func score(
+        _ scheme: AssessmentScheme, _ units: [UnitFacts], at day: CivilDay, reviews: [UUID: [String: Review]] = [:]
+    ) -> [UnitScore] {
         var scores = units.map { score(scheme, $0, at: day) }
+        for i in scores.indices {
+            guard let mine = reviews[scores[i].unit], !mine.isEmpty else { continue }
+            let keys = keys(scores[i].lines)
+            for (j, key) in keys.enumerated() {
+                guard let r = mine[key], r.points.isFinite else { continue }
+                scores[i].lines[j].computed = scores[i].lines[j].points
+                scores[i].lines[j].points = r.points
+                scores[i].lines[j].review = r.reason
+            }
+            scores[i].total = max(0, scores[i].lines.reduce(0) { $0 + $1.points })
+        }
         // Places within each group; ties share a place (1, 2, 2, 4).
         for group in Set(scores.map(\.group)) {
             let members = scores.indices.filter { scores[$0].group == group }

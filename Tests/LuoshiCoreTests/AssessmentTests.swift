@@ -177,3 +177,21 @@ extension Result {
         return false
     }
 }
+
+extension AssessmentTests {
+    @Test(
+        "复核改一行：分值随之改变，原计算留在旁边，名次重排 (a reviewed line: its points change, the computed ones stay beside, places follow)")
+    func review() {
+        let plain = Assessment.score(.standard, Self.units(vetoDecided: false), at: Self.day)
+        let b = plain.first { $0.name == "财政所" }!
+        let key = Assessment.keys(b.lines)[b.lines.firstIndex { $0.subject == "逾期报送" }!]
+        #expect(key == "common|逾期报送|0")
+        let reviewed = Assessment.score(
+            .standard, Self.units(vetoDecided: false), at: Self.day,
+            reviews: [Self.b: [key: .init(points: 0, reason: "3月报送系系统故障所致，不扣分")]])
+        let after = reviewed.first { $0.name == "财政所" }!
+        let line = after.lines.first { $0.subject == "逾期报送" }!
+        #expect(line.points == 0 && line.computed == -1 && line.review == "3月报送系系统故障所致，不扣分")
+        #expect(abs(after.total - (b.total + 1)) < 1e-9)
+    }
+}

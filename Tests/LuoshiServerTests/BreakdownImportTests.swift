@@ -867,6 +867,40 @@ extension ServerTests {
                 on: store,
                 now: day(7, 3))
             #expect(try await total() == frozen)
+            // The unit's 自评 of a line, then staff's 复核 of it: the reviewed points count, the computed stay beside.
+            let (draft, _) = try await AssessmentRounds.current(
+                plan: plan, period: "2015-Q2", at: CivilDay(year: 2015, month: 6, day: 30), on: app.db)
+            let mine = try #require(draft.scores.first { $0.unit == unit })
+            let keys = Assessment.keys(mine.lines)
+            let work = try #require(mine.lines.firstIndex { $0.category == .work })
+            let caller = try await app.signIn(reporter.username)
+            let staff = try await app.signIn("duchaban")
+            func claim(_ kind: String, _ points: String, _ note: String, as who: Caller) async throws -> HTTPStatus {
+                var out = HTTPStatus.ok
+                let form =
+                    "period=2015-Q2&kind=\(kind)&keys[\(work)]=\(urlEncoded(keys[work]))&points[\(work)]=\(points)"
+                    + "&notes[\(work)]=\(urlEncoded(note))&keys[99]=\(urlEncoded(keys[0]))&points[99]=&notes[99]="
+                try await app.testing().test(
+                    .POST, "/plans/\(plan.id!)/assessment/\(unit)/claims", headers: who.formHeaders,
+                    body: ByteBuffer(string: form)
+                ) { res in out = res.status }
+                return out
+            }
+            #expect(try await claim("self", "10", "已全部完成，见7月报送", as: caller) == .seeOther)
+            #expect(try await claim("review", "8", "", as: staff) == .unprocessableEntity)  // a change needs a reason
+            #expect(try await claim("review", "8", "按6月30日数据，完成八成", as: staff) == .seeOther)
+            let reviewed = try #require(
+                try await AssessmentRounds.current(
+                    plan: plan, period: "2015-Q2", at: CivilDay(year: 2015, month: 6, day: 30), on: app.db
+                ).0.scores.first { $0.unit == unit })
+            #expect(reviewed.lines[work].points == 8 && reviewed.lines[work].computed == mine.lines[work].points)
+            #expect(abs(reviewed.total - (mine.total - mine.lines[work].points + 8)) < 1e-9)
+            let frozenReviewed = reviewed.total
+            try await app.testing().test(
+                .GET, "/plans/\(plan.id!)/assessment/\(unit)?period=2015-Q2", headers: caller.headers
+            ) { res in
+                #expect(res.body.string.contains("已全部完成，见7月报送") && res.body.string.contains("按6月30日数据，完成八成"))
+            }
             // No objection before the notice; during it, the unit's; staff answer; not final before the notice ends.
             await #expect(throws: LuoshiError.self) {
                 try await AssessmentRounds.object(
@@ -893,14 +927,13 @@ extension ServerTests {
             // Final: stored, shown as stored, and nothing changes it.
             let round = try #require(try await AssessmentRounds.find(plan: plan.id!, period: "2015-Q2", on: app.db))
             #expect(round.stage == .final && round.resultJSON != nil)
-            #expect(try await total() == frozen)
+            #expect(try await total() == frozenReviewed)
             await #expect(throws: LuoshiError.self) {
                 try await AssessmentService.addEntry(
                     .init(period: "2015-Q2", kind: .deduction, bonusType: nil, points: "1", reason: "迟到的扣分"),
                     plan: plan.id!, unit: unit, actor: admin, on: store, now: day(7, 12))
             }
             // The unit's page says so, with its objection and the answer.
-            let caller = try await app.signIn(reporter.username)
             try await app.testing().test(
                 .GET, "/plans/\(plan.id!)/assessment/\(unit)?period=2015-Q2", headers: caller.headers
             ) { res in
@@ -912,10 +945,10 @@ extension ServerTests {
             let steps = try await AuditEntry.query(on: app.db).filter(
                 \.$action ~~ [
                     "assessment.open", "assessment.publish", "assessment.object", "assessment.answer",
-                    "assessment.finalize",
+                    "assessment.finalize", "assessment.self", "assessment.review",
                 ]
             ).count()
-            #expect(steps == 5)
+            #expect(steps == 7)  // the review refused for want of a reason wrote nothing
         }
     }
 }

@@ -154,6 +154,7 @@ extension ServerTests {
                 .ledger(plan: id), .breakdownImport(plan: id),
                 .assessment(plan: id, period: "2015-Q2", at: "2015-06-30"),
                 .assessmentUnit(plan: id, unit: id, period: "2015"), .assessmentEntries(plan: id, unit: id),
+                .assessmentClaims(plan: id, unit: id),
                 .assessmentScheme(plan: id), .assessmentSurvey(plan: id), .assessmentWorkbook(plan: id, period: "2015"),
                 .assessmentBulletin(plan: id, period: "2015", at: "2015-12-31"), .assessmentRound(plan: id),
                 .assessmentObjections(plan: id), .answerObjection(id),

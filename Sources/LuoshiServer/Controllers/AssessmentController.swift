@@ -14,6 +14,7 @@ struct AssessmentController: RouteCollection {
         routes.get("plans", ":planID", "assessment.docx", use: bulletin)
         routes.get("plans", ":planID", "assessment", ":unitID", use: unit)
         routes.post("plans", ":planID", "assessment", ":unitID", "entries", use: addEntry)
+        routes.post("plans", ":planID", "assessment", ":unitID", "claims", use: claim)
         routes.post("plans", ":planID", "assessment", "scheme", use: saveScheme)
         routes.post("plans", ":planID", "assessment", "round", use: step)
         routes.post("plans", ":planID", "assessment", "objections", use: object)
@@ -42,6 +43,48 @@ struct AssessmentController: RouteCollection {
             try AssessmentSheet.bulletin(result, period: period, issuer: plan.issuer ?? ""),
             name: "\(plan.title)\(period)考核结果通报.docx",
             type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    }
+
+    func selfClaims(_ round: AssessmentRound?, unit: UUID, on db: any Database) async throws -> [String: (
+        points: Double, note: String
+    )] {
+        guard let round else { return [:] }
+        var out: [String: (points: Double, note: String)] = [:]
+        for c in try await AssessmentRounds.claims(round, kind: .selfScore, on: db) where c.$unit.id == unit {
+            out[c.lineKey] = (c.points, c.note)
+        }
+        return out
+    }
+
+    /// 自评 or 复核 lines as the unit page's form sends them: `keys[3]`, `points[3]`, `notes[3]` by the line's
+    /// place (a form drops blank fields from lists, so they are named); blank points skip a line.
+    struct ClaimForm: Content {
+        var period: String
+        var kind: String
+        var keys: [String: String]?
+        var points: [String: String]?
+        var notes: [String: String]?
+    }
+
+    @Sendable func claim(req: Request) async throws -> Response {
+        let user = try req.user(.admin, .reporter)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: user, on: req.db)
+        guard let unit = req.parameters.get("unitID").flatMap(UUID.init(uuidString:)) else {
+            throw LuoshiError.notFound(entity: "单位", id: req.parameters.get("unitID") ?? "")
+        }
+        let f = try req.content.decode(ClaimForm.self)
+        let keys = f.keys ?? [:]
+        guard keys.count <= 2000 else { throw LuoshiError.invalid(field: "分值", reason: "行数过多 (too many lines)") }
+        var lines: [(String, Double, String)] = []
+        for (i, key) in keys.sorted(by: { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }) {
+            guard let v = try formNumber(f.points?[i] ?? "", field: "分值") else { continue }
+            let note = (f.notes?[i] ?? "").storable.trimmingCharacters(in: .whitespacesAndNewlines)
+            lines.append((String(key.prefix(500)), v, note))
+        }
+        try await AssessmentRounds.claim(
+            f.kind == "review" ? .review : .selfScore, plan: plan.id!, period: f.period, unit: unit, lines: lines,
+            actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .assessmentUnit(plan: plan.id!, unit: unit, period: f.period))
     }
 
     func objections(_ round: AssessmentRound?, on db: any Database) async throws -> [AssessmentObjection] {
@@ -262,7 +305,9 @@ struct AssessmentController: RouteCollection {
                     objections: try await objections(round, on: req.db).filter { $0.$unit.id == unitID },
                     mayObject: user.role == .reporter
                         && (round?.stage.mayObject(
-                            today: CivilDay(req.now, calendar: .beijing), publicityUntil: round?.until) ?? false)
-                )))
+                            today: CivilDay(req.now, calendar: .beijing), publicityUntil: round?.until) ?? false),
+                    selfClaims: try await selfClaims(round, unit: score.unit, on: req.db),
+                    mayClaim: user.role == .reporter && round?.stage == .open,
+                    mayReview: user.role == .admin && (round?.stage == .open || round?.stage == .publicity))))
     }
 }

@@ -40,6 +40,7 @@ enum Migrations {
         app.migrations.add(AddProblemsToProgressReport())
         app.migrations.add(CreateAssessment())
         app.migrations.add(CreateAssessmentRound())
+        app.migrations.add(CreateAssessmentClaim())
     }
 }
 

@@ -136,3 +136,38 @@ final class AssessmentObjection: Model, @unchecked Sendable {
         lodgedAt = at
     }
 }
+
+/// A unit's 自评 of one line of its score, or staff's 复核 of it (the points it should have, and why). The
+/// latest of each kind for a line counts; none is changed or deleted.
+final class AssessmentClaim: Model, @unchecked Sendable {
+    static let schema = "assessment_claims"
+
+    enum Kind: String, Codable, Sendable {
+        case selfScore = "self", review
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "round_id") var round: AssessmentRound
+    @Parent(key: "unit_id") var unit: Organization
+    /// `Assessment.Line.key`: the line's category, subject and occurrence.
+    @Field(key: "line_key") var lineKey: String
+    @Field(key: "kind") var kind: Kind
+    @Field(key: "points") var points: Double
+    @Field(key: "note") var note: String
+    @Field(key: "by") var by: String
+    @Field(key: "at") var at: Date
+
+    init() {}
+
+    init(roundID: UUID, unitID: UUID, lineKey: String, kind: Kind, points: Double, note: String, by: String, at: Date) {
+        id = UUID()
+        $round.id = roundID
+        $unit.id = unitID
+        self.lineKey = lineKey
+        self.kind = kind
+        self.points = points
+        self.note = note
+        self.by = by
+        self.at = at
+    }
+}

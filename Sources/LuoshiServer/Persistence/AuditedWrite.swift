@@ -22,6 +22,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case assessmentObject = "assessment.object"
     case assessmentAnswer = "assessment.answer"
     case assessmentFinalize = "assessment.finalize"
+    case assessmentSelf = "assessment.self"
+    case assessmentReview = "assessment.review"
     case itemEdit = "item.edit"
     case itemAdd = "item.add"
     case itemRetire = "item.retire"
@@ -77,6 +79,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .assessmentObject: return ("提出考核异议", "Objection lodged")
         case .assessmentAnswer: return ("答复考核异议", "Objection answered")
         case .assessmentFinalize: return ("考核定稿", "Assessment made final")
+        case .assessmentSelf: return ("提交自评", "Self-assessment filed")
+        case .assessmentReview: return ("考核复核", "Assessment reviewed")
         case .itemEdit: return ("修改事项", "Item corrected")
         case .itemAdd: return ("新增事项", "Item added")
         case .itemRetire: return ("撤销事项", "Item retired")

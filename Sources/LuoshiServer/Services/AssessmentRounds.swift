@@ -23,8 +23,13 @@ enum AssessmentRounds {
             return (try JSONDecoder().decode(AssessmentService.Result.self, from: Data(json.utf8)), round)
         }
         let scheme = try await AssessmentService.scheme(for: plan.requireID(), version: round.schemeVersion, on: db)
+        var reviews: [UUID: [String: Assessment.Review]] = [:]
+        for c in try await claims(round, kind: .review, on: db) {
+            reviews[c.$unit.id, default: [:]][c.lineKey] = .init(points: c.points, reason: c.note)
+        }
         return (
-            try await AssessmentService.score(plan: plan, period: period, at: frozen, scheme: scheme, on: db), round
+            try await AssessmentService.score(
+                plan: plan, period: period, at: frozen, scheme: scheme, reviews: reviews, on: db), round
         )
     }
 
@@ -167,6 +172,75 @@ enum AssessmentRounds {
             round.finalizedAt = now
             try await round.save(on: tx.db)
             tx.record(.assessmentFinalize, .plan, planID, before: before, after: record(round))
+        }
+    }
+
+    /// The latest claim of a kind for each unit and line.
+    static func claims(_ round: AssessmentRound, kind: AssessmentClaim.Kind, on db: any Database) async throws
+        -> [AssessmentClaim]
+    {
+        var latest: [String: AssessmentClaim] = [:]
+        for c in try await AssessmentClaim.query(on: db).filter(\.$round.$id == round.id!).filter(\.$kind == kind)
+            .sort(\.$at).all()
+        {
+            latest["\(c.$unit.id)|\(c.lineKey)"] = c
+        }
+        return Array(latest.values)
+    }
+
+    struct ClaimRecord: Encodable {
+        var period: String
+        var kind: AssessmentClaim.Kind
+        var lines: [String: Double]
+        var notes: [String: String]
+    }
+
+    /// A unit's 自评 (by its reporter, while the round is open) or staff's 复核 (while open or in 公示): points
+    /// for some of the unit's lines, by key; a 复核 that changes a line says why.
+    static func claim(
+        _ kind: AssessmentClaim.Kind, plan planID: UUID, period: String, unit: UUID, lines: [(String, Double, String)],
+        actor: User, on store: Store, now: Date
+    ) async throws {
+        switch kind {
+        case .selfScore:
+            guard actor.role == .reporter, actor.$organization.id == unit else {
+                throw LuoshiError.forbidden(reason: "自评由本单位填报人提交 (the unit's own reporter)")
+            }
+        case .review: try staff(actor)
+        }
+        guard !lines.isEmpty else { throw LuoshiError.invalid(field: "分值", reason: "没有填写任何一行 (no line filled)") }
+        for (_, points, note) in lines {
+            guard points.isFinite, abs(points) <= 100 else {
+                throw LuoshiError.invalid(field: "分值", reason: "应为 −100 到 100 的数 (from −100 to 100)")
+            }
+            if kind == .review && note.isEmpty {
+                throw LuoshiError.invalid(field: "复核理由", reason: "改动的每一行须写明理由 (a reason for each line changed)")
+            }
+            guard note.count <= 2000 else { throw LuoshiError.invalid(field: "说明", reason: "不超过 2000 字") }
+        }
+        try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
+            guard let round = try await find(plan: planID, period: period, on: tx.db) else {
+                throw LuoshiError.notFound(entity: "考核", id: period)
+            }
+            let allowed = kind == .selfScore ? [AssessmentStage.open] : [.open, .publicity]
+            guard allowed.contains(round.stage) else {
+                throw LuoshiError.conflict(
+                    reason: kind == .selfScore
+                        ? "自评在考核中提交，公示后不再接受 (self-assessment while the round is open)"
+                        : "定稿后不能再复核 (the round is final)")
+            }
+            for (key, points, note) in lines {
+                try await AssessmentClaim(
+                    roundID: round.id!, unitID: unit, lineKey: key, kind: kind, points: points, note: note,
+                    by: actor.username, at: now
+                ).create(on: tx.db)
+            }
+            tx.record(
+                kind == .selfScore ? .assessmentSelf : .assessmentReview, .unit, unit,
+                after: ClaimRecord(
+                    period: period, kind: kind,
+                    lines: Dictionary(lines.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }),
+                    notes: Dictionary(lines.map { ($0.0, $0.2) }, uniquingKeysWith: { a, _ in a })))
         }
     }
 

@@ -18,7 +18,8 @@ enum AssessmentService {
 
     /// Scores the plan's units for `period` as of `day`, by the plan's latest scheme unless one is given.
     static func score(
-        plan: Plan, period: String, at day: CivilDay, scheme given: AssessmentScheme? = nil, on db: any Database
+        plan: Plan, period: String, at day: CivilDay, scheme given: AssessmentScheme? = nil,
+        reviews: [UUID: [String: Assessment.Review]] = [:], on db: any Database
     ) async throws -> Result {
         let scheme: AssessmentScheme
         if let given { scheme = given } else { scheme = try await Self.scheme(for: plan.requireID(), on: db) }
@@ -26,7 +27,8 @@ enum AssessmentService {
         var facts = try await facts(plan: plan, at: day, on: db)
         try await addEntries(to: &facts, plan: plan.requireID(), period: period, on: db)
         return Result(
-            planTitle: plan.title, at: day, scheme: scheme, scores: Assessment.score(scheme, facts, at: day))
+            planTitle: plan.title, at: day, scheme: scheme,
+            scores: Assessment.score(scheme, facts, at: day, reviews: reviews))
     }
 
     /// Every unit that answers for an item of the plan (lead or cooperating), with its items, its

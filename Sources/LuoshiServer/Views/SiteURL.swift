@@ -37,6 +37,7 @@ enum SiteURL: Equatable, Sendable {
     case assessment(plan: UUID, period: String? = nil, at: String? = nil)
     case assessmentUnit(plan: UUID, unit: UUID, period: String? = nil, at: String? = nil)
     case assessmentEntries(plan: UUID, unit: UUID)
+    case assessmentClaims(plan: UUID, unit: UUID)
     case assessmentWorkbook(plan: UUID, period: String, at: String? = nil)
     case assessmentBulletin(plan: UUID, period: String, at: String? = nil)
     case assessmentScheme(plan: UUID)
@@ -155,6 +156,7 @@ enum SiteURL: Equatable, Sendable {
         case .assessmentUnit(let plan, let unit, let period, let at):
             return "/plans/\(plan)/assessment/\(unit)" + Self.query([("period", period), ("at", at)])
         case .assessmentEntries(let plan, let unit): return "/plans/\(plan)/assessment/\(unit)/entries"
+        case .assessmentClaims(let plan, let unit): return "/plans/\(plan)/assessment/\(unit)/claims"
         case .assessmentWorkbook(let plan, let period, let at):
             return "/plans/\(plan)/assessment.xlsx" + Self.query([("period", period), ("at", at)])
         case .assessmentBulletin(let plan, let period, let at):

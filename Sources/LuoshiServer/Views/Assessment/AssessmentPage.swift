@@ -261,6 +261,9 @@ enum AssessmentPage {
         var round: AssessmentRound?
         var objections: [AssessmentObjection]
         var mayObject: Bool
+        var selfClaims: [String: (points: Double, note: String)] = [:]
+        var mayClaim = false
+        var mayReview = false
     }
 
     struct Unit: PageView {
@@ -268,6 +271,70 @@ enum AssessmentPage {
 
         /// The unit's name is in the page (marked Chinese), not in an English title.
         func title(_ c: PageContext) -> String { c.t("考核得分：" + model.score.name, "A unit's assessment") }
+
+        /// The score's lines; in a round, with the unit's 自评 and staff's 复核 beside each, and the fields to
+        /// give them when the reader may.
+        func lines(_ c: PageContext) -> any Component {
+            let s = model.score
+            let keys = Assessment.keys(s.lines)
+            var titles = [
+                c.t("类别", "Category"), c.t("事项", "Item"), c.t("计分规则", "Rule"), c.t("依据", "Sources"),
+                c.t("分值", "Points"),
+            ]
+            if model.round != nil { titles += [c.t("自评", "Self-assessment"), c.t("复核", "Review")] }
+            return ListTable(titles) {
+                for (i, l) in s.lines.enumerated() {
+                    TR {
+                        TD(c.t(l.category.chinese, l.category.english), class: "nowrap")
+                        TD(l.subject).zh()
+                        TD(c.t(l.rule, l.ruleEnglish))
+                        TD(l.sources.joined(separator: "、")).zh()
+                        TD(String(format: "%+.2f", Assessment.rounded(l.points)), class: "num")
+                        if model.round != nil {
+                            TD {
+                                if let own = model.selfClaims[keys[i]] {
+                                    Words(String(format: "%+.2f ", own.points))
+                                    Span { Words(own.note) }.zh()
+                                }
+                                if model.mayClaim {
+                                    Hidden("keys[\(i)]", keys[i])
+                                    TextInput("points[\(i)]", inputMode: "decimal").attr(
+                                        "aria-label", c.t("第\(i + 1)行自评分值", "Self-assessed points, line \(i + 1)"))
+                                    TextInput("notes[\(i)]", maxLength: 2000).attr(
+                                        "aria-label", c.t("第\(i + 1)行依据", "Evidence, line \(i + 1)"))
+                                }
+                            }
+                            TD {
+                                if let computed = l.computed {
+                                    Words(
+                                        c.t("原计算 ", "computed ") + String(format: "%+.2f", Assessment.rounded(computed))
+                                            + c.t("：", ": "))
+                                    Span { Words(l.review ?? "") }.zh()
+                                }
+                                if model.mayReview {
+                                    Hidden("keys[\(i)]", keys[i])
+                                    TextInput("points[\(i)]", inputMode: "decimal").attr(
+                                        "aria-label", c.t("第\(i + 1)行复核分值", "Reviewed points, line \(i + 1)"))
+                                    TextInput("notes[\(i)]", maxLength: 2000).attr(
+                                        "aria-label", c.t("第\(i + 1)行复核理由", "Reason, line \(i + 1)"))
+                                }
+                            }
+                        }
+                    }
+                }
+                TR(class: "total") {
+                    TD(c.t("合计", "Total"))
+                    TD("")
+                    TD("")
+                    TD("")
+                    TD(AssessmentPage.points(s.total), class: "num")
+                    if model.round != nil {
+                        TD("")
+                        TD("")
+                    }
+                }
+            }
+        }
 
         /// 加分, 扣分, 一票否决 or a 满意度 score, each with its reason; a veto counts once who decided and the
         /// document are given.
@@ -328,26 +395,30 @@ enum AssessmentPage {
                                 + ". Where each point comes from is below."))
                 }
                 AssessmentPage.stage(model.round, c)
-                ListTable([
-                    c.t("类别", "Category"), c.t("事项", "Item"), c.t("计分规则", "Rule"), c.t("依据", "Sources"),
-                    c.t("分值", "Points"),
-                ]) {
-                    for l in s.lines {
-                        TR {
-                            TD(c.t(l.category.chinese, l.category.english), class: "nowrap")
-                            TD(l.subject).zh()
-                            TD(c.t(l.rule, l.ruleEnglish))
-                            TD(l.sources.joined(separator: "、")).zh()
-                            TD(String(format: "%+.2f", Assessment.rounded(l.points)), class: "num")
+                if model.mayClaim || model.mayReview {
+                    PostForm(.assessmentClaims(plan: model.plan, unit: s.unit), c, class: "stack") {
+                        Hidden("period", model.period)
+                        Hidden("kind", model.mayReview ? "review" : "self")
+                        Paragraph {
+                            Words(
+                                model.mayReview
+                                    ? c.t(
+                                        "复核：要改动的行填写应得分值和理由，其余留空。",
+                                        "Review: give the points a line should have, and why; leave the rest empty.")
+                                    : c.t(
+                                        "自评：对有异议的行填写自评分值和依据，其余留空。",
+                                        "Self-assessment: give your points and evidence for the lines you see otherwise; leave the rest empty."
+                                    ))
+                        }
+                        lines(c)
+                        Paragraph {
+                            Submit(
+                                model.mayReview
+                                    ? c.t("保存复核", "Save the review") : c.t("提交自评", "File the self-assessment"))
                         }
                     }
-                    TR(class: "total") {
-                        TD(c.t("合计", "Total"))
-                        TD("")
-                        TD("")
-                        TD("")
-                        TD(AssessmentPage.points(s.total), class: "num")
-                    }
+                } else {
+                    lines(c)
                 }
                 for o in model.objections {
                     Paragraph {

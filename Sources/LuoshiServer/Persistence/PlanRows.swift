@@ -14,7 +14,40 @@ enum PlanRows {
     /// The plan's live items in the plan's order.
     static func liveItems(plan: UUID, on db: any Database) async throws -> [PlanItem] {
         guard let lite = db as? any SQLiteDatabase else {
-            return try await PlanItem.live(plan: plan, on: db).sort(\.$position).all()
+            // PostgreSQL: a plain select, each row into a model by hand.
+            return try await (db as! any SQLDatabase).select().column("*").from(PlanItem.schema)
+                .where("plan_id", .equal, plan).where("retired_at", .is, SQLLiteral.null).orderBy("position").all()
+                .map { r in
+                    let item = PlanItem(
+                        id: try r.decode(column: "id", as: UUID.self), planID: plan,
+                        parentID: try r.decode(column: "parent_id", as: UUID?.self),
+                        kind: try r.decode(column: "kind", as: ItemKind.self),
+                        position: try r.decode(column: "position", as: Int.self),
+                        code: try r.decode(column: "code", as: String.self),
+                        number: try r.decode(column: "number", as: String?.self),
+                        title: try r.decode(column: "title", as: String.self),
+                        span: Span(
+                            start: try r.decode(column: "span_start", as: Int.self),
+                            end: try r.decode(column: "span_end", as: Int.self)))
+                    item.headline = try r.decode(column: "headline", as: Bool.self)
+                    item.subject = try r.decode(column: "subject", as: String?.self)
+                    item.comparator = try r.decode(column: "comparator", as: TargetComparator?.self)
+                    item.value = try r.decode(column: "value", as: Double?.self)
+                    item.valueMin = try r.decode(column: "value_min", as: Double?.self)
+                    item.valueMax = try r.decode(column: "value_max", as: Double?.self)
+                    item.unit = try r.decode(column: "unit", as: String?.self)
+                    item.baseline = try r.decode(column: "baseline", as: Double?.self)
+                    item.baselineYear = try r.decode(column: "baseline_year", as: Int?.self)
+                    item.baselineSpanStart = try r.decode(column: "baseline_span_start", as: Int?.self)
+                    item.baselineSpanEnd = try r.decode(column: "baseline_span_end", as: Int?.self)
+                    item.per = try r.decode(column: "per", as: String?.self)
+                    item.attributesJSON = try r.decode(column: "attributes", as: String?.self)
+                    item.retiredBy = try r.decode(column: "retired_by", as: String?.self)
+                    item.retiredReason = try r.decode(column: "retired_reason", as: String?.self)
+                    item.$mergedInto.id = try r.decode(column: "merged_into_id", as: UUID?.self)
+                    item.$id.exists = true
+                    return item
+                }
         }
         let rows = try await lite.query(
             "SELECT * FROM plan_items WHERE plan_id = ? AND retired_at IS NULL ORDER BY position",
@@ -49,8 +82,32 @@ enum PlanRows {
     /// The assignments of the plan's live items.
     static func assignments(plan: UUID, on db: any Database) async throws -> [Assignment] {
         guard let lite = db as? any SQLiteDatabase else {
-            return try await Assignment.query(on: db).join(PlanItem.self, on: \Assignment.$item.$id == \PlanItem.$id)
-                .filter(PlanItem.self, \.$plan.$id == plan).filter(PlanItem.self, \.$retiredAt == nil).all()
+            // PostgreSQL: a plain select, each row into a model by hand.
+            return try await (db as! any SQLDatabase).select().column(
+                SQLColumn(SQLLiteral.all, table: SQLIdentifier("a"))
+            )
+            .from(SQLAlias(SQLIdentifier(Assignment.schema), as: SQLIdentifier("a")))
+            .join(
+                SQLAlias(SQLIdentifier(PlanItem.schema), as: SQLIdentifier("i")),
+                on: SQLColumn("id", table: "i"), .equal, SQLColumn("item_id", table: "a")
+            )
+            .where(SQLColumn("plan_id", table: "i"), .equal, SQLBind(plan))
+            .where(SQLColumn("retired_at", table: "i"), .is, SQLLiteral.null).all()
+            .map { r in
+                let a = Assignment(
+                    itemID: try r.decode(column: "item_id", as: UUID.self),
+                    cycle: try r.decode(column: "cycle", as: ReportingCycle.self))
+                a.id = try r.decode(column: "id", as: UUID.self)
+                a.$leadLeader.id = try r.decode(column: "lead_leader_id", as: UUID?.self)
+                a.$leadUnit.id = try r.decode(column: "lead_unit_id", as: UUID?.self)
+                a.cooperatingUnitIDs = try r.decode(column: "cooperating_unit_ids", as: String?.self) ?? ""
+                a.responsiblePerson = try r.decode(column: "responsible_person", as: String?.self)
+                a.startDate = try r.decode(column: "start_date", as: Date?.self)
+                a.dueDate = try r.decode(column: "due_date", as: Date?.self)
+                a.weight = try r.decode(column: "weight", as: Double?.self)
+                a.$id.exists = true
+                return a
+            }
         }
         let rows = try await lite.query(
             "SELECT a.* FROM assignments a JOIN plan_items i ON i.id = a.item_id WHERE i.plan_id = ? AND i.retired_at IS NULL",

@@ -266,9 +266,17 @@ extension AssessmentService {
     ) async throws -> Int {
         guard actor.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以导入 (staff only)") }
         _ = try AssessmentPeriod.end(of: period)
-        guard let h = rows.prefix(10).firstIndex(where: { r in r.contains { $0.contains("单位") } }),
-            let nameColumn = rows[h].firstIndex(where: { $0.contains("单位") }),
-            let scoreColumn = rows[h].firstIndex(where: { c in ["得分", "分数", "满意度", "测评"].contains { c.contains($0) } })
+        // The header: the first row with a 单位 column and a separate score column (a title row above it, 2015年各
+        // 单位满意度测评结果, names both in one cell).
+        func scoreWord(_ c: String) -> Bool { ["得分", "分数", "满意度", "测评"].contains { c.contains($0) } }
+        func columns(_ r: [String]) -> (name: Int, score: Int)? {
+            guard let n = r.firstIndex(where: { $0.contains("单位") && !scoreWord($0) }),
+                let s = r.indices.first(where: { $0 != n && scoreWord(r[$0]) })
+            else { return nil }
+            return (n, s)
+        }
+        guard let h = rows.prefix(10).firstIndex(where: { columns($0) != nil }),
+            let (nameColumn, scoreColumn) = columns(rows[h])
         else {
             throw LuoshiError.invalid(
                 field: "测评表", reason: "前十行中找不到“单位”和“得分”两列 (no header with 单位 and 得分 in the first ten rows)")

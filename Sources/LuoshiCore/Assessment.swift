@@ -450,10 +450,11 @@ public enum Assessment {
                         "done \(pct(completion))\(againstEn) × \(pct(1 - s.timelinessShare)) + timeliness \(pct(timeliness)) (\(lateEn)) × \(pct(s.timelinessShare)); weight \(number(f.weight)), \(roleEn)",
                     sources: f.sources, points: s.workPoints * w / whole * v))
         }
-        if u.items.isEmpty {
+        if whole <= 0 {
             lines.append(
                 Line(
-                    category: .work, subject: "—", rule: "没有承担的事项，按满分计", ruleEnglish: "no items: full points",
+                    category: .work, subject: "—", rule: "没有承担份额的事项，按满分计",
+                    ruleEnglish: "no share in any item: full points",
                     sources: [], points: s.workPoints))
         }
         // 共性目标: full, less each record; never below nothing.

@@ -88,7 +88,9 @@ public enum BreakdownSheet {
             let texts = Set(
                 cells.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty })
             if texts.count == 1, let only = texts.first,
-                cell(.content) == nil || cells.filter({ !$0.isEmpty }).count > 1 || groupTitle(only) != only
+                cell(.content) == nil
+                    || cells.filter({ !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }).count > 1
+                    || groupTitle(only) != only
             {
                 area = groupTitle(only)
                 continue
@@ -228,35 +230,34 @@ extension BreakdownSheet {
             grams.append(g)
             for b in g { index[b, default: []].append(i) }
         }
+        // In passes: every code first, then the same words, then near words, so that a row the clerk added
+        // (no code, words near an existing task) never takes an item a later row names by its code.
         var taken: [Int: Int] = [:]
-        var out: [Match] = []
-        for line in lines {
-            var found: (Int, MatchRule)?
-            if let code = line.code, let i = byCode[code] {
-                found = (i, .code)
-            } else {
-                let key = normalized(line.content)
-                let same = byWords[key] ?? []
-                if let i = same.first(where: { taken[$0] == nil }) ?? same.first {
-                    found = (i, .words)
-                } else if let i = nearest(
-                    key, grams: grams, index: index, candidates: candidates, line: line, threshold: threshold)
-                {
-                    found = (i, .nearWords)
-                }
-            }
-            guard let (i, rule) = found else {
-                out.append(.none)
-                continue
-            }
+        var out = [Match?](repeating: nil, count: lines.count)
+        func take(_ n: Int, _ i: Int, _ rule: MatchRule) {
             if let row = taken[i] {
-                out.append(.duplicate(ofRow: row))
+                out[n] = .duplicate(ofRow: row)
             } else {
-                taken[i] = line.row
-                out.append(.item(i, by: rule))
+                taken[i] = lines[n].row
+                out[n] = .item(i, by: rule)
             }
         }
-        return out
+        for (n, line) in lines.enumerated() {
+            if let code = line.code, let i = byCode[code] { take(n, i, .code) }
+        }
+        for (n, line) in lines.enumerated() where out[n] == nil {
+            let same = byWords[normalized(line.content)] ?? []
+            if let i = same.first(where: { taken[$0] == nil }) ?? same.first { take(n, i, .words) }
+        }
+        for (n, line) in lines.enumerated() where out[n] == nil {
+            if let i = nearest(
+                normalized(line.content), grams: grams, index: index, candidates: candidates, line: line,
+                threshold: threshold)
+            {
+                take(n, i, .nearWords)
+            }
+        }
+        return out.map { $0 ?? Match.none }
     }
 
     static func nearest(

@@ -48,7 +48,9 @@ public enum DueDateText {
         var year = planYear
         var i = 0
         if let (y, j) = number(0, most: 4), j == 4 {
-            if j == c.count || (j + 1 == c.count && c[j] == "年") { return .day(CivilDay(year: y, month: 12, day: 31)) }
+            if j == c.count || (j + 1 == c.count && c[j] == "年") {
+                return (1949...2200).contains(y) ? .day(CivilDay(year: y, month: 12, day: 31)) : nil
+            }
             guard "年-/.".contains(c[j]) else { return nil }
             year = y
             i = j + 1

@@ -109,5 +109,9 @@ struct BreakdownGroupAndMatchTests {
                 .item(1, by: .code), .item(0, by: .words), .item(2, by: .words), .item(3, by: .words),
                 .duplicate(ofRow: 3), .item(5, by: .nearWords), .none, .none,
             ])
+        // A row the clerk inserted above, near an item's words, never takes the item a later row names by code.
+        let inserted = BreakdownSheet.match(
+            [line(3, "加快推进锡通科技产业园建设，完成基础设施投资8亿元"), line(4, "旧的说法", code: "1.t1")], to: items)
+        #expect(inserted == [.duplicate(ofRow: 4), .item(0, by: .code)])
     }
 }

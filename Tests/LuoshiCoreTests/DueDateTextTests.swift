@@ -47,3 +47,12 @@ struct DueDateTextTests {
         }
     }
 }
+
+extension DueDateTextTests {
+    @Test("年份超出范围的四位数不是日期 (four digits that are no year are no date)")
+    func outOfRangeYears() {
+        for text in ["0630", "1231", "0630年", "9999"] {
+            #expect(DueDateText.read(text, planYear: 2015) == nil, "\(text)")
+        }
+    }
+}

@@ -127,6 +127,10 @@ extension ServerTests {
                 #expect(res.status == .seeOther, "\(res.body.string)")
                 location = res.headers.first(name: .location) ?? ""
             }
+            // A counts in the link that no import wrote are ignored, never trusted.
+            try await app.testing().test(
+                .GET, location.replacingOccurrences(of: "applied=", with: "applied=0,0,-1,0&x="), headers: admin.headers
+            ) { res in #expect(res.status == .ok && !res.body.string.contains("已导入")) }
             try await app.testing().test(.GET, location, headers: admin.headers) { res in
                 #expect(res.body.string.contains("已导入：3 项的分解已修改"))
                 #expect(res.body.string.contains("分解表与计划中的分解一致"))
@@ -655,6 +659,10 @@ extension ServerTests {
             let again = try await file("2015-02", 60, on: day(3, 2))
             _ = try await Reports.review(
                 again.id!.uuidString, accept: true, reason: nil, user: admin, on: store, now: day(3, 3))
+            // An update of the accepted February report supersedes it: that is no return.
+            let update = try await file("2015-02", 60, on: day(3, 5))
+            _ = try await Reports.review(
+                update.id!.uuidString, accept: true, reason: nil, user: admin, on: store, now: day(3, 6))
             _ = try await Notices.issue(
                 .init(
                     item: road.id!, unit: nil, level: .yellow, reason: "进度滞后", requiredAction: "加快进度", respondBy: nil),

@@ -105,7 +105,8 @@ struct BreakdownImportController: RouteCollection {
     /// "3,1,0,0" → what an apply wrote, for the page it redirects to.
     static func applied(_ s: String) -> BreakdownImport.Applied? {
         let n = s.split(separator: ",").compactMap { Int($0) }
-        guard n.count == 4 else { return nil }
+        // From a link anyone may edit: counts, never negative, never more than a sheet can hold.
+        guard n.count == 4, n.allSatisfy({ (0...BreakdownFile.maxCells).contains($0) }) else { return nil }
         return .init(assigned: n[0], added: n[1], unitsCreated: Array(repeating: "", count: n[2]), held: n[3])
     }
 }

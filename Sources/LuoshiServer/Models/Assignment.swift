@@ -69,9 +69,12 @@ final class ProgressReport: Model, @unchecked Sendable {
     @OptionalField(key: "problems") var problems: String?
     @OptionalField(key: "next_steps") var nextSteps: String?
 
-    /// Returned to the unit: still so, or since superseded by the report filed again (an accepted report
-    /// is never superseded, so a reviewed one that was is one returned). It answers for no period.
-    var wasReturned: Bool { state == .returned || (state == .superseded && reviewedAt != nil) }
+    /// Returned to the unit: still so, or since superseded by the report filed again. A return always gives
+    /// its reason and an acceptance none, so a superseded report that was reviewed with a reason was returned
+    /// (an accepted one updated later was not). It answers for no period.
+    var wasReturned: Bool {
+        state == .returned || (state == .superseded && reviewedAt != nil && !(reviewReason ?? "").isEmpty)
+    }
     @Field(key: "state") var state: ReportState
     @Field(key: "review_reason") var reviewReason: String?
     @OptionalParent(key: "reviewer_id") var reviewer: User?

@@ -85,7 +85,9 @@ enum AssessmentService {
         }
         // When each unit first filed for each period of each item (returned reports must be filed again).
         var firstFiled: [String: [String: CivilDay]] = [:]
-        for r in reports where !r.wasReturned {
+        // A report returned after the day still stood on it.
+        func returned(_ r: ProgressReport) -> Bool { r.wasReturned && (r.reviewedAt ?? .distantFuture) < end }
+        for r in reports where !returned(r) {
             let key = "\(r.$item.id)|\(r.$unit.id)"
             let d = CivilDay(r.submittedAt, calendar: calendar)
             firstFiled[key, default: [:]][r.period] = min(firstFiled[key]?[r.period] ?? d, d)
@@ -131,7 +133,7 @@ enum AssessmentService {
                 facts[c] = f
             }
         }
-        for r in reports where r.wasReturned {
+        for r in reports where returned(r) {
             guard var f = facts[r.$unit.id], let item = byID[r.$item.id] else { continue }
             f.records.append(.init(kind: .returnedReport, source: "\(item.code) \(r.period)"))
             facts[r.$unit.id] = f
@@ -291,6 +293,10 @@ extension AssessmentService {
             if unit.isEmpty && text.isEmpty { continue }
             guard let id = byName[unit] else {
                 errors.append("第\(i + 1)行 单位：“\(unit.prefix(30))”不是已有单位 (no such unit)")
+                continue
+            }
+            if scores.contains(where: { $0.0 == id }) {
+                errors.append("第\(i + 1)行 单位：“\(unit.prefix(30))”重复出现 (the unit appears twice)")
                 continue
             }
             guard let v = Double(text), v.isFinite, (0...100).contains(v) else {

@@ -91,6 +91,8 @@ actor SnapshotCache {
 
     func store(assessment: AssessmentService.Result, for key: String, version: Int) {
         if assessments.count > 64 { assessments = assessments.filter { $0.value.version == version } }
+        // Many days and periods asked at one version: start again rather than grow.
+        if assessments.count > 64 { assessments.removeAll() }
         assessments[key] = (version, assessment)
     }
 

@@ -27,6 +27,43 @@ public struct AssessmentScheme: Codable, Sendable, Equatable {
     /// Grades by total, with the rule offices use for 优秀: at least `excellent` and within the best
     /// `excellentShare` of the unit's group.
     public var grades: GradeRules
+    /// Blocks folded together, as some schemes score 个性指标 and 共性指标 each out of their own points and then
+    /// take 70% and 30% of them. Empty: the categories' points are the total's parts as they stand.
+    public var blocks: [Block] = []
+    /// Categories a group does not have (村 with no 满意度测评): its units are scored on what is left, normalised
+    /// to 100 so groups with different maxima compare.
+    public var groupExclusions: [String: [Assessment.Category]] = [:]
+
+    public struct Block: Codable, Sendable, Equatable {
+        public var name: String
+        /// Of `work`, `common` and `survey`; each is in one block.
+        public var categories: [Assessment.Category]
+        /// The block's part of the total, 0–1; the blocks' parts add up to 1.
+        public var share: Double
+
+        public init(name: String, categories: [Assessment.Category], share: Double) {
+            self.name = name
+            self.categories = categories
+            self.share = share
+        }
+    }
+
+    /// The categories the folding and the normalising are about: the scored ones.
+    public static let scoredCategories: [Assessment.Category] = [.work, .common, .survey]
+
+    public func points(_ c: Assessment.Category) -> Double {
+        switch c {
+        case .work: return workPoints
+        case .common: return commonPoints
+        case .survey: return surveyPoints
+        default: return 0
+        }
+    }
+
+    /// The blocks as scored: the stated ones, or all three categories as one block worth the whole.
+    var effectiveBlocks: [Block] {
+        blocks.isEmpty ? [Block(name: "", categories: Self.scoredCategories, share: 1)] : blocks
+    }
 
     public enum CompletionRule: String, Codable, Sendable, Equatable {
         case proportional, doneOrNot
@@ -70,12 +107,40 @@ public struct AssessmentScheme: Codable, Sendable, Equatable {
         public var pass: Double
         /// 优秀 goes to at most this share of a group's units (rounded up), best first.
         public var excellentShare: Double
+        /// And, when set, to at most this many of a group's units (前 N 名).
+        public var excellentTop: Int? = nil
+        /// The best grade a decided 一票否决 leaves (不合格 in most schemes; 合格 in some, which bar only 优秀 and 良好).
+        public var vetoCap: AssessmentGrade = .fail
 
-        public init(excellent: Double, good: Double, pass: Double, excellentShare: Double) {
+        public init(
+            excellent: Double, good: Double, pass: Double, excellentShare: Double, excellentTop: Int? = nil,
+            vetoCap: AssessmentGrade = .fail
+        ) {
             self.excellent = excellent
             self.good = good
             self.pass = pass
             self.excellentShare = excellentShare
+            self.excellentTop = excellentTop
+            self.vetoCap = vetoCap
+        }
+
+        enum CodingKeys: String, CodingKey { case excellent, good, pass, excellentShare, excellentTop, vetoCap }
+
+        /// Schemes stored before `excellentTop` and `vetoCap` existed read as they scored then.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            excellent = try c.decode(Double.self, forKey: .excellent)
+            good = try c.decode(Double.self, forKey: .good)
+            pass = try c.decode(Double.self, forKey: .pass)
+            excellentShare = try c.decode(Double.self, forKey: .excellentShare)
+            excellentTop = try c.decodeIfPresent(Int.self, forKey: .excellentTop)
+            vetoCap = try c.decodeIfPresent(AssessmentGrade.self, forKey: .vetoCap) ?? .fail
+        }
+
+        /// How many of a group of `size` may be 优秀: the share, rounded up, and no more than the top N.
+        public func excellentQuota(_ size: Int) -> Int {
+            let byShare = Int((excellentShare * Double(size)).rounded(.up))
+            return excellentTop.map { min($0, byShare) } ?? byShare
         }
     }
 
@@ -98,6 +163,30 @@ public struct AssessmentScheme: Codable, Sendable, Equatable {
         self.grades = grades
     }
 
+    enum CodingKeys: String, CodingKey {
+        case version, workPoints, commonPoints, surveyPoints, timelinessShare, latenessPerDay, completion, leadShare
+        case deductions, bonusCaps, bonusCap, grades, blocks, groupExclusions
+    }
+
+    /// Schemes stored before blocks and group exclusions existed read as they scored then.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decode(Int.self, forKey: .version)
+        workPoints = try c.decode(Double.self, forKey: .workPoints)
+        commonPoints = try c.decode(Double.self, forKey: .commonPoints)
+        surveyPoints = try c.decode(Double.self, forKey: .surveyPoints)
+        timelinessShare = try c.decode(Double.self, forKey: .timelinessShare)
+        latenessPerDay = try c.decode(Double.self, forKey: .latenessPerDay)
+        completion = try c.decode(CompletionRule.self, forKey: .completion)
+        leadShare = try c.decode(Double.self, forKey: .leadShare)
+        deductions = try c.decode(Deductions.self, forKey: .deductions)
+        bonusCaps = try c.decode([String: Double].self, forKey: .bonusCaps)
+        bonusCap = try c.decode(Double.self, forKey: .bonusCap)
+        grades = try c.decode(GradeRules.self, forKey: .grades)
+        blocks = try c.decodeIfPresent([Block].self, forKey: .blocks) ?? []
+        groupExclusions = try c.decodeIfPresent([String: [Assessment.Category]].self, forKey: .groupExclusions) ?? [:]
+    }
+
     /// 重点工作 60, 共性目标 20, 满意度 20, as many 目标管理绩效考核 schemes split them.
     public static let standard = AssessmentScheme(
         version: 1, workPoints: 60, commonPoints: 20, surveyPoints: 20, timelinessShare: 0.2, latenessPerDay: 0.02,
@@ -106,6 +195,29 @@ public struct AssessmentScheme: Codable, Sendable, Equatable {
             lateReport: 0.5, missingReport: 1, returnedReport: 0.5, yellowNotice: 1, redNotice: 2, escalation: 1),
         bonusCaps: ["上级表彰": 3, "创新工作": 2, "经验推广": 2], bonusCap: 5,
         grades: GradeRules(excellent: 90, good: 80, pass: 60, excellentShare: 0.3))
+
+    /// The scheme in a sentence, for the ranking's head: the categories' points, any folding, any group's
+    /// categories left out.
+    public var summary: (chinese: String, english: String) {
+        let n = Assessment.number
+        var zh = "重点工作 \(n(workPoints)) 分、共性目标 \(n(commonPoints)) 分、满意度测评 \(n(surveyPoints)) 分"
+        var en = "key work \(n(workPoints)), common goals \(n(commonPoints)), survey \(n(surveyPoints)) points"
+        if !blocks.isEmpty {
+            zh +=
+                "，按板块折算（"
+                + blocks.map { b in
+                    "\(b.name) \(Assessment.pct(b.share))"
+                }.joined(separator: "、") + "）"
+            en +=
+                ", folded by block (" + blocks.map { "\($0.name) \(Assessment.pct($0.share))" }.joined(separator: ", ")
+                + ")"
+        }
+        for (group, away) in groupExclusions.sorted(by: { $0.key < $1.key }) where !away.isEmpty {
+            zh += "；\(group)不计" + away.map(\.chinese).joined(separator: "、") + "，折算为百分制"
+            en += "; \(group) without " + away.map(\.english).joined(separator: ", ") + ", brought to 100"
+        }
+        return (zh + "。另计加分、扣分。", en + ". Bonuses and deductions on top.")
+    }
 
     /// What is wrong with a scheme, or nil: staff edit schemes, and a score from a broken one is no score.
     public var problem: String? {
@@ -122,8 +234,33 @@ public struct AssessmentScheme: Codable, Sendable, Equatable {
         {
             return "分值应为 0 到 1000 的数 (points from 0 to 1000)"
         }
-        if abs(workPoints + commonPoints + surveyPoints - 100) > 0.001 {
-            return "三类分值之和应为 100 (the categories add up to 100)"
+        if blocks.isEmpty {
+            if abs(workPoints + commonPoints + surveyPoints - 100) > 0.001 {
+                return "三类分值之和应为 100 (the categories add up to 100)"
+            }
+        } else {
+            let listed = blocks.flatMap(\.categories)
+            if listed.sorted(by: { $0.rawValue < $1.rawValue })
+                != Self.scoredCategories.sorted(by: { $0.rawValue < $1.rawValue })
+            {
+                return "重点工作、共性目标、满意度测评各归一个板块 (each category in one block)"
+            }
+            if blocks.contains(where: { !$0.share.isFinite || $0.share <= 0 })
+                || abs(blocks.reduce(0) { $0 + $1.share } - 1) > 0.001
+            {
+                return "各板块折算比例之和应为 100% (the blocks' shares add up to 100%)"
+            }
+            if blocks.contains(where: { b in b.categories.reduce(0) { $0 + points($1) } <= 0 }) {
+                return "每个板块的满分应大于 0 (each block has points)"
+            }
+        }
+        if groupExclusions.values.contains(where: { cs in
+            cs.contains { !Self.scoredCategories.contains($0) } || Set(cs).isSuperset(of: Self.scoredCategories)
+        }) {
+            return "一组至多不计两类，且只能是重点工作、共性目标、满意度测评 (a group leaves out at most two scored categories)"
+        }
+        if let top = grades.excellentTop, top < 0 || top > 100_000 {
+            return "优秀名额应为 0 到 100000 (the excellent places from 0)"
         }
         if timelinessShare > 1 || leadShare > 1 || grades.excellentShare > 1 || latenessPerDay > 1 {
             return "比例应在 0 到 1 之间 (shares from 0 to 1)"
@@ -281,13 +418,14 @@ public enum Assessment {
     }
 
     public enum Category: String, Codable, Sendable, CaseIterable {
-        case work, common, survey, bonus, deduction, veto
+        case work, common, survey, fold, bonus, deduction, veto
 
         public var chinese: String {
             switch self {
             case .work: return "重点工作"
             case .common: return "共性目标"
             case .survey: return "满意度测评"
+            case .fold: return "折算"
             case .bonus: return "加分"
             case .deduction: return "扣分"
             case .veto: return "一票否决"
@@ -299,6 +437,7 @@ public enum Assessment {
             case .work: return "Key work"
             case .common: return "Common goals"
             case .survey: return "Satisfaction survey"
+            case .fold: return "Brought to 100"
             case .bonus: return "Bonus"
             case .deduction: return "Deduction"
             case .veto: return "Veto"
@@ -406,7 +545,7 @@ public enum Assessment {
         // Places within each group; ties share a place (1, 2, 2, 4).
         for group in Set(scores.map(\.group)) {
             let members = scores.indices.filter { scores[$0].group == group }
-            let quota = Int((scheme.grades.excellentShare * Double(members.count)).rounded(.up))
+            let quota = scheme.grades.excellentQuota(members.count)
             for i in members {
                 let better = members.filter { round2(scores[$0].total) > round2(scores[i].total) }.count
                 scores[i].rank = better + 1
@@ -418,7 +557,7 @@ public enum Assessment {
                     : t >= scheme.grades.good ? .good : t >= scheme.grades.pass ? .pass : .fail
                 // 优秀 by points but beyond the quota is 良好.
                 if grade == .excellent && scores[i].rank > quota { grade = .good }
-                if scores[i].vetoed { grade = .fail }
+                if scores[i].vetoed { grade = min(grade, scheme.grades.vetoCap) }
                 scores[i].grade = grade
             }
         }
@@ -426,6 +565,56 @@ public enum Assessment {
     }
 
     static func score(_ s: AssessmentScheme, _ u: UnitFacts, at day: CivilDay) -> UnitScore {
+        let excluded = Set(s.groupExclusions[u.group] ?? [])
+        var lines = scored(s, u, at: day).filter { !excluded.contains($0.category) }
+        if let fold = fold(s, lines: lines, excluded: excluded) { lines.append(fold) }
+        lines += entered(s, u)
+        let vetoed = u.entries.contains { e in
+            guard case .veto(let by, let document) = e.kind else { return false }
+            return !(by ?? "").isEmpty && !(document ?? "").isEmpty
+        }
+        let total = max(0, lines.reduce(0) { $0 + $1.points })
+        return UnitScore(
+            unit: u.unit, name: u.name, group: u.group, schemeVersion: s.version, lines: lines, total: total, rank: 0,
+            groupSize: 0, grade: .fail, vetoed: vetoed)
+    }
+
+    /// The line that folds the blocks into their shares of 100 and brings a group with fewer categories to 100,
+    /// when that changes anything: the difference between the folded total and the lines' sum, with its working.
+    static func fold(_ s: AssessmentScheme, lines: [Line], excluded: Set<Category>) -> Line? {
+        let blocks = s.effectiveBlocks.map { b -> (block: AssessmentScheme.Block, raw: Double, max: Double) in
+            let kept = b.categories.filter { !excluded.contains($0) }
+            return (
+                b, lines.filter { kept.contains($0.category) }.reduce(0) { $0 + $1.points },
+                kept.reduce(0) { $0 + s.points($1) }
+            )
+        }
+        let active = blocks.filter { $0.max > 0 }
+        let shares = active.reduce(0) { $0 + $1.block.share }
+        guard shares > 0 else { return nil }
+        let raw = blocks.reduce(0) { $0 + $1.raw }
+        let folded = active.reduce(0) { $0 + $1.block.share / shares * 100 * $1.raw / $1.max }
+        guard abs(folded - raw) >= 0.005 else { return nil }
+        func part(_ b: (block: AssessmentScheme.Block, raw: Double, max: Double), english: Bool) -> String {
+            let name =
+                b.block.name.isEmpty
+                ? (english ? "scored" : "计分项") : b.block.name
+            return "\(name) \(number(b.raw))/\(number(b.max)) × \(pct(b.block.share / shares))"
+        }
+        let away = AssessmentScheme.scoredCategories.filter { excluded.contains($0) }
+        let why = away.isEmpty ? "" : "本组不计" + away.map(\.chinese).joined(separator: "、") + "，"
+        let whyEn = away.isEmpty ? "" : "this group has no " + away.map(\.english).joined(separator: ", ") + "; "
+        return Line(
+            category: .fold, subject: "折算",
+            rule: why + "折算为百分制：" + active.map { part($0, english: false) }.joined(separator: " + ")
+                + " × 100 = \(number(folded))",
+            ruleEnglish: whyEn + "brought to 100: " + active.map { part($0, english: true) }.joined(separator: " + ")
+                + " × 100 = \(number(folded))",
+            sources: [], points: folded - raw)
+    }
+
+    /// 重点工作, 共性目标 and 满意度测评: the lines computed from the record.
+    static func scored(_ s: AssessmentScheme, _ u: UnitFacts, at day: CivilDay) -> [Line] {
         var lines: [Line] = []
         // 重点工作: the unit's items, each by its weight and the unit's share, scaled to the category's points.
         let shares = u.items.map { max($0.weight, 0) * share($0, s) }
@@ -492,6 +681,12 @@ public enum Assessment {
                     category: .survey, subject: "满意度测评", rule: "尚未录入测评结果，暂计 0 分",
                     ruleEnglish: "no survey result yet: 0 for now", sources: [], points: 0))
         }
+        return lines
+    }
+
+    /// 加分, 扣分 and 一票否决: the lines people entered, counted after the folding.
+    static func entered(_ s: AssessmentScheme, _ u: UnitFacts) -> [Line] {
+        var lines: [Line] = []
         // 加分: each type to its cap, all to the total cap.
         var bonusTotal = 0.0
         var byType: [String: Double] = [:]
@@ -522,22 +717,22 @@ public enum Assessment {
                     ruleEnglish: "minus \(number(e.points))",
                     sources: [e.reason], points: -max(0, e.points)))
         }
-        var vetoed = false
+        let cap = s.grades.vetoCap
         for e in u.entries {
             guard case .veto(let by, let document) = e.kind else { continue }
             let decided = !(by ?? "").isEmpty && !(document ?? "").isEmpty
-            vetoed = vetoed || decided
             lines.append(
                 Line(
                     category: .veto, subject: "一票否决",
-                    rule: decided ? "已决定（\(by!)，\(document!)）：等次为不合格" : "尚无决定，暂不生效",
-                    ruleEnglish: decided ? "decided (\(by!), \(document!)): graded Fail" : "not decided: no effect yet",
+                    rule: decided
+                        ? "已决定（\(by!)，\(document!)）：等次" + (cap == .fail ? "为不合格" : "至多为\(cap.chinese)")
+                        : "尚无决定，暂不生效",
+                    ruleEnglish: decided
+                        ? "decided (\(by!), \(document!)): graded "
+                            + (cap == .fail ? "Fail" : "\(cap.english) at best") : "not decided: no effect yet",
                     sources: [e.reason], points: 0))
         }
-        let total = max(0, lines.reduce(0) { $0 + $1.points })
-        return UnitScore(
-            unit: u.unit, name: u.name, group: u.group, schemeVersion: s.version, lines: lines, total: total, rank: 0,
-            groupSize: 0, grade: .fail, vetoed: vetoed)
+        return lines
     }
 
     static func round2(_ v: Double) -> Double { (v * 100).rounded() / 100 }

@@ -195,3 +195,78 @@ extension AssessmentTests {
         #expect(abs(after.total - (b.total + 1)) < 1e-9)
     }
 }
+
+extension AssessmentTests {
+    @Test("两个板块按 70%、30% 折算 (two blocks folded in at 70% and 30%)")
+    func blocks() {
+        var scheme = AssessmentScheme.standard
+        scheme.workPoints = 100
+        scheme.commonPoints = 60
+        scheme.surveyPoints = 40
+        #expect(scheme.problem != nil)  // without blocks the categories must add up to 100
+        scheme.blocks = [
+            .init(name: "个性指标", categories: [.work], share: 0.7),
+            .init(name: "共性指标", categories: [.common, .survey], share: 0.3),
+        ]
+        #expect(scheme.problem == nil)
+        let s = byName(Assessment.score(scheme, Self.units(vetoDecided: false), at: Self.day))
+        // 财政所: key work out of 100; common 60 less two late reports and a yellow notice; survey 90 of 40.
+        let work = 100 * 0.6 / 1.6 * 1 + 100 * 1 / 1.6 * (0.8 * 0.5 + 0.2 * 1)
+        let common = 60.0 - 2 * 0.5 - 1
+        let survey = 40 * 0.9
+        let folded = 0.7 * work + 0.3 * (common + survey)
+        #expect(abs(s["财政所"]!.total - folded) < 1e-9)
+        let fold = s["财政所"]!.lines.first { $0.category == .fold }!
+        #expect(abs(fold.points - (folded - work - common - survey)) < 1e-9)
+        #expect(fold.rule.contains("个性指标") && fold.rule.contains("× 70%") && fold.rule.contains("× 30%"))
+        // The bonus comes after the folding, point for point.
+        #expect(s["经济发展局"]!.points(.bonus) == 3)
+        #expect(s["城建办"]!.total == 100)
+        // A block's shares must add up, every category in one block.
+        scheme.blocks[1].share = 0.2
+        #expect(scheme.problem != nil)
+        scheme.blocks[1].share = 0.3
+        scheme.blocks[1].categories = [.common]
+        #expect(scheme.problem != nil)
+    }
+
+    @Test(
+        "一组不计某类时折算为百分制；优秀名额；否决的等次上限 (a group without a category brought to 100; places for 优秀; the veto's cap)"
+    )
+    func groupsAndGrades() {
+        var scheme = AssessmentScheme.standard
+        scheme.groupExclusions = ["村": [.survey]]
+        scheme.grades.excellentTop = 1
+        scheme.grades.vetoCap = .pass
+        #expect(scheme.problem == nil)
+        let s = byName(Assessment.score(scheme, Self.units(vetoDecided: true), at: Self.day))
+        // The villages have 60 + 20 of 80: 100 once brought to 100, with no survey line.
+        #expect(abs(s["西村"]!.total - 100) < 1e-9)
+        #expect(!s["西村"]!.lines.contains { $0.category == .survey })
+        #expect(s["西村"]!.lines.first { $0.category == .fold }?.rule.contains("本组不计满意度测评") == true)
+        // 东村's decided veto leaves it 合格 at best; 西村 is 优秀.
+        #expect(s["东村"]!.grade == .pass && s["西村"]!.grade == .excellent)
+        #expect(s["东村"]!.lines.first { $0.category == .veto }?.rule.hasSuffix("等次至多为合格") == true)
+        // The departments keep their 100 points; only one 优秀 place: 城建办, second, is 良好.
+        #expect(s["城建办"]!.total == 100 && !s["城建办"]!.lines.contains { $0.category == .fold })
+        #expect(s["经济发展局"]!.grade == .excellent && s["城建办"]!.grade == .good)
+        // A group may not leave out everything.
+        scheme.groupExclusions = ["村": [.work, .common, .survey]]
+        #expect(scheme.problem != nil)
+    }
+
+    @Test("旧版本存下的方案照旧读出 (a scheme stored before the new options reads as it scored)")
+    func oldSchemeDecodes() throws {
+        let data = try JSONEncoder().encode(AssessmentScheme.standard)
+        var json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        json["blocks"] = nil
+        json["groupExclusions"] = nil
+        var grades = json["grades"] as! [String: Any]
+        grades["excellentTop"] = nil
+        grades["vetoCap"] = nil
+        json["grades"] = grades
+        let old = try JSONDecoder().decode(
+            AssessmentScheme.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old == .standard)
+    }
+}

@@ -838,7 +838,36 @@ extension ServerTests {
                 res in
                 #expect(res.body.string.contains("按考核方案第 2 版计分"))
             }
-            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "assessment.scheme").count() == 1)
+            // Blocks folded in at 70% and 30%, villages without a survey, one 优秀 place, a veto that leaves 合格.
+            func folded(_ blocks: String) -> String {
+                fields + "&excellentTop=1&vetoCap=pass&blocks=\(urlEncoded(blocks))"
+                    + "&groupExclusions=\(urlEncoded("村=满意度测评"))"
+            }
+            (status, _) = try await post(
+                "/plans/\(plan.id!)/assessment/scheme", folded("重点工作=70\n共性目标+满意度=30"))
+            #expect(status == .unprocessableEntity)  // no such category
+            (status, _) = try await post(
+                "/plans/\(plan.id!)/assessment/scheme", folded("重点工作=70\n共性目标+满意度测评=30"))
+            #expect(status == .seeOther)
+            let v3 = try await AssessmentService.score(plan: plan, period: "2015", at: day, on: app.db)
+            #expect(v3.scheme.version == 3)
+            #expect(v3.scheme.blocks.map(\.share) == [0.7, 0.3])
+            #expect(v3.scheme.groupExclusions == ["村": [.survey]] && v3.scheme.grades.excellentTop == 1)
+            #expect(v3.scheme.grades.vetoCap == .pass)
+            let mine = try #require(v3.scores.first { $0.name == name })
+            let work = mine.points(.work) / 50, rest = (mine.points(.common) + mine.points(.survey)) / 50
+            #expect(abs(mine.total - mine.points(.bonus) - mine.points(.deduction) - (70 * work + 30 * rest)) < 1e-6)
+            try await app.testing().test(.GET, "/plans/\(plan.id!)/assessment?period=2015", headers: admin.headers) {
+                res in
+                let page = res.body.string
+                #expect(page.contains("按板块折算（重点工作 70%、共性目标+满意度测评 30%）"))
+                #expect(page.contains("村不计满意度测评，折算为百分制"))
+                #expect(page.contains("<th>折算</th>"))
+                // The form shows the scheme as it was saved, ready to edit again.
+                #expect(page.contains("共性目标+满意度测评=30</textarea>"))
+                #expect(page.contains("村=满意度测评</textarea>"))
+            }
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "assessment.scheme").count() == 2)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "assessment.entry").count() == 4)
         }
     }

@@ -174,6 +174,37 @@ struct AssessmentController: RouteCollection {
         var bonusTypes: String
         var bonusCap, excellent, good, pass, excellentShare: String
         var completion: String?
+        var excellentTop: String?
+        var vetoCap: String?
+        var blocks: String?
+        var groupExclusions: String?
+
+        /// A category by its Chinese name as the form writes it.
+        static func category(_ words: Substring, field: String) throws -> Assessment.Category {
+            let name = words.trimmingCharacters(in: .whitespaces)
+            guard let c = AssessmentScheme.scoredCategories.first(where: { $0.chinese == name }) else {
+                throw LuoshiError.invalid(
+                    field: field, reason: "“\(name)” 不是 重点工作、共性目标、满意度测评 之一 (not one of the three categories)")
+            }
+            return c
+        }
+
+        /// Lines of `name=value`, at most `max`.
+        static func pairs(_ text: String?, field: String, example: String) throws -> [(String, String)] {
+            let lines = (text ?? "").split(whereSeparator: \.isNewline).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }
+            guard lines.count <= 20 else {
+                throw LuoshiError.invalid(field: field, reason: "至多 20 行 (20 lines at most)")
+            }
+            return try lines.map { line in
+                let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[0].count <= 50 else {
+                    throw LuoshiError.invalid(field: field, reason: "每行一项，如 \(example) (one a line, like \(example))")
+                }
+                return (parts[0], parts[1])
+            }
+        }
 
         func scheme(from base: AssessmentScheme) throws -> AssessmentScheme {
             func n(_ s: String, _ field: String) throws -> Double {
@@ -208,6 +239,29 @@ struct AssessmentController: RouteCollection {
             s.grades = .init(
                 excellent: try n(excellent, "优秀"), good: try n(good, "良好"), pass: try n(pass, "合格"),
                 excellentShare: try n(excellentShare, "优秀比例") / 100)
+            if let top = try formNumber(excellentTop ?? "", field: "优秀名额") {
+                guard top == top.rounded(), top >= 0, top <= 100_000 else {
+                    throw LuoshiError.invalid(field: "优秀名额", reason: "应为整数 (a whole number)")
+                }
+                s.grades.excellentTop = Int(top)
+            }
+            s.grades.vetoCap = vetoCap.flatMap(AssessmentGrade.init(rawValue:)) ?? .fail
+            s.blocks = try Self.pairs(blocks, field: "板块折算", example: "重点工作=70").map { name, share in
+                guard let v = try formNumber(share, field: "板块折算") else {
+                    throw LuoshiError.invalid(field: "板块折算", reason: "缺少比例 (a share is missing)")
+                }
+                return .init(
+                    name: name,
+                    categories: try name.split(separator: "+").map { try Self.category($0, field: "板块折算") },
+                    share: v / 100)
+            }
+            var exclusions: [String: [Assessment.Category]] = [:]
+            for (group, names) in try Self.pairs(groupExclusions, field: "不计的类别", example: "村=满意度测评") {
+                exclusions[group, default: []] += try names.split(separator: "+").map {
+                    try Self.category($0, field: "不计的类别")
+                }
+            }
+            s.groupExclusions = exclusions
             return s
         }
     }

@@ -425,19 +425,26 @@ enum AssessmentPeriod {
 /// The 考核 as a workbook: the ranking (a row a unit, by group and place) and the working (a row a line of
 /// each unit's score), so the office's own spreadsheet can sum and check it.
 enum AssessmentSheet {
-    static let rankingHeaders = ["组别", "名次", "单位", "重点工作", "共性目标", "满意度测评", "加分", "扣分", "合计", "等次"]
+    /// The ranking's columns; 折算 only when the scheme folds blocks or brings a group to 100.
+    static func rankingHeaders(folded: Bool) -> [String] {
+        ["组别", "名次", "单位", "重点工作", "共性目标", "满意度测评"] + (folded ? ["折算"] : []) + ["加分", "扣分", "合计", "等次"]
+    }
     static let lineHeaders = ["单位", "类别", "事项", "计分规则", "依据", "分值"]
 
     static func workbook(_ r: AssessmentService.Result, period: String) -> Workbook {
         let title = "\(r.planTitle) \(period) 考核结果（截至 \(Breakdown.iso(r.at))，方案第 \(r.scheme.version) 版）"
         func points(_ v: Double) -> Cell { .number(Assessment.rounded(v)) }
+        let folded = r.scores.contains { $0.points(.fold) != 0 }
+        let rankingHeaders = rankingHeaders(folded: folded)
         let ranking = r.scores.map { s in
-            Row([
-                .text(s.group), .number(Double(s.rank)), .text(s.name), points(s.points(.work)),
-                points(s.points(.common)),
-                points(s.points(.survey)), points(s.points(.bonus)), points(s.points(.deduction)), points(s.total),
-                .text(s.grade.chinese + (s.vetoed ? "（一票否决）" : "")),
-            ])
+            Row(
+                [
+                    .text(s.group), .number(Double(s.rank)), .text(s.name), points(s.points(.work)),
+                    points(s.points(.common)), points(s.points(.survey)),
+                ] + (folded ? [points(s.points(.fold))] : []) + [
+                    points(s.points(.bonus)), points(s.points(.deduction)), points(s.total),
+                    .text(s.grade.chinese + (s.vetoed ? "（一票否决）" : "")),
+                ])
         }
         let lines = r.scores.flatMap { s in
             s.lines.map { l in
@@ -450,7 +457,8 @@ enum AssessmentSheet {
         let last = SpreadsheetWriter.columnName(rankingHeaders.count - 1)
         return Workbook(sheets: [
             Sheet(
-                name: "考核结果", columns: [8, 6, 18, 10, 10, 10, 8, 8, 10, 14].map { Column(width: $0) },
+                name: "考核结果",
+                columns: ([8, 6, 18, 10, 10, 10] + (folded ? [8] : []) + [8, 8, 10, 14]).map { Column(width: $0) },
                 rows: [Row([Cell(.text(title), .title)]), Row(rankingHeaders.map { Cell(.text($0), .header) })]
                     + ranking,
                 headerRows: 2, merges: ["A1:\(last)1"]),
@@ -484,19 +492,22 @@ extension AssessmentSheet {
         ]
         let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
         func p(_ v: Double) -> String { String(format: "%.2f", Assessment.rounded(v)) }
+        let folded = r.scores.contains { $0.points(.fold) != 0 }
         for (i, group) in Set(r.scores.map(\.group)).sorted().enumerated() {
             blocks.append(.paragraph([D.Run("\(numerals[min(i, 9)])、\(group)", bold: true, font: "黑体")]))
             blocks.append(
                 .table(
-                    rows: [["名次", "单位", "重点工作", "共性目标", "满意度", "加分", "扣分", "合计", "等次"]]
+                    rows: [["名次", "单位", "重点工作", "共性目标", "满意度"] + (folded ? ["折算"] : []) + ["加分", "扣分", "合计", "等次"]]
                         + r.scores.filter { $0.group == group }.map { s in
-                            [
-                                "\(s.rank)", s.name, p(s.points(.work)), p(s.points(.common)), p(s.points(.survey)),
-                                p(s.points(.bonus)), p(s.points(.deduction)), p(s.total),
-                                s.grade.chinese + (s.vetoed ? "（否决）" : ""),
-                            ]
+                            ["\(s.rank)", s.name, p(s.points(.work)), p(s.points(.common)), p(s.points(.survey))]
+                                + (folded ? [p(s.points(.fold))] : []) + [
+                                    p(s.points(.bonus)), p(s.points(.deduction)), p(s.total),
+                                    s.grade.chinese + (s.vetoed ? "（否决）" : ""),
+                                ]
                         },
-                    widths: [700, 2000, 1000, 1000, 900, 800, 800, 900, 1100], size: 11))
+                    widths: folded
+                        ? [600, 1800, 900, 900, 800, 800, 700, 700, 800, 1000]
+                        : [700, 2000, 1000, 1000, 900, 800, 800, 900, 1100], size: 11))
         }
         let vetoed = r.scores.filter(\.vetoed)
         if !vetoed.isEmpty {

@@ -63,12 +63,9 @@ enum AssessmentPage {
                     Words(
                         c.t(
                             "考核期 \(model.period)，数据截至 \(r.at.chinese)，按考核方案第 \(r.scheme.version) 版计分："
-                                + "重点工作 \(Assessment.rounded(r.scheme.workPoints)) 分、共性目标 \(Assessment.rounded(r.scheme.commonPoints)) 分、"
-                                + "满意度测评 \(Assessment.rounded(r.scheme.surveyPoints)) 分，另计加分、扣分。各单位在本组内排名。",
-                            "Assessment \(model.period), data as of \(r.at.english), scheme version \(r.scheme.version): key work "
-                                + "\(Assessment.rounded(r.scheme.workPoints)), common goals \(Assessment.rounded(r.scheme.commonPoints)), "
-                                + "survey \(Assessment.rounded(r.scheme.surveyPoints)) points, with bonuses and deductions. Units are "
-                                + "ranked within their group."))
+                                + r.scheme.summary.chinese + "各单位在本组内排名。",
+                            "Assessment \(model.period), data as of \(r.at.english), scheme version \(r.scheme.version): "
+                                + r.scheme.summary.english + " Units are ranked within their group."))
                 }
                 AssessmentPage.stage(model.round, c)
                 if model.round == nil { AssessmentPage.periodForm(model.plan, model.period, r.at, c) }
@@ -81,13 +78,17 @@ enum AssessmentPage {
                         c.t("考核结果通报 (Word)", "Results bulletin (Word)"),
                         .assessmentBulletin(plan: model.plan, period: model.period, at: Breakdown.iso(r.at)))
                 }.class("noprint")
+                let folded = r.scores.contains { $0.points(.fold) != 0 }
                 for group in Set(r.scores.map(\.group)).sorted() {
                     H2 { Words(group) }.zh()
-                    ListTable([
-                        c.t("名次", "Place"), c.t("单位", "Unit"), c.t("重点工作", "Key work"), c.t("共性目标", "Common"),
-                        c.t("满意度", "Survey"), c.t("加分", "Bonus"), c.t("扣分", "Deductions"), c.t("合计", "Total"),
-                        c.t("等次", "Grade"),
-                    ]) {
+                    ListTable(
+                        [
+                            c.t("名次", "Place"), c.t("单位", "Unit"), c.t("重点工作", "Key work"), c.t("共性目标", "Common"),
+                            c.t("满意度", "Survey"),
+                        ] + (folded ? [c.t("折算", "Brought to 100")] : []) + [
+                            c.t("加分", "Bonus"), c.t("扣分", "Deductions"), c.t("合计", "Total"), c.t("等次", "Grade"),
+                        ]
+                    ) {
                         for s in r.scores where s.group == group {
                             TR {
                                 TD("\(s.rank)", class: "num")
@@ -102,6 +103,7 @@ enum AssessmentPage {
                                 TD(AssessmentPage.points(s.points(.work)), class: "num")
                                 TD(AssessmentPage.points(s.points(.common)), class: "num")
                                 TD(AssessmentPage.points(s.points(.survey)), class: "num")
+                                if folded { TD(AssessmentPage.points(s.points(.fold)), class: "num") }
                                 TD(AssessmentPage.points(s.points(.bonus)), class: "num")
                                 TD(AssessmentPage.points(s.points(.deduction)), class: "num")
                                 TD(AssessmentPage.points(s.total), class: "num")
@@ -242,6 +244,50 @@ enum AssessmentPage {
                     field("good", "良好分数线", "Good from", s.grades.good)
                     field("pass", "合格分数线", "Pass from", s.grades.pass)
                     field("excellentShare", "优秀比例上限（%）", "Excellent for at most (%)", s.grades.excellentShare * 100)
+                    Div {
+                        FieldLabel(
+                            c.t(
+                                "优秀名额上限（每组前 N 名，空为不限）", "Excellent for at most the best N of a group (blank: no limit)"),
+                            for: "s-top")
+                        TextInput(
+                            "excellentTop", id: "s-top", value: s.grades.excellentTop.map(String.init),
+                            inputMode: "numeric")
+                    }
+                    Div {
+                        FieldLabel(c.t("一票否决后等次至多为", "A decided veto leaves at best"), for: "s-veto")
+                        Element("select") {
+                            Options(
+                                [AssessmentGrade.pass, .fail], value: { $0.rawValue }, label: { c.name($0) },
+                                selected: s.grades.vetoCap.rawValue)
+                        }.attr("id", "s-veto").attr("name", "vetoCap")
+                    }
+                    Div {
+                        FieldLabel(
+                            c.t(
+                                "板块折算（每行一块，如 重点工作=70、共性目标+满意度测评=30；空为不折算）",
+                                "Blocks folded in (one a line, like 重点工作=70 and 共性目标+满意度测评=30; blank: none)"),
+                            for: "s-blocks")
+                        TextBox(
+                            "blocks", id: "s-blocks",
+                            text: s.blocks.map { b in
+                                b.categories.map(\.chinese).joined(separator: "+") + "="
+                                    + Assessment.number(b.share * 100)
+                            }.joined(separator: "\n"), maxLength: 500
+                        ).attr("lang", "zh-CN")
+                    }
+                    Div {
+                        FieldLabel(
+                            c.t(
+                                "某组不计的类别（每行一组，如 村=满意度测评；该组折算为百分制）",
+                                "Categories a group does not have (one a line, like 村=满意度测评; brought to 100)"),
+                            for: "s-groups")
+                        TextBox(
+                            "groupExclusions", id: "s-groups",
+                            text: s.groupExclusions.sorted { $0.key < $1.key }.map { g in
+                                g.key + "=" + g.value.map(\.chinese).joined(separator: "+")
+                            }.joined(separator: "\n"), maxLength: 500
+                        ).attr("lang", "zh-CN")
+                    }
                     Paragraph { Submit(c.t("保存为新版本", "Save as a new version")) }
                 }
             }

@@ -73,7 +73,12 @@ final class ProgressReport: Model, @unchecked Sendable {
     /// its reason and an acceptance none, so a superseded report that was reviewed with a reason was returned
     /// (an accepted one updated later was not). It answers for no period.
     var wasReturned: Bool {
-        state == .returned || (state == .superseded && reviewedAt != nil && !(reviewReason ?? "").isEmpty)
+        Self.wasReturned(state: state, reviewedAt: reviewedAt, reason: !(reviewReason ?? "").isEmpty)
+    }
+
+    /// Returned, or superseded after a review that gave a reason (a return the unit has answered).
+    static func wasReturned(state: ReportState, reviewedAt: Date?, reason: Bool) -> Bool {
+        state == .returned || (state == .superseded && reviewedAt != nil && reason)
     }
     @Field(key: "state") var state: ReportState
     @Field(key: "review_reason") var reviewReason: String?

@@ -223,31 +223,31 @@ enum PlanRows {
 enum PlanRowsError: Error { case missing(String) }
 
 extension SQLiteRow {
-    fileprivate func value(_ c: String) -> SQLiteData { column(c) ?? .null }
+    func value(_ c: String) -> SQLiteData { column(c) ?? .null }
 
-    fileprivate func optionalString(_ c: String) -> String? {
+    func optionalString(_ c: String) -> String? {
         if case .text(let s) = value(c) { return s }
         return value(c).string
     }
 
-    fileprivate func string(_ c: String) throws -> String {
+    func string(_ c: String) throws -> String {
         guard let s = optionalString(c) else { throw PlanRowsError.missing(c) }
         return s
     }
 
-    fileprivate func optionalInt(_ c: String) -> Int? { value(c).integer.map { Int($0) } }
+    func optionalInt(_ c: String) -> Int? { value(c).integer.map { Int($0) } }
 
-    fileprivate func int(_ c: String) throws -> Int {
+    func int(_ c: String) throws -> Int {
         guard let v = optionalInt(c) else { throw PlanRowsError.missing(c) }
         return v
     }
 
-    fileprivate func optionalDouble(_ c: String) -> Double? { value(c).double }
+    func optionalDouble(_ c: String) -> Double? { value(c).double }
 
     /// Dates as SQLiteNIO reads them (seconds since 1970, kept to the microsecond).
-    fileprivate func optionalDate(_ c: String) -> Date? { value(c).isNull ? nil : Date(sqliteData: value(c)) }
+    func optionalDate(_ c: String) -> Date? { value(c).isNull ? nil : Date(sqliteData: value(c)) }
 
-    fileprivate func optionalUUID(_ c: String) -> UUID? {
+    func optionalUUID(_ c: String) -> UUID? {
         switch value(c) {
         case .text(let s): return UUID(uuidString: s)
         case .blob(let b) where b.readableBytes == 16:
@@ -261,12 +261,12 @@ extension SQLiteRow {
         }
     }
 
-    fileprivate func uuid(_ c: String) throws -> UUID {
+    func uuid(_ c: String) throws -> UUID {
         guard let u = optionalUUID(c) else { throw PlanRowsError.missing(c) }
         return u
     }
 
-    fileprivate func raw<T: RawRepresentable>(_ c: String) throws -> T where T.RawValue == String {
+    func raw<T: RawRepresentable>(_ c: String) throws -> T where T.RawValue == String {
         guard let s = optionalString(c), let v = T(rawValue: s) else { throw PlanRowsError.missing(c) }
         return v
     }

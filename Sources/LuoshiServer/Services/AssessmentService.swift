@@ -40,17 +40,19 @@ enum AssessmentService {
         let items = try await PlanRows.liveItems(plan: planID, on: db)
         let byID = Dictionary(uniqueKeysWithValues: items.map { ($0.id!, $0) })
         let assignments = try await PlanRows.assignments(plan: planID, on: db)
-        let reports = try await PlanRows.reports(plan: planID, unit: nil, acceptedOnly: false, on: db).filter {
-            $0.submittedAt < end
-        }
+        // In filing order.
+        let reports = try await PlanRows.reportFacts(plan: planID, on: db).filter { $0.submittedAt < end }
         // A report accepted after the day did not count on it.
         let accepted = reports.filter { $0.state == .accepted && ($0.reviewedAt ?? $0.submittedAt) < end }
-            .sorted { $0.submittedAt < $1.submittedAt }
         let milestones = try await Milestone.query(on: db).filter(\.$item.$id ~~ items.compactMap(\.id))
             .sort(\.$plannedDate).all()
+        // The snapshot reads each item's latest accepted figure only.
+        var latest: [UUID: ReportFact] = [:]
+        for r in accepted { latest[r.item] = r }
         let snapshot = PlanSnapshot.compute(
-            plan: plan, items: items, assignments: assignments, accepted: accepted, milestones: milestones,
-            now: end.addingTimeInterval(-1))
+            plan: plan, items: items, assignments: assignments,
+            accepted: latest.values.sorted { $0.submittedAt < $1.submittedAt }.map(\.latestModel),
+            milestones: milestones, now: end.addingTimeInterval(-1))
         let rules = try await Notices.rules(for: planID, on: db)
         // Only what the score counts of each notice: a plan's year of notices decoded whole by Fluent was a
         // third of the time.
@@ -67,13 +69,17 @@ enum AssessmentService {
                         serial: try row.decode(column: "serial", as: Int.self))
                 )
             }
-        let units = try await Organization.query(on: db).all()
+        let answering = Set(assignments.flatMap { a in [a.$leadUnit.id].compactMap { $0 } + a.cooperating })
+        let units = Dictionary(
+            uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ answering).all().map {
+                ($0.id!, $0)
+            })
 
         // The day each item was done: its first accepted report that says so.
         var finished: [UUID: CivilDay] = [:]
         var sources: [UUID: [String]] = [:]
         for r in accepted {
-            let id = r.$item.id
+            let id = r.item
             sources[id, default: []].append(r.period)
             guard finished[id] == nil, let item = byID[id] else { continue }
             let done =
@@ -83,20 +89,14 @@ enum AssessmentService {
                     ?? 0) >= 1
             if done { finished[id] = CivilDay(r.submittedAt, calendar: calendar) }
         }
-        // When each unit first filed for each period of each item (returned reports must be filed again).
-        var firstFiled: [String: [String: CivilDay]] = [:]
-        // A report returned after the day still stood on it.
-        func returned(_ r: ProgressReport) -> Bool { r.wasReturned && (r.reviewedAt ?? .distantFuture) < end }
-        for r in reports where !returned(r) {
-            let key = "\(r.$item.id)|\(r.$unit.id)"
-            let d = CivilDay(r.submittedAt, calendar: calendar)
-            firstFiled[key, default: [:]][r.period] = min(firstFiled[key]?[r.period] ?? d, d)
-        }
+        let firstFiled = FirstFilings(
+            reports.lazy.filter { !$0.returned(before: end) }.map { ($0.item, $0.unit, $0.period, $0.submittedAt) },
+            calendar: calendar)
 
         var facts: [UUID: Assessment.UnitFacts] = [:]
         func unit(_ id: UUID) -> Assessment.UnitFacts? {
             if let f = facts[id] { return f }
-            guard let u = units.first(where: { $0.id == id }) else { return nil }
+            guard let u = units[id] else { return nil }
             return Assessment.UnitFacts(
                 unit: id, name: u.name, group: u.kind.chinese, items: [], records: [], entries: [], survey: nil)
         }
@@ -116,7 +116,7 @@ enum AssessmentService {
                 // The lead unit reports: its periods due by the day, on time, late or not at all.
                 let periods = a.duePeriods(year: plan.year, rules: rules, calendar: calendar)
                 for (p, outcome) in ReportTimeliness.outcomes(
-                    periods, firstFiled: firstFiled["\(item.id!)|\(lead)"] ?? [:], today: day)
+                    periods, firstFiled: firstFiled[item: item.id!, unit: lead], today: day)
                 {
                     switch outcome {
                     case .onTime: break
@@ -133,10 +133,10 @@ enum AssessmentService {
                 facts[c] = f
             }
         }
-        for r in reports where returned(r) {
-            guard var f = facts[r.$unit.id], let item = byID[r.$item.id] else { continue }
+        for r in reports where r.returned(before: end) {
+            guard var f = facts[r.unit], let item = byID[r.item] else { continue }
             f.records.append(.init(kind: .returnedReport, source: "\(item.code) \(r.period)"))
-            facts[r.$unit.id] = f
+            facts[r.unit] = f
         }
         for n in notices {
             guard var f = facts[n.unit] else { continue }

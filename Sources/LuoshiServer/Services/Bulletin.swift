@@ -101,13 +101,10 @@ struct Bulletin: Sendable {
             try await Organization.query(on: db).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         let today = CivilDay(asOf, calendar: calendar)
 
-        // When each unit first filed for each period (a returned report does not count).
-        var firstFiled: [String: [String: CivilDay]] = [:]
-        for r in reports where !r.wasReturned && r.submittedAt <= asOf {
-            let day = CivilDay(r.submittedAt, calendar: calendar)
-            firstFiled["\(r.$item.id)|\(r.$unit.id)", default: [:]][r.period] = min(
-                firstFiled["\(r.$item.id)|\(r.$unit.id)"]?[r.period] ?? day, day)
-        }
+        let firstFiled = FirstFilings(
+            reports.lazy.filter { !$0.wasReturned && $0.submittedAt <= asOf }.map {
+                ($0.$item.id, $0.$unit.id, $0.period, $0.submittedAt)
+            }, calendar: calendar)
         var rows: [UUID: UnitRow] = [:]
         func row(_ unit: UUID) -> UnitRow {
             rows[unit]
@@ -119,7 +116,7 @@ struct Bulletin: Sendable {
                 $0.due >= first && $0.due <= last
             }
             for (_, outcome) in ReportTimeliness.outcomes(
-                periods, firstFiled: firstFiled["\(a.$item.id)|\(unit)"] ?? [:], today: today)
+                periods, firstFiled: firstFiled[item: a.$item.id, unit: unit], today: today)
             {
                 var r = row(unit)
                 r.due += 1

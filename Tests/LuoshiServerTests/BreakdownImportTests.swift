@@ -688,6 +688,20 @@ extension ServerTests {
             let mineEarly = try #require(early.scores.first { $0.unit == u.id })
             #expect(mineEarly.lines.first { $0.subject == "未报送" }?.sources == ["\(road.code) 2015-02"])
             #expect(mineEarly.lines.first { $0.subject == "逾期报送" } == nil)
+            // Escalated (unanswered past its day): it counts from the day after the response was due, not before.
+            let notice = try #require(
+                try await SupervisionNotice.query(on: app.db).filter(\.$plan.$id == plan.id!).first())
+            notice.escalation = 1
+            try await notice.save(on: app.db)
+            let dueDay = CivilDay(notice.respondBy, calendar: .beijing)
+            for (at, counted) in [(dueDay, false), (dueDay.adding(days: 1), true)] {
+                let r = try await AssessmentService.score(plan: plan, period: "2015", at: at, on: app.db)
+                let line = r.scores.first { $0.unit == u.id }?.lines.first { $0.subject == "督办升级" }
+                #expect((line != nil) == counted)
+            }
+            // Put back as the log has it (the escalation above was set by hand, not by a pass).
+            notice.escalation = 0
+            try await notice.save(on: app.db)
 
             // The unit reads its own working; another unit's reporter cannot; a reporter's ranking is their own.
             let unitCaller = try await app.signIn(reporter.username)

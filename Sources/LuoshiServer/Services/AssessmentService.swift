@@ -57,13 +57,15 @@ enum AssessmentService {
         // Only what the score counts of each notice: a plan's year of notices decoded whole by Fluent was a
         // third of the time.
         let notices = try await (db as! any SQLDatabase).select()
-            .columns("unit_id", "level", "escalation", "year", "serial").from(SupervisionNotice.schema)
+            .columns("unit_id", "level", "escalation", "respond_by", "year", "serial").from(SupervisionNotice.schema)
             .where("plan_id", .equal, planID).where("issued_at", .lessThan, end).orderBy("serial").all()
             .map { row in
                 (
                     unit: try row.decode(column: "unit_id", as: UUID.self),
                     level: try row.decode(column: "level", as: NoticeLevel.self),
-                    escalation: try row.decode(column: "escalation", as: Int.self),
+                    // Escalated the day after its response was due: one due on or after the day had not been yet.
+                    escalated: try row.decode(column: "escalation", as: Int.self) > 0
+                        && CivilDay(try row.decode(column: "respond_by", as: Date.self), calendar: calendar) < day,
                     number: NoticeNumber.format(
                         year: try row.decode(column: "year", as: Int.self),
                         serial: try row.decode(column: "serial", as: Int.self))
@@ -145,7 +147,7 @@ enum AssessmentService {
             case .red: f.records.append(.init(kind: .redNotice, source: n.number))
             case .blue: break
             }
-            if n.escalation > 0 { f.records.append(.init(kind: .escalation, source: n.number)) }
+            if n.escalated { f.records.append(.init(kind: .escalation, source: n.number)) }
             facts[n.unit] = f
         }
         return facts.values.sorted { ($0.group, $0.name) < ($1.group, $1.name) }

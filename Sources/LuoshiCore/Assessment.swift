@@ -41,6 +41,9 @@ public struct AssessmentScheme: Codable, Sendable, Equatable {
         /// The block's part of the total, 0–1; the blocks' parts add up to 1.
         public var share: Double
 
+        /// The block in English: its categories' names (its own name is Chinese words from the form).
+        public var englishName: String { categories.map(\.english).joined(separator: " + ") }
+
         public init(name: String, categories: [Assessment.Category], share: Double) {
             self.name = name
             self.categories = categories
@@ -208,13 +211,15 @@ public struct AssessmentScheme: Codable, Sendable, Equatable {
                 + blocks.map { b in
                     "\(b.name) \(Assessment.pct(b.share))"
                 }.joined(separator: "、") + "）"
+            // In English a block is named by its categories: its name is the form's Chinese words.
             en +=
-                ", folded by block (" + blocks.map { "\($0.name) \(Assessment.pct($0.share))" }.joined(separator: ", ")
-                + ")"
+                ", folded by block ("
+                + blocks.map { $0.englishName + " \(Assessment.pct($0.share))" }.joined(separator: ", ") + ")"
         }
         for (group, away) in groupExclusions.sorted(by: { $0.key < $1.key }) where !away.isEmpty {
             zh += "；\(group)不计" + away.map(\.chinese).joined(separator: "、") + "，折算为百分制"
-            en += "; \(group) without " + away.map(\.english).joined(separator: ", ") + ", brought to 100"
+            let groupEnglish = OrganizationKind.allCases.first { $0.chinese == group }?.english ?? "a group"
+            en += "; \(groupEnglish) without " + away.map(\.english).joined(separator: ", ") + ", brought to 100"
         }
         return (zh + "。另计加分、扣分。", en + ". Bonuses and deductions on top.")
     }
@@ -598,7 +603,7 @@ public enum Assessment {
         func part(_ b: (block: AssessmentScheme.Block, raw: Double, max: Double), english: Bool) -> String {
             let name =
                 b.block.name.isEmpty
-                ? (english ? "scored" : "计分项") : b.block.name
+                ? (english ? "scored" : "计分项") : english ? b.block.englishName : b.block.name
             return "\(name) \(number(b.raw))/\(number(b.max)) × \(pct(b.block.share / shares))"
         }
         let away = AssessmentScheme.scoredCategories.filter { excluded.contains($0) }

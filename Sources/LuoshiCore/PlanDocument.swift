@@ -149,10 +149,94 @@ public struct PlanTask: Codable, Sendable, Equatable {
     public var id: String
     public var text: String
     public var span: Span
-    public init(id: String, text: String, span: Span) {
+    /// Null from the reader; filled in the server's open-data export.
+    public var progress: ItemProgress?
+
+    public init(id: String, text: String, span: Span, progress: ItemProgress? = nil) {
         self.id = id
         self.text = text
         self.span = span
+        self.progress = progress
+    }
+
+    enum CodingKeys: String, CodingKey { case id, text, span, progress }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(text, forKey: .text)
+        try c.encode(progress, forKey: .progress)
+        try c.encode(span, forKey: .span)
+    }
+}
+
+/// Where a task or target stands in the server's open-data export (`plan.json` of a released plan): the
+/// latest accepted figure, and every accepted report. Only what the public pages show.
+public struct ItemProgress: Codable, Sendable, Equatable {
+    public var asOf: String
+    public var status: ItemStatus
+    public var colour: StatusColour
+    public var actual: Double?
+    /// 0–100.
+    public var percent: Int?
+    public var leadUnit: String?
+    public var leader: String?
+    public var history: [Entry]
+
+    public struct Entry: Codable, Sendable, Equatable {
+        public var period: String
+        public var actual: Double?
+        public var percent: Int?
+        public var narrative: String
+        /// The day it was accepted, ISO.
+        public var accepted: String
+
+        public init(period: String, actual: Double?, percent: Int?, narrative: String, accepted: String) {
+            self.period = period
+            self.actual = actual
+            self.percent = percent
+            self.narrative = narrative
+            self.accepted = accepted
+        }
+
+        enum CodingKeys: String, CodingKey { case period, actual, percent, narrative, accepted }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(period, forKey: .period)
+            try c.encode(actual, forKey: .actual)
+            try c.encode(percent, forKey: .percent)
+            try c.encode(narrative, forKey: .narrative)
+            try c.encode(accepted, forKey: .accepted)
+        }
+    }
+
+    public init(
+        asOf: String, status: ItemStatus, colour: StatusColour, actual: Double?, percent: Int?, leadUnit: String?,
+        leader: String?, history: [Entry]
+    ) {
+        self.asOf = asOf
+        self.status = status
+        self.colour = colour
+        self.actual = actual
+        self.percent = percent
+        self.leadUnit = leadUnit
+        self.leader = leader
+        self.history = history
+    }
+
+    enum CodingKeys: String, CodingKey { case asOf, status, colour, actual, percent, leadUnit, leader, history }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(asOf, forKey: .asOf)
+        try c.encode(status, forKey: .status)
+        try c.encode(colour, forKey: .colour)
+        try c.encode(actual, forKey: .actual)
+        try c.encode(percent, forKey: .percent)
+        try c.encode(leadUnit, forKey: .leadUnit)
+        try c.encode(leader, forKey: .leader)
+        try c.encode(history, forKey: .history)
     }
 }
 
@@ -178,6 +262,8 @@ public struct PlanTarget: Codable, Sendable, Equatable {
     public var span: Span
     /// The starting point the document states (从77%提高到80% → 77 %), in the target's unit; nil when none is given.
     public var baseline: TargetBaseline?
+    /// Null from the reader; filled in the server's open-data export.
+    public var progress: ItemProgress? = nil
 
     public init(
         id: String, section: String?, headline: Bool, text: String, quantityText: String, subject: String?,
@@ -205,7 +291,7 @@ public struct PlanTarget: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, section, headline, text, quantityText, subject, action, comparator, value, valueMin, valueMax,
-            unit, per, year, scope, baseline, span
+            unit, per, year, scope, baseline, progress, span
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -226,6 +312,7 @@ public struct PlanTarget: Codable, Sendable, Equatable {
         try c.encode(year, forKey: .year)
         try c.encode(scope, forKey: .scope)
         try c.encode(baseline, forKey: .baseline)
+        try c.encode(progress, forKey: .progress)
         try c.encode(span, forKey: .span)
     }
 }

@@ -49,17 +49,20 @@ extension LuoshiServer {
         app.middleware = .init()
         app.middleware.use(SecurityHeadersMiddleware(servedOverHTTPS: config.publicURL?.hasPrefix("https://") ?? false))
         app.middleware.use(LuoshiErrorMiddleware())
-        app.middleware.use(app.sessions.middleware)
-        app.middleware.use(EmptySessionMiddleware())
+        // The public site has no session, no sign-in and no form token: it reads nothing of them, and
+        // skipping them is most of what makes its pages fast (`PublicController`).
+        app.middleware.use(PublicPaths.skipping(app.sessions.middleware))
+        app.middleware.use(PublicPaths.skipping(EmptySessionMiddleware()))
         app.middleware.use(WriteInvalidationMiddleware())
-        app.middleware.use(CachedUserSessionAuthenticator())
-        app.middleware.use(TokenAuthenticator())
+        app.middleware.use(PublicPaths.skipping(CachedUserSessionAuthenticator()))
+        app.middleware.use(PublicPaths.skipping(TokenAuthenticator()))
         app.middleware.use(BodyGuardMiddleware())
-        app.middleware.use(CSRFMiddleware())
-        app.middleware.use(UnreadCountMiddleware())
+        app.middleware.use(PublicPaths.skipping(CSRFMiddleware()))
+        app.middleware.use(PublicPaths.skipping(UnreadCountMiddleware()))
         app.routes.defaultMaxBodySize = "1mb"
         // Request bodies held in memory at once, all requests together (uploads are up to 60 MB each).
         app.storage[BodyBudgetKey.self] = BodyBudget(limit: 128 << 20)
+        app.storage[PublicPageCacheKey.self] = PublicPageCache()
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.port
         // A connection that sends nothing and is sent nothing for 30 s is closed: half-sent requests
@@ -108,6 +111,7 @@ extension LuoshiServer {
         try app.register(collection: SupervisionController())
         try app.register(collection: ExportController())
         try app.register(collection: BreakdownImportController())
+        try app.register(collection: PublicController())
         try app.register(collection: AssessmentController())
         try app.register(collection: SupervisionAPIController())
         try app.register(collection: DirectoryController())

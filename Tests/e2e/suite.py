@@ -426,6 +426,22 @@ def _():
     look("assessment-own")
 
 
+@step("staff: a scheme without the survey for villages, brought to 100, is a new version")
+def _():
+    sign_in("duchaban")
+    plan = state["plan"]
+    go(plan + "/assessment?period=2015")
+    box = find("textarea[name=groupExclusions]")
+    box.clear()
+    box.send_keys("村=满意度测评")
+    submit(box.find_element(By.XPATH, "ancestor::form"))
+    expect("按考核方案第 2 版计分" in text(), f"the ranking names the new version ({text()[:200]!r})")
+    expect("村不计满意度测评，折算为百分制" in text(), "the scheme's words name the villages' rule")
+    heads = [th.text for th in finds("table.list th")]
+    expect("折算" in heads, f"the ranking has a column for the bringing to 100 ({heads})")
+    look("assessment-groups")
+
+
 @step("a 考核 round: staff freeze and publish 2015-Q2; a unit objects; staff answer")
 def _():
     sign_in("duchaban")
@@ -632,6 +648,37 @@ def _():
     look("overview-leader")
     go("/notices")
     look("notices-leader", "/notices")
+
+
+@step("staff: releases the plan to the public; anyone reads it without an account, on a desk and on a phone")
+def _():
+    sign_in("duchaban")
+    go(state["plan"])
+    form = find("form[action$='/release']")
+    form.find_element(By.NAME, "note").send_keys("首次向社会公开")
+    submit(form)
+    public = here()
+    expect(public.startswith("/public/plans/"), f"releasing leads to the public page ({public})")
+    # A citizen: no account, no cookie.
+    if finds("form[action='/logout']"):
+        submit(find("form[action='/logout']"))
+    driver.delete_all_cookies()
+    go(public)
+    expect("主要预期目标" in text() and "首次向社会公开" in text(), f"the public page shows the plan ({text()[:200]!r})")
+    expect(not finds("form[action='/logout']"), "nobody is signed in")
+    expect(not driver.get_cookies(), f"the public site sets no cookie ({driver.get_cookies()})")
+    look("public-plan", public)
+    item = find("table.list a[href*='/items/']").get_attribute("href").replace(BASE, "")
+    go(item)
+    expect("计划原文" in text() and finds("svg.chart"), "an item's page: its words and its chart")
+    look("public-item", item)
+    look("public-index", "/public")
+    look("public-data", "/public/data")
+    size("phone")
+    go(public)
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    expect(width <= 400, f"the public page fits a phone's width ({width} px)")
+    size("desk")
 
 
 @step("deputy: reads the plan, cannot write")

@@ -167,12 +167,17 @@ struct PlanController: RouteCollection {
             await req.application.snapshots.store(page: rendered, for: key, variant)
             body = rendered
         }
+        // Staff see whether and when the plan was released to the public, and release it again.
+        let release =
+            user.role == .admin && plan.status != .draft ? try await Publication.latest(plan.id!, on: req.db) : nil
         return req.render(
             PlanOverview.View(
                 frame: .init(
                     plan: plan.id!, title: plan.title, mayClose: user.role == .admin && plan.status == .published,
                     mayReopen: user.role == .admin && plan.status == .closed,
                     mayImport: user.role == .admin && plan.status != .closed,
+                    mayRelease: user.role == .admin && plan.status != .draft,
+                    release: release.map { ($0.number, $0.releasedAt) },
                     body: body ?? "")))
     }
 }

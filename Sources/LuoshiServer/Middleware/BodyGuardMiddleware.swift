@@ -76,11 +76,26 @@ extension NoticeAction {
 /// a byte of it is read. Then it is read here at a pace no slower than `BodyPace` allows: an upload's
 /// files straight to disk (`UploadReceiver`), any other body into memory up to its route's limit, so
 /// the form token can be checked (a browser form of more than a few kilobytes arrives in pieces).
-struct BodyGuardMiddleware: AsyncMiddleware {
+struct BodyGuardMiddleware: Middleware {
     /// A body from someone not signed in: only signing in takes one, and its form is small.
     static let anonymousLimit = 16 << 10
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    /// Reads pass straight through with no task started (see `SecurityHeadersMiddleware`); a body is
+    /// guarded in `guarded`.
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method) else { return next.respond(to: req) }
+        return req.eventLoop.makeFutureWithTask {
+            try await self.guarded(req, chainingTo: FutureResponder(inner: next))
+        }
+    }
+
+    /// The async view of the next responder.
+    struct FutureResponder: AsyncResponder {
+        let inner: any Responder
+        func respond(to request: Request) async throws -> Response { try await inner.respond(to: request).get() }
+    }
+
+    func guarded(_ req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method), let route = req.route, !route.refusesMethod
         else {
             return try await next.respond(to: req)

@@ -28,16 +28,16 @@ struct CachedUserSessionAuthenticator: AsyncMiddleware {
 }
 
 /// Any write through this process makes the next read look at the database's version again.
-struct WriteInvalidationMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let write = request.method != .GET && request.method != .HEAD
-        do {
-            let response = try await next.respond(to: request)
-            if write { await request.application.snapshots.invalidate() }
-            return response
-        } catch {
-            if write { await request.application.snapshots.invalidate() }
-            throw error
+struct WriteInvalidationMiddleware: Middleware {
+    /// Reads pass straight through, with no task started (see `SecurityHeadersMiddleware`).
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard request.method != .GET && request.method != .HEAD else { return next.respond(to: request) }
+        return next.respond(to: request).flatMapAlways { result in
+            request.application.publicPages.invalidate()
+            return request.eventLoop.makeFutureWithTask {
+                await request.application.snapshots.invalidate()
+                return try result.get()
+            }
         }
     }
 }

@@ -5,13 +5,10 @@ import Vapor
 /// The one place errors become answers: a domain error, an abort, a decoding error or anything else
 /// turns into a status and a page (browsers) or a JSON body (`/api`), in the request's language.
 /// Nothing escapes as a crash, and an unexpected error is logged and shown without its internals.
-struct LuoshiErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            return Self.response(for: error, request: request)
-        }
+struct LuoshiErrorMiddleware: Middleware {
+    /// Future-based: no task started per request (see `SecurityHeadersMiddleware`).
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in Self.response(for: error, request: request) }
     }
 
     static func classify(_ error: any Error) -> (HTTPStatus, String, String) {

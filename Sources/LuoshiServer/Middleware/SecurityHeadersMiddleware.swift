@@ -7,14 +7,20 @@ import Vapor
 /// a frame, no address leaked to other sites, no guessing of content types. Cookies are `Secure` when
 /// the site is served over HTTPS: its public address says so, or the proxy in front of it does
 /// (`X-Forwarded-Proto: https`).
-struct SecurityHeadersMiddleware: AsyncMiddleware {
+///
+/// Future-based, as the other middleware every request passes: an async middleware starts a task per
+/// request, which was a large part of serving a cached public page.
+struct SecurityHeadersMiddleware: Middleware {
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     let servedOverHTTPS: Bool
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in self.secure(response, request) }
+    }
+
+    func secure(_ response: Response, _ request: Request) -> Response {
         let h = response.headers
         if !h.contains(name: "Content-Security-Policy") {
             response.headers.add(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)

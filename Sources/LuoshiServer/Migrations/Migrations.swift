@@ -41,6 +41,7 @@ enum Migrations {
         app.migrations.add(CreateAssessment())
         app.migrations.add(CreateAssessmentRound())
         app.migrations.add(CreateAssessmentClaim())
+        app.migrations.add(CreatePublicRelease())
     }
 }
 

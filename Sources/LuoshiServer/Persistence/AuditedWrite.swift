@@ -22,6 +22,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case assessmentObject = "assessment.object"
     case assessmentAnswer = "assessment.answer"
     case assessmentFinalize = "assessment.finalize"
+    case planRelease = "plan.release"
     case assessmentSelf = "assessment.self"
     case assessmentReview = "assessment.review"
     case itemEdit = "item.edit"
@@ -79,6 +80,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .assessmentObject: return ("提出考核异议", "Objection lodged")
         case .assessmentAnswer: return ("答复考核异议", "Objection answered")
         case .assessmentFinalize: return ("考核定稿", "Assessment made final")
+        case .planRelease: return ("向社会公开计划", "Plan released to the public")
         case .assessmentSelf: return ("提交自评", "Self-assessment filed")
         case .assessmentReview: return ("考核复核", "Assessment reviewed")
         case .itemEdit: return ("修改事项", "Item corrected")

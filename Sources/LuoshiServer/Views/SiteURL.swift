@@ -46,6 +46,14 @@ enum SiteURL: Equatable, Sendable {
     case answerObjection(UUID)
     case assessmentSurvey(plan: UUID)
     case item(UUID)
+    /// The public site: released plans, no account needed.
+    case publicIndex
+    case publicPlan(UUID)
+    case publicItem(plan: UUID, code: String)
+    /// plan.json, plan.csv or feed.atom of a released plan.
+    case publicFile(plan: UUID, name: String)
+    case publicData
+    case releasePlan(UUID)
     /// A page of an item's reports, newest first (page 1 is the item itself).
     case itemReports(UUID, page: Int)
     case edit(item: UUID, ItemEdit)
@@ -123,6 +131,14 @@ enum SiteURL: Equatable, Sendable {
     var path: String {
         switch self {
         case .home: return "/"
+        case .publicIndex: return "/public"
+        case .publicPlan(let plan): return "/public/plans/\(plan)"
+        case .publicItem(let plan, let code):
+            return "/public/plans/\(plan)/items/"
+                + (code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? code)
+        case .publicFile(let plan, let name): return "/public/plans/\(plan)/\(name)"
+        case .publicData: return "/public/data"
+        case .releasePlan(let plan): return "/plans/\(plan)/release"
         case .stylesheet: return "/assets/app.css"
         case .login(let next, let failed):
             return "/login" + Self.query([("next", next), ("failed", failed ? "1" : nil)])

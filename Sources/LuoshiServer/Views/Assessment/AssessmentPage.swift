@@ -265,7 +265,8 @@ enum AssessmentPage {
                         FieldLabel(
                             c.t(
                                 "板块折算（每行一块，如 重点工作=70、共性目标+满意度测评=30；空为不折算）",
-                                "Blocks folded in (one a line, like 重点工作=70 and 共性目标+满意度测评=30; blank: none)"),
+                                "Blocks folded in (one a line: the categories' Chinese names joined by +, then = and the share in %; blank: none)"
+                            ),
                             for: "s-blocks")
                         TextBox(
                             "blocks", id: "s-blocks",
@@ -279,7 +280,8 @@ enum AssessmentPage {
                         FieldLabel(
                             c.t(
                                 "某组不计的类别（每行一组，如 村=满意度测评；该组折算为百分制）",
-                                "Categories a group does not have (one a line, like 村=满意度测评; brought to 100)"),
+                                "Categories a group does not have (one a line: the group, = and the categories' Chinese names; brought to 100)"
+                            ),
                             for: "s-groups")
                         TextBox(
                             "groupExclusions", id: "s-groups",

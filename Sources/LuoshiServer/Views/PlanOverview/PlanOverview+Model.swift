@@ -22,6 +22,9 @@ enum PlanOverview {
         var mayReopen: Bool = false
         /// Staff on an open plan: the way to bring an edited 分解表 back.
         var mayImport: Bool = false
+        /// Staff on a published plan: the form that releases it to the public, and the latest release.
+        var mayRelease: Bool = false
+        var release: (number: Int, at: Date)? = nil
         /// The cached body, rendered by `Body` (escaped markup of our own).
         var body: String
     }

@@ -30,7 +30,38 @@ extension PlanOverview {
                             c.t("导入修改后的任务分解表…", "Import an edited task breakdown…"), .breakdownImport(plan: frame.plan))
                     }.class("noprint")
                 }
+                releaseForm(c)
                 lifecycleForm(c)
+            }
+        }
+
+        /// Releasing to the public: what citizens see changes only when staff release again.
+        func releaseForm(_ c: PageContext) -> any Component {
+            guard frame.mayRelease else { return EmptyComponent() }
+            return PostForm(.releasePlan(frame.plan), c, class: "stack card noprint") {
+                H2 { Words(c.t("向社会公开", "Public release")) }
+                if let r = frame.release {
+                    Paragraph {
+                        Words(
+                            c.t(
+                                "已于 \(Format.date(r.at, c.lang)) 第 \(r.number) 次公开。此后的修改在再次公开后才对外显示；进展报送审核通过即显示。",
+                                "Release \(r.number) of \(Format.date(r.at, c.lang)). Edits since show on the public site "
+                                    + "once released again; accepted reports show at once."))
+                        Words(" ")
+                        Anchor(c.t("查看公开页面", "See the public page"), .publicPlan(frame.plan))
+                    }
+                } else {
+                    Paragraph {
+                        Words(
+                            c.t(
+                                "本计划尚未向社会公开。公开后，群众无需登录即可查看各项任务的进展和已审核的报送（不含草稿、退回的报送和证明材料）。",
+                                "Not yet released. Once released, anyone can read each item's progress and its accepted "
+                                    + "reports without an account (never drafts, returned reports or evidence files)."))
+                    }
+                }
+                FieldLabel(c.t("公开说明（可选）", "What changed (optional)"), for: "release-note")
+                TextInput("note", id: "release-note", maxLength: 500)
+                Paragraph { Submit(c.t(frame.release == nil ? "向社会公开" : "再次公开", "Release to the public")) }
             }
         }
 

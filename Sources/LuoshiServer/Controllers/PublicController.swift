@@ -1,0 +1,283 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import NIOConcurrencyHelpers
+import OfficeOpenXML
+import Vapor
+
+/// The public site and its open data: no account, no session, no form token (`PublicPaths` keeps those
+/// middlewares off these routes). Each response is rendered once per database version and day (statuses
+/// move with the date) and served from memory, with an `ETag` and `Last-Modified` so a browser or a
+/// proxy revalidates for a 304.
+struct PublicController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let p = routes.grouped("public")
+        p.get(use: index)
+        p.get("data", use: data)
+        p.get("plans", ":planID", use: plan)
+        p.get("plans", ":planID", "items", ":code", use: item)
+        p.get("plans", ":planID", "plan.json", use: json)
+        p.get("plans", ":planID", "plan.csv", use: csv)
+        p.get("plans", ":planID", "feed.atom", use: feed)
+        routes.post("plans", ":planID", "release", use: release)
+    }
+
+    static let html = HTTPMediaType.html
+
+    /// Whether the page is asked for in English (`?lang=en`), read from the raw target: decoding the query
+    /// costs more than serving the page.
+    static func english(_ req: Request) -> Bool {
+        let t = req.url.string
+        return t.contains("?lang=en") || t.contains("&lang=en")
+    }
+
+    /// The page in memory when it is still good, answered on the event loop with no task started; else
+    /// rendered now (after reading the database's version) and kept for this version and day.
+    static func serve(
+        _ req: Request, type: HTTPMediaType,
+        render: @escaping @Sendable () async throws -> (body: String, lastModified: Date)
+    ) -> EventLoopFuture<Response> {
+        let target = req.url.string
+        // Only the path and the language make a page: other query words cannot grow the cache.
+        let key = String(target.prefix { $0 != "?" }) + (english(req) ? "|en" : "|zh")
+        let day = CivilDay(req.now, calendar: .beijing)
+        let cache = req.application.publicPages
+        if let hit = cache.fresh(key, day: day, at: Date()) {
+            return req.eventLoop.makeSucceededFuture(respond(req, hit))
+        }
+        return req.eventLoop.makeFutureWithTask {
+            let version = try await SnapshotCache.version(req)
+            cache.setVersion(version, at: Date())
+            if let hit = cache.entry(key, version: version, day: day) { return respond(req, hit) }
+            let (body, modified) = try await render()
+            let entry = PublicPageCache.Entry(
+                version: version, day: day, body: ByteBuffer(string: body),
+                etag: "\"" + Fingerprint.sha256Hex(Array(body.utf8)).prefix(20) + "\"",
+                lastModified: HTTPDate.format(modified), type: type)
+            cache.store(entry, for: key)
+            return respond(req, entry)
+        }
+    }
+
+    static func respond(_ req: Request, _ e: PublicPageCache.Entry) -> Response {
+        let fresh: Bool
+        if let tags = req.headers.first(name: .ifNoneMatch) {
+            fresh = tags.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == e.etag }
+        } else if let since = req.headers.first(name: .ifModifiedSince) {
+            fresh = since == e.lastModified
+        } else {
+            fresh = false
+        }
+        let r = Response(status: fresh ? .notModified : .ok, body: fresh ? .empty : .init(buffer: e.body))
+        r.headers.contentType = e.type
+        r.headers.replaceOrAdd(name: .eTag, value: e.etag)
+        r.headers.replaceOrAdd(name: .lastModified, value: e.lastModified)
+        // Statuses move with the day: a minute's reuse, then a revalidation that is usually a 304.
+        r.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        return r
+    }
+
+    static func context(_ req: Request) -> PageContext {
+        PageContext(
+            lang: Lang(english: english(req)), viewer: nil, csrf: "", unread: 0,
+            demoDate: req.application.luoshi.fixedNow, now: req.now, frames: req.application.frames)
+    }
+
+    static func planID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("planID").flatMap(UUID.init(uuidString:)) else {
+            throw LuoshiError.notFound(entity: "公开的计划", id: req.parameters.get("planID") ?? "")
+        }
+        return id
+    }
+
+    @Sendable func index(req: Request) -> EventLoopFuture<Response> {
+        let db = req.db, now = req.now
+        return Self.serve(req, type: Self.html) {
+            let releases = try await PublicRelease.query(on: db).sort(\.$releasedAt, .descending).all()
+            var latest: [UUID: PublicRelease] = [:]
+            for r in releases where (latest[r.$plan.id]?.number ?? 0) < r.number { latest[r.$plan.id] = r }
+            var rows: [(plan: Plan, release: PublicRelease, overall: RollUp.Result?)] = []
+            for (planID, release) in latest {
+                let view = try await Publication.view(planID, on: db, now: now)
+                rows.append((view.plan, release, view.snapshot.overall))
+            }
+            rows.sort { ($0.plan.year, $0.plan.title) > ($1.plan.year, $1.plan.title) }
+            return (
+                PublicPages.Index(plans: rows).document(Self.context(req)),
+                latest.values.map(\.releasedAt).max() ?? .distantPast
+            )
+        }
+    }
+
+    @Sendable func data(req: Request) -> EventLoopFuture<Response> {
+        return Self.serve(req, type: Self.html) {
+            (PublicPages.DataPage().document(Self.context(req)), Date(timeIntervalSince1970: 1_764_547_200))
+        }
+    }
+
+    @Sendable func plan(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try Self.planID(req)
+        let db = req.db, now = req.now
+        return Self.serve(req, type: Self.html) {
+            let view = try await Publication.view(id, on: db, now: now)
+            return (PublicPages.PlanPage(view: view).document(Self.context(req)), view.lastChange)
+        }
+    }
+
+    @Sendable func item(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try Self.planID(req)
+        let code = req.parameters.get("code") ?? ""
+        let db = req.db, now = req.now
+        return Self.serve(req, type: Self.html) {
+            let view = try await Publication.view(id, on: db, now: now)
+            guard let item = view.content.items.first(where: { $0.code == code }) else {
+                throw LuoshiError.notFound(entity: "事项", id: code)
+            }
+            let history = try await Publication.history(item, in: view, on: db)
+            // A milestone shows from its date: a plan's later steps are not promised before their time.
+            let today = CivilDay(now, calendar: .beijing)
+            let milestones = (view.snapshot.milestones[item.id] ?? []).filter {
+                CivilDay($0.plannedDate, calendar: .beijing) <= today || $0.actualDate != nil
+            }
+            let modified = ([view.release.releasedAt] + history.map { $0.report.reviewedAt ?? $0.report.submittedAt })
+                .max()!
+            return (
+                PublicPages.ItemPage(view: view, item: item, history: history, milestones: milestones).document(
+                    Self.context(req)),
+                modified
+            )
+        }
+    }
+
+    @Sendable func json(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try Self.planID(req)
+        let db = req.db, now = req.now
+        return Self.serve(req, type: .json) {
+            let view = try await Publication.view(id, on: db, now: now)
+            let doc = Publication.document(view, histories: try await Publication.histories(view, on: db))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return (String(decoding: try encoder.encode(doc), as: UTF8.self), view.lastChange)
+        }
+    }
+
+    @Sendable func csv(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try Self.planID(req)
+        let db = req.db, now = req.now
+        let type = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        return Self.serve(req, type: type) {
+            let view = try await Publication.view(id, on: db, now: now)
+            return (String(decoding: PublicData.csv(view), as: UTF8.self), view.lastChange)
+        }
+    }
+
+    @Sendable func feed(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try Self.planID(req)
+        let db = req.db, now = req.now
+        let base = PublicData.base(req)
+        let type = HTTPMediaType(type: "application", subType: "atom+xml", parameters: ["charset": "utf-8"])
+        return Self.serve(req, type: type) {
+            let view = try await Publication.view(id, on: db, now: now)
+            let releases = try await PublicRelease.query(on: db).filter(\.$plan.$id == id).sort(\.$number).all()
+            let feed = PublicData.atom(
+                view, releases: releases, histories: try await Publication.histories(view, on: db), base: base)
+            return (feed, view.lastChange)
+        }
+    }
+
+    struct ReleaseForm: Content { var note: String? }
+
+    /// Staff release the plan as it stands now.
+    @Sendable func release(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let plan = try await PlanStore.find(req.parameters.get("planID"), on: req.db)
+        let note = try req.content.decode(ReleaseForm.self).note ?? ""
+        try await Publication.release(plan.id!, note: note, actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .publicPlan(plan.id!))
+    }
+}
+
+/// Public pages by path and language, at the database version and day they were rendered for. Behind a
+/// lock, not in an actor: a hit is answered on the event loop without a hop.
+final class PublicPageCache: Sendable {
+    struct Entry: Sendable {
+        var version: Int
+        var day: CivilDay
+        var body: ByteBuffer
+        var etag: String
+        var lastModified: String
+        var type: HTTPMediaType
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// The database's version as last read, and when (real time); a write through this process
+        /// clears it (`WriteInvalidationMiddleware`), another app server's shows within
+        /// `SnapshotCache.revalidateAfter`.
+        var version = -1
+        var checkedAt = Date.distantPast
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    /// The entry, when the version read lately is the one it was rendered at.
+    func fresh(_ key: String, day: CivilDay, at now: Date) -> Entry? {
+        state.withLockedValue { s in
+            guard now.timeIntervalSince(s.checkedAt) < SnapshotCache.revalidateAfter, let e = s.entries[key],
+                e.version == s.version, e.day == day
+            else { return nil }
+            return e
+        }
+    }
+
+    func entry(_ key: String, version: Int, day: CivilDay) -> Entry? {
+        state.withLockedValue { s in
+            guard let e = s.entries[key], e.version == version, e.day == day else { return nil }
+            return e
+        }
+    }
+
+    func setVersion(_ v: Int, at: Date) {
+        state.withLockedValue { s in
+            s.version = v
+            s.checkedAt = at
+        }
+    }
+
+    func invalidate() { state.withLockedValue { $0.checkedAt = .distantPast } }
+
+    func store(_ e: Entry, for key: String) {
+        state.withLockedValue { s in
+            // Item pages of many plans in two languages: a few thousand; start again rather than grow.
+            if s.entries.count >= 4_000 { s.entries = s.entries.filter { $0.value.version == e.version } }
+            if s.entries.count >= 4_000 { s.entries.removeAll() }
+            s.entries[key] = e
+        }
+    }
+}
+
+struct PublicPageCacheKey: StorageKey { typealias Value = PublicPageCache }
+
+extension Application {
+    /// Made when the application is configured (`Configure`), so reading it is a plain storage lookup.
+    var publicPages: PublicPageCache {
+        if let cache = storage[PublicPageCacheKey.self] { return cache }
+        let cache = PublicPageCache()
+        storage[PublicPageCacheKey.self] = cache
+        return cache
+    }
+}
+
+/// An HTTP date (RFC 9110's IMF-fixdate), formatted by hand: it is made once per rendered page.
+enum HTTPDate {
+    static func format(_ d: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "GMT")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: d)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(days[c.weekday! - 1]), \(two(c.day!)) \(months[c.month! - 1]) \(c.year!) "
+            + "\(two(c.hour!)):\(two(c.minute!)):\(two(c.second!)) GMT"
+    }
+}

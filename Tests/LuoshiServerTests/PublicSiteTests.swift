@@ -1,0 +1,214 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import LuoshiServer
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+extension ServerTests {
+    /// Every response of the public site for one plan: its list, its page in both languages, every item's
+    /// page, its open data and the page about the data.
+    func publicResponses(_ app: Application, plan: UUID) async throws -> [(
+        path: String, body: String, head: HTTPHeaders
+    )] {
+        var paths = ["/public", "/public/data", "/public/plans/\(plan)", "/public/plans/\(plan)?lang=en"]
+        paths += [
+            "/public/plans/\(plan)/plan.json", "/public/plans/\(plan)/plan.csv", "/public/plans/\(plan)/feed.atom",
+        ]
+        let codes = try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan).all().map(\.code)
+        paths += codes.map { SiteURL.publicItem(plan: plan, code: $0).path }
+        var out: [(String, String, HTTPHeaders)] = []
+        for path in paths {
+            try await app.testing().test(.GET, path) { res in
+                // Items never released (added since) are not found; everything else is there.
+                #expect(res.status == .ok || (res.status == .notFound && path.contains("/items/")), "\(path)")
+                if res.status == .ok { out.append((path, res.body.string, res.headers)) }
+            }
+        }
+        return out
+    }
+
+    @Test(
+        "公开：无需登录；只有公开的内容，草稿、退回、证明材料、报送人从不出现；再次公开后才显示修改 (the public site shows what was released and accepted, nothing else)"
+    )
+    func publicSite() async throws {
+        try await TestApp.with { app in
+            let store = app.store
+            let now = app.clock.now()
+            let planID = try await app.demoPlanID()
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            try await app.testing().test(.GET, "/public/plans/\(planID)") { res in
+                #expect(res.status == .notFound)  // never released
+            }
+
+            // Marked words on three reports: one accepted with an evidence file, one waiting, one returned.
+            let (item, reporter) = try await app.assignedItem()
+            let directory = app.luoshi.evidenceDirectory
+            let incoming = directory + "/" + UploadReceiver.incoming
+            try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+            let bytes = Data("%PDF-1.4 证明".utf8)
+            let source = incoming + "/" + UUID().uuidString.lowercased()
+            _ = FileManager.default.createFile(atPath: source, contents: bytes)
+            let pdf = try EvidenceStore.check([
+                ReceivedFile(
+                    field: "evidence", filename: "SECRET-EVIDENCE-9a1.pdf", path: source, size: bytes.count,
+                    sha256: Fingerprint.sha256Hex(bytes), head: Array(bytes.prefix(16)))
+            ])
+            let accepted = try await Reports.file(
+                .init(
+                    period: "2015-06", actualValue: nil, percentComplete: 70, milestone: nil,
+                    narrative: "ACCEPTED-7f3 道路已完成七成", problems: "PROBLEM-SECRET-3c5"),
+                evidence: pdf, evidenceDirectory: directory, item: item, user: reporter, on: store, now: now)
+            _ = try await Reports.review(
+                accepted.id!.uuidString, accept: true, reason: nil, user: admin, on: store, now: now)
+            let others = try await Assignment.query(on: app.db).filter(\.$leadUnit.$id == reporter.$organization.id!)
+                .with(\.$item).all().map(\.item).filter { $0.id != item.id && $0.kind == .task }
+            try #require(others.count >= 3)
+            _ = try await Reports.file(
+                .init(period: "2015-06", percentComplete: 10, narrative: "PENDING-SECRET-4c2"), item: others[0],
+                user: reporter, on: store, now: now)
+            let returned = try await Reports.file(
+                .init(period: "2015-06", percentComplete: 20, narrative: "RETURNED-SECRET-8d0"), item: others[1],
+                user: reporter, on: store, now: now)
+            _ = try await Reports.review(
+                returned.id!.uuidString, accept: false, reason: "RETURN-REASON-SECRET-2b7", user: admin, on: store,
+                now: now)
+
+            // A reporter cannot release; staff can, once; again only when something changed.
+            let form = "_csrf=x&note=\(urlEncoded("首次向社会公开"))"
+            let reporterCaller = try await app.signIn(reporter.username)
+            try await app.testing().test(
+                .POST, "/plans/\(planID)/release", headers: reporterCaller.formHeaders, body: ByteBuffer(string: form)
+            ) { res in #expect(res.status == .forbidden) }
+            let adminCaller = try await app.signIn("duchaban")
+            try await app.testing().test(
+                .POST, "/plans/\(planID)/release", headers: adminCaller.formHeaders, body: ByteBuffer(string: form)
+            ) { res in
+                #expect(res.status == .seeOther)
+                #expect(res.headers.first(name: .location) == "/public/plans/\(planID)")
+            }
+            await #expect(throws: LuoshiError.self) {
+                try await Publication.release(planID, note: "", actor: admin, on: store, now: now)
+            }
+
+            // Edited and dropped after the release: not shown until released again.
+            try await PlanEdits.edit(
+                others[2].id!, .init(title: "EDITED-AFTER-RELEASE-5e1", reason: "措辞调整"), actor: admin, on: store,
+                now: now)
+            let dropped = others[1]
+            try await PlanEdits.retire(dropped.id!, reason: "因规划调整撤销", actor: admin, on: store, now: now)
+
+            let marks = [
+                "PENDING-SECRET-4c2", "RETURNED-SECRET-8d0", "RETURN-REASON-SECRET-2b7", "SECRET-EVIDENCE-9a1",
+                "EDITED-AFTER-RELEASE-5e1", reporter.username,
+            ]
+            var pages = try await publicResponses(app, plan: planID)
+            for page in pages {
+                for mark in marks { #expect(!page.body.contains(mark), "\(mark) in \(page.path)") }
+                // No session, no cookie: the public site never starts one.
+                #expect(page.head.first(name: .setCookie) == nil, "a cookie from \(page.path)")
+                #expect(page.head.first(name: .eTag) != nil && page.head.first(name: .lastModified) != nil)
+            }
+            let itemPage = try #require(
+                pages.first { $0.path == SiteURL.publicItem(plan: planID, code: item.code).path })
+            #expect(itemPage.body.contains("ACCEPTED-7f3 道路已完成七成"))
+            #expect(itemPage.body.contains("<svg") && itemPage.body.contains("最新进度 70%"))
+            let droppedPage = try #require(
+                pages.first { $0.path == SiteURL.publicItem(plan: planID, code: dropped.code).path })
+            #expect(!droppedPage.body.contains("已撤销"))
+            // The open data says what the pages say: the accepted report in the item's history, its figure.
+            let json = try #require(pages.first { $0.path.hasSuffix("plan.json") }).body
+            let doc = try JSONDecoder().decode(PlanDocument.self, from: Data(json.utf8))
+            let tasks = doc.sections.flatMap { s in
+                s.tasks + s.sections.flatMap { $0.tasks + $0.sections.flatMap(\.tasks) }
+            }
+            let mine = try #require(tasks.first { $0.id == item.code }?.progress)
+            #expect(mine.percent == 70 && mine.history.last?.narrative == "ACCEPTED-7f3 道路已完成七成")
+            #expect(mine.leadUnit != nil && json.contains("\"progress\" : {"))
+            #expect(!json.contains("PROBLEM-SECRET-3c5"))
+            let csv = try #require(pages.first { $0.path.hasSuffix("plan.csv") }).body
+            #expect(csv.contains(item.code + ",") && csv.contains("状态"))
+            try checkAtom(try #require(pages.first { $0.path.hasSuffix("feed.atom") }).body)
+
+            // A browser revalidating gets a 304; a changed page a new ETag.
+            let etag = try #require(pages.first { $0.path == "/public/plans/\(planID)" }?.head.first(name: .eTag))
+            var h = HTTPHeaders()
+            h.replaceOrAdd(name: .ifNoneMatch, value: etag)
+            try await app.testing().test(.GET, "/public/plans/\(planID)", headers: h) { res in
+                #expect(res.status == .notModified && res.body.readableBytes == 0)
+            }
+
+            // Released again: the edit and the dropped item show, the dropped one with its reason.
+            try await app.testing().test(
+                .POST, "/plans/\(planID)/release", headers: adminCaller.formHeaders,
+                body: ByteBuffer(string: "_csrf=x&note=\(urlEncoded("调整两项任务"))")
+            ) { res in #expect(res.status == .seeOther) }
+            try await app.testing().test(.GET, "/public/plans/\(planID)", headers: h) { res in
+                #expect(res.status == .ok && res.body.string.contains("EDITED-AFTER-RELEASE-5e1"))
+                #expect(res.body.string.contains("第 2 次公开") && res.body.string.contains("调整两项任务"))
+            }
+            pages = try await publicResponses(app, plan: planID)
+            let droppedAgain = try #require(
+                pages.first { $0.path == SiteURL.publicItem(plan: planID, code: dropped.code).path })
+            #expect(droppedAgain.body.contains("已撤销") && droppedAgain.body.contains("因规划调整撤销"))
+            for page in pages {
+                for mark in marks where mark != "EDITED-AFTER-RELEASE-5e1" {
+                    #expect(!page.body.contains(mark), "\(mark) in \(page.path)")
+                }
+            }
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "plan.release").count() == 2)
+        }
+    }
+
+    /// The feed against RFC 4287's rules: a feed and each entry have exactly one id (an absolute IRI), title
+    /// and updated (an RFC 3339 date); the feed names an author and links to itself; each entry links to its
+    /// page; ids are unique.
+    func checkAtom(_ text: String) throws {
+        #if canImport(FoundationXML)
+            let doc = try XMLDocument(data: Data(text.utf8))
+            let atom = "http://www.w3.org/2005/Atom"
+            let feed = try #require(doc.rootElement())
+            #expect(feed.localName == "feed" && feed.uri == atom)
+            func one(_ e: XMLElement, _ name: String) -> String? {
+                let found = e.elements(forLocalName: name, uri: atom)
+                #expect(found.count == 1, "\(name) in \(e.localName ?? "")")
+                return found.first?.stringValue
+            }
+            let date = try Regex(#"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"#)
+            let iri = try Regex(#"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$"#)
+            func check(_ e: XMLElement) -> String? {
+                let id = one(e, "id")
+                #expect(id.map { (try? iri.wholeMatch(in: $0)) != nil } == true, "id \(id ?? "")")
+                #expect(!(one(e, "title") ?? "").isEmpty)
+                let updated = one(e, "updated") ?? ""
+                #expect((try? date.wholeMatch(in: updated)) != nil, "updated \(updated)")
+                return id
+            }
+            var ids = [check(feed)]
+            #expect(!feed.elements(forLocalName: "author", uri: atom).isEmpty)
+            let links = feed.elements(forLocalName: "link", uri: atom)
+            // Attributes by the list: corelibs' `attribute(forName:)` finds none in a namespaced document.
+            func attribute(_ e: XMLElement, _ name: String) -> String? {
+                e.attributes?.first { $0.name == name }?.stringValue
+            }
+            #expect(links.contains { attribute($0, "rel") == "self" })
+            let entries = feed.elements(forLocalName: "entry", uri: atom)
+            #expect(entries.count >= 2)
+            for entry in entries {
+                ids.append(check(entry))
+                let alternate = entry.elements(forLocalName: "link", uri: atom).first {
+                    (attribute($0, "rel") ?? "alternate") == "alternate"
+                }
+                let href = alternate.flatMap { attribute($0, "href") } ?? ""
+                #expect(href.hasPrefix("http://") || href.hasPrefix("https://"), "entry link \(href)")
+            }
+            #expect(Set(ids.compactMap { $0 }).count == ids.count)
+        #endif
+    }
+}

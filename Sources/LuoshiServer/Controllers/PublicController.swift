@@ -27,7 +27,7 @@ struct PublicController: RouteCollection {
     /// Whether the page is asked for in English (`?lang=en`), read from the raw target: decoding the query
     /// costs more than serving the page.
     static func english(_ req: Request) -> Bool {
-        let t = req.url.string
+        let t = PublicPaths.target(req)
         return t.contains("?lang=en") || t.contains("&lang=en")
     }
 
@@ -37,11 +37,11 @@ struct PublicController: RouteCollection {
         _ req: Request, type: HTTPMediaType,
         render: @escaping @Sendable () async throws -> (body: String, lastModified: Date)
     ) -> EventLoopFuture<Response> {
-        let target = req.url.string
+        let target = PublicPaths.target(req)
         // Only the path and the language make a page: other query words cannot grow the cache.
         let key = String(target.prefix { $0 != "?" }) + (english(req) ? "|en" : "|zh")
-        let day = CivilDay(req.now, calendar: .beijing)
         let cache = req.application.publicPages
+        let day = cache.day(req.now)
         if let hit = cache.fresh(key, day: day, at: Date()) {
             return req.eventLoop.makeSucceededFuture(respond(req, hit))
         }
@@ -91,8 +91,9 @@ struct PublicController: RouteCollection {
     }
 
     @Sendable func index(req: Request) -> EventLoopFuture<Response> {
-        let db = req.db, now = req.now
+        let now = req.now
         return Self.serve(req, type: Self.html) {
+            let db = req.db
             let releases = try await PublicRelease.query(on: db).sort(\.$releasedAt, .descending).all()
             var latest: [UUID: PublicRelease] = [:]
             for r in releases where (latest[r.$plan.id]?.number ?? 0) < r.number { latest[r.$plan.id] = r }
@@ -117,8 +118,9 @@ struct PublicController: RouteCollection {
 
     @Sendable func plan(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
-        let db = req.db, now = req.now
+        let now = req.now
         return Self.serve(req, type: Self.html) {
+            let db = req.db
             let view = try await Publication.view(id, on: db, now: now)
             return (PublicPages.PlanPage(view: view).document(Self.context(req)), view.lastChange)
         }
@@ -127,8 +129,9 @@ struct PublicController: RouteCollection {
     @Sendable func item(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
         let code = req.parameters.get("code") ?? ""
-        let db = req.db, now = req.now
+        let now = req.now
         return Self.serve(req, type: Self.html) {
+            let db = req.db
             let view = try await Publication.view(id, on: db, now: now)
             guard let item = view.content.items.first(where: { $0.code == code }) else {
                 throw LuoshiError.notFound(entity: "事项", id: code)
@@ -151,8 +154,9 @@ struct PublicController: RouteCollection {
 
     @Sendable func json(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
-        let db = req.db, now = req.now
+        let now = req.now
         return Self.serve(req, type: .json) {
+            let db = req.db
             let view = try await Publication.view(id, on: db, now: now)
             let doc = Publication.document(view, histories: try await Publication.histories(view, on: db))
             let encoder = JSONEncoder()
@@ -163,9 +167,10 @@ struct PublicController: RouteCollection {
 
     @Sendable func csv(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
-        let db = req.db, now = req.now
+        let now = req.now
         let type = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         return Self.serve(req, type: type) {
+            let db = req.db
             let view = try await Publication.view(id, on: db, now: now)
             return (String(decoding: PublicData.csv(view), as: UTF8.self), view.lastChange)
         }
@@ -173,10 +178,11 @@ struct PublicController: RouteCollection {
 
     @Sendable func feed(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
-        let db = req.db, now = req.now
+        let now = req.now
         let base = PublicData.base(req)
         let type = HTTPMediaType(type: "application", subType: "atom+xml", parameters: ["charset": "utf-8"])
         return Self.serve(req, type: type) {
+            let db = req.db
             let view = try await Publication.view(id, on: db, now: now)
             let releases = try await PublicRelease.query(on: db).filter(\.$plan.$id == id).sort(\.$number).all()
             let feed = PublicData.atom(
@@ -219,6 +225,16 @@ final class PublicPageCache: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// The day of the last second asked about: a calendar's components are dear at every request.
+    private let today = NIOLockedValueBox((second: Int.min, day: CivilDay(year: 2000, month: 1, day: 1)))
+
+    func day(_ now: Date) -> CivilDay {
+        let second = Int(now.timeIntervalSince1970.rounded(.down))
+        if let hit = today.withLockedValue({ $0.second == second ? $0.day : nil }) { return hit }
+        let day = CivilDay(now, calendar: .beijing)
+        today.withLockedValue { $0 = (second, day) }
+        return day
+    }
 
     /// The entry, when the version read lately is the one it was rendered at.
     func fresh(_ key: String, day: CivilDay, at now: Date) -> Entry? {

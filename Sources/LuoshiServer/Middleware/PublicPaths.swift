@@ -2,10 +2,19 @@ import Vapor
 
 /// The public site's paths, `/public` and below, pass by the middleware of signed-in use.
 enum PublicPaths {
-    /// By the request's raw target: `URI.path` decodes through Foundation, which cost more than serving
-    /// a cached page once six middlewares asked.
+    /// The request's target (path and query) as sent, read once: `URI`'s accessors rebuild it through
+    /// Foundation on every call, which cost more than serving a cached page once six middlewares asked.
+    static func target(_ request: Request) -> String {
+        if let t = request.storage[TargetKey.self] { return t }
+        let t = request.url.string
+        request.storage[TargetKey.self] = t
+        return t
+    }
+
+    struct TargetKey: StorageKey { typealias Value = String }
+
     static func isPublic(_ request: Request) -> Bool {
-        let target = request.url.string
+        let target = target(request)
         guard target.hasPrefix("/public") else { return false }
         let rest = target.dropFirst(7)
         return rest.isEmpty || rest.first == "/" || rest.first == "?"

@@ -270,3 +270,25 @@ extension AssessmentTests {
         #expect(old == .standard)
     }
 }
+
+@Suite("群众诉求的规则 (feedback rules)")
+struct FeedbackRulesTests {
+    @Test("答案可写数字、全角数字或汉字；答复期限与联系方式的保存期 (answers in any numerals; due days; retention)")
+    func rules() {
+        #expect(FeedbackRules.question(3, 4).chinese == "三加四等于几？")
+        for answer in ["7", " 7 ", "７", "七"] { #expect(FeedbackRules.accepts(answer, 3, 4), "\(answer)") }
+        for answer in ["8", "", "seven", "七七"] { #expect(!FeedbackRules.accepts(answer, 3, 4), "\(answer)") }
+        #expect(FeedbackRules.accepts("十二", 5, 7) && FeedbackRules.accepts("12", 5, 7))
+        #expect(FeedbackRules.accepts("十", 5, 5) && !FeedbackRules.accepts("一十", 5, 5))
+        let d = CivilDay(year: 2015, month: 6, day: 1)
+        #expect(FeedbackRules.answerDue(publishedOn: d) == CivilDay(year: 2015, month: 6, day: 16))
+        #expect(!FeedbackRules.overdue(publishedOn: d, answered: false, today: CivilDay(year: 2015, month: 6, day: 16)))
+        #expect(FeedbackRules.overdue(publishedOn: d, answered: false, today: CivilDay(year: 2015, month: 6, day: 17)))
+        #expect(!FeedbackRules.overdue(publishedOn: d, answered: true, today: CivilDay(year: 2015, month: 9, day: 1)))
+        #expect(!FeedbackRules.contactExpired(answeredOn: nil, today: CivilDay(year: 2016, month: 1, day: 1)))
+        #expect(!FeedbackRules.contactExpired(answeredOn: d, today: d.adding(days: 90)))
+        #expect(FeedbackRules.contactExpired(answeredOn: d, today: d.adding(days: 91)))
+        let (a, b) = FeedbackRules.operands([200, 13])
+        #expect((1...9).contains(a) && (1...9).contains(b))
+    }
+}

@@ -104,9 +104,24 @@ extension ServerTests {
             let dropped = others[1]
             try await PlanEdits.retire(dropped.id!, reason: "因规划调整撤销", actor: admin, on: store, now: now)
 
+            // Feedback with a marked e-mail and a marked phone, published and answered: the words show, the
+            // contacts never.
+            let day = CivilDay(now, calendar: .beijing)
+            let (qa, qb) = FeedbackService.question(key: app.auditKey, plan: planID, day: day)
+            for (contact, words) in [
+                ("secret-7c1@example.com", "FEEDBACK-SHOWN-1"), ("13912345678", "FEEDBACK-SHOWN-2"),
+            ] {
+                let f = try await FeedbackService.submit(
+                    .init(
+                        item: item.code, name: nil, contact: contact, text: words, day: Breakdown.iso(day),
+                        answer: "\(qa + qb)"), plan: planID, address: "192.0.2.\(words.count)", key: app.auditKey,
+                    on: store, now: now)
+                try await FeedbackService.moderate(
+                    f.id!, .init(action: "publish", reason: nil, unit: nil), actor: admin, on: store, now: now)
+            }
             let marks = [
                 "PENDING-SECRET-4c2", "RETURNED-SECRET-8d0", "RETURN-REASON-SECRET-2b7", "SECRET-EVIDENCE-9a1",
-                "EDITED-AFTER-RELEASE-5e1", reporter.username,
+                "EDITED-AFTER-RELEASE-5e1", reporter.username, "secret-7c1@example.com", "13912345678",
             ]
             var pages = try await publicResponses(app, plan: planID)
             for page in pages {
@@ -118,6 +133,7 @@ extension ServerTests {
             let itemPage = try #require(
                 pages.first { $0.path == SiteURL.publicItem(plan: planID, code: item.code).path })
             #expect(itemPage.body.contains("ACCEPTED-7f3 道路已完成七成"))
+            #expect(itemPage.body.contains("FEEDBACK-SHOWN-1") && itemPage.body.contains("FEEDBACK-SHOWN-2"))
             #expect(itemPage.body.contains("<svg") && itemPage.body.contains("最新进度 70%"))
             let droppedPage = try #require(
                 pages.first { $0.path == SiteURL.publicItem(plan: planID, code: dropped.code).path })
@@ -210,5 +226,112 @@ extension ServerTests {
             }
             #expect(Set(ids.compactMap { $0 }).count == ids.count)
         #endif
+    }
+}
+
+extension ServerTests {
+    @Test(
+        "群众留言：答对问题才收；审核后公开并交办；单位答复后公开；联系方式不公开、不进日志、到期删除；过于频繁被拒 (feedback: asked, moderated, answered; the contact never shown)"
+    )
+    func feedback() async throws {
+        try await TestApp.with { app in
+            let store = app.store
+            let now = app.clock.now()
+            let planID = try await app.demoPlanID()
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            try await Publication.release(planID, note: "", actor: admin, on: store, now: now)
+            let (item, reporter) = try await app.assignedItem()
+            let itemPath = SiteURL.publicItem(plan: planID, code: item.code).path
+            let day = CivilDay(now, calendar: .beijing)
+            let (a, b) = FeedbackService.question(key: app.auditKey, plan: planID, day: day)
+            var page = ""
+            try await app.testing().test(.GET, itemPath) { res in page = res.body.string }
+            #expect(page.contains(FeedbackRules.question(a, b).chinese))
+            #expect(page.contains(#"action="/public/plans/\#(planID)/feedback""#))
+            func send(answer: String, text: String = "FEEDBACK-TEXT-1 路灯不亮") async throws -> (HTTPStatus, String) {
+                let form =
+                    "item=\(urlEncoded(item.code))&day=\(Breakdown.iso(day))&answer=\(urlEncoded(answer))"
+                    + "&name=\(urlEncoded("张先生"))&contact=13800138000&text=\(urlEncoded(text))"
+                var out: (HTTPStatus, String) = (.ok, "")
+                var h = HTTPHeaders()
+                h.contentType = .urlEncodedForm
+                try await app.testing().test(
+                    .POST, "/public/plans/\(planID)/feedback", headers: h, body: ByteBuffer(string: form)
+                ) { res in out = (res.status, res.body.string) }
+                return out
+            }
+            // A wrong answer: the form comes back with what was typed, and nothing is kept.
+            var (status, body) = try await send(answer: "\(a + b + 1)")
+            #expect(status == .unprocessableEntity && body.contains("答案不对") && body.contains("FEEDBACK-TEXT-1 路灯不亮"))
+            #expect(try await Feedback.query(on: app.db).count() == 0)
+            (status, body) = try await send(answer: "\(a + b)")
+            #expect(status == .seeOther)
+            let f = try #require(try await Feedback.query(on: app.db).first())
+            #expect(f.state == .received && f.contact == "13800138000" && f.$item.id == item.id)
+            // Not shown before staff publish it; the contact is in no audit entry.
+            try await app.testing().test(.GET, itemPath) { res in #expect(!res.body.string.contains("FEEDBACK-TEXT-1"))
+            }
+            for entry in try await AuditEntry.query(on: app.db).all() {
+                #expect(!(entry.after ?? "").contains("13800138000") && !(entry.before ?? "").contains("13800138000"))
+            }
+
+            // Staff publish it to the item's lead unit; the public sees it, never the contact.
+            let adminCaller = try await app.signIn("duchaban")
+            try await app.testing().test(
+                .POST, "/feedback/\(f.id!)/moderate", headers: adminCaller.formHeaders,
+                body: ByteBuffer(string: "action=publish")
+            ) { res in #expect(res.status == .seeOther) }
+            try await app.testing().test(.GET, itemPath) { res in
+                #expect(res.body.string.contains("FEEDBACK-TEXT-1") && res.body.string.contains("张先生"))
+                #expect(!res.body.string.contains("13800138000"))
+            }
+            // Staff see the contact; a leader does not.
+            try await app.testing().test(.GET, "/feedback", headers: adminCaller.headers) { res in
+                #expect(res.body.string.contains("13800138000"))
+            }
+            try await app.testing().test(.GET, "/feedback", headers: try await app.signIn("zhenzhang").headers) { res in
+                #expect(res.status == .ok && res.body.string.contains("FEEDBACK-TEXT-1"))
+                #expect(!res.body.string.contains("13800138000"))
+            }
+            // Another unit's reporter cannot answer; the item's unit can, and the answer is public.
+            let (_, other) = try await app.assignedItem(otherThan: reporter.$organization.id)
+            let answerForm = ByteBuffer(string: "text=\(urlEncoded("已安排维修，三日内修复。"))")
+            try await app.testing().test(
+                .POST, "/feedback/\(f.id!)/answer", headers: try await app.signIn(other.username).formHeaders,
+                body: answerForm
+            ) { res in #expect(res.status == .notFound) }
+            try await app.testing().test(
+                .POST, "/feedback/\(f.id!)/answer", headers: try await app.signIn(reporter.username).formHeaders,
+                body: answerForm
+            ) { res in #expect(res.status == .seeOther) }
+            try await app.testing().test(.GET, itemPath) { res in
+                #expect(res.body.string.contains("已安排维修，三日内修复。"))
+            }
+            // The contact is erased once the retention after the answer has passed, and not before.
+            #expect(
+                try await FeedbackService.eraseExpiredContacts(on: store, now: now.addingTimeInterval(89 * 86_400)) == 0
+            )
+            #expect(
+                try await FeedbackService.eraseExpiredContacts(on: store, now: now.addingTimeInterval(92 * 86_400)) == 1
+            )
+            let erased = try #require(try await Feedback.find(f.id, on: app.db))
+            #expect(erased.contact == nil && erased.contactErasedAt != nil && erased.answer != nil)
+
+            // Five an hour from one address; the sixth is refused.
+            for n in 2...5 {
+                (status, _) = try await send(answer: "\(a + b)", text: "第\(n)条")
+                #expect(status == .seeOther)
+            }
+            (status, body) = try await send(answer: "\(a + b)", text: "第6条")
+            #expect(status == .tooManyRequests && body.contains("留言过于频繁"))
+            // Hidden with a reason: not shown.
+            let spam = try #require(try await Feedback.query(on: app.db).filter(\.$text == "第2条").first())
+            try await app.testing().test(
+                .POST, "/feedback/\(spam.id!)/moderate", headers: adminCaller.formHeaders,
+                body: ByteBuffer(string: "action=hide&reason=\(urlEncoded("重复留言"))")
+            ) { res in #expect(res.status == .seeOther) }
+            try await app.testing().test(.GET, itemPath) { res in #expect(!res.body.string.contains("第2条")) }
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "feedback.submit").count() == 5)
+        }
     }
 }

@@ -36,98 +36,127 @@ extension ServerTests {
                 var expect: [String: HTTPStatus]
             }
             let ok = HTTPStatus.ok
-            let routes: [Route] = [
-                Route(
-                    method: .GET, path: "/api/v1/plans",
-                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
-                Route(
-                    method: .GET, path: "/api/v1/plans/\(planID)",
-                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
-                Route(
-                    method: .GET, path: "/api/v1/items/\(item.id!)",
-                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
-                Route(
-                    method: .POST, path: "/api/v1/items/\(item.id!)/reports", body: filing,
-                    expect: [
-                        "anonymous": .unauthorized, "admin": .forbidden, "reporter": .created, "leader": .forbidden,
-                        "deputy": .forbidden,
-                    ]),
-                Route(
-                    method: .POST, path: "/api/v1/items/\(foreign.id!)/reports", body: filing,
-                    expect: [
-                        "anonymous": .unauthorized, "admin": .forbidden, "reporter": .forbidden, "leader": .forbidden,
-                        "deputy": .forbidden,
-                    ]),
-                Route(
-                    method: .POST, path: "/api/v1/reports/\(pending)/return", body: #"{"reason":"请补充台账"}"#,
-                    expect: [
-                        "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden, "deputy": .forbidden,
-                        "admin": ok,
-                    ]),
-                Route(
-                    method: .POST, path: "/api/v1/assignments", body: #"{"items":["\#(item.id!)"],"weight":3}"#,
-                    expect: [
-                        "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden, "deputy": .forbidden,
-                        "admin": ok,
-                    ]),
-                Route(
-                    method: .GET, path: "/api/v1/audit",
-                    expect: [
-                        "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": .forbidden,
-                        "deputy": ok,
-                    ]),
-                Route(
-                    method: .GET, path: "/api/v1/notices",
-                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
-                Route(
-                    method: .POST, path: "/api/v1/notices",
-                    body: #"{"item":"\#(item.id!)","level":"blue","reason":"请报送","requiredAction":"报送进展"}"#,
-                    expect: [
-                        "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden, "deputy": .forbidden,
-                        "admin": .created,
-                    ]),
-                Route(
-                    method: .GET, path: "/api/v1/inbox",
-                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
-                Route(
-                    method: .GET, path: "/api/v1/channels",
-                    expect: [
-                        "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": .forbidden,
-                        "deputy": .forbidden,
-                    ]),
-                Route(
-                    method: .POST, path: "/api/v1/channels",
-                    body:
-                        #"{"name":"群","kind":"wecom","target":"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k","organization":"\#(reporter.$organization.id!)"}"#,
-                    expect: [
-                        "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden, "deputy": .forbidden,
-                        "admin": .created,
-                    ]),
-                Route(
-                    method: .GET, path: "/api/v1/deliveries",
-                    expect: [
-                        "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": .forbidden,
-                        "deputy": .forbidden,
-                    ]),
-                Route(
-                    method: .GET, path: "/api/v1/plans/\(planID)/supervision",
-                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
-                Route(
-                    method: .PUT, path: "/api/v1/plans/\(planID)/supervision", body: rulesJSON,
-                    expect: [
-                        "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden, "deputy": .forbidden,
-                        "admin": ok,
-                    ]),
-                Route(
-                    method: .GET, path: "/api/v1/plans/\(planID)/bulletin?month=2015-05",
-                    expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
-                Route(
-                    method: .GET, path: "/healthz",
-                    expect: ["anonymous": ok, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
-                Route(
-                    method: .GET, path: "/api/openapi.json",
-                    expect: ["anonymous": ok, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
-            ]
+            let routes: [Route] =
+                [
+                    Route(
+                        method: .GET, path: "/api/v1/plans",
+                        expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    Route(
+                        method: .GET, path: "/api/v1/plans/\(planID)",
+                        expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    Route(
+                        method: .GET, path: "/api/v1/items/\(item.id!)",
+                        expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    Route(
+                        method: .POST, path: "/api/v1/items/\(item.id!)/reports", body: filing,
+                        expect: [
+                            "anonymous": .unauthorized, "admin": .forbidden, "reporter": .created, "leader": .forbidden,
+                            "deputy": .forbidden,
+                        ]),
+                    Route(
+                        method: .POST, path: "/api/v1/items/\(foreign.id!)/reports", body: filing,
+                        expect: [
+                            "anonymous": .unauthorized, "admin": .forbidden, "reporter": .forbidden,
+                            "leader": .forbidden,
+                            "deputy": .forbidden,
+                        ]),
+                    Route(
+                        method: .POST, path: "/api/v1/reports/\(pending)/return", body: #"{"reason":"请补充台账"}"#,
+                        expect: [
+                            "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": .forbidden,
+                            "admin": ok,
+                        ]),
+                    Route(
+                        method: .POST, path: "/api/v1/assignments", body: #"{"items":["\#(item.id!)"],"weight":3}"#,
+                        expect: [
+                            "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": .forbidden,
+                            "admin": ok,
+                        ]),
+                    Route(
+                        method: .GET, path: "/api/v1/audit",
+                        expect: [
+                            "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": ok,
+                        ]),
+                    Route(
+                        method: .GET, path: "/api/v1/notices",
+                        expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    Route(
+                        method: .POST, path: "/api/v1/notices",
+                        body: #"{"item":"\#(item.id!)","level":"blue","reason":"请报送","requiredAction":"报送进展"}"#,
+                        expect: [
+                            "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": .forbidden,
+                            "admin": .created,
+                        ]),
+                    Route(
+                        method: .GET, path: "/api/v1/inbox",
+                        expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    Route(
+                        method: .GET, path: "/api/v1/channels",
+                        expect: [
+                            "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": .forbidden,
+                        ]),
+                    Route(
+                        method: .POST, path: "/api/v1/channels",
+                        body:
+                            #"{"name":"群","kind":"wecom","target":"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k","organization":"\#(reporter.$organization.id!)"}"#,
+                        expect: [
+                            "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": .forbidden,
+                            "admin": .created,
+                        ]),
+                    Route(
+                        method: .GET, path: "/api/v1/deliveries",
+                        expect: [
+                            "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": .forbidden,
+                        ]),
+                    Route(
+                        method: .GET, path: "/api/v1/plans/\(planID)/supervision",
+                        expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    Route(
+                        method: .PUT, path: "/api/v1/plans/\(planID)/supervision", body: rulesJSON,
+                        expect: [
+                            "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": .forbidden,
+                            "admin": ok,
+                        ]),
+                    Route(
+                        method: .GET, path: "/api/v1/plans/\(planID)/bulletin?month=2015-05",
+                        expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    Route(
+                        method: .GET, path: "/healthz",
+                        expect: ["anonymous": ok, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    Route(
+                        method: .GET, path: "/api/openapi.json",
+                        expect: ["anonymous": ok, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    // The public site: nothing until staff release the plan; then the same for everyone.
+                    Route(
+                        method: .GET, path: "/public/plans/\(planID)",
+                        expect: [
+                            "anonymous": .notFound, "admin": .notFound, "reporter": .notFound, "leader": .notFound,
+                            "deputy": .notFound,
+                        ]),
+                    Route(
+                        method: .POST, path: "/plans/\(planID)/release", body: #"{"note":"首次公开"}"#,
+                        expect: [
+                            "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": .forbidden,
+                            "admin": .seeOther,
+                        ]),
+                ]
+                + [
+                    "/public", "/public/data", "/public/plans/\(planID)", "/public/plans/\(planID)/plan.json",
+                    "/public/plans/\(planID)/feed.atom", "/public/plans/\(planID)/items/\(item.code)",
+                ].map {
+                    Route(
+                        method: .GET, path: $0,
+                        expect: ["anonymous": ok, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok])
+                }
             for route in routes {
                 for (name, caller) in callers.sorted(by: { $0.key < $1.key }) {
                     guard let expected = route.expect[name] else { continue }

@@ -154,6 +154,8 @@ const wide = [];
 for (const e of document.querySelectorAll('body *')) {
   const s = getComputedStyle(e);
   if (s.display === 'none' || s.visibility === 'hidden') continue;
+  // Inside an SVG, scrollWidth is in the drawing's own units, not the screen's: the svg itself counts.
+  if (e.closest('svg') && e.tagName.toLowerCase() !== 'svg') continue;
   const r = e.getBoundingClientRect();
   if (e.scrollWidth > W + 1 || r.right > W + 1) {
     // Report the innermost culprits only.
@@ -184,7 +186,8 @@ if (document.documentElement.lang === 'en') {
     const t = n.nodeValue.trim(), p = n.parentElement;
     if (!t || !p || p.closest('[hidden], script, style')) continue;
     if (/[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(t) && !p.closest('[lang|="zh"]')) chinese.push(t.slice(0, 24));
-    for (const m of t.match(/\b[a-z]+[A-Z][A-Za-z]*\b|\b(plan|item|report|notice|channel|user|milestone|demo)\.[a-z]+[A-Za-z]*\b/g) || []) codes.push(m);
+    // File names and addresses set as code are what they are in any language.
+    if (!p.closest('code')) for (const m of t.match(/\b[a-z]+[A-Z][A-Za-z]*\b|\b(plan|item|report|notice|channel|user|milestone|demo)\.[a-z]+[A-Za-z]*\b/g) || []) codes.push(m);
     if (/^(monthly|quarterly|weekly|yearly|yellow|orange|red|blue|reporter|admin|leader|deputy|submitted|accepted|returned|issued|responded|closed|draft|published|target|task|project|area|theme|commitment|headline)$/.test(t)) codes.push(t);
   }
   if (chinese.length) issues.push('Chinese in English mode: ' + [...new Set(chinese)].slice(0, 5).join(' | '));

@@ -19,6 +19,8 @@ struct PublicController: RouteCollection {
         p.get("plans", ":planID", "plan.json", use: json)
         p.get("plans", ":planID", "plan.csv", use: csv)
         p.get("plans", ":planID", "feed.atom", use: feed)
+        p.post("plans", ":planID", "feedback", use: submitFeedback)
+        p.get("plans", ":planID", "feedback", "received", use: feedbackReceived)
         routes.post("plans", ":planID", "release", use: release)
     }
 
@@ -122,7 +124,12 @@ struct PublicController: RouteCollection {
         return Self.serve(req, type: Self.html) {
             let db = req.db
             let view = try await Publication.view(id, on: db, now: now)
-            return (PublicPages.PlanPage(view: view).document(Self.context(req)), view.lastChange)
+            let (feedback, units) = try await Self.feedback(plan: id, item: nil, on: db)
+            let page = PublicPages.PlanPage(
+                view: view, feedback: feedback, units: units, form: Self.form(req, plan: id, item: nil))
+            return (
+                page.document(Self.context(req)), max(view.lastChange, feedback.map(Self.changed).max() ?? .distantPast)
+            )
         }
     }
 
@@ -144,11 +151,11 @@ struct PublicController: RouteCollection {
             }
             let modified = ([view.release.releasedAt] + history.map { $0.report.reviewedAt ?? $0.report.submittedAt })
                 .max()!
-            return (
-                PublicPages.ItemPage(view: view, item: item, history: history, milestones: milestones).document(
-                    Self.context(req)),
-                modified
-            )
+            let (feedback, units) = try await Self.feedback(plan: id, item: item.id, on: db)
+            let page = PublicPages.ItemPage(
+                view: view, item: item, history: history, milestones: milestones, feedback: feedback, units: units,
+                form: Self.form(req, plan: id, item: item.code))
+            return (page.document(Self.context(req)), max(modified, feedback.map(Self.changed).max() ?? .distantPast))
         }
     }
 
@@ -188,6 +195,58 @@ struct PublicController: RouteCollection {
             let feed = PublicData.atom(
                 view, releases: releases, histories: try await Publication.histories(view, on: db), base: base)
             return (feed, view.lastChange)
+        }
+    }
+
+    /// The published feedback on the plan as a whole (`item` nil) or on one item, and the answering units' names.
+    static func feedback(plan: UUID, item: UUID?, on db: any Database) async throws -> ([Feedback], [UUID: String]) {
+        let shown = try await FeedbackService.shown(plan: plan, on: db).filter { $0.$item.id == item }
+        let ids = Set(shown.compactMap { $0.$unit.id })
+        let units = try await Organization.query(on: db).filter(\.$id ~~ ids).all()
+        return (shown, Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) }))
+    }
+
+    static func changed(_ f: Feedback) -> Date {
+        [f.moderatedAt, f.answeredAt].compactMap { $0 }.max() ?? f.submittedAt
+    }
+
+    /// Today's form: the question of the day, the same for everyone (the page is cached).
+    static func form(_ req: Request, plan: UUID, item: String?) -> FeedbackViews.FormModel {
+        let day = req.application.publicPages.day(req.now)
+        return .init(
+            plan: plan, item: item,
+            question: FeedbackService.question(key: req.application.auditKey, plan: plan, day: day),
+            day: day)
+    }
+
+    /// A citizen's feedback: kept for moderation, then the thanks page. A mistake brings the form back with
+    /// what was typed and what was wrong.
+    @Sendable func submitFeedback(req: Request) async throws -> Response {
+        let id = try Self.planID(req)
+        let s = try req.content.decode(FeedbackService.Submission.self)
+        do {
+            _ = try await FeedbackService.submit(
+                s, plan: id, address: req.clientAddress, key: req.application.auditKey, on: req.store, now: req.now)
+        } catch let error as LuoshiError {
+            guard case .invalid = error, let plan = try await Plan.find(id, on: req.db) else { throw error }
+            var model = Self.form(req, plan: id, item: s.item)
+            model.values = s
+            model.error = Self.context(req).t(error.message, error.message)
+            let r = Response(
+                status: .unprocessableEntity,
+                body: .init(
+                    string: FeedbackViews.FormPage(model: model, planTitle: plan.title).document(Self.context(req))))
+            r.headers.contentType = .html
+            r.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return r
+        }
+        return req.redirect(to: .publicFeedbackReceived(id))
+    }
+
+    @Sendable func feedbackReceived(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try Self.planID(req)
+        return Self.serve(req, type: Self.html) {
+            (FeedbackViews.Received(plan: id).document(Self.context(req)), Date(timeIntervalSince1970: 1_764_547_200))
         }
     }
 

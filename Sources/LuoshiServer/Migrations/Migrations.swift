@@ -42,6 +42,7 @@ enum Migrations {
         app.migrations.add(CreateAssessmentRound())
         app.migrations.add(CreateAssessmentClaim())
         app.migrations.add(CreatePublicRelease())
+        app.migrations.add(CreateFeedback())
     }
 }
 

@@ -23,6 +23,10 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case assessmentAnswer = "assessment.answer"
     case assessmentFinalize = "assessment.finalize"
     case planRelease = "plan.release"
+    case feedbackSubmit = "feedback.submit"
+    case feedbackModerate = "feedback.moderate"
+    case feedbackAnswer = "feedback.answer"
+    case feedbackErase = "feedback.erase"
     case assessmentSelf = "assessment.self"
     case assessmentReview = "assessment.review"
     case itemEdit = "item.edit"
@@ -81,6 +85,10 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .assessmentAnswer: return ("答复考核异议", "Objection answered")
         case .assessmentFinalize: return ("考核定稿", "Assessment made final")
         case .planRelease: return ("向社会公开计划", "Plan released to the public")
+        case .feedbackSubmit: return ("群众留言", "Feedback received")
+        case .feedbackModerate: return ("审核群众留言", "Feedback moderated")
+        case .feedbackAnswer: return ("答复群众留言", "Feedback answered")
+        case .feedbackErase: return ("删除留言人联系方式", "Feedback contact erased")
         case .assessmentSelf: return ("提交自评", "Self-assessment filed")
         case .assessmentReview: return ("考核复核", "Assessment reviewed")
         case .itemEdit: return ("修改事项", "Item corrected")
@@ -125,7 +133,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
 
 /// What an audit entry is about.
 enum AuditEntity: String, Codable, Sendable, CaseIterable {
-    case plan, item, report, notice, channel, user, unit
+    case plan, item, report, notice, channel, user, unit, feedback
 
     var words: (chinese: String, english: String) {
         switch self {
@@ -136,6 +144,7 @@ enum AuditEntity: String, Codable, Sendable, CaseIterable {
         case .channel: return ("通知渠道", "Channel")
         case .user: return ("账号", "Account")
         case .unit: return ("单位", "Unit")
+        case .feedback: return ("群众留言", "Feedback")
         }
     }
 }

@@ -22,6 +22,15 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                 // The audit log's head, written down outside the database each hour.
                 minutes += 1
                 if minutes % 60 == 0 { Self.checkpoint(app) }
+                // Contacts left with answered feedback past their retention, erased each hour.
+                if minutes % 60 == 1 {
+                    do {
+                        let erased = try await FeedbackService.eraseExpiredContacts(on: app.store, now: app.clock.now())
+                        if erased > 0 { app.logger.info("feedback contacts erased", metadata: ["count": "\(erased)"]) }
+                    } catch {
+                        app.logger.error("erasing feedback contacts failed", metadata: ["error": "\(error)"])
+                    }
+                }
                 do {
                     // Most minutes there is nothing to send: find that out without taking the write lock.
                     let now = app.clock.now()

@@ -150,11 +150,14 @@ enum Layout {
         case .admin:
             nav += [
                 (.assign(), c.t("分解任务", "Assign")), (.reviews, c.t("审核报送", "Reviews")),
-                (.notices(), c.t("督办单", "Notices")), (.people, c.t("单位与人员", "Setup")),
-                (.audit, c.t("审计日志", "Audit log")),
+                (.notices(), c.t("督办单", "Notices")), (.feedback, c.t("群众留言", "Feedback")),
+                (.people, c.t("单位与人员", "Setup")), (.audit, c.t("审计日志", "Audit log")),
             ]
         case .reporter:
-            nav += [(.myTasks, c.t("我的任务", "My tasks")), (.notices(), c.t("督办单", "Notices"))]
+            nav += [
+                (.myTasks, c.t("我的任务", "My tasks")), (.notices(), c.t("督办单", "Notices")),
+                (.feedback, c.t("群众留言", "Feedback")),
+            ]
         case .leader, .deputy:
             nav += [(.portfolio(), c.t("分管任务", "Portfolios")), (.notices(), c.t("督办单", "Notices"))]
         }

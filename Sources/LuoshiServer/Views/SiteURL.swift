@@ -54,6 +54,13 @@ enum SiteURL: Equatable, Sendable {
     case publicFile(plan: UUID, name: String)
     case publicData
     case releasePlan(UUID)
+    /// Where the public leaves feedback on a plan, and the page that thanks them.
+    case publicFeedback(UUID)
+    case publicFeedbackReceived(UUID)
+    /// Staff's and units' list of feedback; moderating and answering one.
+    case feedback
+    case moderateFeedback(UUID)
+    case answerFeedback(UUID)
     /// A page of an item's reports, newest first (page 1 is the item itself).
     case itemReports(UUID, page: Int)
     case edit(item: UUID, ItemEdit)
@@ -139,6 +146,11 @@ enum SiteURL: Equatable, Sendable {
         case .publicFile(let plan, let name): return "/public/plans/\(plan)/\(name)"
         case .publicData: return "/public/data"
         case .releasePlan(let plan): return "/plans/\(plan)/release"
+        case .publicFeedback(let plan): return "/public/plans/\(plan)/feedback"
+        case .publicFeedbackReceived(let plan): return "/public/plans/\(plan)/feedback/received"
+        case .feedback: return "/feedback"
+        case .moderateFeedback(let id): return "/feedback/\(id)/moderate"
+        case .answerFeedback(let id): return "/feedback/\(id)/answer"
         case .stylesheet: return "/assets/app.css"
         case .login(let next, let failed):
             return "/login" + Self.query([("next", next), ("failed", failed ? "1" : nil)])

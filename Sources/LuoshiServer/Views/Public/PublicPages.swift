@@ -21,9 +21,11 @@ enum PublicPages {
     static func dataLinks(_ plan: UUID, _ c: PageContext) -> any Component {
         Paragraph {
             Words(c.t("开放数据：", "Open data: "))
-            Anchor("plan.json", .publicFile(plan: plan, name: "plan.json"))
+            Element("a") { Element("code", text: "plan.json") }.attr(
+                "href", SiteURL.publicFile(plan: plan, name: "plan.json").path)
             Words(" · ")
-            Anchor("plan.csv", .publicFile(plan: plan, name: "plan.csv"))
+            Element("a") { Element("code", text: "plan.csv") }.attr(
+                "href", SiteURL.publicFile(plan: plan, name: "plan.csv").path)
             Words(" · ")
             Anchor(c.t("更新订阅 (Atom)", "Updates (Atom feed)"), .publicFile(plan: plan, name: "feed.atom"))
             Words(" · ")
@@ -63,6 +65,10 @@ enum PublicPages {
 
     struct PlanPage: PageView {
         var view: PublicPlan
+        /// Feedback on the plan as a whole, and the form for more.
+        var feedback: [Feedback] = []
+        var units: [UUID: String] = [:]
+        var form: FeedbackViews.FormModel? = nil
 
         func title(_ c: PageContext) -> String { view.content.title }
         func heading(_ c: PageContext) -> String? { nil }
@@ -81,7 +87,8 @@ enum PublicPages {
                         StatusBadge(st.status, c)
                     }
                 }
-                TD(PublicPages.figure(item, view.latest(item), c), class: "num")
+                // A figure carries the plan's unit, in its words (千米, 万元).
+                TD(PublicPages.figure(item, view.latest(item), c), class: "num").zh()
                 TD {
                     if item.dropped == nil {
                         ProgressBar(st.progress, expected: st.expected, colour: st.status.colour)
@@ -165,6 +172,11 @@ enum PublicPages {
                     table(headline, c)
                 }
                 for a in areas { area(a, c) }
+                if let form {
+                    H2 { Words(c.t("群众留言", "Feedback")) }.attr("id", "feedback")
+                    FeedbackViews.list(feedback, units: units, c)
+                    FeedbackViews.form(form, c)
+                }
                 if !places.isEmpty {
                     H2 { Words(c.t("按村（社区）", "By village or community")) }
                     ListTable([c.t("村（社区）", "Village or community"), c.t("事项", "Items"), c.t("状态", "Status")]) {
@@ -193,6 +205,9 @@ enum PublicPages {
         var item: ReleasedItem
         var history: [(report: ProgressReport, status: ItemStatus, progress: Double?)]
         var milestones: [Milestone]
+        var feedback: [Feedback] = []
+        var units: [UUID: String] = [:]
+        var form: FeedbackViews.FormModel? = nil
 
         func title(_ c: PageContext) -> String { item.code + " " + item.title }
         func heading(_ c: PageContext) -> String? { nil }
@@ -239,7 +254,7 @@ enum PublicPages {
                             ProgressBar(st.progress, expected: st.expected, colour: st.status.colour)
                         }
                         Element("dt", text: c.t("最新数据", "Latest figure"))
-                        Element("dd", text: PublicPages.figure(item, view.latest(item), c))
+                        Element("dd", text: PublicPages.figure(item, view.latest(item), c)).zh()
                     }
                 }
                 if item.dropped == nil {
@@ -270,13 +285,16 @@ enum PublicPages {
                             TR {
                                 TD(Format.date(h.report.reviewedAt ?? h.report.submittedAt, c.lang), class: "nowrap")
                                 TD(h.report.period, class: "nowrap")
-                                TD(PublicPages.figure(item, h.report, c), class: "num")
+                                TD(PublicPages.figure(item, h.report, c), class: "num").zh()
                                 TD(h.report.narrative).zh()
                                 TD { StatusBadge(h.status, c) }
                             }
                         }
                     }
                 }
+                H2 { Words(c.t("群众留言", "Feedback")) }.attr("id", "feedback")
+                FeedbackViews.list(feedback, units: units, c)
+                if let form, item.dropped == nil { FeedbackViews.form(form, c) }
                 PublicPages.dataLinks(plan.planID, c)
             }
         }
@@ -340,21 +358,21 @@ enum PublicPages {
                         ))
                 }
                 Element("dl") {
-                    Element("dt", text: "/public/plans/{id}/plan.json")
+                    Element("dt") { Element("code", text: "/public/plans/{id}/plan.json") }
                     Element(
                         "dd",
                         text: c.t(
                             "luoshi-plan/1 格式（JSON）：计划的领域、任务、目标和项目，每项的 progress 为截至当天的状态（status、colour）、最新数据（actual、percent）、牵头单位、责任领导和全部已审核报送（history）。",
                             "The luoshi-plan/1 format (JSON): the plan's areas, tasks, targets and projects; each task's and target's progress holds its status and colour as of the day, the latest figure (actual, percent), the lead unit, the responsible leader and every accepted report (history)."
                         ))
-                    Element("dt", text: "/public/plans/{id}/plan.csv")
+                    Element("dt") { Element("code", text: "/public/plans/{id}/plan.csv") }
                     Element(
                         "dd",
                         text: c.t(
                             "每行一项：编号、类型、所属领域、事项、牵头单位、责任领导、配合单位、完成时限、状态、进度（%）、最新数值、单位、计划原文。UTF-8，Excel 可直接打开。",
                             "One row an item: number, kind, area, item, lead unit, leader, cooperating units, due date, status, progress (%), latest figure, unit, the plan's words. UTF-8, opens in Excel."
                         ))
-                    Element("dt", text: "/public/plans/{id}/feed.atom")
+                    Element("dt") { Element("code", text: "/public/plans/{id}/feed.atom") }
                     Element(
                         "dd",
                         text: c.t(

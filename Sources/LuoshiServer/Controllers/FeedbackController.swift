@@ -1,0 +1,59 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import Vapor
+
+/// Staff moderate citizens' feedback and route it; the unit it is routed to answers.
+struct FeedbackController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("feedback", use: list)
+        routes.post("feedback", ":id", "moderate", use: moderate)
+        routes.post("feedback", ":id", "answer", use: answer)
+    }
+
+    static func id(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
+            throw LuoshiError.notFound(entity: "留言", id: req.parameters.get("id") ?? "")
+        }
+        return id
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let user = try req.user()
+        var q = Feedback.query(on: req.db).sort(\.$submittedAt, .descending).limit(500)
+        switch user.role {
+        case .admin: break
+        case .reporter:
+            guard let unit = user.$organization.id else { throw LuoshiError.forbidden(reason: "没有所属单位 (no unit)") }
+            q = q.filter(\.$unit.$id == unit).filter(\.$state ~~ [.published, .answered])
+        case .leader, .deputy:
+            q = q.filter(\.$state ~~ [.published, .answered])
+        }
+        let feedback = try await q.all()
+        let itemIDs = Set(feedback.compactMap { $0.$item.id })
+        let items = try await PlanItem.query(on: req.db).filter(\.$id ~~ itemIDs).all()
+        let assignments = try await Assignment.query(on: req.db).filter(\.$item.$id ~~ itemIDs).all()
+        let units = try await Organization.query(on: req.db).all()
+        let model = FeedbackPage.Model(
+            feedback: feedback, items: Dictionary(uniqueKeysWithValues: items.map { ($0.id!, $0) }),
+            leadUnits: Dictionary(
+                assignments.compactMap { a in a.$leadUnit.id.map { (a.$item.id, $0) } }, uniquingKeysWith: { a, _ in a }
+            ),
+            units: units.sorted { $0.name < $1.name }, viewer: user, today: CivilDay(req.now, calendar: .beijing))
+        return req.render(FeedbackPage.View(model: model))
+    }
+
+    @Sendable func moderate(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let m = try req.content.decode(FeedbackService.Moderation.self)
+        try await FeedbackService.moderate(try Self.id(req), m, actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .feedback)
+    }
+
+    @Sendable func answer(req: Request) async throws -> Response {
+        let user = try req.user(.admin, .reporter)
+        let a = try req.content.decode(FeedbackService.Answer.self)
+        try await FeedbackService.answer(try Self.id(req), a, actor: user, on: req.store, now: req.now)
+        return req.redirect(to: .feedback)
+    }
+}

@@ -20,9 +20,11 @@ extension ServerTests {
         var paths = ["/public", "/public/data", "/public/plans/\(plan)", "/public/plans/\(plan)?lang=en"]
         paths += [
             "/public/plans/\(plan)/plan.json", "/public/plans/\(plan)/plan.csv", "/public/plans/\(plan)/feed.atom",
+            "/public/plans/\(plan)/assessment",
         ]
         let codes = try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan).all().map(\.code)
         paths += codes.map { SiteURL.publicItem(plan: plan, code: $0).path }
+        paths += codes.map { SiteURL.publicItem(plan: plan, code: $0).path + "/feed.atom" }
         var out: [(String, String, HTTPHeaders)] = []
         for path in paths {
             try await app.testing().test(.GET, path) { res in
@@ -151,6 +153,12 @@ extension ServerTests {
             let csv = try #require(pages.first { $0.path.hasSuffix("plan.csv") }).body
             #expect(csv.contains(item.code + ",") && csv.contains("状态"))
             try checkAtom(try #require(pages.first { $0.path.hasSuffix("feed.atom") }).body)
+            // An item's own feed, for those who follow it: its accepted report is an entry.
+            let itemFeed = try #require(
+                pages.first { $0.path == SiteURL.publicItem(plan: planID, code: item.code).path + "/feed.atom" }
+            ).body
+            try checkAtom(itemFeed, entries: 1)
+            #expect(itemFeed.contains("ACCEPTED-7f3"))
 
             // A browser revalidating gets a 304; a changed page a new ETag.
             let etag = try #require(pages.first { $0.path == "/public/plans/\(planID)" }?.head.first(name: .eTag))
@@ -185,7 +193,7 @@ extension ServerTests {
     /// The feed against RFC 4287's rules: a feed and each entry have exactly one id (an absolute IRI), title
     /// and updated (an RFC 3339 date); the feed names an author and links to itself; each entry links to its
     /// page; ids are unique.
-    func checkAtom(_ text: String) throws {
+    func checkAtom(_ text: String, entries minimum: Int = 2) throws {
         #if canImport(FoundationXML)
             let doc = try XMLDocument(data: Data(text.utf8))
             let atom = "http://www.w3.org/2005/Atom"
@@ -215,7 +223,7 @@ extension ServerTests {
             }
             #expect(links.contains { attribute($0, "rel") == "self" })
             let entries = feed.elements(forLocalName: "entry", uri: atom)
-            #expect(entries.count >= 2)
+            #expect(entries.count >= minimum)
             for entry in entries {
                 ids.append(check(entry))
                 let alternate = entry.elements(forLocalName: "link", uri: atom).first {

@@ -681,7 +681,26 @@ def _():
     go(public)
     width = driver.execute_script("return document.documentElement.scrollWidth")
     expect(width <= 400, f"the public page fits a phone's width ({width} px)")
+    # On the phone, a citizen leaves feedback on the item, answering the question of the day.
+    go(item)
+    numerals = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+    question = find("label[for=fb-answer]").text
+    m = re.match(r"(.)加(.)等于几", question)
+    expect(bool(m), f"the form asks a question ({question!r})")
+    find("#fb-text").send_keys("路口的路灯晚上不亮，请尽快修复。")
+    find("#fb-contact").send_keys("13800138000")
+    find("#fb-answer").send_keys(str(numerals[m.group(1)] + numerals[m.group(2)]) if m else "0")
+    submit(find("#fb-text").find_element(By.XPATH, "ancestor::form"))
+    expect("谢谢" in text(), f"the feedback is received ({text()[:120]!r})")
     size("desk")
+    # Staff publish it to the item's unit; it shows under the item, the phone number never.
+    sign_in("duchaban")
+    go("/feedback")
+    look("feedback-staff", "/feedback")
+    submit(find("form[action$='/moderate'] input[value=publish]").find_element(By.XPATH, "ancestor::form"))
+    driver.delete_all_cookies()
+    go(item)
+    expect("路灯晚上不亮" in text() and "13800138000" not in driver.page_source, "published feedback, no contact")
 
 
 @step("deputy: reads the plan, cannot write")

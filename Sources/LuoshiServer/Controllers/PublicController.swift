@@ -19,6 +19,8 @@ struct PublicController: RouteCollection {
         p.get("plans", ":planID", "plan.json", use: json)
         p.get("plans", ":planID", "plan.csv", use: csv)
         p.get("plans", ":planID", "feed.atom", use: feed)
+        p.get("plans", ":planID", "items", ":code", "feed.atom", use: itemFeed)
+        p.get("plans", ":planID", "assessment", use: assessment)
         p.post("plans", ":planID", "feedback", use: submitFeedback)
         p.get("plans", ":planID", "feedback", "received", use: feedbackReceived)
         routes.post("plans", ":planID", "release", use: release)
@@ -74,8 +76,9 @@ struct PublicController: RouteCollection {
         r.headers.contentType = e.type
         r.headers.replaceOrAdd(name: .eTag, value: e.etag)
         r.headers.replaceOrAdd(name: .lastModified, value: e.lastModified)
-        // Statuses move with the day: a minute's reuse, then a revalidation that is usually a 304.
-        r.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        // Kept by browsers and proxies but asked about each time: a 304 costs little, and an answer or a
+        // status shows at once.
+        r.headers.replaceOrAdd(name: .cacheControl, value: "public, no-cache")
         return r
     }
 
@@ -247,6 +250,52 @@ struct PublicController: RouteCollection {
         let id = try Self.planID(req)
         return Self.serve(req, type: Self.html) {
             (FeedbackViews.Received(plan: id).document(Self.context(req)), Date(timeIntervalSince1970: 1_764_547_200))
+        }
+    }
+
+    /// One item's updates: what its followers subscribe to.
+    @Sendable func itemFeed(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try Self.planID(req)
+        let code = req.parameters.get("code") ?? ""
+        let now = req.now
+        let base = PublicData.base(req)
+        let type = HTTPMediaType(type: "application", subType: "atom+xml", parameters: ["charset": "utf-8"])
+        return Self.serve(req, type: type) {
+            let db = req.db
+            let view = try await Publication.view(id, on: db, now: now)
+            guard let item = view.live.first(where: { $0.code == code }) else {
+                throw LuoshiError.notFound(entity: "事项", id: code)
+            }
+            let histories = try await Publication.histories(view, on: db).filter { $0.key == item.id }
+            let (feedback, _) = try await Self.feedback(plan: id, item: item.id, on: db)
+            let feed = PublicData.atom(
+                view, releases: [], histories: histories, base: base, item: item,
+                answers: feedback.filter { $0.answer != nil })
+            return (feed, view.lastChange)
+        }
+    }
+
+    /// The 考核 results in 公示 or final: the ranking by group, as the units were told.
+    @Sendable func assessment(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try Self.planID(req)
+        let now = req.now
+        return Self.serve(req, type: Self.html) {
+            let db = req.db
+            let view = try await Publication.view(id, on: db, now: now)
+            let rounds = try await AssessmentRound.query(on: db).filter(\.$plan.$id == id)
+                .filter(\.$stage ~~ [.publicity, .final]).sort(\.$openedAt, .descending).all()
+            var results: [(round: AssessmentRound, result: AssessmentService.Result)] = []
+            for round in rounds {
+                guard let day = round.day else { continue }
+                let (result, _) = try await AssessmentRounds.current(
+                    plan: view.plan, period: round.period, at: day, on: db)
+                results.append((round, result))
+            }
+            let modified = ([view.release.releasedAt] + rounds.compactMap { $0.finalizedAt ?? $0.publishedAt }).max()!
+            return (
+                PublicPages.AssessmentResults(plan: id, title: view.content.title, results: results).document(
+                    Self.context(req)), modified
+            )
         }
     }
 

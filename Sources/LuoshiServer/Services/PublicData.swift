@@ -65,10 +65,15 @@ enum PublicData {
 
     /// The feed: each release and each accepted report an entry, newest first, at most 200.
     static func atom(
-        _ view: PublicPlan, releases: [PublicRelease], histories: [UUID: [ProgressReport]], base: String
+        _ view: PublicPlan, releases: [PublicRelease], histories: [UUID: [ProgressReport]], base: String,
+        item only: ReleasedItem? = nil, answers: [Feedback] = []
     ) -> String {
         let planID = view.content.planID
         let planURL = base + SiteURL.publicPlan(planID).path
+        let selfURL =
+            base
+            + (only.map { SiteURL.publicItem(plan: planID, code: $0.code).path + "/feed.atom" }
+                ?? SiteURL.publicFile(plan: planID, name: "feed.atom").path)
         struct Entry {
             var id: String
             var title: String
@@ -81,7 +86,15 @@ enum PublicData {
                 id: "urn:uuid:\(r.id!.uuidString.lowercased())", title: "第 \(r.number) 次公开：\(r.note)",
                 updated: r.releasedAt, link: planURL, summary: "计划第 \(r.number) 次向社会公开。")
         }
-        for item in view.live {
+        for f in answers {
+            guard let answer = f.answer, let at = f.answeredAt, let item = only else { continue }
+            entries.append(
+                Entry(
+                    id: "urn:uuid:\(f.id!.uuidString.lowercased())", title: "\(item.code) \(item.title)：答复群众留言",
+                    updated: at, link: base + SiteURL.publicItem(plan: planID, code: item.code).path,
+                    summary: f.text + "\n答复：" + answer))
+        }
+        for item in view.live where only == nil || only?.id == item.id {
             for r in histories[item.id] ?? [] {
                 entries.append(
                     Entry(
@@ -97,12 +110,12 @@ enum PublicData {
         var out = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
-            <id>urn:uuid:\(planID.uuidString.lowercased())</id>
-            <title>\(xml(view.content.title))落实情况</title>
+            <id>\(only.map { "urn:uuid:\($0.id.uuidString.lowercased())" } ?? "urn:uuid:\(planID.uuidString.lowercased())")</id>
+            <title>\(xml(only.map { "\($0.code) \($0.title)" } ?? view.content.title))落实情况</title>
             <updated>\(rfc3339(view.lastChange))</updated>
             <author><name>\(xml(view.content.issuer ?? view.content.title))</name></author>
-            <link rel="self" type="application/atom+xml" href="\(xml(base + SiteURL.publicFile(plan: planID, name: "feed.atom").path))"/>
-            <link rel="alternate" type="text/html" href="\(xml(planURL))"/>
+            <link rel="self" type="application/atom+xml" href="\(xml(selfURL))"/>
+            <link rel="alternate" type="text/html" href="\(xml(only.map { base + SiteURL.publicItem(plan: planID, code: $0.code).path } ?? planURL))"/>
             <rights>CC BY 4.0</rights>
 
             """

@@ -53,6 +53,7 @@ enum SiteURL: Equatable, Sendable {
     /// plan.json, plan.csv or feed.atom of a released plan.
     case publicFile(plan: UUID, name: String)
     case publicData
+    case publicAssessment(UUID)
     case releasePlan(UUID)
     /// Where the public leaves feedback on a plan, and the page that thanks them.
     case publicFeedback(UUID)
@@ -145,6 +146,7 @@ enum SiteURL: Equatable, Sendable {
                 + (code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? code)
         case .publicFile(let plan, let name): return "/public/plans/\(plan)/\(name)"
         case .publicData: return "/public/data"
+        case .publicAssessment(let plan): return "/public/plans/\(plan)/assessment"
         case .releasePlan(let plan): return "/plans/\(plan)/release"
         case .publicFeedback(let plan): return "/public/plans/\(plan)/feedback"
         case .publicFeedbackReceived(let plan): return "/public/plans/\(plan)/feedback/received"

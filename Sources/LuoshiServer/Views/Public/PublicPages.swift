@@ -30,6 +30,8 @@ enum PublicPages {
             Anchor(c.t("更新订阅 (Atom)", "Updates (Atom feed)"), .publicFile(plan: plan, name: "feed.atom"))
             Words(" · ")
             Anchor(c.t("字段说明与许可", "Fields and licence"), .publicData)
+            Words(" · ")
+            Anchor(c.t("考核结果", "Assessment results"), .publicAssessment(plan))
         }.class("noprint")
     }
 
@@ -186,9 +188,9 @@ enum PublicPages {
                                 TD {
                                     for (n, item) in items.enumerated() {
                                         if n > 0 { Words("、") }
-                                        Anchor(item.title, .publicItem(plan: plan.planID, code: item.code)).zh()
+                                        Anchor(item.title, .publicItem(plan: plan.planID, code: item.code))
                                     }
-                                }
+                                }.zh()
                                 TD {
                                     for item in items { StatusBadge(view.status(item).status, c) }
                                 }
@@ -295,6 +297,10 @@ enum PublicPages {
                 H2 { Words(c.t("群众留言", "Feedback")) }.attr("id", "feedback")
                 FeedbackViews.list(feedback, units: units, c)
                 if let form, item.dropped == nil { FeedbackViews.form(form, c) }
+                Paragraph {
+                    Element("a", text: c.t("关注本事项：订阅更新 (Atom)", "Follow this item: its updates (Atom feed)")).attr(
+                        "href", SiteURL.publicItem(plan: plan.planID, code: item.code).path + "/feed.atom")
+                }.class("noprint")
                 PublicPages.dataLinks(plan.planID, c)
             }
         }
@@ -343,6 +349,55 @@ enum PublicPages {
             }
         }.attr("viewBox", "0 0 \(Int(w)) \(Int(h))").attr("class", "chart").attr("role", "img")
             .attr("aria-label", c.t("进度随时间变化（虚线为应达进度）：", "Progress over the year (dashed: expected): ") + described)
+    }
+
+    struct AssessmentResults: PageView {
+        var plan: UUID
+        var title: String
+        var results: [(round: AssessmentRound, result: AssessmentService.Result)]
+
+        func title(_ c: PageContext) -> String { c.t("考核结果", "Assessment results") }
+
+        func content(_ c: PageContext) -> any Component {
+            ComponentGroup {
+                Paragraph { Anchor(title, .publicPlan(plan)).zh() }
+                if results.isEmpty {
+                    Muted(c.t("尚无公示或定稿的考核结果。", "No assessment result is under notice or final yet."))
+                }
+                for (round, r) in results {
+                    Element("section") {
+                        H2 { Words(c.t("考核期 \(round.period)", "Period \(round.period)")) }
+                        Paragraph {
+                            Badge(c.name(round.stage), colour: round.stage == .final ? "green" : "yellow")
+                            Words(
+                                " "
+                                    + c.t(
+                                        "数据截至 \(r.at.chinese)，考核方案第 \(r.scheme.version) 版。",
+                                        "Data as of \(r.at.english), scheme version \(r.scheme.version)."))
+                            if round.stage == .publicity, let until = round.publicityUntil {
+                                Words(
+                                    c.t(
+                                        "公示至 \(until)，有异议的单位可在公示期内提出。",
+                                        " Under notice until \(until); units may object until then."))
+                            }
+                        }
+                        for group in Set(r.scores.map(\.group)).sorted() {
+                            H3 { Words(group) }.zh()
+                            ListTable([c.t("名次", "Place"), c.t("单位", "Unit"), c.t("得分", "Total"), c.t("等次", "Grade")]) {
+                                for s in r.scores where s.group == group {
+                                    TR {
+                                        TD("\(s.rank)", class: "num")
+                                        TD(s.name).zh()
+                                        TD(String(format: "%.2f", Assessment.rounded(s.total)), class: "num")
+                                        TD(c.name(s.grade) + (s.vetoed ? c.t("（一票否决）", " (veto)") : ""))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     struct DataPage: PageView {

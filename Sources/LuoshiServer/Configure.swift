@@ -113,6 +113,7 @@ extension LuoshiServer {
         try app.register(collection: BreakdownImportController())
         try app.register(collection: PublicController())
         try app.register(collection: FeedbackController())
+        try app.register(collection: CongressController())
         try app.register(collection: AssessmentController())
         try app.register(collection: SupervisionAPIController())
         try app.register(collection: DirectoryController())

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import OfficeOpenXML
 import Testing
 import Vapor
 import VaporTesting
@@ -340,6 +341,84 @@ extension ServerTests {
             ) { res in #expect(res.status == .seeOther) }
             try await app.testing().test(.GET, itemPath) { res in #expect(!res.body.string.contains("第2条")) }
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "feedback.submit").count() == 5)
+        }
+    }
+}
+
+extension ServerTests {
+    @Test(
+        "人大报告：按期末数据起草四部分和主要目标表，改文字后印发，印发后不再改动，公开页面和 Word (the report to the congress)"
+    )
+    func congressReport() async throws {
+        try await TestApp.with { app in
+            let planID = try await app.demoPlanID()
+            let plan = try #require(try await Plan.find(planID, on: app.db))
+            let admin = try await app.signIn("duchaban")
+            let path = "/plans/\(planID)/congress?period=2015-H1"
+            func post(_ form: String) async throws -> HTTPStatus {
+                var status = HTTPStatus.ok
+                try await app.testing().test(.POST, path, headers: admin.formHeaders, body: ByteBuffer(string: form)) {
+                    res in status = res.status
+                }
+                return status
+            }
+            #expect(try await post("action=draft") == .seeOther)
+            let report = try #require(try await CongressReports.find(plan: planID, period: "2015-H1", on: app.db))
+            let content = try #require(report.content)
+            // Worked out here from the stored plan: every task, target and project counted; each headline
+            // target a row, with its figure as accepted by 30 June.
+            let leaves = try await PlanItem.query(on: app.db).filter(\.$plan.$id == planID)
+                .filter(\.$retiredAt == nil).all().filter { PlanSnapshot.isLeaf($0) }
+            #expect(content.resolutions.contains("截至2015年6月30日") && content.resolutions.contains("共 \(leaves.count) 项"))
+            let headline = leaves.filter { $0.kind == .target && $0.headline }
+            #expect(content.targets.count == headline.count && !headline.isEmpty)
+            for t in headline {
+                let row = try #require(content.targets.first { $0.target == (t.subject ?? t.title) })
+                let latest = try await ProgressReport.query(on: app.db).filter(\.$item.$id == t.id!)
+                    .filter(\.$state == .accepted).sort(\.$submittedAt, .descending).first()
+                if let v = latest?.actualValue, let spec = t.targetSpec {
+                    #expect(row.actual.hasPrefix(Format.number(v)))
+                    #expect(row.rate == "\(Int((StatusRules.targetProgress(spec, actual: v) * 100).rounded()))%")
+                } else {
+                    #expect(row.actual == "—")
+                }
+            }
+            #expect(content.work.hasPrefix("（一）") && !content.problems.isEmpty)
+            // Staff's words; a deputy sees nothing until it is issued, and the public neither.
+            let words =
+                "action=save&title=\(urlEncoded(content.title))&resolutions=\(urlEncoded(content.resolutions))"
+                + "&work=\(urlEncoded(content.work))&problems=\(urlEncoded(content.problems))"
+                + "&other=\(urlEncoded("OTHER-MATTER-7d2 镇人大主席团交办的建议已全部办复。"))"
+            #expect(try await post(words) == .seeOther)
+            let deputy = try await app.signIn("daibiao")
+            try await app.testing().test(.GET, path, headers: deputy.headers) { res in
+                #expect(res.status == .ok && res.body.string.contains("尚未印发"))
+                #expect(!res.body.string.contains("OTHER-MATTER-7d2"))
+            }
+            let admin2 = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            try await Publication.release(planID, note: "", actor: admin2, on: app.store, now: app.clock.now())
+            try await app.testing().test(.GET, "/public/plans/\(planID)/congress/2015-H1") { res in
+                #expect(res.status == .notFound)
+            }
+            #expect(try await post("action=issue") == .seeOther)
+            #expect(try await post(words.replacingOccurrences(of: "OTHER-MATTER-7d2", with: "CHANGED")) == .conflict)
+            try await app.testing().test(.GET, "/public/plans/\(planID)/congress/2015-H1") { res in
+                #expect(res.status == .ok && res.body.string.contains("OTHER-MATTER-7d2"))
+                #expect(res.body.string.contains("一、执行人大决议和主要目标的情况"))
+            }
+            try await app.testing().test(.GET, path, headers: deputy.headers) { res in
+                #expect(res.body.string.contains("OTHER-MATTER-7d2"))
+            }
+            var docx = Data()
+            try await app.testing().test(.GET, "/public/plans/\(planID)/congress/2015-H1.docx") { res in
+                #expect(res.status == .ok)
+                docx = Data(res.body.readableBytesView)
+            }
+            let text = try WordDocument.paragraphs(of: docx).map(\.text).joined(separator: "\n")
+            #expect(text.contains(content.title) && text.contains("OTHER-MATTER-7d2") && text.contains("完成率"))
+            if let read = try libreOfficeText(docx) { #expect(read.contains("OTHER-MATTER-7d2")) }
+            #expect(plan.year == 2015)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "congress.issue").count() == 1)
         }
     }
 }

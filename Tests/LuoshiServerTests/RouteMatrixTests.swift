@@ -134,6 +134,21 @@ extension ServerTests {
                     Route(
                         method: .GET, path: "/api/openapi.json",
                         expect: ["anonymous": ok, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    Route(
+                        method: .GET, path: "/plans/\(planID)/congress?period=2015-H1",
+                        expect: [
+                            "anonymous": .unauthorized, "admin": ok, "reporter": .forbidden, "leader": ok, "deputy": ok,
+                        ]),
+                    Route(
+                        method: .POST, path: "/plans/\(planID)/congress?period=2015-H1", body: #"{"action":"draft"}"#,
+                        expect: [
+                            "anonymous": .unauthorized, "reporter": .forbidden, "leader": .forbidden,
+                            "deputy": .forbidden,
+                            "admin": .seeOther,
+                        ]),
+                    Route(
+                        method: .GET, path: "/feedback",
+                        expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
                     // The public site: nothing until staff release the plan; then the same for everyone.
                     Route(
                         method: .GET, path: "/public/plans/\(planID)",

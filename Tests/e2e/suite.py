@@ -703,6 +703,24 @@ def _():
     expect("路灯晚上不亮" in text() and "13800138000" not in driver.page_source, "published feedback, no contact")
 
 
+@step("staff: drafts the half-year report to the 人大 from the data, edits it, issues it; the public reads it")
+def _():
+    sign_in("duchaban")
+    plan_id = state["plan"].rsplit("/", 1)[-1]
+    go(f"/plans/{plan_id}/congress?period=2015-H1")
+    submit(find("form[action*='/congress'] input[value=draft]").find_element(By.XPATH, "ancestor::form"))
+    expect("主要目标" in text() and finds("#cr-other"), f"a draft in four parts ({text()[:160]!r})")
+    look("congress-draft")
+    find("#cr-other").send_keys("镇人大主席团交办的建议已全部办复。")
+    submit(find("#cr-other").find_element(By.XPATH, "ancestor::form"))
+    submit(find("form[action*='/congress'] input[value=issue]").find_element(By.XPATH, "ancestor::form"))
+    expect("已印发" in text(), "the report is issued")
+    driver.delete_all_cookies()
+    go(f"/public/plans/{plan_id}/congress/2015-H1")
+    expect("镇人大主席团交办的建议已全部办复" in text(), f"the public reads the issued report ({text()[:120]!r})")
+    look("congress-public")
+
+
 @step("deputy: reads the plan, cannot write")
 def _():
     sign_in("daibiao")

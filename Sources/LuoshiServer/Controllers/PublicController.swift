@@ -21,6 +21,7 @@ struct PublicController: RouteCollection {
         p.get("plans", ":planID", "feed.atom", use: feed)
         p.get("plans", ":planID", "items", ":code", "feed.atom", use: itemFeed)
         p.get("plans", ":planID", "assessment", use: assessment)
+        p.get("plans", ":planID", "congress", ":file", use: congress)
         p.post("plans", ":planID", "feedback", use: submitFeedback)
         p.get("plans", ":planID", "feedback", "received", use: feedbackReceived)
         routes.post("plans", ":planID", "release", use: release)
@@ -128,8 +129,11 @@ struct PublicController: RouteCollection {
             let db = req.db
             let view = try await Publication.view(id, on: db, now: now)
             let (feedback, units) = try await Self.feedback(plan: id, item: nil, on: db)
+            let congress = try await CongressReport.query(on: db).filter(\.$plan.$id == id).filter(\.$issued == true)
+                .sort(\.$period).all().compactMap { r in r.content.map { (r.period, $0.title) } }
             let page = PublicPages.PlanPage(
-                view: view, feedback: feedback, units: units, form: Self.form(req, plan: id, item: nil))
+                view: view, feedback: feedback, units: units, form: Self.form(req, plan: id, item: nil),
+                congress: congress)
             return (
                 page.document(Self.context(req)), max(view.lastChange, feedback.map(Self.changed).max() ?? .distantPast)
             )
@@ -297,6 +301,29 @@ struct PublicController: RouteCollection {
                     Self.context(req)), modified
             )
         }
+    }
+
+    /// An issued report to the people's congress, as a page or (`2015-H1.docx`) as Word. Never a draft.
+    @Sendable func congress(req: Request) async throws -> Response {
+        let id = try Self.planID(req)
+        let file = req.parameters.get("file") ?? ""
+        let word = file.hasSuffix(".docx")
+        let period = word ? String(file.dropLast(5)) : file
+        guard try await Publication.latest(id, on: req.db) != nil, let plan = try await Plan.find(id, on: req.db),
+            let report = try await CongressReports.find(plan: id, period: period, on: req.db), report.issued,
+            let content = report.content
+        else { throw LuoshiError.notFound(entity: "报告", id: period) }
+        if word {
+            return ExportController.download(
+                try CongressReports.docx(content, issuer: plan.issuer ?? "", issued: report.issuedAt),
+                name: content.title + ".docx", type: CongressController.docx)
+        }
+        let r = Response(
+            body: .init(
+                string: CongressPage.Public(plan: id, planTitle: plan.title, report: report, content: content).document(
+                    Self.context(req))))
+        r.headers.contentType = .html
+        return r
     }
 
     struct ReleaseForm: Content { var note: String? }

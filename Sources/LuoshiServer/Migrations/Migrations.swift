@@ -43,6 +43,7 @@ enum Migrations {
         app.migrations.add(CreateAssessmentClaim())
         app.migrations.add(CreatePublicRelease())
         app.migrations.add(CreateFeedback())
+        app.migrations.add(CreateCongressReport())
     }
 }
 

@@ -27,6 +27,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case feedbackModerate = "feedback.moderate"
     case feedbackAnswer = "feedback.answer"
     case feedbackErase = "feedback.erase"
+    case congressDraft = "congress.draft"
+    case congressIssue = "congress.issue"
     case assessmentSelf = "assessment.self"
     case assessmentReview = "assessment.review"
     case itemEdit = "item.edit"
@@ -89,6 +91,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .feedbackModerate: return ("审核群众留言", "Feedback moderated")
         case .feedbackAnswer: return ("答复群众留言", "Feedback answered")
         case .feedbackErase: return ("删除留言人联系方式", "Feedback contact erased")
+        case .congressDraft: return ("起草人大报告", "Report to the congress drafted")
+        case .congressIssue: return ("印发人大报告", "Report to the congress issued")
         case .assessmentSelf: return ("提交自评", "Self-assessment filed")
         case .assessmentReview: return ("考核复核", "Assessment reviewed")
         case .itemEdit: return ("修改事项", "Item corrected")

@@ -54,6 +54,11 @@ enum SiteURL: Equatable, Sendable {
     case publicFile(plan: UUID, name: String)
     case publicData
     case publicAssessment(UUID)
+    /// The report to the people's congress: staff's page and its Word file; the issued one in public.
+    case congress(plan: UUID, period: String)
+    case congressDocument(plan: UUID, period: String)
+    case publicCongress(plan: UUID, period: String)
+    case publicCongressDocument(plan: UUID, period: String)
     case releasePlan(UUID)
     /// Where the public leaves feedback on a plan, and the page that thanks them.
     case publicFeedback(UUID)
@@ -147,6 +152,11 @@ enum SiteURL: Equatable, Sendable {
         case .publicFile(let plan, let name): return "/public/plans/\(plan)/\(name)"
         case .publicData: return "/public/data"
         case .publicAssessment(let plan): return "/public/plans/\(plan)/assessment"
+        case .congress(let plan, let period): return "/plans/\(plan)/congress" + Self.query([("period", period)])
+        case .congressDocument(let plan, let period):
+            return "/plans/\(plan)/congress.docx" + Self.query([("period", period)])
+        case .publicCongress(let plan, let period): return "/public/plans/\(plan)/congress/\(period)"
+        case .publicCongressDocument(let plan, let period): return "/public/plans/\(plan)/congress/\(period).docx"
         case .releasePlan(let plan): return "/plans/\(plan)/release"
         case .publicFeedback(let plan): return "/public/plans/\(plan)/feedback"
         case .publicFeedbackReceived(let plan): return "/public/plans/\(plan)/feedback/received"

@@ -102,6 +102,8 @@ extension PlanOverview {
                 Paragraph {
                     Anchor(c.t("月通报", "Monthly bulletin"), .bulletin(plan: plan.id!))
                     Words(" · ")
+                    Anchor(c.t("人大报告", "Report to the congress"), .congress(plan: plan.id!, period: "\(plan.year)-H1"))
+                    Words(" · ")
                     Anchor(c.t("督办规则", "Supervision rules"), .rules(plan: plan.id!))
                     Words(" · ")
                     Anchor(c.t("督办单", "Notices"), .notices())

@@ -71,6 +71,8 @@ enum PublicPages {
         var feedback: [Feedback] = []
         var units: [UUID: String] = [:]
         var form: FeedbackViews.FormModel? = nil
+        /// Issued reports to the people's congress: period and title.
+        var congress: [(period: String, title: String)] = []
 
         func title(_ c: PageContext) -> String { view.content.title }
         func heading(_ c: PageContext) -> String? { nil }
@@ -169,6 +171,15 @@ enum PublicPages {
                     }
                 }
                 PublicPages.dataLinks(plan.planID, c)
+                if !congress.isEmpty {
+                    Paragraph {
+                        Words(c.t("人大报告：", "Reports to the people's congress: "))
+                        for (n, r) in congress.enumerated() {
+                            if n > 0 { Words(" · ") }
+                            Anchor(r.title, .publicCongress(plan: plan.planID, period: r.period)).zh()
+                        }
+                    }
+                }
                 if !headline.isEmpty {
                     H2 { Words(c.t("主要预期目标", "Headline targets")) }
                     table(headline, c)

@@ -105,7 +105,7 @@ struct PublicController: RouteCollection {
             for r in releases where (latest[r.$plan.id]?.number ?? 0) < r.number { latest[r.$plan.id] = r }
             var rows: [(plan: Plan, release: PublicRelease, overall: RollUp.Result?)] = []
             for (planID, release) in latest {
-                let view = try await Publication.view(planID, on: db, now: now)
+                let view = try await Self.view(req, planID, now: now)
                 rows.append((view.plan, release, view.snapshot.overall))
             }
             rows.sort { ($0.plan.year, $0.plan.title) > ($1.plan.year, $1.plan.title) }
@@ -127,7 +127,7 @@ struct PublicController: RouteCollection {
         let now = req.now
         return Self.serve(req, type: Self.html) {
             let db = req.db
-            let view = try await Publication.view(id, on: db, now: now)
+            let view = try await Self.view(req, id, now: now)
             let (feedback, units) = try await Self.feedback(plan: id, item: nil, on: db)
             let congress = try await CongressReport.query(on: db).filter(\.$plan.$id == id).filter(\.$issued == true)
                 .sort(\.$period).all().compactMap { r in r.content.map { (r.period, $0.title) } }
@@ -146,7 +146,7 @@ struct PublicController: RouteCollection {
         let now = req.now
         return Self.serve(req, type: Self.html) {
             let db = req.db
-            let view = try await Publication.view(id, on: db, now: now)
+            let view = try await Self.view(req, id, now: now)
             guard let item = view.content.items.first(where: { $0.code == code }) else {
                 throw LuoshiError.notFound(entity: "事项", id: code)
             }
@@ -171,7 +171,7 @@ struct PublicController: RouteCollection {
         let now = req.now
         return Self.serve(req, type: .json) {
             let db = req.db
-            let view = try await Publication.view(id, on: db, now: now)
+            let view = try await Self.view(req, id, now: now)
             let doc = Publication.document(view, histories: try await Publication.histories(view, on: db))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -184,8 +184,7 @@ struct PublicController: RouteCollection {
         let now = req.now
         let type = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         return Self.serve(req, type: type) {
-            let db = req.db
-            let view = try await Publication.view(id, on: db, now: now)
+            let view = try await Self.view(req, id, now: now)
             return (String(decoding: PublicData.csv(view), as: UTF8.self), view.lastChange)
         }
     }
@@ -197,12 +196,24 @@ struct PublicController: RouteCollection {
         let type = HTTPMediaType(type: "application", subType: "atom+xml", parameters: ["charset": "utf-8"])
         return Self.serve(req, type: type) {
             let db = req.db
-            let view = try await Publication.view(id, on: db, now: now)
+            let view = try await Self.view(req, id, now: now)
             let releases = try await PublicRelease.query(on: db).filter(\.$plan.$id == id).sort(\.$number).all()
             let feed = PublicData.atom(
                 view, releases: releases, histories: try await Publication.histories(view, on: db), base: base)
             return (feed, view.lastChange)
         }
+    }
+
+    /// The plan as the public sees it, computed once per database version and day: every page of the plan
+    /// (one an item) reads the same.
+    static func view(_ req: Request, _ plan: UUID, now: Date) async throws -> PublicPlan {
+        let cache = req.application.publicPages
+        let day = cache.day(now)
+        let version = cache.currentVersion
+        if let hit = cache.view(plan, version: version, day: day) { return hit }
+        let view = try await Publication.view(plan, on: req.db, now: now)
+        cache.store(view: view, version: version, day: day)
+        return view
     }
 
     /// The published feedback on the plan as a whole (`item` nil) or on one item, and the answering units' names.
@@ -266,11 +277,11 @@ struct PublicController: RouteCollection {
         let type = HTTPMediaType(type: "application", subType: "atom+xml", parameters: ["charset": "utf-8"])
         return Self.serve(req, type: type) {
             let db = req.db
-            let view = try await Publication.view(id, on: db, now: now)
+            let view = try await Self.view(req, id, now: now)
             guard let item = view.live.first(where: { $0.code == code }) else {
                 throw LuoshiError.notFound(entity: "事项", id: code)
             }
-            let histories = try await Publication.histories(view, on: db).filter { $0.key == item.id }
+            let histories = [item.id: try await Publication.history(item, in: view, on: db).map(\.report)]
             let (feedback, _) = try await Self.feedback(plan: id, item: item.id, on: db)
             let feed = PublicData.atom(
                 view, releases: [], histories: histories, base: base, item: item,
@@ -285,7 +296,7 @@ struct PublicController: RouteCollection {
         let now = req.now
         return Self.serve(req, type: Self.html) {
             let db = req.db
-            let view = try await Publication.view(id, on: db, now: now)
+            let view = try await Self.view(req, id, now: now)
             let rounds = try await AssessmentRound.query(on: db).filter(\.$plan.$id == id)
                 .filter(\.$stage ~~ [.publicity, .final]).sort(\.$openedAt, .descending).all()
             var results: [(round: AssessmentRound, result: AssessmentService.Result)] = []
@@ -396,6 +407,27 @@ final class PublicPageCache: Sendable {
     }
 
     func invalidate() { state.withLockedValue { $0.checkedAt = .distantPast } }
+
+    /// The version last read: what a page being rendered now is rendered at.
+    var currentVersion: Int { state.withLockedValue { $0.version } }
+
+    private let views = NIOLockedValueBox([UUID: (version: Int, day: CivilDay, view: PublicPlan)]())
+
+    func view(_ plan: UUID, version: Int, day: CivilDay) -> PublicPlan? {
+        views.withLockedValue { v in
+            guard let hit = v[plan], hit.version == version, hit.day == day else { return nil }
+            return hit.view
+        }
+    }
+
+    func store(view: PublicPlan, version: Int, day: CivilDay) {
+        views.withLockedValue { v in
+            // A view a plan: a county's towns are a few hundred.
+            if v.count >= 500 { v = v.filter { $0.value.version == version } }
+            if v.count >= 500 { v.removeAll() }
+            v[view.content.planID] = (version, day, view)
+        }
+    }
 
     func store(_ e: Entry, for key: String) {
         state.withLockedValue { s in

@@ -115,6 +115,7 @@ enum CongressPage {
                 Hidden("action", "save")
                 FieldLabel(c.t("标题", "Title"), for: "cr-title")
                 TextInput("title", id: "cr-title", value: content.title, required: true, maxLength: 200).zh()
+                    .classes("wide")
                 FieldLabel(c.t("一、执行人大决议和主要目标的情况", "1. Resolutions and main targets"), for: "cr-res")
                 TextBox("resolutions", id: "cr-res", text: content.resolutions, maxLength: 20_000).zh()
                 if !content.targets.isEmpty {

@@ -161,6 +161,14 @@ extension ServerTests {
             try checkAtom(itemFeed, entries: 1)
             #expect(itemFeed.contains("ACCEPTED-7f3"))
 
+            // However the address is spelt, one page is one entry of the cache.
+            let kept = app.publicPages.count
+            for spelling in [planID.uuidString.lowercased(), planID.uuidString.uppercased()] {
+                try await app.testing().test(.GET, "/public/plans/\(spelling)?x=\(UUID())") { res in
+                    #expect(res.status == .ok)
+                }
+            }
+            #expect(app.publicPages.count == kept)
             // A browser revalidating gets a 304; a changed page a new ETag.
             let etag = try #require(pages.first { $0.path == "/public/plans/\(planID)" }?.head.first(name: .eTag))
             var h = HTTPHeaders()

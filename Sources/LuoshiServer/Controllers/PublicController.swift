@@ -39,12 +39,12 @@ struct PublicController: RouteCollection {
     /// The page in memory when it is still good, answered on the event loop with no task started; else
     /// rendered now (after reading the database's version) and kept for this version and day.
     static func serve(
-        _ req: Request, type: HTTPMediaType,
+        _ req: Request, key page: String, type: HTTPMediaType,
         render: @escaping @Sendable () async throws -> (body: String, lastModified: Date)
     ) -> EventLoopFuture<Response> {
-        let target = PublicPaths.target(req)
-        // Only the path and the language make a page: other query words cannot grow the cache.
-        let key = String(target.prefix { $0 != "?" }) + (english(req) ? "|en" : "|zh")
+        // The page as the handler names it (its parsed plan and item) and the language: however the address is
+        // spelt (case, percent-encoding, query words), one page is one entry.
+        let key = page + (english(req) ? "|en" : "|zh")
         let cache = req.application.publicPages
         let day = cache.day(req.now)
         if let hit = cache.fresh(key, day: day, at: Date()) {
@@ -66,10 +66,10 @@ struct PublicController: RouteCollection {
 
     static func respond(_ req: Request, _ e: PublicPageCache.Entry) -> Response {
         let fresh: Bool
+        // By the ETag alone: a page also changes with the day (its statuses, the day's question), which a
+        // Last-Modified date does not say.
         if let tags = req.headers.first(name: .ifNoneMatch) {
             fresh = tags.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == e.etag }
-        } else if let since = req.headers.first(name: .ifModifiedSince) {
-            fresh = since == e.lastModified
         } else {
             fresh = false
         }
@@ -89,6 +89,15 @@ struct PublicController: RouteCollection {
             demoDate: req.application.luoshi.fixedNow, now: req.now, frames: req.application.frames)
     }
 
+    /// An item's number from the address; longer than any number is no item.
+    static func code(_ req: Request) throws -> String {
+        let code = req.parameters.get("code") ?? ""
+        guard !code.isEmpty, code.count <= 60 else {
+            throw LuoshiError.notFound(entity: "事项", id: String(code.prefix(60)))
+        }
+        return code
+    }
+
     static func planID(_ req: Request) throws -> UUID {
         guard let id = req.parameters.get("planID").flatMap(UUID.init(uuidString:)) else {
             throw LuoshiError.notFound(entity: "公开的计划", id: req.parameters.get("planID") ?? "")
@@ -98,7 +107,7 @@ struct PublicController: RouteCollection {
 
     @Sendable func index(req: Request) -> EventLoopFuture<Response> {
         let now = req.now
-        return Self.serve(req, type: Self.html) {
+        return Self.serve(req, key: "index", type: Self.html) {
             let db = req.db
             let releases = try await PublicRelease.query(on: db).sort(\.$releasedAt, .descending).all()
             var latest: [UUID: PublicRelease] = [:]
@@ -117,7 +126,7 @@ struct PublicController: RouteCollection {
     }
 
     @Sendable func data(req: Request) -> EventLoopFuture<Response> {
-        return Self.serve(req, type: Self.html) {
+        return Self.serve(req, key: "data", type: Self.html) {
             (PublicPages.DataPage().document(Self.context(req)), Date(timeIntervalSince1970: 1_764_547_200))
         }
     }
@@ -125,7 +134,7 @@ struct PublicController: RouteCollection {
     @Sendable func plan(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
         let now = req.now
-        return Self.serve(req, type: Self.html) {
+        return Self.serve(req, key: "plan|\(id)", type: Self.html) {
             let db = req.db
             let view = try await Self.view(req, id, now: now)
             let (feedback, units) = try await Self.feedback(plan: id, item: nil, on: db)
@@ -142,9 +151,9 @@ struct PublicController: RouteCollection {
 
     @Sendable func item(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
-        let code = req.parameters.get("code") ?? ""
+        let code = try Self.code(req)
         let now = req.now
-        return Self.serve(req, type: Self.html) {
+        return Self.serve(req, key: "item|\(id)|\(code)", type: Self.html) {
             let db = req.db
             let view = try await Self.view(req, id, now: now)
             guard let item = view.content.items.first(where: { $0.code == code }) else {
@@ -169,7 +178,7 @@ struct PublicController: RouteCollection {
     @Sendable func json(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
         let now = req.now
-        return Self.serve(req, type: .json) {
+        return Self.serve(req, key: "json|\(id)", type: .json) {
             let db = req.db
             let view = try await Self.view(req, id, now: now)
             let doc = Publication.document(view, histories: try await Publication.histories(view, on: db))
@@ -183,7 +192,7 @@ struct PublicController: RouteCollection {
         let id = try Self.planID(req)
         let now = req.now
         let type = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        return Self.serve(req, type: type) {
+        return Self.serve(req, key: "csv|\(id)", type: type) {
             let view = try await Self.view(req, id, now: now)
             return (String(decoding: PublicData.csv(view), as: UTF8.self), view.lastChange)
         }
@@ -194,7 +203,7 @@ struct PublicController: RouteCollection {
         let now = req.now
         let base = PublicData.base(req)
         let type = HTTPMediaType(type: "application", subType: "atom+xml", parameters: ["charset": "utf-8"])
-        return Self.serve(req, type: type) {
+        return Self.serve(req, key: "feed|\(id)", type: type) {
             let db = req.db
             let view = try await Self.view(req, id, now: now)
             let releases = try await PublicRelease.query(on: db).filter(\.$plan.$id == id).sort(\.$number).all()
@@ -246,14 +255,17 @@ struct PublicController: RouteCollection {
             _ = try await FeedbackService.submit(
                 s, plan: id, address: req.clientAddress, key: req.application.auditKey, on: req.store, now: req.now)
         } catch let error as LuoshiError {
-            guard case .invalid = error, let plan = try await Plan.find(id, on: req.db) else { throw error }
+            // The title as released: a plan never released shows nothing of itself here.
+            guard case .invalid = error, let release = try await Publication.latest(id, on: req.db),
+                let content = release.content
+            else { throw error }
             var model = Self.form(req, plan: id, item: s.item)
             model.values = s
             model.error = Self.context(req).t(error.message, error.message)
             let r = Response(
                 status: .unprocessableEntity,
                 body: .init(
-                    string: FeedbackViews.FormPage(model: model, planTitle: plan.title).document(Self.context(req))))
+                    string: FeedbackViews.FormPage(model: model, planTitle: content.title).document(Self.context(req))))
             r.headers.contentType = .html
             r.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return r
@@ -263,19 +275,22 @@ struct PublicController: RouteCollection {
 
     @Sendable func feedbackReceived(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
-        return Self.serve(req, type: Self.html) {
-            (FeedbackViews.Received(plan: id).document(Self.context(req)), Date(timeIntervalSince1970: 1_764_547_200))
+        return Self.serve(req, key: "received|\(id)", type: Self.html) {
+            guard let release = try await Publication.latest(id, on: req.db) else {
+                throw LuoshiError.notFound(entity: "公开的计划", id: id.uuidString)
+            }
+            return (FeedbackViews.Received(plan: id).document(Self.context(req)), release.releasedAt)
         }
     }
 
     /// One item's updates: what its followers subscribe to.
     @Sendable func itemFeed(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
-        let code = req.parameters.get("code") ?? ""
+        let code = try Self.code(req)
         let now = req.now
         let base = PublicData.base(req)
         let type = HTTPMediaType(type: "application", subType: "atom+xml", parameters: ["charset": "utf-8"])
-        return Self.serve(req, type: type) {
+        return Self.serve(req, key: "itemfeed|\(id)|\(code)", type: type) {
             let db = req.db
             let view = try await Self.view(req, id, now: now)
             guard let item = view.live.first(where: { $0.code == code }) else {
@@ -294,7 +309,7 @@ struct PublicController: RouteCollection {
     @Sendable func assessment(req: Request) throws -> EventLoopFuture<Response> {
         let id = try Self.planID(req)
         let now = req.now
-        return Self.serve(req, type: Self.html) {
+        return Self.serve(req, key: "assessment|\(id)", type: Self.html) {
             let db = req.db
             let view = try await Self.view(req, id, now: now)
             let rounds = try await AssessmentRound.query(on: db).filter(\.$plan.$id == id)
@@ -363,6 +378,7 @@ final class PublicPageCache: Sendable {
 
     private struct State {
         var entries: [String: Entry] = [:]
+        var bytes = 0
         /// The database's version as last read, and when (real time); a write through this process
         /// clears it (`WriteInvalidationMiddleware`), another app server's shows within
         /// `SnapshotCache.revalidateAfter`.
@@ -408,6 +424,9 @@ final class PublicPageCache: Sendable {
 
     func invalidate() { state.withLockedValue { $0.checkedAt = .distantPast } }
 
+    /// How many pages are kept (for tests of the key).
+    var count: Int { state.withLockedValue { $0.entries.count } }
+
     /// The version last read: what a page being rendered now is rendered at.
     var currentVersion: Int { state.withLockedValue { $0.version } }
 
@@ -429,11 +448,21 @@ final class PublicPageCache: Sendable {
         }
     }
 
+    /// At most this many bytes of pages are kept (a county's plans, both languages, with room to spare).
+    static let maxBytes = 256 << 20
+
     func store(_ e: Entry, for key: String) {
         state.withLockedValue { s in
-            // Item pages of many plans in two languages: a few thousand; start again rather than grow.
-            if s.entries.count >= 4_000 { s.entries = s.entries.filter { $0.value.version == e.version } }
-            if s.entries.count >= 4_000 { s.entries.removeAll() }
+            // Past the cap, pages of older versions or days go first, then all: start again rather than grow.
+            if s.bytes + e.body.readableBytes > Self.maxBytes || s.entries.count >= 20_000 {
+                s.entries = s.entries.filter { $0.value.version == e.version && $0.value.day == e.day }
+                s.bytes = s.entries.values.reduce(0) { $0 + $1.body.readableBytes }
+                if s.bytes + e.body.readableBytes > Self.maxBytes || s.entries.count >= 20_000 {
+                    s.entries.removeAll()
+                    s.bytes = 0
+                }
+            }
+            s.bytes += e.body.readableBytes - (s.entries[key]?.body.readableBytes ?? 0)
             s.entries[key] = e
         }
     }

@@ -79,6 +79,8 @@ extension NoticeAction {
 struct BodyGuardMiddleware: Middleware {
     /// A body from someone not signed in: only signing in takes one, and its form is small.
     static let anonymousLimit = 16 << 10
+    /// A body posted to the public site (feedback).
+    static let publicLimit = 64 << 10
 
     /// Reads pass straight through with no task started (see `SecurityHeadersMiddleware`); a body is
     /// guarded in `guarded`.
@@ -103,9 +105,11 @@ struct BodyGuardMiddleware: Middleware {
         let declared = req.headers.first(name: .contentLength).flatMap(Int.init)
         guard let policy = route.uploadPolicy else {
             guard req.body.data == nil else { return try await next.respond(to: req) }
+            // The public site's feedback form: 2,000 Chinese characters percent-encoded are 18 KB.
             let limit =
                 req.auth.has(User.self)
-                ? req.application.routes.defaultMaxBodySize.value : Self.anonymousLimit
+                ? req.application.routes.defaultMaxBodySize.value
+                : PublicPaths.isPublic(req) ? Self.publicLimit : Self.anonymousLimit
             try await collect(req, limit: limit, declared: declared)
             return try await next.respond(to: req)
         }

@@ -143,7 +143,8 @@ enum CongressReports {
             guard t.count <= max else { throw LuoshiError.invalid(field: field, reason: "最多 \(max) 字") }
             return t
         }
-        let title = try clean(e.title, "标题", max: 200)
+        // One line, whatever the text box held.
+        let title = try clean(String(e.title.filter { !$0.isNewline }), "标题", max: 200)
         guard !title.isEmpty else { throw LuoshiError.invalid(field: "标题", reason: "不能为空 (required)") }
         let parts = (
             try clean(e.resolutions, "第一部分", max: 20_000), try clean(e.work, "第二部分", max: 50_000),

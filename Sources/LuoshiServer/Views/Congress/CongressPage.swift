@@ -114,8 +114,9 @@ enum CongressPage {
             PostForm(.congress(plan: model.plan.id!, period: model.period), c, class: "stack card") {
                 Hidden("action", "save")
                 FieldLabel(c.t("标题", "Title"), for: "cr-title")
-                TextInput("title", id: "cr-title", value: content.title, required: true, maxLength: 200).zh()
-                    .classes("wide")
+                // A long title wraps in a text box, as a one-line field cannot on a phone.
+                TextBox("title", id: "cr-title", text: content.title, required: true, maxLength: 200).zh()
+                    .attr("rows", "2")
                 FieldLabel(c.t("一、执行人大决议和主要目标的情况", "1. Resolutions and main targets"), for: "cr-res")
                 TextBox("resolutions", id: "cr-res", text: content.resolutions, maxLength: 20_000).zh()
                 if !content.targets.isEmpty {

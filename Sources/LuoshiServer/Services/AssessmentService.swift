@@ -102,7 +102,13 @@ enum AssessmentService {
             return Assessment.UnitFacts(
                 unit: id, name: u.name, group: u.kind.chinese, items: [], records: [], entries: [], survey: nil)
         }
-        for a in assignments {
+        // In the plan's order: the database returns assignments in no set order (PostgreSQL's changes as rows
+        // are rewritten), and a line's key names its place among lines of the same subject.
+        let ordered = assignments.sorted { a, b in
+            let x = byID[a.$item.id], y = byID[b.$item.id]
+            return (x?.position ?? .max, x?.code ?? "") < (y?.position ?? .max, y?.code ?? "")
+        }
+        for a in ordered {
             guard let item = byID[a.$item.id], PlanSnapshot.isLeaf(item) else { continue }
             let cooperating = a.cooperating
             let words = item.kind == .target ? (item.subject ?? item.title) : item.title

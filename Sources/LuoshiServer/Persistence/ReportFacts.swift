@@ -44,6 +44,22 @@ struct ReportFact: Sendable {
     }
 }
 
+extension PlanSnapshot {
+    /// The snapshot from accepted reports as plain values, in filing order: each item's latest counts (the
+    /// snapshot reads nothing else of them).
+    static func compute(
+        plan: Plan, items: [PlanItem], assignments: [Assignment], acceptedFacts: [ReportFact],
+        milestones: [Milestone], now: Date
+    ) -> PlanSnapshot {
+        var latest: [UUID: ReportFact] = [:]
+        for r in acceptedFacts { latest[r.item] = r }
+        return compute(
+            plan: plan, items: items, assignments: assignments,
+            accepted: latest.values.sorted { $0.submittedAt < $1.submittedAt }.map(\.latestModel),
+            milestones: milestones, now: now)
+    }
+}
+
 extension PlanRows {
     /// Every report on the plan's items, in filing order.
     static func reportFacts(plan: UUID, on db: any Database) async throws -> [ReportFact] {

@@ -46,13 +46,9 @@ enum AssessmentService {
         let accepted = reports.filter { $0.state == .accepted && ($0.reviewedAt ?? $0.submittedAt) < end }
         let milestones = try await Milestone.query(on: db).filter(\.$item.$id ~~ items.compactMap(\.id))
             .sort(\.$plannedDate).all()
-        // The snapshot reads each item's latest accepted figure only.
-        var latest: [UUID: ReportFact] = [:]
-        for r in accepted { latest[r.item] = r }
         let snapshot = PlanSnapshot.compute(
-            plan: plan, items: items, assignments: assignments,
-            accepted: latest.values.sorted { $0.submittedAt < $1.submittedAt }.map(\.latestModel),
-            milestones: milestones, now: end.addingTimeInterval(-1))
+            plan: plan, items: items, assignments: assignments, acceptedFacts: accepted, milestones: milestones,
+            now: end.addingTimeInterval(-1))
         let rules = try await Notices.rules(for: planID, on: db)
         // Only what the score counts of each notice: a plan's year of notices decoded whole by Fluent was a
         // third of the time.

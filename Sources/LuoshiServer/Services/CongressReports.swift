@@ -31,16 +31,16 @@ enum CongressReports {
         let day = CivilDay(asOf, calendar: .beijing)
         let items = try await PlanRows.liveItems(plan: planID, on: db)
         let assignments = try await PlanRows.assignments(plan: planID, on: db)
-        var latest: [UUID: ReportFact] = [:]
-        for r in try await PlanRows.reportFacts(plan: planID, on: db)
-        where r.state == .accepted && (r.reviewedAt ?? r.submittedAt) <= asOf {
-            latest[r.item] = r
+        let accepted = try await PlanRows.reportFacts(plan: planID, on: db).filter {
+            $0.state == .accepted && ($0.reviewedAt ?? $0.submittedAt) <= asOf
         }
+        // Each item's latest accepted report, for its figure and its words below.
+        var latest: [UUID: ReportFact] = [:]
+        for r in accepted { latest[r.item] = r }
         let milestones = try await Milestone.query(on: db).filter(\.$item.$id ~~ items.compactMap(\.id)).all()
         let s = PlanSnapshot.compute(
-            plan: plan, items: items, assignments: assignments,
-            accepted: latest.values.sorted { $0.submittedAt < $1.submittedAt }.map(\.latestModel),
-            milestones: milestones, now: asOf)
+            plan: plan, items: items, assignments: assignments, acceptedFacts: accepted, milestones: milestones,
+            now: asOf)
         let leaves = items.filter(PlanSnapshot.isLeaf)
         func counts(_ of: [PlanItem]) -> String {
             let by = Dictionary(grouping: of) { s.status(of: $0).status }.mapValues(\.count)

@@ -27,16 +27,6 @@ enum FeedbackService {
                 Array("feedback-question|\(plan)|\(Breakdown.iso(day))".utf8), key: key.bytes))
     }
 
-    /// A day as the form carries it, 2015-06-30.
-    static func isoDay(_ s: String) -> CivilDay? {
-        let parts = s.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]),
-            (1900...2200).contains(parts[0])
-        else { return nil }
-        guard parts[2] <= CivilDay.daysIn(year: parts[0], month: parts[1]) else { return nil }
-        return CivilDay(year: parts[0], month: parts[1], day: parts[2])
-    }
-
     /// A digest of the sender's address for the rate limit: the address itself is not kept.
     static func senderTag(_ address: String, key: AuditKey) -> String {
         String(
@@ -76,7 +66,7 @@ enum FeedbackService {
         let contact = try contact(s.contact)
         // The question of today or yesterday (a form left open overnight), answered.
         let today = CivilDay(now, calendar: .beijing)
-        guard let asked = isoDay(s.day), asked == today || asked == today.adding(days: -1) else {
+        guard let asked = CivilDay(s.day), asked == today || asked == today.adding(days: -1) else {
             throw LuoshiError.invalid(field: "验证问题", reason: "问题已过期，请重新回答 (the question has expired: answer it again)")
         }
         let (a, b) = question(key: key, plan: planID, day: asked)

@@ -97,17 +97,8 @@ extension ServerTests {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let (item, reporter) = try await app.assignedItem()
-            // A file as an upload leaves it: received into the incoming folder.
+            let pdf = try receivedPDF(named: "a.pdf", in: directory)
             let incoming = directory + "/" + UploadReceiver.incoming
-            try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
-            let bytes = Data("%PDF-1.4 证明".utf8)
-            let source = incoming + "/" + UUID().uuidString.lowercased()
-            _ = FileManager.default.createFile(atPath: source, contents: bytes)
-            let pdf = try EvidenceStore.check([
-                ReceivedFile(
-                    field: "evidence", filename: "a.pdf", path: source, size: bytes.count,
-                    sha256: Fingerprint.sha256Hex(bytes), head: Array(bytes.prefix(16)))
-            ])
             _ = try await Reports.file(
                 Reports.Filing(
                     period: "2015-06", actualValue: nil, percentComplete: 50, milestone: nil, narrative: "x"),
@@ -133,7 +124,7 @@ extension ServerTests {
             #expect(FileManager.default.fileExists(atPath: directory + "/orphaned/" + old))
             #expect(FileManager.default.fileExists(atPath: directory + "/" + fresh))
             #expect(FileManager.default.fileExists(atPath: EvidenceStore.path(pdf[0].id, in: directory)))
-            #expect(!FileManager.default.fileExists(atPath: source), "the received file was moved into place")
+            #expect(!FileManager.default.fileExists(atPath: pdf[0].source), "the received file was moved into place")
             #expect(!FileManager.default.fileExists(atPath: abandoned))
             #expect(FileManager.default.fileExists(atPath: arriving))
         }
@@ -281,4 +272,18 @@ extension ServerTests {
             #expect(try await listed("/api/v1/notices?page=2") == 0)
         }
     }
+}
+
+/// A small PDF as an upload leaves it: received into the evidence folder's incoming folder, then checked.
+func receivedPDF(named name: String, in directory: String) throws -> [EvidenceStore.Checked] {
+    let incoming = directory + "/" + UploadReceiver.incoming
+    try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+    let bytes = Data("%PDF-1.4 证明".utf8)
+    let source = incoming + "/" + UUID().uuidString.lowercased()
+    _ = FileManager.default.createFile(atPath: source, contents: bytes)
+    return try EvidenceStore.check([
+        ReceivedFile(
+            field: "evidence", filename: name, path: source, size: bytes.count, sha256: Fingerprint.sha256Hex(bytes),
+            head: Array(bytes.prefix(16)))
+    ])
 }

@@ -53,16 +53,7 @@ extension ServerTests {
             // Marked words on three reports: one accepted with an evidence file, one waiting, one returned.
             let (item, reporter) = try await app.assignedItem()
             let directory = app.luoshi.evidenceDirectory
-            let incoming = directory + "/" + UploadReceiver.incoming
-            try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
-            let bytes = Data("%PDF-1.4 证明".utf8)
-            let source = incoming + "/" + UUID().uuidString.lowercased()
-            _ = FileManager.default.createFile(atPath: source, contents: bytes)
-            let pdf = try EvidenceStore.check([
-                ReceivedFile(
-                    field: "evidence", filename: "SECRET-EVIDENCE-9a1.pdf", path: source, size: bytes.count,
-                    sha256: Fingerprint.sha256Hex(bytes), head: Array(bytes.prefix(16)))
-            ])
+            let pdf = try receivedPDF(named: "SECRET-EVIDENCE-9a1.pdf", in: directory)
             let accepted = try await Reports.file(
                 .init(
                     period: "2015-06", actualValue: nil, percentComplete: 70, milestone: nil,

@@ -36,6 +36,16 @@ public enum MessageAuthentication {
     public static func hmacSHA256Hex(_ message: [UInt8], key: [UInt8]) -> String {
         hmacSHA256(message, key: key).hexString
     }
+
+    /// Whether two codes are the same, in time that does not tell how much of a guess was right.
+    public static func matches(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in x.indices { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
 }
 
 extension Sequence where Element == UInt8 {

@@ -9,12 +9,16 @@ public struct MailMessage: Sendable {
     public var to: [String]
     public var subject: String
     public var body: String
+    /// An https or http address that stops mail of this kind (RFC 2369's List-Unsubscribe), answered by a
+    /// one-click POST (RFC 8058): mail to the public carries one, so a reader's mail program can offer it.
+    public var unsubscribe: String?
 
-    public init(from: String, to: [String], subject: String, body: String) {
+    public init(from: String, to: [String], subject: String, body: String, unsubscribe: String? = nil) {
         self.from = from
         self.to = to
         self.subject = subject
         self.body = body
+        self.unsubscribe = unsubscribe
     }
 }
 

@@ -56,6 +56,13 @@ enum MessageFormat {
         for recipient in message.to {
             try validateAddress(recipient)
         }
+        if let link = message.unsubscribe {
+            // Inside a header: printable ASCII only, and nothing that would close the angle brackets.
+            let printable = link.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ">") }
+            guard printable, link.hasPrefix("https://") || link.hasPrefix("http://"), link.count <= 900 else {
+                throw .invalidAddress("unsubscribe link \(String(reflecting: link)) is not a plain http(s) URL")
+            }
+        }
     }
 
     // MARK: Rendering
@@ -71,6 +78,10 @@ enum MessageFormat {
         out += subjectHeader(message.subject)
         out += "Date: \(rfc5322Date(epochSeconds: epochSeconds, utcOffsetSeconds: utcOffsetSeconds))\r\n"
         out += "Message-ID: \(messageID)\r\n"
+        if let link = message.unsubscribe {
+            out += "List-Unsubscribe: <\(link)>\r\n"
+            out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+        }
         out += "MIME-Version: 1.0\r\n"
         out += "Content-Type: text/plain; charset=UTF-8\r\n"
         out += "Content-Transfer-Encoding: base64\r\n"

@@ -292,3 +292,51 @@ struct FeedbackRulesTests {
         #expect((1...9).contains(a) && (1...9).contains(b))
     }
 }
+
+@Suite("关注的规则 (following rules)")
+struct FollowRulesTests {
+    @Test("变化逐项说明；新出现的事项不算变化；多于 20 项只计数 (changes item by item; new items are no change; over 20 counted)")
+    func changes() {
+        let before = [
+            "1": WatchedItem(code: "1", title: "新增停车位", status: .onTrack, figure: "120 个", answers: 0),
+            "2": WatchedItem(code: "2", title: "村道", status: .atRisk, figure: nil, answers: 1),
+        ]
+        let now = [
+            WatchedItem(code: "1", title: "新增停车位", status: .onTrack, figure: "120 个", answers: 0),
+            WatchedItem(code: "2", title: "村道", status: .behind, figure: "30%", answers: 2),
+            WatchedItem(code: "3", title: "新事项", status: .behind, figure: nil, answers: 0),
+        ]
+        let changes = FollowRules.changes(before: before, now: now)
+        #expect(changes.map(\.code) == ["2"])
+        #expect(changes[0].chinese == ["状态：存在风险 → 进度滞后", "最新数据：30%", "新答复 1 条"])
+        #expect(changes[0].english.count == 3)
+        // A figure that goes away (a report superseded) is no news; the same facts are no change.
+        var gone = now[1]
+        gone.figure = nil
+        #expect(FollowRules.changes(before: ["2": now[1]], now: [gone]).isEmpty)
+        #expect(FollowRules.changes(before: ["1": now[0]], now: [now[0]]).isEmpty)
+
+        let many = (1...23).map { WatchedChange(code: "\($0)", title: "事项\($0)", chinese: ["状态"], english: ["Status"]) }
+        let mail = FollowRules.mail(planTitle: "2015年工作计划", changes: many, pageURL: { "https://x/\($0)" })
+        #expect(mail.subject.hasPrefix("关注的事项有 23 项更新"))
+        #expect(mail.body.contains("https://x/20") && !mail.body.contains("https://x/21"))
+        #expect(mail.body.contains("另有 3 项更新") && mail.body.contains("3 more changed"))
+        #expect(
+            FollowRules.lapsed(
+                requestedOn: CivilDay(year: 2015, month: 6, day: 1), today: CivilDay(year: 2015, month: 6, day: 8))
+                == false)
+        #expect(
+            FollowRules.lapsed(
+                requestedOn: CivilDay(year: 2015, month: 6, day: 1), today: CivilDay(year: 2015, month: 6, day: 9)))
+    }
+
+    @Test("电子邮箱：人们写的样子，拒绝会破坏邮件头的字符 (e-mail addresses as typed; header-breaking characters refused)")
+    func addresses() {
+        for ok in ["a@b.cn", "zhang.san+plan@mail.zhen.gov.cn"] { #expect(EmailAddress.isValid(ok), "\(ok)") }
+        for bad in [
+            "", "a@b", "@b.cn", "a@@b.cn", "a b@c.cn", "a@b.cn\r\nBcc: x@y.cn", "<a@b.cn>", "张@b.cn", "a@.cn", "a@b.",
+        ] {
+            #expect(!EmailAddress.isValid(bad), "\(bad)")
+        }
+    }
+}

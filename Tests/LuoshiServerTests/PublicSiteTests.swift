@@ -113,9 +113,20 @@ extension ServerTests {
                 try await FeedbackService.moderate(
                     f.id!, .init(action: "publish", reason: nil, unit: nil), actor: admin, on: store, now: now)
             }
+            // A follower, confirmed: the address is never on a page.
+            app.luoshi.mail = .init(host: "127.0.0.1", port: 1, from: "luoshi@zhen.gov.cn")
+            try await Following.request(
+                .init(
+                    item: item.code, email: "follower-6d4@example.com", day: Breakdown.iso(day), answer: "\(qa + qb)"),
+                plan: planID, address: "192.0.2.99", key: app.auditKey, mailConfigured: true, on: store, now: now)
+            let follower = try #require(try await Follower.query(on: app.db).first())
+            try await Following.act(
+                follower, stop: false, view: try await Publication.view(planID, on: app.db, now: now), on: store,
+                now: now)
             let marks = [
                 "PENDING-SECRET-4c2", "RETURNED-SECRET-8d0", "RETURN-REASON-SECRET-2b7", "SECRET-EVIDENCE-9a1",
                 "EDITED-AFTER-RELEASE-5e1", reporter.username, "secret-7c1@example.com", "13912345678",
+                "follower-6d4",
             ]
             var pages = try await publicResponses(app, plan: planID)
             for page in pages {
@@ -340,6 +351,153 @@ extension ServerTests {
             ) { res in #expect(res.status == .seeOther) }
             try await app.testing().test(.GET, itemPath) { res in #expect(!res.body.string.contains("第2条")) }
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "feedback.submit").count() == 5)
+        }
+    }
+
+    @Test(
+        "关注：双重确认后才发更新；状态、数据变化各告知一次；一键退订删除邮箱；未确认到期删除；邮箱不进日志、不进工作人员列表 (following by e-mail: double opt-in, each change told once, one-click stop)"
+    )
+    func following() async throws {
+        try await TestApp.with { app in
+            let store = app.store
+            let now = app.clock.now()
+            let planID = try await app.demoPlanID()
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            try await Publication.release(planID, note: "", actor: admin, on: store, now: now)
+            let (item, reporter) = try await app.assignedItem()
+            let itemPath = SiteURL.publicItem(plan: planID, code: item.code).path
+            let followAction = #"action="/public/plans/\#(planID)/follow""#
+            // A site that sends no mail offers the Atom feed only.
+            try await app.testing().test(.GET, itemPath) { res in
+                #expect(!res.body.string.contains(followAction))
+                #expect(res.body.string.contains(itemPath + "/feed.atom"))
+            }
+            app.luoshi.mail = .init(host: "127.0.0.1", port: 1, from: "luoshi@zhen.gov.cn")
+            app.publicPages.clear()
+            try await app.testing().test(.GET, itemPath) { res in #expect(res.body.string.contains(followAction)) }
+
+            let day = CivilDay(now, calendar: .beijing)
+            let (a, b) = FeedbackService.question(key: app.auditKey, plan: planID, day: day)
+            func follow(_ email: String, answer: Int? = nil, item code: String? = nil) async throws -> (
+                HTTPStatus, String
+            ) {
+                let form =
+                    "item=\(urlEncoded(code ?? item.code))&day=\(Breakdown.iso(day))&answer=\(answer ?? a + b)&email=\(urlEncoded(email))"
+                var h = HTTPHeaders()
+                h.contentType = .urlEncodedForm
+                var out: (HTTPStatus, String) = (.ok, "")
+                try await app.testing().test(
+                    .POST, "/public/plans/\(planID)/follow", headers: h, body: ByteBuffer(string: form)
+                ) { res in out = (res.status, res.body.string) }
+                return out
+            }
+            var (status, body) = try await follow("Citizen.One@Example.cn", answer: a + b + 1)
+            #expect(status == .unprocessableEntity && body.contains("答案不对") && body.contains("Citizen.One@Example.cn"))
+            (status, body) = try await follow("not an address")
+            #expect(status == .unprocessableEntity && body.contains("有效的电子邮箱"))
+            #expect(try await Follower.query(on: app.db).count() == 0)
+
+            // Asked: a confirmation mail is queued, nothing else; the address is in no audit entry.
+            (status, _) = try await follow("Citizen.One@Example.cn")
+            #expect(status == .seeOther)
+            let f = try #require(try await Follower.query(on: app.db).first())
+            #expect(f.state == .pending && f.email == "citizen.one@example.cn" && f.$item.id == item.id)
+            let link = Following.path(f.id!, key: app.auditKey)
+            func mails(_ kind: MessageKind) async throws -> [Delivery] {
+                try await Delivery.query(on: app.db).filter(\.$event == kind).sort(\.$createdAt).all()
+            }
+            let confirmations = try await mails(.followConfirm)
+            #expect(confirmations.count == 1 && confirmations[0].link == link)
+            #expect(confirmations[0].title.contains(item.title) && confirmations[0].body.contains("7 天内不确认"))
+            for entry in try await AuditEntry.query(on: app.db).all() {
+                #expect(!((entry.after ?? "") + (entry.before ?? "")).contains("example.cn"))
+            }
+            // Staff's channel list and delivery list do not show the public's mail.
+            let adminCaller = try await app.signIn("duchaban")
+            try await app.testing().test(.GET, "/channels", headers: adminCaller.headers) { res in
+                #expect(res.status == .ok && !res.body.string.contains("example.cn"))
+                #expect(!res.body.string.contains("请确认关注"))
+            }
+            try await app.testing().test(.GET, "/api/v1/deliveries", headers: adminCaller.headers) { res in
+                #expect(res.status == .ok && !res.body.string.contains("请确认关注"))
+            }
+            try await app.testing().test(.GET, "/api/v1/channels", headers: adminCaller.headers) { res in
+                #expect(res.status == .ok && !res.body.string.contains("example.cn"))
+            }
+            // Asked again while pending: mailed again, but not within ten minutes; still one follower.
+            (status, _) = try await follow("citizen.one@example.cn")
+            #expect(status == .seeOther)
+            #expect(try await mails(.followConfirm).count == 1)
+            try await Following.request(
+                .init(item: item.code, email: "citizen.one@example.cn", day: Breakdown.iso(day), answer: "\(a + b)"),
+                plan: planID, address: "192.0.2.1", key: app.auditKey, mailConfigured: true, on: store,
+                now: now.addingTimeInterval(660))
+            #expect(try await Follower.query(on: app.db).count() == 1)
+            #expect(try await mails(.followConfirm).count == 2)
+
+            // The link's page: a wrong code is not found; the right one confirms.
+            try await app.testing().test(.GET, "/public/follow/\(f.id!)/0123456789abcdef0123456789abcdef") { res in
+                #expect(res.status == .notFound)
+            }
+            try await app.testing().test(.GET, link) { res in
+                #expect(res.status == .ok && res.body.string.contains("待确认") && res.body.string.contains(item.title))
+                #expect(res.headers.first(name: .cacheControl) == "no-store")
+            }
+            var h = HTTPHeaders()
+            h.contentType = .urlEncodedForm
+            try await app.testing().test(.POST, link, headers: h, body: ByteBuffer(string: "action=confirm")) { res in
+                #expect(res.status == .seeOther)
+            }
+            #expect(try await Follower.find(f.id, on: app.db)?.state == .confirmed)
+            // Confirmed: asking again sends nothing (a stranger cannot mail a follower at will).
+            (status, _) = try await follow("citizen.one@example.cn")
+            #expect(status == .seeOther)
+            #expect(try await mails(.followConfirm).count == 2)
+
+            // Nothing changed since confirming: no mail.
+            let base = "https://zhen.gov.cn"
+            #expect(try await Following.tell(on: store, base: base, key: app.auditKey, now: now) == 0)
+            // An accepted report changes the figure (and the status): one mail, then nothing more.
+            let report = try await Reports.file(
+                .init(period: "2015-06", percentComplete: 100, narrative: "全部完成"), item: item, user: reporter,
+                on: store, now: now)
+            _ = try await Reports.review(
+                report.id!.uuidString, accept: true, reason: nil, user: admin, on: store, now: now)
+            #expect(try await Following.tell(on: store, base: base, key: app.auditKey, now: now) == 1)
+            #expect(try await Following.tell(on: store, base: base, key: app.auditKey, now: now) == 0)
+            let update = try #require(try await mails(.followUpdate).first)
+            #expect(update.title.contains(item.title) && update.link == link)
+            #expect(update.body.contains("最新数据：100%") && update.body.contains(base + itemPath))
+            #expect(update.body.contains("Latest figure: 100%"))
+
+            // One click from a mail program: stopped, the address erased from the follower and its channel.
+            try await app.testing().test(
+                .POST, link, headers: h, body: ByteBuffer(string: "List-Unsubscribe=One-Click")
+            ) { res in #expect(res.status == .ok) }
+            let stopped = try #require(try await Follower.find(f.id, on: app.db))
+            #expect(stopped.state == .ended && stopped.email == nil && stopped.endedAt != nil)
+            let channel = try #require(try await NotificationChannel.find(stopped.$channel.id, on: app.db))
+            #expect(!channel.active && channel.target == "—")
+            try await app.testing().test(.GET, link) { res in #expect(res.body.string.contains("邮箱已从本站删除")) }
+            // A confirmation of an ended request is refused; ask again instead.
+            try await app.testing().test(.POST, link, headers: h, body: ByteBuffer(string: "action=confirm")) { res in
+                #expect(res.status == .conflict)
+            }
+
+            // The whole plan, never confirmed: erased after seven days, not before.
+            (status, _) = try await follow("two@example.cn", item: "")
+            #expect(status == .seeOther)
+            #expect(try await Following.lapseUnconfirmed(on: store, now: now.addingTimeInterval(6 * 86_400)) == 0)
+            #expect(try await Following.lapseUnconfirmed(on: store, now: now.addingTimeInterval(8 * 86_400)) == 1)
+            let lapsed = try #require(try await Follower.query(on: app.db).filter(\.$state == .lapsed).first())
+            #expect(lapsed.email == nil && lapsed.$item.id == nil)
+            // Five addresses an hour from one address: this is the sixth.
+            for n in ["three", "four", "five", "six"] {
+                (status, _) = try await follow("\(n)@example.cn")
+                #expect(status == .seeOther)
+            }
+            (status, body) = try await follow("seven@example.cn")
+            #expect(status == .tooManyRequests && body.contains("申请过于频繁"))
         }
     }
 }

@@ -136,6 +136,24 @@ struct MessageFormatTests {
                 + "Content-Transfer-Encoding: base64\r\n\r\naGVsbG8NCg==\r\n")
     }
 
+    @Test("退订链接：一键退订的两个头，注入被拒 (the unsubscribe headers, and injection refused)")
+    func unsubscribe() throws {
+        var message = MailMessage(
+            from: "a@b.cn", to: ["c@d.cn"], subject: "Hi", body: "x", unsubscribe: "https://gov.cn/public/follow/1/ab")
+        let text = MessageFormat.render(message, epochSeconds: 0, utcOffsetSeconds: 0, messageID: "<x@luoshi>")
+        #expect(
+            text.contains(
+                "List-Unsubscribe: <https://gov.cn/public/follow/1/ab>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+            ))
+        try MessageFormat.validate(message, settings: SMTPSettings(host: "relay"))
+        for bad in ["https://gov.cn/x>\r\nBcc: e@f.cn", "javascript:alert(1)", "https://gov.cn/ a"] {
+            message.unsubscribe = bad
+            #expect(throws: SMTPError.self) {
+                try MessageFormat.validate(message, settings: SMTPSettings(host: "relay"))
+            }
+        }
+    }
+
     @Test("错误描述可读且转义控制字符 (error descriptions are readable and escape control characters)")
     func descriptions() throws {
         #expect(

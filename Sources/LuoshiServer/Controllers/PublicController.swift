@@ -24,6 +24,10 @@ struct PublicController: RouteCollection {
         p.get("plans", ":planID", "congress", ":file", use: congress)
         p.post("plans", ":planID", "feedback", use: submitFeedback)
         p.get("plans", ":planID", "feedback", "received", use: feedbackReceived)
+        p.post("plans", ":planID", "follow", use: follow)
+        p.get("plans", ":planID", "follow", "sent", use: followRequested)
+        p.get("follow", ":followerID", ":token", use: follower)
+        p.post("follow", ":followerID", ":token", use: followerAction)
         routes.post("plans", ":planID", "release", use: release)
     }
 
@@ -243,7 +247,7 @@ struct PublicController: RouteCollection {
         return .init(
             plan: plan, item: item,
             question: FeedbackService.question(key: req.application.auditKey, plan: plan, day: day),
-            day: day)
+            day: day, mail: req.application.luoshi.mail != nil)
     }
 
     /// A citizen's feedback: kept for moderation, then the thanks page. A mistake brings the form back with
@@ -262,15 +266,81 @@ struct PublicController: RouteCollection {
             var model = Self.form(req, plan: id, item: s.item)
             model.values = s
             model.error = Self.context(req).t(error.message, error.message)
-            let r = Response(
-                status: .unprocessableEntity,
-                body: .init(
-                    string: FeedbackViews.FormPage(model: model, planTitle: content.title).document(Self.context(req))))
-            r.headers.contentType = .html
-            r.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-            return r
+            return Self.uncached(
+                FeedbackViews.FormPage(model: model, planTitle: content.title).document(Self.context(req)),
+                status: .unprocessableEntity)
         }
         return req.redirect(to: .publicFeedbackReceived(id))
+    }
+
+    /// Asks to follow by e-mail; the page that says a mail is on its way. A mistake brings the form back.
+    @Sendable func follow(req: Request) async throws -> Response {
+        let id = try Self.planID(req)
+        let r = try req.content.decode(Following.Request.self)
+        do {
+            try await Following.request(
+                r, plan: id, address: req.clientAddress, key: req.application.auditKey,
+                mailConfigured: req.application.luoshi.mail != nil, on: req.store, now: req.now)
+        } catch let error as LuoshiError {
+            guard case .invalid = error, let release = try await Publication.latest(id, on: req.db),
+                let content = release.content
+            else { throw error }
+            var model = Self.form(req, plan: id, item: r.item)
+            model.followValues = r
+            model.error = Self.context(req).t(error.message, error.message)
+            return Self.uncached(
+                FeedbackViews.FormPage(model: model, planTitle: content.title, following: true).document(
+                    Self.context(req)), status: .unprocessableEntity)
+        }
+        return req.redirect(to: .publicFollowRequested(id))
+    }
+
+    @Sendable func followRequested(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try Self.planID(req)
+        return Self.serve(req, key: "followsent|\(id)", type: Self.html) {
+            guard let release = try await Publication.latest(id, on: req.db) else {
+                throw LuoshiError.notFound(entity: "公开的计划", id: id.uuidString)
+            }
+            return (FeedbackViews.FollowRequested(plan: id).document(Self.context(req)), release.releasedAt)
+        }
+    }
+
+    /// A follower's page from the mail's link: never cached, the link's code is the only key to it.
+    @Sendable func follower(req: Request) async throws -> Response {
+        let key = req.application.auditKey
+        let f = try await Following.find(
+            req.parameters.get("followerID") ?? "", token: req.parameters.get("token") ?? "", key: key, on: req.db)
+        let content = try await Publication.latest(f.$plan.id, on: req.db)?.content
+        let item = f.$item.id.flatMap { id in content?.items.first { $0.id == id } }.map { "\($0.code) \($0.title)" }
+        return Self.uncached(
+            FeedbackViews.FollowerPage(
+                follower: f, planTitle: content?.title ?? "", item: item, action: Following.path(f.id!, key: key)
+            ).document(Self.context(req)))
+    }
+
+    /// Confirm or stop; a mail program's one-click unsubscribe (RFC 8058) posts `List-Unsubscribe=One-Click`.
+    @Sendable func followerAction(req: Request) async throws -> Response {
+        let key = req.application.auditKey
+        let f = try await Following.find(
+            req.parameters.get("followerID") ?? "", token: req.parameters.get("token") ?? "", key: key, on: req.db)
+        let a = try req.content.decode(Following.Action.self)
+        let oneClick = a.listUnsubscribe == "One-Click"
+        guard oneClick || a.action == "confirm" || a.action == "stop" else {
+            throw LuoshiError.invalid(field: "action", reason: "应为 confirm 或 stop (confirm or stop)")
+        }
+        let stop = oneClick || a.action == "stop"
+        let view = stop ? nil : try await Publication.view(f.$plan.id, on: req.db, now: req.now)
+        try await Following.act(f, stop: stop, view: view, on: req.store, now: req.now)
+        if oneClick { return Response(status: .ok, body: .init(string: "unsubscribed\n")) }
+        return req.redirect(to: .publicFollower(f.id!, token: Following.token(f.id!, key: key)))
+    }
+
+    /// A page for one visitor (a form with their words, a follower's page): never kept by a cache.
+    static func uncached(_ html: String, status: HTTPResponseStatus = .ok) -> Response {
+        let r = Response(status: status, body: .init(string: html))
+        r.headers.contentType = .html
+        r.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return r
     }
 
     @Sendable func feedbackReceived(req: Request) throws -> EventLoopFuture<Response> {
@@ -423,6 +493,14 @@ final class PublicPageCache: Sendable {
     }
 
     func invalidate() { state.withLockedValue { $0.checkedAt = .distantPast } }
+
+    /// Forgets every page (what a page offers changed without a write: the site's configuration, in tests).
+    func clear() {
+        state.withLockedValue { s in
+            s.entries.removeAll()
+            s.bytes = 0
+        }
+    }
 
     /// How many pages are kept (for tests of the key).
     var count: Int { state.withLockedValue { $0.entries.count } }

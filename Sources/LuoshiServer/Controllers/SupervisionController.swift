@@ -290,10 +290,11 @@ struct SupervisionController: RouteCollection {
 
     @Sendable func channels(req: Request) async throws -> Response {
         _ = try req.user(.admin)
-        let list = try await NotificationChannel.query(on: req.db).with(\.$organization).with(\.$user)
+        let list = try await NotificationChannel.staff(on: req.db).with(\.$organization).with(\.$user)
             .sort(\.$createdAt).all()
-        let recent = try await Delivery.query(on: req.db).with(\.$channel).sort(\.$createdAt, .descending).limit(50)
-            .all()
+        // Mail to followers is the public's, not staff's, to read.
+        let recent = try await Delivery.query(on: req.db).filter(\.$event !~ MessageKind.toPublic).with(\.$channel)
+            .sort(\.$createdAt, .descending).limit(50).all()
         let units = try await Organization.query(on: req.db).sort(\.$name).all()
         return req.render(
             ChannelsPage.View(

@@ -44,6 +44,7 @@ enum Migrations {
         app.migrations.add(CreatePublicRelease())
         app.migrations.add(CreateFeedback())
         app.migrations.add(CreateCongressReport())
+        app.migrations.add(CreateFollower())
     }
 }
 

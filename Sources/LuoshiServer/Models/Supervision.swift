@@ -133,6 +133,14 @@ final class NotificationChannel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+
+    /// A unit's or a person's channel; a follower's (the public's) has neither and is not staff's to see.
+    var isStaff: Bool { $organization.id != nil || $user.id != nil }
+
+    /// Staff's channels: what the channel pages and the API list and change.
+    static func staff(on db: any Database) -> QueryBuilder<NotificationChannel> {
+        query(on: db).group(.or) { $0.filter(\.$organization.$id != nil).filter(\.$user.$id != nil) }
+    }
 }
 
 enum DeliveryState: String, Codable, Sendable, CaseIterable, Named {

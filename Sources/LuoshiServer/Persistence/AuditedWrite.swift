@@ -27,6 +27,10 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case feedbackModerate = "feedback.moderate"
     case feedbackAnswer = "feedback.answer"
     case feedbackErase = "feedback.erase"
+    case followRequest = "follow.request"
+    case followConfirm = "follow.confirm"
+    case followStop = "follow.stop"
+    case followLapse = "follow.lapse"
     case congressDraft = "congress.draft"
     case congressIssue = "congress.issue"
     case assessmentSelf = "assessment.self"
@@ -91,6 +95,10 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .feedbackModerate: return ("审核群众留言", "Feedback moderated")
         case .feedbackAnswer: return ("答复群众留言", "Feedback answered")
         case .feedbackErase: return ("删除留言人联系方式", "Feedback contact erased")
+        case .followRequest: return ("申请关注", "Asked to follow")
+        case .followConfirm: return ("确认关注", "Following confirmed")
+        case .followStop: return ("取消关注", "Following stopped")
+        case .followLapse: return ("关注未确认，删除邮箱", "Unconfirmed following lapsed")
         case .congressDraft: return ("起草人大报告", "Report to the congress drafted")
         case .congressIssue: return ("印发人大报告", "Report to the congress issued")
         case .assessmentSelf: return ("提交自评", "Self-assessment filed")
@@ -137,7 +145,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
 
 /// What an audit entry is about.
 enum AuditEntity: String, Codable, Sendable, CaseIterable {
-    case plan, item, report, notice, channel, user, unit, feedback
+    case plan, item, report, notice, channel, user, unit, feedback, follower
 
     var words: (chinese: String, english: String) {
         switch self {
@@ -149,6 +157,7 @@ enum AuditEntity: String, Codable, Sendable, CaseIterable {
         case .user: return ("账号", "Account")
         case .unit: return ("单位", "Unit")
         case .feedback: return ("群众留言", "Feedback")
+        case .follower: return ("关注者", "Follower")
         }
     }
 }

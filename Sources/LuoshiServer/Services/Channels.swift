@@ -34,8 +34,7 @@ enum Channels {
         }
         switch input.kind {
         case .email:
-            guard target.count <= 254, target.range(of: #"^[^@\s<>,]+@[^@\s<>,]+$"#, options: .regularExpression) != nil
-            else {
+            guard EmailAddress.isValid(target) else {
                 throw LuoshiError.invalid(field: "地址", reason: "应为电子邮箱")
             }
         default:
@@ -82,7 +81,7 @@ enum Channels {
         guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置通知渠道") }
         guard let id, let uuid = UUID(uuidString: id) else { throw LuoshiError.notFound(entity: "通知渠道", id: id ?? "") }
         try await store.write(.office, actor: user.username, at: now) { tx in
-            guard let c = try await NotificationChannel.find(uuid, on: tx.db) else {
+            guard let c = try await NotificationChannel.find(uuid, on: tx.db), c.isStaff else {
                 throw LuoshiError.notFound(entity: "通知渠道", id: id)
             }
             c.active.toggle()

@@ -209,12 +209,14 @@ enum Deliveries {
                 ok: ok, status: status, answer: answer, milliseconds: Int(Date().timeIntervalSince(started) * 1000))
         }
         guard channel.active else { return done(false, nil, "通道已停用 (channel disabled)") }
-        let link = d.link.map { (app.luoshi.publicURL ?? "http://\(app.luoshi.host):\(app.luoshi.port)") + $0 }
+        let link = d.link.map { PublicData.base(app.luoshi) + $0 }
         if channel.kind == .email {
             guard let mail = app.luoshi.mail else { return done(false, nil, "未配置邮件服务器 (SMTP not configured)") }
             let message = MailMessage(
                 from: mail.from, to: [channel.target], subject: d.title,
-                body: d.body + (link.map { "\n\n\($0)" } ?? "") + "\n\n— 落实 Luoshi")
+                body: d.body + (link.map { "\n\n\($0)" } ?? "") + "\n\n— 落实 Luoshi",
+                // A follower's mail links to the page that stops it; the header lets a mail program offer that.
+                unsubscribe: d.event.toPublic ? link : nil)
             let settings = SMTPSettings(
                 host: mail.host, port: mail.port, username: mail.username, password: mail.password,
                 timeout: .seconds(app.luoshi.delivery.timeoutSeconds))

@@ -35,6 +35,19 @@ enum FeedbackService {
             ).prefix(32))
     }
 
+    /// The question of today or yesterday (a form left open overnight), answered; what every public form
+    /// that writes asks.
+    static func checkAnswer(_ answer: String, askedOn day: String, plan: UUID, key: AuditKey, now: Date) throws {
+        let today = CivilDay(now, calendar: .beijing)
+        guard let asked = CivilDay(day), asked == today || asked == today.adding(days: -1) else {
+            throw LuoshiError.invalid(field: "验证问题", reason: "问题已过期，请重新回答 (the question has expired: answer it again)")
+        }
+        let (a, b) = question(key: key, plan: plan, day: asked)
+        guard FeedbackRules.accepts(answer, a, b) else {
+            throw LuoshiError.invalid(field: "验证问题", reason: "答案不对，请再算一下 (that is not the answer)")
+        }
+    }
+
     static func clean(_ s: String?, max: Int, field: String) throws -> String? {
         let t = (s ?? "").storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard t.count <= max else {
@@ -48,9 +61,7 @@ enum FeedbackService {
         guard let t = try clean(s, max: 100, field: "联系方式") else { return nil }
         let digits = t.filter(\.isNumber)
         let phone = t.allSatisfy { $0.isNumber || " +-()（）".contains($0) } && (7...20).contains(digits.count)
-        let parts = t.split(separator: "@")
-        let mail = parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !t.contains(" ")
-        guard phone || mail else {
+        guard phone || EmailAddress.isValid(t) else {
             throw LuoshiError.invalid(field: "联系方式", reason: "请填写电话号码或电子邮箱 (a phone number or an e-mail address)")
         }
         return t
@@ -64,15 +75,7 @@ enum FeedbackService {
         }
         let name = try clean(s.name, max: 50, field: "称呼")
         let contact = try contact(s.contact)
-        // The question of today or yesterday (a form left open overnight), answered.
-        let today = CivilDay(now, calendar: .beijing)
-        guard let asked = CivilDay(s.day), asked == today || asked == today.adding(days: -1) else {
-            throw LuoshiError.invalid(field: "验证问题", reason: "问题已过期，请重新回答 (the question has expired: answer it again)")
-        }
-        let (a, b) = question(key: key, plan: planID, day: asked)
-        guard FeedbackRules.accepts(s.answer, a, b) else {
-            throw LuoshiError.invalid(field: "验证问题", reason: "答案不对，请再算一下 (that is not the answer)")
-        }
+        try checkAnswer(s.answer, askedOn: s.day, plan: planID, key: key, now: now)
         guard let release = try await Publication.latest(planID, on: store.db), let content = release.content else {
             throw LuoshiError.notFound(entity: "公开的计划", id: planID.uuidString)
         }

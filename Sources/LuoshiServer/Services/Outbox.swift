@@ -19,6 +19,15 @@ enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
     case instruction = "item.instruction"
     /// A leader's digest of the pass: late reports and unanswered notices on the leader's items.
     case digest = "leader.digest"
+    /// To someone who asked to follow a public item: confirm it (double opt-in).
+    case followConfirm = "follow.confirm"
+    /// To a follower: what changed on the items followed.
+    case followUpdate = "follow.update"
+
+    /// Mail to a member of the public, not to staff: kept off staff's delivery lists, and it carries a way
+    /// to stop it.
+    var toPublic: Bool { Self.toPublic.contains(self) }
+    static let toPublic: [MessageKind] = [.followConfirm, .followUpdate]
 
     var chinese: String {
         switch self {
@@ -29,6 +38,8 @@ enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
         case .review: return "报送审核"
         case .instruction: return "领导批示"
         case .digest: return "督办摘要"
+        case .followConfirm: return "确认关注"
+        case .followUpdate: return "关注更新"
         }
     }
 
@@ -40,6 +51,8 @@ enum MessageKind: String, Codable, Sendable, CaseIterable, Named {
         case .review: return "Report reviewed"
         case .instruction: return "Leader's instruction"
         case .digest: return "Daily digest"
+        case .followConfirm: return "Confirm following"
+        case .followUpdate: return "Followed item changed"
         case .noticeUpdate: return "Notice progress"
         }
     }
@@ -61,6 +74,14 @@ struct Outbox {
     private let channelsByUser: [UUID: [UUID]]
     private var inbox: [(user: UUID, message: OutboxMessage)] = []
     private var deliveries: [(channel: UUID, message: OutboxMessage)] = []
+
+    /// An outbox that addresses channels by id only (a follower's), with no users' or units' channels read.
+    static var direct: Outbox { Outbox(channelsByUnit: [:], channelsByUser: [:]) }
+
+    /// Addresses a message to channels by id.
+    mutating func add(_ message: OutboxMessage, channels: [UUID]) {
+        for channel in Set(channels) { deliveries.append((channel, message)) }
+    }
 
     static func load(on db: any Database) async throws -> Outbox {
         let rows = try await (db as! any SQLDatabase).select().column("id").column("organization_id").column("user_id")

@@ -8,8 +8,9 @@ import Vapor
 enum PublicData {
     /// The site's address for absolute links: the configured public address, else the one it listens
     /// on. Never the request's Host header: the feed is cached, and a forged Host would be served to all.
-    static func base(_ req: Request) -> String {
-        let c = req.application.luoshi
+    static func base(_ req: Request) -> String { base(req.application.luoshi) }
+
+    static func base(_ c: ServerConfiguration) -> String {
         let base = c.publicURL ?? "http://\(c.host):\(c.port)"
         return base.hasSuffix("/") ? String(base.dropLast()) : base
     }

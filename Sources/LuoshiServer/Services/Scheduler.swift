@@ -30,6 +30,24 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                     } catch {
                         app.logger.error("erasing feedback contacts failed", metadata: ["error": "\(error)"])
                     }
+                    do {
+                        let lapsed = try await Following.lapseUnconfirmed(on: app.store, now: app.clock.now())
+                        if lapsed > 0 {
+                            app.logger.info("unconfirmed followers erased", metadata: ["count": "\(lapsed)"])
+                        }
+                    } catch {
+                        app.logger.error("erasing unconfirmed followers failed", metadata: ["error": "\(error)"])
+                    }
+                }
+                // Followers told of what changed on the public pages, every five minutes.
+                if minutes % 5 == 0 {
+                    do {
+                        let told = try await Following.tell(
+                            on: app.store, base: PublicData.base(app.luoshi), key: app.auditKey, now: app.clock.now())
+                        if told > 0 { app.logger.info("followers told", metadata: ["mails": "\(told)"]) }
+                    } catch {
+                        app.logger.error("telling followers failed", metadata: ["error": "\(error)"])
+                    }
                 }
                 do {
                     // Most minutes there is nothing to send: find that out without taking the write lock.

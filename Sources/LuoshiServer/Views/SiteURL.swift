@@ -63,6 +63,10 @@ enum SiteURL: Equatable, Sendable {
     /// Where the public leaves feedback on a plan, and the page that thanks them.
     case publicFeedback(UUID)
     case publicFeedbackReceived(UUID)
+    /// Where the public asks to follow, the page that says a mail is on its way, and a follower's own page.
+    case publicFollow(UUID)
+    case publicFollowRequested(UUID)
+    case publicFollower(UUID, token: String)
     /// Staff's and units' list of feedback; moderating and answering one.
     case feedback
     case moderateFeedback(UUID)
@@ -160,6 +164,9 @@ enum SiteURL: Equatable, Sendable {
         case .releasePlan(let plan): return "/plans/\(plan)/release"
         case .publicFeedback(let plan): return "/public/plans/\(plan)/feedback"
         case .publicFeedbackReceived(let plan): return "/public/plans/\(plan)/feedback/received"
+        case .publicFollow(let plan): return "/public/plans/\(plan)/follow"
+        case .publicFollowRequested(let plan): return "/public/plans/\(plan)/follow/sent"
+        case .publicFollower(let id, let token): return "/public/follow/\(id)/\(token)"
         case .feedback: return "/feedback"
         case .moderateFeedback(let id): return "/feedback/\(id)/moderate"
         case .answerFeedback(let id): return "/feedback/\(id)/answer"

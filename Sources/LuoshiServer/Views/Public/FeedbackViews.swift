@@ -11,9 +11,48 @@ enum FeedbackViews {
         var item: String?
         var question: (Int, Int)
         var day: CivilDay
+        /// Whether this site sends mail: following by e-mail is offered only then.
+        var mail = false
         /// What was typed, when it comes back with an error.
         var values: FeedbackService.Submission? = nil
+        var followValues: Following.Request? = nil
         var error: String? = nil
+    }
+
+    /// Following an item (or the whole plan): by e-mail when the site sends mail, and by its Atom feed.
+    static func follow(_ m: FormModel, _ c: PageContext) -> any Component {
+        let (a, b) = m.question
+        let q = FollowRules.self
+        let question = FeedbackRules.question(a, b)
+        let feed =
+            m.item.map { SiteURL.publicItem(plan: m.plan, code: $0).path + "/feed.atom" }
+            ?? SiteURL.publicFile(plan: m.plan, name: "feed.atom").path
+        return ComponentGroup {
+            if m.mail {
+                Element("form") {
+                    if let error = m.error { Paragraph { Words(error) }.class("flash error").attr("role", "alert") }
+                    Hidden("item", m.item ?? "")
+                    Hidden("day", Breakdown.iso(m.day))
+                    FieldLabel(c.t("电子邮箱", "E-mail address"), for: "fl-email")
+                    TextInput(
+                        "email", id: "fl-email", value: m.followValues?.email, type: "email", required: true,
+                        maxLength: 254)
+                    FieldLabel(
+                        c.t(question.chinese, question.english) + c.t("（防止自动提交）", " (to keep out scripts)"),
+                        for: "fl-answer")
+                    TextInput("answer", id: "fl-answer", required: true, maxLength: 10, inputMode: "numeric")
+                    Muted(
+                        c.t(
+                            "状态、数据或答复有变化时发邮件告知。提交后请到邮箱点击确认链接；\(q.confirmDays) 天内不确认，邮箱即删除。每封邮件都可一键取消关注，取消后邮箱即删除。",
+                            "You are mailed when the status, figure or answers change. Confirm from the mail you are sent; unconfirmed, the address is erased after \(q.confirmDays) days. Every mail can stop the following in one step, and the address is then erased."
+                        ))
+                    Paragraph { Submit(c.t("关注", "Follow")) }
+                }.attr("method", "post").attr("action", SiteURL.publicFollow(m.plan).path).classes("stack card")
+            }
+            Paragraph {
+                Element("a", text: c.t("订阅更新 (Atom)", "Subscribe to its updates (Atom feed)")).attr("href", feed)
+            }.class("noprint")
+        }
     }
 
     static func list(_ feedback: [Feedback], units: [UUID: String], _ c: PageContext) -> any Component {
@@ -74,17 +113,82 @@ enum FeedbackViews {
         }.attr("method", "post").attr("action", SiteURL.publicFeedback(m.plan).path).classes("stack card")
     }
 
-    /// The form again, with what was typed and what was wrong.
+    /// The form again (feedback, or following), with what was typed and what was wrong.
     struct FormPage: PageView {
         var model: FormModel
         var planTitle: String
+        var following = false
 
-        func title(_ c: PageContext) -> String { c.t("留言", "Feedback") }
+        func title(_ c: PageContext) -> String { following ? c.t("关注", "Follow") : c.t("留言", "Feedback") }
 
         func content(_ c: PageContext) -> any Component {
             ComponentGroup {
                 Paragraph { Anchor(planTitle, .publicPlan(model.plan)).zh() }
-                FeedbackViews.form(model, c)
+                if following { FeedbackViews.follow(model, c) } else { FeedbackViews.form(model, c) }
+            }
+        }
+    }
+
+    struct FollowRequested: PageView {
+        var plan: UUID
+
+        func title(_ c: PageContext) -> String { c.t("请查收确认邮件", "Check your mail") }
+
+        func content(_ c: PageContext) -> any Component {
+            ComponentGroup {
+                Paragraph {
+                    Words(
+                        c.t(
+                            "如果该邮箱尚未关注，我们已发去一封确认邮件。请打开邮件中的链接确认，确认后才开始发送更新。",
+                            "Unless the address already follows it, a confirmation mail is on its way. Open its link to confirm; updates are sent only after that."
+                        ))
+                }
+                Paragraph { Anchor(c.t("返回计划", "Back to the plan"), .publicPlan(plan)) }
+            }
+        }
+    }
+
+    /// A follower's own page, reached from the mail's link: confirm, or stop.
+    struct FollowerPage: PageView {
+        var follower: Follower
+        var planTitle: String
+        /// The item followed, as "number title"; nil: the whole plan.
+        var item: String?
+        var action: String
+
+        func title(_ c: PageContext) -> String { c.t("关注", "Following") }
+
+        func content(_ c: PageContext) -> any Component {
+            ComponentGroup {
+                Element("dl") {
+                    Element("dt", text: c.t("计划", "Plan"))
+                    Element("dd") { Anchor(planTitle, .publicPlan(follower.$plan.id)) }.zh()
+                    Element("dt", text: c.t("关注的事项", "Following"))
+                    Element("dd", text: item ?? c.t("全部事项", "Every item")).zh()
+                    Element("dt", text: c.t("状态", "State"))
+                    Element("dd", text: c.name(follower.state))
+                }
+                switch follower.state {
+                case .pending:
+                    Element("form") {
+                        Hidden("action", "confirm")
+                        Paragraph { Submit(c.t("确认关注", "Confirm following")) }
+                    }.attr("method", "post").attr("action", action)
+                    Element("form") {
+                        Hidden("action", "stop")
+                        Paragraph { Submit(c.t("不是我申请的，删除邮箱", "It was not me: erase the address"), class: "link") }
+                    }.attr("method", "post").attr("action", action)
+                case .confirmed:
+                    Muted(
+                        c.t(
+                            "状态、数据或答复有变化时发邮件告知。", "You are mailed when the status, figure or answers change."))
+                    Element("form") {
+                        Hidden("action", "stop")
+                        Paragraph { Submit(c.t("取消关注", "Stop following")) }
+                    }.attr("method", "post").attr("action", action)
+                case .ended, .lapsed:
+                    Muted(c.t("邮箱已从本站删除，不会再收到邮件。", "The address is erased from this site: no more mail."))
+                }
             }
         }
     }

@@ -6,7 +6,7 @@ import Plot
 /// release and accepted reports hold appears here; never a reporter's name, a phone, an e-mail, evidence,
 /// drafts or returned reports.
 enum PublicPages {
-    static func figure(_ item: ReleasedItem, _ report: ProgressReport?, _ c: PageContext) -> String {
+    static func figure(_ item: ReleasedItem, _ report: ProgressReport?) -> String {
         guard let r = report else { return "—" }
         if let v = r.actualValue { return Format.number(v) + (item.unit.map { " " + $0 } ?? "") }
         if let p = r.percentComplete { return Format.number(p) + "%" }
@@ -92,7 +92,7 @@ enum PublicPages {
                     }
                 }
                 // A figure carries the plan's unit, in its words (千米, 万元).
-                TD(PublicPages.figure(item, view.latest(item), c), class: "num").zh()
+                TD(PublicPages.figure(item, view.latest(item)), class: "num").zh()
                 TD {
                     if item.dropped == nil {
                         ProgressBar(st.progress, expected: st.expected, colour: st.status.colour)
@@ -189,6 +189,8 @@ enum PublicPages {
                     H2 { Words(c.t("群众留言", "Feedback")) }.attr("id", "feedback")
                     FeedbackViews.list(feedback, units: units, c)
                     FeedbackViews.form(form, c)
+                    H2 { Words(c.t("关注本计划", "Follow this plan")) }.attr("id", "follow")
+                    FeedbackViews.follow(form, c)
                 }
                 if !places.isEmpty {
                     H2 { Words(c.t("按村（社区）", "By village or community")) }
@@ -267,7 +269,7 @@ enum PublicPages {
                             ProgressBar(st.progress, expected: st.expected, colour: st.status.colour)
                         }
                         Element("dt", text: c.t("最新数据", "Latest figure"))
-                        Element("dd", text: PublicPages.figure(item, view.latest(item), c)).zh()
+                        Element("dd", text: PublicPages.figure(item, view.latest(item))).zh()
                     }
                 }
                 if item.dropped == nil {
@@ -298,7 +300,7 @@ enum PublicPages {
                             TR {
                                 TD(Format.date(h.report.reviewedAt ?? h.report.submittedAt, c.lang), class: "nowrap")
                                 TD(h.report.period, class: "nowrap")
-                                TD(PublicPages.figure(item, h.report, c), class: "num").zh()
+                                TD(PublicPages.figure(item, h.report), class: "num").zh()
                                 TD(h.report.narrative).zh()
                                 TD { StatusBadge(h.status, c) }
                             }
@@ -307,11 +309,11 @@ enum PublicPages {
                 }
                 H2 { Words(c.t("群众留言", "Feedback")) }.attr("id", "feedback")
                 FeedbackViews.list(feedback, units: units, c)
-                if let form, item.dropped == nil { FeedbackViews.form(form, c) }
-                Paragraph {
-                    Element("a", text: c.t("关注本事项：订阅更新 (Atom)", "Follow this item: its updates (Atom feed)")).attr(
-                        "href", SiteURL.publicItem(plan: plan.planID, code: item.code).path + "/feed.atom")
-                }.class("noprint")
+                if let form, item.dropped == nil {
+                    FeedbackViews.form(form, c)
+                    H2 { Words(c.t("关注本事项", "Follow this item")) }.attr("id", "follow")
+                    FeedbackViews.follow(form, c)
+                }
                 PublicPages.dataLinks(plan.planID, c)
             }
         }

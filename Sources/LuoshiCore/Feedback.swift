@@ -42,6 +42,23 @@ public enum FeedbackRules {
         !answered && today > answerDue(publishedOn: day)
     }
 
+    /// Days before the answer is due when the unit is reminded.
+    public static let reminderDaysBefore = 3
+
+    /// Where published, unanswered feedback stands for supervision: nothing yet, due soon (a reminder to the
+    /// unit), or late (a 督办单 on the item, or a late reminder and the principal leader's digest for
+    /// feedback on the plan as a whole).
+    public enum AnswerStage: String, Sendable, Equatable {
+        case dueSoon, late
+    }
+
+    public static func answerStage(publishedOn day: CivilDay, answered: Bool, today: CivilDay) -> AnswerStage? {
+        guard !answered else { return nil }
+        let due = answerDue(publishedOn: day)
+        if today > due { return .late }
+        return today >= due.adding(days: -reminderDaysBefore) ? .dueSoon : nil
+    }
+
     /// A contact is erased once the answer is given and the retention period has passed.
     public static func contactExpired(answeredOn day: CivilDay?, today: CivilDay) -> Bool {
         guard let day else { return false }

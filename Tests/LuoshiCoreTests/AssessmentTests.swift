@@ -288,6 +288,17 @@ struct FeedbackRulesTests {
         #expect(!FeedbackRules.contactExpired(answeredOn: nil, today: CivilDay(year: 2016, month: 1, day: 1)))
         #expect(!FeedbackRules.contactExpired(answeredOn: d, today: d.adding(days: 90)))
         #expect(FeedbackRules.contactExpired(answeredOn: d, today: d.adding(days: 91)))
+        // Published 30 June: due 15 July, reminded from the 12th, late from the 16th; answered, neither.
+        let published = CivilDay(year: 2015, month: 6, day: 30)
+        let stages = [11, 12, 15, 16].map {
+            FeedbackRules.answerStage(
+                publishedOn: published, answered: false, today: CivilDay(year: 2015, month: 7, day: $0))
+        }
+        #expect(stages == [nil, .dueSoon, .dueSoon, .late])
+        #expect(
+            FeedbackRules.answerStage(
+                publishedOn: published, answered: true, today: CivilDay(year: 2015, month: 8, day: 1))
+                == nil)
         let (a, b) = FeedbackRules.operands([200, 13])
         #expect((1...9).contains(a) && (1...9).contains(b))
     }

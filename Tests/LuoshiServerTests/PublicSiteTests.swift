@@ -500,6 +500,70 @@ extension ServerTests {
             #expect(status == .tooManyRequests && body.contains("申请过于频繁"))
         }
     }
+
+    @Test(
+        "群众留言的答复受督办：到期前 3 天催办，逾期对事项发蓝色督办单，对计划整体的留言逾期催办并报主要领导；各一次 (unanswered feedback is supervised: a reminder, then a notice, each once)"
+    )
+    func feedbackSupervised() async throws {
+        try await TestApp.with { app in
+            let store = app.store
+            let now = app.clock.now()
+            let planID = try await app.demoPlanID()
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            try await Publication.release(planID, note: "", actor: admin, on: store, now: now)
+            let (item, reporter) = try await app.assignedItem()
+            let day = CivilDay(now, calendar: .beijing)
+            let (a, b) = FeedbackService.question(key: app.auditKey, plan: planID, day: day)
+            var ids: [UUID] = []
+            for (code, text) in [(item.code, "ITEM-FEEDBACK 路灯坏了"), ("", "PLAN-FEEDBACK 希望公开更多数据")] {
+                let f = try await FeedbackService.submit(
+                    .init(item: code, name: nil, contact: nil, text: text, day: Breakdown.iso(day), answer: "\(a + b)"),
+                    plan: planID, address: "192.0.2.\(ids.count)", key: app.auditKey, on: store, now: now)
+                try await FeedbackService.moderate(
+                    f.id!,
+                    .init(
+                        action: "publish", reason: nil, unit: code.isEmpty ? reporter.$organization.id?.uuidString : nil
+                    ),
+                    actor: admin, on: store, now: now)
+                ids.append(f.id!)
+            }
+            func at(_ m: Int, _ d: Int) -> Date {
+                CivilDay(year: 2015, month: m, day: d).start(in: .beijing) + 9 * 3600
+            }
+            func feedbackActions(_ when: Date) async throws -> [Supervisor.Action] {
+                try await Supervisor.pass(at: when, on: store).actions.filter { $0.detail.contains("feedback") }
+            }
+            // Published 30 June, due 15 July: nothing on the 11th; reminded on the 12th, once.
+            #expect(try await feedbackActions(at(7, 11)).isEmpty)
+            let reminders = try await feedbackActions(at(7, 12))
+            #expect(reminders.count == 2 && reminders.allSatisfy { $0.kind == .reminder })
+            #expect(reminders.allSatisfy { $0.recipients.contains(reporter.displayName) })
+            #expect(try await feedbackActions(at(7, 13)).isEmpty)
+            let inbox = try await InboxMessage.query(on: app.db).filter(\.$user.$id == reporter.id!)
+                .filter(\.$title ~~ "群众留言待答复").all()
+            #expect(inbox.count == 2 && inbox.contains { $0.body.contains("7月15日前答复") })
+            // Still due on the 15th; late on the 16th: a blue notice on the item, a late reminder for the plan's.
+            #expect(try await feedbackActions(at(7, 15)).isEmpty)
+            let late = try await feedbackActions(at(7, 16))
+            #expect(late.count == 2)
+            let notice = try #require(
+                try await SupervisionNotice.query(on: app.db).filter(\.$triggerKey == "feedback:\(ids[0])").first())
+            #expect(notice.level == .blue && notice.$item.id == item.id && notice.$unit.id == reporter.$organization.id)
+            #expect(notice.reason.contains("ITEM-FEEDBACK 路灯坏了") && notice.reason.contains("7月15日到期未答复"))
+            #expect(late.contains { $0.kind == .reminder && $0.detail.contains("late") })
+            let principal = try #require(late.first { $0.kind == .reminder }?.recipients.last)
+            #expect(!principal.isEmpty)
+            #expect(try await feedbackActions(at(7, 17)).isEmpty)
+            // Answered: nothing more, and the notice is the unit's to answer as any other.
+            try await FeedbackService.answer(ids[1], .init(text: "已公开"), actor: reporter, on: store, now: at(7, 17))
+            #expect(try await Feedback.find(ids[0], on: app.db)?.lateAt != nil)
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$action == "notice.issue").filter(
+                    \.$entityID == notice.id!.uuidString
+                )
+                .count() == 1)
+        }
+    }
 }
 
 extension ServerTests {

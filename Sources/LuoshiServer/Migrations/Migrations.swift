@@ -45,6 +45,7 @@ enum Migrations {
         app.migrations.add(CreateFeedback())
         app.migrations.add(CreateCongressReport())
         app.migrations.add(CreateFollower())
+        app.migrations.add(AddSupervisionToFeedback())
     }
 }
 

@@ -30,6 +30,10 @@ final class Feedback: Model, @unchecked Sendable {
     @Field(key: "answer") var answer: String?
     @Field(key: "answered_by") var answeredBy: String?
     @Field(key: "answered_at") var answeredAt: Date?
+    /// When supervision reminded the unit that the answer falls due, and when it acted on a late one (a
+    /// 督办单, or a late reminder): each once.
+    @OptionalField(key: "reminded_at") var remindedAt: Date?
+    @OptionalField(key: "late_at") var lateAt: Date?
 
     init() {}
 

@@ -334,6 +334,15 @@ enum Supervisor {
             )
         }
 
+        // Citizens' feedback whose answer falls due or is late, like any other work.
+        let answers = try await feedbackDue(
+            plan, context: context, principal: principal, rules: rules, today: today, now: now,
+            usedTriggers: usedTriggers, serial: &serial, on: db)
+        actions += answers.actions
+        for (message, users, units) in answers.messages { outbox.add(message, users: users, units: units) }
+        for (leader, line) in answers.digest { digest[leader, default: []].append(line) }
+        newNotices += answers.notices.map { ($0, []) }
+
         // Escalation of unanswered notices.
         let leaders = Dictionary(work.map { ($0.key, $0.leader) }, uniquingKeysWith: { a, _ in a })
         let titles = Dictionary(work.map { ($0.item, $0.title) }, uniquingKeysWith: { a, _ in a })
@@ -422,6 +431,12 @@ enum Supervisor {
             }
             try await insert.run()
         }
+        for chunk in answers.reminded.chunked(200) {
+            try await sql.update(Feedback.schema).set("reminded_at", to: now).where("id", .in, Array(chunk)).run()
+        }
+        for chunk in answers.late.chunked(200) {
+            try await sql.update(Feedback.schema).set("late_at", to: now).where("id", .in, Array(chunk)).run()
+        }
         for step in 1...2 {
             let ids = escalations.filter { $0.1 == step }.map(\.0.id)
             for chunk in ids.chunked(200) {
@@ -433,6 +448,109 @@ enum Supervisor {
             tx.record(.noticeEscalate, .notice, n.id, before: ["escalation": n.escalation], after: ["escalation": step])
         }
         return actions
+    }
+
+    /// What the pass does about feedback: reminders, notices, digest lines, and which feedback to mark.
+    struct FeedbackDue {
+        var actions: [Action] = []
+        var messages: [(OutboxMessage, [UUID], [UUID])] = []
+        var digest: [(UUID, String)] = []
+        var notices: [SupervisionNotice] = []
+        var reminded: [UUID] = []
+        var late: [UUID] = []
+    }
+
+    /// Published feedback not yet answered: the unit is reminded `FeedbackRules.reminderDaysBefore` days
+    /// before the answer is due; once late, feedback on an item gets a blue 督办单 (escalating as every notice
+    /// does), and feedback on the plan as a whole a late reminder with a line in the principal leader's
+    /// digest. Each once: the feedback keeps when it was reminded and when it was found late.
+    static func feedbackDue(
+        _ plan: PlanRow, context: Context, principal: UUID?, rules: SupervisionRules, today: CivilDay, now: Date,
+        usedTriggers: Set<WorkKey.Tagged>, serial: inout Int, on db: any Database
+    ) async throws -> FeedbackDue {
+        var out = FeedbackDue()
+        let open = try await Feedback.query(on: db).filter(\.$plan.$id == plan.id).filter(\.$state == .published)
+            .filter(\.$unit.$id != nil).sort(\.$submittedAt).all()
+        let itemIDs = Set(open.compactMap { $0.$item.id })
+        let titles = Dictionary(
+            try await PlanItem.query(on: db).filter(\.$id ~~ itemIDs).all().map { ($0.id!, $0.title) },
+            uniquingKeysWith: { a, _ in a })
+        for f in open {
+            guard let unit = f.$unit.id, let published = f.moderatedAt,
+                let stage = FeedbackRules.answerStage(
+                    publishedOn: CivilDay(published, calendar: .beijing), answered: false, today: today)
+            else { continue }
+            let due = FeedbackRules.answerDue(publishedOn: CivilDay(published, calendar: .beijing))
+            let words = String(f.text.prefix(40)) + (f.text.count > 40 ? "…" : "")
+            let about = f.$item.id.flatMap { titles[$0] }.map { "「\($0)」" } ?? "《\(plan.title)》"
+            let reporters = context.reporters[unit] ?? []
+            let unitName = context.unitNames[unit] ?? unit.uuidString
+            let link = SiteURL.feedback.path
+            switch stage {
+            case .dueSoon:
+                guard f.remindedAt == nil else { continue }
+                out.reminded.append(f.id!)
+                out.messages.append(
+                    (
+                        OutboxMessage(
+                            kind: .reminder, title: "【催办】群众留言待答复：\(String(words.prefix(20)))",
+                            body: "群众对\(about)的留言「\(words)」请于\(due.chinese)前答复。", link: link),
+                        reporters, [unit]
+                    ))
+                out.actions.append(
+                    Action(
+                        kind: .reminder, plan: plan.title, item: about, itemID: f.$item.id ?? plan.id, unit: unitName,
+                        detail: "feedback \(f.id!) due \(due)", recipients: context.names(reporters)))
+            case .late:
+                guard f.lateAt == nil else { continue }
+                out.late.append(f.id!)
+                let reason = "群众留言「\(words)」于\(due.chinese)到期未答复"
+                if let item = f.$item.id,
+                    !usedTriggers.contains(WorkKey(item: item, unit: unit).tagged("feedback:\(f.id!)"))
+                {
+                    let notice = SupervisionNotice()
+                    notice.id = UUID()
+                    notice.$plan.id = plan.id
+                    notice.$item.id = item
+                    notice.$unit.id = unit
+                    notice.year = today.year
+                    notice.serial = serial
+                    serial += 1
+                    notice.level = .blue
+                    notice.reason = reason
+                    notice.requiredAction = "通过落实答复该留言，说明办理情况"
+                    notice.respondBy = SupervisionRulesEngine.respondBy(issued: today, level: .blue, rules: rules)
+                        .start(in: .beijing)
+                    notice.state = .issued
+                    notice.escalation = 0
+                    notice.triggerKey = "feedback:\(f.id!)"
+                    notice.issuedAt = now
+                    out.notices.append(notice)
+                    out.messages.append(
+                        (noticeMessage(notice, itemTitle: titles[item] ?? "", unitName: unitName), reporters, [unit]))
+                    out.actions.append(
+                        Action(
+                            kind: .notice, plan: plan.title, item: titles[item] ?? "", itemID: item, unit: unitName,
+                            detail: "\(notice.number) blue feedback:\(f.id!)", recipients: context.names(reporters)))
+                } else {
+                    // No item to hang a notice on: the unit is told it is late, and the principal leader hears.
+                    out.messages.append(
+                        (
+                            OutboxMessage(
+                                kind: .reminder, title: "【催办】群众留言逾期未答复：\(String(words.prefix(20)))",
+                                body: "群众对\(about)的留言「\(words)」已于\(due.chinese)到期，尚未答复，请尽快答复。", link: link),
+                            reporters, [unit]
+                        ))
+                    if let principal { out.digest.append((principal, "\(unitName)：\(reason)")) }
+                    out.actions.append(
+                        Action(
+                            kind: .reminder, plan: plan.title, item: about, itemID: plan.id, unit: unitName,
+                            detail: "feedback \(f.id!) late",
+                            recipients: context.names(reporters + [principal].compactMap { $0 })))
+                }
+            }
+        }
+        return out
     }
 
     /// What the reports say, for every published plan at once: one pass over the reports, grouped by

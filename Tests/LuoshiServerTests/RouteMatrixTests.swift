@@ -149,6 +149,20 @@ extension ServerTests {
                     Route(
                         method: .GET, path: "/feedback",
                         expect: ["anonymous": .unauthorized, "admin": ok, "reporter": ok, "leader": ok, "deputy": ok]),
+                    // A feedback's photo: staff's, never the public's; none here.
+                    Route(
+                        method: .GET, path: "/feedback/\(UUID())/photo",
+                        expect: [
+                            "anonymous": .unauthorized, "admin": .notFound, "reporter": .notFound, "leader": .notFound,
+                            "deputy": .notFound,
+                        ]),
+                    // A follower's page without its code is no page, for anyone.
+                    Route(
+                        method: .GET, path: "/public/follow/\(UUID())/00000000000000000000000000000000",
+                        expect: [
+                            "anonymous": .notFound, "admin": .notFound, "reporter": .notFound, "leader": .notFound,
+                            "deputy": .notFound,
+                        ]),
                     // The public site: nothing until staff release the plan; then the same for everyone.
                     Route(
                         method: .GET, path: "/public/plans/\(planID)",
@@ -167,6 +181,7 @@ extension ServerTests {
                 + [
                     "/public", "/public/data", "/public/plans/\(planID)", "/public/plans/\(planID)/plan.json",
                     "/public/plans/\(planID)/feed.atom", "/public/plans/\(planID)/items/\(item.code)",
+                    "/public/plans/\(planID)/follow/sent",
                 ].map {
                     Route(
                         method: .GET, path: $0,

@@ -155,6 +155,82 @@ extension ServerTests {
             await live.stop()
         }
     }
+
+    @Test(
+        "群众留言附照片：经由套接字，无需登录；照片只给工作人员和答复单位看，不公开；不是图片、过大被拒且不留文件 (a photo with feedback over a socket: seen by staff and the unit only)"
+    )
+    func feedbackPhotoOverSocket() async throws {
+        try await TestApp.with { app in
+            let live = try await Live.start(app)
+            let planID = try await app.demoPlanID()
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            try await Publication.release(planID, note: "", actor: admin, on: app.store, now: app.clock.now())
+            let (item, reporter) = try await app.assignedItem()
+            let day = CivilDay(app.clock.now(), calendar: .beijing)
+            let (a, b) = FeedbackService.question(key: app.auditKey, plan: planID, day: day)
+            let boundary = "----LuoshiPhoto9x2"
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            func send(_ name: String, _ data: Data, text: String) async throws -> ClientResponse {
+                try await live.send(
+                    .POST, "/public/plans/\(planID)/feedback", headers: headers,
+                    body: Self.multipart(
+                        boundary: boundary,
+                        fields: [
+                            ("item", item.code), ("day", Breakdown.iso(day)), ("answer", "\(a + b)"), ("text", text),
+                        ], file: (field: "photo", name: name, data: data)))
+            }
+            // A phone's photo, 3 MB, arriving in pieces.
+            var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            png.append(Data(repeating: 0x5A, count: 3 << 20))
+            let sent = try await send("路灯.png", png, text: "PHOTO-FEEDBACK 路灯不亮，见照片")
+            #expect(sent.status == .seeOther)
+            let f = try #require(
+                try await Feedback.query(on: app.db).filter(\.$text == "PHOTO-FEEDBACK 路灯不亮，见照片").first())
+            let photo = try #require(f.photoID)
+            #expect(f.photoType == "image/png" && f.photoSHA256 == Fingerprint.sha256Hex(Array(png)))
+            #expect(FileManager.default.fileExists(atPath: EvidenceStore.path(photo, in: app.luoshi.evidenceDirectory)))
+            // Not an image, or an image's name on something else: refused with the words kept, no file left.
+            let files = { try FileManager.default.contentsOfDirectory(atPath: app.luoshi.evidenceDirectory).count }
+            let kept = try files()
+            for (name, data) in [("a.pdf", Data("%PDF-1.4".utf8)), ("b.png", Data("%PDF-1.4 not a png".utf8))] {
+                let refused = try await send(name, data, text: "REFUSED-PHOTO")
+                #expect(refused.status == .unprocessableEntity)
+                #expect(String(buffer: refused.body ?? ByteBuffer()).contains("REFUSED-PHOTO"))
+            }
+            // Over the limit: refused from its headers.
+            let big = try await send(
+                "big.jpg", Data([0xFF, 0xD8, 0xFF]) + Data(repeating: 1, count: 9 << 20), text: "BIG")
+            #expect(big.status == .payloadTooLarge)
+            #expect(try files() == kept)
+            #expect(try await Feedback.query(on: app.db).count() == 1)
+
+            // Staff see it; once routed, the unit does; another unit and the public never.
+            let photoPath = SiteURL.feedbackPhoto(f.id!).path
+            let staff = try await browserSignIn(live, "duchaban")
+            let seen = try await live.send(.GET, photoPath, headers: staff.headers)
+            #expect(seen.status == .ok && seen.headers.contentType?.description.hasPrefix("image/png") == true)
+            #expect(seen.body?.readableBytes == png.count)
+            try await FeedbackService.moderate(
+                f.id!, .init(action: "publish", reason: nil, unit: nil), actor: admin, on: app.store,
+                now: app.clock.now())
+            let unit = try await browserSignIn(live, reporter.username)
+            #expect(try await live.send(.GET, photoPath, headers: unit.headers).status == .ok)
+            let (_, other) = try await app.assignedItem(otherThan: reporter.$organization.id)
+            let stranger = try await browserSignIn(live, other.username)
+            #expect(try await live.send(.GET, photoPath, headers: stranger.headers).status == .notFound)
+            let anonymous = try await live.send(.GET, photoPath)
+            #expect(anonymous.status != .ok)
+            let page = try await live.send(.GET, SiteURL.publicItem(plan: planID, code: item.code).path)
+            let html = String(buffer: page.body ?? ByteBuffer())
+            #expect(
+                html.contains("PHOTO-FEEDBACK") && !html.contains(photo.uuidString.lowercased())
+                    && !html.contains("/photo"))
+            let list = try await live.send(.GET, "/feedback", headers: staff.headers)
+            #expect(String(buffer: list.body ?? ByteBuffer()).contains(photoPath))
+            await live.stop()
+        }
+    }
 }
 
 /// The first bytes a server answers on a raw connection.

@@ -690,6 +690,8 @@ def _():
     # Long, as people write: 1,900 characters are 17 KB once a browser has percent-encoded them.
     find("#fb-text").send_keys("路口的路灯晚上不亮，请尽快修复。" + "附近居民晚归时看不清路面。" * 145)
     find("#fb-contact").send_keys("13800138000")
+    # With a photo from the phone's camera.
+    find("#fb-photo").send_keys(os.path.join(FILES, "photo.jpg"))
     find("#fb-answer").send_keys(str(numerals[m.group(1)] + numerals[m.group(2)]) if m else "0")
     submit(find("#fb-text").find_element(By.XPATH, "ancestor::form"))
     expect("谢谢" in text(), f"the feedback is received ({text()[:120]!r})")
@@ -698,10 +700,18 @@ def _():
     sign_in("duchaban")
     go("/feedback")
     look("feedback-staff", "/feedback")
+    # Loaded lazily: brought into view, then given a moment.
+    if finds(".photos img"):
+        driver.execute_script("document.querySelector('.photos img').scrollIntoView()")
+        time.sleep(0.5)
+    shown = driver.execute_script(
+        "const i = document.querySelector('.photos img'); return i ? i.complete && i.naturalWidth : 0")
+    expect(bool(shown), f"staff see the citizen's photo ({shown})")
     submit(find("form[action$='/moderate'] input[value=publish]").find_element(By.XPATH, "ancestor::form"))
     driver.delete_all_cookies()
     go(item)
     expect("路灯晚上不亮" in text() and "13800138000" not in driver.page_source, "published feedback, no contact")
+    expect("/photo" not in driver.page_source, "the photo is not on the public page")
 
 
 @step("staff: drafts the half-year report to the 人大 from the data, edits it, issues it; the public reads it")

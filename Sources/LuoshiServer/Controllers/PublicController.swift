@@ -22,7 +22,9 @@ struct PublicController: RouteCollection {
         p.get("plans", ":planID", "items", ":code", "feed.atom", use: itemFeed)
         p.get("plans", ":planID", "assessment", use: assessment)
         p.get("plans", ":planID", "congress", ":file", use: congress)
-        p.post("plans", ":planID", "feedback", use: submitFeedback)
+        p.upload(
+            "plans", ":planID", "feedback", maxBytes: Limits.feedbackPhoto, eachFile: Limits.feedbackPhoto, from: [],
+            anonymous: true, use: submitFeedback)
         p.get("plans", ":planID", "feedback", "received", use: feedbackReceived)
         p.post("plans", ":planID", "follow", use: follow)
         p.get("plans", ":planID", "follow", "sent", use: followRequested)
@@ -256,8 +258,10 @@ struct PublicController: RouteCollection {
         let id = try Self.planID(req)
         let s = try req.content.decode(FeedbackService.Submission.self)
         do {
+            let photo = try EvidenceStore.checkPhoto(req.upload?.files("photo") ?? [], maxBytes: Limits.feedbackPhoto)
             _ = try await FeedbackService.submit(
-                s, plan: id, address: req.clientAddress, key: req.application.auditKey, on: req.store, now: req.now)
+                s, plan: id, photo: photo, photoDirectory: req.application.luoshi.evidenceDirectory,
+                address: req.clientAddress, key: req.application.auditKey, on: req.store, now: req.now)
         } catch let error as LuoshiError {
             // The title as released: a plan never released shows nothing of itself here.
             guard case .invalid = error, let release = try await Publication.latest(id, on: req.db),

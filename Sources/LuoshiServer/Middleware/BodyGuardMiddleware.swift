@@ -9,6 +9,9 @@ struct UploadPolicy: Sendable {
     var maxBytes: Int
     var maxFileBytes: Int
     var roles: [Role]
+    /// Taken from anyone, no account (the public site's feedback with a photo): at most
+    /// `PublicUploads.limit` received at once, and only on `/public` paths.
+    var anonymous = false
 
     static let key = "luoshi.upload"
 }
@@ -23,11 +26,11 @@ extension RoutesBuilder {
     @discardableResult
     func upload<Response: AsyncResponseEncodable>(
         _ path: PathComponent..., maxBytes: Int, eachFile: Int = EvidenceStore.maxFileSize, from roles: [Role],
-        use closure: @escaping @Sendable (Request) async throws -> Response
+        anonymous: Bool = false, use closure: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
         let route = on(.POST, path, body: .stream, use: closure)
         route.userInfo[UploadPolicy.key] = UploadPolicy(
-            maxBytes: maxBytes, maxFileBytes: min(eachFile, maxBytes), roles: roles)
+            maxBytes: maxBytes, maxFileBytes: min(eachFile, maxBytes), roles: roles, anonymous: anonymous)
         return route
     }
 }
@@ -61,6 +64,36 @@ enum Limits {
     static let evidence = 60 << 20
 
     static func noticeStep(_ action: NoticeAction) -> Int { action == .respond ? evidence : 1 << 20 }
+    /// Feedback from the public with one photo: a phone's photo is 2–6 MB.
+    static let feedbackPhoto = 8 << 20
+}
+
+/// Uploads from people without an account, received at once across the server: each may be a photo of
+/// megabytes written to disk, so a crowd of them waits its turn rather than fill the disk's bandwidth.
+final class PublicUploads: Sendable {
+    static let limit = 8
+    private let inFlight = NIOLockedValueBox(0)
+
+    func enter() -> Bool {
+        inFlight.withLockedValue { n in
+            guard n < Self.limit else { return false }
+            n += 1
+            return true
+        }
+    }
+
+    func leave() { inFlight.withLockedValue { $0 -= 1 } }
+}
+
+struct PublicUploadsKey: StorageKey { typealias Value = PublicUploads }
+
+extension Application {
+    var publicUploads: PublicUploads {
+        if let u = storage[PublicUploadsKey.self] { return u }
+        let u = PublicUploads()
+        storage[PublicUploadsKey.self] = u
+        return u
+    }
 }
 
 extension NoticeAction {
@@ -114,25 +147,45 @@ struct BodyGuardMiddleware: Middleware {
             return try await next.respond(to: req)
         }
         if let declared, declared > policy.maxBytes { throw Abort(.payloadTooLarge) }
-        guard let user = req.auth.get(User.self) else { throw LuoshiError.unauthenticated }
-        guard policy.roles.contains(user.role) else {
-            throw LuoshiError.forbidden(reason: "无权上传 (you may not upload here)")
-        }
         var acceptsToken: ((String?) -> Bool)? = nil
-        switch CSRF.need(req) {
-        case .none: break
-        case .header: try CSRF.checkHeader(req)
-        case .formField: acceptsToken = { CSRF.accepts($0, req) }
+        if policy.anonymous {
+            // No session on the public site, so no form token: the handler asks its question instead.
+            guard PublicPaths.isPublic(req) else { throw LuoshiError.unauthenticated }
+        } else {
+            guard let user = req.auth.get(User.self) else { throw LuoshiError.unauthenticated }
+            guard policy.roles.contains(user.role) else {
+                throw LuoshiError.forbidden(reason: "无权上传 (you may not upload here)")
+            }
+            switch CSRF.need(req) {
+            case .none: break
+            case .header: try CSRF.checkHeader(req)
+            case .formField: acceptsToken = { CSRF.accepts($0, req) }
+            }
         }
         guard req.headers.contentType?.type == "multipart" else {
             // Words alone (JSON, or a form without files): an ordinary body.
             if req.body.data == nil {
-                try await collect(
-                    req, limit: min(policy.maxBytes, req.application.routes.defaultMaxBodySize.value),
-                    declared: declared)
+                let limit = policy.anonymous ? Self.publicLimit : req.application.routes.defaultMaxBodySize.value
+                try await collect(req, limit: min(policy.maxBytes, limit), declared: declared)
             }
             return try await next.respond(to: req)
         }
+        if policy.anonymous {
+            let uploads = req.application.publicUploads
+            guard uploads.enter() else {
+                throw Abort(
+                    .serviceUnavailable, headers: ["Retry-After": "10"],
+                    reason: "服务器正忙，请稍后再试 (the server is busy: try again shortly)")
+            }
+            defer { uploads.leave() }
+            return try await receive(req, policy: policy, acceptsToken: nil, next: next)
+        }
+        return try await receive(req, policy: policy, acceptsToken: acceptsToken, next: next)
+    }
+
+    private func receive(
+        _ req: Request, policy: UploadPolicy, acceptsToken: ((String?) -> Bool)?, next: any AsyncResponder
+    ) async throws -> Response {
         let receiver = UploadReceiver(
             directory: req.application.luoshi.evidenceDirectory + "/" + UploadReceiver.incoming,
             maxBytes: policy.maxBytes, maxFileBytes: policy.maxFileBytes, acceptsToken: acceptsToken)

@@ -46,6 +46,7 @@ enum Migrations {
         app.migrations.add(CreateCongressReport())
         app.migrations.add(CreateFollower())
         app.migrations.add(AddSupervisionToFeedback())
+        app.migrations.add(AddPhotoToFeedback())
     }
 }
 

@@ -34,6 +34,11 @@ final class Feedback: Model, @unchecked Sendable {
     /// 督办单, or a late reminder): each once.
     @OptionalField(key: "reminded_at") var remindedAt: Date?
     @OptionalField(key: "late_at") var lateAt: Date?
+    /// A photo sent with it: stored under the evidence folder by this id, its type checked by its first bytes;
+    /// seen by staff and the answering unit, never published.
+    @OptionalField(key: "photo_id") var photoID: UUID?
+    @OptionalField(key: "photo_type") var photoType: String?
+    @OptionalField(key: "photo_sha256") var photoSHA256: String?
 
     init() {}
 

@@ -82,6 +82,22 @@ enum EvidenceStore {
         }
     }
 
+    /// A photo from the public: one image, its kind checked by its first bytes like any evidence.
+    static func checkPhoto(_ files: [ReceivedFile], maxBytes: Int) throws -> Checked? {
+        let present = files.filter { !$0.filename.isEmpty }
+        guard present.count <= 1 else { throw LuoshiError.invalid(field: "照片", reason: "只能附一张照片 (one photo only)") }
+        guard let file = present.first else { return nil }
+        let ext = (cleanName(file.filename) as NSString).pathExtension.lowercased()
+        guard let kind = kinds[ext], kind.type.hasPrefix("image/") else {
+            throw LuoshiError.invalid(field: "照片", reason: "请附 JPG、PNG、GIF 或 WebP 照片 (a JPG, PNG, GIF or WebP photo)")
+        }
+        guard file.size <= maxBytes else {
+            throw LuoshiError.invalid(
+                field: "照片", reason: "照片超过 \(maxBytes >> 20) MB (the photo is over \(maxBytes >> 20) MB)")
+        }
+        return try check([file]).first
+    }
+
     /// What a file field offers: on a phone, `image/*` brings up the camera beside the files.
     static let accept = "image/*," + kinds.keys.sorted().map { "." + $0 }.joined(separator: ",")
 
@@ -130,6 +146,12 @@ enum EvidenceStore {
             for row in try await sql.select().column("id").from(table).all() {
                 known.insert(try row.decode(column: "id", as: UUID.self).uuidString.lowercased())
             }
+        }
+        for row in try await sql.select().column("photo_id").from(Feedback.schema).where(
+            "photo_id", .isNot, SQLLiteral.null
+        )
+        .all() {
+            known.insert(try row.decode(column: "photo_id", as: UUID.self).uuidString.lowercased())
         }
         var moved: [String] = []
         for name in names where UUID(uuidString: name) != nil && !known.contains(name) {

@@ -68,7 +68,8 @@ enum FeedbackService {
     }
 
     static func submit(
-        _ s: Submission, plan planID: UUID, address: String, key: AuditKey, on store: Store, now: Date
+        _ s: Submission, plan planID: UUID, photo: EvidenceStore.Checked? = nil, photoDirectory: String = "",
+        address: String, key: AuditKey, on store: Store, now: Date
     ) async throws -> Feedback {
         guard let text = try clean(s.text, max: 2000, field: "留言") else {
             throw LuoshiError.invalid(field: "留言", reason: "请写下您的意见或建议 (write your feedback)")
@@ -89,7 +90,23 @@ enum FeedbackService {
             itemID = nil
         }
         let tag = senderTag(address, key: key)
-        return try await store.write(.plan(planID), actor: "public", at: now) { tx in
+        // The photo first, outside the transaction; removed again if the transaction fails.
+        let written = try EvidenceStore.write(photo.map { [$0] } ?? [], to: photoDirectory)
+        do {
+            return try await record(
+                text: text, name: name, contact: contact, item: itemID, code: s.item, photo: photo, plan: planID,
+                tag: tag, on: store, now: now)
+        } catch {
+            for p in written { try? FileManager.default.removeItem(atPath: p) }
+            throw error
+        }
+    }
+
+    private static func record(
+        text: String, name: String?, contact: String?, item itemID: UUID?, code: String?,
+        photo: EvidenceStore.Checked?, plan planID: UUID, tag: String, on store: Store, now: Date
+    ) async throws -> Feedback {
+        try await store.write(.plan(planID), actor: "public", at: now) { tx in
             // Counted inside the write: feedback sent at the same moment counts in each other's check.
             let hour = try await Feedback.query(on: tx.db).filter(\.$senderTag == tag)
                 .filter(\.$submittedAt > now.addingTimeInterval(-3600)).count()
@@ -102,11 +119,14 @@ enum FeedbackService {
             }
             let f = Feedback(
                 plan: planID, item: itemID, name: name, contact: contact, text: text, senderTag: tag, at: now)
+            f.photoID = photo?.id
+            f.photoType = photo?.contentType
+            f.photoSHA256 = photo?.sha256
             try await f.create(on: tx.db)
             // Never the contact: the log keeps what it is given for ever.
             tx.record(
                 .feedbackSubmit, .feedback, f.id!,
-                after: ["item": s.item ?? "", "name": name ?? "匿名", "text": text])
+                after: ["item": code ?? "", "name": name ?? "匿名", "text": text, "photo": photo?.sha256 ?? ""])
             return f
         }
     }

@@ -71,6 +71,7 @@ enum SiteURL: Equatable, Sendable {
     case feedback
     case moderateFeedback(UUID)
     case answerFeedback(UUID)
+    case feedbackPhoto(UUID)
     /// A page of an item's reports, newest first (page 1 is the item itself).
     case itemReports(UUID, page: Int)
     case edit(item: UUID, ItemEdit)
@@ -170,6 +171,7 @@ enum SiteURL: Equatable, Sendable {
         case .feedback: return "/feedback"
         case .moderateFeedback(let id): return "/feedback/\(id)/moderate"
         case .answerFeedback(let id): return "/feedback/\(id)/answer"
+        case .feedbackPhoto(let id): return "/feedback/\(id)/photo"
         case .stylesheet: return "/assets/app.css"
         case .login(let next, let failed):
             return "/login" + Self.query([("next", next), ("failed", failed ? "1" : nil)])

@@ -65,6 +65,15 @@ enum FeedbackPage {
                     }
                 }
                 Paragraph { Words(f.text) }.zh()
+                if f.photoID != nil, FeedbackController.maySeePhoto(f, viewer: model.viewer) {
+                    Div {
+                        Element("a") {
+                            VoidElement("img").attr("src", SiteURL.feedbackPhoto(f.id!).path).attr(
+                                "alt", c.t("留言附的照片", "The photo sent with it")
+                            ).attr("loading", "lazy")
+                        }.attr("href", SiteURL.feedbackPhoto(f.id!).path)
+                    }.class("photos")
+                }
                 if let reason = f.hiddenReason, f.state == .hidden {
                     Muted(c.t("不予公开：", "Not published: ") + reason)
                 }

@@ -102,6 +102,11 @@ enum FeedbackViews {
             TextInput("name", id: "fb-name", value: m.values?.name, maxLength: 50)
             FieldLabel(c.t("联系电话或电子邮箱（可不填，不公开）", "Phone or e-mail (optional, never published)"), for: "fb-contact")
             TextInput("contact", id: "fb-contact", value: m.values?.contact, maxLength: 100)
+            FieldLabel(
+                c.t("照片（可不填，一张，8 MB 以内，仅工作人员可见）", "A photo (optional: one, up to 8 MB, seen by staff only)"),
+                for: "fb-photo")
+            VoidElement("input").attr("type", "file").attr("name", "photo").attr("id", "fb-photo").attr(
+                "accept", "image/*")
             FieldLabel(c.t(q.chinese, q.english) + c.t("（防止自动提交）", " (to keep out scripts)"), for: "fb-answer")
             TextInput("answer", id: "fb-answer", required: true, maxLength: 10, inputMode: "numeric")
             Muted(
@@ -110,7 +115,9 @@ enum FeedbackViews {
                     "Feedback is published once moderated, and the responsible unit answers within \(FeedbackRules.answerDays) days, in public. Your contact is used only to answer you, never published, and erased \(FeedbackRules.contactRetentionDays) days after the answer."
                 ))
             Paragraph { Submit(c.t("提交留言", "Send")) }
-        }.attr("method", "post").attr("action", SiteURL.publicFeedback(m.plan).path).classes("stack card")
+        }.attr("method", "post").attr("action", SiteURL.publicFeedback(m.plan).path).attr(
+            "enctype", "multipart/form-data"
+        ).classes("stack card")
     }
 
     /// The form again (feedback, or following), with what was typed and what was wrong.

@@ -103,6 +103,7 @@ let package = Package(
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ],

@@ -205,6 +205,9 @@ extension ServerTests {
     /// and updated (an RFC 3339 date); the feed names an author and links to itself; each entry links to its
     /// page; ids are unique.
     func checkAtom(_ text: String, entries minimum: Int = 2) throws {
+        if let errors = try atomSchemaErrors(text) {
+            #expect(errors.isEmpty, "the feed does not validate against RFC 4287's schema: \(errors)")
+        }
         #if canImport(FoundationXML)
             let doc = try XMLDocument(data: Data(text.utf8))
             let atom = "http://www.w3.org/2005/Atom"
@@ -640,6 +643,58 @@ extension ServerTests {
             if let read = try libreOfficeText(docx) { #expect(read.contains("OTHER-MATTER-7d2")) }
             #expect(plan.year == 2015)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "congress.issue").count() == 1)
+        }
+    }
+}
+
+/// `xmllint`, or nil when it is not installed (CI installs it, and a missing one fails there).
+func xmllintPath() -> String? {
+    guard let path = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first(where: FileManager.default.isExecutableFile)
+    else {
+        if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("xmllint is missing in CI") }
+        return nil
+    }
+    return path
+}
+
+/// What xmllint says is wrong with a feed against RFC 4287's RELAX NG grammar (`Fixtures/atom.rng`): the
+/// elements, their order where it matters, required ones present, dates as xsd:dateTime, nothing foreign in
+/// Atom's namespace. Empty: valid; nil: no xmllint here.
+func atomSchemaErrors(_ feed: String) throws -> String? {
+    guard let xmllint = xmllintPath() else { return nil }
+    let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/atom.rng")
+    return try withTemporaryFile(Data(feed.utf8), named: "feed.atom") { file, _ in
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: xmllint)
+        process.arguments = ["--noout", "--relaxng", schema.path, file.path]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? "" : said
+    }
+}
+
+extension ServerTests {
+    @Test("Atom 模式能发现错误：缺 updated、Atom 命名空间里的陌生元素、日期格式 (the Atom schema check can fail)")
+    func atomSchemaRejects() throws {
+        let good = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x:1</id>\
+            <updated>2015-06-30T00:00:00Z</updated><entry><title>e</title><id>urn:x:2</id>\
+            <updated>2015-06-30T00:00:00Z</updated><summary>s</summary></entry></feed>
+            """
+        guard let none = try atomSchemaErrors(good) else { return }
+        #expect(none.isEmpty, "\(none)")
+        for bad in [
+            good.replacingOccurrences(of: "<updated>2015-06-30T00:00:00Z</updated><entry>", with: "<entry>"),
+            good.replacingOccurrences(of: "<summary>s</summary>", with: "<summary>s</summary><status>late</status>"),
+            good.replacingOccurrences(
+                of: "2015-06-30T00:00:00Z</updated><summary>", with: "2015年6月30日</updated><summary>"),
+        ] {
+            #expect(try atomSchemaErrors(bad)?.isEmpty == false, "\(bad)")
         }
     }
 }

@@ -17,10 +17,25 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import selenium, pypd
 fi
 T=$(mktemp -d)
 rm -rf "$SHOTS"
-mkdir -p "$SHOTS" "$T/files"
-"$BIN" serve --demo --port "$PORT" --data "$T/data" >"$T/server.log" 2>&1 &
+mkdir -p "$SHOTS" "$T/files/mail"
+# A mail relay: Python's own smtpd, keeping each message it receives as a file the suite reads.
+SMTP_PORT=$((PORT + 4))
+python3 -W ignore - "$T/files/mail" "$SMTP_PORT" >"$T/smtp.log" 2>&1 <<'PY' &
+import asyncore, os, smtpd, sys
+folder, port = sys.argv[1], int(sys.argv[2])
+class Relay(smtpd.SMTPServer):
+    def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
+        n = len(os.listdir(folder))
+        with open(os.path.join(folder, f"{n:04d}.eml"), "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+Relay(("127.0.0.1", port), None, decode_data=False)
+asyncore.loop()
+PY
+RELAY=$!
+LUOSHI_SMTP_HOST=127.0.0.1 LUOSHI_SMTP_PORT=$SMTP_PORT LUOSHI_MAIL_FROM=luoshi@zhen.example.cn \
+    "$BIN" serve --demo --port "$PORT" --data "$T/data" >"$T/server.log" 2>&1 &
 APP=$!
-trap 'kill $APP 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"' EXIT
+trap 'kill $APP $RELAY 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"' EXIT
 
 # The files a clerk and a reporter would pick: the seed fixture made a new document; a real
 # 政府工作报告 from the corpus as GB18030 (what Windows saves); a phone photo and a 15 MB scan.

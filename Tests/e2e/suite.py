@@ -673,6 +673,7 @@ def _():
     look("public-plan", public)
     item = find("table.list a[href*='/items/']").get_attribute("href").replace(BASE, "")
     go(item)
+    state["public_item"] = item
     expect("计划原文" in text() and finds("svg.chart"), "an item's page: its words and its chart")
     look("public-item", item)
     look("public-index", "/public")
@@ -712,6 +713,58 @@ def _():
     go(item)
     expect("路灯晚上不亮" in text() and "13800138000" not in driver.page_source, "published feedback, no contact")
     expect("/photo" not in driver.page_source, "the photo is not on the public page")
+
+
+@step("a citizen follows an item by e-mail: the mail's link confirms it; a mail program's one-click unsubscribe stops it")
+def _():
+    import email
+    import email.policy
+    import glob
+    import urllib.request
+
+    item = state["public_item"]
+    driver.delete_all_cookies()
+    go(item)
+    numerals = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+    m = re.match(r"(.)加(.)等于几", find("label[for=fl-answer]").text)
+    find("#fl-email").send_keys("citizen@example.cn")
+    find("#fl-answer").send_keys(str(numerals[m.group(1)] + numerals[m.group(2)]) if m else "0")
+    submit(find("#fl-email").find_element(By.XPATH, "ancestor::form"))
+    expect("请查收确认邮件" in text(), f"asked to check the mail ({text()[:120]!r})")
+    # The confirmation, as the relay received it over SMTP (Python's smtpd, in Scripts/e2e.sh).
+    message = None
+    for _ in range(40):
+        for path in sorted(glob.glob(os.path.join(FILES, "mail", "*.eml"))):
+            m = email.message_from_bytes(open(path, "rb").read(), policy=email.policy.default)
+            if "citizen@example.cn" in str(m["To"]):
+                message = m
+        if message:
+            break
+        time.sleep(0.25)
+    expect(message is not None, "the confirmation mail reached the relay")
+    if not message:
+        return
+    body = message.get_body().get_content()
+    link = re.search(r"https?://\S+/public/follow/\S+", body)
+    expect("请确认关注" in str(message["Subject"]) and link, f"a confirmation with its link ({body[:200]!r})")
+    unsubscribe = str(message["List-Unsubscribe"] or "").strip("<>")
+    expect(message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and "/public/follow/" in unsubscribe,
+           f"one-click unsubscribe headers ({unsubscribe!r})")
+    path = "/public/follow/" + link.group(0).split("/public/follow/", 1)[1]
+    go(path)
+    expect("待确认" in text(), f"the link's page asks to confirm ({text()[:160]!r})")
+    look("public-follow", path)
+    submit(find("input[value=confirm]").find_element(By.XPATH, "ancestor::form"))
+    expect("关注中" in text(), f"confirmed ({text()[:160]!r})")
+    # A mail program's one click: a POST to the header's address, no browser, no cookie.
+    request = urllib.request.Request(
+        BASE + "/public/follow/" + unsubscribe.split("/public/follow/", 1)[1],
+        data=b"List-Unsubscribe=One-Click", method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request) as answer:
+        expect(answer.status == 200, f"one-click unsubscribe answered {answer.status}")
+    go(path)
+    expect("邮箱已从本站删除" in text(), f"stopped, the address erased ({text()[:160]!r})")
 
 
 @step("staff: drafts the half-year report to the 人大 from the data, edits it, issues it; the public reads it")

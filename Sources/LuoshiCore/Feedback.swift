@@ -39,7 +39,7 @@ public enum FeedbackRules {
 
     /// Late once the due day has passed without an answer.
     public static func overdue(publishedOn day: CivilDay, answered: Bool, today: CivilDay) -> Bool {
-        !answered && today > answerDue(publishedOn: day)
+        answerStage(publishedOn: day, answered: answered, today: today) == .late
     }
 
     /// Days before the answer is due when the unit is reminded.

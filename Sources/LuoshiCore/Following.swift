@@ -40,13 +40,17 @@ public struct WatchedItem: Codable, Sendable, Equatable {
     /// The latest accepted figure as the public pages write it ("120 个", "45%"), or nil before any.
     public var figure: String?
     public var answers: Int
+    /// Why it was dropped from the plan, once it is.
+    public var dropped: String?
 
-    public init(code: String, title: String, status: ItemStatus, figure: String?, answers: Int) {
+    public init(code: String, title: String, status: ItemStatus, figure: String?, answers: Int, dropped: String? = nil)
+    {
         self.code = code
         self.title = title
         self.status = status
         self.figure = figure
         self.answers = answers
+        self.dropped = dropped
     }
 }
 
@@ -74,10 +78,13 @@ public enum FollowRules {
     /// Items named one by one in a mail; more are counted, not listed.
     public static let listedPerMail = 20
 
-    /// Whether a pending request has lapsed.
+    /// Whether a pending request has lapsed: on the `confirmDays`th day after it, as the mail says ("within").
     public static func lapsed(requestedOn day: CivilDay, today: CivilDay) -> Bool {
-        today > day.adding(days: confirmDays)
+        today >= day.adding(days: confirmDays)
     }
+
+    /// Confirmation mails to one address in a day, however many ask: a form cannot be made to mail a stranger.
+    public static let confirmationsPerAddressPerDay = 3
 
     /// What changed between what was last told (`before`) and now, item by item in `now`'s order. An item
     /// that was not there before (a newly released one) is not a change: followers hear of changes to what
@@ -87,6 +94,12 @@ public enum FollowRules {
             guard let b = before[n.code] else { return nil }
             var zh: [String] = []
             var en: [String] = []
+            if b.dropped == nil, let why = n.dropped {
+                zh.append("已从计划中撤销：\(why)")
+                en.append("Dropped from the plan: \(why)")
+                return WatchedChange(code: n.code, title: n.title, chinese: zh, english: en)
+            }
+            guard n.dropped == nil else { return nil }
             if b.status != n.status {
                 zh.append("状态：\(b.status.chinese) → \(n.status.chinese)")
                 en.append("Status: \(b.status.english) → \(n.status.english)")

@@ -62,6 +62,7 @@ extension LuoshiServer {
         app.routes.defaultMaxBodySize = "1mb"
         // Request bodies held in memory at once, all requests together (uploads are up to 60 MB each).
         app.storage[BodyBudgetKey.self] = BodyBudget(limit: 128 << 20)
+        app.storage[PublicUploadsKey.self] = PublicUploads()
         app.storage[PublicPageCacheKey.self] = PublicPageCache()
         app.http.server.configuration.hostname = config.host
         app.http.server.configuration.port = config.port

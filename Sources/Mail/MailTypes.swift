@@ -9,8 +9,9 @@ public struct MailMessage: Sendable {
     public var to: [String]
     public var subject: String
     public var body: String
-    /// An https or http address that stops mail of this kind (RFC 2369's List-Unsubscribe), answered by a
-    /// one-click POST (RFC 8058): mail to the public carries one, so a reader's mail program can offer it.
+    /// An https or http address that stops mail of this kind (RFC 2369's List-Unsubscribe); an https one is
+    /// also offered for a one-click POST (RFC 8058). Mail to the public carries one, so a reader's mail program
+    /// can offer it.
     public var unsubscribe: String?
 
     public init(from: String, to: [String], subject: String, body: String, unsubscribe: String? = nil) {

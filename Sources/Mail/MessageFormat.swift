@@ -80,7 +80,8 @@ enum MessageFormat {
         out += "Message-ID: \(messageID)\r\n"
         if let link = message.unsubscribe {
             out += "List-Unsubscribe: <\(link)>\r\n"
-            out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+            // One click is for https addresses only (RFC 8058 section 3.1); an http one is still a link.
+            if link.hasPrefix("https://") { out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" }
         }
         out += "MIME-Version: 1.0\r\n"
         out += "Content-Type: text/plain; charset=UTF-8\r\n"

@@ -322,9 +322,9 @@ struct FollowRulesTests {
         #expect(changes[0].chinese == ["状态：存在风险 → 进度滞后", "最新数据：30%", "新答复 1 条"])
         #expect(changes[0].english.count == 3)
         // A figure that goes away (a report superseded) is no news; the same facts are no change.
-        var gone = now[1]
-        gone.figure = nil
-        #expect(FollowRules.changes(before: ["2": now[1]], now: [gone]).isEmpty)
+        var noFigure = now[1]
+        noFigure.figure = nil
+        #expect(FollowRules.changes(before: ["2": now[1]], now: [noFigure]).isEmpty)
         #expect(FollowRules.changes(before: ["1": now[0]], now: [now[0]]).isEmpty)
 
         let many = (1...23).map { WatchedChange(code: "\($0)", title: "事项\($0)", chinese: ["状态"], english: ["Status"]) }
@@ -332,13 +332,16 @@ struct FollowRulesTests {
         #expect(mail.subject.hasPrefix("关注的事项有 23 项更新"))
         #expect(mail.body.contains("https://x/20") && !mail.body.contains("https://x/21"))
         #expect(mail.body.contains("另有 3 项更新") && mail.body.contains("3 more changed"))
-        #expect(
-            FollowRules.lapsed(
-                requestedOn: CivilDay(year: 2015, month: 6, day: 1), today: CivilDay(year: 2015, month: 6, day: 8))
-                == false)
-        #expect(
-            FollowRules.lapsed(
-                requestedOn: CivilDay(year: 2015, month: 6, day: 1), today: CivilDay(year: 2015, month: 6, day: 9)))
+        // "Within 7 days": asked on the 1st, erased on the 8th.
+        let asked = CivilDay(year: 2015, month: 6, day: 1)
+        #expect(!FollowRules.lapsed(requestedOn: asked, today: CivilDay(year: 2015, month: 6, day: 7)))
+        #expect(FollowRules.lapsed(requestedOn: asked, today: CivilDay(year: 2015, month: 6, day: 8)))
+        // An item dropped from the plan is told once, with the reason; after that, nothing.
+        var dropped = now[0]
+        dropped.dropped = "因规划调整撤销"
+        let gone = FollowRules.changes(before: ["1": now[0]], now: [dropped])
+        #expect(gone.map(\.chinese) == [["已从计划中撤销：因规划调整撤销"]])
+        #expect(FollowRules.changes(before: ["1": dropped], now: [dropped]).isEmpty)
     }
 
     @Test("电子邮箱：人们写的样子，拒绝会破坏邮件头的字符 (e-mail addresses as typed; header-breaking characters refused)")
@@ -349,5 +352,59 @@ struct FollowRulesTests {
         ] {
             #expect(!EmailAddress.isValid(bad), "\(bad)")
         }
+    }
+}
+
+@Suite("照片的元数据 (photo metadata)")
+struct ImageMetadataTests {
+    static func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+    static func le32(_ v: Int) -> [UInt8] { le16(v & 0xFFFF) + le16(v >> 16) }
+    static func segment(_ marker: UInt8, _ payload: [UInt8]) -> [UInt8] {
+        [0xFF, marker, UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 0xFF)] + payload
+    }
+
+    @Test("JPEG：GPS 清空、方向保留、XMP 与注释删除、图像数据不变 (JPEG: GPS blanked, orientation kept, XMP and comments gone)")
+    func jpeg() {
+        // TIFF, little-endian: IFD0 holds the orientation (6) and the GPS directory's place; the GPS directory
+        // holds a latitude of three rationals.
+        var tiff: [UInt8] = [0x49, 0x49, 0x2A, 0x00] + Self.le32(8)
+        tiff += Self.le16(2) + Self.le16(0x0112) + Self.le16(3) + Self.le32(1) + Self.le32(6)
+        tiff += Self.le16(0x8825) + Self.le16(4) + Self.le32(1) + Self.le32(38) + Self.le32(0)
+        tiff += Self.le16(1) + Self.le16(0x0002) + Self.le16(5) + Self.le32(3) + Self.le32(56) + Self.le32(0)
+        let latitude = Self.le32(31) + Self.le32(1) + Self.le32(12) + Self.le32(1) + Self.le32(3456) + Self.le32(100)
+        tiff += latitude
+        let exif = Self.segment(0xE1, Array("Exif".utf8) + [0, 0] + tiff)
+        let xmp = Self.segment(0xE1, Array("http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>GPS 31.2</x:xmpmeta>".utf8))
+        let jfif = Self.segment(0xE0, Array("JFIF".utf8) + [0, 1, 1, 0, 0, 1, 0, 1, 0, 0])
+        let comment = Self.segment(0xFE, Array("taken at home".utf8))
+        let scan = Self.segment(0xDA, [1, 1, 0, 0, 0x3F, 0]) + [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD9]
+        let photo: [UInt8] = [0xFF, 0xD8] + jfif + exif + xmp + comment + scan
+        let out = ImageMetadata.stripped(photo)
+        #expect(out.starts(with: [0xFF, 0xD8] + jfif))
+        #expect(Array(out.suffix(scan.count)) == scan)
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(!text.contains("xmpmeta") && !text.contains("taken at home"))
+        // The EXIF is still there, with its orientation; the latitude and the GPS entry's value are zeros.
+        let tiffAt = 2 + jfif.count + 10
+        #expect(Array(out[tiffAt + 18..<tiffAt + 22]) == Self.le32(6))
+        #expect(Array(out[tiffAt + 56..<tiffAt + 80]) == Array(repeating: 0, count: 24))
+        #expect(out.count == photo.count - xmp.count - comment.count)
+        // Not a JPEG or PNG, or one that does not hold together: left as it is.
+        #expect(ImageMetadata.stripped(Array("GIF89a".utf8)) == Array("GIF89a".utf8))
+        #expect(ImageMetadata.stripped([0xFF, 0xD8, 0xFF, 0xE1, 0x40, 0x00]) == [0xFF, 0xD8, 0xFF, 0xE1, 0x40, 0x00])
+    }
+
+    @Test("PNG：文本块与 EXIF 块删除，其余逐字节保留 (PNG: text and EXIF chunks gone, the rest kept)")
+    func png() {
+        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+            [0, 0, 0, UInt8(data.count)] + Array(type.utf8) + data + [1, 2, 3, 4]
+        }
+        let head: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        let ihdr = chunk("IHDR", Array(repeating: 1, count: 13))
+        let idat = chunk("IDAT", [9, 9, 9])
+        let end = chunk("IEND", [])
+        let photo =
+            head + ihdr + chunk("tEXt", Array("Location\0Nantong".utf8)) + chunk("eXIf", [0x4D, 0x4D]) + idat + end
+        #expect(ImageMetadata.stripped(photo) == head + ihdr + idat + end)
     }
 }

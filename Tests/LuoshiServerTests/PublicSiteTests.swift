@@ -494,13 +494,24 @@ extension ServerTests {
             #expect(try await Following.lapseUnconfirmed(on: store, now: now.addingTimeInterval(8 * 86_400)) == 1)
             let lapsed = try #require(try await Follower.query(on: app.db).filter(\.$state == .lapsed).first())
             #expect(lapsed.email == nil && lapsed.$item.id == nil)
-            // Five addresses an hour from one address: this is the sixth.
-            for n in ["three", "four", "five", "six"] {
-                (status, _) = try await follow("\(n)@example.cn")
-                #expect(status == .seeOther)
-            }
-            (status, body) = try await follow("seven@example.cn")
+            // Five requests an hour from one address, whatever came of them (so the answer never tells whether an
+            // address follows): four so far, then one more, then refused.
+            (status, _) = try await follow("three@example.cn")
+            #expect(status == .seeOther)
+            (status, body) = try await follow("four@example.cn")
             #expect(status == .tooManyRequests && body.contains("申请过于频繁"))
+            // One address gets at most three confirmations a day, however many ask for it.
+            for (n, minutes) in [11.0, 22, 33, 44].enumerated() {
+                try await Following.request(
+                    .init(item: "", email: "target@example.cn", day: Breakdown.iso(day), answer: "\(a + b)"),
+                    plan: planID, address: "198.51.100.\(n)", key: app.auditKey, mailConfigured: true, on: store,
+                    now: now.addingTimeInterval(minutes * 60))
+            }
+            let toTarget = try await Follower.query(on: app.db).filter(\.$email == "target@example.cn").all()
+            #expect(toTarget.count == 1)
+            let targetMails = try await Delivery.query(on: app.db).filter(\.$channel.$id == toTarget[0].$channel.id!)
+                .count()
+            #expect(targetMails == 3)
         }
     }
 
@@ -559,6 +570,10 @@ extension ServerTests {
             #expect(try await feedbackActions(at(7, 17)).isEmpty)
             // Answered: nothing more, and the notice is the unit's to answer as any other.
             try await FeedbackService.answer(ids[1], .init(text: "已公开"), actor: reporter, on: store, now: at(7, 17))
+            // Answering the item's feedback closes the notice its lateness brought.
+            try await FeedbackService.answer(ids[0], .init(text: "已修复"), actor: reporter, on: store, now: at(7, 18))
+            let closed = try #require(try await SupervisionNotice.find(notice.id, on: app.db))
+            #expect(closed.state == .closed && closed.closingNote?.contains("群众留言已答复") == true)
             #expect(try await Feedback.find(ids[0], on: app.db)?.lateAt != nil)
             #expect(
                 try await AuditEntry.query(on: app.db).filter(\.$action == "notice.issue").filter(

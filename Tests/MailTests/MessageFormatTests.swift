@@ -146,6 +146,10 @@ struct MessageFormatTests {
                 "List-Unsubscribe: <https://gov.cn/public/follow/1/ab>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
             ))
         try MessageFormat.validate(message, settings: SMTPSettings(host: "relay"))
+        // Plain http: the link, without the one-click promise.
+        message.unsubscribe = "http://10.0.0.1:8080/public/follow/1/ab"
+        let plain = MessageFormat.render(message, epochSeconds: 0, utcOffsetSeconds: 0, messageID: "<x@luoshi>")
+        #expect(plain.contains("List-Unsubscribe: <http://10.0.0.1") && !plain.contains("List-Unsubscribe-Post"))
         for bad in ["https://gov.cn/x>\r\nBcc: e@f.cn", "javascript:alert(1)", "https://gov.cn/ a"] {
             message.unsubscribe = bad
             #expect(throws: SMTPError.self) {

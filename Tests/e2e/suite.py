@@ -748,8 +748,9 @@ def _():
     link = re.search(r"https?://\S+/public/follow/\S+", body)
     expect("请确认关注" in str(message["Subject"]) and link, f"a confirmation with its link ({body[:200]!r})")
     unsubscribe = str(message["List-Unsubscribe"] or "").strip("<>")
-    expect(message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and "/public/follow/" in unsubscribe,
-           f"one-click unsubscribe headers ({unsubscribe!r})")
+    # The demo serves plain http: the header is there, the one-click promise (https only, RFC 8058) is not.
+    expect("/public/follow/" in unsubscribe and message["List-Unsubscribe-Post"] is None,
+           f"the unsubscribe header ({unsubscribe!r}, {message['List-Unsubscribe-Post']!r})")
     path = "/public/follow/" + link.group(0).split("/public/follow/", 1)[1]
     go(path)
     expect("待确认" in text(), f"the link's page asks to confirm ({text()[:160]!r})")

@@ -12,21 +12,12 @@ struct FeedbackController: RouteCollection {
         routes.get("feedback", ":id", "photo", use: photo)
     }
 
-    /// Who sees a feedback's photo: staff, leaders, and the unit that answers it; never the public.
-    static func maySeePhoto(_ f: Feedback, viewer: User) -> Bool {
-        switch viewer.role {
-        case .admin: return true
-        case .leader: return f.state == .published || f.state == .answered
-        case .reporter: return viewer.$organization.id != nil && viewer.$organization.id == f.$unit.id
-        case .deputy: return false
-        }
-    }
-
     @Sendable func photo(req: Request) async throws -> Response {
         let user = try req.user()
         let id = try Self.id(req)
         // Not found, rather than forbidden, for those who may not see it: as with reports.
-        guard let f = try await Feedback.find(id, on: req.db), Self.maySeePhoto(f, viewer: user), let photo = f.photoID,
+        guard let f = try await Feedback.find(id, on: req.db), FeedbackService.mayRead(f, viewer: user, photo: true),
+            let photo = f.photoID,
             let type = f.photoType
         else { throw LuoshiError.notFound(entity: "照片", id: id.uuidString) }
         let ext = EvidenceStore.kinds.first { $0.value.type == type }?.key ?? "jpg"

@@ -258,7 +258,8 @@ struct PublicController: RouteCollection {
         let id = try Self.planID(req)
         let s = try req.content.decode(FeedbackService.Submission.self)
         do {
-            let photo = try EvidenceStore.checkPhoto(req.upload?.files("photo") ?? [], maxBytes: Limits.feedbackPhoto)
+            var photo = try EvidenceStore.checkPhoto(req.upload?.files("photo") ?? [])
+            if photo != nil { try EvidenceStore.stripMetadata(&photo!) }
             _ = try await FeedbackService.submit(
                 s, plan: id, photo: photo, photoDirectory: req.application.luoshi.evidenceDirectory,
                 address: req.clientAddress, key: req.application.auditKey, on: req.store, now: req.now)

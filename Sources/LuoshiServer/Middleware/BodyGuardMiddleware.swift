@@ -68,33 +68,33 @@ enum Limits {
     static let feedbackPhoto = 8 << 20
 }
 
-/// Uploads from people without an account, received at once across the server: each may be a photo of
-/// megabytes written to disk, so a crowd of them waits its turn rather than fill the disk's bandwidth.
+/// Uploads of photos from people without an account, being received at once: each may be megabytes written
+/// to disk. At most `limit` across the server and `perClient` from one address (so a few slow senders
+/// cannot hold every slot); a small body (the words alone) needs no slot.
 final class PublicUploads: Sendable {
-    static let limit = 8
-    private let inFlight = NIOLockedValueBox(0)
+    static let limit = 16
+    static let perClient = 2
+    private let inFlight = NIOLockedValueBox((total: 0, byClient: [String: Int]()))
 
-    func enter() -> Bool {
-        inFlight.withLockedValue { n in
-            guard n < Self.limit else { return false }
-            n += 1
+    func enter(_ client: String) -> Bool {
+        inFlight.withLockedValue { s in
+            guard s.total < Self.limit, s.byClient[client, default: 0] < Self.perClient else { return false }
+            s.total += 1
+            s.byClient[client, default: 0] += 1
             return true
         }
     }
 
-    func leave() { inFlight.withLockedValue { $0 -= 1 } }
+    func leave(_ client: String) {
+        inFlight.withLockedValue { s in
+            s.total -= 1
+            let n = s.byClient[client, default: 1] - 1
+            s.byClient[client] = n > 0 ? n : nil
+        }
+    }
 }
 
 struct PublicUploadsKey: StorageKey { typealias Value = PublicUploads }
-
-extension Application {
-    var publicUploads: PublicUploads {
-        if let u = storage[PublicUploadsKey.self] { return u }
-        let u = PublicUploads()
-        storage[PublicUploadsKey.self] = u
-        return u
-    }
-}
 
 extension NoticeAction {
     /// Who takes a step on a notice: the unit signs for and responds to it, staff close it or send it back.
@@ -170,14 +170,16 @@ struct BodyGuardMiddleware: Middleware {
             }
             return try await next.respond(to: req)
         }
-        if policy.anonymous {
-            let uploads = req.application.publicUploads
-            guard uploads.enter() else {
+        if policy.anonymous, let uploads = req.application.storage[PublicUploadsKey.self],
+            declared.map({ $0 > Self.publicLimit }) ?? true
+        {
+            let client = ClientAddress.throttleKey(req.clientAddress)
+            guard uploads.enter(client) else {
                 throw Abort(
                     .serviceUnavailable, headers: ["Retry-After": "10"],
                     reason: "服务器正忙，请稍后再试 (the server is busy: try again shortly)")
             }
-            defer { uploads.leave() }
+            defer { uploads.leave(client) }
             return try await receive(req, policy: policy, acceptsToken: nil, next: next)
         }
         return try await receive(req, policy: policy, acceptsToken: acceptsToken, next: next)

@@ -1,7 +1,8 @@
 import Fluent
 import SQLKit
 
-/// Followers of public items; kept, their addresses erased when they stop.
+/// Followers of public items (kept, their addresses erased when they stop), and the requests to follow that
+/// the rate limits count.
 struct CreateFollower: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Follower.schema).id()
@@ -23,12 +24,25 @@ struct CreateFollower: AsyncMigration {
                 .column("requested_at").run()
             try await ForbidDeletingRecords.protect(Follower.schema, on: sql)
         }
+        try await database.schema(FollowRequest.schema).id()
+            .field("sender_tag", .string, .required)
+            .field("email_tag", .string, .required)
+            .field("mailed", .bool, .required)
+            .field("at", .datetime, .required)
+            .create()
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "follow_requests_sender").on(FollowRequest.schema).column("sender_tag")
+                .column("at").run()
+            try await sql.create(index: "follow_requests_email").on(FollowRequest.schema).column("email_tag")
+                .column("at").run()
+        }
     }
 
     func revert(on database: any Database) async throws {
         if let sql = database as? any SQLDatabase {
             try await ForbidDeletingRecords.unprotect(Follower.schema, on: sql)
         }
+        try await database.schema(FollowRequest.schema).delete()
         try await database.schema(Follower.schema).delete()
     }
 }

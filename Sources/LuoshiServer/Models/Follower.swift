@@ -48,3 +48,25 @@ final class Follower: Model, @unchecked Sendable {
         return String(decoding: (try? encoder.encode(items)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
+
+/// Each request to follow, whatever came of it: what the rate limits count. Only keyed digests of the
+/// requester's address and of the e-mail address are kept, never either address.
+final class FollowRequest: Model, @unchecked Sendable {
+    static let schema = "follow_requests"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "sender_tag") var senderTag: String
+    @Field(key: "email_tag") var emailTag: String
+    /// Whether a confirmation mail went out for it.
+    @Field(key: "mailed") var mailed: Bool
+    @Field(key: "at") var at: Date
+
+    init() {}
+
+    init(senderTag: String, emailTag: String, mailed: Bool, at: Date) {
+        self.senderTag = senderTag
+        self.emailTag = emailTag
+        self.mailed = mailed
+        self.at = at
+    }
+}

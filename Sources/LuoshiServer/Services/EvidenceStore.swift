@@ -60,21 +60,28 @@ enum EvidenceStore {
     }
 
     /// Validates the files as received; nothing is kept when one is unacceptable.
-    static func check(_ files: [ReceivedFile]) throws -> [Checked] {
+    static func check(
+        _ files: [ReceivedFile], field: String = "证明材料", allowed: Set<String>? = nil,
+        kindsSaid: String = "可用 PDF、图片、Office 文件、文本 (PDF, images, Office files, text)"
+    ) throws -> [Checked] {
         // A form's file field left empty still sends a part, with no name and no bytes.
         let present = files.filter { !$0.filename.isEmpty }
-        guard present.count <= maxFiles else { throw LuoshiError.invalid(field: "证明材料", reason: "最多 \(maxFiles) 个文件") }
+        guard present.count <= maxFiles else {
+            throw LuoshiError.invalid(field: field, reason: "最多 \(maxFiles) 个文件 (at most \(maxFiles) files)")
+        }
         return try present.map { file in
             let name = cleanName(file.filename)
             let ext = (name as NSString).pathExtension.lowercased()
-            guard let kind = kinds[ext] else {
-                throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」的类型不受支持（可用 PDF、图片、Office 文件、文本）")
+            guard let kind = kinds[ext], allowed?.contains(ext) ?? true else {
+                throw LuoshiError.invalid(
+                    field: field, reason: "「\(name)」的类型不受支持（\(kindsSaid)） (this kind of file is not taken)")
             }
             guard file.size <= maxFileSize else {
-                throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」超过 20 MB")
+                throw LuoshiError.invalid(field: field, reason: "「\(name)」超过 20 MB (over 20 MB)")
             }
             if let magic = kind.magic, !magic.contains(where: { file.head.starts(with: $0) }) {
-                throw LuoshiError.invalid(field: "证明材料", reason: "「\(name)」的内容与扩展名不符")
+                throw LuoshiError.invalid(
+                    field: field, reason: "「\(name)」的内容与扩展名不符 (its content is not what its name says)")
             }
             return Checked(
                 id: UUID(), filename: name, contentType: kind.type, source: file.path, size: file.size,
@@ -82,20 +89,28 @@ enum EvidenceStore {
         }
     }
 
-    /// A photo from the public: one image, its kind checked by its first bytes like any evidence.
-    static func checkPhoto(_ files: [ReceivedFile], maxBytes: Int) throws -> Checked? {
+    /// A photo from the public: one image, its kind checked by its first bytes like any evidence (its size
+    /// was held to the route's limit as it arrived).
+    static func checkPhoto(_ files: [ReceivedFile]) throws -> Checked? {
         let present = files.filter { !$0.filename.isEmpty }
         guard present.count <= 1 else { throw LuoshiError.invalid(field: "照片", reason: "只能附一张照片 (one photo only)") }
-        guard let file = present.first else { return nil }
-        let ext = (cleanName(file.filename) as NSString).pathExtension.lowercased()
-        guard let kind = kinds[ext], kind.type.hasPrefix("image/") else {
-            throw LuoshiError.invalid(field: "照片", reason: "请附 JPG、PNG、GIF 或 WebP 照片 (a JPG, PNG, GIF or WebP photo)")
-        }
-        guard file.size <= maxBytes else {
-            throw LuoshiError.invalid(
-                field: "照片", reason: "照片超过 \(maxBytes >> 20) MB (the photo is over \(maxBytes >> 20) MB)")
-        }
-        return try check([file]).first
+        let images = Set(kinds.filter { $0.value.type.hasPrefix("image/") }.keys)
+        return try check(
+            present, field: "照片", allowed: images, kindsSaid: "可用 JPG、PNG、GIF、WebP 照片 (JPG, PNG, GIF, WebP)"
+        )
+        .first
+    }
+
+    /// Removes what a photo says of where and with what it was taken (EXIF, XMP, text chunks) from the received
+    /// file, in place: the unit a citizen complains about sees the photo, not the citizen's whereabouts.
+    static func stripMetadata(_ photo: inout Checked) throws {
+        let url = URL(fileURLWithPath: photo.source)
+        let bytes = [UInt8](try Data(contentsOf: url))
+        let kept = ImageMetadata.stripped(bytes)
+        guard kept.count != bytes.count else { return }
+        try Data(kept).write(to: url)
+        photo.size = kept.count
+        photo.sha256 = Fingerprint.sha256Hex(kept)
     }
 
     /// What a file field offers: on a phone, `image/*` brings up the camera beside the files.

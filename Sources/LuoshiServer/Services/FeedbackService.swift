@@ -165,6 +165,9 @@ enum FeedbackService {
                 f.$unit.id = unit
                 f.state = .published
                 f.hiddenReason = nil
+                // Published again: its answer is due anew, and supervised anew.
+                f.remindedAt = nil
+                f.lateAt = nil
             case "hide":
                 guard f.state != .answered else { throw LuoshiError.conflict(reason: "已答复的留言不能隐藏 (already answered)") }
                 guard let reason else {
@@ -200,9 +203,7 @@ enum FeedbackService {
             guard let f = try await Feedback.find(id, on: tx.db) else {
                 throw LuoshiError.notFound(entity: "留言", id: id.uuidString)
             }
-            let mayAnswer =
-                actor.role == .admin
-                || (actor.role == .reporter && actor.$organization.id != nil && actor.$organization.id == f.$unit.id)
+            let mayAnswer = actor.role == .admin || FeedbackService.isAnsweringUnit(actor, of: f)
             // Another unit's feedback is not found for it, as with reports.
             guard mayAnswer else {
                 if actor.role == .reporter { throw LuoshiError.notFound(entity: "留言", id: id.uuidString) }
@@ -218,6 +219,36 @@ enum FeedbackService {
             f.state = .answered
             try await f.save(on: tx.db)
             tx.record(.feedbackAnswer, .feedback, id, after: ["answer": text])
+            // The 督办单 its lateness brought is done with: closed, so it escalates no further.
+            for notice in try await SupervisionNotice.query(on: tx.db).filter(\.$triggerKey == "feedback:\(id)")
+                .filter(\.$state ~~ NoticeState.allCases.filter(\.isOpen)).all()
+            {
+                let before = notice.state
+                notice.state = .closed
+                notice.closedAt = now
+                notice.closingNote = "群众留言已答复 (the feedback was answered)"
+                try await notice.save(on: tx.db)
+                tx.record(
+                    .noticeClose, .notice, notice.id!, before: ["state": before.rawValue],
+                    after: ["state": NoticeState.closed.rawValue, "note": notice.closingNote ?? ""])
+            }
+        }
+    }
+
+    /// Whether `user` is a reporter of the unit the feedback was routed to.
+    static func isAnsweringUnit(_ user: User, of f: Feedback) -> Bool {
+        user.role == .reporter && user.$organization.id != nil && user.$organization.id == f.$unit.id
+    }
+
+    /// Who reads a feedback (and its photo) inside Luoshi: staff all of it; the answering unit and leaders
+    /// once it is published; deputies read it published, without the photo. The list's query says the same.
+    static func mayRead(_ f: Feedback, viewer: User, photo: Bool = false) -> Bool {
+        let shown = f.state == .published || f.state == .answered
+        switch viewer.role {
+        case .admin: return true
+        case .leader: return shown
+        case .reporter: return shown && isAnsweringUnit(viewer, of: f)
+        case .deputy: return shown && !photo
         }
     }
 

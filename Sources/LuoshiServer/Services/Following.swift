@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import SQLKit
 import Vapor
 
 /// Following a public item (or a whole released plan) by e-mail: asked for on the public page, confirmed
@@ -30,8 +31,8 @@ enum Following {
     /// The least time between two confirmation mails to one pending address.
     static let resendAfter: TimeInterval = 600
 
-    /// The code in a follower's links: keyed by the server's secret, so it proves the mail was received,
-    /// and nothing is stored that would let a database reader make one.
+    /// The code in a follower's links: keyed by the server's secret, so it proves the mail was received. It is
+    /// not stored beside the follower; the queued mails carry it, and lose it when the following ends.
     static func token(_ id: UUID, key: AuditKey) -> String {
         String(MessageAuthentication.hmacSHA256Hex(Array("follower|\(id)".utf8), key: key.bytes).prefix(32))
     }
@@ -78,24 +79,27 @@ enum Following {
         let what = followed.map { "\($0.code) \($0.title)" } ?? "全部事项"
         let whatEnglish = followed.map { "\($0.code) \($0.title)" } ?? "every item"
         let tag = FeedbackService.senderTag(address, key: key)
+        let emailTag = String(
+            MessageAuthentication.hmacSHA256Hex(Array("follow-email|\(email)".utf8), key: key.bytes).prefix(32))
         try await store.write(.plan(planID), actor: "public", at: now) { tx in
-            // Addresses asked for from here in the last hour (each mailed at most once in `resendAfter`).
-            let recent = try await Follower.query(on: tx.db).filter(\.$senderTag == tag)
-                .filter(\.$requestedAt > now.addingTimeInterval(-3600)).count()
+            // Every request counts, whatever comes of it: the answer never tells whether an address follows.
+            let recent = try await FollowRequest.query(on: tx.db).filter(\.$senderTag == tag)
+                .filter(\.$at > now.addingTimeInterval(-3600)).count()
             guard recent < FollowRules.perHour else {
                 throw Abort(
                     .tooManyRequests, headers: ["Retry-After": "3600"],
                     reason: "申请过于频繁，请稍后再试 (too many requests from here: try again later)")
             }
+            // Mail to this address lately, from anyone: a day's cap, and one at a time.
+            let mailed = try await FollowRequest.query(on: tx.db).filter(\.$emailTag == emailTag)
+                .filter(\.$mailed == true).filter(\.$at > now.addingTimeInterval(-86_400)).all()
+            let mayMail =
+                mailed.count < FollowRules.confirmationsPerAddressPerDay
+                && !mailed.contains { now.timeIntervalSince($0.at) < resendAfter }
             var same = Follower.query(on: tx.db).filter(\.$plan.$id == planID).filter(\.$email == email)
                 .filter(\.$state ~~ [.pending, .confirmed])
             same = itemID.map { same.filter(\.$item.$id == $0) } ?? same.filter(\.$item.$id == nil)
             let existing = try await same.first()
-            // Already following: nothing to send (a stranger could otherwise mail them at will); asked again
-            // while pending: sent again, but not more than once in `resendAfter`.
-            if let existing, existing.state == .confirmed || now.timeIntervalSince(existing.requestedAt) < resendAfter {
-                return
-            }
             let follower: Follower
             if let existing {
                 follower = existing
@@ -115,11 +119,19 @@ enum Following {
                 follower.email = email
                 follower.state = .pending
                 follower.$channel.id = channel.id
+                follower.senderTag = tag
+                // The lapse counts from here; asking again does not move it.
+                follower.requestedAt = now
+                try await follower.save(on: tx.db)
             }
-            // A repeated request counts in the rate limit as a new one.
-            follower.senderTag = tag
-            follower.requestedAt = now
-            try await follower.save(on: tx.db)
+            // Already following: nothing to send (a stranger could otherwise mail them at will).
+            let mail = follower.state == .pending && mayMail
+            try await FollowRequest(senderTag: tag, emailTag: emailTag, mailed: mail, at: now).create(on: tx.db)
+            // Never the address: the log keeps what it is given for ever.
+            tx.record(
+                .followRequest, .follower, follower.id!,
+                after: ["plan": planID.uuidString, "item": code ?? "", "mailed": mail ? "yes" : "no"])
+            guard mail else { return }
             var outbox = Outbox.direct
             outbox.add(
                 OutboxMessage(
@@ -133,8 +145,6 @@ enum Following {
                     link: path(follower.id!, key: key)),
                 channels: [follower.$channel.id].compactMap { $0 })
             try await outbox.flush(on: tx.db, now: now)
-            // Never the address: the log keeps what it is given for ever.
-            tx.record(.followRequest, .follower, follower.id!, after: ["plan": planID.uuidString, "item": code ?? ""])
         }
     }
 
@@ -143,9 +153,12 @@ enum Following {
         try await store.write(.plan(follower.$plan.id), actor: "public", at: now) { tx in
             guard let f = try await Follower.find(follower.id!, on: tx.db) else { return }
             if stop {
-                guard f.state == .pending || f.state == .confirmed else { return }
+                let before = f.state
+                guard before == .pending || before == .confirmed else { return }
                 try await erase(f, as: .ended, on: tx.db, now: now)
-                tx.record(.followStop, .follower, f.id!, before: ["state": FollowState.confirmed.rawValue])
+                tx.record(
+                    .followStop, .follower, f.id!, before: ["state": before.rawValue],
+                    after: ["state": FollowState.ended.rawValue])
                 return
             }
             guard f.state == .pending else {
@@ -166,27 +179,38 @@ enum Following {
         }
     }
 
-    /// Ends a following: the address goes from the follower and its channel; queued mail to it fails.
+    /// Ends a following: the address goes from the follower and its channel, and with it what the mail queue
+    /// kept that could lead back to it (the link's code, a relay's answers); queued mail to it fails.
     static func erase(_ f: Follower, as state: FollowState, on db: any Database, now: Date) async throws {
         f.state = state
         f.email = nil
         f.endedAt = now
         try await f.save(on: db)
-        if let channel = try await f.$channel.get(on: db) {
-            channel.target = "—"
-            channel.active = false
-            try await channel.save(on: db)
-        }
+        guard let channel = try await f.$channel.get(on: db) else { return }
+        channel.target = "—"
+        channel.active = false
+        try await channel.save(on: db)
+        let sql = db as! any SQLDatabase
+        try await sql.update(DeliveryAttempt.schema).set("answer", to: "—")
+            .where(
+                "delivery_id", .in,
+                SQLSubquery.select { $0.column("id").from(Delivery.schema).where("channel_id", .equal, channel.id!) }
+            ).run()
+        try await sql.update(Delivery.schema).set("link", to: String?.none).set("last_error", to: String?.none)
+            .where("channel_id", .equal, channel.id!).run()
     }
 
-    /// What a follower of `item` (nil: the whole plan) watches now. On the whole plan that is every live
-    /// item, and the answers to feedback on the plan as a whole (as an item without a number).
+    /// What a follower of `item` (nil: the whole plan) watches now. On the whole plan that is every item
+    /// (a dropped one says so), and the answers to feedback on the plan as a whole (as an item without a number).
     static func watched(_ view: PublicPlan, item: UUID?, answers: [UUID?: Int]) -> [WatchedItem] {
-        let items = view.live.filter { item == nil ? $0.kind != .area && $0.kind != .theme : $0.id == item }
+        let items = view.content.items.filter {
+            item == nil ? $0.kind != .area && $0.kind != .theme : $0.id == item
+        }
         var out = items.map { i in
             WatchedItem(
                 code: i.code, title: i.title, status: view.status(i).status,
-                figure: view.latest(i).map { _ in PublicPages.figure(i, view.latest(i)) }, answers: answers[i.id] ?? 0)
+                figure: view.latest(i).map { _ in PublicPages.figure(i, view.latest(i)) }, answers: answers[i.id] ?? 0,
+                dropped: i.dropped.map { $0.isEmpty ? "—" : $0 })
         }
         if item == nil {
             out.append(
@@ -198,8 +222,8 @@ enum Following {
     }
 
     /// Tells every confirmed follower what changed since they were last told, one mail each; returns the
-    /// number of mails queued. Each plan in its own write, which reads the followers again: two servers
-    /// running this at once tell each change once.
+    /// number of mails queued. Each plan in its own write, which reads the plan and the followers again: two
+    /// servers running this at once tell each change once, and never from an older view.
     @discardableResult
     static func tell(on store: Store, base: String, key: AuditKey, now: Date) async throws -> Int {
         let followers = try await Follower.query(on: store.db).filter(\.$state == .confirmed).all()
@@ -214,6 +238,8 @@ enum Following {
             }
             if stale.isEmpty { continue }
             sent += try await store.write(.plan(planID), actor: "system", at: now) { tx in
+                let view = try await Publication.view(planID, on: tx.db, now: now)
+                let answers = try await answerCounts(plan: planID, on: tx.db)
                 var outbox = Outbox.direct
                 var count = 0
                 for f in try await Follower.query(on: tx.db).filter(\.$id ~~ stale.map { $0.id! })
@@ -254,20 +280,32 @@ enum Following {
         return answers
     }
 
-    /// Erases the addresses of requests never confirmed in time; returns how many.
+    /// Erases the addresses of requests never confirmed in time; returns how many. Under each plan's lock,
+    /// read again there: a request confirmed a moment ago stays.
     @discardableResult
     static func lapseUnconfirmed(on store: Store, now: Date) async throws -> Int {
         let today = CivilDay(now, calendar: .beijing)
-        let due = try await Follower.query(on: store.db).filter(\.$state == .pending).all().filter {
-            FollowRules.lapsed(requestedOn: CivilDay($0.requestedAt, calendar: .beijing), today: today)
+        @Sendable func due(_ f: Follower) -> Bool {
+            f.state == .pending
+                && FollowRules.lapsed(requestedOn: CivilDay(f.requestedAt, calendar: .beijing), today: today)
         }
-        guard !due.isEmpty else { return 0 }
-        try await store.write(.office, actor: "system", at: now) { tx in
-            for f in due {
-                try await erase(f, as: .lapsed, on: tx.db, now: now)
-                tx.record(.followLapse, .follower, f.id!, after: ["state": FollowState.lapsed.rawValue])
+        let candidates = try await Follower.query(on: store.db).filter(\.$state == .pending).all().filter(due)
+        var lapsed = 0
+        for planID in Set(candidates.map(\.$plan.id)) {
+            lapsed += try await store.write(.plan(planID), actor: "system", at: now) { tx in
+                var n = 0
+                for f in try await Follower.query(on: tx.db).filter(\.$id ~~ candidates.map { $0.id! })
+                    .filter(\.$plan.$id == planID).all() where due(f)
+                {
+                    try await erase(f, as: .lapsed, on: tx.db, now: now)
+                    tx.record(
+                        .followLapse, .follower, f.id!, before: ["state": FollowState.pending.rawValue],
+                        after: ["state": FollowState.lapsed.rawValue])
+                    n += 1
+                }
+                return n
             }
         }
-        return due.count
+        return lapsed
     }
 }

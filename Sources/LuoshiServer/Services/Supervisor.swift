@@ -210,8 +210,6 @@ enum Supervisor {
                 due: try row.decode(column: "due_date", as: Date?.self),
                 cycle: try row.decode(column: "cycle", as: ReportingCycle.self))
         }
-        if work.isEmpty { return [] }
-
         let filed = ledger.filed
         let latest = ledger.latest
         let marks = ledger.marks
@@ -505,9 +503,9 @@ enum Supervisor {
                 guard f.lateAt == nil else { continue }
                 out.late.append(f.id!)
                 let reason = "群众留言「\(words)」于\(due.chinese)到期未答复"
-                if let item = f.$item.id,
-                    !usedTriggers.contains(WorkKey(item: item, unit: unit).tagged("feedback:\(f.id!)"))
-                {
+                if let item = f.$item.id {
+                    // Its notice was issued by another pass already (only the mark was missing): nothing more.
+                    if usedTriggers.contains(WorkKey(item: item, unit: unit).tagged("feedback:\(f.id!)")) { continue }
                     let notice = SupervisionNotice()
                     notice.id = UUID()
                     notice.$plan.id = plan.id

@@ -20,15 +20,10 @@ enum FeedbackPage {
 
         func title(_ c: PageContext) -> String { c.t("群众留言", "Citizens' feedback") }
 
-        func mayAnswer(_ f: Feedback) -> Bool {
-            f.state == .published
-                && (model.viewer.role == .admin
-                    || (model.viewer.role == .reporter && model.viewer.$organization.id == f.$unit.id))
-        }
+        func mayAnswer(_ f: Feedback) -> Bool { f.state == .published && maySeeContact(f) }
 
         func maySeeContact(_ f: Feedback) -> Bool {
-            model.viewer.role == .admin
-                || (model.viewer.role == .reporter && model.viewer.$organization.id == f.$unit.id)
+            model.viewer.role == .admin || FeedbackService.isAnsweringUnit(model.viewer, of: f)
         }
 
         func card(_ f: Feedback, _ c: PageContext) -> any Component {
@@ -65,7 +60,7 @@ enum FeedbackPage {
                     }
                 }
                 Paragraph { Words(f.text) }.zh()
-                if f.photoID != nil, FeedbackController.maySeePhoto(f, viewer: model.viewer) {
+                if f.photoID != nil, FeedbackService.mayRead(f, viewer: model.viewer, photo: true) {
                     Div {
                         Element("a") {
                             VoidElement("img").attr("src", SiteURL.feedbackPhoto(f.id!).path).attr(

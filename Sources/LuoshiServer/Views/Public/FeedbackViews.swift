@@ -103,7 +103,10 @@ enum FeedbackViews {
             FieldLabel(c.t("联系电话或电子邮箱（可不填，不公开）", "Phone or e-mail (optional, never published)"), for: "fb-contact")
             TextInput("contact", id: "fb-contact", value: m.values?.contact, maxLength: 100)
             FieldLabel(
-                c.t("照片（可不填，一张，8 MB 以内，仅工作人员可见）", "A photo (optional: one, up to 8 MB, seen by staff only)"),
+                c.t(
+                    "照片（可不填，一张，\(Limits.feedbackPhoto >> 20) MB 以内，仅工作人员可见，拍摄位置信息会被删除）",
+                    "A photo (optional: one, up to \(Limits.feedbackPhoto >> 20) MB, seen by staff only; where it was taken is removed)"
+                ),
                 for: "fb-photo")
             VoidElement("input").attr("type", "file").attr("name", "photo").attr("id", "fb-photo").attr(
                 "accept", "image/*")

@@ -140,6 +140,16 @@ extension ServerTests {
             #expect(itemPage.body.contains("ACCEPTED-7f3 道路已完成七成"))
             #expect(itemPage.body.contains("FEEDBACK-SHOWN-1") && itemPage.body.contains("FEEDBACK-SHOWN-2"))
             #expect(itemPage.body.contains("<svg") && itemPage.body.contains("最新进度 70%"))
+            // Its status day by day: from the year's first day, each change once, the last one today's.
+            let changes = try #require(
+                itemPage.body.components(separatedBy: "<ol class=\"changes\">").dropFirst().first
+            )
+            .components(separatedBy: "</ol>")[0]
+            #expect(changes.hasPrefix("<li>2015年1月1日 "))
+            let statuses = changes.components(separatedBy: "<li>").dropFirst().map {
+                $0.components(separatedBy: "</span>")[0].components(separatedBy: ">").last ?? ""
+            }
+            #expect(statuses.count >= 2 && zip(statuses, statuses.dropFirst()).allSatisfy { $0 != $1 }, "\(statuses)")
             let droppedPage = try #require(
                 pages.first { $0.path == SiteURL.publicItem(plan: planID, code: dropped.code).path })
             #expect(!droppedPage.body.contains("已撤销"))

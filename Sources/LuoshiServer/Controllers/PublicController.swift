@@ -166,6 +166,7 @@ struct PublicController: RouteCollection {
                 throw LuoshiError.notFound(entity: "事项", id: code)
             }
             let history = try await Publication.history(item, in: view, on: db)
+            let changes = Publication.statusChanges(item, in: view, reports: history.map(\.report))
             // A milestone shows from its date: a plan's later steps are not promised before their time.
             let today = CivilDay(now, calendar: .beijing)
             let milestones = (view.snapshot.milestones[item.id] ?? []).filter {
@@ -175,7 +176,8 @@ struct PublicController: RouteCollection {
                 .max()!
             let (feedback, units) = try await Self.feedback(plan: id, item: item.id, on: db)
             let page = PublicPages.ItemPage(
-                view: view, item: item, history: history, milestones: milestones, feedback: feedback, units: units,
+                view: view, item: item, history: history, changes: changes, milestones: milestones,
+                feedback: feedback, units: units,
                 form: Self.form(req, plan: id, item: item.code))
             return (page.document(Self.context(req)), max(modified, feedback.map(Self.changed).max() ?? .distantPast))
         }

@@ -247,6 +247,33 @@ extension Publication {
         }
     }
 
+    /// The days an item's status changed, from the plan's first day to today: by accepted reports, and by the
+    /// days passing alone (work that falls behind its schedule without a report, a due date gone by). The
+    /// item's status is worked out as of each day's end, from the reports accepted by then.
+    static func statusChanges(
+        _ item: ReleasedItem, in view: PublicPlan, reports: [ProgressReport]
+    ) -> [(day: CivilDay, status: ItemStatus)] {
+        guard item.dropped == nil else { return [] }
+        let model = item.model(plan: view.content.planID)
+        let assignment = item.assignment().map { [$0] } ?? []
+        let milestones = view.snapshot.milestones[item.id] ?? []
+        let accepted = reports.sorted { ($0.reviewedAt ?? $0.submittedAt) < ($1.reviewedAt ?? $1.submittedAt) }
+        let today = CivilDay(view.now, calendar: .beijing)
+        var day = CivilDay(year: view.plan.year, month: 1, day: 1)
+        var changes: [(day: CivilDay, status: ItemStatus)] = []
+        while day <= today {
+            let at = min(day.adding(days: 1).start(in: .beijing).addingTimeInterval(-1), view.now)
+            let latest = accepted.last { ($0.reviewedAt ?? $0.submittedAt) <= at }
+            let status = PlanSnapshot.compute(
+                plan: view.plan, items: [model], assignments: assignment, accepted: latest.map { [$0] } ?? [],
+                milestones: milestones, now: at
+            ).status(of: model).status
+            if status != changes.last?.status { changes.append((day, status)) }
+            day = day.adding(days: 1)
+        }
+        return changes
+    }
+
     /// The open-data document: `luoshi-plan/1` with each task's and target's progress, as the pages show it.
     static func document(_ view: PublicPlan, histories: [UUID: [ProgressReport]]) -> PlanDocument {
         var doc = Exchange.document(view.snapshot)

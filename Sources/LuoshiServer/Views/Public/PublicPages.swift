@@ -219,6 +219,8 @@ enum PublicPages {
         var view: PublicPlan
         var item: ReleasedItem
         var history: [(report: ProgressReport, status: ItemStatus, progress: Double?)]
+        /// The days its status changed, by reports and by time passing.
+        var changes: [(day: CivilDay, status: ItemStatus)] = []
         var milestones: [Milestone]
         var feedback: [Feedback] = []
         var units: [UUID: String] = [:]
@@ -287,6 +289,17 @@ enum PublicPages {
                             }
                         }
                     }
+                }
+                if changes.count > 1 {
+                    H2 { Words(c.t("状态变化", "Status changes")) }
+                    Element("ol") {
+                        for change in changes {
+                            Element("li") {
+                                Words(c.name(change.day) + " ")
+                                StatusBadge(change.status, c)
+                            }
+                        }
+                    }.class("changes")
                 }
                 H2 { Words(c.t("进展报送（已审核）", "Progress reports (accepted)")) }
                 if history.isEmpty {

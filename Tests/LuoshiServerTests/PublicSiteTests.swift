@@ -723,3 +723,27 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Test("后台工作的租约：同一时刻只有一台服务器持有；续租；到期或交还后另一台接手 (one server at a time holds the background work)")
+    func backgroundLease() async throws {
+        try await TestApp.with(demo: false) { app in
+            let store = app.store
+            let t = Date(timeIntervalSince1970: 1_435_622_400)
+            #expect(try await Leases.take("supervision", holder: "a", on: store, now: t))
+            #expect(try await !Leases.take("supervision", holder: "b", on: store, now: t.addingTimeInterval(60)))
+            // The holder renews it each minute; the other keeps out for as long.
+            #expect(try await Leases.take("supervision", holder: "a", on: store, now: t.addingTimeInterval(120)))
+            #expect(try await !Leases.take("supervision", holder: "b", on: store, now: t.addingTimeInterval(240)))
+            // Not renewed (its server killed): the other takes it once the term has run out.
+            let out = t.addingTimeInterval(120 + Leases.term + 1)
+            #expect(try await Leases.take("supervision", holder: "b", on: store, now: out))
+            #expect(try await !Leases.take("supervision", holder: "a", on: store, now: out))
+            // Given up on shutdown: taken at once.
+            try await Leases.release("supervision", holder: "b", on: store, now: out)
+            #expect(try await Leases.take("supervision", holder: "a", on: store, now: out.addingTimeInterval(1)))
+            // Another kind of work is another lease.
+            #expect(try await Leases.take("other", holder: "b", on: store, now: out))
+        }
+    }
+}

@@ -47,6 +47,7 @@ enum Migrations {
         app.migrations.add(CreateFollower())
         app.migrations.add(AddSupervisionToFeedback())
         app.migrations.add(AddPhotoToFeedback())
+        app.migrations.add(CreateBackgroundLease())
     }
 }
 

@@ -4,9 +4,13 @@ import LuoshiCore
 import Vapor
 
 /// Runs inside `luoshi serve`: a supervision pass every minute, and the delivery worker. Both keep their
-/// state in the database, so several servers can run them side by side.
+/// state in the database. The minute's work (the pass, following mails, erasing expired contacts) is done by
+/// the one server holding the `supervision` lease (`Leases`); the delivery worker runs on every server, its
+/// claims shared through the database.
 final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
     private var tasks: [Task<Void, Never>] = []
+    /// This process, as a lease holder.
+    let holder = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID())"
 
     func didBootAsync(_ app: Application) async throws {
         let directory = app.luoshi.evidenceDirectory
@@ -18,10 +22,29 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
         Self.checkpoint(app)
         let passes = Task {
             var minutes = 0
+            var held = false
             while !Task.isCancelled {
                 // The audit log's head, written down outside the database each hour.
                 minutes += 1
                 if minutes % 60 == 0 { Self.checkpoint(app) }
+                // Another server does the minute's work while it holds the lease; this one looks again next minute.
+                let mine: Bool
+                do {
+                    mine = try await Leases.take("supervision", holder: self.holder, on: app.store)
+                } catch {
+                    app.logger.error("taking the supervision lease failed", metadata: ["error": "\(error)"])
+                    mine = false
+                }
+                if mine != held {
+                    app.logger.notice(
+                        mine ? "this server does the supervision work" : "another server does the supervision work",
+                        metadata: ["holder": "\(self.holder)"])
+                    held = mine
+                }
+                if !mine {
+                    try? await Task.sleep(for: .seconds(60))
+                    continue
+                }
                 // Contacts left with answered feedback past their retention, erased each hour.
                 if minutes % 60 == 1 {
                     do {
@@ -105,5 +128,7 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
 
     func shutdownAsync(_ app: Application) async {
         for task in tasks { task.cancel() }
+        // Handed on at once, not when the lease runs out.
+        try? await Leases.release("supervision", holder: holder, on: app.store)
     }
 }

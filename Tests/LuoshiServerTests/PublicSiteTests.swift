@@ -269,10 +269,7 @@ extension ServerTests {
         try await TestApp.with { app in
             let store = app.store
             let now = app.clock.now()
-            let planID = try await app.demoPlanID()
-            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
-            try await Publication.release(planID, note: "", actor: admin, on: store, now: now)
-            let (item, reporter) = try await app.assignedItem()
+            let (planID, _, item, reporter) = try await app.releasedDemo()
             let itemPath = SiteURL.publicItem(plan: planID, code: item.code).path
             let day = CivilDay(now, calendar: .beijing)
             let (a, b) = FeedbackService.question(key: app.auditKey, plan: planID, day: day)
@@ -374,10 +371,7 @@ extension ServerTests {
         try await TestApp.with { app in
             let store = app.store
             let now = app.clock.now()
-            let planID = try await app.demoPlanID()
-            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
-            try await Publication.release(planID, note: "", actor: admin, on: store, now: now)
-            let (item, reporter) = try await app.assignedItem()
+            let (planID, admin, item, reporter) = try await app.releasedDemo()
             let itemPath = SiteURL.publicItem(plan: planID, code: item.code).path
             let followAction = #"action="/public/plans/\#(planID)/follow""#
             // A site that sends no mail offers the Atom feed only.
@@ -532,10 +526,7 @@ extension ServerTests {
         try await TestApp.with { app in
             let store = app.store
             let now = app.clock.now()
-            let planID = try await app.demoPlanID()
-            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
-            try await Publication.release(planID, note: "", actor: admin, on: store, now: now)
-            let (item, reporter) = try await app.assignedItem()
+            let (planID, admin, item, reporter) = try await app.releasedDemo()
             let day = CivilDay(now, calendar: .beijing)
             let (a, b) = FeedbackService.question(key: app.auditKey, plan: planID, day: day)
             var ids: [UUID] = []
@@ -745,5 +736,16 @@ extension ServerTests {
             // Another kind of work is another lease.
             #expect(try await Leases.take("other", holder: "b", on: store, now: out))
         }
+    }
+}
+
+extension Application {
+    /// The demo plan released to the public now, staff's account, and an assigned item with its unit's reporter.
+    func releasedDemo() async throws -> (plan: UUID, admin: User, item: PlanItem, reporter: User) {
+        let planID = try await demoPlanID()
+        let admin = try #require(try await User.query(on: db).filter(\.$username == "duchaban").first())
+        try await Publication.release(planID, note: "", actor: admin, on: store, now: clock.now())
+        let (item, reporter) = try await assignedItem()
+        return (planID, admin, item, reporter)
     }
 }

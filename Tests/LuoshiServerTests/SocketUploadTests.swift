@@ -162,10 +162,7 @@ extension ServerTests {
     func feedbackPhotoOverSocket() async throws {
         try await TestApp.with { app in
             let live = try await Live.start(app)
-            let planID = try await app.demoPlanID()
-            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
-            try await Publication.release(planID, note: "", actor: admin, on: app.store, now: app.clock.now())
-            let (item, reporter) = try await app.assignedItem()
+            let (planID, admin, item, reporter) = try await app.releasedDemo()
             let day = CivilDay(app.clock.now(), calendar: .beijing)
             let (a, b) = FeedbackService.question(key: app.auditKey, plan: planID, day: day)
             let boundary = "----LuoshiPhoto9x2"

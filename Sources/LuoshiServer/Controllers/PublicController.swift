@@ -308,7 +308,7 @@ struct PublicController: RouteCollection {
             guard let release = try await Publication.latest(id, on: req.db) else {
                 throw LuoshiError.notFound(entity: "公开的计划", id: id.uuidString)
             }
-            return (FeedbackViews.FollowRequested(plan: id).document(Self.context(req)), release.releasedAt)
+            return (FeedbackViews.Acknowledged.followRequested(id).document(Self.context(req)), release.releasedAt)
         }
     }
 
@@ -356,7 +356,7 @@ struct PublicController: RouteCollection {
             guard let release = try await Publication.latest(id, on: req.db) else {
                 throw LuoshiError.notFound(entity: "公开的计划", id: id.uuidString)
             }
-            return (FeedbackViews.Received(plan: id).document(Self.context(req)), release.releasedAt)
+            return (FeedbackViews.Acknowledged.feedbackReceived(id).document(Self.context(req)), release.releasedAt)
         }
     }
 

@@ -139,25 +139,6 @@ enum FeedbackViews {
         }
     }
 
-    struct FollowRequested: PageView {
-        var plan: UUID
-
-        func title(_ c: PageContext) -> String { c.t("请查收确认邮件", "Check your mail") }
-
-        func content(_ c: PageContext) -> any Component {
-            ComponentGroup {
-                Paragraph {
-                    Words(
-                        c.t(
-                            "如果该邮箱尚未关注，我们已发去一封确认邮件。请打开邮件中的链接确认，确认后才开始发送更新。",
-                            "Unless the address already follows it, a confirmation mail is on its way. Open its link to confirm; updates are sent only after that."
-                        ))
-                }
-                Paragraph { Anchor(c.t("返回计划", "Back to the plan"), .publicPlan(plan)) }
-            }
-        }
-    }
-
     /// A follower's own page, reached from the mail's link: confirm, or stop.
     struct FollowerPage: PageView {
         var follower: Follower
@@ -203,22 +184,38 @@ enum FeedbackViews {
         }
     }
 
-    struct Received: PageView {
+    /// What a citizen sees once a form is taken (feedback received, a confirmation mail sent): a title, what
+    /// happens next, and the way back to the plan.
+    struct Acknowledged: PageView {
         var plan: UUID
+        var heading: (chinese: String, english: String)
+        var message: (chinese: String, english: String)
 
-        func title(_ c: PageContext) -> String { c.t("留言已收到", "Feedback received") }
+        func title(_ c: PageContext) -> String { c.t(heading.chinese, heading.english) }
 
         func content(_ c: PageContext) -> any Component {
             ComponentGroup {
-                Paragraph {
-                    Words(
-                        c.t(
-                            "谢谢！您的留言经审核后公开，责任单位将在 \(FeedbackRules.answerDays) 天内答复。",
-                            "Thank you. Your feedback is published once moderated; the responsible unit answers within \(FeedbackRules.answerDays) days."
-                        ))
-                }
+                Paragraph { Words(c.t(message.chinese, message.english)) }
                 Paragraph { Anchor(c.t("返回计划", "Back to the plan"), .publicPlan(plan)) }
             }
+        }
+
+        static func feedbackReceived(_ plan: UUID) -> Acknowledged {
+            Acknowledged(
+                plan: plan, heading: ("留言已收到", "Feedback received"),
+                message: (
+                    "谢谢！您的留言经审核后公开，责任单位将在 \(FeedbackRules.answerDays) 天内答复。",
+                    "Thank you. Your feedback is published once moderated; the responsible unit answers within \(FeedbackRules.answerDays) days."
+                ))
+        }
+
+        static func followRequested(_ plan: UUID) -> Acknowledged {
+            Acknowledged(
+                plan: plan, heading: ("请查收确认邮件", "Check your mail"),
+                message: (
+                    "如果该邮箱尚未关注，我们已发去一封确认邮件。请打开邮件中的链接确认，确认后才开始发送更新。",
+                    "Unless the address already follows it, a confirmation mail is on its way. Open its link to confirm; updates are sent only after that."
+                ))
         }
     }
 }

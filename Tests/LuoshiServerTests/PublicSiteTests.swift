@@ -281,13 +281,7 @@ extension ServerTests {
                 let form =
                     "item=\(urlEncoded(item.code))&day=\(Breakdown.iso(day))&answer=\(urlEncoded(answer))"
                     + "&name=\(urlEncoded("张先生"))&contact=13800138000&text=\(urlEncoded(text))"
-                var out: (HTTPStatus, String) = (.ok, "")
-                var h = HTTPHeaders()
-                h.contentType = .urlEncodedForm
-                try await app.testing().test(
-                    .POST, "/public/plans/\(planID)/feedback", headers: h, body: ByteBuffer(string: form)
-                ) { res in out = (res.status, res.body.string) }
-                return out
+                return try await app.postPublicForm("/public/plans/\(planID)/feedback", form)
             }
             // A wrong answer: the form comes back with what was typed, and nothing is kept.
             var (status, body) = try await send(answer: "\(a + b + 1)")
@@ -390,13 +384,7 @@ extension ServerTests {
             ) {
                 let form =
                     "item=\(urlEncoded(code ?? item.code))&day=\(Breakdown.iso(day))&answer=\(answer ?? a + b)&email=\(urlEncoded(email))"
-                var h = HTTPHeaders()
-                h.contentType = .urlEncodedForm
-                var out: (HTTPStatus, String) = (.ok, "")
-                try await app.testing().test(
-                    .POST, "/public/plans/\(planID)/follow", headers: h, body: ByteBuffer(string: form)
-                ) { res in out = (res.status, res.body.string) }
-                return out
+                return try await app.postPublicForm("/public/plans/\(planID)/follow", form)
             }
             var (status, body) = try await follow("Citizen.One@Example.cn", answer: a + b + 1)
             #expect(status == .unprocessableEntity && body.contains("答案不对") && body.contains("Citizen.One@Example.cn"))
@@ -740,6 +728,17 @@ extension ServerTests {
 }
 
 extension Application {
+    /// A form posted to the public site as a browser without an account sends it; its status and page.
+    func postPublicForm(_ path: String, _ form: String) async throws -> (HTTPStatus, String) {
+        var h = HTTPHeaders()
+        h.contentType = .urlEncodedForm
+        var out: (HTTPStatus, String) = (.ok, "")
+        try await testing().test(.POST, path, headers: h, body: ByteBuffer(string: form)) { res in
+            out = (res.status, res.body.string)
+        }
+        return out
+    }
+
     /// The demo plan released to the public now, staff's account, and an assigned item with its unit's reporter.
     func releasedDemo() async throws -> (plan: UUID, admin: User, item: PlanItem, reporter: User) {
         let planID = try await demoPlanID()

@@ -266,16 +266,7 @@ struct PublicController: RouteCollection {
                 s, plan: id, photo: photo, photoDirectory: req.application.luoshi.evidenceDirectory,
                 address: req.clientAddress, key: req.application.auditKey, on: req.store, now: req.now)
         } catch let error as LuoshiError {
-            // The title as released: a plan never released shows nothing of itself here.
-            guard case .invalid = error, let release = try await Publication.latest(id, on: req.db),
-                let content = release.content
-            else { throw error }
-            var model = Self.form(req, plan: id, item: s.item)
-            model.values = s
-            model.error = Self.context(req).t(error.message, error.message)
-            return Self.uncached(
-                FeedbackViews.FormPage(model: model, planTitle: content.title).document(Self.context(req)),
-                status: .unprocessableEntity)
+            return try await Self.formAgain(req, plan: id, item: s.item, error: error) { $0.values = s }
         }
         return req.redirect(to: .publicFeedbackReceived(id))
     }
@@ -289,15 +280,9 @@ struct PublicController: RouteCollection {
                 r, plan: id, address: req.clientAddress, key: req.application.auditKey,
                 mailConfigured: req.application.luoshi.mail != nil, on: req.store, now: req.now)
         } catch let error as LuoshiError {
-            guard case .invalid = error, let release = try await Publication.latest(id, on: req.db),
-                let content = release.content
-            else { throw error }
-            var model = Self.form(req, plan: id, item: r.item)
-            model.followValues = r
-            model.error = Self.context(req).t(error.message, error.message)
-            return Self.uncached(
-                FeedbackViews.FormPage(model: model, planTitle: content.title, following: true).document(
-                    Self.context(req)), status: .unprocessableEntity)
+            return try await Self.formAgain(req, plan: id, item: r.item, error: error, following: true) {
+                $0.followValues = r
+            }
         }
         return req.redirect(to: .publicFollowRequested(id))
     }
@@ -340,6 +325,23 @@ struct PublicController: RouteCollection {
         try await Following.act(f, stop: stop, view: view, on: req.store, now: req.now)
         if oneClick { return Response(status: .ok, body: .init(string: "unsubscribed\n")) }
         return req.redirect(to: .publicFollower(f.id!, token: Following.token(f.id!, key: key)))
+    }
+
+    /// A public form (feedback, or following) back with what was typed and what was wrong (422); any other
+    /// error goes on to the error page. The title as released: a plan never released shows nothing of itself.
+    static func formAgain(
+        _ req: Request, plan: UUID, item: String?, error: LuoshiError, following: Bool = false,
+        typed: (inout FeedbackViews.FormModel) -> Void
+    ) async throws -> Response {
+        guard case .invalid = error, let release = try await Publication.latest(plan, on: req.db),
+            let content = release.content
+        else { throw error }
+        var model = Self.form(req, plan: plan, item: item)
+        typed(&model)
+        model.error = Self.context(req).t(error.message, error.message)
+        return Self.uncached(
+            FeedbackViews.FormPage(model: model, planTitle: content.title, following: following).document(
+                Self.context(req)), status: .unprocessableEntity)
     }
 
     /// A page for one visitor (a form with their words, a follower's page): never kept by a cache.

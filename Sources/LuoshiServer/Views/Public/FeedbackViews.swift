@@ -19,11 +19,18 @@ enum FeedbackViews {
         var error: String? = nil
     }
 
+    /// The day's question a person answers (no third party's captcha), as every public form that writes asks it.
+    static func question(_ m: FormModel, id: String, _ c: PageContext) -> any Component {
+        let q = FeedbackRules.question(m.question.0, m.question.1)
+        return ComponentGroup {
+            FieldLabel(c.t(q.chinese, q.english) + c.t("（防止自动提交）", " (to keep out scripts)"), for: id)
+            TextInput("answer", id: id, required: true, maxLength: 10, inputMode: "numeric")
+        }
+    }
+
     /// Following an item (or the whole plan): by e-mail when the site sends mail, and by its Atom feed.
     static func follow(_ m: FormModel, _ c: PageContext) -> any Component {
-        let (a, b) = m.question
         let q = FollowRules.self
-        let question = FeedbackRules.question(a, b)
         let feed =
             m.item.map { SiteURL.publicItem(plan: m.plan, code: $0).path + "/feed.atom" }
             ?? SiteURL.publicFile(plan: m.plan, name: "feed.atom").path
@@ -37,10 +44,7 @@ enum FeedbackViews {
                     TextInput(
                         "email", id: "fl-email", value: m.followValues?.email, type: "email", required: true,
                         maxLength: 254)
-                    FieldLabel(
-                        c.t(question.chinese, question.english) + c.t("（防止自动提交）", " (to keep out scripts)"),
-                        for: "fl-answer")
-                    TextInput("answer", id: "fl-answer", required: true, maxLength: 10, inputMode: "numeric")
+                    FeedbackViews.question(m, id: "fl-answer", c)
                     Muted(
                         c.t(
                             "状态、数据或答复有变化时发邮件告知。提交后请到邮箱点击确认链接；\(q.confirmDays) 天内不确认，邮箱即删除。每封邮件都可一键取消关注，取消后邮箱即删除。",
@@ -90,8 +94,6 @@ enum FeedbackViews {
     }
 
     static func form(_ m: FormModel, _ c: PageContext) -> any Component {
-        let (a, b) = m.question
-        let q = FeedbackRules.question(a, b)
         return Element("form") {
             if let error = m.error { Paragraph { Words(error) }.class("flash error").attr("role", "alert") }
             VoidElement("input").attr("type", "hidden").attr("name", "item").attr("value", m.item ?? "")
@@ -110,8 +112,7 @@ enum FeedbackViews {
                 for: "fb-photo")
             VoidElement("input").attr("type", "file").attr("name", "photo").attr("id", "fb-photo").attr(
                 "accept", "image/*")
-            FieldLabel(c.t(q.chinese, q.english) + c.t("（防止自动提交）", " (to keep out scripts)"), for: "fb-answer")
-            TextInput("answer", id: "fb-answer", required: true, maxLength: 10, inputMode: "numeric")
+            FeedbackViews.question(m, id: "fb-answer", c)
             Muted(
                 c.t(
                     "留言经审核后公开，由责任单位在 \(FeedbackRules.answerDays) 天内答复并公开。联系方式只用于答复，不公开，答复后保存 \(FeedbackRules.contactRetentionDays) 天即删除。",

@@ -1,13 +1,18 @@
 /// The words of the domain, as the server stores them and the pages show them.
 
-/// A unit in the organisation tree: district → town → village or community; the town's departments.
+/// A unit in the organisation tree: province → city → county or district → town or 街道 → village or
+/// community, and departments under any government.
 public enum OrganizationKind: String, Codable, Sendable, CaseIterable, Named {
-    case district, town, village, community, department
+    case province, city, county, district, town, subdistrict, village, community, department
 
     public var chinese: String {
         switch self {
+        case .province: return "省"
+        case .city: return "市"
+        case .county: return "县"
         case .district: return "区"
         case .town: return "镇"
+        case .subdistrict: return "街道"
         case .village: return "村"
         case .community: return "社区"
         case .department: return "部门"
@@ -16,11 +21,43 @@ public enum OrganizationKind: String, Codable, Sendable, CaseIterable, Named {
 
     public var english: String {
         switch self {
+        case .province: return "Province"
+        case .city: return "City"
+        case .county: return "County"
         case .district: return "District"
         case .town: return "Town"
+        case .subdistrict: return "Subdistrict"
         case .village: return "Village"
         case .community: return "Community"
         case .department: return "Department"
+        }
+    }
+
+    /// A government's tier, 1 for a province down to 4 for a town or 街道; nil for units that are not
+    /// governments (a department, a village, a community), which belong to one.
+    public var tier: Int? {
+        switch self {
+        case .province: return 1
+        case .city: return 2
+        case .county, .district: return 3
+        case .town, .subdistrict: return 4
+        case .village, .community, .department: return nil
+        }
+    }
+
+    /// A government: the one a unit and its people belong to, and the one that issues a plan.
+    public var isGovernment: Bool { tier != nil }
+
+    /// Whether a unit of this kind may sit under `parent` (nil: at the top of the tree). A government sits
+    /// under a government of a higher tier (a 直辖市's district under the city itself) or at the top; a
+    /// village or community under a town or 街道; a department under any government.
+    public func maySit(under parent: OrganizationKind?) -> Bool {
+        guard let parent else { return isGovernment }
+        guard let parentTier = parent.tier else { return false }
+        switch self {
+        case .village, .community: return parentTier == 4
+        case .department: return true
+        default: return tier! > parentTier
         }
     }
 }

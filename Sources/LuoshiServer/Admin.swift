@@ -26,7 +26,8 @@ extension LuoshiServer {
         let input = Directory.AccountInput(
             username: username, displayName: displayName, role: role, organization: unitID)
         return try await Directory.addAccount(
-            input, by: "cli", cost: app.storage[BcryptCostKey.self] ?? 10, on: app.store, now: app.clock.now()
+            input, by: .commandLine, cost: app.storage[BcryptCostKey.self] ?? 10, on: app.store,
+            now: app.clock.now()
         ).password
     }
 

@@ -173,8 +173,12 @@ public enum Benchmarks {
     {
         let now = Date()
         let district = UUID()
-        try await sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id")
-            .values(SQLBind(district), SQLBind("演示区"), SQLBind(OrganizationKind.district.rawValue), SQLBind(UUID?.none))
+        let districtPath = TreePath([district])
+        try await sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id", "path")
+            .values(
+                SQLBind(district), SQLBind("演示区"), SQLBind(OrganizationKind.district.rawValue), SQLBind(UUID?.none),
+                SQLBind(districtPath.text)
+            )
             .run()
         var itemCount = 0
         var reportCount = 0
@@ -184,13 +188,15 @@ public enum Benchmarks {
             let town = UUID()
             let units = (0..<10).map { _ in UUID() }
             let leader = UUID()
-            var orgs = sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id")
+            let townPath = districtPath.appending(town)
+            var orgs = sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id", "path")
                 .values(
-                    SQLBind(town), SQLBind("第\(t + 1)镇"), SQLBind(OrganizationKind.town.rawValue), SQLBind(district))
+                    SQLBind(town), SQLBind("第\(t + 1)镇"), SQLBind(OrganizationKind.town.rawValue), SQLBind(district),
+                    SQLBind(townPath.text))
             for (n, u) in units.enumerated() {
                 orgs = orgs.values(
                     SQLBind(u), SQLBind("第\(t + 1)镇第\(n + 1)单位"), SQLBind(OrganizationKind.department.rawValue),
-                    SQLBind(town))
+                    SQLBind(town), SQLBind(townPath.appending(u).text))
             }
             try await orgs.run()
             var users = sql.insert(into: User.schema).columns(
@@ -208,12 +214,12 @@ public enum Benchmarks {
             try await sql.insert(into: Plan.schema).columns(
                 "id", "title", "issuer", "year", "status", "source_name", "source_sha256", "source_encoding",
                 "source_text",
-                "published_at", "created_at"
+                "published_at", "created_at", "organization_id"
             ).values(
                 SQLBind(plan), SQLBind("第\(t + 1)镇\(day.year)年工作计划"), SQLBind("第\(t + 1)镇人民政府"), SQLBind(day.year),
                 SQLBind(PlanStatus.published.rawValue), SQLBind("bench.txt"), SQLBind(""), SQLBind("utf-8"),
                 SQLBind(""),
-                SQLBind(now), SQLBind(now)
+                SQLBind(now), SQLBind(now), SQLBind(town)
             ).run()
             let items = (0..<itemsPerTown).map { _ in UUID() }
             for chunk in Array(items.enumerated()).chunked(200) {

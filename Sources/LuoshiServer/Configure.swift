@@ -56,6 +56,8 @@ extension LuoshiServer {
         app.middleware.use(WriteInvalidationMiddleware())
         app.middleware.use(PublicPaths.skipping(CachedUserSessionAuthenticator()))
         app.middleware.use(PublicPaths.skipping(TokenAuthenticator()))
+        // Before any handler or upload: another government's records do not exist for this caller.
+        app.middleware.use(PublicPaths.skipping(JurisdictionMiddleware()))
         app.middleware.use(BodyGuardMiddleware())
         app.middleware.use(PublicPaths.skipping(CSRFMiddleware()))
         app.middleware.use(PublicPaths.skipping(UnreadCountMiddleware()))
@@ -94,9 +96,9 @@ extension LuoshiServer {
             case .reporter: return req.redirect(to: .myTasks)
             case .leader: return req.redirect(to: .portfolio())
             default:
-                if let plan = try await Plan.query(on: req.db).filter(\.$status == .published).sort(
-                    \.$year, .descending
-                ).first() {
+                if let plan = try await Jurisdiction.of(req).plans(on: req.db).filter(\.$status == .published)
+                    .sort(\.$year, .descending).first()
+                {
                     return req.redirect(to: .plan(plan.id!))
                 }
                 return req.redirect(to: .plans)

@@ -47,7 +47,7 @@ extension ServerTests {
             #expect(again.status == .conflict && again.body.contains("已有名为「新港村」的单位"))
             let orphan = try await send(
                 app, .POST, "/units", admin, [("name", "孤村"), ("kind", "village"), ("parent", "")])
-            #expect(orphan.status == .unprocessableEntity && orphan.body.contains("属于一个镇或区"))
+            #expect(orphan.status == .unprocessableEntity && orphan.body.contains("村和社区属于镇或街道"))
 
             // Its reporter's account: the password is shown once, on the answer page.
             let added = try await send(

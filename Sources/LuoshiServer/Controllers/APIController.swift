@@ -116,7 +116,7 @@ struct APIController: RouteCollection {
 
     @Sendable func plans(req: Request) async throws -> [PlanSummary] {
         let user = try req.user()
-        return try await Plan.query(on: req.db).sort(\.$year, .descending).all()
+        return try await Jurisdiction.of(req).plans(on: req.db).sort(\.$year, .descending).all()
             .filter { Visibility.mayRead($0, user) }
             .map { PlanSummary(id: $0.id!, title: $0.title, issuer: $0.issuer, year: $0.year, status: $0.status) }
     }

@@ -12,7 +12,8 @@ struct AssignController: RouteCollection {
 
     @Sendable func table(req: Request) async throws -> Response {
         _ = try req.user(.admin)
-        let plans = try await Plan.query(on: req.db).sort(\.$year, .descending).sort(\.$createdAt, .descending).all()
+        let plans = try await Jurisdiction.of(req).plans(on: req.db).sort(\.$year, .descending)
+            .sort(\.$createdAt, .descending).all()
         // The plan asked for, else the newest published one (a draft is still being reviewed), else the newest.
         let asked = req.query[String.self, at: "plan"].flatMap(UUID.init(uuidString:))
         let lang = Lang(req)
@@ -28,8 +29,8 @@ struct AssignController: RouteCollection {
                         changed: nil)))
         }
         let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
-        let units = try await Organization.query(on: req.db).sort(\.$name).all()
-        let leaders = try await User.query(on: req.db).filter(\.$role == .leader).sort(\.$displayName).all()
+        let units = try await DirectoryController.orgs(req)
+        let leaders = try await DirectoryController.people(req, .leader).sort(\.$displayName).all()
         var filters = AssignTable.Filters()
         filters.area = req.query[String.self, at: "area"].flatMap(UUID.init(uuidString:))
         filters.unit = req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:))
@@ -101,6 +102,7 @@ struct AssignController: RouteCollection {
     @Sendable func assign(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let form = try req.content.decode(BulkForm.self)
+        try await req.requireReach("planID", form.plan)
         let plan = try await PlanStore.find(form.plan, on: req.db)
         let ids = (form.items ?? []).compactMap(UUID.init(uuidString:))
         guard !ids.isEmpty else { throw LuoshiError.invalid(field: "事项", reason: "请至少选择一项 (select at least one item)") }

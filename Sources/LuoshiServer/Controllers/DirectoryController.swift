@@ -23,7 +23,7 @@ struct DirectoryController: RouteCollection {
 
     @Sendable func units(req: Request) async throws -> Response {
         let user = try req.user(.admin)
-        let orgs = try await Organization.query(on: req.db).sort(\.$name).all()
+        let orgs = try await Self.orgs(req)
         let model = UnitsPage.Model(
             units: try await Self.unitRows(orgs, on: req.db), governments: Self.governments(orgs),
             home: try await Directory.government(of: user, on: req.db)?.id)
@@ -40,7 +40,7 @@ struct DirectoryController: RouteCollection {
     @Sendable func unit(req: Request) async throws -> Response {
         _ = try req.user(.admin)
         let unit = try await Directory.findUnit(req.parameters.get("unitID"), on: req.db)
-        let orgs = try await Organization.query(on: req.db).sort(\.$name).all()
+        let orgs = try await Self.orgs(req)
         let row = try await Self.unitRows(orgs, on: req.db).first { $0.id == unit.id }!
         let members = try await User.query(on: req.db).filter(\.$organization.$id == unit.id!).sort(\.$username).all()
         return req.render(
@@ -61,8 +61,11 @@ struct DirectoryController: RouteCollection {
 
     @Sendable func people(req: Request) async throws -> Response {
         let user = try req.user(.admin)
-        let orgs = try await Organization.query(on: req.db).sort(\.$name).all()
-        let all = try await User.query(on: req.db).all()
+        let orgs = try await Self.orgs(req)
+        let reach = try await Jurisdiction.of(req)
+        let query = User.query(on: req.db)
+        if let units = try await reach.unitFilter(on: req.db) { query.filter(\.$organization.$id ~~ units) }
+        let all = try await query.all()
         // Staff and leaders first, then units' reporters by unit; disabled accounts last.
         let order: [Role] = [.admin, .leader, .deputy, .reporter]
         let sorted = all.sorted {
@@ -79,9 +82,9 @@ struct DirectoryController: RouteCollection {
     @Sendable func addPerson(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let (person, password) = try await Directory.addAccount(
-            try req.content.decode(Directory.AccountInput.self), by: user.username, cost: req.bcryptCost,
+            try req.content.decode(Directory.AccountInput.self), by: user, cost: req.bcryptCost,
             on: req.store, now: req.now)
-        let orgs = try await Organization.query(on: req.db).all()
+        let orgs = try await Self.orgs(req)
         return req.render(
             PasswordIssued.View(model: .init(person: Self.person(person, orgs), password: password, isNew: true)))
     }
@@ -89,7 +92,7 @@ struct DirectoryController: RouteCollection {
     @Sendable func person(req: Request) async throws -> Response {
         let viewer = try req.user(.admin)
         let person = try await Directory.findAccount(req.parameters.get("userID"), on: req.db)
-        let orgs = try await Organization.query(on: req.db).sort(\.$name).all()
+        let orgs = try await Self.orgs(req)
         let entries = try await AuditEntry.query(on: req.db).filter(\.$entity == AuditEntity.user.rawValue)
             .filter(\.$entityID == person.id!.uuidString).sort(\.$sequence, .descending).limit(50).all()
         let names = try await ActorNames.load(entries.map(\.actor), on: req.db)
@@ -117,7 +120,7 @@ struct DirectoryController: RouteCollection {
         let user = try req.user(.admin)
         let (person, password) = try await Directory.resetPassword(
             req.parameters.get("userID"), by: user.username, cost: req.bcryptCost, on: req.store, now: req.now)
-        let orgs = try await Organization.query(on: req.db).all()
+        let orgs = try await Self.orgs(req)
         return req.render(
             PasswordIssued.View(model: .init(person: Self.person(person, orgs), password: password, isNew: false)))
     }
@@ -130,6 +133,24 @@ struct DirectoryController: RouteCollection {
     }
 
     // MARK: rows
+
+    /// A query of the accounts of a role within the signed-in person's reach.
+    static func people(_ req: Request, _ role: Role) async throws -> QueryBuilder<User> {
+        let query = User.query(on: req.db).filter(\.$role == role)
+        if let units = try await Jurisdiction.of(req).unitFilter(on: req.db) {
+            query.filter(\.$organization.$id ~~ units)
+        }
+        return query
+    }
+
+    /// The units within the signed-in person's reach, by name: a county's office sees its county, not the
+    /// province.
+    static func orgs(_ req: Request) async throws -> [Organization] {
+        let reach = try await Jurisdiction.of(req)
+        let query = Organization.query(on: req.db).sort(\.$name)
+        if case .under(let root) = reach { query.filter(\.$path, .custom("LIKE"), root.text + "%") }
+        return try await query.all()
+    }
 
     static func governments(_ orgs: [Organization]) -> [(id: UUID, name: String)] {
         orgs.filter { $0.kind.isGovernment }.map { ($0.id!, $0.name) }
@@ -148,22 +169,29 @@ struct DirectoryController: RouteCollection {
     }
 
     static func unitRows(_ orgs: [Organization], on db: any Database) async throws -> [UnitsPage.Unit] {
+        // Counted for these units only: a county's page does not read the province's accounts.
+        let ids = orgs.compactMap(\.id)
         var accounts: [UUID: Int] = [:]
-        for u in try await User.query(on: db).field(\.$organization.$id).all() {
-            if let o = u.$organization.id { accounts[o, default: 0] += 1 }
-        }
         var leads: [UUID: Int] = [:]
-        for a in try await Assignment.query(on: db).field(\.$leadUnit.$id).all() {
-            if let o = a.$leadUnit.id { leads[o, default: 0] += 1 }
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for u in try await User.query(on: db).filter(\.$organization.$id ~~ chunk).field(\.$organization.$id).all()
+            {
+                if let o = u.$organization.id { accounts[o, default: 0] += 1 }
+            }
+            for a in try await Assignment.query(on: db).filter(\.$leadUnit.$id ~~ chunk).field(\.$leadUnit.$id).all() {
+                if let o = a.$leadUnit.id { leads[o, default: 0] += 1 }
+            }
         }
         let byID = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0) })
         // Governments first, then their units by kind and name.
-        let order: [OrganizationKind] = [.district, .town, .department, .community, .village]
+        let order: [OrganizationKind] = [
+            .province, .city, .county, .district, .town, .subdistrict, .department, .community, .village,
+        ]
         return orgs.sorted {
             (order.firstIndex(of: $0.kind)!, $0.name) < (order.firstIndex(of: $1.kind)!, $1.name)
         }.map { o in
             .init(
-                id: o.id!, name: o.name, kind: o.kind,
+                id: o.id!, name: o.name, kind: o.kind, code: o.code,
                 parent: o.$parent.id.flatMap { byID[$0] }.map { ($0.id!, $0.name) }, accounts: accounts[o.id!] ?? 0,
                 leads: leads[o.id!] ?? 0)
         }

@@ -72,6 +72,7 @@ struct EditController: RouteCollection {
         let user = try req.user(.admin)
         let item = try await PlanStore.findItem(req.parameters.get("itemID"), on: req.db)
         let form = try req.content.decode(Reasoned.self)
+        try await req.requireReach("itemID", form.other)
         let other = try await PlanStore.findItem(form.other, on: req.db)
         try await PlanEdits.merge(
             item.id!, with: other.id!, reason: form.reason, actor: user, on: req.store, now: req.now)

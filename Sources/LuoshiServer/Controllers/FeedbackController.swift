@@ -36,6 +36,7 @@ struct FeedbackController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.user()
         var q = Feedback.query(on: req.db).sort(\.$submittedAt, .descending).limit(500)
+        if let plans = try await Jurisdiction.of(req).planIDs(on: req.db) { q = q.filter(\.$plan.$id ~~ plans) }
         switch user.role {
         case .admin: break
         case .reporter:
@@ -48,7 +49,7 @@ struct FeedbackController: RouteCollection {
         let itemIDs = Set(feedback.compactMap { $0.$item.id })
         let items = try await PlanItem.query(on: req.db).filter(\.$id ~~ itemIDs).all()
         let assignments = try await Assignment.query(on: req.db).filter(\.$item.$id ~~ itemIDs).all()
-        let units = try await Organization.query(on: req.db).all()
+        let units = try await DirectoryController.orgs(req)
         let model = FeedbackPage.Model(
             feedback: feedback, items: Dictionary(uniqueKeysWithValues: items.map { ($0.id!, $0) }),
             leadUnits: Dictionary(

@@ -215,13 +215,13 @@ struct ItemController: RouteCollection {
             selectAll: req.query[String.self, at: "all"] == "1")
         let q = ProgressReport.query(on: req.db).filter(\.$state == .submitted)
         if let unit = filters.unit { q.filter(\.$unit.$id == unit) }
-        if let text = filters.text {
-            q.join(PlanItem.self, on: \ProgressReport.$item.$id == \PlanItem.$id).filter(
-                PlanItem.self, \.$title ~~ text)
-        }
+        let plans = try await Jurisdiction.of(req).planIDs(on: req.db)
+        if filters.text != nil || plans != nil { q.join(PlanItem.self, on: \ProgressReport.$item.$id == \PlanItem.$id) }
+        if let text = filters.text { q.filter(PlanItem.self, \.$title ~~ text) }
+        if let plans { q.filter(PlanItem.self, \.$plan.$id ~~ plans) }
         let page = req.paging(total: try await q.copy().count())
         let pending = try await q.with(\.$item).with(\.$unit).sort(\.$submittedAt).range(page.rows).all()
-        let units = try await Organization.query(on: req.db).sort(\.$name).all().filter { !$0.kind.isGovernment }
+        let units = try await DirectoryController.orgs(req).filter { !$0.kind.isGovernment }
         let model = ReviewQueue.Model(
             pending: pending.map { r in
                 .init(

@@ -21,7 +21,8 @@ struct PlanController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.user()
-        let plans = try await Plan.query(on: req.db).sort(\.$year, .descending).sort(\.$createdAt, .descending).all()
+        let plans = try await Jurisdiction.of(req).plans(on: req.db).sort(\.$year, .descending)
+            .sort(\.$createdAt, .descending).all()
         let rows = plans.filter { Visibility.mayRead($0, user) }.map { p in
             PlanList.Row(
                 id: p.id!, title: p.title, year: p.year, status: p.status, sourceName: p.sourceName,
@@ -158,8 +159,8 @@ struct PlanController: RouteCollection {
         let variant = (lang.english ? "en" : "zh") + "-" + sort.rawValue
         var body = await req.application.snapshots.page(key, variant)
         if body == nil {
-            let units = try await Organization.query(on: req.db).all()
-            let leaders = try await User.query(on: req.db).filter(\.$role == .leader).all()
+            let units = try await DirectoryController.orgs(req)
+            let leaders = try await DirectoryController.people(req, .leader).all()
             let model = PlanOverview.Model(
                 snapshot: snapshot, unitNames: Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) }),
                 leaderNames: Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) }), sort: sort)

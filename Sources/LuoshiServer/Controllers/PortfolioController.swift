@@ -12,11 +12,11 @@ struct PortfolioController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let viewer = try req.user()
-        let leaders = try await User.query(on: req.db).filter(\.$role == .leader).sort(\.$createdAt).sort(\.$username)
-            .all()
+        let leaders = try await DirectoryController.people(req, .leader).sort(\.$createdAt).sort(\.$username).all()
         let asked = req.query[String.self, at: "leader"].map { $0.uppercased() }
         let unit = try await req.query[String.self, at: "unit"].asyncMap {
-            try await Directory.findUnit($0, on: req.db)
+            try await req.requireReach("unitID", $0)
+            return try await Directory.findUnit($0, on: req.db)
         }
         var leader: User?
         if unit == nil {
@@ -33,7 +33,8 @@ struct PortfolioController: RouteCollection {
         if let id = req.query[String.self, at: "plan"] {
             plan = try await PlanStore.find(id, visibleTo: viewer, on: req.db)
         } else {
-            plan = try await Plan.query(on: req.db).filter(\.$status == .published).sort(\.$year, .descending).first()
+            plan = try await Jurisdiction.of(req).plans(on: req.db).filter(\.$status == .published)
+                .sort(\.$year, .descending).first()
         }
         // The body is the same for everyone who may see the same notices, until the next write or five
         // minutes on: kept rendered, as the overview's is (rendering a long list is most of the cost).

@@ -19,7 +19,8 @@ struct SearchController: RouteCollection {
             query: words, items: [], notices: [], reports: [], units: [], unitPages: user.role == .admin,
             limit: Self.limit)
         guard !words.isEmpty else { return req.render(Search.View(model: model)) }
-        let plans = try await Plan.query(on: req.db).sort(\.$year, .descending).all().filter {
+        let reach = try await Jurisdiction.of(req)
+        let plans = try await reach.plans(on: req.db).sort(\.$year, .descending).all().filter {
             Visibility.mayRead($0, user)
         }
         let planTitles = Dictionary(uniqueKeysWithValues: plans.map { ($0.id!, $0.title) })
@@ -40,8 +41,11 @@ struct SearchController: RouteCollection {
                 id: r.id!, item: r.$item.id, itemTitle: r.item.title, unit: r.unit.name, period: r.period,
                 state: r.state, excerpt: Self.excerpt(r.narrative, around: words))
         }
-        model.units = try await Organization.query(on: req.db).filter(\.$name ~~ words).sort(\.$name)
-            .limit(Self.limit).all().map { .init(id: $0.id!, name: $0.name, kind: $0.kind) }
+        let units = Organization.query(on: req.db).filter(\.$name ~~ words)
+        if case .under(let root) = reach { units.filter(\.$path, .custom("LIKE"), root.text + "%") }
+        model.units = try await units.sort(\.$name).limit(Self.limit).all().map {
+            .init(id: $0.id!, name: $0.name, kind: $0.kind)
+        }
         return req.render(Search.View(model: model))
     }
 

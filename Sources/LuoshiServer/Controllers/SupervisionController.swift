@@ -54,7 +54,7 @@ struct SupervisionController: RouteCollection {
         // A reporter sees their own unit's notices only: no unit to choose.
         let units =
             user.role == .reporter
-            ? [] : try await Organization.query(on: req.db).sort(\.$name).all().map { ($0.id!, $0.name) }
+            ? [] : try await DirectoryController.orgs(req).map { ($0.id!, $0.name) }
         return req.render(
             NoticeList.View(
                 model: .init(
@@ -71,9 +71,10 @@ struct SupervisionController: RouteCollection {
             choice.selectAll = req.query[String.self, at: "all"] == "1"
             return req.render(NoticeNew.Picker(model: choice))
         }
+        try await req.requireReach("itemID", chosen)
         let item = try await PlanStore.findItem(chosen, on: req.db)
         let assignment = try await Assignment.query(on: req.db).filter(\.$item.$id == item.id!).first()
-        let units = try await Organization.query(on: req.db).sort(\.$name).all()
+        let units = try await DirectoryController.orgs(req)
         return req.render(
             NoticeNew.View(
                 model: .init(
@@ -245,7 +246,7 @@ struct SupervisionController: RouteCollection {
         let user = try req.user()
         let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: user, on: req.db)
         let settings = try await PlanSupervision.query(on: req.db).filter(\.$plan.$id == plan.id!).first()
-        let leaders = try await User.query(on: req.db).filter(\.$role == .leader).sort(\.$createdAt).all()
+        let leaders = try await DirectoryController.people(req, .leader).sort(\.$createdAt).all()
         return req.render(
             SupervisionRulesPage.View(
                 model: .init(
@@ -290,12 +291,19 @@ struct SupervisionController: RouteCollection {
 
     @Sendable func channels(req: Request) async throws -> Response {
         _ = try req.user(.admin)
+        let units = try await DirectoryController.orgs(req)
+        // A county's office sees the channels of its own units and people, not the province's.
+        let reach = try await Jurisdiction.of(req)
+        let unitIDs = Set(units.compactMap(\.id))
         let list = try await NotificationChannel.staff(on: req.db).with(\.$organization).with(\.$user)
-            .sort(\.$createdAt).all()
+            .sort(\.$createdAt).all().filter { c in
+                reach == .everything
+                    || [c.$organization.id, c.user?.$organization.id].contains { $0.map(unitIDs.contains) ?? false }
+            }
+        let channelIDs = list.compactMap(\.id)
         // Mail to followers is the public's, not staff's, to read.
-        let recent = try await Delivery.query(on: req.db).filter(\.$event !~ MessageKind.toPublic).with(\.$channel)
-            .sort(\.$createdAt, .descending).limit(50).all()
-        let units = try await Organization.query(on: req.db).sort(\.$name).all()
+        let recent = try await Delivery.query(on: req.db).filter(\.$event !~ MessageKind.toPublic)
+            .filter(\.$channel.$id ~~ channelIDs).with(\.$channel).sort(\.$createdAt, .descending).limit(50).all()
         return req.render(
             ChannelsPage.View(
                 model: .init(

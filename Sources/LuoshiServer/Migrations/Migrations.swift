@@ -48,6 +48,8 @@ enum Migrations {
         app.migrations.add(AddSupervisionToFeedback())
         app.migrations.add(AddPhotoToFeedback())
         app.migrations.add(CreateBackgroundLease())
+        app.migrations.add(AddTreeToOrganizations())
+        app.migrations.add(AddOwnerToPlan())
     }
 }
 

@@ -10,13 +10,28 @@ final class Organization: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "kind") var kind: OrganizationKind
     @OptionalParent(key: "parent_id") var parent: Organization?
+    /// 统计用区划代码: the statistics bureau's code for a government or village (320611104 for a town).
+    @OptionalField(key: "code") var code: String?
+    /// The unit's place in the tree (`TreePath`), kept with every change of parent.
+    @OptionalField(key: "path") var path: String?
 
     init() {}
 
-    init(id: UUID? = nil, name: String, kind: OrganizationKind, parentID: UUID? = nil) {
+    /// A unit under `parent` (nil: at the top of the tree), its path worked out from the parent's.
+    init(id: UUID = UUID(), name: String, kind: OrganizationKind, parent: Organization? = nil, code: String? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
-        self.$parent.id = parentID
+        self.code = code
+        place(under: parent)
     }
+
+    /// Puts the unit under `parent`: its parent and its path. Units under it need their paths moved too
+    /// (`Directory.move`).
+    func place(under parent: Organization?) {
+        $parent.id = parent?.id
+        path = (parent?.treePath.map { $0.appending(id!) } ?? TreePath([id!])).text
+    }
+
+    var treePath: TreePath? { path.flatMap(TreePath.init(text:)) }
 }

@@ -9,6 +9,8 @@ final class Plan: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "title") var title: String
     @Field(key: "issuer") var issuer: String?
+    /// The government that issued the plan; nil for a plan of the whole deployment (`Jurisdiction`).
+    @OptionalParent(key: "organization_id") var owner: Organization?
     @Field(key: "year") var year: Int
     @Field(key: "status") var status: PlanStatus
     @Field(key: "source_name") var sourceName: String

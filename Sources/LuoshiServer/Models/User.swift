@@ -40,6 +40,12 @@ final class User: Model, @unchecked Sendable {
 extension User: ModelSessionAuthenticatable {}
 
 extension User {
+    /// Whoever runs the `luoshi` command on the server: the deployment's administrator, of no unit, named
+    /// "cli" in the log. Never stored.
+    static var commandLine: User { User(username: "cli", displayName: "命令行", passwordHash: "", role: .admin) }
+}
+
+extension User {
     /// The active reporters of some units: whom a unit's messages reach (a disabled account is told nothing).
     static func reporters(of units: [UUID], on db: any Database) async throws -> [UUID] {
         try await query(on: db).filter(\.$organization.$id ~~ units).filter(\.$role == .reporter)

@@ -229,7 +229,7 @@ struct BreakdownImport: Sendable {
                 guard name.count <= 100 else {
                     throw LuoshiError.invalid(field: "单位", reason: "「\(name.prefix(20))…」超过 100 字 (too long)")
                 }
-                let unit = Organization(id: UUID(), name: name, kind: Self.kind(of: name), parentID: government?.id)
+                let unit = Organization(id: UUID(), name: name, kind: Self.kind(of: name), parent: government)
                 try await unit.create(on: tx.db)
                 tx.record(.unitAdd, .unit, unit.id!, after: UnitRecord(unit))
                 applied.unitsCreated.append(name)

@@ -30,8 +30,11 @@ enum BulkSupervision {
             throw LuoshiError.invalid(field: "附言", reason: "不超过 500 字 (at most 500 characters)")
         }
         var outcomes: [Outcome] = []
+        let reach = try await Jurisdiction.of(user, on: store.db)
         for id in ids.prefix(limit) {
-            guard let item = try await PlanItem.find(id, on: store.db) else {
+            guard try await reach.covers(parameter: "itemID", id: id, on: store.db),
+                let item = try await PlanItem.find(id, on: store.db)
+            else {
                 outcomes.append(.init(item: id, title: id.uuidString, refused: "找不到事项 (not found)"))
                 continue
             }

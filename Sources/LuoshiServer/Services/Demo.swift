@@ -43,10 +43,10 @@ public enum Demo {
         let town = Organization(id: UUID(), name: "张芝山镇人民政府", kind: .town)
         try await town.create(on: db)
         var units: [Organization] = []
-        for v in villages { units.append(Organization(id: UUID(), name: v, kind: .village, parentID: town.id)) }
-        units.append(Organization(id: UUID(), name: "星河社区", kind: .community, parentID: town.id))
+        for v in villages { units.append(Organization(id: UUID(), name: v, kind: .village, parent: town)) }
+        units.append(Organization(id: UUID(), name: "星河社区", kind: .community, parent: town))
         for (d, _) in departments {
-            units.append(Organization(id: UUID(), name: d, kind: .department, parentID: town.id))
+            units.append(Organization(id: UUID(), name: d, kind: .department, parent: town))
         }
         try await units.create(on: db)
         let byName = Dictionary(uniqueKeysWithValues: units.map { ($0.name, $0) })
@@ -77,7 +77,7 @@ public enum Demo {
         let doc = try PlanReader.read(planData, name: planName)
         let decoded = try DocumentDecoder.decode(planData)
         let plan = try await PlanStore.store(
-            doc, sourceText: decoded.text, actor: admin.username, on: app.store, now: now)
+            doc, sourceText: decoded.text, actor: admin.username, owner: town.id, on: app.store, now: now)
         plan.status = .published
         plan.publishedAt = Calendar.beijing.date(from: DateComponents(year: plan.year, month: 1, day: 23, hour: 9))
         try await plan.save(on: db)

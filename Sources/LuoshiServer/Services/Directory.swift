@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import SQLKit
 import Vapor
 
 /// The office's directory: units (departments, villages, communities) under their government, and the
@@ -10,11 +11,15 @@ enum Directory {
     // MARK: units
 
     struct UnitInput: Content, SchemaConstraints {
-        static let constraints: [String: [(String, JSONValue)]] = ["name": text(max: 100)]
+        static let constraints: [String: [(String, JSONValue)]] = [
+            "name": text(max: 100), "code": [("pattern", "^[0-9]{0,12}$")],
+        ]
         var name: String
         var kind: OrganizationKind
-        /// The government the unit belongs to (a town or a district); a government itself may have none.
+        /// The government the unit belongs to; a government at the top of the tree has none.
         var parent: UUID?
+        /// 统计用区划代码, where the unit has one.
+        var code: String?
     }
 
     /// The government a person works for: their unit's town or district, else the only one there is.
@@ -25,14 +30,16 @@ enum Directory {
             if org.kind.isGovernment { return org }
             id = org.$parent.id
         }
-        let governments = try await Organization.query(on: db).filter(\.$kind ~~ [.town, .district]).all()
+        let governments = try await Organization.query(on: db).filter(
+            \.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)
+        ).limit(2).all()
         return governments.count == 1 ? governments[0] : nil
     }
 
     static func addUnit(_ input: UnitInput, by actor: User, on store: Store, now: Date) async throws -> Organization {
         try admin(actor)
         let unit = Organization(id: UUID(), name: "", kind: input.kind)
-        try await check(input, into: unit, on: store.db)
+        try await check(input, into: unit, reach: try await Jurisdiction.of(actor, on: store.db), on: store.db)
         return try await store.write(.office, actor: actor.username, at: now) { tx in
             try await unit.create(on: tx.db)
             tx.record(.unitAdd, .unit, unit.id!, after: UnitRecord(unit))
@@ -54,12 +61,28 @@ enum Directory {
                     reason: "「\(unit.name)」下还有单位或填报人，不能在政府和单位之间改类型 (it still has units or reporters)")
             }
         }
-        try await check(input, into: unit, on: store.db)
+        let oldPath = unit.path
+        try await check(input, into: unit, reach: try await Jurisdiction.of(actor, on: store.db), on: store.db)
         guard UnitRecord(unit) != before else { return }
         try await store.write(.office, actor: actor.username, at: now) { tx in
             try await unit.save(on: tx.db)
+            if let oldPath, let newPath = unit.path, oldPath != newPath {
+                try await move(under: oldPath, to: newPath, on: tx.db)
+            }
             tx.record(.unitEdit, .unit, unit.id!, before: before, after: UnitRecord(unit))
         }
+    }
+
+    /// Moves the paths of every unit under a moved one along with it: a town moved to another county takes
+    /// its villages and departments, and so its plans, to the new county's jurisdiction.
+    static func move(under oldPath: String, to newPath: String, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw(
+            """
+            UPDATE organizations SET path = \(bind: newPath) || substr(path, \(bind: oldPath.count + 1))
+            WHERE path LIKE \(bind: oldPath + "%") AND path <> \(bind: newPath)
+            """
+        ).run()
     }
 
     static func findUnit(_ id: String?, on db: any Database) async throws -> Organization {
@@ -67,8 +90,11 @@ enum Directory {
     }
 
     /// Validates the input and copies it onto the unit. Names are unique (a report names its unit by
-    /// name in Excel and Word); a unit sits under a government, never under itself or its own unit.
-    private static func check(_ input: UnitInput, into unit: Organization, on db: any Database) async throws {
+    /// name in Excel and Word); a unit sits under a government of a higher tier (`OrganizationKind.maySit`),
+    /// never under itself or anything under it, and only where the one setting it up reaches.
+    private static func check(_ input: UnitInput, into unit: Organization, reach: Jurisdiction, on db: any Database)
+        async throws
+    {
         let name = input.name.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
             throw LuoshiError.invalid(field: "名称", reason: "不能为空，且不超过 100 字 (1 to 100 characters)")
@@ -76,22 +102,41 @@ enum Directory {
         if let other = try await Organization.query(on: db).filter(\.$name == name).first(), other.id != unit.id {
             throw LuoshiError.conflict(reason: "已有名为「\(name)」的单位 (a unit of that name exists)")
         }
+        let code = input.code?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !code.isEmpty {
+            guard let normal = DivisionCode(code)?.digits else {
+                throw LuoshiError.invalid(field: "区划代码", reason: "应为 6 至 12 位数字 (6 to 12 digits)")
+            }
+            if let other = try await Organization.query(on: db).filter(\.$code == normal).first(), other.id != unit.id {
+                throw LuoshiError.conflict(reason: "区划代码 \(code) 已属于「\(other.name)」 (the code is taken)")
+            }
+        }
+        var parent: Organization?
         if let parentID = input.parent {
-            guard parentID != unit.id, let parent = try await Organization.find(parentID, on: db) else {
-                throw LuoshiError.invalid(field: "上级", reason: "应为一个镇或区 (a town or district)")
+            guard parentID != unit.id, let found = try await Organization.find(parentID, on: db),
+                reach.reaches(found.treePath)
+            else {
+                throw LuoshiError.invalid(field: "上级", reason: "应为一个上级政府 (a government above it)")
             }
-            guard parent.kind.isGovernment else {
-                throw LuoshiError.invalid(field: "上级", reason: "「\(parent.name)」不是镇或区 (not a town or district)")
+            if let own = unit.treePath, let theirs = found.treePath, own.contains(theirs) {
+                throw LuoshiError.invalid(field: "上级", reason: "不能放在自己的下级之下 (not under its own units)")
             }
-            if input.kind == .town && parent.kind != .district || input.kind == .district {
-                throw LuoshiError.invalid(field: "上级", reason: "镇只能在区之下，区没有上级 (a town sits under a district)")
-            }
-        } else if !input.kind.isGovernment {
-            throw LuoshiError.invalid(field: "上级", reason: "部门、村和社区属于一个镇或区 (choose its government)")
+            parent = found
+        } else if reach != .everything {
+            throw LuoshiError.invalid(field: "上级", reason: "请选择所属政府 (choose its government)")
+        }
+        guard input.kind.maySit(under: parent?.kind) else {
+            throw LuoshiError.invalid(
+                field: "上级",
+                reason: "\(input.kind.chinese)不能属于\(parent.map { "「\($0.name)」" } ?? "树顶")"
+                    + "：政府属于更高一级政府，村和社区属于镇或街道，部门属于一个政府"
+                    + " (a government sits under a higher one, a village under a town, a department under any government)"
+            )
         }
         unit.name = name
         unit.kind = input.kind
-        unit.$parent.id = input.parent
+        unit.code = DivisionCode(code)?.digits
+        unit.place(under: parent)
     }
 
     // MARK: accounts
@@ -120,7 +165,7 @@ enum Directory {
 
     /// Adds an account with a random first password, which is returned to be shown once.
     static func addAccount(
-        _ input: AccountInput, by actor: String, cost: Int, on store: Store, now: Date
+        _ input: AccountInput, by actor: User, cost: Int, on store: Store, now: Date
     ) async throws -> (user: User, password: String) {
         let username = input.username.trimmingCharacters(in: .whitespaces)
         guard username.range(of: "^[A-Za-z0-9._-]{2,64}$", options: .regularExpression) != nil else {
@@ -137,10 +182,11 @@ enum Directory {
         try await apply(
             AccountEdit(
                 displayName: input.displayName, role: input.role, organization: input.organization,
-                office: input.office, portfolio: input.portfolio), to: user, on: store.db)
+                office: input.office, portfolio: input.portfolio), to: user,
+            reach: try await Jurisdiction.of(actor, on: store.db), on: store.db)
         let password = Accounts.randomPassword()
         user.passwordHash = try Accounts.hash(password, cost: cost)
-        try await store.write(.office, actor: actor, at: now) { tx in
+        try await store.write(.office, actor: actor.username, at: now) { tx in
             try await user.create(on: tx.db)
             tx.record(.userAdd, .user, user.id!, after: AccountRecord(user))
         }
@@ -156,7 +202,7 @@ enum Directory {
         if user.id == actor.id && input.role != .admin {
             throw LuoshiError.conflict(reason: "不能取消自己的督查办权限 (you cannot demote yourself)")
         }
-        try await apply(input, to: user, on: store.db)
+        try await apply(input, to: user, reach: try await Jurisdiction.of(actor, on: store.db), on: store.db)
         guard AccountRecord(user) != before else { return }
         try await store.write(.office, actor: actor.username, at: now) { tx in
             try await user.save(on: tx.db)
@@ -204,7 +250,12 @@ enum Directory {
         try await User.find(text: id, named: "账号", on: db)
     }
 
-    private static func apply(_ input: AccountEdit, to user: User, on db: any Database) async throws {
+    /// Validates an account's fields and copies them on. The account's unit must be within the reach of
+    /// whoever sets it up: a town's office gives accounts in its town, and only the deployment's
+    /// administrators give accounts of no unit.
+    private static func apply(_ input: AccountEdit, to user: User, reach: Jurisdiction, on db: any Database)
+        async throws
+    {
         let name = input.displayName.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
             throw LuoshiError.invalid(field: "姓名", reason: "不能为空，且不超过 100 字 (1 to 100 characters)")
@@ -219,10 +270,12 @@ enum Directory {
         }
         var unit: Organization?
         if let id = input.organization {
-            guard let found = try await Organization.find(id, on: db) else {
+            guard let found = try await Organization.find(id, on: db), reach.reaches(found.treePath) else {
                 throw LuoshiError.notFound(entity: "单位", id: id.uuidString)
             }
             unit = found
+        } else if reach != .everything {
+            throw LuoshiError.invalid(field: "单位", reason: "请选择所属单位或政府 (choose the account's unit)")
         }
         if input.role == .reporter {
             guard let unit, !unit.kind.isGovernment else {
@@ -243,20 +296,17 @@ enum Directory {
     }
 }
 
-extension OrganizationKind {
-    /// A town or district government: the one a unit and its people belong to.
-    var isGovernment: Bool { self == .town || self == .district }
-}
-
 /// What the audit log keeps of a unit.
 struct UnitRecord: Encodable, Equatable {
     var name: String
     var kind: String
     var parent: UUID?
+    var code: String?
     init(_ u: Organization) {
         name = u.name
         kind = u.kind.rawValue
         parent = u.$parent.id
+        code = u.code
     }
 }
 

@@ -40,6 +40,9 @@ enum Notices {
         guard let org = try await Organization.find(unit, on: db) else {
             throw LuoshiError.notFound(entity: "单位", id: unit.uuidString)
         }
+        let reach = try await Jurisdiction.of(user, on: db)
+        try await reach.require("itemID", input.item, entity: "事项", on: db)
+        try await reach.require("unitID", unit, entity: "单位", on: db)
         let reason = input.reason.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         let action = input.requiredAction.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 2000 else {
@@ -236,17 +239,21 @@ enum Notices {
         matching query: String, for user: User, on db: any Database, now: Date,
         snapshot: ((Plan) async throws -> PlanSnapshot)? = nil
     ) async throws -> NoticeNew.Choice {
-        let plans = try await Plan.query(on: db).filter(\.$status == .published).sort(\.$year, .descending).all()
+        let plans = try await Jurisdiction.of(user, on: db).plans(on: db).filter(\.$status == .published)
+            .sort(\.$year, .descending).all()
         let words = query.trimmingCharacters(in: .whitespaces)
         var found: [NoticeNew.Choice.Candidate] = []
-        let units = try await Organization.query(on: db).all()
-        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+        var unitNames: [UUID: String] = [:]
         for plan in plans where Visibility.mayRead(plan, user) {
             let s: PlanSnapshot
             if let snapshot {
                 s = try await snapshot(plan)
             } else {
                 s = try await PlanSnapshot.load(plan, on: db, now: now)
+            }
+            let leads = Set(s.assignments.values.compactMap(\.$leadUnit.id)).subtracting(unitNames.keys)
+            for unit in try await Organization.query(on: db).filter(\.$id ~~ leads).all() {
+                unitNames[unit.id!] = unit.name
             }
             for item in s.items where PlanSnapshot.isLeaf(item) && (words.isEmpty || item.title.contains(words)) {
                 found.append(
@@ -271,6 +278,7 @@ enum Notices {
         on db: any Database
     ) async throws -> (notices: [SupervisionNotice], page: Paging) {
         let q = SupervisionNotice.query(on: db)
+        if let plans = try await Jurisdiction.of(user, on: db).planIDs(on: db) { q.filter(\.$plan.$id ~~ plans) }
         if user.role == .reporter {
             guard let unit = user.$organization.id else { return ([], Paging(requested: 1, total: 0)) }
             q.filter(\.$unit.$id == unit)

@@ -12,7 +12,9 @@ enum PlanStore {
     ) async throws -> Plan {
         let plan = try PlanReader.read(data, name: name)
         let decoded = try DocumentDecoder.decode(data)
-        return try await self.store(plan, sourceText: decoded.text, actor: actor.username, on: store, now: now)
+        let owner = try await Directory.government(of: actor, on: store.db)?.id
+        return try await self.store(
+            plan, sourceText: decoded.text, actor: actor.username, owner: owner, on: store, now: now)
     }
 
     /// Makes a draft plan from a 任务分解表 alone (its areas, tasks and the targets in their words) and keeps
@@ -41,16 +43,21 @@ enum PlanStore {
         }
         let sha = try BreakdownFile.stage(data, kind: BreakdownFile.kind(of: data), in: directory)
         let (doc, text) = PlanReader.read(breakdown: reading, title: title, year: year, name: name, sha256: sha)
-        return (try await self.store(doc, sourceText: text, actor: actor.username, on: store, now: now), sha)
+        let owner = try await Directory.government(of: actor, on: store.db)?.id
+        let plan = try await self.store(doc, sourceText: text, actor: actor.username, owner: owner, on: store, now: now)
+        return (plan, sha)
     }
 
-    static func store(_ doc: PlanDocument, sourceText: String, actor: String, on store: Store, now: Date)
-        async throws -> Plan
-    {
+    /// Stores a plan of `owner`'s (the government that issued it: the importer's own; nil for the whole
+    /// deployment's).
+    static func store(
+        _ doc: PlanDocument, sourceText: String, actor: String, owner: UUID? = nil, on store: Store, now: Date
+    ) async throws -> Plan {
         let plan = Plan(
             id: UUID(), title: doc.title ?? doc.source.name, issuer: doc.issuer,
             year: doc.year ?? Calendar.beijing.component(.year, from: now), sourceName: doc.source.name,
             sourceSHA256: doc.source.sha256, sourceEncoding: doc.source.encoding, sourceText: sourceText)
+        plan.$owner.id = owner
         let planID = plan.id!
         var items: [PlanItem] = []
         var bySection: [String: UUID] = [:]
@@ -120,7 +127,7 @@ enum PlanStore {
                 .planImport, .plan, planID,
                 after: [
                     "title": plan.title, "source": plan.sourceName, "sha256": plan.sourceSHA256,
-                    "items": "\(created.count)",
+                    "items": "\(created.count)", "owner": owner?.uuidString ?? "",
                 ])
         }
         return plan

@@ -7,6 +7,8 @@ enum UnitsPage {
         var id: UUID
         var name: String
         var kind: OrganizationKind
+        /// 统计用区划代码, where it has one.
+        var code: String?
         var parent: (id: UUID, name: String)?
         /// Accounts attached to the unit, and the tasks it leads.
         var accounts: Int
@@ -15,7 +17,7 @@ enum UnitsPage {
 
     struct Model {
         var units: [Unit]
-        /// The towns and districts a unit may be put under.
+        /// The governments a unit may be put under.
         var governments: [(id: UUID, name: String)]
         /// The government a new unit goes under unless another is chosen: the viewer's own.
         var home: UUID?

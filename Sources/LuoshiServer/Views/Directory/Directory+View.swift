@@ -15,7 +15,7 @@ func SetupLinks(_ c: PageContext) -> any Component {
 
 /// The fields of a unit, blank for a new one.
 private func UnitFields(
-    _ c: PageContext, name: String = "", kind: OrganizationKind = .department, parent: UUID?,
+    _ c: PageContext, name: String = "", kind: OrganizationKind = .department, code: String? = nil, parent: UUID?,
     governments: [(id: UUID, name: String)]
 ) -> any Component {
     ComponentGroup {
@@ -25,9 +25,11 @@ private func UnitFields(
         Element("select") {
             Options(OrganizationKind.allCases, value: { $0.rawValue }, label: { c.name($0) }, selected: kind.rawValue)
         }.attr("id", "kind").attr("name", "kind")
-        FieldLabel(c.t("所属政府（镇、区）", "Government (town or district)"), for: "parent")
+        FieldLabel(c.t("统计用区划代码（可不填）", "Statistical division code (optional)"), for: "code")
+        TextInput("code", id: "code", value: code ?? "", maxLength: 12, inputMode: "numeric")
+        FieldLabel(c.t("所属政府", "Government it belongs to"), for: "parent")
         Element("select") {
-            Element("option", text: c.t("无（本身是镇或区）", "None (it is a town or district)")).attr("value", "")
+            Element("option", text: c.t("无（树顶的政府）", "None (a government at the top)")).attr("value", "")
             Options(
                 governments, value: { $0.id.uuidString }, label: { $0.name }, selected: parent?.uuidString, names: true)
         }.attr("id", "parent").attr("name", "parent")
@@ -45,18 +47,20 @@ extension UnitsPage {
             Paragraph {
                 Words(
                     c.t(
-                        "部门、村和社区都属于一个镇或区。单位不能删除：报送、督办单和审计日志都以它署名；改名会记入审计日志。",
-                        "Departments, villages and communities belong to a town or district. Units are never deleted (reports, notices and the audit log name them); a change of name is audited."
+                        "省、市、县（区）、镇（街道）逐级隶属；部门属于一个政府，村和社区属于镇或街道。单位不能删除：报送、督办单和审计日志都以它署名；改名会记入审计日志。",
+                        "Province, city, county or district, town or subdistrict: each government belongs to the one above it; departments belong to a government, villages and communities to a town or subdistrict. Units are never deleted (reports, notices and the audit log name them); a change of name is audited."
                     ))
             }
             ListTable([
-                c.t("名称", "Name"), c.t("类型", "Kind"), c.t("所属", "Under"), c.t("账号", "Accounts"),
+                c.t("名称", "Name"), c.t("类型", "Kind"), c.t("区划代码", "Code"), c.t("所属", "Under"),
+                c.t("账号", "Accounts"),
                 c.t("牵头任务", "Leads"), "",
             ]) {
                 for u in model.units {
                     TR {
                         TD { Anchor(u.name, .unit(u.id)).zh() }
                         TD(c.name(u.kind))
+                        TD(u.code ?? "—")
                         TD(u.parent?.name ?? "—").zh()
                         TD("\(u.accounts)", class: "num")
                         TD("\(u.leads)", class: "num")
@@ -90,7 +94,8 @@ extension UnitPage {
             SetupLinks(c)
             PostForm(.unit(model.unit.id), c, class: "stack") {
                 UnitFields(
-                    c, name: model.unit.name, kind: model.unit.kind, parent: model.unit.parent?.id,
+                    c, name: model.unit.name, kind: model.unit.kind, code: model.unit.code,
+                    parent: model.unit.parent?.id,
                     governments: model.governments.filter { $0.id != model.unit.id })
                 Paragraph { Submit(c.t("保存", "Save")) }
             }

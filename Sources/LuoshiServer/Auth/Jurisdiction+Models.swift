@@ -1,0 +1,160 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import SQLKit
+import Vapor
+
+/// `LuoshiCore.Jurisdiction` worked out for stored accounts and records.
+extension Jurisdiction {
+    struct Key: StorageKey { typealias Value = Jurisdiction }
+
+    /// What `user`'s roles reach: the nearest government at or above their unit and everything under it. A
+    /// government at the top of the tree reaches the whole deployment (a township's own installation works
+    /// as it always did), and so does an account of no unit.
+    static func of(_ user: User, on db: any Database) async throws -> Jurisdiction {
+        guard let unitID = user.$organization.id, let unit = try await Organization.find(unitID, on: db),
+            let path = unit.treePath
+        else { return .everything }
+        let above = try await Organization.query(on: db).filter(\.$id ~~ path.ids).all()
+        let reach = Jurisdiction.of(
+            unitAt: path, kinds: Dictionary(uniqueKeysWithValues: above.map { ($0.id!, $0.kind) }))
+        if case .under(let root) = reach, root.ids.count == 1 { return .everything }
+        return reach
+    }
+
+    /// The signed-in person's jurisdiction, worked out once a request.
+    static func of(_ req: Request) async throws -> Jurisdiction {
+        if let known = req.storage[Key.self] { return known }
+        guard let user = req.auth.get(User.self) else { return .everything }
+        let reach = try await of(user, on: req.db)
+        req.storage[Key.self] = reach
+        return reach
+    }
+
+    /// The records a path parameter names and how to find the unit that owns each: the SQL that reads the
+    /// owner's tree path (the id is bound after its last `=`), and whether the record is one that belongs to a plan (a plan of no government is
+    /// the whole deployment's) or a unit or person (reached only from above).
+    static let owners: [String: (sql: String, planRecord: Bool)] = {
+        let planOwner = "LEFT JOIN organizations o ON o.id = p.organization_id"
+        return [
+            "planID": ("SELECT o.path FROM plans p \(planOwner) WHERE p.id = ", true),
+            "itemID": (
+                "SELECT o.path FROM plan_items i JOIN plans p ON p.id = i.plan_id \(planOwner) WHERE i.id = ", true
+            ),
+            "reportID": (
+                "SELECT o.path FROM progress_reports r JOIN plan_items i ON i.id = r.item_id JOIN plans p ON p.id = i.plan_id \(planOwner) WHERE r.id = ",
+                true
+            ),
+            "evidenceID": (
+                "SELECT o.path FROM evidence e JOIN progress_reports r ON r.id = e.report_id JOIN plan_items i ON i.id = r.item_id JOIN plans p ON p.id = i.plan_id \(planOwner) WHERE e.id = ",
+                true
+            ),
+            "milestoneID": (
+                "SELECT o.path FROM milestones m JOIN plan_items i ON i.id = m.item_id JOIN plans p ON p.id = i.plan_id \(planOwner) WHERE m.id = ",
+                true
+            ),
+            "noticeID": (
+                "SELECT o.path FROM supervision_notices n JOIN plans p ON p.id = n.plan_id \(planOwner) WHERE n.id = ",
+                true
+            ),
+            "id": ("SELECT o.path FROM feedback f JOIN plans p ON p.id = f.plan_id \(planOwner) WHERE f.id = ", true),
+            "unitID": ("SELECT o.path FROM organizations o WHERE o.id = ", false),
+            "userID": (
+                "SELECT o.path FROM users u LEFT JOIN organizations o ON o.id = u.organization_id WHERE u.id = ", false
+            ),
+            "channelID": (
+                "SELECT COALESCE(o.path, uo.path) AS path FROM notification_channels c LEFT JOIN organizations o ON o.id = c.organization_id LEFT JOIN users u ON u.id = c.user_id LEFT JOIN organizations uo ON uo.id = u.organization_id WHERE c.id = ",
+                false
+            ),
+            "objectionID": (
+                "SELECT o.path FROM assessment_objections a JOIN organizations o ON o.id = a.unit_id WHERE a.id = ",
+                false
+            ),
+        ]
+    }()
+
+    struct OwnerRow: Decodable { var path: String? }
+
+    /// Whether the record a path parameter names is within reach; true for an id no record has (the
+    /// handler answers for it as always).
+    func covers(parameter name: String, id: UUID, on db: any Database) async throws -> Bool {
+        guard case .under = self, let owner = Self.owners[name], let sql = db as? any SQLDatabase else { return true }
+        let rows = try await sql.raw("\(unsafeRaw: owner.sql)\(bind: id)").all(decoding: OwnerRow.self)
+        guard let row = rows.first else { return true }
+        let path = row.path.flatMap(TreePath.init(text:))
+        return owner.planRecord ? covers(path) : reaches(path)
+    }
+
+    /// Refuses, as not found under `entity`'s name, a record outside reach.
+    func require(_ parameter: String, _ id: UUID, entity: String, on db: any Database) async throws {
+        guard try await covers(parameter: parameter, id: id, on: db) else {
+            throw LuoshiError.notFound(entity: entity, id: id.uuidString)
+        }
+    }
+
+    /// Whether a plan is within reach.
+    func covers(_ plan: Plan, on db: any Database) async throws -> Bool {
+        guard case .under = self else { return true }
+        guard let owner = plan.$owner.id else { return true }
+        return covers(try await Organization.find(owner, on: db)?.treePath)
+    }
+
+    /// A query of the plans within reach (those of the governments under the root, and those of none).
+    func plans(on db: any Database) async throws -> QueryBuilder<Plan> {
+        let query = Plan.query(on: db)
+        guard case .under(let root) = self else { return query }
+        let governments = try await Organization.query(on: db).filter(\.$path, .custom("LIKE"), root.text + "%")
+            .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)).all(\.$id)
+        return query.group(.or) { $0.filter(\.$owner.$id ~~ governments).filter(\.$owner.$id == nil) }
+    }
+
+    /// The ids of the plans within reach, nil for the whole deployment: what lists of notices, reports and
+    /// feedback filter by.
+    func planIDs(on db: any Database) async throws -> [UUID]? {
+        guard case .under = self else { return nil }
+        return try await plans(on: db).all(\.$id)
+    }
+
+    /// The units within reach, nil for the whole deployment.
+    func unitFilter(on db: any Database) async throws -> [UUID]? {
+        guard case .under(let root) = self else { return nil }
+        return try await Organization.query(on: db).filter(\.$path, .custom("LIKE"), root.text + "%").all(\.$id)
+    }
+}
+
+extension Request {
+    /// Refuses, as not found, a record named in a form or query (not the path, which
+    /// `JurisdictionMiddleware` checks) that lies outside the signed-in person's jurisdiction. `parameter`
+    /// says what the id names, as a path would (`itemID`, `planID`, `unitID` …).
+    func requireReach(_ parameter: String, _ id: String?) async throws {
+        guard let id, let uuid = UUID(uuidString: id) else { return }
+        try await requireReach(parameter, uuid)
+    }
+
+    func requireReach(_ parameter: String, _ id: UUID) async throws {
+        try await Jurisdiction.of(self).require(parameter, id, entity: "记录", on: db)
+    }
+}
+
+/// Keeps every signed-in request inside its jurisdiction: a plan, item, report, evidence file, milestone,
+/// notice, feedback, unit, account or objection named in the path that belongs to another government is
+/// answered 404, like an id that does not exist, before any handler (or any upload) runs. One place for
+/// every route, so a route added later is covered without remembering to be.
+struct JurisdictionMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let user = req.auth.get(User.self), user.$organization.id != nil else {
+            return try await next.respond(to: req)
+        }
+        let reach = try await Jurisdiction.of(req)
+        guard case .under = reach, let route = req.route else { return try await next.respond(to: req) }
+        for component in route.path {
+            guard case .parameter(let name) = component, let text = req.parameters.get(name),
+                let id = UUID(uuidString: text)
+            else { continue }
+            guard try await reach.covers(parameter: name, id: id, on: req.db) else {
+                throw LuoshiError.notFound(entity: "记录", id: text)
+            }
+        }
+        return try await next.respond(to: req)
+    }
+}

@@ -1,0 +1,210 @@
+import Fluent
+import Foundation
+import LuoshiCore
+import PlanReader
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import LuoshiServer
+
+/// A county and two towns on one database: the demo's town moved under a new county, and a second town
+/// with its own office, unit, reporter and plan.
+struct TwoTowns {
+    var county: Organization
+    var town1: Organization
+    var town2: Organization
+    var unit2: Organization
+    var plan1: UUID
+    var plan2: UUID
+    var item2: PlanItem
+    /// Passwords of the accounts made here, by username.
+    var passwords: [String: String]
+}
+
+extension Application {
+    func twoTowns() async throws -> TwoTowns {
+        let now = clock.now()
+        let cli = User.commandLine
+        let county = try await Directory.addUnit(
+            .init(name: "海门县", kind: .county, parent: nil, code: "320684"), by: cli, on: store, now: now)
+        let town1 = try #require(try await Organization.query(on: db).filter(\.$kind == .town).first())
+        try await Directory.editUnit(
+            town1.id!.uuidString, .init(name: town1.name, kind: .town, parent: county.id, code: "320684104"),
+            by: cli, on: store, now: now)
+        let town2 = try await Directory.addUnit(
+            .init(name: "三厂镇人民政府", kind: .town, parent: county.id, code: "320684105"), by: cli, on: store,
+            now: now)
+        let unit2 = try await Directory.addUnit(
+            .init(name: "三厂镇党政办", kind: .department, parent: town2.id), by: cli, on: store, now: now)
+        var passwords: [String: String] = [:]
+        for (username, role, unit) in [
+            ("sanchang", Role.admin, town2), ("sanchang-dzb", .reporter, unit2), ("xian-dcs", .admin, county),
+            ("xian-daibiao", .deputy, county),
+        ] {
+            let (_, password) = try await Directory.addAccount(
+                .init(username: username, displayName: username, role: role, organization: unit.id), by: cli,
+                cost: 4, on: store, now: now)
+            passwords[username] = password
+        }
+        let admin2 = try #require(try await User.query(on: db).filter(\.$username == "sanchang").first())
+        let doc = try PlanReader.read(text: "三厂镇2015年政府工作计划\n一、产业发展\n新建标准厂房3万平方米。\n二、民生\n新增停车位200个。\n")
+        let plan2 = try await PlanStore.store(
+            doc, sourceText: "", actor: admin2.username, owner: town2.id, on: store, now: now)
+        plan2.status = .published
+        try await plan2.save(on: db)
+        let item2 = try #require(
+            try await PlanItem.query(on: db).filter(\.$plan.$id == plan2.id!).filter(\.$kind == .task).first())
+        var change = Assignments.Change()
+        change.unit = .set(unit2.id!)
+        change.due = .set(CivilDay(year: 2015, month: 12, day: 31).start(in: .beijing))
+        _ = try await Assignments.apply(change, to: [item2.id!], actor: admin2, on: store, now: now)
+        return TwoTowns(
+            county: county, town1: town1, town2: town2, unit2: unit2, plan1: try await demoPlanID(), plan2: plan2.id!,
+            item2: item2, passwords: passwords)
+    }
+}
+
+extension ServerTests {
+    /// A town's office, reporter and the county above them against each other's records: another town's
+    /// plan, item, report, notice, unit and account are not found (404), over the API and the pages alike;
+    /// the county reaches both towns; lists hold only what is within reach.
+    @Test("辖区：镇只见本镇，县见全县 (a town sees its own; the county sees its towns)")
+    func jurisdictionMatrix() async throws {
+        try await TestApp.with { app in
+            let towns = try await app.twoTowns()
+            // The demo town moved under the county took its units along: their paths now start at the county.
+            let dept = try #require(
+                try await Organization.query(on: app.db).filter(\.$parent.$id == towns.town1.id!).first())
+            #expect(dept.treePath.map { TreePath([towns.county.id!]).contains($0) } == true)
+            #expect(dept.treePath?.ids.count == 3)
+
+            let (item1, reporter1) = try await app.assignedItem()
+            let pending1 = try #require(
+                try await ProgressReport.query(on: app.db).filter(\.$state == .submitted).first()
+            ).id!
+            let admin1 = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            let notice1 = try await Notices.issue(
+                .init(item: item1.id!, level: .blue, reason: "请报送进展", requiredAction: "三日内报送"), by: admin1,
+                on: app.store, now: app.clock.now())
+            let admin2 = try #require(try await User.query(on: app.db).filter(\.$username == "sanchang").first())
+            let notice2 = try await Notices.issue(
+                .init(item: towns.item2.id!, level: .blue, reason: "请报送进展", requiredAction: "三日内报送"),
+                by: admin2, on: app.store, now: app.clock.now())
+            var callers: [String: Caller] = [:]
+            callers["town1 admin"] = try await app.signIn("duchaban")
+            callers["town1 reporter"] = try await app.signIn(reporter1.username)
+            for name in ["sanchang", "sanchang-dzb", "xian-dcs", "xian-daibiao"] {
+                callers[name] = try await app.signIn(name, password: towns.passwords[name]!)
+            }
+            let filing = #"{"period":"2015-06","percentComplete":50,"narrative":"推进中"}"#
+            struct Probe {
+                var method: HTTPMethod
+                var path: String
+                var body: String? = nil
+                /// Who gets 404; everyone else in `reach` gets `ok`.
+                var hidden: Set<String>
+                var reach: Set<String>
+                var ok: HTTPStatus = .ok
+            }
+            let town1Side: Set<String> = ["town1 admin", "xian-dcs", "xian-daibiao"]
+            let town2Side: Set<String> = ["sanchang", "xian-dcs", "xian-daibiao"]
+            let town2People: Set<String> = ["sanchang", "sanchang-dzb"]
+            let town1People: Set<String> = ["town1 admin", "town1 reporter"]
+            let probes = [
+                Probe(method: .GET, path: "/api/v1/plans/\(towns.plan1)", hidden: town2People, reach: town1Side),
+                Probe(method: .GET, path: "/plans/\(towns.plan1)", hidden: town2People, reach: town1Side),
+                Probe(method: .GET, path: "/api/v1/items/\(item1.id!)", hidden: town2People, reach: town1Side),
+                Probe(method: .GET, path: "/items/\(item1.id!)", hidden: town2People, reach: town1Side),
+                Probe(method: .GET, path: "/notices/\(notice1.id!)", hidden: town2People, reach: town1Side),
+                Probe(
+                    method: .POST, path: "/api/v1/reports/\(pending1)/return", body: #"{"reason":"请补充台账"}"#,
+                    hidden: town2People, reach: ["xian-dcs"]),
+                Probe(
+                    method: .GET, path: "/units/\(dept.id!)", hidden: ["sanchang"], reach: ["town1 admin", "xian-dcs"]),
+                Probe(
+                    method: .GET, path: "/people/\(reporter1.id!)", hidden: ["sanchang"],
+                    reach: ["town1 admin", "xian-dcs"]
+                ),
+                Probe(
+                    method: .POST, path: "/api/v1/items/\(item1.id!)/reports", body: filing, hidden: ["sanchang-dzb"],
+                    reach: []),
+                Probe(method: .GET, path: "/api/v1/plans/\(towns.plan2)", hidden: town1People, reach: town2Side),
+                Probe(method: .GET, path: "/api/v1/items/\(towns.item2.id!)", hidden: town1People, reach: town2Side),
+                Probe(method: .GET, path: "/notices/\(notice2.id!)", hidden: town1People, reach: town2Side),
+                Probe(
+                    method: .GET, path: "/units/\(towns.unit2.id!)", hidden: ["town1 admin"],
+                    reach: ["sanchang", "xian-dcs"]),
+                Probe(
+                    method: .POST, path: "/api/v1/items/\(towns.item2.id!)/reports", body: filing,
+                    hidden: ["town1 reporter"], reach: ["sanchang-dzb"], ok: .created),
+                // Ids in a body are held to the same reach as ids in the path.
+                Probe(
+                    method: .POST, path: "/api/v1/notices",
+                    body: #"{"item":"\#(item1.id!)","level":"blue","reason":"请报送","requiredAction":"报送进展"}"#,
+                    hidden: ["sanchang"], reach: ["xian-dcs"], ok: .created),
+                Probe(
+                    method: .POST, path: "/api/v1/assignments", body: #"{"items":["\#(item1.id!)"],"weight":3}"#,
+                    hidden: ["sanchang"], reach: ["xian-dcs"]),
+            ]
+            for probe in probes {
+                for (name, caller) in callers.sorted(by: { $0.key < $1.key })
+                where probe.hidden.contains(name) || probe.reach.contains(name) {
+                    let expected: HTTPStatus = probe.hidden.contains(name) ? .notFound : probe.ok
+                    try await app.testing().test(
+                        probe.method, probe.path, headers: .json(caller),
+                        beforeRequest: { req in
+                            if let body = probe.body { req.body = ByteBuffer(string: body) }
+                        }
+                    ) { res in
+                        #expect(
+                            res.status == expected,
+                            "\(name) \(probe.method) \(probe.path): \(res.status) \(res.body.string.prefix(200))")
+                    }
+                }
+            }
+
+            // Lists: each town its own plan; the county both.
+            func planTitles(_ caller: Caller) async throws -> Set<UUID> {
+                var ids: Set<UUID> = []
+                try await app.testing().test(.GET, "/api/v1/plans", headers: caller.headers) { res in
+                    struct Row: Decodable { var id: UUID }
+                    ids = Set(try res.content.decode([Row].self).map(\.id))
+                }
+                return ids
+            }
+            #expect(try await planTitles(callers["sanchang"]!) == [towns.plan2])
+            #expect(try await planTitles(callers["town1 admin"]!) == [towns.plan1])
+            #expect(try await planTitles(callers["xian-dcs"]!) == [towns.plan1, towns.plan2])
+            #expect(try await planTitles(callers["xian-daibiao"]!) == [towns.plan1, towns.plan2])
+            // The units page and the notice list of one town name nothing of the other's.
+            try await app.testing().test(.GET, "/units", headers: callers["sanchang"]!.headers) { res in
+                #expect(res.body.string.contains("三厂镇党政办"))
+                #expect(!res.body.string.contains(dept.name))
+            }
+            try await app.testing().test(.GET, "/notices", headers: callers["sanchang"]!.headers) { res in
+                #expect(res.body.string.contains(towns.item2.title))
+                #expect(!res.body.string.contains(item1.title))
+            }
+            // The county finds either town's notice (the demo town's among its many, by the item's words).
+            for (title, notice) in [(item1.title, notice1.id!), (towns.item2.title, notice2.id!)] {
+                let words = String(title.prefix(8)).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                try await app.testing().test(.GET, "/notices?q=\(words)", headers: callers["xian-dcs"]!.headers) {
+                    res in
+                    #expect(res.body.string.contains("/notices/\(notice)"), "\(title)")
+                }
+            }
+            // A town's office cannot put a unit outside its town, nor give an account of no unit.
+            await #expect(throws: LuoshiError.self) {
+                try await Directory.addUnit(
+                    .init(name: "越界单位", kind: .department, parent: towns.town1.id), by: admin2, on: app.store,
+                    now: app.clock.now())
+            }
+            await #expect(throws: LuoshiError.self) {
+                try await Directory.addAccount(
+                    .init(username: "nobody", displayName: "无单位", role: .deputy, organization: nil), by: admin2,
+                    cost: 4, on: app.store, now: app.clock.now())
+            }
+        }
+    }
+}

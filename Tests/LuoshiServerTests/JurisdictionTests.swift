@@ -186,6 +186,10 @@ extension ServerTests {
                 #expect(res.body.string.contains(towns.item2.title))
                 #expect(!res.body.string.contains(item1.title))
             }
+            // A town's office reads its own people's steps in the audit log, not the other town's.
+            try await app.testing().test(.GET, "/api/v1/audit", headers: callers["sanchang"]!.headers) { res in
+                #expect(res.body.string.contains("\"sanchang\"") && !res.body.string.contains("duchaban"))
+            }
             // The county finds either town's notice (the demo town's among its many, by the item's words).
             for (title, notice) in [(item1.title, notice1.id!), (towns.item2.title, notice2.id!)] {
                 let words = String(title.prefix(8)).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!

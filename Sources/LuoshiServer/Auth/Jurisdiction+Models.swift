@@ -123,6 +123,26 @@ extension Jurisdiction {
 }
 
 extension Request {
+    /// The audit log as the signed-in person may read it: all of it for the deployment's own; for a
+    /// government's office, the steps taken by people within its reach (the app's own steps touch every
+    /// town and are left out).
+    func readableAudit() async throws -> QueryBuilder<AuditEntry> {
+        let query = AuditEntry.query(on: db)
+        guard let units = try await Jurisdiction.of(self).unitFilter(on: db) else { return query }
+        let names = try await User.query(on: db).filter(\.$organization.$id ~~ units).all(\.$username)
+        return query.filter(\.$actor ~~ names)
+    }
+
+    /// Staff's notification channels within reach: those of its units and of its people.
+    func readableChannels() async throws -> [NotificationChannel] {
+        let all = try await NotificationChannel.staff(on: db).with(\.$organization).with(\.$user).sort(\.$createdAt)
+            .all()
+        guard let units = try await Jurisdiction.of(self).unitFilter(on: db).map(Set.init) else { return all }
+        return all.filter { c in
+            [c.$organization.id, c.user?.$organization.id].contains { $0.map(units.contains) ?? false }
+        }
+    }
+
     /// Refuses, as not found, a record named in a form or query (not the path, which
     /// `JurisdictionMiddleware` checks) that lies outside the signed-in person's jurisdiction. `parameter`
     /// says what the id names, as a path would (`itemID`, `planID`, `unitID` …).

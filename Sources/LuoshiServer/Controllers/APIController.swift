@@ -406,7 +406,7 @@ struct APIController: RouteCollection {
         if let before = query.before, before < 1 {
             throw LuoshiError.invalid(field: "before", reason: "应不小于 1 (at least 1)")
         }
-        let page = AuditEntry.query(on: req.db)
+        let page = try await req.readableAudit()
         if let before = query.before { page.filter(\.$sequence < before) }
         let entries = try await page.sort(\.$sequence, .descending).limit(limit).all().map(\.record)
         return AuditView(intact: broken == nil, count: count, broken: broken.map { "\($0)" }, entries: entries)

@@ -12,8 +12,11 @@ struct AuditController: RouteCollection {
     @Sendable func page(req: Request) async throws -> Response {
         _ = try req.user(.admin, .deputy)
         let (count, broken) = try await Audit.recentCheck(req.application)
-        let page = req.paging(total: count)
-        let entries = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).range(page.rows).all()
+        let readable = try await req.readableAudit()
+        // The chain's own count is the whole log's; a government's office counts what it reads.
+        let scoped = try await Jurisdiction.of(req) != .everything
+        let page = req.paging(total: scoped ? try await readable.copy().count() : count)
+        let entries = try await readable.sort(\.$sequence, .descending).range(page.rows).all()
         let names = try await ActorNames.load(entries.map(\.actor), on: req.db)
         let model = AuditLog.Model(
             entries: entries.map { e in

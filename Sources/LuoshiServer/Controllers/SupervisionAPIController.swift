@@ -266,7 +266,7 @@ struct SupervisionAPIController: RouteCollection {
 
     @Sendable func channels(req: Request) async throws -> [ChannelView] {
         _ = try req.user(.admin)
-        return try await NotificationChannel.staff(on: req.db).sort(\.$createdAt).all().map(ChannelView.init)
+        return try await req.readableChannels().map(ChannelView.init)
     }
 
     @Sendable func addChannel(req: Request) async throws -> Response {
@@ -301,8 +301,9 @@ struct SupervisionAPIController: RouteCollection {
     @Sendable func deliveries(req: Request) async throws -> [DeliveryView] {
         _ = try req.user(.admin)
         // Mail to followers is the public's, not staff's, to read.
-        let q = Delivery.query(on: req.db).filter(\.$event !~ MessageKind.toPublic).sort(\.$createdAt, .descending)
-            .limit(200)
+        let channels = try await req.readableChannels().compactMap(\.id)
+        let q = Delivery.query(on: req.db).filter(\.$event !~ MessageKind.toPublic).filter(\.$channel.$id ~~ channels)
+            .sort(\.$createdAt, .descending).limit(200)
         if let state = try req.query.decode(DeliveryQuery.self).state { q.filter(\.$state == state) }
         let list = try await q.all()
         let attempts = try await DeliveryAttempt.query(on: req.db).filter(\.$delivery.$id ~~ list.compactMap(\.id))

@@ -292,14 +292,7 @@ struct SupervisionController: RouteCollection {
     @Sendable func channels(req: Request) async throws -> Response {
         _ = try req.user(.admin)
         let units = try await DirectoryController.orgs(req)
-        // A county's office sees the channels of its own units and people, not the province's.
-        let reach = try await Jurisdiction.of(req)
-        let unitIDs = Set(units.compactMap(\.id))
-        let list = try await NotificationChannel.staff(on: req.db).with(\.$organization).with(\.$user)
-            .sort(\.$createdAt).all().filter { c in
-                reach == .everything
-                    || [c.$organization.id, c.user?.$organization.id].contains { $0.map(unitIDs.contains) ?? false }
-            }
+        let list = try await req.readableChannels()
         let channelIDs = list.compactMap(\.id)
         // Mail to followers is the public's, not staff's, to read.
         let recent = try await Delivery.query(on: req.db).filter(\.$event !~ MessageKind.toPublic)

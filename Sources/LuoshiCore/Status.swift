@@ -36,7 +36,7 @@ public enum ItemStatus: String, Codable, Sendable, CaseIterable, Comparable, Nam
     }
 
     /// Worse statuses sort later.
-    private var severity: Int {
+    public var severity: Int {
         switch self {
         case .done: return 0
         case .onTrack: return 1

@@ -122,6 +122,7 @@ extension LuoshiServer {
         try app.register(collection: DirectoryController())
         try app.register(collection: PortfolioController())
         try app.register(collection: SearchController())
+        try app.register(collection: HandDownController())
         // Made from the routes just registered: what they decode and encode is what it describes.
         let spec = try JSONEncoder().encode(try OpenAPIBuilder.document(app.routes.all))
         app.storage[OpenAPIKey.self] = String(decoding: spec, as: UTF8.self)

@@ -212,3 +212,130 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    /// 上级交办: the county hands a task to its three towns (one has no plan for the year, so it is not
+    /// reached); two towns report on their copies; the county's item ranks them with the figures worked
+    /// out by hand: on 30 June a year-long task is expected at 180/364 ≈ 49%; the first town at 80% is on
+    /// track (green), the second at 10% is 39 points short, past the 25-point line, so behind (red).
+    @Test("上级交办：下发到各镇，各镇报送，县里看到排名和滞后数 (a county task handed down and rolled up)")
+    func handDownRollUp() async throws {
+        try await TestApp.with { app in
+            let towns = try await app.twoTowns()
+            let now = app.clock.now()
+            let town3 = try await Directory.addUnit(
+                .init(name: "悦来镇人民政府", kind: .town, parent: towns.county.id), by: .commandLine, on: app.store,
+                now: now)
+            let countyAdmin = try #require(try await User.query(on: app.db).filter(\.$username == "xian-dcs").first())
+            let doc = try PlanReader.read(text: "海门县2015年政府工作报告\n一、乡村振兴\n各镇新建农村公路50公里。\n全面完成河道整治。\n")
+            let plan = try await PlanStore.store(
+                doc, sourceText: "", actor: countyAdmin.username, owner: towns.county.id, on: app.store, now: now)
+            plan.status = .published
+            try await plan.save(on: app.db)
+            let task = try #require(
+                try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan.id!).filter(\.$kind == .task).first())
+            var dates = Assignments.Change()
+            dates.start = .set(CivilDay(year: 2015, month: 1, day: 1).start(in: .beijing))
+            dates.due = .set(CivilDay(year: 2015, month: 12, day: 31).start(in: .beijing))
+            _ = try await Assignments.apply(dates, to: [task.id!], actor: countyAdmin, on: app.store, now: now)
+
+            let county = try await app.signIn("xian-dcs", password: towns.passwords["xian-dcs"]!)
+            var outcomes: [HandDowns.Outcome] = []
+            try await app.testing().test(
+                .POST, "/api/v1/items/\(task.id!)/handdown", headers: .json(county),
+                beforeRequest: { req in
+                    try req.content.encode(
+                        HandDownController.HandDownBody(towns: [towns.town1.id!, towns.town2.id!, town3.id!]))
+                }
+            ) { res in
+                #expect(res.status == .ok, "\(res.body.string)")
+                outcomes = try res.content.decode([HandDowns.Outcome].self)
+            }
+            #expect(outcomes.count == 3)
+            #expect(outcomes.first { $0.town == town3.id }?.refused?.contains("尚无2015年计划") == true)
+            let copy1 = try #require(outcomes.first { $0.town == towns.town1.id }?.item)
+            let copy2 = try #require(outcomes.first { $0.town == towns.town2.id }?.item)
+            // Handing it again changes nothing: each town keeps its one copy.
+            let again = try await HandDowns.handDown(
+                task.id!, to: [towns.town1.id!], by: countyAdmin, on: app.store, now: now)
+            #expect(again.first?.item == copy1)
+            #expect(try await PlanItem.query(on: app.db).filter(\.$sourceItemID == task.id!).count() == 2)
+            // The copy sits in the town's plan under the handed-down section, with the county's dates.
+            let stored1 = try #require(try await PlanItem.find(copy1, on: app.db))
+            #expect(stored1.$plan.id == towns.plan1 && stored1.title == task.title)
+            let section = try #require(try await stored1.$parent.get(on: app.db))
+            #expect(section.title == HandDown.sectionTitle)
+
+            // Each town's office gives the copy to a unit of its own; the units report; the offices accept.
+            let admin1 = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            let admin2 = try #require(try await User.query(on: app.db).filter(\.$username == "sanchang").first())
+            let (_, reporter1) = try await app.assignedItem()
+            for (copy, admin, unit) in [
+                (copy1, admin1, reporter1.$organization.id!), (copy2, admin2, towns.unit2.id!),
+            ] {
+                var lead = Assignments.Change()
+                lead.unit = .set(unit)
+                _ = try await Assignments.apply(lead, to: [copy], actor: admin, on: app.store, now: now)
+            }
+            let callers = [
+                (copy1, try await app.signIn(reporter1.username), try await app.signIn("duchaban"), 80),
+                (
+                    copy2, try await app.signIn("sanchang-dzb", password: towns.passwords["sanchang-dzb"]!),
+                    try await app.signIn("sanchang", password: towns.passwords["sanchang"]!), 10
+                ),
+            ]
+            for (copy, reporter, admin, percent) in callers {
+                var report: UUID?
+                try await app.testing().test(
+                    .POST, "/api/v1/items/\(copy)/reports", headers: .json(reporter),
+                    beforeRequest: { req in
+                        req.body = ByteBuffer(
+                            string: #"{"period":"2015-06","percentComplete":\#(percent),"narrative":"按计划推进"}"#)
+                    }
+                ) { res in
+                    #expect(res.status == .created, "\(res.body.string)")
+                    report = try? res.content.get(UUID.self, at: "id")
+                }
+                try await app.testing().test(
+                    .POST, "/api/v1/reports/\(try #require(report))/accept", headers: .json(admin)
+                ) { res in #expect(res.status == .ok, "\(res.body.string)") }
+            }
+
+            // The county's item: ranked, counted, behind, not reached.
+            try await app.testing().test(.GET, "/api/v1/items/\(task.id!)/handdown", headers: county.headers) { res in
+                let view = try res.content.decode(HandDownController.StandingView.self)
+                #expect(view.towns.map(\.townName) == ["张芝山镇人民政府", "三厂镇人民政府", "悦来镇人民政府"])
+                #expect(view.towns.map(\.rank) == [1, 2, nil])
+                #expect(view.towns.map(\.status) == ["onTrack", "behind", nil])
+                #expect(view.towns.map(\.colour) == ["green", "red", nil])
+                #expect(view.towns.map(\.progress) == [0.8, 0.1, nil])
+                #expect(view.green == 1 && view.yellow == 0 && view.red == 1)
+                #expect(view.behind == 1 && view.unreached == 1)
+            }
+            // The page says the same, and each town's name opens its own copy.
+            try await app.testing().test(.GET, "/items/\(task.id!)", headers: county.headers) { res in
+                let html = res.body.string
+                #expect(html.contains("已交办 2 个，绿 1、黄 0、红 1；滞后 1 个；未交办 1 个。"))
+                let first = try #require(html.range(of: "/items/\(copy1)"))
+                let second = try #require(html.range(of: "/items/\(copy2)"))
+                #expect(first.lowerBound < second.lowerBound)
+            }
+            // A town's copy is marked with its source; the town cannot open the county's plan.
+            let town2 = try await app.signIn("sanchang", password: towns.passwords["sanchang"]!)
+            try await app.testing().test(.GET, "/items/\(copy2)", headers: town2.headers) { res in
+                #expect(res.body.string.contains("上级交办") && res.body.string.contains("海门县"))
+                #expect(!res.body.string.contains("/items/\(task.id!)"))
+            }
+            try await app.testing().test(.GET, "/api/v1/items/\(task.id!)/handdown", headers: town2.headers) { res in
+                #expect(res.status == .notFound)
+            }
+            // A town's office cannot hand the county's task anywhere.
+            try await app.testing().test(
+                .POST, "/api/v1/items/\(task.id!)/handdown", headers: .json(town2),
+                beforeRequest: { req in
+                    try req.content.encode(HandDownController.HandDownBody(towns: [towns.town2.id!]))
+                }
+            ) { res in #expect(res.status == .notFound) }
+        }
+    }
+}

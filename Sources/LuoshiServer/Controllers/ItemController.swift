@@ -76,7 +76,7 @@ struct ItemController: RouteCollection {
             user.role == .leader
             ? .instruction : user.role == .deputy || (user.role == .reporter && !involved) ? nil : .comment
         let c = Calendar.beijing.dateComponents([.year, .month], from: req.now)
-        let model = ItemShow.Model(
+        var model = ItemShow.Model(
             plan: (plan.id!, plan.title), item: item, status: snapshot.status(of: item), retired: retired,
             words: plan.words(of: item),
             assignment: assignment.map { a in
@@ -122,6 +122,7 @@ struct ItemController: RouteCollection {
             },
             allowed: allowed, period: String(format: "%04d-%02d", c.year!, c.month!),
             periods: allowed.file ? try await owedPeriods(assignment, plan: plan, on: req.db, now: req.now) : [])
+        model.handDown = try await HandDownController.part(item, in: plan, for: req)
         return req.render(ItemShow.View(model: model))
     }
 

@@ -50,6 +50,7 @@ enum Migrations {
         app.migrations.add(CreateBackgroundLease())
         app.migrations.add(AddTreeToOrganizations())
         app.migrations.add(AddOwnerToPlan())
+        app.migrations.add(AddSourceToPlanItem())
     }
 }
 

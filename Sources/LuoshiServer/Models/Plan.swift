@@ -88,6 +88,8 @@ final class PlanItem: Model, @unchecked Sendable {
     @Field(key: "retired_by") var retiredBy: String?
     @Field(key: "retired_reason") var retiredReason: String?
     @OptionalParent(key: "merged_into_id") var mergedInto: PlanItem?
+    /// 上级交办: the higher government's item this one was handed down from (`HandDown`).
+    @OptionalField(key: "source_item_id") var sourceItemID: UUID?
 
     var attributes: [ProjectAttribute] {
         guard let json = attributesJSON?.data(using: .utf8) else { return [] }

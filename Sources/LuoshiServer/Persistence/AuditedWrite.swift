@@ -38,6 +38,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case itemEdit = "item.edit"
     case itemAdd = "item.add"
     case itemRetire = "item.retire"
+    case itemHandDown = "item.handdown"
     case itemMove = "item.move"
     case itemMerge = "item.merge"
     case itemSplit = "item.split"
@@ -106,6 +107,7 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .itemEdit: return ("修改事项", "Item corrected")
         case .itemAdd: return ("新增事项", "Item added")
         case .itemRetire: return ("撤销事项", "Item retired")
+        case .itemHandDown: return ("上级交办", "Handed down")
         case .itemMove: return ("移动事项", "Item moved")
         case .itemMerge: return ("合并事项", "Items merged")
         case .itemSplit: return ("拆分事项", "Item split")

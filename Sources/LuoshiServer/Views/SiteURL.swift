@@ -46,6 +46,7 @@ enum SiteURL: Equatable, Sendable {
     case answerObjection(UUID)
     case assessmentSurvey(plan: UUID)
     case item(UUID)
+    case handDown(UUID)
     /// The public site: released plans, no account needed.
     case publicIndex
     case publicPlan(UUID)
@@ -216,6 +217,7 @@ enum SiteURL: Equatable, Sendable {
         case .answerObjection(let id): return "/assessment/objections/\(id)/answer"
         case .assessmentSurvey(let plan): return "/plans/\(plan)/assessment/survey"
         case .item(let id): return "/items/\(id)"
+        case .handDown(let id): return "/items/\(id)/handdown"
         case .itemReports(let id, let page):
             return "/items/\(id)" + Self.query([("reports", page > 1 ? String(page) : nil)]) + "#reports"
         case .edit(let item, let edit): return "/items/\(item)/\(edit.rawValue)"

@@ -106,5 +106,21 @@ enum ItemShow {
         var period: String
         /// The periods the unit owes, missed first: the form's choices (none: a period is typed).
         var periods: [(period: DuePeriod, overdue: Bool)] = []
+        var handDown: HandDownPart?
+    }
+
+    /// 上级交办 on an item's page: for a town's copy, where it came from; for a higher government's task,
+    /// every town's standing on it, best first, and (for its office) the towns it may still go to.
+    struct HandDownPart {
+        struct Source {
+            var government: String
+            var plan: String
+            var title: String
+            /// The source item, when the reader may open it (a town's office reads its own town only).
+            var item: UUID?
+        }
+        var source: Source?
+        var standing: HandDown.RollUp?
+        var mayHandDown = false
     }
 }

@@ -25,6 +25,17 @@ extension ItemShow {
                     Words(" · " + c.name(item.kind))
                 }.class("muted")
                 H1 { Words(item.kind == .target ? (item.subject ?? item.title) : item.title) }.zh()
+                if let source = model.handDown?.source {
+                    Paragraph {
+                        Badge(c.t("上级交办", "Handed down"), colour: "blue")
+                        Words(" \(source.government) · \(source.plan) · ")
+                        if let id = source.item {
+                            Anchor(String(source.title.prefix(60)), .item(id))
+                        } else {
+                            Words(String(source.title.prefix(60)))
+                        }
+                    }.class("muted").zh()
+                }
                 standing(c)
                 if item.kind == .target {
                     Paragraph {
@@ -49,6 +60,7 @@ extension ItemShow {
                 notices(c)
                 milestones(c)
                 children(c)
+                handDown(c)
                 H2 { Words(c.t("进展报送", "Progress reports")) }.id("reports")
                 if model.reports.isEmpty { Muted(c.t("暂无报送", "No reports yet")) }
                 Element("ol") { for r in model.reports { report(r, c) } }.class("timeline")
@@ -200,6 +212,44 @@ extension ItemShow {
                         FieldLabel(c.t("完成后占总工作量（%）", "Share of the work when reached (%)"), for: "m-share")
                         TextInput("share", id: "m-share", value: "50", inputMode: "decimal")
                         Paragraph { Submit(c.t("添加", "Add")) }
+                    }
+                }
+            }
+        }
+
+        /// The towns' standing on a task handed down, best first, and the form to hand it to more towns.
+        func handDown(_ c: PageContext) -> any Component {
+            guard let part = model.handDown, let rollUp = part.standing else { return EmptyComponent() }
+            let reached = rollUp.ranked.filter { $0.item != nil }
+            let unreached = rollUp.ranked.filter { $0.item == nil }
+            return ComponentGroup {
+                H2 { Words(c.t("下级落实情况", "Towns on this task")) }.id("handdown")
+                Paragraph {
+                    Words(
+                        c.t(
+                            "已交办 \(reached.count) 个，绿 \(rollUp.byColour[.green] ?? 0)、黄 \(rollUp.byColour[.yellow] ?? 0)、红 \(rollUp.byColour[.red] ?? 0)；滞后 \(rollUp.behind) 个；未交办 \(rollUp.unreached) 个。",
+                            "Handed to \(reached.count): green \(rollUp.byColour[.green] ?? 0), yellow \(rollUp.byColour[.yellow] ?? 0), red \(rollUp.byColour[.red] ?? 0); \(rollUp.behind) behind; \(rollUp.unreached) not yet handed."
+                        ))
+                }
+                if !reached.isEmpty {
+                    ListTable([c.t("名次", "Rank"), c.t("下级", "Town"), c.t("状态", "Status"), c.t("进度", "Progress")]) {
+                        for (n, t) in reached.enumerated() {
+                            TR {
+                                TD("\(n + 1)", class: "num")
+                                TD { Anchor(t.townName, .item(t.item!)).zh() }
+                                TD { t.status.map { StatusBadge($0, c) } ?? EmptyComponent() }
+                                TD(t.progress.map { Format.percent($0) } ?? "—", class: "num")
+                            }
+                        }
+                    }
+                }
+                if part.mayHandDown && !unreached.isEmpty {
+                    PostForm(.handDown(model.item.id!), c, class: "stack") {
+                        Paragraph { Words(c.t("交办给：", "Hand down to:")) }
+                        for t in unreached {
+                            Checkbox("towns[]", value: t.town.uuidString, checked: true, label: t.townName)
+                        }
+                        Paragraph { Submit(c.t("交办", "Hand down")) }
                     }
                 }
             }

@@ -199,3 +199,105 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    /// Two towns under one county, each with a unit that never reports, supervised through a year by passes
+    /// over each town run side by side every morning. Each town's reminders, notices and escalations are
+    /// what the standard rules say for it alone, and reach only its own people: its unit, the lead leader
+    /// it chose, and its own principal leader (the second town names none, so its first leader is it, never
+    /// the first town's).
+    @Test("两个镇的全年督办交错进行，互不串扰 (two towns' supervision years, interleaved)")
+    func supervisionYearTwoTowns() async throws {
+        try await TestApp.with { app in
+            let db = app.db
+            let towns = try await app.twoTowns()
+            let (item1, reporter1) = try await app.assignedItem()
+            try await TestApp.wipe([Evidence.schema, ProgressReport.schema], in: app)
+            let now = app.clock.now()
+            // The second town's leaders: its head first, so it is the town's principal leader.
+            var town2People: [String: User] = [:]
+            for (username, role) in [("sanchang-zhenzhang", Role.leader), ("sanchang-fuzhen", .leader)] {
+                let (user, _) = try await Directory.addAccount(
+                    .init(username: username, displayName: username, role: role, organization: towns.town2.id),
+                    by: .commandLine, cost: 4, on: app.store, now: now)
+                town2People[username] = user
+            }
+            let reporter2 = try #require(
+                try await User.query(on: db).filter(\.$username == "sanchang-dzb").first())
+            let leader1 = try #require(try await User.query(on: db).filter(\.$username == "fuzhen1").first())
+            let principal1 = try #require(try await User.query(on: db).filter(\.$username == "zhenzhang").first())
+            // One silent item in each town, due at the year's end, with the town's own lead leader.
+            let silent: [(item: UUID, unit: UUID, leader: User, reporter: User, principal: User)] = [
+                (item1.id!, reporter1.$organization.id!, leader1, reporter1, principal1),
+                (
+                    towns.item2.id!, towns.unit2.id!, town2People["sanchang-fuzhen"]!, reporter2,
+                    town2People["sanchang-zhenzhang"]!
+                ),
+            ]
+            let admins = [
+                try #require(try await User.query(on: db).filter(\.$username == "duchaban").first()),
+                try #require(try await User.query(on: db).filter(\.$username == "sanchang").first()),
+            ]
+            for (s, admin) in zip(silent, admins) {
+                var change = Assignments.Change()
+                change.unit = .set(s.unit)
+                change.leader = .set(s.leader.id!)
+                change.start = .set(CivilDay(year: 2015, month: 1, day: 1).start(in: .beijing))
+                change.due = .set(CivilDay(year: 2015, month: 12, day: 31).start(in: .beijing))
+                change.cycle = .monthly
+                _ = try await Assignments.apply(change, to: [s.item], actor: admin, on: app.store, now: now)
+            }
+            var seen: [UUID: [String]] = [:]
+            var d = CivilDay(year: 2015, month: 1, day: 1)
+            while d <= CivilDay(year: 2015, month: 3, day: 31) {
+                let moment = d.start(in: .beijing).addingTimeInterval(9 * 3600)
+                async let first = Supervisor.pass(at: moment, government: towns.town1.id, on: app.store)
+                async let second = Supervisor.pass(at: moment, government: towns.town2.id, on: app.store)
+                for result in try await [first, second] {
+                    #expect(result.failures.isEmpty, "\(result.failures)")
+                    for a in result.actions where silent.contains(where: { $0.item == a.itemID }) {
+                        seen[a.itemID, default: []].append(
+                            "\(d) \(a.kind) \(a.detail.split(separator: " ").dropFirst(a.kind == .reminder ? 0 : 1).joined(separator: " ")) → \(a.recipients.sorted().joined(separator: ","))"
+                        )
+                    }
+                }
+                d = d.adding(days: 1)
+            }
+            for s in silent {
+                // The same year as the single town's silent unit, in this town's own people.
+                let reporter = s.reporter.displayName
+                let withLeader = [reporter, s.leader.displayName].sorted().joined(separator: ",")
+                var expected: [String] = []
+                for m in 1...3 {
+                    let due = CivilDay(year: 2015, month: m, day: 25)
+                    let p = "2015-\(String(format: "%02d", m))"
+                    expected += [
+                        "\(due.adding(days: -3)) reminder \(p) upcoming → \(reporter)",
+                        "\(due) reminder \(p) dueToday → \(reporter)",
+                        "\(due.adding(days: 1)) reminder \(p) late → \(reporter)",
+                        "\(due.adding(days: 3)) reminder \(p) lateToLeader → \(withLeader)",
+                    ]
+                }
+                expected += [
+                    "2015-01-31 notice yellow missed:2015-01 → \(reporter)",
+                    "2015-02-08 escalation → lead leader → \(s.leader.displayName)",
+                    "2015-02-13 escalation → principal leader → \(s.principal.displayName)",
+                    "2015-03-03 notice red missed:2015-02 → \(reporter)",
+                    "2015-03-07 escalation → lead leader → \(s.leader.displayName)",
+                    "2015-03-09 escalation → principal leader → \(s.principal.displayName)",
+                ]
+                #expect(seen[s.item, default: []].sorted() == expected.sorted(), "\(s.reporter.username)")
+            }
+            // Nothing of one town reached the other's people.
+            let town2Users = [reporter2.id!] + town2People.values.map(\.id!)
+            let toTown2 = try await InboxMessage.query(on: db).filter(\.$user.$id ~~ town2Users).all()
+            #expect(!toTown2.isEmpty)
+            #expect(!toTown2.contains { $0.body.contains(item1.title.prefix(20)) })
+            let toTown1 = try await InboxMessage.query(on: db).filter(\.$user.$id !~ town2Users).all()
+            #expect(!toTown1.contains { $0.body.contains(towns.item2.title.prefix(20)) })
+            // Each notice number is drawn once across both towns' side-by-side passes.
+            let numbers = try await SupervisionNotice.query(on: db).all().map(\.number)
+            #expect(numbers.count == Set(numbers).count)
+        }
+    }
+}

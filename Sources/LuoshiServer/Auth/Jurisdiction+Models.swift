@@ -22,6 +22,30 @@ extension Jurisdiction {
         return reach
     }
 
+    /// The jurisdiction a plan is carried out in: its government's subtree, whose units and people its
+    /// sheets name, whose staff hear of its notices and whose leader answers last; the whole deployment
+    /// for a plan of no government or of the government at the top of the tree.
+    static func serving(_ plan: Plan, on db: any Database) async throws -> Jurisdiction {
+        guard let owner = plan.$owner.id, let path = try await Organization.find(owner, on: db)?.treePath,
+            path.ids.count > 1
+        else { return .everything }
+        return .under(path)
+    }
+
+    /// The units within reach.
+    func units(on db: any Database) -> QueryBuilder<Organization> {
+        let query = Organization.query(on: db)
+        if case .under(let root) = self { query.filter(\.$path, .custom("LIKE"), root.text + "%") }
+        return query
+    }
+
+    /// The accounts of these roles within reach (their unit is within it).
+    func people(_ roles: [Role], on db: any Database) async throws -> QueryBuilder<User> {
+        let query = User.query(on: db).filter(\.$role ~~ roles)
+        if let units = try await unitFilter(on: db) { query.filter(\.$organization.$id ~~ units) }
+        return query
+    }
+
     /// The signed-in person's jurisdiction, worked out once a request.
     static func of(_ req: Request) async throws -> Jurisdiction {
         if let known = req.storage[Key.self] { return known }

@@ -64,8 +64,9 @@ struct Breakdown: Sendable {
         plan: Plan, filter: Filter, for user: User, on db: any Database, now: Date
     ) async throws -> Breakdown {
         let snapshot = try await PlanSnapshot.load(plan, on: db, now: now)
-        let units = try await Organization.query(on: db).all()
-        let leaders = try await User.query(on: db).filter(\.$role ~~ [.leader, .admin]).all()
+        let reach = try await Jurisdiction.serving(plan, on: db)
+        let units = try await reach.units(on: db).all()
+        let leaders = try await reach.people([.leader, .admin], on: db).all()
         let open = try await SupervisionNotice.query(on: db).filter(\.$plan.$id == plan.requireID())
             .filter(\.$state != .closed).sort(\.$serial).all()
         var notices: [UUID: [SupervisionNotice]] = [:]

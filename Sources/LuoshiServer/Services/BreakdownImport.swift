@@ -68,8 +68,10 @@ struct BreakdownImport: Sendable {
         let items = try await PlanRows.liveItems(plan: planID, on: db)
         let assignments = try await PlanRows.assignments(plan: planID, on: db)
         let snapshot = PlanSnapshot.compute(plan: plan, items: items, assignments: assignments, accepted: [], now: now)
-        let units = try await Organization.query(on: db).all()
-        let leaders = try await User.query(on: db).filter(\.$role == .leader).all()
+        // Names are matched within the plan's own government: another town's 党政办 or 镇长 is not this one's.
+        let reach = try await Jurisdiction.serving(plan, on: db)
+        let units = try await reach.units(on: db).all()
+        let leaders = try await reach.people([.leader], on: db).all()
         let unitNames = Dictionary(units.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         let knownUnits = Set(units.map(\.name))
         let knownLeaders = Set(leaders.map(\.displayName))
@@ -234,9 +236,10 @@ struct BreakdownImport: Sendable {
                 tx.record(.unitAdd, .unit, unit.id!, after: UnitRecord(unit))
                 applied.unitsCreated.append(name)
             }
-            let units = try await Organization.query(on: tx.db).all()
+            let reach = try await Jurisdiction.serving(plan, on: tx.db)
+            let units = try await reach.units(on: tx.db).all()
             let unitIDs = Dictionary(units.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a })
-            let leaders = try await User.query(on: tx.db).filter(\.$role == .leader).filter(\.$disabledAt == nil).all()
+            let leaders = try await reach.people([.leader], on: tx.db).filter(\.$disabledAt == nil).all()
             let leaderIDs = Dictionary(leaders.map { ($0.displayName, $0.id!) }, uniquingKeysWith: { a, _ in a })
 
             /// Sets the fields the sheet changes on an assignment; a field naming someone unknown is held.

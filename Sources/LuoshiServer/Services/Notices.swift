@@ -142,8 +142,10 @@ enum Notices {
         if !evidence.isEmpty && action != .respond {
             throw LuoshiError.invalid(field: "证明材料", reason: "只有反馈时可以附证明材料")
         }
-        let staff = try await User.query(on: db).filter(\.$role == .admin).filter(\.$disabledAt == nil).all()
-            .compactMap(\.id)
+        // The office of the plan's own government hears of its notices, not every town's.
+        let plan = try await PlanStore.find(notice.$plan.id.uuidString, on: db)
+        let staff = try await Jurisdiction.serving(plan, on: db).people([.admin], on: db).filter(\.$disabledAt == nil)
+            .all().compactMap(\.id)
         let reporters = try await User.reporters(of: [notice.$unit.id], on: db)
         // Files first, outside the transaction; removed again if it fails.
         let written = try EvidenceStore.write(evidence, to: evidenceDirectory)

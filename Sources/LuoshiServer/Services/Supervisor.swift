@@ -36,11 +36,15 @@ enum Supervisor {
         func count(_ kind: MessageKind) -> Int { actions.filter { $0.kind == kind }.count }
     }
 
-    static func pass(at now: Date, dryRun: Bool = false, on store: Store) async throws -> PassResult {
+    /// The pass over every published plan, or over the plans of one government (`government`): each plan
+    /// in its own short write, so passes over two towns may run side by side and neither waits for the other.
+    static func pass(at now: Date, dryRun: Bool = false, government: UUID? = nil, on store: Store) async throws
+        -> PassResult
+    {
         let started = Date()
         let context = try await Context.load(on: store.db)
         var result = PassResult(at: now, actions: [], messages: 0, deliveries: 0, seconds: 0)
-        for plan in try await publishedPlans(on: store.db) {
+        for plan in try await publishedPlans(on: store.db) where government == nil || plan.owner == government {
             let body: @Sendable (AuditedTransaction) async throws -> (actions: [Action], outbox: Outbox) = { tx in
                 var outbox = try await Outbox.load(on: tx.db)
                 // Read again inside the plan's lock: a plan closed since the list was read is left alone.
@@ -80,13 +84,24 @@ enum Supervisor {
         var leaders: [UUID] = []
         /// Disabled accounts: told nothing, and never the principal leader.
         var disabled: Set<UUID> = []
+        /// Each unit's place in the tree, and each leader's unit: a town's plan falls back on its own leader.
+        var unitPaths: [UUID: TreePath] = [:]
+        var leaderUnits: [UUID: UUID] = [:]
+
+        /// The leader unanswered notices finally reach when the plan names none: the first leader of the
+        /// plan's own government (of the deployment, for a plan of none or of the top of the tree).
+        func defaultPrincipal(owner: UUID?) -> UUID? {
+            guard let owner, let root = unitPaths[owner], root.ids.count > 1 else { return leaders.first }
+            return leaders.first { leaderUnits[$0].flatMap { unitPaths[$0] }.map(root.contains) ?? false }
+        }
 
         static func load(on db: any Database) async throws -> Context {
             let sql = db as! any SQLDatabase
             var c = Context()
-            for row in try await sql.select().columns("id", "name").from(Organization.schema).all() {
-                c.unitNames[try row.decode(column: "id", as: UUID.self)] = try row.decode(
-                    column: "name", as: String.self)
+            for row in try await sql.select().columns("id", "name", "path").from(Organization.schema).all() {
+                let id = try row.decode(column: "id", as: UUID.self)
+                c.unitNames[id] = try row.decode(column: "name", as: String.self)
+                c.unitPaths[id] = try row.decode(column: "path", as: String?.self).flatMap(TreePath.init(text:))
             }
             // Accounts without a creation time first, on both databases (they sort NULL differently).
             // Disabled accounts are told nothing (their names stay known for the log).
@@ -105,7 +120,10 @@ enum Supervisor {
                     continue
                 }
                 if role == Role.reporter.rawValue, let org { c.reporters[org, default: []].append(id) }
-                if role == Role.leader.rawValue { c.leaders.append(id) }
+                if role == Role.leader.rawValue {
+                    c.leaders.append(id)
+                    c.leaderUnits[id] = org
+                }
             }
             return c
         }
@@ -117,14 +135,17 @@ enum Supervisor {
         var id: UUID
         var year: Int
         var title: String
+        /// The government that issued the plan.
+        var owner: UUID?
     }
 
     static func publishedPlans(on db: any Database) async throws -> [PlanRow] {
-        try await (db as! any SQLDatabase).select().columns("id", "year", "title").from(Plan.schema)
+        try await (db as! any SQLDatabase).select().columns("id", "year", "title", "organization_id").from(Plan.schema)
             .where("status", .equal, PlanStatus.published.rawValue).orderBy("year").all().map {
                 PlanRow(
                     id: try $0.decode(column: "id", as: UUID.self), year: try $0.decode(column: "year", as: Int.self),
-                    title: try $0.decode(column: "title", as: String.self))
+                    title: try $0.decode(column: "title", as: String.self),
+                    owner: try $0.decode(column: "organization_id", as: UUID?.self))
             }
     }
 
@@ -180,7 +201,7 @@ enum Supervisor {
         let settings = try await PlanSupervision.query(on: db).filter(\.$plan.$id == plan.id).first()
         let rules = settings?.rules ?? .standard
         let chosen = settings?.$principalLeader.id.flatMap { context.disabled.contains($0) ? nil : $0 }
-        let principal = chosen ?? context.leaders.first
+        let principal = chosen ?? context.defaultPrincipal(owner: plan.owner)
 
         let work = try await sql.raw(
             """

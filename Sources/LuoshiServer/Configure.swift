@@ -123,6 +123,7 @@ extension LuoshiServer {
         try app.register(collection: PortfolioController())
         try app.register(collection: SearchController())
         try app.register(collection: HandDownController())
+        try app.register(collection: StandingController())
         // Made from the routes just registered: what they decode and encode is what it describes.
         let spec = try JSONEncoder().encode(try OpenAPIBuilder.document(app.routes.all))
         app.storage[OpenAPIKey.self] = String(decoding: spec, as: UTF8.self)

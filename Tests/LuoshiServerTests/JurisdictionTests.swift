@@ -320,6 +320,21 @@ extension ServerTests {
                 let second = try #require(html.range(of: "/items/\(copy2)"))
                 #expect(first.lowerBound < second.lowerBound)
             }
+            // The county's standing page: its three towns (the one without a plan last), and the task's row
+            // counted as above: green 1, yellow 0, red 1, not handed 1; each town opens its own plan.
+            try await app.testing().test(.GET, "/standing", headers: county.headers) { res in
+                let html = res.body.string
+                #expect(res.status == .ok)
+                for name in ["张芝山镇人民政府", "三厂镇人民政府", "悦来镇人民政府"] { #expect(html.contains(name)) }
+                #expect(html.contains("/plans/\(towns.plan1)") && html.contains("/plans/\(towns.plan2)"))
+                let row = try #require(html.range(of: "/items/\(task.id!)"))
+                #expect(
+                    html[row.upperBound...].contains(
+                        #"data-label="绿" class="num">1</td><td data-label="黄" class="num">0</td><td data-label="红" class="num">1</td><td data-label="未交办" class="num">1</td>"#
+                    ))
+                let missing = try #require(html.range(of: "悦来镇人民政府"))
+                #expect(html.range(of: "三厂镇人民政府")!.lowerBound < missing.lowerBound)
+            }
             // A town's copy is marked with its source; the town cannot open the county's plan.
             let town2 = try await app.signIn("sanchang", password: towns.passwords["sanchang"]!)
             try await app.testing().test(.GET, "/items/\(copy2)", headers: town2.headers) { res in
@@ -327,6 +342,9 @@ extension ServerTests {
                 #expect(!res.body.string.contains("/items/\(task.id!)"))
             }
             try await app.testing().test(.GET, "/api/v1/items/\(task.id!)/handdown", headers: town2.headers) { res in
+                #expect(res.status == .notFound)
+            }
+            try await app.testing().test(.GET, "/standing?of=\(towns.county.id!)", headers: town2.headers) { res in
                 #expect(res.status == .notFound)
             }
             // A town's office cannot hand the county's task anywhere.

@@ -28,7 +28,16 @@ struct PlanController: RouteCollection {
                 id: p.id!, title: p.title, year: p.year, status: p.status, sourceName: p.sourceName,
                 reviewable: p.status == .draft && user.role == .admin)
         }
-        return req.render(PlanList.View(model: .init(rows: rows, mayImport: user.role == .admin)))
+        var model = PlanList.Model(rows: rows, mayImport: user.role == .admin)
+        let reach = try await Jurisdiction.of(req)
+        var government = reach.root
+        if government == nil { government = try await Directory.government(of: user, on: req.db)?.id }
+        if user.role != .reporter, let root = government {
+            model.hasBelow =
+                try await Organization.query(on: req.db).filter(\.$parent.$id == root)
+                .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)).count() > 0
+        }
+        return req.render(PlanList.View(model: model))
     }
 
     @Sendable func upload(req: Request) async throws -> Response {

@@ -16,5 +16,7 @@ enum PlanList {
     struct Model {
         var rows: [Row]
         var mayImport: Bool
+        /// Whether the reader's government has governments under it: the roll-up page is then linked.
+        var hasBelow = false
     }
 }

@@ -10,6 +10,11 @@ extension PlanList {
 
         func content(_ c: PageContext) -> any Component {
             table(c)
+            if model.hasBelow {
+                Paragraph {
+                    Anchor(c.t("下级落实情况（按红黄绿灯、交办任务）", "Standing of the governments below"), .standing(nil))
+                }
+            }
             if model.mayImport { importForm(c) }
         }
 

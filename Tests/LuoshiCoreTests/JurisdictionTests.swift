@@ -69,3 +69,61 @@ extension CoreTests {
         #expect(looped[a] == TreePath([a]) && looped[b] == TreePath([b]))
     }
 }
+
+extension CoreTests {
+    @Test("组织表：按代码找上级，按代码或名称更新，错误一并报告 (the tree sheet)")
+    func organizationSheet() throws {
+        let rows: [[String]] = [
+            ["海门县组织机构表"],
+            ["名称", "统计用区划代码", "上级", "类型"],
+            ["三厂街道", "320684001", "", ""],
+            ["海门县", "320684", "", ""],
+            ["东港村委会", "320684001201", "", ""],
+            ["县发改委", "", "海门县", "部门"],
+            ["", "", "", ""],
+        ]
+        let lines = try OrganizationSheet.read(rows)
+        #expect(lines.map(\.name) == ["三厂街道", "海门县", "东港村委会", "县发改委"])
+        #expect(lines.map(\.kind) == [.subdistrict, .county, .village, .department])
+        #expect(lines[0].row == 3)
+        var n = 0
+        let ids = (0..<10).map { _ in UUID() }
+        let (changes, problems) = OrganizationSheet.changes(
+            lines, existing: [],
+            newID: {
+                n += 1
+                return ids[n - 1]
+            })
+        #expect(problems.isEmpty)
+        // Parents first; the 街道 under the county by its code, the village under the 街道, the department by name.
+        #expect(changes.map(\.name) == ["海门县", "三厂街道", "县发改委", "东港村委会"])
+        let id = Dictionary(uniqueKeysWithValues: changes.map { ($0.name, $0.id) })
+        #expect(changes.first { $0.name == "三厂街道" }?.parent == id["海门县"])
+        #expect(changes.first { $0.name == "东港村委会" }?.parent == id["三厂街道"])
+        #expect(changes.first { $0.name == "县发改委" }?.parent == id["海门县"])
+        #expect(changes.allSatisfy { $0.isNew })
+
+        // Again, against what is now there: an existing unit is matched by code and renamed, not added.
+        let existing = changes.map {
+            OrganizationSheet.Existing(id: $0.id, name: $0.name, code: $0.code, kind: $0.kind, parent: $0.parent)
+        }
+        let renamed = try OrganizationSheet.read([["名称", "区划代码"], ["三厂镇", "320684001"]])
+        let again = OrganizationSheet.changes(renamed, existing: existing)
+        #expect(again.problems.isEmpty)
+        #expect(again.changes.count == 1 && again.changes[0].id == id["三厂街道"] && !again.changes[0].isNew)
+        #expect(again.changes[0].kind == .town && again.changes[0].parent == id["海门县"])
+
+        // Problems are told together, by row: a village at the top, an unknown parent, a bad code.
+        let bad = try OrganizationSheet.read([
+            ["名称", "区划代码", "上级"], ["孤村", "", ""], ["新村", "", "不存在的镇"],
+        ])
+        let refused = OrganizationSheet.changes(bad, existing: [])
+        #expect(refused.problems.map(\.row) == [2, 3])
+        #expect(throws: OrganizationSheet.Problem.self) {
+            try OrganizationSheet.read([["名称", "代码"], ["某村", "12345"]])
+        }
+        // Outside the importer's jurisdiction: a county's office cannot add a province's other county.
+        let other = try OrganizationSheet.read([["名称", "区划代码"], ["启东市", "320681"]])
+        #expect(!OrganizationSheet.changes(other, existing: existing, root: id["海门县"]).problems.isEmpty)
+    }
+}

@@ -357,3 +357,47 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    /// The county's office sets up its part of the tree from a sheet: new towns and villages by code,
+    /// the demo town given its code (matched by name); a sheet with one row outside the county writes nothing.
+    @Test("组织树从表格导入：按代码入树，全对才写入 (the tree imported from a sheet)")
+    func treeImport() async throws {
+        try await TestApp.with { app in
+            let towns = try await app.twoTowns()
+            let countyAdmin = try #require(try await User.query(on: app.db).filter(\.$username == "xian-dcs").first())
+            // The deployment's administrator puts a province and a city above the county (matched by its code):
+            // the county and everything under it move down two levels.
+            let above = try await Directory.importTree(
+                [["名称", "统计用区划代码"], ["江苏省", "320000"], ["南通市", "320600"], ["海门县", "320684"]],
+                by: .commandLine, on: app.store, now: app.clock.now())
+            #expect(above.added == 2 && above.updated == 1)
+            let dept = try #require(
+                try await Organization.query(on: app.db).filter(\.$parent.$id == towns.town1.id!).first())
+            #expect(dept.treePath?.ids.count == 5)
+            let before = try await Organization.query(on: app.db).count()
+            let outside: [[String]] = [["名称", "统计用区划代码"], ["正余镇", "320684106"], ["启东市", "320681"]]
+            await #expect(throws: LuoshiError.self) {
+                try await Directory.importTree(outside, by: countyAdmin, on: app.store, now: app.clock.now())
+            }
+            #expect(try await Organization.query(on: app.db).count() == before)
+            let sheet: [[String]] = [
+                ["名称", "统计用区划代码", "上级"],
+                ["正余镇", "320684106", ""],
+                ["正余镇东村", "320684106201", ""],
+                ["张芝山镇人民政府", "320684104", ""],
+            ]
+            let result = try await Directory.importTree(sheet, by: countyAdmin, on: app.store, now: app.clock.now())
+            #expect(result.added == 2 && result.updated == 0 && result.unchanged == 1)
+            let village = try #require(try await Organization.query(on: app.db).filter(\.$name == "正余镇东村").first())
+            let town = try #require(try await Organization.query(on: app.db).filter(\.$name == "正余镇").first())
+            #expect(village.kind == .village && village.$parent.id == town.id && town.$parent.id == towns.county.id)
+            #expect(village.treePath?.ids.suffix(3) == [towns.county.id!, town.id!, village.id!])
+            #expect(village.treePath?.ids.count == 5)
+            // The county's office reaches the new village; the other towns' offices do not.
+            let reach = try await Jurisdiction.of(
+                try #require(try await User.query(on: app.db).filter(\.$username == "sanchang").first()), on: app.db)
+            #expect(!reach.reaches(village.treePath))
+        }
+    }
+}

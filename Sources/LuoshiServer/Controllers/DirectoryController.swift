@@ -8,6 +8,7 @@ struct DirectoryController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("units", use: units)
         routes.post("units", use: addUnit)
+        routes.upload("units", "import", maxBytes: BreakdownFile.maxBytes + (64 << 10), from: [.admin], use: importTree)
         routes.get("units", ":unitID", use: unit)
         routes.post("units", ":unitID", use: saveUnit)
         routes.get("people", use: people)
@@ -24,10 +25,28 @@ struct DirectoryController: RouteCollection {
     @Sendable func units(req: Request) async throws -> Response {
         let user = try req.user(.admin)
         let orgs = try await Self.orgs(req)
-        let model = UnitsPage.Model(
+        var model = UnitsPage.Model(
             units: try await Self.unitRows(orgs, on: req.db), governments: Self.governments(orgs),
             home: try await Directory.government(of: user, on: req.db)?.id)
+        if let added = req.query[Int.self, at: "added"] {
+            model.imported = Directory.TreeImport(
+                added: added, updated: req.query[Int.self, at: "updated"] ?? 0,
+                unchanged: req.query[Int.self, at: "unchanged"] ?? 0)
+        }
         return req.render(UnitsPage.View(model: model))
+    }
+
+    /// A sheet of the tree (name, 统计用区划代码, parent): applied all or nothing, then the list says what changed.
+    @Sendable func importTree(req: Request) async throws -> Response {
+        let user = try req.user(.admin)
+        let file = try req.uploadedDocument("sheet")
+        guard BreakdownFile.isSheet(name: file.name, data: file.data) else {
+            throw LuoshiError.invalid(
+                field: "组织表", reason: "请上传 Excel 工作簿 (.xlsx) 或 CSV 文件 (an .xlsx workbook or a .csv file)")
+        }
+        let result = try await Directory.importTree(
+            try BreakdownFile.rows(file.data), by: user, on: req.store, now: req.now)
+        return req.redirect(to: "/units?added=\(result.added)&updated=\(result.updated)&unchanged=\(result.unchanged)")
     }
 
     @Sendable func addUnit(req: Request) async throws -> Response {

@@ -85,6 +85,82 @@ enum Directory {
         ).run()
     }
 
+    struct TreeImport: Content {
+        var added: Int
+        var updated: Int
+        var unchanged: Int
+    }
+
+    /// Sets up or corrects the organisation tree from a sheet (`OrganizationSheet`): all of it or nothing,
+    /// every unit added or changed audited, units moved with everything under them. A government's office
+    /// imports within its own jurisdiction.
+    static func importTree(_ rows: [[String]], by actor: User, on store: Store, now: Date) async throws -> TreeImport {
+        try admin(actor)
+        let lines: [OrganizationSheet.Line]
+        do {
+            lines = try OrganizationSheet.read(rows)
+        } catch let p as OrganizationSheet.Problem {
+            throw LuoshiError.invalid(field: "组织表", reason: p.row > 0 ? "第 \(p.row) 行：\(p.reason)" : p.reason)
+        }
+        guard lines.count <= 20_000 else {
+            throw LuoshiError.invalid(field: "组织表", reason: "一次最多 20000 行 (at most 20,000 rows)")
+        }
+        let reach = try await Jurisdiction.of(actor, on: store.db)
+        return try await store.write(.office, actor: actor.username, at: now) { tx in
+            let all = try await Organization.query(on: tx.db).all()
+            var byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id!, $0) })
+            let (changes, problems) = OrganizationSheet.changes(
+                lines,
+                existing: all.map {
+                    .init(id: $0.id!, name: $0.name, code: $0.code, kind: $0.kind, parent: $0.$parent.id)
+                },
+                root: reach.root)
+            var refused = problems.map { $0.row > 0 ? "第 \($0.row) 行：\($0.reason)" : $0.reason }
+            for change in changes where !change.isNew {
+                if !reach.reaches(byID[change.id]?.treePath) {
+                    refused.append("「\(change.name)」不在本级辖区 (outside your jurisdiction)")
+                }
+            }
+            guard refused.isEmpty else {
+                throw LuoshiError.invalid(
+                    field: "组织表",
+                    reason: refused.prefix(10).joined(separator: "；")
+                        + (refused.count > 10 ? "……共 \(refused.count) 处" : ""))
+            }
+            var result = TreeImport(added: 0, updated: 0, unchanged: 0)
+            for change in changes {
+                let parent = change.parent.flatMap { byID[$0] }
+                if change.isNew {
+                    let unit = Organization(
+                        id: change.id, name: change.name, kind: change.kind, parent: parent, code: change.code)
+                    try await unit.create(on: tx.db)
+                    byID[change.id] = unit
+                    tx.record(.unitAdd, .unit, change.id, after: UnitRecord(unit))
+                    result.added += 1
+                    continue
+                }
+                let unit = byID[change.id]!
+                let before = UnitRecord(unit)
+                let oldPath = unit.path
+                unit.name = change.name
+                unit.kind = change.kind
+                unit.code = change.code ?? unit.code
+                unit.place(under: parent)
+                guard UnitRecord(unit) != before || unit.path != oldPath else {
+                    result.unchanged += 1
+                    continue
+                }
+                try await unit.save(on: tx.db)
+                if let oldPath, let newPath = unit.path, oldPath != newPath {
+                    try await move(under: oldPath, to: newPath, on: tx.db)
+                }
+                tx.record(.unitEdit, .unit, change.id, before: before, after: UnitRecord(unit))
+                result.updated += 1
+            }
+            return result
+        }
+    }
+
     static func findUnit(_ id: String?, on db: any Database) async throws -> Organization {
         try await Organization.find(text: id, named: "单位", on: db)
     }

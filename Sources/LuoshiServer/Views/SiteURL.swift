@@ -109,6 +109,7 @@ enum SiteURL: Equatable, Sendable {
     /// The office's units, and one unit's page (its form posts back to it).
     case search(String?)
     case units
+    case unitsImport
     /// The standing of the governments under one (nil: the reader's own).
     case standing(UUID?)
     case unit(UUID)
@@ -274,6 +275,7 @@ enum SiteURL: Equatable, Sendable {
         case .toggleChannel(let id): return "/channels/\(id)/toggle"
         case .search(let q): return "/search" + Self.query([("q", q)])
         case .units: return "/units"
+        case .unitsImport: return "/units/import"
         case .standing(let id): return id.map { "/standing?of=\($0)" } ?? "/standing"
         case .unit(let id): return "/units/\(id)"
         case .people: return "/people"

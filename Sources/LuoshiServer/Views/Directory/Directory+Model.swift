@@ -21,6 +21,8 @@ enum UnitsPage {
         var governments: [(id: UUID, name: String)]
         /// The government a new unit goes under unless another is chosen: the viewer's own.
         var home: UUID?
+        /// What a sheet just imported did.
+        var imported: Directory.TreeImport?
     }
 }
 

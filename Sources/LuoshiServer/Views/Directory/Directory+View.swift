@@ -78,6 +78,23 @@ extension UnitsPage {
                 UnitFields(c, parent: model.home, governments: model.governments)
                 Paragraph { Submit(c.t("新增", "Add")) }
             }
+            H2 { Words(c.t("从表格导入组织树", "Import the tree from a sheet")) }.id("import")
+            if let r = model.imported {
+                Paragraph {
+                    Words(
+                        c.t(
+                            "已导入：新增 \(r.added) 个，更新 \(r.updated) 个，未变 \(r.unchanged) 个。",
+                            "Imported: \(r.added) added, \(r.updated) updated, \(r.unchanged) unchanged."))
+                }.class("notice")
+            }
+            Muted(
+                c.t(
+                    "每行一个单位：名称、统计用区划代码（12 位，可写 6 或 9 位），可加“上级”（代码或名称）和“类型”。有代码的按代码找上级；已有的单位按代码或名称更新。全部无误才写入。",
+                    "A row a unit: name and statistical division code (12 digits, or 6 or 9), optionally parent (code or name) and kind. Units with a code find their parent by it; existing units are matched by code or name. Nothing is written unless every row is clear."
+                ))
+            SheetUploadForm(
+                .unitsImport, c, label: c.t("组织表（.xlsx 或 .csv）", "Tree sheet (.xlsx or .csv)"),
+                button: c.t("导入", "Import"), id: "tree-sheet")
         }
     }
 }

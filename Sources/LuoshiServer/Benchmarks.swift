@@ -168,18 +168,23 @@ public enum Benchmarks {
         }
     }
 
-    static func fillDistrict(_ sql: any SQLDatabase, towns: Int, itemsPerTown: Int, until day: CivilDay) async throws
-        -> (items: Int, reports: Int)
-    {
+    /// Fills the towns of a district, or (`counties`) of several counties, the towns dealt out among them.
+    static func fillDistrict(
+        _ sql: any SQLDatabase, towns: Int, itemsPerTown: Int, until day: CivilDay,
+        counties: [(id: UUID, path: TreePath)] = []
+    ) async throws -> (items: Int, reports: Int) {
         let now = Date()
-        let district = UUID()
-        let districtPath = TreePath([district])
-        try await sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id", "path")
-            .values(
-                SQLBind(district), SQLBind("演示区"), SQLBind(OrganizationKind.district.rawValue), SQLBind(UUID?.none),
-                SQLBind(districtPath.text)
-            )
-            .run()
+        var parents = counties
+        if parents.isEmpty {
+            let district = UUID()
+            try await sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id", "path")
+                .values(
+                    SQLBind(district), SQLBind("演示区"), SQLBind(OrganizationKind.district.rawValue),
+                    SQLBind(UUID?.none), SQLBind(TreePath([district]).text)
+                )
+                .run()
+            parents = [(district, TreePath([district]))]
+        }
         var itemCount = 0
         var reportCount = 0
         // Any string will do: nobody signs in as these people.
@@ -188,6 +193,7 @@ public enum Benchmarks {
             let town = UUID()
             let units = (0..<10).map { _ in UUID() }
             let leader = UUID()
+            let (district, districtPath) = parents[t % parents.count]
             let townPath = districtPath.appending(town)
             var orgs = sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id", "path")
                 .values(

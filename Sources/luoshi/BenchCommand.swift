@@ -12,7 +12,10 @@ import PlanReader
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "性能测试 (benchmarks)",
-        subcommands: [BenchImport.self, BenchCorpus.self, BenchSupervise.self, BenchExport.self, BenchDeliver.self])
+        subcommands: [
+            BenchImport.self, BenchCorpus.self, BenchSupervise.self, BenchProvince.self, BenchExport.self,
+            BenchDeliver.self,
+        ])
 }
 
 struct BenchImport: ParsableCommand {
@@ -100,6 +103,29 @@ struct BenchSupervise: AsyncParsableCommand {
         guard let day = CivilDay(at) else { throw ValidationError("日期应为 2015-12-28 的形式") }
         for line in try await reporting({
             try await Benchmarks.supervision(storage.configuration(), towns: towns, itemsPerTown: items, at: day)
+        }) { print(line) }
+    }
+}
+
+/// `luoshi bench province`: a province's towns on one database; a pass with filings beside it, the offices' pages.
+struct BenchProvince: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "province",
+        abstract: "测量全省规模：督办巡查、巡查时报送、镇概览、县汇总 (a province: the pass, filings during it, overview and roll-up)",
+        discussion:
+            "Fills an empty database (--data, or DATABASE_URL) with a province of --towns towns (ten to a county, ten counties to a city) of --items assigned items each and reports to the month before --at, then measures."
+    )
+    @Option(name: .long, help: "镇的数量 (towns)") var towns = 1200
+    @Option(name: .long, help: "每镇事项数 (items per town)") var items = 300
+    @Option(name: .long, help: "巡查日期 (the day of the pass)") var at = "2015-06-28"
+    @Option(name: .long, help: "巡查期间的报送份数 (filings during the pass)") var filings = 300
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        guard let day = CivilDay(at) else { throw ValidationError("日期应为 2015-12-28 的形式") }
+        for line in try await reporting({
+            try await Benchmarks.province(
+                storage.configuration(), towns: towns, itemsPerTown: items, at: day, filings: filings)
         }) { print(line) }
     }
 }

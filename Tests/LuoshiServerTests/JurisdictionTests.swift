@@ -199,6 +199,23 @@ extension ServerTests {
                 }
             }
             // A town's office cannot put a unit outside its town, nor give an account of no unit.
+            // Ids in forms too: bulk acceptance, a channel for another town's unit.
+            let waiting = try #require(
+                try await ProgressReport.query(on: app.db).filter(\.$state == .submitted).filter(\.$id != pending1)
+                    .filter(\.$unit.$id != towns.unit2.id!)
+                    .first())
+            await #expect(throws: LuoshiError.self) {
+                try await Reports.review(
+                    waiting.id!.uuidString, accept: true, reason: nil, user: admin2, on: app.store,
+                    now: app.clock.now())
+            }
+            #expect(try await ProgressReport.find(waiting.id!, on: app.db)?.state == .submitted)
+            await #expect(throws: LuoshiError.self) {
+                try await Channels.add(
+                    .init(
+                        name: "群", kind: .wecom, target: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+                        organization: dept.id), by: admin2, on: app.store, now: app.clock.now())
+            }
             await #expect(throws: LuoshiError.self) {
                 try await Directory.addUnit(
                     .init(name: "越界单位", kind: .department, parent: towns.town1.id), by: admin2, on: app.store,

@@ -18,7 +18,14 @@ extension Jurisdiction {
         let above = try await Organization.query(on: db).filter(\.$id ~~ path.ids).all()
         let reach = Jurisdiction.of(
             unitAt: path, kinds: Dictionary(uniqueKeysWithValues: above.map { ($0.id!, $0.kind) }))
-        if case .under(let root) = reach, root.ids.count == 1 { return .everything }
+        // The whole deployment only for the one government at the top: where several stand side by side
+        // (two towns set up before their county was), each still sees its own.
+        if case .under(let root) = reach, root.ids.count == 1,
+            try await Organization.query(on: db).filter(\.$parent.$id == nil)
+                .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)).count() == 1
+        {
+            return .everything
+        }
         return reach
     }
 
@@ -26,9 +33,15 @@ extension Jurisdiction {
     /// sheets name, whose staff hear of its notices and whose leader answers last; the whole deployment
     /// for a plan of no government or of the government at the top of the tree.
     static func serving(_ plan: Plan, on db: any Database) async throws -> Jurisdiction {
-        guard let owner = plan.$owner.id, let path = try await Organization.find(owner, on: db)?.treePath,
-            path.ids.count > 1
-        else { return .everything }
+        guard let owner = plan.$owner.id, let path = try await Organization.find(owner, on: db)?.treePath else {
+            return .everything
+        }
+        if path.ids.count == 1,
+            try await Organization.query(on: db).filter(\.$parent.$id == nil)
+                .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)).count() == 1
+        {
+            return .everything
+        }
         return .under(path)
     }
 
@@ -82,6 +95,10 @@ extension Jurisdiction {
                 true
             ),
             "id": ("SELECT o.path FROM feedback f JOIN plans p ON p.id = f.plan_id \(planOwner) WHERE f.id = ", true),
+            "noticeEvidenceID": (
+                "SELECT o.path FROM notice_evidence e JOIN supervision_notices n ON n.id = e.notice_id JOIN plans p ON p.id = n.plan_id \(planOwner) WHERE e.id = ",
+                true
+            ),
             "unitID": ("SELECT o.path FROM organizations o WHERE o.id = ", false),
             "userID": (
                 "SELECT o.path FROM users u LEFT JOIN organizations o ON o.id = u.organization_id WHERE u.id = ", false
@@ -91,8 +108,8 @@ extension Jurisdiction {
                 false
             ),
             "objectionID": (
-                "SELECT o.path FROM assessment_objections a JOIN organizations o ON o.id = a.unit_id WHERE a.id = ",
-                false
+                "SELECT o.path FROM assessment_objections a JOIN assessment_rounds r ON r.id = a.round_id JOIN plans p ON p.id = r.plan_id \(planOwner) WHERE a.id = ",
+                true
             ),
         ]
     }()
@@ -101,17 +118,21 @@ extension Jurisdiction {
 
     /// Whether the record a path parameter names is within reach; true for an id no record has (the
     /// handler answers for it as always).
-    func covers(parameter name: String, id: UUID, on db: any Database) async throws -> Bool {
+    /// `writing`: a plan of no government is the deployment's to read, but only the deployment's own
+    /// administrators change it.
+    func covers(parameter name: String, id: UUID, writing: Bool = false, on db: any Database) async throws -> Bool {
         guard case .under = self, let owner = Self.owners[name], let sql = db as? any SQLDatabase else { return true }
         let rows = try await sql.raw("\(unsafeRaw: owner.sql)\(bind: id)").all(decoding: OwnerRow.self)
         guard let row = rows.first else { return true }
         let path = row.path.flatMap(TreePath.init(text:))
-        return owner.planRecord ? covers(path) : reaches(path)
+        return owner.planRecord && !writing ? covers(path) : reaches(path)
     }
 
     /// Refuses, as not found under `entity`'s name, a record outside reach.
-    func require(_ parameter: String, _ id: UUID, entity: String, on db: any Database) async throws {
-        guard try await covers(parameter: parameter, id: id, on: db) else {
+    func require(_ parameter: String, _ id: UUID, entity: String, writing: Bool = true, on db: any Database)
+        async throws
+    {
+        guard try await covers(parameter: parameter, id: id, writing: writing, on: db) else {
             throw LuoshiError.notFound(entity: entity, id: id.uuidString)
         }
     }
@@ -176,7 +197,8 @@ extension Request {
     }
 
     func requireReach(_ parameter: String, _ id: UUID) async throws {
-        try await Jurisdiction.of(self).require(parameter, id, entity: "记录", on: db)
+        try await Jurisdiction.of(self).require(
+            parameter, id, entity: "记录", writing: ![.GET, .HEAD].contains(method), on: db)
     }
 }
 
@@ -195,7 +217,8 @@ struct JurisdictionMiddleware: AsyncMiddleware {
             guard case .parameter(let name) = component, let text = req.parameters.get(name),
                 let id = UUID(uuidString: text)
             else { continue }
-            guard try await reach.covers(parameter: name, id: id, on: req.db) else {
+            let writing = ![.GET, .HEAD].contains(req.method)
+            guard try await reach.covers(parameter: name, id: id, writing: writing, on: req.db) else {
                 throw LuoshiError.notFound(entity: "记录", id: text)
             }
         }

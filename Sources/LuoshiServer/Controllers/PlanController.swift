@@ -168,8 +168,10 @@ struct PlanController: RouteCollection {
         let variant = (lang.english ? "en" : "zh") + "-" + sort.rawValue
         var body = await req.application.snapshots.page(key, variant)
         if body == nil {
-            let units = try await DirectoryController.orgs(req)
-            let leaders = try await DirectoryController.people(req, .leader).all()
+            // The plan's own government's names: the body is kept for every reader of the plan.
+            let serving = try await Jurisdiction.serving(plan, on: req.db)
+            let units = try await serving.units(on: req.db).all()
+            let leaders = try await serving.people([.leader], on: req.db).all()
             let model = PlanOverview.Model(
                 snapshot: snapshot, unitNames: Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) }),
                 leaderNames: Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) }), sort: sort)

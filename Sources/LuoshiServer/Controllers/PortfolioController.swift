@@ -31,6 +31,7 @@ struct PortfolioController: RouteCollection {
         }
         let plan: Plan?
         if let id = req.query[String.self, at: "plan"] {
+            try await req.requireReach("planID", id)
             plan = try await PlanStore.find(id, visibleTo: viewer, on: req.db)
         } else {
             plan = try await Jurisdiction.of(req).plans(on: req.db).filter(\.$status == .published)
@@ -42,7 +43,9 @@ struct PortfolioController: RouteCollection {
         var variant = ""
         if let plan {
             key = try await SnapshotCache.key(plan, for: req)
-            let scope = viewer.role == .reporter ? viewer.$organization.id?.uuidString ?? "none" : "all"
+            // The leader picker is the reader's reach: a county's readers and a town's see different ones.
+            let reach = try await Jurisdiction.of(req).root?.uuidString ?? "everything"
+            let scope = (viewer.role == .reporter ? viewer.$organization.id?.uuidString ?? "none" : "all") + "|" + reach
             variant =
                 "portfolio|\(leader?.id?.uuidString ?? "")|\(unit?.id?.uuidString ?? "")|\(Lang(req).english ? "en" : "zh")|\(scope)"
             if let key, let body = await req.application.snapshots.page(key, variant) {

@@ -33,9 +33,15 @@ struct SearchController: RouteCollection {
             for: user, open: nil, level: nil, text: words, perPage: Self.limit, on: req.db
         ).notices.map(NoticeList.Row.init)
         // Reports by their words, as the person may read them (a unit: its own, and others' accepted).
-        let reports = try await Visibility.readable(
-            ProgressReport.query(on: req.db).filter(\.$narrative ~~ words), by: user
-        ).with(\.$item).with(\.$unit).sort(\.$submittedAt, .descending).limit(Self.limit).all()
+        // Within the reader's plans before the limit: other towns' matches must not crowd out their own.
+        let reportQuery = ProgressReport.query(on: req.db).filter(\.$narrative ~~ words)
+        if case .under = reach {
+            reportQuery.join(PlanItem.self, on: \ProgressReport.$item.$id == \PlanItem.$id)
+                .filter(PlanItem.self, \.$plan.$id ~~ plans.compactMap(\.id))
+        }
+        let reports = try await Visibility.readable(reportQuery, by: user).with(\.$item).with(\.$unit).sort(
+            \.$submittedAt, .descending
+        ).limit(Self.limit).all()
         model.reports = reports.filter { planTitles[$0.item.$plan.id] != nil }.map { r in
             .init(
                 id: r.id!, item: r.$item.id, itemTitle: r.item.title, unit: r.unit.name, period: r.period,

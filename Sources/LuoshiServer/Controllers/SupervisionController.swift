@@ -23,7 +23,7 @@ struct SupervisionController: RouteCollection {
                 try await act(action, req: req)
             }
         }
-        routes.get("notice-evidence", ":evidenceID", use: evidence)
+        routes.get("notice-evidence", ":noticeEvidenceID", use: evidence)
         routes.get("inbox", use: inbox)
         routes.post("inbox", ":messageID", "read", use: markRead)
         routes.post("inbox", "read-all", use: markAllRead)
@@ -150,9 +150,9 @@ struct SupervisionController: RouteCollection {
 
     @Sendable func evidence(req: Request) async throws -> Response {
         let user = try req.user()
-        guard let id = req.parameters.get("evidenceID").flatMap(UUID.init(uuidString:)),
+        guard let id = req.parameters.get("noticeEvidenceID").flatMap(UUID.init(uuidString:)),
             let file = try await NoticeEvidence.query(on: req.db).filter(\.$id == id).with(\.$notice).first()
-        else { throw LuoshiError.notFound(entity: "证明材料", id: req.parameters.get("evidenceID") ?? "") }
+        else { throw LuoshiError.notFound(entity: "证明材料", id: req.parameters.get("noticeEvidenceID") ?? "") }
         guard Visibility.mayRead(file.notice, user) else { throw LuoshiError.forbidden(reason: "无权查看该证明材料") }
         return try EvidenceStore.download(
             id, filename: file.filename, contentType: file.contentType,

@@ -114,10 +114,17 @@ enum Assignments {
         // Another government's plan, unit or leader does not exist for this office.
         let reach = try await Jurisdiction.of(actor, on: store.db)
         try await reach.require("planID", planID, entity: "事项", on: store.db)
+        // Its units and leader are the plan's own government's, whoever assigns.
+        let serving = try await Jurisdiction.serving(
+            try await PlanStore.find(planID.uuidString, on: store.db), on: store.db)
         for u in [change.unit.value].compactMap({ $0 }) + (change.cooperating.value ?? []) {
             try await reach.require("unitID", u, entity: "单位", on: store.db)
+            try await serving.require("unitID", u, entity: "单位", on: store.db)
         }
-        if let l = change.leader.value { try await reach.require("userID", l, entity: "挂钩领导", on: store.db) }
+        if let l = change.leader.value {
+            try await reach.require("userID", l, entity: "挂钩领导", on: store.db)
+            try await serving.require("userID", l, entity: "挂钩领导", on: store.db)
+        }
         return try await store.write(.plan(planID), actor: actor.username, at: now) { tx in
             let items = try await PlanItem.query(on: tx.db).filter(\.$id ~~ unique).filter(\.$retiredAt == nil).all()
             guard items.count == unique.count, items.allSatisfy({ $0.$plan.id == planID }) else {

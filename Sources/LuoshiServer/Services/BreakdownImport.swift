@@ -226,7 +226,9 @@ struct BreakdownImport: Sendable {
                 )
             }
             var applied = Applied(assigned: 0, added: 0, unitsCreated: [], held: 0)
-            let government = try await Directory.government(of: actor, on: tx.db)
+            // New units belong to the plan's own government (else the importer's).
+            var government = try await plan.$owner.id.asyncMap { try await Organization.find($0, on: tx.db) } ?? nil
+            if government == nil { government = try await Directory.government(of: actor, on: tx.db) }
             for name in p.newUnits where createUnits.contains(name) {
                 guard name.count <= 100 else {
                     throw LuoshiError.invalid(field: "单位", reason: "「\(name.prefix(20))…」超过 100 字 (too long)")

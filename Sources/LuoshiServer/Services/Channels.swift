@@ -49,11 +49,18 @@ enum Channels {
         guard (input.organization == nil) != (input.user == nil) else {
             throw LuoshiError.invalid(field: "所属", reason: "渠道属于一个单位或一个人")
         }
-        if let org = input.organization, try await Organization.find(org, on: db) == nil {
-            throw LuoshiError.notFound(entity: "单位", id: org.uuidString)
+        let reach = try await Jurisdiction.of(user, on: db)
+        if let org = input.organization {
+            guard try await Organization.find(org, on: db) != nil else {
+                throw LuoshiError.notFound(entity: "单位", id: org.uuidString)
+            }
+            try await reach.require("unitID", org, entity: "单位", on: db)
         }
-        if let owner = input.user, try await User.find(owner, on: db) == nil {
-            throw LuoshiError.notFound(entity: "用户", id: owner.uuidString)
+        if let owner = input.user {
+            guard try await User.find(owner, on: db) != nil else {
+                throw LuoshiError.notFound(entity: "用户", id: owner.uuidString)
+            }
+            try await reach.require("userID", owner, entity: "用户", on: db)
         }
         let secret = input.secret?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (secret?.count ?? 0) <= 200 else { throw LuoshiError.invalid(field: "签名密钥", reason: "不超过 200 个字符") }
@@ -126,8 +133,10 @@ enum SupervisionSettings {
         guard user.role == .admin else { throw LuoshiError.forbidden(reason: "只有督查办可以设置督办规则") }
         if let problem = rules.problems.first { throw LuoshiError.invalid(field: "督办规则", reason: problem) }
         if let principal {
-            guard let leader = try await User.find(principal, on: db), leader.role == .leader else {
-                throw LuoshiError.invalid(field: "主要领导", reason: "应为一位领导")
+            guard let leader = try await User.find(principal, on: db), leader.role == .leader,
+                try await Jurisdiction.serving(plan, on: db).covers(parameter: "userID", id: principal, on: db)
+            else {
+                throw LuoshiError.invalid(field: "主要领导", reason: "应为本级政府的一位领导 (a leader of the plan's government)")
             }
         }
         let planID = try plan.requireID()

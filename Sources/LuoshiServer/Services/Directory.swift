@@ -79,7 +79,7 @@ enum Directory {
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw(
             """
-            UPDATE organizations SET path = \(bind: newPath) || substr(path, \(bind: oldPath.count + 1))
+            UPDATE organizations SET path = \(bind: newPath) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER))
             WHERE path LIKE \(bind: oldPath + "%") AND path <> \(bind: newPath)
             """
         ).run()
@@ -116,9 +116,22 @@ enum Directory {
                 },
                 root: reach.root)
             var refused = problems.map { $0.row > 0 ? "第 \($0.row) 行：\($0.reason)" : $0.reason }
+            let withChildren = Set(all.compactMap { $0.$parent.id })
+            let withReporters = Set(
+                try await User.query(on: tx.db).filter(\.$role == .reporter).all(\.$organization.$id).compactMap { $0 })
             for change in changes where !change.isNew {
-                if !reach.reaches(byID[change.id]?.treePath) {
+                let unit = byID[change.id]!
+                if !reach.reaches(unit.treePath) {
                     refused.append("「\(change.name)」不在本级辖区 (outside your jurisdiction)")
+                }
+                if change.id == reach.root && (change.parent != unit.$parent.id || change.kind != unit.kind) {
+                    refused.append(
+                        "「\(change.name)」是本级政府，其上级和类型由上级单位设置 (your own government's place is set from above)")
+                }
+                if change.kind.isGovernment != unit.kind.isGovernment
+                    && (withChildren.contains(change.id) || withReporters.contains(change.id))
+                {
+                    refused.append("「\(change.name)」下还有单位或填报人，不能在政府和单位之间改类型 (it still has units or reporters)")
                 }
             }
             guard refused.isEmpty else {
@@ -153,6 +166,12 @@ enum Directory {
                 try await unit.save(on: tx.db)
                 if let oldPath, let newPath = unit.path, oldPath != newPath {
                     try await move(under: oldPath, to: newPath, on: tx.db)
+                    // The units already read keep up: a later row placed under one of them takes its new path.
+                    for other in byID.values where other.id != unit.id {
+                        if let p = other.path, p.hasPrefix(oldPath) {
+                            other.path = newPath + p.dropFirst(oldPath.count)
+                        }
+                    }
                 }
                 tx.record(.unitEdit, .unit, change.id, before: before, after: UnitRecord(unit))
                 result.updated += 1
@@ -188,7 +207,17 @@ enum Directory {
             }
         }
         var parent: Organization?
-        if let parentID = input.parent {
+        if unit.id != nil, unit.id == reach.root {
+            // An office's own government keeps its place and kind: moving it, or making it a department,
+            // would change what the office itself reaches. Its name and code are the office's to keep.
+            guard input.parent == unit.$parent.id, input.kind == unit.kind else {
+                throw LuoshiError.forbidden(
+                    reason: "本级政府的上级和类型由上级单位设置 (your own government's place is set from above)")
+            }
+            unit.name = name
+            unit.code = DivisionCode(code)?.digits
+            return
+        } else if let parentID = input.parent {
             guard parentID != unit.id, let found = try await Organization.find(parentID, on: db),
                 reach.reaches(found.treePath)
             else {

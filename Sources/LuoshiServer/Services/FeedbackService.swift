@@ -162,6 +162,9 @@ enum FeedbackService {
                 guard let unit, try await Organization.find(unit, on: tx.db) != nil else {
                     throw LuoshiError.invalid(field: "答复单位", reason: "请指定答复单位 (choose the unit that answers)")
                 }
+                // Only a unit of the plan's own government answers its feedback.
+                let plan = try await PlanStore.find(f.$plan.id.uuidString, on: tx.db)
+                try await Jurisdiction.serving(plan, on: tx.db).require("unitID", unit, entity: "答复单位", on: tx.db)
                 f.$unit.id = unit
                 f.state = .published
                 f.hiddenReason = nil

@@ -61,8 +61,10 @@ enum HandDowns {
                         refused: "尚无\(plan.year)年计划 (no plan for \(plan.year))"))
                 continue
             }
+            let openPlans = townPlans.compactMap(\.id)
             let copy = try await store.write(.plan(target.id!), actor: actor.username, at: now) { tx -> UUID in
-                if let existing = try await PlanItem.query(on: tx.db).filter(\.$plan.$id == target.id!)
+                // Already there, in this plan or another open plan of the town's year: it keeps that copy.
+                if let existing = try await PlanItem.query(on: tx.db).filter(\.$plan.$id ~~ openPlans)
                     .filter(\.$sourceItemID == itemID).filter(\.$retiredAt == nil).first()
                 {
                     return existing.id!

@@ -43,6 +43,8 @@ enum Notices {
         let reach = try await Jurisdiction.of(user, on: db)
         try await reach.require("itemID", input.item, entity: "事项", on: db)
         try await reach.require("unitID", unit, entity: "单位", on: db)
+        let plan = try await PlanStore.find(item.$plan.id.uuidString, on: db)
+        try await Jurisdiction.serving(plan, on: db).require("unitID", unit, entity: "单位", on: db)
         let reason = input.reason.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         let action = input.requiredAction.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 2000 else {

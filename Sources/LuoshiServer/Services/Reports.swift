@@ -197,6 +197,8 @@ enum Reports {
         else {
             throw LuoshiError.notFound(entity: "报送", id: id ?? "")
         }
+        // Another government's report does not exist for this office, whether named in a path or a form.
+        try await Jurisdiction.of(user, on: store.db).require("reportID", uuid, entity: "报送", on: store.db)
         let trimmed = reason?.storable.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !accept && trimmed.isEmpty { throw LuoshiError.invalid(field: "退回理由", reason: "退回时必须说明理由") }
         guard trimmed.count <= 2000 else { throw LuoshiError.invalid(field: "退回理由", reason: "不超过 2000 字") }

@@ -86,22 +86,29 @@ enum Supervisor {
         var disabled: Set<UUID> = []
         /// Each unit's place in the tree, and each leader's unit: a town's plan falls back on its own leader.
         var unitPaths: [UUID: TreePath] = [:]
+        var unitKinds: [UUID: OrganizationKind] = [:]
         var leaderUnits: [UUID: UUID] = [:]
 
         /// The leader unanswered notices finally reach when the plan names none: the first leader of the
         /// plan's own government (of the deployment, for a plan of none or of the top of the tree).
         func defaultPrincipal(owner: UUID?) -> UUID? {
-            guard let owner, let root = unitPaths[owner], root.ids.count > 1 else { return leaders.first }
-            return leaders.first { leaderUnits[$0].flatMap { unitPaths[$0] }.map(root.contains) ?? false }
+            guard let owner, unitPaths[owner] != nil else { return leaders.first }
+            // A leader of the plan's own government: their unit's nearest government is the owner (a town's
+            // 镇长, not a village's or another town's; for a county's plan, not a town's).
+            return leaders.first { leader in
+                guard let path = leaderUnits[leader].flatMap({ unitPaths[$0] }) else { return false }
+                return Jurisdiction.of(unitAt: path, kinds: unitKinds).root == owner
+            }
         }
 
         static func load(on db: any Database) async throws -> Context {
             let sql = db as! any SQLDatabase
             var c = Context()
-            for row in try await sql.select().columns("id", "name", "path").from(Organization.schema).all() {
+            for row in try await sql.select().columns("id", "name", "path", "kind").from(Organization.schema).all() {
                 let id = try row.decode(column: "id", as: UUID.self)
                 c.unitNames[id] = try row.decode(column: "name", as: String.self)
                 c.unitPaths[id] = try row.decode(column: "path", as: String?.self).flatMap(TreePath.init(text:))
+                c.unitKinds[id] = OrganizationKind(rawValue: try row.decode(column: "kind", as: String.self))
             }
             // Accounts without a creation time first, on both databases (they sort NULL differently).
             // Disabled accounts are told nothing (their names stay known for the log).

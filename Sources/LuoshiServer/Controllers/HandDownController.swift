@@ -27,7 +27,7 @@ struct HandDownController: RouteCollection {
     }
 
     struct HandDownBody: Content, SchemaConstraints {
-        static let constraints: [String: [(String, JSONValue)]] = ["towns": [("maxItems", 2000)]]
+        static let constraints: [String: [(String, JSONValue)]] = ["towns": [("minItems", 1), ("maxItems", 2000)]]
         var towns: [UUID]
     }
 

@@ -48,9 +48,9 @@ enum HandDowns {
         let assignment = try await Assignment.query(on: store.db).filter(\.$item.$id == itemID).first()
         var outcomes: [Outcome] = []
         for townID in Array(Set(towns)).sorted(by: { $0.uuidString < $1.uuidString }) {
+            // Only the governments directly under the plan's owner exist as recipients.
             guard let town = allowed[townID] else {
-                throw LuoshiError.invalid(
-                    field: "下级政府", reason: "只能交办给本级政府的直接下级 (only to the governments directly under)")
+                throw LuoshiError.notFound(entity: "下级政府", id: townID.uuidString)
             }
             let townPlans = try await Plan.query(on: store.db).filter(\.$owner.$id == townID)
                 .filter(\.$year == plan.year).filter(\.$status != .closed).sort(\.$createdAt, .descending).all()

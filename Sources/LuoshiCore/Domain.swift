@@ -48,6 +48,9 @@ public enum OrganizationKind: String, Codable, Sendable, CaseIterable, Named {
     /// A government: the one a unit and its people belong to, and the one that issues a plan.
     public var isGovernment: Bool { tier != nil }
 
+    /// The kinds that are governments, for queries.
+    public static let governments = allCases.filter(\.isGovernment)
+
     /// Whether a unit of this kind may sit under `parent` (nil: at the top of the tree). A government sits
     /// under a government of a higher tier (a 直辖市's district under the city itself) or at the top; a
     /// village or community under a town or 街道; a department under any government.

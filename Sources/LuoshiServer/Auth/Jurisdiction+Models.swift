@@ -18,14 +18,7 @@ extension Jurisdiction {
         let above = try await Organization.query(on: db).filter(\.$id ~~ path.ids).all()
         let reach = Jurisdiction.of(
             unitAt: path, kinds: Dictionary(uniqueKeysWithValues: above.map { ($0.id!, $0.kind) }))
-        // The whole deployment only for the one government at the top: where several stand side by side
-        // (two towns set up before their county was), each still sees its own.
-        if case .under(let root) = reach, root.ids.count == 1,
-            try await Organization.query(on: db).filter(\.$parent.$id == nil)
-                .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)).count() == 1
-        {
-            return .everything
-        }
+        if case .under(let root) = reach { return try await whole(root, on: db) }
         return reach
     }
 
@@ -36,13 +29,16 @@ extension Jurisdiction {
         guard let owner = plan.$owner.id, let path = try await Organization.find(owner, on: db)?.treePath else {
             return .everything
         }
-        if path.ids.count == 1,
-            try await Organization.query(on: db).filter(\.$parent.$id == nil)
-                .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)).count() == 1
-        {
-            return .everything
-        }
-        return .under(path)
+        return try await whole(path, on: db)
+    }
+
+    /// The reach of a government at `root`: the whole deployment for the one government at the top of the
+    /// tree; where several stand side by side (two towns set up before their county was), each its own.
+    private static func whole(_ root: TreePath, on db: any Database) async throws -> Jurisdiction {
+        guard root.ids.count == 1 else { return .under(root) }
+        let tops = try await Organization.query(on: db).filter(\.$parent.$id == nil)
+            .filter(\.$kind ~~ OrganizationKind.governments).count()
+        return tops == 1 ? .everything : .under(root)
     }
 
     /// The units within reach.
@@ -137,19 +133,11 @@ extension Jurisdiction {
         }
     }
 
-    /// Whether a plan is within reach.
-    func covers(_ plan: Plan, on db: any Database) async throws -> Bool {
-        guard case .under = self else { return true }
-        guard let owner = plan.$owner.id else { return true }
-        return covers(try await Organization.find(owner, on: db)?.treePath)
-    }
-
     /// A query of the plans within reach (those of the governments under the root, and those of none).
     func plans(on db: any Database) async throws -> QueryBuilder<Plan> {
         let query = Plan.query(on: db)
-        guard case .under(let root) = self else { return query }
-        let governments = try await Organization.query(on: db).filter(\.$path, .custom("LIKE"), root.text + "%")
-            .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)).all(\.$id)
+        guard case .under = self else { return query }
+        let governments = try await units(on: db).filter(\.$kind ~~ OrganizationKind.governments).all(\.$id)
         return query.group(.or) { $0.filter(\.$owner.$id ~~ governments).filter(\.$owner.$id == nil) }
     }
 
@@ -162,8 +150,8 @@ extension Jurisdiction {
 
     /// The units within reach, nil for the whole deployment.
     func unitFilter(on db: any Database) async throws -> [UUID]? {
-        guard case .under(let root) = self else { return nil }
-        return try await Organization.query(on: db).filter(\.$path, .custom("LIKE"), root.text + "%").all(\.$id)
+        guard case .under = self else { return nil }
+        return try await units(on: db).all(\.$id)
     }
 }
 

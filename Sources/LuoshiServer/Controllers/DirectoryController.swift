@@ -155,20 +155,13 @@ struct DirectoryController: RouteCollection {
 
     /// A query of the accounts of a role within the signed-in person's reach.
     static func people(_ req: Request, _ role: Role) async throws -> QueryBuilder<User> {
-        let query = User.query(on: req.db).filter(\.$role == role)
-        if let units = try await Jurisdiction.of(req).unitFilter(on: req.db) {
-            query.filter(\.$organization.$id ~~ units)
-        }
-        return query
+        try await Jurisdiction.of(req).people([role], on: req.db)
     }
 
     /// The units within the signed-in person's reach, by name: a county's office sees its county, not the
     /// province.
     static func orgs(_ req: Request) async throws -> [Organization] {
-        let reach = try await Jurisdiction.of(req)
-        let query = Organization.query(on: req.db).sort(\.$name)
-        if case .under(let root) = reach { query.filter(\.$path, .custom("LIKE"), root.text + "%") }
-        return try await query.all()
+        try await Jurisdiction.of(req).units(on: req.db).sort(\.$name).all()
     }
 
     static func governments(_ orgs: [Organization]) -> [(id: UUID, name: String)] {

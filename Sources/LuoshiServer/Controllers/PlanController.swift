@@ -35,7 +35,7 @@ struct PlanController: RouteCollection {
         if user.role != .reporter, let root = government {
             model.hasBelow =
                 try await Organization.query(on: req.db).filter(\.$parent.$id == root)
-                .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)).count() > 0
+                .filter(\.$kind ~~ OrganizationKind.governments).count() > 0
         }
         return req.render(PlanList.View(model: model))
     }

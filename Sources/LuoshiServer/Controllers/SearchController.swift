@@ -47,11 +47,10 @@ struct SearchController: RouteCollection {
                 id: r.id!, item: r.$item.id, itemTitle: r.item.title, unit: r.unit.name, period: r.period,
                 state: r.state, excerpt: Self.excerpt(r.narrative, around: words))
         }
-        let units = Organization.query(on: req.db).filter(\.$name ~~ words)
-        if case .under(let root) = reach { units.filter(\.$path, .custom("LIKE"), root.text + "%") }
-        model.units = try await units.sort(\.$name).limit(Self.limit).all().map {
-            .init(id: $0.id!, name: $0.name, kind: $0.kind)
-        }
+        model.units = try await reach.units(on: req.db).filter(\.$name ~~ words).sort(\.$name).limit(Self.limit).all()
+            .map {
+                .init(id: $0.id!, name: $0.name, kind: $0.kind)
+            }
         return req.render(Search.View(model: model))
     }
 

@@ -31,7 +31,7 @@ struct StandingController: RouteCollection {
             .filter(\.$status == .published).sort(\.$createdAt, .descending).all()
         let withBelow = Set(
             try await Organization.query(on: req.db).filter(\.$parent.$id ~~ belowIDs)
-                .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)).all(\.$parent.$id).compactMap {
+                .filter(\.$kind ~~ OrganizationKind.governments).all(\.$parent.$id).compactMap {
                     $0
                 })
         var rows: [Standing.Government] = []

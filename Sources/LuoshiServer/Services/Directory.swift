@@ -31,7 +31,7 @@ enum Directory {
             id = org.$parent.id
         }
         let governments = try await Organization.query(on: db).filter(
-            \.$kind ~~ OrganizationKind.allCases.filter(\.isGovernment)
+            \.$kind ~~ OrganizationKind.governments
         ).limit(2).all()
         return governments.count == 1 ? governments[0] : nil
     }

@@ -10,7 +10,7 @@ D=$(mktemp -d); J=$D/cookies
 APP=$!; trap 'kill $APP 2>/dev/null; rm -rf "$D"' EXIT
 B=http://127.0.0.1:$PORT
 for _ in $(seq 1 60); do curl -sf "$B/healthz" >/dev/null && break; sleep 0.5; done
-T=$(curl -s -c "$J" -b "$J" "$B/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
+T=$(curl -s -c "$J" -b "$J" "$B/login" | grep -o 'name="_csrf" value="[^"]*"' | sed -n '1s/.*value="//;1s/"//;1p')
 curl -s -c "$J" -b "$J" -o /dev/null -d "_csrf=$T&username=duchaban&password=luoshi2015" "$B/login"
 SID=$(grep luoshi-session "$J" | awk '{print $7}')
 P=$(curl -s -b "$J" "$B/" -o /dev/null -w "%{redirect_url}")

@@ -98,67 +98,158 @@ public enum OrganizationSheet {
         return lines
     }
 
-    /// The changes that bring the tree to the sheet, worked out against `existing`. A row whose code or name
-    /// matches a unit already there updates it; others are added. A parent is the row's `parent` (a code or a
-    /// name, in the sheet or already there), else the nearest code above the row's own that exists. Every
-    /// unit must sit where its kind may (`OrganizationKind.maySit`) and, when `root` is given, under it.
-    /// All problems are reported together; with any, nothing should be written.
+    /// The changes that bring the tree to the sheet, worked out against `existing`. A row is the unit already
+    /// there with its code, else the one of its name under its parent; others are added. Names repeat across
+    /// a province (each town has its 党政办, two towns may each have a 新建村), so a name alone identifies a
+    /// unit only where one unit carries it. A parent is the row's `parent` (a code, or a name that only one
+    /// unit carries), else the nearest code above the row's own that exists, else, for a row matching a unit
+    /// already there by a name only it carries, that unit's parent. Every unit must sit where its kind may
+    /// (`OrganizationKind.maySit`) and, when `root` is given, under it. All problems are reported together;
+    /// with any, nothing should be written.
     public static func changes(
         _ lines: [Line], existing: [Existing], root: UUID? = nil, newID: () -> UUID = UUID.init
     ) -> (changes: [Change], problems: [Problem]) {
         var problems: [Problem] = []
         var byCode: [String: UUID] = [:]
-        var byName: [String: UUID] = [:]
+        var namedAs: [String: [UUID]] = [:]
+        var childNamed: [String: UUID] = [:]
         var kindOf: [UUID: OrganizationKind] = [:]
+        var codeOf: [UUID: String] = [:]
         var parentOf: [UUID: UUID?] = [:]
+        func key(_ parent: UUID?, _ name: String) -> String { "\(parent?.uuidString ?? "")/\(name)" }
         for e in existing {
-            if let c = e.code { byCode[c] = e.id }
-            byName[e.name] = byName[e.name] ?? e.id
+            if let c = e.code {
+                byCode[c] = e.id
+                codeOf[e.id] = c
+            }
+            namedAs[e.name, default: []].append(e.id)
+            childNamed[key(e.parent, e.name)] = e.id
             kindOf[e.id] = e.kind
             parentOf[e.id] = e.parent
         }
         let existingIDs = Set(existing.map(\.id))
-        // Ids first, so rows may name parents that come later in the sheet.
-        var ids: [Int: UUID] = [:]
-        for line in lines {
-            let id = line.code.flatMap { byCode[$0.digits] } ?? byName[line.name] ?? newID()
-            ids[line.row] = id
-            if let c = line.code { byCode[c.digits] = id }
-            byName[line.name] = id
-            if let k = line.kind { kindOf[id] = k }
+        var rowWithCode: [String: Int] = [:]
+        var rowsNamed: [String: [Int]] = [:]
+        for (i, line) in lines.enumerated() {
+            if let c = line.code { rowWithCode[c.digits] = rowWithCode[c.digits] ?? i }
+            rowsNamed[line.name, default: []].append(i)
         }
-        var changes: [Change] = []
-        for line in lines {
-            let id = ids[line.row]!
-            var parent: UUID?
+
+        // Each row's unit and parent, worked out on demand: a row's parent may be a later row.
+        var ids: [Int: UUID] = [:]
+        var parents: [Int: UUID?] = [:]
+        var failed: Set<Int> = []
+        var busy: Set<Int> = []
+        func fail(_ i: Int, _ reason: String) {
+            if failed.insert(i).inserted { problems.append(.init(row: lines[i].row, reason: reason)) }
+        }
+        func unit(coded digits: String) -> UUID? {
+            byCode[digits] ?? rowWithCode[digits].flatMap { id(of: $0) }
+        }
+        func id(of i: Int) -> UUID? {
+            if let known = ids[i] { return known }
+            if failed.contains(i) { return nil }
+            let line = lines[i]
+            if let c = line.code, let found = byCode[c.digits] {
+                ids[i] = found
+                return found
+            }
+            guard busy.insert(i).inserted else {
+                fail(i, "「\(line.name)」的上级形成循环 (its parents loop)")
+                return nil
+            }
+            defer { busy.remove(i) }
+            guard case .some(let parent) = parent(of: i) else { return nil }
+            var found = childNamed[key(parent, line.name)]
+            // A unit set up by hand before the tree was (the town itself, without its code) takes the code
+            // of the one row that names it, wherever the row places it.
+            if found == nil, line.code != nil, let same = namedAs[line.name]?.filter({ codeOf[$0] == nil }),
+                same.count == 1
+            {
+                found = same[0]
+            }
+            let id = found ?? newID()
+            ids[i] = id
+            return id
+        }
+        /// `.none` when the parent cannot be told (a problem is recorded); `.some(nil)` for the top.
+        func parent(of i: Int) -> UUID?? {
+            if let known = parents[i] { return known }
+            let line = lines[i]
+            var found: UUID?
             if let p = line.parent {
-                parent = DivisionCode(p).flatMap { byCode[$0.digits] } ?? byName[p]
-                if parent == nil {
-                    problems.append(.init(row: line.row, reason: "找不到上级「\(p)」 (parent not found)"))
-                    continue
+                if let c = DivisionCode(p), let u = unit(coded: c.digits) {
+                    found = u
+                } else {
+                    let candidates = Set(
+                        (rowsNamed[p] ?? []).filter { $0 != i }.compactMap { id(of: $0) } + (namedAs[p] ?? []))
+                    guard candidates.count == 1 else {
+                        fail(
+                            i,
+                            candidates.isEmpty
+                                ? "找不到上级「\(p)」 (parent not found)"
+                                : "有 \(candidates.count) 个单位名为「\(p)」，请用上级的区划代码 (several units have that name: give its code)"
+                        )
+                        return .none
+                    }
+                    found = candidates.first
                 }
             } else if let code = line.code {
                 var above = code.parent
-                while let a = above, byCode[a.digits] == nil { above = a.parent }
-                parent = above.flatMap { byCode[$0.digits] }
-            } else if existingIDs.contains(id) {
-                parent = parentOf[id] ?? nil
+                while let a = above, unit(coded: a.digits) == nil { above = a.parent }
+                found = above.flatMap { unit(coded: $0.digits) }
+            } else if let same = namedAs[line.name] {
+                guard same.count == 1 else {
+                    fail(
+                        i,
+                        "有 \(same.count) 个单位名为「\(line.name)」，请填上级 (several units have that name: give the parent)")
+                    return .none
+                }
+                found = parentOf[same[0]] ?? nil
             }
+            parents[i] = .some(found)
+            return .some(found)
+        }
+
+        var changes: [Change] = []
+        var rowOf: [UUID: Int] = [:]
+        for (i, line) in lines.enumerated() {
+            guard let id = id(of: i), parent(of: i) != nil else { continue }
+            if let k = line.kind { kindOf[id] = k }
+            if let earlier = rowOf[id] {
+                fail(i, "与第 \(lines[earlier].row) 行是同一单位 (the same unit as an earlier row)")
+                continue
+            }
+            rowOf[id] = i
+        }
+        var placed: Set<String> = []
+        for (i, line) in lines.enumerated() where !failed.contains(i) {
+            guard let id = ids[i], case .some(let parent) = parents[i] else { continue }
             guard let kind = kindOf[id] else {
-                problems.append(.init(row: line.row, reason: "请填写类型 (give the kind)"))
+                fail(i, "请填写类型 (give the kind)")
                 continue
             }
             if !kind.maySit(under: parent.flatMap { kindOf[$0] }) {
-                problems.append(
-                    .init(
-                        row: line.row,
-                        reason:
-                            "\(kind.chinese)「\(line.name)」不能属于\(parent.flatMap { p in lines.first { ids[$0.row] == p }?.name ?? existing.first { $0.id == p }?.name }.map { "「\($0)」" } ?? "树顶") (a \(kind.english.lowercased()) cannot sit there)"
-                    ))
+                let parentName = parent.flatMap { p in
+                    lines.indices.first { ids[$0] == p }.map { lines[$0].name } ?? existing.first { $0.id == p }?.name
+                }
+                fail(
+                    i,
+                    "\(kind.chinese)「\(line.name)」不能属于\(parentName.map { "「\($0)」" } ?? "树顶") (a \(kind.english.lowercased()) cannot sit there)"
+                )
                 continue
             }
             if parent == id {
-                problems.append(.init(row: line.row, reason: "不能属于自己 (not under itself)"))
+                fail(i, "不能属于自己 (not under itself)")
+                continue
+            }
+            // Two rows, or a row and a unit already there, may not give one parent two units of one name.
+            if let there = childNamed[key(parent, line.name)], there != id {
+                fail(i, "「\(line.name)」在同一上级下已有同名单位 (a unit of that name is already there)")
+                continue
+            }
+            guard placed.insert(key(parent, line.name)).inserted else {
+                fail(i, "「\(line.name)」在同一上级下重复 (named twice under one parent)")
                 continue
             }
             changes.append(
@@ -184,6 +275,8 @@ public enum OrganizationSheet {
                 problems.append(.init(row: 0, reason: "「\(change.name)」不在本级辖区之下 (outside your jurisdiction)"))
             }
         }
+        // By row, as found; problems of the whole tree (row 0) last.
+        problems.sort { ($0.row == 0 ? Int.max : $0.row) < ($1.row == 0 ? Int.max : $1.row) }
         // Parents before children: by depth.
         func depth(_ id: UUID) -> Int {
             var d = 0

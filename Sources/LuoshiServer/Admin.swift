@@ -17,10 +17,22 @@ extension LuoshiServer {
     {
         var unitID: UUID?
         if let unit {
-            guard let org = try await Organization.query(on: app.db).filter(\.$name == unit).first() else {
-                throw LuoshiError.notFound(entity: "单位", id: unit)
+            // By its 统计用区划代码, or by name: 党政办 where only one unit has it, else 张芝山镇·党政办.
+            let units = try await Organization.query(on: app.db).all()
+            if let code = DivisionCode(unit)?.digits, let coded = units.first(where: { $0.code == code }) {
+                unitID = coded.id
+            } else {
+                switch UnitNames(units).reading(unit) {
+                case .unit(let id): unitID = id
+                case .unknown: throw LuoshiError.notFound(entity: "单位", id: unit)
+                case .ambiguous(let labels):
+                    throw LuoshiError.invalid(
+                        field: "单位",
+                        reason:
+                            "有 \(labels.count) 个单位名为「\(unit)」，请写作\(labels.prefix(5).map { "「\($0)」" }.joined(separator: "或")) (several units have that name)"
+                    )
+                }
             }
-            unitID = org.id
         }
         if role == .reporter && unitID == nil { throw LuoshiError.invalid(field: "单位", reason: "填报人必须属于一个单位 (--unit)") }
         let input = Directory.AccountInput(

@@ -13,7 +13,8 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "用户名 (username)") var username: String
         @Option(name: .long, help: "角色 (role): admin|reporter|leader|deputy") var role: Role
         @Option(name: .customLong("name"), help: "显示名 (display name)") var displayName: String?
-        @Option(name: .long, help: "所属单位名称 (the unit's name)") var unit: String?
+        @Option(name: .long, help: "所属单位：名称、统计用区划代码，或重名时的「镇·单位」 (the unit: its name, its division code, or town·name)")
+        var unit: String?
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {

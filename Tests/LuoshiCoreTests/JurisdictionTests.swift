@@ -127,3 +127,76 @@ extension CoreTests {
         #expect(!OrganizationSheet.changes(other, existing: existing, root: id["海门县"]).problems.isEmpty)
     }
 }
+
+@Suite("同名单位 (units of one name)")
+struct UnitNamesTests {
+    @Test("各镇的党政办：写作「镇·党政办」，本级的在先 (each town's 党政办, written with its town; the government's own first)")
+    func labelsAndReading() {
+        let county = UUID()
+        let (town1, town2) = (UUID(), UUID())
+        let (office0, office1, office2, village1, village2, lone) = (UUID(), UUID(), UUID(), UUID(), UUID(), UUID())
+        let names = UnitNames([
+            .init(id: county, name: "海门县", parent: nil),
+            .init(id: town1, name: "三厂镇", parent: county),
+            .init(id: town2, name: "正余镇", parent: county),
+            .init(id: office1, name: "党政办", parent: town1),
+            .init(id: office2, name: "党政办", parent: town2),
+            .init(id: village1, name: "新建村", parent: town1),
+            .init(id: village2, name: "新建村", parent: town2),
+            .init(id: lone, name: "东港村", parent: town1),
+        ])
+        #expect(names.labels[office1] == "三厂镇·党政办" && names.labels[village2] == "正余镇·新建村")
+        #expect(names.labels[lone] == "东港村" && names.labels[county] == "海门县")
+        #expect(names.reading("党政办") == .ambiguous(["三厂镇·党政办", "正余镇·党政办"]))
+        #expect(names.reading("正余镇 / 党政办") == .unit(office2))
+        #expect(names.reading("三厂镇党政办") == .unit(office1))
+        #expect(names.reading("东港村") == .unit(lone))
+        #expect(names.reading("西港村") == .unknown)
+        // With the county's own 党政办, the bare name is the county's: its own units come first.
+        let withOwn = UnitNames([
+            .init(id: county, name: "海门县", parent: nil),
+            .init(id: town1, name: "三厂镇", parent: county),
+            .init(id: office0, name: "党政办", parent: county),
+            .init(id: office1, name: "党政办", parent: town1),
+        ])
+        #expect(withOwn.reading("党政办") == .unit(office0))
+        #expect(withOwn.reading(withOwn.labels[office1]!) == .unit(office1))
+    }
+
+    @Test("组织表：同名村按代码区分，同名上级须写代码 (villages of one name told apart by code; a parent's repeated name needs its code)")
+    func sheetWithRepeatedNames() throws {
+        let county = UUID()
+        let (town1, town2, office1) = (UUID(), UUID(), UUID())
+        let existing: [OrganizationSheet.Existing] = [
+            .init(id: county, name: "海门县", code: DivisionCode("320684")!.digits, kind: .county, parent: nil),
+            .init(id: town1, name: "三厂镇", code: DivisionCode("320684104")!.digits, kind: .town, parent: county),
+            .init(id: town2, name: "正余镇", code: DivisionCode("320684105")!.digits, kind: .town, parent: county),
+            .init(id: office1, name: "党政办", code: nil, kind: .department, parent: town1),
+        ]
+        let lines = try OrganizationSheet.read([
+            ["名称", "统计用区划代码", "上级", "类型"],
+            ["新建村", "320684104201", "", ""],
+            ["新建村", "320684105201", "", ""],
+            ["党政办", "", "正余镇", "部门"],
+            ["党政办", "", "三厂镇", "部门"],
+        ])
+        let (changes, problems) = OrganizationSheet.changes(lines, existing: existing)
+        #expect(problems.isEmpty)
+        #expect(changes.filter(\.isNew).map(\.name).sorted() == ["党政办", "新建村", "新建村"])
+        #expect(Set(changes.filter { $0.name == "新建村" }.map(\.parent)) == [town1, town2])
+        // The 三厂镇 row is the 党政办 already there, not a second one.
+        #expect(changes.first { $0.name == "党政办" && $0.parent == town1 }?.id == office1)
+        // A village under a parent named 新建村 (two units have that name) is refused, as is a row twice.
+        let twoParents =
+            existing
+            + changes.filter(\.isNew).map {
+                OrganizationSheet.Existing(id: $0.id, name: $0.name, code: $0.code, kind: $0.kind, parent: $0.parent)
+            }
+        let refused = OrganizationSheet.changes(
+            try OrganizationSheet.read([
+                ["名称", "上级", "类型"], ["村民小组", "新建村", "部门"], ["综治办", "三厂镇", "部门"], ["综治办", "三厂镇", "部门"],
+            ]), existing: twoParents)
+        #expect(refused.problems.map(\.row) == [2, 4])
+        #expect(refused.problems.first?.reason.contains("有 2 个单位名为「新建村」") == true)
+    }
+}

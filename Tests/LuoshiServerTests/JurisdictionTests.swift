@@ -418,3 +418,105 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    /// Names repeat across a county: each town has its own departments and villages of common names, the
+    /// tree import tells them apart by parent and code, a county's sheet writes them with their town's name,
+    /// and each town's office numbers its own notices.
+    @Test("同名单位与各镇督办单编号 (units of one name in two towns; each town numbers its notices)")
+    func sameNamesAcrossTowns() async throws {
+        try await TestApp.with { app in
+            let towns = try await app.twoTowns()
+            let now = app.clock.now()
+            let demoDept = try #require(
+                try await Organization.query(on: app.db).filter(\.$parent.$id == towns.town1.id!)
+                    .filter(\.$kind == .department).sort(\.$name).first())
+            // The second town gets a department of the same name; a second one there is refused.
+            let twin = try await Directory.addUnit(
+                .init(name: demoDept.name, kind: .department, parent: towns.town2.id), by: .commandLine,
+                on: app.store, now: now)
+            #expect(twin.id != demoDept.id && twin.$parent.id == towns.town2.id)
+            do {
+                _ = try await Directory.addUnit(
+                    .init(name: demoDept.name, kind: .department, parent: towns.town2.id), by: .commandLine,
+                    on: app.store, now: now)
+                Issue.record("a second unit of one name under one town was accepted")
+            } catch let error as LuoshiError {
+                #expect(error.message.contains("同一上级下已有名为「\(demoDept.name)」的单位"))
+            }
+
+            // A village of one name under each town, by code, and a department by its town's name: added once,
+            // and the same sheet again changes nothing.
+            let sheet: [[String]] = [
+                ["名称", "统计用区划代码", "上级", "类型"],
+                ["新建村", "320684104201", "", ""],
+                ["新建村", "320684105201", "", ""],
+                ["综治办", "", "三厂镇人民政府", "部门"],
+            ]
+            let first = try await Directory.importTree(sheet, by: .commandLine, on: app.store, now: now)
+            #expect(first.added == 3 && first.updated == 0)
+            let again = try await Directory.importTree(sheet, by: .commandLine, on: app.store, now: now)
+            #expect(again.added == 0 && again.updated == 0 && again.unchanged == 3)
+            let villages = try await Organization.query(on: app.db).filter(\.$name == "新建村").all()
+            #expect(Set(villages.map { $0.$parent.id }) == [towns.town1.id, towns.town2.id])
+            // A row naming a unit that two towns have, with no parent or code to tell which, is refused.
+            do {
+                _ = try await Directory.importTree(
+                    [["名称", "上级"], [demoDept.name, ""]], by: .commandLine, on: app.store, now: now)
+                Issue.record("an ambiguous name was accepted")
+            } catch let error as LuoshiError {
+                #expect(error.message.contains("有 2 个单位名为「\(demoDept.name)」，请填上级"))
+            }
+
+            // A county plan's sheet: the bare name is ambiguous and written back with its town's name.
+            let county = try #require(
+                try await User.query(on: app.db).filter(\.$username == "xian-dcs").first())
+            let doc = try PlanReader.read(text: "海门县2015年政府工作计划\n一、社会治理\n建成网格化服务管理中心3个。\n")
+            let plan = try await PlanStore.store(
+                doc, sourceText: "", actor: county.username, owner: towns.county.id, on: app.store, now: now)
+            let item = try #require(
+                try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan.id!).filter(\.$kind == .task).first())
+            let header = ["序号", "任务内容", "牵头单位"]
+            let ambiguous = try await BreakdownImport.preview(
+                plan: plan, rows: [header, ["1", item.title, demoDept.name]], on: app.db, now: now)
+            #expect(
+                ambiguous.errors.map(\.problem).first?.contains(
+                    "请写作「三厂镇人民政府·\(demoDept.name)」或「\(towns.town1.name)·\(demoDept.name)」") == true)
+            #expect(ambiguous.newUnits.isEmpty)
+            let qualified = try await BreakdownImport.preview(
+                plan: plan, rows: [header, ["1", item.title, "三厂镇人民政府\(demoDept.name)"]], on: app.db, now: now)
+            #expect(qualified.errors.isEmpty && qualified.newUnits.isEmpty)
+            #expect(qualified.changes.map(\.field) == [.leadUnit])
+
+            // The command line takes the qualified name, and says which to write for the bare one.
+            await #expect(throws: LuoshiError.self) {
+                _ = try await LuoshiServer.addUser(
+                    app, username: "twin1", displayName: "填报员", role: .reporter, unit: demoDept.name)
+            }
+            _ = try await LuoshiServer.addUser(
+                app, username: "twin2", displayName: "填报员", role: .reporter, unit: "三厂镇人民政府·\(demoDept.name)")
+            let added = try #require(try await User.query(on: app.db).filter(\.$username == "twin2").first())
+            #expect(added.$organization.id == twin.id)
+
+            // Notices: the second town's first is its No. 1 whatever the first town has issued.
+            func issue(_ item: UUID, _ unit: UUID, by username: String) async throws -> SupervisionNotice {
+                guard let user = try await User.query(on: app.db).filter(\.$username == username).first() else {
+                    throw LuoshiError.notFound(entity: "账号", id: username)
+                }
+                return try await Notices.issue(
+                    .init(item: item, unit: unit, level: .blue, reason: "进度滞后", requiredAction: "说明原因"), by: user,
+                    on: app.store, now: now)
+            }
+            let (item1, reporter1) = try await app.assignedItem()
+            let before =
+                try await SupervisionNotice.query(on: app.db).filter(\.$government.$id == towns.town1.id!)
+                .max(\.$serial) ?? 0
+            let n1 = try await issue(item1.id!, reporter1.$organization.id!, by: "duchaban")
+            let n2 = try await issue(towns.item2.id!, towns.unit2.id!, by: "sanchang")
+            let n3 = try await issue(towns.item2.id!, towns.unit2.id!, by: "sanchang")
+            #expect(n1.serial == before + 1 && n1.$government.id == towns.town1.id)
+            #expect(n2.number == "督〔2015〕1号" && n3.number == "督〔2015〕2号")
+            #expect(n2.$government.id == towns.town2.id)
+        }
+    }
+}

@@ -295,9 +295,13 @@ extension ServerTests {
             #expect(!toTown2.contains { $0.body.contains(item1.title.prefix(20)) })
             let toTown1 = try await InboxMessage.query(on: db).filter(\.$user.$id !~ town2Users).all()
             #expect(!toTown1.contains { $0.body.contains(towns.item2.title.prefix(20)) })
-            // Each notice number is drawn once across both towns' side-by-side passes.
-            let numbers = try await SupervisionNotice.query(on: db).all().map(\.number)
-            #expect(numbers.count == Set(numbers).count)
+            // Each town numbers its own notices from 1, with no number drawn twice by the side-by-side passes.
+            let notices = try await SupervisionNotice.query(on: db).all()
+            for town in [towns.town1.id!, towns.town2.id!] {
+                let serials = notices.filter { $0.$government.id == town }.map(\.serial).sorted()
+                #expect(!serials.isEmpty && serials == Array(1...serials.count), "\(town)")
+            }
+            #expect(notices.allSatisfy { $0.$government.id != nil })
         }
     }
 }

@@ -51,6 +51,8 @@ enum Migrations {
         app.migrations.add(AddTreeToOrganizations())
         app.migrations.add(AddOwnerToPlan())
         app.migrations.add(AddSourceToPlanItem())
+        app.migrations.add(NameUnitsWithinParent())
+        app.migrations.add(NumberNoticesPerGovernment())
     }
 }
 

@@ -35,3 +35,10 @@ final class Organization: Model, @unchecked Sendable {
 
     var treePath: TreePath? { path.flatMap(TreePath.init(text:)) }
 }
+
+extension UnitNames {
+    /// The names of these units as people write them (张芝山镇·党政办 where a name repeats).
+    init(_ units: [Organization]) {
+        self.init(units.map { .init(id: $0.id!, name: $0.name, parent: $0.$parent.id) })
+    }
+}

@@ -13,6 +13,8 @@ final class SupervisionNotice: Model, @unchecked Sendable {
     @Parent(key: "unit_id") var unit: Organization
     @Field(key: "year") var year: Int
     @Field(key: "serial") var serial: Int
+    /// The government whose office numbers it: its plan's (nil for a plan of no government).
+    @OptionalParent(key: "organization_id") var government: Organization?
     @Field(key: "level") var level: NoticeLevel
     @Field(key: "reason") var reason: String
     @Field(key: "required_action") var requiredAction: String

@@ -187,8 +187,9 @@ enum WriteScope: Sendable, Hashable {
 
     /// The lock around the audit chain's append.
     static let chainLockKey: Int64 = 7_405_120_150_123
-    /// The lock around drawing a notice number (督〔2015〕12号): numbers are the office's, not a plan's.
-    static let noticeNumberLockKey: Int64 = 7_405_120_150_125
+    /// The locks around drawing a notice number (督〔2015〕12号): numbers are a government's office's, not a
+    /// plan's; one lock a government (this class, and the government's id hashed).
+    static let noticeNumberLockClass: Int32 = 740_512
 }
 
 /// The state one database's writers share inside this process: the SQLite writer queue, the audit

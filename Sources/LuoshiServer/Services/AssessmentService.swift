@@ -287,16 +287,25 @@ extension AssessmentService {
             throw LuoshiError.invalid(
                 field: "测评表", reason: "前十行中找不到“单位”和“得分”两列 (no header with 单位 and 得分 in the first ten rows)")
         }
-        let units = try await Organization.query(on: store.db).all()
-        let byName = Dictionary(units.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a })
+        // Units are the plan's government's, named as its sheets name them (张芝山镇·党政办 where names repeat).
+        let plan = try await PlanStore.find(planID.uuidString, on: store.db)
+        let names = UnitNames(try await Jurisdiction.serving(plan, on: store.db).units(on: store.db).all())
         var scores: [(UUID, Double)] = []
         var errors: [String] = []
         for (i, r) in rows.enumerated().dropFirst(h + 1) {
             let unit = r.indices.contains(nameColumn) ? r[nameColumn].trimmingCharacters(in: .whitespaces) : ""
             let text = r.indices.contains(scoreColumn) ? r[scoreColumn].trimmingCharacters(in: .whitespaces) : ""
             if unit.isEmpty && text.isEmpty { continue }
-            guard let id = byName[unit] else {
+            let id: UUID
+            switch names.reading(unit) {
+            case .unit(let found): id = found
+            case .unknown:
                 errors.append("第\(i + 1)行 单位：“\(unit.prefix(30))”不是已有单位 (no such unit)")
+                continue
+            case .ambiguous(let labels):
+                errors.append(
+                    "第\(i + 1)行 单位：“\(unit.prefix(30))”有 \(labels.count) 个同名单位，请写作\(labels.prefix(3).map { "“\($0)”" }.joined(separator: "或")) (several units have this name)"
+                )
                 continue
             }
             if scores.contains(where: { $0.0 == id }) {

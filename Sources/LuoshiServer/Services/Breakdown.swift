@@ -75,7 +75,7 @@ struct Breakdown: Sendable {
         return Breakdown(
             title: plan.title,
             lines: lines(
-                snapshot, units: Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) }),
+                snapshot, units: UnitNames(units).labels,
                 leaders: Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) }), notices: notices,
                 filter: filter),
             filter: filter)

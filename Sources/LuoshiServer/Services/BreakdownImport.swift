@@ -72,11 +72,10 @@ struct BreakdownImport: Sendable {
         let reach = try await Jurisdiction.serving(plan, on: db)
         let units = try await reach.units(on: db).all()
         let leaders = try await reach.people([.leader], on: db).all()
-        let unitNames = Dictionary(units.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let knownUnits = Set(units.map(\.name))
+        let unitNames = UnitNames(units)
         let knownLeaders = Set(leaders.map(\.displayName))
         let exported = Breakdown.lines(
-            snapshot, units: unitNames,
+            snapshot, units: unitNames.labels,
             leaders: Dictionary(leaders.map { ($0.id!, $0.displayName) }, uniquingKeysWith: { a, _ in a }),
             notices: [:], filter: .init()
         ).filter { !$0.group }
@@ -90,8 +89,20 @@ struct BreakdownImport: Sendable {
         var result = BreakdownImport(
             changes: [], newItems: [], skipped: [], newUnits: [], newLeaders: [], errors: reading.errors, rows: 0,
             digest: "")
-        func propose(_ name: String, unit: Bool) {
-            if unit, !knownUnits.contains(name), !result.newUnits.contains(name) { result.newUnits.append(name) }
+        func propose(_ name: String, unit: Bool, row: Int) {
+            if unit {
+                switch unitNames.reading(name) {
+                case .unit: break
+                case .unknown: if !result.newUnits.contains(name) { result.newUnits.append(name) }
+                case .ambiguous(let labels):
+                    result.errors.append(
+                        .init(
+                            row: row, column: "责任单位", value: name,
+                            problem:
+                                "有 \(labels.count) 个单位同名，请写作\(labels.map { "「\($0)」" }.joined(separator: "或")) (several units have this name: write it with its town\'s)"
+                        ))
+                }
+            }
             if !unit, !knownLeaders.contains(name), !result.newLeaders.contains(name) { result.newLeaders.append(name) }
         }
         for (line, match) in zip(lines, matches) {
@@ -112,9 +123,9 @@ struct BreakdownImport: Sendable {
                             problem: "超过 2000 字 (more than 2,000 characters)"))
                 }
                 result.newItems.append(NewItem(row: line.row, content: line.content, area: line.area))
-                line.leader.map { propose($0, unit: false) }
-                line.leadUnit.map { propose($0, unit: true) }
-                for u in line.cooperatingUnits { propose(u, unit: true) }
+                line.leader.map { propose($0, unit: false, row: line.row) }
+                line.leadUnit.map { propose($0, unit: true, row: line.row) }
+                for u in line.cooperatingUnits { propose(u, unit: true, row: line.row) }
             case .duplicate(let row):
                 result.rows += 1
                 result.skipped.append(
@@ -135,11 +146,11 @@ struct BreakdownImport: Sendable {
                             after: after,
                             rule: rule))
                 }
-                if let leader = line.leader { propose(leader, unit: false) }
+                if let leader = line.leader { propose(leader, unit: false, row: line.row) }
                 change(.leader, now.leader, line.leader)
-                if let unit = line.leadUnit { propose(unit, unit: true) }
+                if let unit = line.leadUnit { propose(unit, unit: true, row: line.row) }
                 change(.leadUnit, now.leadUnit, line.leadUnit)
-                for unit in line.cooperatingUnits { propose(unit, unit: true) }
+                for unit in line.cooperatingUnits { propose(unit, unit: true, row: line.row) }
                 let cooperating = now.cooperating.split(separator: "、").map(String.init)
                 if !line.cooperatingUnits.isEmpty && Set(line.cooperatingUnits) != Set(cooperating) {
                     change(.cooperatingUnits, now.cooperating, line.cooperatingUnits.joined(separator: "、"))
@@ -240,7 +251,7 @@ struct BreakdownImport: Sendable {
             }
             let reach = try await Jurisdiction.serving(plan, on: tx.db)
             let units = try await reach.units(on: tx.db).all()
-            let unitIDs = Dictionary(units.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a })
+            let unitNames = UnitNames(units)
             let leaders = try await reach.people([.leader], on: tx.db).filter(\.$disabledAt == nil).all()
             let leaderIDs = Dictionary(leaders.map { ($0.displayName, $0.id!) }, uniquingKeysWith: { a, _ in a })
 
@@ -255,13 +266,13 @@ struct BreakdownImport: Sendable {
                             applied.held += 1
                         }
                     case .leadUnit:
-                        if let id = line.leadUnit.flatMap({ unitIDs[$0] }) {
+                        if let id = line.leadUnit.flatMap({ unitNames.unit(named: $0) }) {
                             a.$leadUnit.id = id
                         } else {
                             applied.held += 1
                         }
                     case .cooperatingUnits:
-                        let ids = line.cooperatingUnits.compactMap { unitIDs[$0] }
+                        let ids = line.cooperatingUnits.compactMap { unitNames.unit(named: $0) }
                         if ids.count == line.cooperatingUnits.count {
                             a.cooperatingUnitIDs = ids.map(\.uuidString).joined(separator: ",")
                         } else {

@@ -184,8 +184,8 @@ enum Directory {
         try await Organization.find(text: id, named: "单位", on: db)
     }
 
-    /// Validates the input and copies it onto the unit. Names are unique (a report names its unit by
-    /// name in Excel and Word); a unit sits under a government of a higher tier (`OrganizationKind.maySit`),
+    /// Validates the input and copies it onto the unit. Names are unique under one parent (a report names
+    /// its unit by name in Excel and Word, qualified by its government's where that is not enough); a unit sits under a government of a higher tier (`OrganizationKind.maySit`),
     /// never under itself or anything under it, and only where the one setting it up reaches.
     private static func check(_ input: UnitInput, into unit: Organization, reach: Jurisdiction, on db: any Database)
         async throws
@@ -193,9 +193,6 @@ enum Directory {
         let name = input.name.storable.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
             throw LuoshiError.invalid(field: "名称", reason: "不能为空，且不超过 100 字 (1 to 100 characters)")
-        }
-        if let other = try await Organization.query(on: db).filter(\.$name == name).first(), other.id != unit.id {
-            throw LuoshiError.conflict(reason: "已有名为「\(name)」的单位 (a unit of that name exists)")
         }
         let code = input.code?.trimmingCharacters(in: .whitespaces) ?? ""
         if !code.isEmpty {
@@ -214,6 +211,7 @@ enum Directory {
                 throw LuoshiError.forbidden(
                     reason: "本级政府的上级和类型由上级单位设置 (your own government's place is set from above)")
             }
+            try await nameIsFree(name, under: unit.$parent.id, for: unit, on: db)
             unit.name = name
             unit.code = DivisionCode(code)?.digits
             return
@@ -238,10 +236,22 @@ enum Directory {
                     + " (a government sits under a higher one, a village under a town, a department under any government)"
             )
         }
+        try await nameIsFree(name, under: parent?.id, for: unit, on: db)
         unit.name = name
         unit.kind = input.kind
         unit.code = DivisionCode(code)?.digits
         unit.place(under: parent)
+    }
+
+    /// Names are unique among the units under one parent: every town has its 党政办, but one town has one.
+    private static func nameIsFree(_ name: String, under parent: UUID?, for unit: Organization, on db: any Database)
+        async throws
+    {
+        let query = Organization.query(on: db).filter(\.$name == name).filter(\.$parent.$id == parent)
+        if let id = unit.id { query.filter(\.$id != id) }
+        if try await query.first() != nil {
+            throw LuoshiError.conflict(reason: "同一上级下已有名为「\(name)」的单位 (a unit of that name exists there)")
+        }
     }
 
     // MARK: accounts

@@ -77,7 +77,8 @@ enum Notices {
             notice.$item.id = item.id!
             notice.$unit.id = unit
             notice.year = today.year
-            notice.serial = try await Supervisor.nextSerial(year: today.year, on: tx.db)
+            notice.$government.id = plan.$owner.id
+            notice.serial = try await Supervisor.nextSerial(year: today.year, government: plan.$owner.id, on: tx.db)
             notice.level = input.level
             notice.reason = reason
             notice.requiredAction = action

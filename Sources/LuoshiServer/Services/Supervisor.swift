@@ -283,7 +283,7 @@ enum Supervisor {
         var actions: [Action] = []
         var reminderRows: [(work: Work, period: DuePeriod, stage: ReminderStage)] = []
         var newNotices: [(notice: SupervisionNotice, supersedes: [OpenNotice])] = []
-        var serial = try await nextSerial(year: today.year, on: db)
+        var serial = try await nextSerial(year: today.year, government: plan.owner, on: db)
         // What each leader is told in this pass, as lines of one digest.
         var digest: [UUID: [String]] = [:]
         let unitName = { (id: UUID) in context.unitNames[id] ?? id.uuidString }
@@ -337,6 +337,7 @@ enum Supervisor {
             notice.$item.id = w.item
             notice.$unit.id = w.unit
             notice.year = today.year
+            notice.$government.id = plan.owner
             notice.serial = serial
             serial += 1
             notice.level = trigger.level
@@ -442,13 +443,15 @@ enum Supervisor {
         }
         for chunk in newNotices.map(\.notice).chunked(100) {
             var insert = sql.insert(into: SupervisionNotice.schema).columns(
-                "id", "plan_id", "item_id", "unit_id", "year", "serial", "level", "reason", "required_action",
+                "id", "plan_id", "item_id", "unit_id", "organization_id", "year", "serial", "level", "reason",
+                "required_action",
                 "respond_by", "state", "escalation", "trigger_key", "issued_by_id", "issued_at", "signed_by_id",
                 "signed_at", "response", "responded_by_id", "responded_at", "return_reason", "closed_at", "closing_note"
             )
             for n in chunk {
                 insert = insert.values(
-                    SQLBind(n.id!), SQLBind(n.$plan.id), SQLBind(n.$item.id), SQLBind(n.$unit.id), SQLBind(n.year),
+                    SQLBind(n.id!), SQLBind(n.$plan.id), SQLBind(n.$item.id), SQLBind(n.$unit.id),
+                    SQLBind(n.$government.id), SQLBind(n.year),
                     SQLBind(n.serial), SQLBind(n.level.rawValue), SQLBind(n.reason), SQLBind(n.requiredAction),
                     SQLBind(n.respondBy), SQLBind(n.state.rawValue), SQLBind(n.escalation), SQLBind(n.triggerKey),
                     SQLBind(UUID?.none), SQLBind(n.issuedAt), SQLBind(UUID?.none), SQLBind(Date?.none),
@@ -540,6 +543,7 @@ enum Supervisor {
                     notice.$item.id = item
                     notice.$unit.id = unit
                     notice.year = today.year
+                    notice.$government.id = plan.owner
                     notice.serial = serial
                     serial += 1
                     notice.level = .blue
@@ -647,18 +651,25 @@ enum Supervisor {
         return ledger
     }
 
-    /// The next free serial of a year's notices.
-    /// The next notice number of the year. Numbers are the office's, across its plans: on PostgreSQL the
+    /// The next notice number of the year in `government`'s own sequence (nil: the deployment's, for plans
+    /// of no government). Numbers are the office's, across its plans: on PostgreSQL that government's
     /// numbering lock is taken first (after the plan's, before the audit chain's: always in that order),
-    /// so writes to two plans never draw the same number.
-    static func nextSerial(year: Int, on db: any Database) async throws -> Int {
-        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
-            try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: WriteScope.noticeNumberLockKey))").run()
+    /// so writes to two of its plans never draw the same number, and two towns never wait on each other.
+    static func nextSerial(year: Int, government: UUID?, on db: any Database) async throws -> Int {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw(
+                "SELECT pg_advisory_xact_lock(\(bind: WriteScope.noticeNumberLockClass), hashtext(\(bind: government?.uuidString ?? "")))"
+            ).run()
         }
-        let row = try await (db as! any SQLDatabase).select().column(
-            SQLFunction("MAX", args: SQLColumn("serial")), as: "m"
-        )
-        .from(SupervisionNotice.schema).where("year", .equal, year).first()
+        let query = sql.select().column(SQLFunction("MAX", args: SQLColumn("serial")), as: "m")
+            .from(SupervisionNotice.schema).where("year", .equal, year)
+        if let government {
+            query.where("organization_id", .equal, government)
+        } else {
+            query.where("organization_id", .is, SQLLiteral.null)
+        }
+        let row = try await query.first()
         return (try row?.decode(column: "m", as: Int?.self) ?? 0) + 1
     }
 

@@ -11,7 +11,8 @@ extension Benchmarks {
     /// latency), a town's overview page and a county's roll-up page as their offices open them (through the
     /// app's whole middleware and router, without the network), and the process's peak memory.
     public static func province(
-        _ config: ServerConfiguration, towns: Int, itemsPerTown: Int, at day: CivilDay, filings: Int
+        _ config: ServerConfiguration, towns: Int, itemsPerTown: Int, at day: CivilDay, filings: Int,
+        passWidth: Int? = nil
     ) async throws -> [String] {
         try await Runner.withApplication(config) { app in
             try await requireEmpty(app.db)
@@ -108,7 +109,7 @@ extension Benchmarks {
             let store = app.store
             let done = PassDone()
             let passTask = Task {
-                let r = try await Supervisor.pass(at: at, on: store)
+                let r = try await Supervisor.pass(at: at, width: passWidth, on: store)
                 await done.set()
                 return r
             }
@@ -135,7 +136,7 @@ extension Benchmarks {
                 String(
                     format: "full pass over %d towns: %.1f s — %d reminders, %d notices, %d escalations; %d failures",
                     towns, pass.seconds, pass.count(.reminder), pass.count(.notice), pass.count(.escalation),
-                    pass.failures.count))
+                    pass.failures.count) + " (\(passWidth.map(String.init) ?? "default") plans at a time)")
             lines.append("report filing during the pass: " + spread(filed))
             lines.append("peak memory (VmHWM): \(peakMemoryKB() / 1024) MB")
             return lines

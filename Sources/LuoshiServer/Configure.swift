@@ -23,7 +23,9 @@ extension LuoshiServer {
         case .sqliteMemory:
             app.databases.use(.sqlite(.memory), as: .sqlite)
         case .postgres(let url):
-            try app.databases.use(.postgres(url: url), as: .psql)
+            // Four connections an event loop (eight on two cores): the supervision pass writes two plans at
+            // once, and a filing beside it must find a connection free rather than queue behind the pass.
+            try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4), as: .psql)
         }
         // One write gate per app and so per database: its queue and remembered audit tail speak for it alone.
         let auditKey = try AuditKey.load(config)

@@ -119,13 +119,16 @@ struct BenchProvince: AsyncParsableCommand {
     @Option(name: .long, help: "每镇事项数 (items per town)") var items = 300
     @Option(name: .long, help: "巡查日期 (the day of the pass)") var at = "2015-06-28"
     @Option(name: .long, help: "巡查期间的报送份数 (filings during the pass)") var filings = 300
+    @Option(name: .long, help: "巡查同时处理的计划数，缺省按数据库而定 (plans worked at once; default by database)")
+    var passWidth: Int?
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
         guard let day = CivilDay(at) else { throw ValidationError("日期应为 2015-12-28 的形式") }
         for line in try await reporting({
             try await Benchmarks.province(
-                storage.configuration(), towns: towns, itemsPerTown: items, at: day, filings: filings)
+                storage.configuration(), towns: towns, itemsPerTown: items, at: day, filings: filings,
+                passWidth: passWidth)
         }) { print(line) }
     }
 }

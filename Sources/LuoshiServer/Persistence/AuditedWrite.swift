@@ -338,6 +338,14 @@ enum AuditChainWriter {
     ) async throws {
         guard !changes.isEmpty else { return }
         let sql = db as! any SQLDatabase
+        // What the write left behind, for the entries about reports, notices and items: read before the
+        // chain's lock, which every writer of every plan waits for, so that it is held for the link alone.
+        var digests: [String: String] = [:]
+        for (entity, _) in RowDigest.tables {
+            let ids = Set(changes.filter { $0.entity.rawValue == entity }.map(\.entityID))
+            digests.merge(try await RowDigest.digests(entity: entity, ids: Array(ids), on: sql)) { a, _ in a }
+        }
+        let rows = changes.map { digests[$0.entity.rawValue + ":" + $0.entityID] }
         if sql.dialect.name == "postgresql" {
             // The chain has one link at a time across every app server; held from here to commit only.
             try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: WriteScope.chainLockKey))").run()
@@ -357,13 +365,6 @@ enum AuditChainWriter {
                 return r
             }
         }
-        // What the write left behind, for the entries about reports, notices and items.
-        var digests: [String: String] = [:]
-        for (entity, _) in RowDigest.tables {
-            let ids = Set(changes.filter { $0.entity.rawValue == entity }.map(\.entityID))
-            digests.merge(try await RowDigest.digests(entity: entity, ids: Array(ids), on: sql)) { a, _ in a }
-        }
-        let rows = changes.map { digests[$0.entity.rawValue + ":" + $0.entityID] }
         var records = chain(after: last)
         do {
             try await insert(records, rows: rows, key: gate.key, on: sql)

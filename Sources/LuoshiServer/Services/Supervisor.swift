@@ -38,41 +38,77 @@ enum Supervisor {
 
     /// The pass over every published plan, or over the plans of one government (`government`): each plan
     /// in its own short write, so passes over two towns may run side by side and neither waits for the other.
-    static func pass(at now: Date, dryRun: Bool = false, government: UUID? = nil, on store: Store) async throws
-        -> PassResult
-    {
+    /// On PostgreSQL two plans are worked at once (one per core: the pass waits on the database more than
+    /// it computes); SQLite has one writer, so one at a time. Results come in the plans' order either way.
+    static func pass(
+        at now: Date, dryRun: Bool = false, government: UUID? = nil, width: Int? = nil, on store: Store
+    ) async throws -> PassResult {
         let started = Date()
         let context = try await Context.load(on: store.db)
+        let plans = try await publishedPlans(on: store.db).filter { government == nil || $0.owner == government }
+        let width = store.isSQLite ? 1 : max(1, width ?? 2)
+        var outcomes = [PlanOutcome?](repeating: nil, count: plans.count)
+        await withTaskGroup(of: (Int, PlanOutcome).self) { group in
+            var next = 0
+            while next < min(width, plans.count) {
+                let (i, plan) = (next, plans[next])
+                group.addTask { (i, await passOne(plan, context: context, at: now, dryRun: dryRun, on: store)) }
+                next += 1
+            }
+            while let (i, outcome) = await group.next() {
+                outcomes[i] = outcome
+                if next < plans.count {
+                    let (j, plan) = (next, plans[next])
+                    group.addTask { (j, await passOne(plan, context: context, at: now, dryRun: dryRun, on: store)) }
+                    next += 1
+                }
+            }
+        }
         var result = PassResult(at: now, actions: [], messages: 0, deliveries: 0, seconds: 0)
-        for plan in try await publishedPlans(on: store.db) where government == nil || plan.owner == government {
-            let body: @Sendable (AuditedTransaction) async throws -> (actions: [Action], outbox: Outbox) = { tx in
-                var outbox = try await Outbox.load(on: tx.db)
-                // Read again inside the plan's lock: a plan closed since the list was read is left alone.
-                guard try await Plan.find(plan.id, on: tx.db)?.status == .published else { return ([], outbox) }
-                let ledger = try await loadLedger(plan: plan.id, on: tx.db)
-                let actions = try await run(
-                    plan, context: context, ledger: ledger, now: now, dryRun: dryRun, outbox: &outbox, on: tx)
-                if !dryRun { try await outbox.flush(on: tx.db, now: now) }
-                return (actions, outbox)
-            }
-            // A dry run only reads: it takes no lock, holds up no writer and records nothing.
-            let outcome: (actions: [Action], outbox: Outbox)
-            do {
-                outcome =
-                    dryRun
-                    ? try await body(AuditedTransaction(db: store.db, actor: "system"))
-                    : try await store.write(.plan(plan.id), actor: "system", at: now, body)
-            } catch {
+        for outcome in outcomes.compactMap({ $0 }) {
+            switch outcome {
+            case .failed(let failure):
                 // One plan's failure must not leave the others unsupervised.
-                result.failures.append("\(plan.title): \(String(reflecting: error))")
-                continue
+                result.failures.append(failure)
+            case .done(let actions, let outbox):
+                result.actions += actions
+                result.messages += outbox.counts.inbox
+                result.deliveries += outbox.counts.deliveries
             }
-            result.actions += outcome.actions
-            result.messages += outcome.outbox.counts.inbox
-            result.deliveries += outcome.outbox.counts.deliveries
         }
         result.seconds = Date().timeIntervalSince(started)
         return result
+    }
+
+    enum PlanOutcome: Sendable {
+        case done([Action], Outbox)
+        case failed(String)
+    }
+
+    /// One plan's part of the pass, in the plan's own write (a dry run only reads: it takes no lock, holds up
+    /// no writer and records nothing).
+    private static func passOne(_ plan: PlanRow, context: Context, at now: Date, dryRun: Bool, on store: Store) async
+        -> PlanOutcome
+    {
+        let body: @Sendable (AuditedTransaction) async throws -> (actions: [Action], outbox: Outbox) = { tx in
+            var outbox = try await Outbox.load(on: tx.db)
+            // Read again inside the plan's lock: a plan closed since the list was read is left alone.
+            guard try await Plan.find(plan.id, on: tx.db)?.status == .published else { return ([], outbox) }
+            let ledger = try await loadLedger(plan: plan.id, on: tx.db)
+            let actions = try await run(
+                plan, context: context, ledger: ledger, now: now, dryRun: dryRun, outbox: &outbox, on: tx)
+            if !dryRun { try await outbox.flush(on: tx.db, now: now) }
+            return (actions, outbox)
+        }
+        do {
+            let outcome =
+                dryRun
+                ? try await body(AuditedTransaction(db: store.db, actor: "system"))
+                : try await store.write(.plan(plan.id), actor: "system", at: now, body)
+            return .done(outcome.actions, outcome.outbox)
+        } catch {
+            return .failed("\(plan.title): \(String(reflecting: error))")
+        }
     }
 
     /// Who is who, read once per pass.

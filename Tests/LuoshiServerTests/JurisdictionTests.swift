@@ -520,3 +520,62 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    /// A county's setup pages hold one level of the tree and one page of accounts at a time, within reach.
+    @Test("单位与人员页：逐级展开、可查找、分页 (units and people one level and one page at a time)")
+    func treePages() async throws {
+        try await TestApp.with { app in
+            let towns = try await app.twoTowns()
+            let county = try await app.signIn("xian-dcs", password: towns.passwords["xian-dcs"]!)
+            let town2 = try await app.signIn("sanchang", password: towns.passwords["sanchang"]!)
+            func page(_ caller: Caller, _ path: String) async throws -> (HTTPStatus, String) {
+                var out: (HTTPStatus, String) = (.internalServerError, "")
+                try await app.testing().test(.GET, path, headers: caller.headers) { res in
+                    out = (res.status, res.body.string)
+                }
+                return out
+            }
+            let dept1 = try #require(
+                try await Organization.query(on: app.db).filter(\.$parent.$id == towns.town1.id!)
+                    .filter(\.$kind == .department).sort(\.$name).first())
+            // The county's office opens at its county: the two towns, not the units under them.
+            let (status, top) = try await page(county, "/units")
+            #expect(status == .ok && top.contains("海门县") && top.contains("下属 2 个单位"))
+            #expect(top.contains("三厂镇人民政府") && top.contains(towns.town1.name))
+            #expect(!top.contains("三厂镇党政办") && !top.contains(">\(dept1.name)<"))
+            #expect(top.contains("href=\"/units?under=\(towns.town2.id!)\""))
+            // One level down: the town's units, and the way back up to the county.
+            let (_, down) = try await page(county, "/units?under=\(towns.town2.id!)")
+            #expect(down.contains("三厂镇党政办") && down.contains("href=\"/units?under=\(towns.county.id!)\""))
+            // A search runs across the county; from a town, another town's level is not there.
+            let (_, found) = try await page(
+                county, "/units?q=" + "党政办".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)
+            #expect(found.contains("三厂镇党政办"))
+            #expect(try await page(town2, "/units?under=\(towns.town1.id!)").0 == .notFound)
+            #expect(try await page(town2, "/people?unit=\(towns.town1.id!)").0 == .notFound)
+
+            // 25 more accounts in the second town: the county's 57 accounts come 50 to a page, staff first.
+            for i in 1...25 {
+                _ = try await Directory.addAccount(
+                    .init(
+                        username: "sc\(i)", displayName: "三厂填报员\(i)", role: .reporter, organization: towns.unit2.id),
+                    by: .commandLine, cost: 4, on: app.store, now: app.clock.now())
+            }
+            // 58 accounts in all; one of no unit is the deployment's, not the county's.
+            #expect(try await User.query(on: app.db).count() == 58)
+            #expect(try await User.query(on: app.db).filter(\.$organization.$id == nil).count() == 1)
+            let (_, first) = try await page(county, "/people")
+            #expect(first.contains("第 1–50 个，共 57 个"))
+            #expect(first.contains("xian-dcs") && first.contains("duchaban"))
+            let (_, second) = try await page(county, "/people?page=2")
+            #expect(second.contains("第 51–57 个，共 57 个") && !second.contains(">duchaban<"))
+            // One town's accounts; and a search by name.
+            let (_, own) = try await page(county, "/people?unit=\(towns.town2.id!)")
+            #expect(own.contains(">sanchang<") && own.contains(">sc25<") && !own.contains(">duchaban<"))
+            let (_, named) = try await page(
+                town2, "/people?q=" + "三厂填报员2".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)
+            #expect(named.contains(">sc2<") && named.contains(">sc25<") && !named.contains(">sc3<"))
+        }
+    }
+}

@@ -29,8 +29,12 @@ struct AssignController: RouteCollection {
                         changed: nil)))
         }
         let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
-        let units = try await DirectoryController.orgs(req)
-        let leaders = try await DirectoryController.people(req, .leader).sort(\.$displayName).all()
+        // The plan is carried out by its own government's units and leaders (a county's office looking at a
+        // town's plan picks among the town's), named as its sheets name them.
+        let serving = try await Jurisdiction.serving(plan, on: req.db)
+        let unitLabels = UnitNames(try await serving.units(on: req.db).all()).labels
+        let units = unitLabels.map { (id: $0.key, name: $0.value) }.sorted { $0.name < $1.name }
+        let leaders = try await serving.people([.leader], on: req.db).sort(\.$displayName).all()
         var filters = AssignTable.Filters()
         filters.area = req.query[String.self, at: "area"].flatMap(UUID.init(uuidString:))
         filters.unit = req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:))
@@ -53,18 +57,17 @@ struct AssignController: RouteCollection {
             if filters.unassignedOnly && a?.$leadUnit.id != nil { return false }
             return true
         }
-        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
         let leaderNames = Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) })
         let rows = items.map { i in
             let a = snapshot.assignments[i.id!]
             return AssignTable.Row(
                 item: i.id!, label: i.kind == .target ? "◎ \(i.subject ?? "") \(Format.target(i))" : i.title,
-                leader: a?.$leadLeader.id.flatMap { leaderNames[$0] }, unit: a?.$leadUnit.id.flatMap { unitNames[$0] },
+                leader: a?.$leadLeader.id.flatMap { leaderNames[$0] }, unit: a?.$leadUnit.id.flatMap { unitLabels[$0] },
                 dueDate: a?.dueDate, weight: a?.weight, status: snapshot.status(of: i).status)
         }
         let model = AssignTable.Model(
             plan: (plan.id!, plan.title), plans: choices, areas: snapshot.areas.map { ($0.id!, $0.title) },
-            units: units.map { ($0.id!, $0.name) }, leaders: leaders.map { ($0.id!, $0.displayName) }, filters: filters,
+            units: units, leaders: leaders.map { ($0.id!, $0.displayName) }, filters: filters,
             rows: rows, changed: req.query[Int.self, at: "changed"])
         return req.render(AssignTable.View(model: model))
     }

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import Foundation
 import LuoshiCore
 import Vapor
@@ -22,12 +23,26 @@ struct DirectoryController: RouteCollection {
 
     // MARK: units
 
+    /// One level of the tree at a time (a province has thousands of units): the units directly under
+    /// `?under=` (the office's own government at first) with the way back up, or those matching `?q=`.
     @Sendable func units(req: Request) async throws -> Response {
         let user = try req.user(.admin)
-        let orgs = try await Self.orgs(req)
+        let place = try await Self.place(req, at: req.query[UUID.self, at: "under"], for: user)
+        let search = Self.searchText(req)
+        var shown = place.children
+        if let search {
+            shown = try await Jurisdiction.of(req).units(on: req.db)
+                .group(.or) {
+                    $0.filter(\.$name, .custom("LIKE"), "%\(search)%").filter(\.$code, .custom("LIKE"), "\(search)%")
+                }
+                .sort(\.$name).limit(Self.searchLimit).all()
+        }
+        let home = try await Directory.government(of: user, on: req.db)?.id
         var model = UnitsPage.Model(
-            units: try await Self.unitRows(orgs, on: req.db), governments: Self.governments(orgs),
-            home: try await Directory.government(of: user, on: req.db)?.id)
+            at: try await place.at.asyncMap { try await Self.unitRows([$0], on: req.db)[0] },
+            trail: place.trail.map { ($0.id!, $0.name) }, units: try await Self.unitRows(shown, on: req.db),
+            search: search, governments: Self.governments(place.trail + (place.at.map { [$0] } ?? []) + place.children),
+            home: place.at?.kind.isGovernment == true ? place.at?.id : home)
         if let added = req.query[Int.self, at: "added"] {
             model.imported = Directory.TreeImport(
                 added: added, updated: req.query[Int.self, at: "updated"] ?? 0,
@@ -59,13 +74,13 @@ struct DirectoryController: RouteCollection {
     @Sendable func unit(req: Request) async throws -> Response {
         _ = try req.user(.admin)
         let unit = try await Directory.findUnit(req.parameters.get("unitID"), on: req.db)
-        let orgs = try await Self.orgs(req)
-        let row = try await Self.unitRows(orgs, on: req.db).first { $0.id == unit.id }!
+        let row = try await Self.unitRows([unit], on: req.db)[0]
         let members = try await User.query(on: req.db).filter(\.$organization.$id == unit.id!).sort(\.$username).all()
         return req.render(
             UnitPage.View(
                 model: .init(
-                    unit: row, governments: Self.governments(orgs), people: members.map { Self.person($0, orgs) })))
+                    unit: row, governments: try await Self.governments(around: unit, req),
+                    people: members.map { Self.person($0, [unit]) })))
     }
 
     @Sendable func saveUnit(req: Request) async throws -> Response {
@@ -78,24 +93,46 @@ struct DirectoryController: RouteCollection {
 
     // MARK: people
 
+    /// The accounts of a unit and everything under it (`?unit=`, the office's own government at first),
+    /// or those matching `?q=`, a page at a time: staff and leaders first, disabled accounts last.
     @Sendable func people(req: Request) async throws -> Response {
         let user = try req.user(.admin)
-        let orgs = try await Self.orgs(req)
-        let reach = try await Jurisdiction.of(req)
+        let place = try await Self.place(req, at: req.query[UUID.self, at: "unit"], for: user)
         let query = User.query(on: req.db)
-        if let units = try await reach.unitFilter(on: req.db) { query.filter(\.$organization.$id ~~ units) }
-        let all = try await query.all()
-        // Staff and leaders first, then units' reporters by unit; disabled accounts last.
-        let order: [Role] = [.admin, .leader, .deputy, .reporter]
-        let sorted = all.sorted {
-            ($0.disabledAt == nil ? 0 : 1, order.firstIndex(of: $0.role)!, Self.unitName($0, orgs), $0.username)
-                < ($1.disabledAt == nil ? 0 : 1, order.firstIndex(of: $1.role)!, Self.unitName($1, orgs), $1.username)
+        if let path = place.at?.path {
+            query.join(Organization.self, on: \User.$organization.$id == \Organization.$id)
+                .filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
+        } else if let units = try await Jurisdiction.of(req).unitFilter(on: req.db) {
+            query.filter(\.$organization.$id ~~ units)
         }
+        let search = Self.searchText(req)
+        if let search {
+            query.group(.or) {
+                $0.filter(\.$displayName, .custom("LIKE"), "%\(search)%")
+                    .filter(\.$username, .custom("LIKE"), "%\(search)%")
+            }
+        }
+        let paging = req.paging(total: try await query.copy().count())
+        let page = try await query.sort(
+            .sql(
+                unsafeRaw:
+                    "CASE WHEN users.disabled_at IS NULL THEN 0 ELSE 1 END, CASE users.role WHEN 'admin' THEN 0 WHEN 'leader' THEN 1 WHEN 'deputy' THEN 2 ELSE 3 END"
+            )
+        ).sort(\.$username).range(paging.rows).all()
+        let units = try await Organization.query(on: req.db).filter(
+            \.$id ~~ Set(page.compactMap { $0.$organization.id })
+        )
+        .all()
+        // A new account goes into this unit or one directly under it; further down, open that unit first.
+        let choices = (place.at.map { [$0] } ?? []) + place.children
         return req.render(
             PeoplePage.View(
                 model: .init(
-                    people: sorted.map { Self.person($0, orgs) }, units: orgs.map { ($0.id!, $0.name) },
-                    home: try await Directory.government(of: user, on: req.db)?.id)))
+                    people: page.map { Self.person($0, units) }, paging: paging, search: search,
+                    at: place.at.map { ($0.id!, $0.name) }, trail: place.trail.map { ($0.id!, $0.name) },
+                    below: place.children.map { ($0.id!, $0.name) },
+                    units: UnitNames(choices).labels.map { ($0.key, $0.value) }.sorted { $0.1 < $1.1 },
+                    home: place.at?.id)))
     }
 
     @Sendable func addPerson(req: Request) async throws -> Response {
@@ -103,22 +140,24 @@ struct DirectoryController: RouteCollection {
         let (person, password) = try await Directory.addAccount(
             try req.content.decode(Directory.AccountInput.self), by: user, cost: req.bcryptCost,
             on: req.store, now: req.now)
-        let orgs = try await Self.orgs(req)
+        let unit = try await person.$organization.id.asyncMap { try await Organization.find($0, on: req.db) } ?? nil
         return req.render(
-            PasswordIssued.View(model: .init(person: Self.person(person, orgs), password: password, isNew: true)))
+            PasswordIssued.View(
+                model: .init(person: Self.person(person, unit.map { [$0] } ?? []), password: password, isNew: true)))
     }
 
     @Sendable func person(req: Request) async throws -> Response {
         let viewer = try req.user(.admin)
         let person = try await Directory.findAccount(req.parameters.get("userID"), on: req.db)
-        let orgs = try await Self.orgs(req)
+        let orgs = try await Self.units(around: person.$organization.id, req)
         let entries = try await AuditEntry.query(on: req.db).filter(\.$entity == AuditEntity.user.rawValue)
             .filter(\.$entityID == person.id!.uuidString).sort(\.$sequence, .descending).limit(50).all()
         let names = try await ActorNames.load(entries.map(\.actor), on: req.db)
         return req.render(
             PersonPage.View(
                 model: .init(
-                    person: Self.person(person, orgs), units: orgs.map { ($0.id!, $0.name) },
+                    person: Self.person(person, orgs),
+                    units: UnitNames(orgs).labels.map { ($0.key, $0.value) }.sorted { $0.1 < $1.1 },
                     isViewer: person.id == viewer.id,
                     history: entries.map {
                         .init(
@@ -139,9 +178,10 @@ struct DirectoryController: RouteCollection {
         let user = try req.user(.admin)
         let (person, password) = try await Directory.resetPassword(
             req.parameters.get("userID"), by: user.username, cost: req.bcryptCost, on: req.store, now: req.now)
-        let orgs = try await Self.orgs(req)
+        let unit = try await person.$organization.id.asyncMap { try await Organization.find($0, on: req.db) } ?? nil
         return req.render(
-            PasswordIssued.View(model: .init(person: Self.person(person, orgs), password: password, isNew: false)))
+            PasswordIssued.View(
+                model: .init(person: Self.person(person, unit.map { [$0] } ?? []), password: password, isNew: false)))
     }
 
     @Sendable func setDisabled(_ req: Request, _ disabled: Bool) async throws -> Response {
@@ -164,12 +204,82 @@ struct DirectoryController: RouteCollection {
         try await Jurisdiction.of(req).units(on: req.db).sort(\.$name).all()
     }
 
+    /// Where in the tree a setup page stands: a unit within reach, else the office's own government, else
+    /// the top of the deployment (nil); the way up to it within reach, and the units directly under it.
+    struct Place {
+        var at: Organization?
+        var trail: [Organization]
+        var children: [Organization]
+    }
+
+    static func place(_ req: Request, at id: UUID?, for user: User) async throws -> Place {
+        let reach = try await Jurisdiction.of(req)
+        var at: Organization?
+        if let id {
+            // The middleware answers 404 for a unit in the path outside reach; a query's unit is checked here.
+            guard let found = try await Organization.find(id, on: req.db), reach.reaches(found.treePath) else {
+                throw LuoshiError.notFound(entity: "单位", id: id.uuidString)
+            }
+            at = found
+        } else {
+            at = try await Directory.government(of: user, on: req.db)
+        }
+        let above = Array(at?.treePath?.ids.dropLast() ?? [])
+        let trail = try await Organization.query(on: req.db).filter(\.$id ~~ above).all()
+            .filter { reach.reaches($0.treePath) }
+            .sorted { above.firstIndex(of: $0.id!)! < above.firstIndex(of: $1.id!)! }
+        let children = try await Organization.query(on: req.db).filter(\.$parent.$id == at?.id).sort(\.$name).all()
+        return Place(at: at, trail: trail, children: children)
+    }
+
+    /// A search of at most 50 characters, without LIKE's wildcards; nil when there is none.
+    static func searchText(_ req: Request) -> String? {
+        let text = String((req.query[String.self, at: "q"] ?? "").filter { !"%_\\".contains($0) }.prefix(50))
+            .trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+    }
+
+    static let searchLimit = 100
+
     static func governments(_ orgs: [Organization]) -> [(id: UUID, name: String)] {
         orgs.filter { $0.kind.isGovernment }.map { ($0.id!, $0.name) }
     }
 
-    static func unitName(_ user: User, _ orgs: [Organization]) -> String {
-        orgs.first { $0.id == user.$organization.id }?.name ?? ""
+    /// The governments a unit may be moved under from its page: those above it within reach and the ones
+    /// directly under each of them (a town moves to a neighbouring county; further, by a tree sheet).
+    static func governments(around unit: Organization, _ req: Request) async throws -> [(id: UUID, name: String)] {
+        let reach = try await Jurisdiction.of(req)
+        let above = Array(unit.treePath?.ids.dropLast() ?? [])
+        let ancestors = try await Organization.query(on: req.db).filter(\.$id ~~ above).all()
+            .filter { reach.reaches($0.treePath) }
+        let query = Organization.query(on: req.db).filter(\.$kind ~~ OrganizationKind.governments)
+        if reach == .everything {
+            query.group(.or) { $0.filter(\.$parent.$id ~~ above).filter(\.$parent.$id == nil) }
+        } else {
+            query.filter(\.$parent.$id ~~ above)
+        }
+        let beside = try await query.all().filter { reach.reaches($0.treePath) }
+        var seen: Set<UUID> = [unit.id!]
+        return (ancestors + beside).filter(\.kind.isGovernment).filter { seen.insert($0.id!).inserted }
+            .sorted {
+                ($0.path ?? "").count < ($1.path ?? "").count
+                    || (($0.path ?? "").count == ($1.path ?? "").count && $0.name < $1.name)
+            }
+            .map { ($0.id!, $0.name) }
+    }
+
+    /// The units an account may be put in from its page: its government, the units directly under that
+    /// government, and the account's own unit.
+    static func units(around unit: UUID?, _ req: Request) async throws -> [Organization] {
+        let user = try req.user(.admin)
+        let own = try await unit.asyncMap { try await Organization.find($0, on: req.db) } ?? nil
+        var government = own
+        while let g = government, !g.kind.isGovernment {
+            government = try await g.$parent.id.asyncMap { try await Organization.find($0, on: req.db) } ?? nil
+        }
+        let place = try await place(req, at: government?.id, for: user)
+        var seen: Set<UUID> = []
+        return ([own, place.at].compactMap { $0 } + place.children).filter { seen.insert($0.id!).inserted }
     }
 
     static func person(_ u: User, _ orgs: [Organization]) -> PeoplePage.Person {
@@ -194,7 +304,17 @@ struct DirectoryController: RouteCollection {
                 if let o = a.$leadUnit.id { leads[o, default: 0] += 1 }
             }
         }
-        let byID = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0) })
+        var below: [UUID: Int] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for p in try await Organization.query(on: db).filter(\.$parent.$id ~~ chunk).all(\.$parent.$id) {
+                if let p { below[p, default: 0] += 1 }
+            }
+        }
+        let parentIDs = Set(orgs.compactMap { $0.$parent.id })
+        let parents = Dictionary(
+            uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ parentIDs).all().map {
+                ($0.id!, $0)
+            })
         // Governments first, then their units by kind and name.
         let order: [OrganizationKind] = [
             .province, .city, .county, .district, .town, .subdistrict, .department, .community, .village,
@@ -204,8 +324,8 @@ struct DirectoryController: RouteCollection {
         }.map { o in
             .init(
                 id: o.id!, name: o.name, kind: o.kind, code: o.code,
-                parent: o.$parent.id.flatMap { byID[$0] }.map { ($0.id!, $0.name) }, accounts: accounts[o.id!] ?? 0,
-                leads: leads[o.id!] ?? 0)
+                parent: o.$parent.id.flatMap { parents[$0] }.map { ($0.id!, $0.name) }, accounts: accounts[o.id!] ?? 0,
+                leads: leads[o.id!] ?? 0, children: below[o.id!] ?? 0)
         }
     }
 }

@@ -74,7 +74,9 @@ struct SupervisionController: RouteCollection {
         try await req.requireReach("itemID", chosen)
         let item = try await PlanStore.findItem(chosen, on: req.db)
         let assignment = try await Assignment.query(on: req.db).filter(\.$item.$id == item.id!).first()
-        let units = try await DirectoryController.orgs(req)
+        // A notice goes to one of the plan's own government's units (Notices.issue holds to it).
+        let plan = try await PlanStore.find(item.$plan.id.uuidString, on: req.db)
+        let units = try await Jurisdiction.serving(plan, on: req.db).units(on: req.db).sort(\.$name).all()
         return req.render(
             NoticeNew.View(
                 model: .init(

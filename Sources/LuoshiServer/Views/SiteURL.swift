@@ -109,12 +109,16 @@ enum SiteURL: Equatable, Sendable {
     /// The office's units, and one unit's page (its form posts back to it).
     case search(String?)
     case units
+    /// The units directly under one, with the way back up.
+    case unitsUnder(UUID)
     case unitsImport
     /// The standing of the governments under one (nil: the reader's own).
     case standing(UUID?)
     case unit(UUID)
     /// The accounts, and one account's page (its form posts back to it).
     case people
+    /// The accounts of a unit and everything under it, a page at a time.
+    case peopleOf(unit: UUID?, q: String?, page: Int)
     case person(UUID)
     case resetPassword(UUID)
     case setDisabled(UUID, Bool)
@@ -275,10 +279,13 @@ enum SiteURL: Equatable, Sendable {
         case .toggleChannel(let id): return "/channels/\(id)/toggle"
         case .search(let q): return "/search" + Self.query([("q", q)])
         case .units: return "/units"
+        case .unitsUnder(let id): return "/units?under=\(id)"
         case .unitsImport: return "/units/import"
         case .standing(let id): return id.map { "/standing?of=\($0)" } ?? "/standing"
         case .unit(let id): return "/units/\(id)"
         case .people: return "/people"
+        case .peopleOf(let unit, let q, let page):
+            return "/people" + Self.query([("unit", unit?.uuidString), ("q", q), ("page", String(page))])
         case .person(let id): return "/people/\(id)"
         case .resetPassword(let id): return "/people/\(id)/reset"
         case .setDisabled(let id, let disabled): return "/people/\(id)/" + (disabled ? "disable" : "enable")

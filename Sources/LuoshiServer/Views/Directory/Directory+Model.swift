@@ -13,10 +13,17 @@ enum UnitsPage {
         /// Accounts attached to the unit, and the tasks it leads.
         var accounts: Int
         var leads: Int
+        /// Units directly under it.
+        var children: Int
     }
 
     struct Model {
+        /// The unit whose units are listed (nil: the top of the deployment), and the way up to it.
+        var at: Unit?
+        var trail: [(id: UUID, name: String)]
+        /// The units directly under `at`, or those matching `search`.
         var units: [Unit]
+        var search: String?
         /// The governments a unit may be put under.
         var governments: [(id: UUID, name: String)]
         /// The government a new unit goes under unless another is chosen: the viewer's own.
@@ -49,9 +56,17 @@ enum PeoplePage {
     }
 
     struct Model {
+        /// This page of the accounts of `at` and everything under it (or matching `search`).
         var people: [Person]
+        var paging: Paging
+        var search: String?
+        var at: (id: UUID, name: String)?
+        var trail: [(id: UUID, name: String)]
+        /// The units directly under `at`, to narrow the list to one of them.
+        var below: [(id: UUID, name: String)]
+        /// The units a new account may be put in: `at` and the units directly under it.
         var units: [(id: UUID, name: String)]
-        /// The unit a new account is attached to unless another is chosen: the viewer's government.
+        /// The unit a new account is attached to unless another is chosen.
         var home: UUID?
     }
 }

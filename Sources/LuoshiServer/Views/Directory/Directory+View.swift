@@ -13,6 +13,30 @@ func SetupLinks(_ c: PageContext) -> any Component {
     }.attr("aria-label", c.t("设置", "Setup")).class("setup")
 }
 
+/// Where a setup page stands in the tree: the way down from the top of the reader's reach, each step a link.
+private func TreeTrail(
+    _ c: PageContext, trail: [(id: UUID, name: String)], at: (id: UUID, name: String)?,
+    link: @escaping (UUID) -> SiteURL
+) -> any Component {
+    Element("nav") {
+        for step in trail {
+            Span { Anchor(step.name, link(step.id)) }.zh()
+            Words(" › ")
+        }
+        if let at { Span { Words(at.name) }.zh() }
+    }.attr("aria-label", c.t("所在层级", "Where in the tree")).class("trail")
+}
+
+/// A search of the units or people in reach, keeping the place in the tree.
+private func TreeSearch(_ c: PageContext, action: SiteURL, value: String?, placeholder: String) -> any Component {
+    Element("form") {
+        FieldLabel(c.t("查找", "Search"), for: "tree-q")
+        VoidElement("input").attr("type", "search").attr("name", "q").attr("id", "tree-q").attr("value", value)
+            .attr("maxlength", "50").attr("placeholder", placeholder)
+        Submit(c.t("查找", "Search"))
+    }.attr("method", "get").attr("action", action.path).attr("role", "search").class("filters")
+}
+
 /// The fields of a unit, blank for a new one.
 private func UnitFields(
     _ c: PageContext, name: String = "", kind: OrganizationKind = .department, code: String? = nil, parent: UUID?,
@@ -51,9 +75,30 @@ extension UnitsPage {
                         "Province, city, county or district, town or subdistrict: each government belongs to the one above it; departments belong to a government, villages and communities to a town or subdistrict. Units are never deleted (reports, notices and the audit log name them); a change of name is audited."
                     ))
             }
+            TreeTrail(c, trail: model.trail, at: model.at.map { ($0.id, $0.name) }) { .unitsUnder($0) }
+            TreeSearch(
+                c, action: .units, value: model.search,
+                placeholder: c.t("单位名称或区划代码", "A unit's name or division code"))
+            if let search = model.search {
+                H2 {
+                    Words(
+                        c.t(
+                            "名称或代码含「\(search)」的单位：\(model.units.count) 个",
+                            "Units whose name or code holds “\(search)”: \(model.units.count)")
+                            + (model.units.count == DirectoryController.searchLimit
+                                ? c.t("（只列前 100 个）", " (the first 100)") : ""))
+                }
+            } else if let at = model.at {
+                Paragraph {
+                    Span { Anchor(at.name, .unit(at.id)) }.zh()
+                    Words(
+                        " · " + c.name(at.kind) + (at.code.map { " · " + $0 } ?? "") + " · "
+                            + c.t("下属 \(model.units.count) 个单位", "\(model.units.count) units directly under it"))
+                }
+            }
             ListTable([
                 c.t("名称", "Name"), c.t("类型", "Kind"), c.t("区划代码", "Code"), c.t("所属", "Under"),
-                c.t("账号", "Accounts"),
+                c.t("下级", "Below"), c.t("账号", "Accounts"),
                 c.t("牵头任务", "Leads"), "",
             ]) {
                 for u in model.units {
@@ -62,6 +107,9 @@ extension UnitsPage {
                         TD(c.name(u.kind))
                         TD(u.code ?? "—")
                         TD(u.parent?.name ?? "—").zh()
+                        TD(class: "num") {
+                            if u.children > 0 { Anchor("\(u.children)", .unitsUnder(u.id)) } else { Words("—") }
+                        }
                         TD("\(u.accounts)", class: "num")
                         TD("\(u.leads)", class: "num")
                         TD {
@@ -196,7 +244,28 @@ extension PeoplePage {
                         "Accounts are disabled, never deleted: a disabled account cannot sign in, its sessions end at once, and what it did stays in its name. A new account's password, and a reset one, are shown once."
                     ))
             }
+            TreeTrail(c, trail: model.trail, at: model.at) { .peopleOf(unit: $0, q: nil, page: 1) }
+            Element("form") {
+                if let at = model.at { Hidden("unit", at.id.uuidString) }
+                FieldLabel(c.t("姓名或用户名", "Name or username"), for: "people-q")
+                VoidElement("input").attr("type", "search").attr("name", "q").attr("id", "people-q")
+                    .attr("value", model.search).attr("maxlength", "50")
+                Submit(c.t("查找", "Search"))
+            }.attr("method", "get").attr("action", SiteURL.people.path).attr("role", "search").class("filters")
+            if !model.below.isEmpty {
+                Paragraph {
+                    Words(c.t("下属单位：", "Units under it: "))
+                    for (i, u) in model.below.enumerated() {
+                        if i > 0 { Words(" · ") }
+                        Span { Anchor(u.name, .peopleOf(unit: u.id, q: nil, page: 1)) }.zh()
+                    }
+                }.class("muted")
+            }
             PeopleTable(model.people, c)
+            Pager(paging: model.paging, context: c, measure: ("个", "accounts")) {
+                [at = model.at?.id, q = model.search] in
+                .peopleOf(unit: at, q: q, page: $0)
+            }
             H2 { Words(c.t("新增账号", "Add an account")) }
             PostForm(.people, c, class: "stack") {
                 FieldLabel(c.t("用户名（登录用，字母或数字）", "Username (for signing in: letters or digits)"), for: "username")

@@ -71,7 +71,7 @@ extension CoreTests {
 }
 
 extension CoreTests {
-    @Test("组织表：按代码找上级，按代码或名称更新，错误一并报告 (the tree sheet)")
+    @Test("组织表：按代码找上级，按代码或同一上级下的名称更新，错误一并报告 (the tree sheet)")
     func organizationSheet() throws {
         let rows: [[String]] = [
             ["海门县组织机构表"],

@@ -526,7 +526,7 @@ def _():
 def _():
     sign_in("duchaban")
     go("/units")
-    form = find("form[action='/units']")
+    form = find("form[action='/units'][method='post']")
     form.find_element(By.NAME, "name").send_keys("新港村")
     Select(form.find_element(By.NAME, "kind")).select_by_value("village")
     government = Select(form.find_element(By.NAME, "parent")).first_selected_option.text
@@ -536,7 +536,7 @@ def _():
     look("unit")
     look("units", "/units")
     go("/people")
-    form = find("form[action='/people']")
+    form = find("form[action='/people'][method='post']")
     form.find_element(By.NAME, "username").send_keys("xingang")
     form.find_element(By.NAME, "displayName").send_keys("新港村 填报员 陈静")
     Select(form.find_element(By.NAME, "role")).select_by_value("reporter")

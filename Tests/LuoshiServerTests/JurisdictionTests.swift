@@ -517,6 +517,17 @@ extension ServerTests {
             #expect(n1.serial == before + 1 && n1.$government.id == towns.town1.id)
             #expect(n2.number == "督〔2015〕1号" && n3.number == "督〔2015〕2号")
             #expect(n2.$government.id == towns.town2.id)
+            // The county's list spans both towns: each unit is written with its town's name.
+            let countyCaller = try await app.signIn("xian-dcs", password: towns.passwords["xian-dcs"]!)
+            try await app.testing().test(.GET, "/notices", headers: countyCaller.headers) { res in
+                #expect(res.body.string.contains("三厂镇人民政府·三厂镇党政办"))
+                #expect(res.body.string.contains("\(towns.town1.name)·"))
+            }
+            // A town's own list is its own: no town names in front.
+            let town2 = try await app.signIn("sanchang", password: towns.passwords["sanchang"]!)
+            try await app.testing().test(.GET, "/notices", headers: town2.headers) { res in
+                #expect(res.body.string.contains(">三厂镇党政办<") && !res.body.string.contains("·三厂镇党政办"))
+            }
         }
     }
 }

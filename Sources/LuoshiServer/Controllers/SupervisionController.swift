@@ -50,7 +50,20 @@ struct SupervisionController: RouteCollection {
             for: user, open: filter == .all ? nil : filter == .open, level: filters.level, unit: filters.unit,
             overdueAt: filters.overdueOnly ? req.now : nil, text: filters.text, page: req.query[Int.self, at: "page"],
             on: req.db)
-        let rows = notices.map(NoticeList.Row.init)
+        var rows = notices.map(NoticeList.Row.init)
+        // A county's list holds several towns' notices, each numbered by its town from 1 and sent to units of
+        // common names: the unit is written with its town's name (三厂镇·党政办) where the page spans towns.
+        let governments = Set(notices.compactMap { $0.$government.id })
+        if governments.count > 1 {
+            let names = Dictionary(
+                try await Organization.query(on: req.db).filter(\.$id ~~ governments).all().map { ($0.id!, $0.name) },
+                uniquingKeysWith: { a, _ in a })
+            for (i, n) in notices.enumerated() {
+                if let g = n.$government.id, g != n.$unit.id, let name = names[g] {
+                    rows[i].unit = name + UnitNames.separator + rows[i].unit
+                }
+            }
+        }
         // A reporter sees their own unit's notices only: no unit to choose.
         let units =
             user.role == .reporter

@@ -53,6 +53,7 @@ enum Migrations {
         app.migrations.add(AddSourceToPlanItem())
         app.migrations.add(NameUnitsWithinParent())
         app.migrations.add(NumberNoticesPerGovernment())
+        app.migrations.add(AddTreeLookupIndexes())
     }
 }
 

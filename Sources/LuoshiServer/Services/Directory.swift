@@ -49,22 +49,25 @@ enum Directory {
 
     static func editUnit(_ id: String?, _ input: UnitInput, by actor: User, on store: Store, now: Date) async throws {
         try admin(actor)
-        let unit = try await findUnit(id, on: store.db)
-        let before = UnitRecord(unit)
-        if input.kind.isGovernment != unit.kind.isGovernment {
-            // A government with units under it, or a unit with reporters, keeps its side of the line.
-            let children = try await Organization.query(on: store.db).filter(\.$parent.$id == unit.id!).count()
-            let reporters = try await User.query(on: store.db).filter(\.$organization.$id == unit.id!)
-                .filter(\.$role == .reporter).count()
-            guard children == 0 && reporters == 0 else {
-                throw LuoshiError.conflict(
-                    reason: "「\(unit.name)」下还有单位或填报人，不能在政府和单位之间改类型 (it still has units or reporters)")
-            }
-        }
-        let oldPath = unit.path
-        try await check(input, into: unit, reach: try await Jurisdiction.of(actor, on: store.db), on: store.db)
-        guard UnitRecord(unit) != before else { return }
+        let reach = try await Jurisdiction.of(actor, on: store.db)
+        // Read and checked inside the write: a move takes the parent's path as it is at that moment, not as it
+        // was before another move of the parent committed.
         try await store.write(.office, actor: actor.username, at: now) { tx in
+            let unit = try await findUnit(id, on: tx.db)
+            let before = UnitRecord(unit)
+            if input.kind.isGovernment != unit.kind.isGovernment {
+                // A government with units under it, or a unit with reporters, keeps its side of the line.
+                let children = try await Organization.query(on: tx.db).filter(\.$parent.$id == unit.id!).count()
+                let reporters = try await User.query(on: tx.db).filter(\.$organization.$id == unit.id!)
+                    .filter(\.$role == .reporter).count()
+                guard children == 0 && reporters == 0 else {
+                    throw LuoshiError.conflict(
+                        reason: "「\(unit.name)」下还有单位或填报人，不能在政府和单位之间改类型 (it still has units or reporters)")
+                }
+            }
+            let oldPath = unit.path
+            try await check(input, into: unit, reach: reach, on: tx.db)
+            guard UnitRecord(unit) != before else { return }
             try await unit.save(on: tx.db)
             if let oldPath, let newPath = unit.path, oldPath != newPath {
                 try await move(under: oldPath, to: newPath, on: tx.db)

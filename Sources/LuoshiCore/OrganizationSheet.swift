@@ -122,11 +122,24 @@ public enum OrganizationSheet {
                 byCode[c] = e.id
                 codeOf[e.id] = c
             }
-            namedAs[e.name, default: []].append(e.id)
             childNamed[key(e.parent, e.name)] = e.id
             kindOf[e.id] = e.kind
             parentOf[e.id] = e.parent
         }
+        // Names are read within the importer's reach: another county's 新建村 is no reason to doubt one's own.
+        func underRoot(_ id: UUID) -> Bool {
+            guard let root else { return true }
+            var seen: Set<UUID> = []
+            var cursor: UUID? = id
+            while let c = cursor, seen.insert(c).inserted {
+                if c == root { return true }
+                cursor = parentOf[c] ?? nil
+            }
+            return false
+        }
+        let reachable = existing.filter { underRoot($0.id) }
+        for e in reachable { namedAs[e.name, default: []].append(e.id) }
+        let names = UnitNames(reachable.map { .init(id: $0.id, name: $0.name, parent: $0.parent) })
         let existingIDs = Set(existing.map(\.id))
         var rowWithCode: [String: Int] = [:]
         var rowsNamed: [String: [Int]] = [:]
@@ -154,6 +167,12 @@ public enum OrganizationSheet {
                 ids[i] = found
                 return found
             }
+            // A code given twice is one unit: the later row is reported as the same as the first.
+            if let c = line.code, let first = rowWithCode[c.digits], first != i {
+                let found = id(of: first)
+                ids[i] = found
+                return found
+            }
             guard busy.insert(i).inserted else {
                 fail(i, "「\(line.name)」的上级形成循环 (its parents loop)")
                 return nil
@@ -161,9 +180,11 @@ public enum OrganizationSheet {
             defer { busy.remove(i) }
             guard case .some(let parent) = parent(of: i) else { return nil }
             var found = childNamed[key(parent, line.name)]
-            // A unit set up by hand before the tree was (the town itself, without its code) takes the code
-            // of the one row that names it, wherever the row places it.
-            if found == nil, line.code != nil, let same = namedAs[line.name]?.filter({ codeOf[$0] == nil }),
+            // A government set up by hand at the top before the tree was (the town itself, without its code)
+            // takes the code of the one row that names it, wherever the row places it. Nothing further down is
+            // taken over: another town's uncoded 东港村 stays that town's.
+            if found == nil, line.code != nil,
+                let same = namedAs[line.name]?.filter({ codeOf[$0] == nil && (parentOf[$0] ?? nil) == nil }),
                 same.count == 1
             {
                 found = same[0]
@@ -181,8 +202,18 @@ public enum OrganizationSheet {
                 if let c = DivisionCode(p), let u = unit(coded: c.digits) {
                     found = u
                 } else {
-                    let candidates = Set(
-                        (rowsNamed[p] ?? []).filter { $0 != i }.compactMap { id(of: $0) } + (namedAs[p] ?? []))
+                    // By name as the sheets write it (三厂镇·党政办 where names repeat; the importer's own first).
+                    var candidates = Set((rowsNamed[p] ?? []).filter { $0 != i }.compactMap { id(of: $0) })
+                    switch names.reading(p) {
+                    case .unit(let u): candidates.insert(u)
+                    case .ambiguous(let labels) where candidates.isEmpty:
+                        fail(
+                            i,
+                            "有 \(labels.count) 个单位名为「\(p)」，请写作\(labels.prefix(3).map { "「\($0)」" }.joined(separator: "或"))或用区划代码 (several units have that name: write it with its town's, or give its code)"
+                        )
+                        return .none
+                    case .ambiguous, .unknown: break
+                    }
                     guard candidates.count == 1 else {
                         fail(
                             i,

@@ -198,5 +198,24 @@ struct UnitNamesTests {
             ]), existing: twoParents)
         #expect(refused.problems.map(\.row) == [2, 4])
         #expect(refused.problems.first?.reason.contains("有 2 个单位名为「新建村」") == true)
+        // Written with its town's name, the parent is found; a code given twice is one unit, reported once.
+        let placed = OrganizationSheet.changes(
+            try OrganizationSheet.read([
+                ["名称", "统计用区划代码", "上级", "类型"], ["村民小组", "", "三厂镇·新建村", "部门"],
+                ["西港村", "320684104202", "", ""], ["西港新村", "320684104202", "", ""],
+            ]), existing: twoParents)
+        #expect(placed.problems.map(\.row) == [2, 4])
+        #expect(placed.problems.first?.reason.contains("不能属于「新建村」") == true)
+        #expect(placed.problems.last?.reason.contains("与第 3 行是同一单位") == true)
+        // Another town's uncoded 东港村 is not taken over by a new one, coded, in the second town.
+        let eastPort = UUID()
+        let withUncoded =
+            twoParents + [
+                .init(id: eastPort, name: "东港村", code: nil, kind: .village, parent: town1)
+            ]
+        let fresh = OrganizationSheet.changes(
+            try OrganizationSheet.read([["名称", "统计用区划代码"], ["东港村", "320684105202"]]), existing: withUncoded)
+        #expect(fresh.problems.isEmpty && fresh.changes.count == 1 && fresh.changes[0].isNew)
+        #expect(fresh.changes[0].id != eastPort && fresh.changes[0].parent == town2)
     }
 }

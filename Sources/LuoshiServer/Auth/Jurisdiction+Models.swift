@@ -213,3 +213,12 @@ struct JurisdictionMiddleware: AsyncMiddleware {
         return try await next.respond(to: req)
     }
 }
+
+extension Request {
+    /// The units and people a page offers for carrying out `plan`: its own government's, and for a plan
+    /// of no government (which any office may read) only those within the reader's reach.
+    func carrying(_ plan: Plan) async throws -> Jurisdiction {
+        let serving = try await Jurisdiction.serving(plan, on: db)
+        return serving == .everything ? try await Jurisdiction.of(self) : serving
+    }
+}

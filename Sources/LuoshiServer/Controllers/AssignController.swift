@@ -31,7 +31,7 @@ struct AssignController: RouteCollection {
         let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
         // The plan is carried out by its own government's units and leaders (a county's office looking at a
         // town's plan picks among the town's), named as its sheets name them.
-        let serving = try await Jurisdiction.serving(plan, on: req.db)
+        let serving = try await req.carrying(plan)
         let unitLabels = UnitNames(try await serving.units(on: req.db).all()).labels
         let units = unitLabels.map { (id: $0.key, name: $0.value) }.sorted { $0.name < $1.name }
         let leaders = try await serving.people([.leader], on: req.db).sort(\.$displayName).all()

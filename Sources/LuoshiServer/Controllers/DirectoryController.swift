@@ -99,10 +99,21 @@ struct DirectoryController: RouteCollection {
         let user = try req.user(.admin)
         let place = try await Self.place(req, at: req.query[UUID.self, at: "unit"], for: user)
         let query = User.query(on: req.db)
+        let reach = try await Jurisdiction.of(req)
         if let path = place.at?.path {
-            query.join(Organization.self, on: \User.$organization.$id == \Organization.$id)
-                .filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
-        } else if let units = try await Jurisdiction.of(req).unitFilter(on: req.db) {
+            if reach == .everything && place.at?.$parent.id == nil {
+                // At the top of the deployment, its accounts of no unit (an administrator made on the command
+                // line) are listed too.
+                query.join(Organization.self, on: \User.$organization.$id == \Organization.$id, method: .left)
+                    .group(.or) {
+                        $0.filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
+                            .filter(\.$organization.$id == nil)
+                    }
+            } else {
+                query.join(Organization.self, on: \User.$organization.$id == \Organization.$id)
+                    .filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
+            }
+        } else if let units = try await reach.unitFilter(on: req.db) {
             query.filter(\.$organization.$id ~~ units)
         }
         let search = Self.searchText(req)
@@ -223,6 +234,10 @@ struct DirectoryController: RouteCollection {
             at = found
         } else {
             at = try await Directory.government(of: user, on: req.db)
+            // An account of a unit under no government reaches that unit alone, not the deployment's government.
+            if let found = at, !reach.reaches(found.treePath) {
+                at = try await reach.root.asyncMap { try await Organization.find($0, on: req.db) } ?? nil
+            }
         }
         let above = Array(at?.treePath?.ids.dropLast() ?? [])
         let trail = try await Organization.query(on: req.db).filter(\.$id ~~ above).all()

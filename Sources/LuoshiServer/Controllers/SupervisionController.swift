@@ -89,11 +89,12 @@ struct SupervisionController: RouteCollection {
         let assignment = try await Assignment.query(on: req.db).filter(\.$item.$id == item.id!).first()
         // A notice goes to one of the plan's own government's units (Notices.issue holds to it).
         let plan = try await PlanStore.find(item.$plan.id.uuidString, on: req.db)
-        let units = try await Jurisdiction.serving(plan, on: req.db).units(on: req.db).sort(\.$name).all()
+        let labels = UnitNames(try await req.carrying(plan).units(on: req.db).all()).labels
         return req.render(
             NoticeNew.View(
                 model: .init(
-                    item: item.id!, itemTitle: item.title, units: units.map { ($0.id!, $0.name) },
+                    item: item.id!, itemTitle: item.title,
+                    units: labels.map { ($0.key, $0.value) }.sorted { $0.1 < $1.1 },
                     leadUnit: assignment?.$leadUnit.id)))
     }
 

@@ -93,6 +93,11 @@ struct BreakdownImport: Sendable {
             if unit {
                 switch unitNames.reading(name) {
                 case .unit: break
+                case .unknown where name.contains(UnitNames.separator):
+                    // A name written with a town's that matches no unit is a mistake, not a unit to make.
+                    result.errors.append(
+                        .init(
+                            row: row, column: "责任单位", value: name, problem: "找不到这个单位 (no such unit)"))
                 case .unknown: if !result.newUnits.contains(name) { result.newUnits.append(name) }
                 case .ambiguous(let labels):
                     result.errors.append(

@@ -66,7 +66,7 @@ enum Notices {
         let reporters = try await User.reporters(of: [unit], on: db)
         return try await store.write(.plan(item.$plan.id), actor: user.username, at: now) { tx in
             // The plan's status and the item, as they are at the moment of writing.
-            guard try await Plan.find(item.$plan.id, on: tx.db)?.status == .published else {
+            guard let current = try await Plan.find(item.$plan.id, on: tx.db), current.status == .published else {
                 throw LuoshiError.conflict(reason: "只能对已发布计划的事项发督办单 (the plan is not published)")
             }
             _ = try await PlanEdits.live(item.id!, on: tx.db)
@@ -77,8 +77,9 @@ enum Notices {
             notice.$item.id = item.id!
             notice.$unit.id = unit
             notice.year = today.year
-            notice.$government.id = plan.$owner.id
-            notice.serial = try await Supervisor.nextSerial(year: today.year, government: plan.$owner.id, on: tx.db)
+            // Numbered by the government the plan belongs to at this moment.
+            notice.$government.id = current.$owner.id
+            notice.serial = try await Supervisor.nextSerial(year: today.year, government: current.$owner.id, on: tx.db)
             notice.level = input.level
             notice.reason = reason
             notice.requiredAction = action

@@ -92,8 +92,13 @@ enum Supervisor {
     {
         let body: @Sendable (AuditedTransaction) async throws -> (actions: [Action], outbox: Outbox) = { tx in
             var outbox = try await Outbox.load(on: tx.db)
-            // Read again inside the plan's lock: a plan closed since the list was read is left alone.
-            guard try await Plan.find(plan.id, on: tx.db)?.status == .published else { return ([], outbox) }
+            // Read again inside the plan's lock: a plan closed since the list was read is left alone, and its
+            // notices are numbered by the government it belongs to now.
+            guard let current = try await Plan.find(plan.id, on: tx.db), current.status == .published else {
+                return ([], outbox)
+            }
+            var plan = plan
+            plan.owner = current.$owner.id
             let ledger = try await loadLedger(plan: plan.id, on: tx.db)
             let actions = try await run(
                 plan, context: context, ledger: ledger, now: now, dryRun: dryRun, outbox: &outbox, on: tx)
@@ -319,7 +324,7 @@ enum Supervisor {
         var actions: [Action] = []
         var reminderRows: [(work: Work, period: DuePeriod, stage: ReminderStage)] = []
         var newNotices: [(notice: SupervisionNotice, supersedes: [OpenNotice])] = []
-        var serial = try await nextSerial(year: today.year, government: plan.owner, on: db)
+        var numbers = NoticeNumbers(year: today.year, government: plan.owner)
         // What each leader is told in this pass, as lines of one digest.
         var digest: [UUID: [String]] = [:]
         let unitName = { (id: UUID) in context.unitNames[id] ?? id.uuidString }
@@ -374,8 +379,7 @@ enum Supervisor {
             notice.$unit.id = w.unit
             notice.year = today.year
             notice.$government.id = plan.owner
-            notice.serial = serial
-            serial += 1
+            notice.serial = try await numbers.draw(on: db)
             notice.level = trigger.level
             notice.reason = trigger.reason
             notice.requiredAction = trigger.requiredAction
@@ -400,7 +404,7 @@ enum Supervisor {
         // Citizens' feedback whose answer falls due or is late, like any other work.
         let answers = try await feedbackDue(
             plan, context: context, principal: principal, rules: rules, today: today, now: now,
-            usedTriggers: usedTriggers, serial: &serial, on: db)
+            usedTriggers: usedTriggers, numbers: &numbers, on: db)
         actions += answers.actions
         for (message, users, units) in answers.messages { outbox.add(message, users: users, units: units) }
         for (leader, line) in answers.digest { digest[leader, default: []].append(line) }
@@ -531,7 +535,7 @@ enum Supervisor {
     /// digest. Each once: the feedback keeps when it was reminded and when it was found late.
     static func feedbackDue(
         _ plan: PlanRow, context: Context, principal: UUID?, rules: SupervisionRules, today: CivilDay, now: Date,
-        usedTriggers: Set<WorkKey.Tagged>, serial: inout Int, on db: any Database
+        usedTriggers: Set<WorkKey.Tagged>, numbers: inout NoticeNumbers, on db: any Database
     ) async throws -> FeedbackDue {
         var out = FeedbackDue()
         let open = try await Feedback.query(on: db).filter(\.$plan.$id == plan.id).filter(\.$state == .published)
@@ -580,8 +584,7 @@ enum Supervisor {
                     notice.$unit.id = unit
                     notice.year = today.year
                     notice.$government.id = plan.owner
-                    notice.serial = serial
-                    serial += 1
+                    notice.serial = try await numbers.draw(on: db)
                     notice.level = .blue
                     notice.reason = reason
                     notice.requiredAction = "通过落实答复该留言，说明办理情况"
@@ -685,6 +688,30 @@ enum Supervisor {
                     reached: try row.decode(column: "actual_date", as: Date?.self) != nil))
         }
         return ledger
+    }
+
+    /// A government's notice numbers for one plan's part of a pass: the first is drawn, and the government's
+    /// numbering lock taken, only when a notice is made, so a plan with nothing to issue holds up no other.
+    struct NoticeNumbers {
+        let year: Int
+        let government: UUID?
+        private var next: Int?
+
+        init(year: Int, government: UUID?) {
+            self.year = year
+            self.government = government
+        }
+
+        mutating func draw(on db: any Database) async throws -> Int {
+            let number: Int
+            if let next {
+                number = next
+            } else {
+                number = try await Supervisor.nextSerial(year: year, government: government, on: db)
+            }
+            next = number + 1
+            return number
+        }
     }
 
     /// The next notice number of the year in `government`'s own sequence (nil: the deployment's, for plans

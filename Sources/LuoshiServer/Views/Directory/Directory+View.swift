@@ -138,7 +138,7 @@ extension UnitsPage {
             Muted(
                 c.t(
                     "每行一个单位：名称、统计用区划代码（12 位，可写 6 或 9 位），可加“上级”（代码或名称）和“类型”。有代码的按代码找上级；已有的单位按代码，或按同一上级下的名称更新（各镇可各有党政办；名称重复时请写代码）。全部无误才写入。",
-                    "A row a unit: name and statistical division code (12 digits, or 6 or 9), optionally parent (code or name) and kind. Units with a code find their parent by it; existing units are matched by code, or by name under the same parent (each town may have its own 党政办; where a name repeats, give the code). Nothing is written unless every row is clear."
+                    "A row a unit: name and statistical division code (12 digits, or 6 or 9), optionally parent (code or name) and kind. Units with a code find their parent by it; existing units are matched by code, or by name under the same parent (each town may have its own office of a common name; where a name repeats, give the code). Nothing is written unless every row is clear."
                 ))
             SheetUploadForm(
                 .unitsImport, c, label: c.t("组织表（.xlsx 或 .csv）", "Tree sheet (.xlsx or .csv)"),

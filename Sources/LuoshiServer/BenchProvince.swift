@@ -12,7 +12,7 @@ extension Benchmarks {
     /// app's whole middleware and router, without the network), and the process's peak memory.
     public static func province(
         _ config: ServerConfiguration, towns: Int, itemsPerTown: Int, at day: CivilDay, filings: Int,
-        passWidth: Int? = nil
+        passWidth: Int? = nil, httpPlan: String? = nil
     ) async throws -> [String] {
         try await Runner.withApplication(config) { app in
             try await requireEmpty(app.db)
@@ -67,12 +67,40 @@ extension Benchmarks {
                     checker: PasswordChecker(cost: 4))
                 let token = [UInt8].random(count: 32).base64URL
                 try await UserToken(
-                    value: StoredSecret.digest(token), userID: user.id!, expiresAt: Date().addingTimeInterval(3600)
+                    value: StoredSecret.digest(token), userID: user.id!, expiresAt: Date().addingTimeInterval(6 * 3600)
                 ).create(on: app.db)
                 tokens[username] = token
             }
             let townPlan = try requireBench(
                 try await Plan.query(on: app.db).filter(\.$owner.$id == town.id!).first())
+            let reporters = try await User.query(on: app.db).filter(\.$role == .reporter).limit(2000).all()
+            if let httpPlan {
+                // The measuring is done over the network (Scripts/bench-province-http.sh): what its clients
+                // present, and what they file on.
+                var filings: [[String: String]] = []
+                for k in 0..<min(600, reporters.count) {
+                    let reporter = reporters[(k * 7919) % reporters.count]
+                    guard
+                        let assignment = try await Assignment.query(on: app.db)
+                            .filter(\.$leadUnit.$id == reporter.$organization.id!).first()
+                    else { continue }
+                    let token = [UInt8].random(count: 32).base64URL
+                    try await UserToken(
+                        value: StoredSecret.digest(token), userID: reporter.id!,
+                        expiresAt: Date().addingTimeInterval(6 * 3600)
+                    ).create(on: app.db)
+                    filings.append(["token": token, "item": assignment.$item.id.uuidString])
+                }
+                let plan: [String: Any] = [
+                    "overview": "/plans/\(townPlan.id!)", "rollup": "/standing", "town": tokens["bench-town"]!,
+                    "county": tokens["bench-county"]!, "period": String(format: "%04d-%02d", day.year, day.month),
+                    "filings": filings,
+                ]
+                try JSONSerialization.data(withJSONObject: plan, options: [.prettyPrinted, .sortedKeys])
+                    .write(to: URL(fileURLWithPath: httpPlan))
+                lines.append("\(filings.count) 份报送与两个办公室的令牌写入 (filings and the offices' tokens written to) \(httpPlan)")
+                return lines
+            }
 
             func get(_ path: String, as who: String) async throws -> (Double, HTTPStatus) {
                 var headers = HTTPHeaders()
@@ -104,8 +132,7 @@ extension Benchmarks {
             }
 
             // The pass, with filings beside it: each a report on another town's item by its unit.
-            let at = day.start(in: .beijing).addingTimeInterval(9 * 3600)
-            let reporters = try await User.query(on: app.db).filter(\.$role == .reporter).limit(2000).all()
+            let at = ServerConfiguration.morning(of: day)
             let store = app.store
             let done = PassDone()
             let passTask = Task {

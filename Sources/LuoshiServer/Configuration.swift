@@ -114,6 +114,11 @@ public struct ServerConfiguration: Sendable {
         return .sqliteFile(directory: dataDirectory)
     }
 
+    /// 09:00 Beijing time on `day`: when a pass "on a day" runs (`luoshi remind --at`, `serve --as-of`).
+    public static func morning(of day: CivilDay) -> Date {
+        day.start(in: .beijing).addingTimeInterval(9 * 3600)
+    }
+
     /// The demo runs at a fixed moment inside the plan year, so that statuses mean something.
     public static let demoNow: Date = {
         var c = DateComponents()

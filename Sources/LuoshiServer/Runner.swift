@@ -93,7 +93,7 @@ public enum Runner {
     /// it queued. Returns the lines to print.
     public static func remind(_ config: ServerConfiguration, at day: CivilDay, dryRun: Bool) async throws -> [String] {
         try await withApplication(config) { app in
-            let at = day.start(in: .beijing).addingTimeInterval(9 * 3600)
+            let at = ServerConfiguration.morning(of: day)
             let result = try await Supervisor.pass(at: at, dryRun: dryRun, on: app.store)
             var lines = ["督查督办 \(day.chinese) 9:00" + (dryRun ? "（演练，不发送 dry run: nothing stored or sent）" : "")]
             for failure in result.failures { lines.append("未完成 (failed, rolled back): \(failure)") }

@@ -121,6 +121,12 @@ struct BenchProvince: AsyncParsableCommand {
     @Option(name: .long, help: "巡查期间的报送份数 (filings during the pass)") var filings = 300
     @Option(name: .long, help: "巡查同时处理的计划数，缺省按数据库而定 (plans worked at once; default by database)")
     var passWidth: Int?
+    @Option(
+        name: .customLong("http-plan"),
+        help:
+            "只生成数据，把令牌与报送事项写入此文件，由 Scripts/bench-province-http.sh 经网络测量 (generate only; write tokens and items here for the measuring over the network)"
+    )
+    var httpPlan: String?
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
@@ -128,7 +134,7 @@ struct BenchProvince: AsyncParsableCommand {
         for line in try await reporting({
             try await Benchmarks.province(
                 storage.configuration(), towns: towns, itemsPerTown: items, at: day, filings: filings,
-                passWidth: passWidth)
+                passWidth: passWidth, httpPlan: httpPlan)
         }) { print(line) }
     }
 }

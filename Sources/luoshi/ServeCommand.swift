@@ -18,6 +18,10 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Flag(name: .long, help: "载入演示数据 (load the demo township and plan)") var demo = false
     @Option(name: .customLong("demo-plan"), help: "演示用计划文档 (the plan document for the demo)") var demoPlan: String?
+    @Option(
+        name: .customLong("as-of"),
+        help: "以此日上午9时为系统时间，用于演练与测量 (run as of 09:00 on this day: rehearsals and benchmarks)")
+    var asOf: CivilDay?
 
     func run() async throws {
         var store = storage.configuration().storage
@@ -35,7 +39,8 @@ struct Serve: AsyncParsableCommand {
             }
         }
         var config = ServerConfiguration(
-            host: host, port: port, storage: store, demo: demo, fixedNow: demo ? ServerConfiguration.demoNow : nil)
+            host: host, port: port, storage: store, demo: demo,
+            fixedNow: demo ? ServerConfiguration.demoNow : asOf.map(ServerConfiguration.morning(of:)))
         config.background = true
         config.publicURL = ProcessInfo.processInfo.environment["LUOSHI_PUBLIC_URL"]
         config.mail = ServerConfiguration.MailSettings.from(environment: ProcessInfo.processInfo.environment)

@@ -54,6 +54,7 @@ enum Migrations {
         app.migrations.add(NameUnitsWithinParent())
         app.migrations.add(NumberNoticesPerGovernment())
         app.migrations.add(AddTreeLookupIndexes())
+        app.migrations.add(IndexAssignmentsByLeadUnit())
     }
 }
 

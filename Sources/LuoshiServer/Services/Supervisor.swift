@@ -725,14 +725,16 @@ enum Supervisor {
                 "SELECT pg_advisory_xact_lock(\(bind: WriteScope.noticeNumberLockClass), hashtext(\(bind: government?.uuidString ?? "")))"
             ).run()
         }
-        let query = sql.select().column(SQLFunction("MAX", args: SQLColumn("serial")), as: "m")
-            .from(SupervisionNotice.schema).where("year", .equal, year)
-        if let government {
-            query.where("organization_id", .equal, government)
-        } else {
-            query.where("organization_id", .is, SQLLiteral.null)
-        }
-        let row = try await query.first()
+        // Written as the unique index of `NumberNoticesPerGovernment` is, COALESCE and all, so the
+        // database reads the government's last number from the index instead of scanning every notice
+        // of the year (5 ms a draw at a province's 36,000 notices, and growing).
+        let none = sql.dialect.name == "postgresql" ? "'00000000-0000-0000-0000-000000000000'::uuid" : "''"
+        let key: SQLQueryString =
+            government.map { "COALESCE(organization_id, \(unsafeRaw: none)) = \(bind: $0)" }
+            ?? "COALESCE(organization_id, \(unsafeRaw: none)) = \(unsafeRaw: none)"
+        let row = try await sql.raw(
+            "SELECT MAX(serial) AS m FROM \(ident: SupervisionNotice.schema) WHERE \(key) AND year = \(bind: year)"
+        ).first()
         return (try row?.decode(column: "m", as: Int?.self) ?? 0) + 1
     }
 

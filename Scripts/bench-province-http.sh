@@ -26,11 +26,11 @@ trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$
 
 "$BIN" bench province --towns "$TOWNS" --items "$ITEMS" --at "$AT" --http-plan "$T/plan.json" --data "$T/gen"
 
-# Both servers share the audit key, as a deployment's app servers do.
+# Both servers share the audit key and the evidence folder, as a deployment's app servers do.
 head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n" >"$T/audit.key"
 for port in "$PORT_A" "$PORT_B"; do
     mkdir -p "$T/$port"
-    LUOSHI_AUDIT_KEY_FILE="$T/audit.key" LUOSHI_AUDIT_CHECKPOINT="$T/$port/checkpoints" \
+    LUOSHI_AUDIT_KEY_FILE="$T/audit.key" LUOSHI_AUDIT_CHECKPOINT="$T/$port/checkpoints" LUOSHI_EVIDENCE_DIR="$T/evidence" \
         LUOSHI_TRUSTED_PROXIES=127.0.0.1 \
         "$BIN" serve --port "$port" --as-of "$AT" --data "$T/$port" >"$T/$port/server.log" 2>&1 &
     PIDS+=($!)

@@ -87,13 +87,20 @@ public struct ServerConfiguration: Sendable {
         }
     }
 
-    /// The audit key and checkpoint files as the environment says (`LUOSHI_AUDIT_KEY_FILE`,
-    /// `LUOSHI_AUDIT_CHECKPOINT`), else in the data folder; PostgreSQL deployments point every app
-    /// server at the same shared files.
-    public mutating func auditFiles(environment: [String: String], dataDirectory: String) {
+    /// The files kept beside the database, as the environment says (`LUOSHI_AUDIT_KEY_FILE`,
+    /// `LUOSHI_AUDIT_CHECKPOINT`, `LUOSHI_EVIDENCE_DIR`), else in the data folder; PostgreSQL deployments
+    /// point every app server at the same shared files. Evidence is what units reported: on PostgreSQL it
+    /// too lives under the data folder, never in the system's temporary directory, which is emptied at a
+    /// reboot and which another deployment's start would sweep for files its database does not know.
+    public mutating func dataFiles(environment: [String: String], dataDirectory: String) {
         auditKeyFile = environment["LUOSHI_AUDIT_KEY_FILE"] ?? auditKeyFile ?? dataDirectory + "/audit.key"
         auditCheckpointFile =
             environment["LUOSHI_AUDIT_CHECKPOINT"] ?? auditCheckpointFile ?? dataDirectory + "/audit-checkpoints"
+        if let shared = environment["LUOSHI_EVIDENCE_DIR"], !shared.isEmpty {
+            evidenceDirectory = shared
+        } else if case .postgres = storage {
+            evidenceDirectory = dataDirectory + "/evidence"
+        }
     }
 
     /// The proxies `LUOSHI_TRUSTED_PROXIES` names (addresses or networks, comma-separated). An entry

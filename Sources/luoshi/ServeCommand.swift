@@ -44,7 +44,7 @@ struct Serve: AsyncParsableCommand {
         config.background = true
         config.publicURL = ProcessInfo.processInfo.environment["LUOSHI_PUBLIC_URL"]
         config.mail = ServerConfiguration.MailSettings.from(environment: ProcessInfo.processInfo.environment)
-        config.auditFiles(environment: ProcessInfo.processInfo.environment, dataDirectory: storage.data)
+        config.dataFiles(environment: ProcessInfo.processInfo.environment, dataDirectory: storage.data)
         try await reporting { try config.proxies(environment: ProcessInfo.processInfo.environment) }
         config.delivery.allowedHosts = Set(
             (ProcessInfo.processInfo.environment["LUOSHI_WEBHOOK_ALLOW"] ?? "").split(separator: ",").map {

@@ -15,7 +15,7 @@ struct StorageOptions: ParsableArguments {
         var config = ServerConfiguration(storage: ServerConfiguration.storage(dataDirectory: data, environment: env))
         config.publicURL = env["LUOSHI_PUBLIC_URL"]
         config.mail = ServerConfiguration.MailSettings.from(environment: env)
-        config.auditFiles(environment: env, dataDirectory: data)
+        config.dataFiles(environment: env, dataDirectory: data)
         return config
     }
 }

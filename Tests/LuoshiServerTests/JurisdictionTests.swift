@@ -600,4 +600,57 @@ extension ServerTests {
             #expect(named.contains(">sc2<") && named.contains(">sc25<") && !named.contains(">sc3<"))
         }
     }
+
+    /// Lists that span plans (notices, reports to review, channels, feedback) offer units one level at a time,
+    /// and a unit chosen means it and every unit under it.
+    @Test("跨计划列表的单位筛选逐级展开、含下级 (cross-plan unit filters: one level, with the units under it)")
+    func crossPlanPickers() async throws {
+        try await TestApp.with { app in
+            let towns = try await app.twoTowns()
+            let county = try await app.signIn("xian-dcs", password: towns.passwords["xian-dcs"]!)
+            func page(_ path: String) async throws -> String {
+                var body = ""
+                try await app.testing().test(.GET, path, headers: county.headers) { res in
+                    #expect(res.status == .ok, "\(path)")
+                    body = res.body.string
+                }
+                return body
+            }
+            let (item1, _) = try await app.assignedItem()
+            let admin1 = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
+            let admin2 = try #require(try await User.query(on: app.db).filter(\.$username == "sanchang").first())
+            for (item, admin) in [(item1.id!, admin1), (towns.item2.id!, admin2)] {
+                _ = try await Notices.issue(
+                    .init(item: item, level: .blue, reason: "请报送进展", requiredAction: "三日内报送"), by: admin,
+                    on: app.store, now: app.clock.now())
+            }
+            let dept1 = try #require(
+                try await Organization.query(on: app.db).filter(\.$parent.$id == towns.town1.id!)
+                    .filter(\.$kind == .department).sort(\.$name).first())
+            // At the county: the county and its two towns to choose, not the towns' units; both towns' notices.
+            let all = try await page("/notices")
+            #expect(all.contains(">— 三厂镇人民政府<") && all.contains(">— \(towns.town1.name)<"))
+            #expect(!all.contains("— 三厂镇党政办") && !all.contains("— \(dept1.name)<"))
+            // Titles as the lists show them, their first 20 characters (long ones are cut).
+            let title1 = String(item1.title.prefix(20))
+            let title2 = String(towns.item2.title.prefix(20))
+            #expect(all.contains(title1) && all.contains(title2))
+            // A town chosen: its units are offered, and only its notices are listed.
+            let town2 = try await page("/notices?unit=\(towns.town2.id!)")
+            #expect(town2.contains(">— 三厂镇党政办<") && !town2.contains("— \(dept1.name)<"))
+            #expect(town2.contains(title2) && !town2.contains(title1))
+            // A unit with none under it is offered among the units beside it.
+            let unit2 = try await page("/notices?unit=\(towns.unit2.id!)")
+            #expect(unit2.contains(">— 三厂镇党政办<") && unit2.contains(">三厂镇人民政府<"))
+            #expect(unit2.contains(title2) && !unit2.contains(title1))
+            // The demo town's reports waiting for review are the demo town's; the second town has none.
+            let pending = try #require(
+                try await ProgressReport.query(on: app.db).filter(\.$state == .submitted).with(\.$item).first())
+            #expect(try await page("/reviews?unit=\(towns.town1.id!)").contains(String(pending.item.title.prefix(20))))
+            #expect(try await page("/reviews?unit=\(towns.town2.id!)").contains("没有待审核的报送"))
+            // A channel is added for the county or a unit directly under it.
+            let channels = try await page("/channels")
+            #expect(channels.contains(">— 三厂镇人民政府<") && !channels.contains("— 三厂镇党政办"))
+        }
+    }
 }

@@ -247,6 +247,39 @@ struct DirectoryController: RouteCollection {
         return Place(at: at, trail: trail, children: children)
     }
 
+    /// What a unit filter or picker offers: the way up to `chosen` within reach, the unit itself and the
+    /// units directly under it (around the reader's own government when nothing is chosen; around its
+    /// parent when the unit has none under it, so the units beside it are there to choose). One level of
+    /// the tree, as the units page shows it: no picker holds a province. The units of the level chosen are
+    /// marked with a dash, the way up is not.
+    static func unitChoices(_ req: Request, around chosen: UUID?) async throws -> [(id: UUID, name: String)] {
+        let user = try req.user()
+        let reach = try await Jurisdiction.of(req)
+        var place = try await place(req, at: chosen, for: user)
+        if chosen != nil, place.children.isEmpty, let parent = place.at?.$parent.id,
+            let above = place.trail.last, above.id == parent, reach.reaches(above.treePath)
+        {
+            place = try await Self.place(req, at: parent, for: user)
+        }
+        var seen: Set<UUID> = []
+        let upper = (place.trail + [place.at].compactMap { $0 }).map { (id: $0.id!, name: $0.name) }
+        let level = place.children.map { (id: $0.id!, name: "— " + $0.name) }
+        return (upper + level).filter { seen.insert($0.id).inserted }
+    }
+
+    /// The units a plan's people choose among: its government and the units directly under it, named as
+    /// the plan's sheets name them; for a plan of no government, the reader's own level.
+    static func unitChoices(_ req: Request, serving plan: Plan) async throws -> [Organization] {
+        guard let government = plan.$owner.id else {
+            let reach = try await Jurisdiction.of(req)
+            let place = try await place(req, at: nil, for: try req.user())
+            return ([place.at].compactMap { $0 } + place.children).filter { reach.reaches($0.treePath) }
+        }
+        let own = try await Organization.find(government, on: req.db)
+        let below = try await Organization.query(on: req.db).filter(\.$parent.$id == government).sort(\.$name).all()
+        return [own].compactMap { $0 } + below
+    }
+
     /// A search of at most 50 characters, without LIKE's wildcards; nil when there is none.
     static func searchText(_ req: Request) -> String? {
         let text = String((req.query[String.self, at: "q"] ?? "").filter { !"%_\\".contains($0) }.prefix(50))

@@ -49,13 +49,29 @@ struct FeedbackController: RouteCollection {
         let itemIDs = Set(feedback.compactMap { $0.$item.id })
         let items = try await PlanItem.query(on: req.db).filter(\.$id ~~ itemIDs).all()
         let assignments = try await Assignment.query(on: req.db).filter(\.$item.$id ~~ itemIDs).all()
-        let units = try await DirectoryController.orgs(req)
+        // Feedback is routed among its own plan's government's units: a county's office sees each town's
+        // feedback with the town's units to choose from, and no page holds the province's.
+        var unitsByPlan: [UUID: [Organization]] = [:]
+        if user.role == .admin {
+            var byGovernment: [UUID: [Organization]] = [:]
+            for plan in try await Plan.query(on: req.db).filter(\.$id ~~ Set(feedback.map { $0.$plan.id })).all() {
+                let key = plan.$owner.id ?? plan.id!
+                if byGovernment[key] == nil {
+                    byGovernment[key] = try await DirectoryController.unitChoices(req, serving: plan)
+                }
+                unitsByPlan[plan.id!] = byGovernment[key]
+            }
+        }
+        let answering = Set(feedback.compactMap { $0.$unit.id })
+        let unitNames = Dictionary(
+            try await Organization.query(on: req.db).filter(\.$id ~~ answering).all().map { ($0.id!, $0.name) },
+            uniquingKeysWith: { a, _ in a })
         let model = FeedbackPage.Model(
             feedback: feedback, items: Dictionary(uniqueKeysWithValues: items.map { ($0.id!, $0) }),
             leadUnits: Dictionary(
                 assignments.compactMap { a in a.$leadUnit.id.map { (a.$item.id, $0) } }, uniquingKeysWith: { a, _ in a }
             ),
-            units: units.sorted { $0.name < $1.name }, viewer: user, today: CivilDay(req.now, calendar: .beijing))
+            unitsByPlan: unitsByPlan, unitNames: unitNames, viewer: user, today: CivilDay(req.now, calendar: .beijing))
         return req.render(FeedbackPage.View(model: model))
     }
 

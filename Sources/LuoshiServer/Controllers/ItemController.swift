@@ -215,21 +215,28 @@ struct ItemController: RouteCollection {
             text: req.query[String.self, at: "q"].map { String($0.prefix(100)) }.flatMap { $0.isEmpty ? nil : $0 },
             selectAll: req.query[String.self, at: "all"] == "1")
         let q = ProgressReport.query(on: req.db).filter(\.$state == .submitted)
-        if let unit = filters.unit { q.filter(\.$unit.$id == unit) }
+        // A unit means it and every unit under it, as in the notice list.
+        if let unit = filters.unit {
+            guard let path = try await Organization.find(unit, on: req.db)?.path else {
+                throw LuoshiError.notFound(entity: "单位", id: unit.uuidString)
+            }
+            q.join(Organization.self, on: \ProgressReport.$unit.$id == \Organization.$id)
+                .filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
+        }
         let plans = try await Jurisdiction.of(req).planIDs(on: req.db)
         if filters.text != nil || plans != nil { q.join(PlanItem.self, on: \ProgressReport.$item.$id == \PlanItem.$id) }
         if let text = filters.text { q.filter(PlanItem.self, \.$title ~~ text) }
         if let plans { q.filter(PlanItem.self, \.$plan.$id ~~ plans) }
         let page = req.paging(total: try await q.copy().count())
         let pending = try await q.with(\.$item).with(\.$unit).sort(\.$submittedAt).range(page.rows).all()
-        let units = try await DirectoryController.orgs(req).filter { !$0.kind.isGovernment }
+        let units = try await DirectoryController.unitChoices(req, around: filters.unit)
         let model = ReviewQueue.Model(
             pending: pending.map { r in
                 .init(
                     report: r.id!, item: r.$item.id, itemTitle: r.item.title, period: r.period, unit: r.unit.name,
                     actualValue: r.actualValue, percentComplete: r.percentComplete, narrative: r.narrative,
                     submittedAt: r.submittedAt)
-            }, filters: filters, units: units.map { ($0.id!, $0.name) }, page: page,
+            }, filters: filters, units: units, page: page,
             accepted: req.query[Int.self, at: "accepted"], skipped: req.query[Int.self, at: "skipped"])
         return req.render(ReviewQueue.View(model: model))
     }

@@ -12,7 +12,18 @@ struct PortfolioController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let viewer = try req.user()
-        let leaders = try await DirectoryController.people(req, .leader).sort(\.$createdAt).sort(\.$username).all()
+        let plan: Plan?
+        if let id = req.query[String.self, at: "plan"] {
+            try await req.requireReach("planID", id)
+            plan = try await PlanStore.find(id, visibleTo: viewer, on: req.db)
+        } else {
+            plan = try await Jurisdiction.of(req).plans(on: req.db).filter(\.$status == .published)
+                .sort(\.$year, .descending).first()
+        }
+        // The leaders to choose among are the plan's own government's (a province has thousands); one asked
+        // for by the link is looked up within reach.
+        let choosing = if let plan { try await req.carrying(plan) } else { try await Jurisdiction.of(req) }
+        let leaders = try await choosing.people([.leader], on: req.db).sort(\.$createdAt).sort(\.$username).all()
         let asked = req.query[String.self, at: "leader"].map { $0.uppercased() }
         let unit = try await req.query[String.self, at: "unit"].asyncMap {
             try await req.requireReach("unitID", $0)
@@ -21,21 +32,15 @@ struct PortfolioController: RouteCollection {
         var leader: User?
         if unit == nil {
             if let asked {
-                guard let found = leaders.first(where: { $0.id?.uuidString == asked }) else {
-                    throw LuoshiError.notFound(entity: "领导", id: asked)
+                var found = leaders.first(where: { $0.id?.uuidString == asked })
+                if found == nil, let id = UUID(uuidString: asked) {
+                    found = try await DirectoryController.people(req, .leader).filter(\.$id == id).first()
                 }
+                guard let found else { throw LuoshiError.notFound(entity: "领导", id: asked) }
                 leader = found
             } else {
                 leader = viewer.role == .leader ? viewer : leaders.first
             }
-        }
-        let plan: Plan?
-        if let id = req.query[String.self, at: "plan"] {
-            try await req.requireReach("planID", id)
-            plan = try await PlanStore.find(id, visibleTo: viewer, on: req.db)
-        } else {
-            plan = try await Jurisdiction.of(req).plans(on: req.db).filter(\.$status == .published)
-                .sort(\.$year, .descending).first()
         }
         // The body is the same for everyone who may see the same notices, until the next write or five
         // minutes on: kept rendered, as the overview's is (rendering a long list is most of the cost).
@@ -61,8 +66,11 @@ struct PortfolioController: RouteCollection {
                 guard let a = snapshot.assignments[$0.id!] else { return false }
                 return unit.map { a.$leadUnit.id == $0.id } ?? (a.$leadLeader.id == leader?.id)
             }
+            let leading = Set(mine.compactMap { snapshot.assignments[$0.id!]?.$leadUnit.id })
             let units = Dictionary(
-                uniqueKeysWithValues: try await Organization.query(on: req.db).all().map { ($0.id!, $0.name) })
+                uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ leading).all().map {
+                    ($0.id!, $0.name)
+                })
             let open = try await SupervisionNotice.query(on: req.db).filter(\.$plan.$id == plan.id!)
                 .filter(\.$state != .closed).filter(\.$item.$id ~~ mine.compactMap(\.id)).with(\.$item).with(\.$unit)
                 .sort(\.$respondBy).all().filter { Visibility.mayRead($0, viewer) }

@@ -64,10 +64,9 @@ struct SupervisionController: RouteCollection {
                 }
             }
         }
-        // A reporter sees their own unit's notices only: no unit to choose.
-        let units =
-            user.role == .reporter
-            ? [] : try await DirectoryController.orgs(req).map { ($0.id!, $0.name) }
+        // A reporter sees their own unit's notices only: no unit to choose. Others choose one level of the
+        // tree at a time (a unit includes the units under it).
+        let units = user.role == .reporter ? [] : try await DirectoryController.unitChoices(req, around: filters.unit)
         return req.render(
             NoticeList.View(
                 model: .init(
@@ -262,7 +261,8 @@ struct SupervisionController: RouteCollection {
         let user = try req.user()
         let plan = try await PlanStore.find(req.parameters.get("planID"), visibleTo: user, on: req.db)
         let settings = try await PlanSupervision.query(on: req.db).filter(\.$plan.$id == plan.id!).first()
-        let leaders = try await DirectoryController.people(req, .leader).sort(\.$createdAt).all()
+        // The plan's principal leader is one of its own government's leaders, not any of the province's.
+        let leaders = try await req.carrying(plan).people([.leader], on: req.db).sort(\.$createdAt).all()
         return req.render(
             SupervisionRulesPage.View(
                 model: .init(
@@ -307,7 +307,8 @@ struct SupervisionController: RouteCollection {
 
     @Sendable func channels(req: Request) async throws -> Response {
         _ = try req.user(.admin)
-        let units = try await DirectoryController.orgs(req)
+        // A channel is added for the office's own government or a unit directly under it.
+        let units = try await DirectoryController.unitChoices(req, around: nil)
         let list = try await req.readableChannels()
         let channelIDs = list.compactMap(\.id)
         // Mail to followers is the public's, not staff's, to read.
@@ -325,7 +326,7 @@ struct SupervisionController: RouteCollection {
                         .init(
                             createdAt: d.createdAt, channel: d.channel.name, title: d.title, state: d.state,
                             attempts: d.attempts, lastError: d.lastError)
-                    }, units: units.map { ($0.id!, $0.name) })))
+                    }, units: units)))
     }
 
     @Sendable func addChannel(req: Request) async throws -> Response {

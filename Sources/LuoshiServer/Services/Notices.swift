@@ -292,7 +292,14 @@ enum Notices {
         if let open { q.filter(\.$state, open ? .notEqual : .equal, .closed) }
         if let level { q.filter(\.$level == level) }
         if let item { q.filter(\.$item.$id == item) }
-        if let unit { q.filter(\.$unit.$id == unit) }
+        // A unit means it and every unit under it: a county's office choosing a town sees the town's notices.
+        if let unit {
+            guard let path = try await Organization.find(unit, on: db)?.path else {
+                return ([], Paging(requested: 1, total: 0))
+            }
+            q.join(Organization.self, on: \SupervisionNotice.$unit.$id == \Organization.$id)
+                .filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
+        }
         // Past its deadline and not closed: whether answered or not, it is still the office's to chase.
         if let overdueAt { q.filter(\.$respondBy < overdueAt).filter(\.$state != .closed) }
         if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {

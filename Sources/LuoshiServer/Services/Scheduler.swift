@@ -82,7 +82,8 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                     }
                     if !result.actions.isEmpty {
                         await app.snapshots.invalidate()
-                        app.logger.info(
+                        // What a pass sent is for the operator's eye: at the level `serve` prints.
+                        app.logger.notice(
                             "supervision pass",
                             metadata: [
                                 "reminders": "\(result.count(.reminder))", "notices": "\(result.count(.notice))",

@@ -10,7 +10,10 @@ enum FeedbackPage {
         var feedback: [Feedback]
         var items: [UUID: PlanItem]
         var leadUnits: [UUID: UUID]
-        var units: [Organization]
+        /// The units each plan's feedback is routed among: its government's (none unless the viewer moderates).
+        var unitsByPlan: [UUID: [Organization]]
+        /// The names of the units answering the feedback shown.
+        var unitNames: [UUID: String]
         var viewer: User
         var today: CivilDay
     }
@@ -34,7 +37,7 @@ enum FeedbackPage {
                 && published.map {
                     FeedbackRules.overdue(publishedOn: $0, answered: false, today: model.today)
                 } ?? false
-            let unitName = f.$unit.id.flatMap { id in model.units.first { $0.id == id }?.name }
+            let unitName = f.$unit.id.flatMap { model.unitNames[$0] }
             return Element("article") {
                 Paragraph {
                     Badge(
@@ -96,7 +99,7 @@ enum FeedbackPage {
                         Element("select") {
                             let lead = f.$item.id.flatMap { model.leadUnits[$0] }
                             Options(
-                                model.units, value: { $0.id!.uuidString }, label: { $0.name },
+                                model.unitsByPlan[f.$plan.id] ?? [], value: { $0.id!.uuidString }, label: { $0.name },
                                 selected: lead?.uuidString, names: true)
                         }.attr("id", "unit-\(f.id!)").attr("name", "unit")
                         Paragraph { Submit(c.t("公开并交办", "Publish and route")) }

@@ -57,7 +57,7 @@ extension ReviewQueue {
         func filters(_ c: PageContext) -> any Component {
             Element("form") {
                 Div {
-                    FieldLabel(c.t("单位", "Unit"), for: "unit")
+                    FieldLabel(c.t("单位（含下级）", "Unit (with the units under it)"), for: "unit")
                     Element("select") {
                         Element("option", text: c.t("全部单位", "All units")).attr("value", "")
                         Options(

@@ -601,6 +601,39 @@ extension ServerTests {
         }
     }
 
+    /// A plan's kept pages are checked against its own writes and the directory's: one town's filing does not
+    /// throw away another town's overview, its own does, and renaming a unit does for every plan.
+    @Test("各镇页面缓存只随本计划和单位人员的改动失效 (a town's pages are kept until its own plan or the directory changes)")
+    func pagesKeptPerPlan() async throws {
+        try await TestApp.with { app in
+            let towns = try await app.twoTowns()
+            let plans = try await Plan.query(on: app.db).filter(\.$id ~~ [towns.plan1, towns.plan2]).all()
+                .sorted { $0.id == towns.plan1 && $1.id != towns.plan1 }
+            func keys() async throws -> [SnapshotCache.Key] {
+                // As a write through this process leaves it: the counters are read again.
+                await app.snapshots.invalidate()
+                return try await SnapshotCache.keys(
+                    plans, for: Request(application: app, on: app.eventLoopGroup.next()))
+            }
+            let before = try await keys()
+            #expect(before.map(\.plan) == [towns.plan1, towns.plan2])
+            let reporter = try #require(
+                try await User.query(on: app.db).filter(\.$username == "sanchang-dzb").first())
+            _ = try await Reports.file(
+                .init(period: "2015-06", actualValue: nil, percentComplete: 40, milestone: nil, narrative: "推进中"),
+                item: towns.item2, user: reporter, on: app.store, now: app.clock.now())
+            let afterFiling = try await keys()
+            #expect(afterFiling[0] == before[0], "the first town's pages stay")
+            #expect(afterFiling[1].version == before[1].version + 1, "the second town's are read again")
+            try await Directory.editUnit(
+                towns.unit2.id!.uuidString, .init(name: "三厂镇党政和人大办", kind: .department, parent: towns.town2.id),
+                by: .commandLine, on: app.store, now: app.clock.now())
+            let afterRename = try await keys()
+            #expect(afterRename.map(\.directory) == before.map { $0.directory + 1 })
+            #expect(afterRename.map(\.version) == afterFiling.map(\.version))
+        }
+    }
+
     /// Lists that span plans (notices, reports to review, channels, feedback) offer units one level at a time,
     /// and a unit chosen means it and every unit under it.
     @Test("跨计划列表的单位筛选逐级展开、含下级 (cross-plan unit filters: one level, with the units under it)")

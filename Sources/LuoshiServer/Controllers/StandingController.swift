@@ -34,12 +34,15 @@ struct StandingController: RouteCollection {
                 .filter(\.$kind ~~ OrganizationKind.governments).all(\.$parent.$id).compactMap {
                     $0
                 })
+        // Each town's plan as its own last write left it: one read of their counters for all of them.
+        var keys: [UUID: SnapshotCache.Key] = [:]
+        for (plan, key) in zip(plans, try await SnapshotCache.keys(plans, for: req)) { keys[plan.id!] = key }
         var rows: [Standing.Government] = []
         for g in below {
             var row = Standing.Government(
                 id: g.id!, name: g.name, plan: nil, byColour: [:], leaves: 0, hasBelow: withBelow.contains(g.id!))
             if let plan = plans.first(where: { $0.$owner.id == g.id }) {
-                let snapshot = try await PlanSnapshot.load(plan, for: req).0
+                let snapshot = try await PlanSnapshot.load(plan, for: req, key: keys[plan.id!]).0
                 for item in snapshot.items where PlanSnapshot.isLeaf(item) {
                     row.byColour[snapshot.status(of: item).status.colour, default: 0] += 1
                     row.leaves += 1

@@ -55,6 +55,7 @@ enum Migrations {
         app.migrations.add(NumberNoticesPerGovernment())
         app.migrations.add(AddTreeLookupIndexes())
         app.migrations.add(IndexAssignmentsByLeadUnit())
+        app.migrations.add(CreateWriteVersions())
     }
 }
 

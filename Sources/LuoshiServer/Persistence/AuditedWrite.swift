@@ -169,13 +169,25 @@ enum AuditEntity: String, Codable, Sendable, CaseIterable {
 /// chain's append, a moment at the end, is taken one at a time.
 enum WriteScope: Sendable, Hashable {
     case plan(UUID)
-    /// Accounts, channels, the demo: writes about no one plan.
+    /// Channels, sessions, the delivery queue: writes about no one plan.
     case office
+    /// Units and accounts: the names every plan's pages show. Ordered with the office's writes.
+    case directory
+
+    /// The counter in `write_versions` that this scope's writes bump (`CreateWriteVersions`): what a
+    /// plan's cached pages are checked against. The office's writes show on no plan's pages.
+    var versionKey: String? {
+        switch self {
+        case .plan(let id): return "plan:\(id.uuidString)"
+        case .directory: return "directory"
+        case .office: return nil
+        }
+    }
 
     /// The PostgreSQL advisory lock key of the scope (a 63-bit number from the plan's id).
     var lockKey: Int64 {
         switch self {
-        case .office: return 7_405_120_150_124
+        case .office, .directory: return 7_405_120_150_124
         case .plan(let id):
             let u = id.uuid
             var key: UInt64 = 0
@@ -244,6 +256,15 @@ struct Store: Sendable {
             let audited = AuditedTransaction(db: tx, actor: actor)
             let result = try await body(audited)
             try await AuditChainWriter.append(audited.changes, on: tx, gate: gate, isSQLite: isSQLite, at: now)
+            if let key = scope.versionKey, let sql = tx as? any SQLDatabase {
+                // Under the scope's lock already: no two writers bump one counter at once.
+                try await sql.raw(
+                    """
+                    INSERT INTO write_versions (scope, version) VALUES (\(bind: key), 1)
+                    ON CONFLICT (scope) DO UPDATE SET version = write_versions.version + 1
+                    """
+                ).run()
+            }
             return result
         }
     }

@@ -40,7 +40,7 @@ enum Directory {
         try admin(actor)
         let unit = Organization(id: UUID(), name: "", kind: input.kind)
         try await check(input, into: unit, reach: try await Jurisdiction.of(actor, on: store.db), on: store.db)
-        return try await store.write(.office, actor: actor.username, at: now) { tx in
+        return try await store.write(.directory, actor: actor.username, at: now) { tx in
             try await unit.create(on: tx.db)
             tx.record(.unitAdd, .unit, unit.id!, after: UnitRecord(unit))
             return unit
@@ -52,7 +52,7 @@ enum Directory {
         let reach = try await Jurisdiction.of(actor, on: store.db)
         // Read and checked inside the write: a move takes the parent's path as it is at that moment, not as it
         // was before another move of the parent committed.
-        try await store.write(.office, actor: actor.username, at: now) { tx in
+        try await store.write(.directory, actor: actor.username, at: now) { tx in
             let unit = try await findUnit(id, on: tx.db)
             let before = UnitRecord(unit)
             if input.kind.isGovernment != unit.kind.isGovernment {
@@ -109,7 +109,7 @@ enum Directory {
             throw LuoshiError.invalid(field: "组织表", reason: "一次最多 20000 行 (at most 20,000 rows)")
         }
         let reach = try await Jurisdiction.of(actor, on: store.db)
-        return try await store.write(.office, actor: actor.username, at: now) { tx in
+        return try await store.write(.directory, actor: actor.username, at: now) { tx in
             let all = try await Organization.query(on: tx.db).all()
             var byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id!, $0) })
             let (changes, problems) = OrganizationSheet.changes(
@@ -304,7 +304,7 @@ enum Directory {
             reach: try await Jurisdiction.of(actor, on: store.db), on: store.db)
         let password = Accounts.randomPassword()
         user.passwordHash = try Accounts.hash(password, cost: cost)
-        try await store.write(.office, actor: actor.username, at: now) { tx in
+        try await store.write(.directory, actor: actor.username, at: now) { tx in
             try await user.create(on: tx.db)
             tx.record(.userAdd, .user, user.id!, after: AccountRecord(user))
         }
@@ -322,7 +322,7 @@ enum Directory {
         }
         try await apply(input, to: user, reach: try await Jurisdiction.of(actor, on: store.db), on: store.db)
         guard AccountRecord(user) != before else { return }
-        try await store.write(.office, actor: actor.username, at: now) { tx in
+        try await store.write(.directory, actor: actor.username, at: now) { tx in
             try await user.save(on: tx.db)
             // A changed role or unit changes what the account may see: its sessions start again.
             if before.role != user.role.rawValue || before.unit != user.$organization.id {
@@ -339,7 +339,7 @@ enum Directory {
         let user = try await findAccount(id, on: store.db)
         let password = Accounts.randomPassword()
         user.passwordHash = try Accounts.hash(password, cost: cost)
-        try await store.write(.office, actor: actor, at: now) { tx in
+        try await store.write(.directory, actor: actor, at: now) { tx in
             try await user.save(on: tx.db)
             try await SignOut.everywhere(user.id!, on: tx.db)
             tx.record(.userReset, .user, user.id!)
@@ -357,7 +357,7 @@ enum Directory {
             throw LuoshiError.conflict(reason: "不能停用自己的账号 (you cannot disable yourself)")
         }
         user.disabledAt = disabled ? now : nil
-        try await store.write(.office, actor: actor.username, at: now) { tx in
+        try await store.write(.directory, actor: actor.username, at: now) { tx in
             try await user.save(on: tx.db)
             if disabled { try await SignOut.everywhere(user.id!, on: tx.db) }
             tx.record(disabled ? .userDisable : .userEnable, .user, user.id!)

@@ -1,20 +1,29 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import SQLKit
 import Vapor
 
 /// Plan snapshots and rendered overviews, reused while nothing has changed.
 ///
 /// Every write adds an audit entry, so the audit log's last sequence number is the database's
-/// version: each request reads it (one small query) and reuses what was computed at that version.
-/// The cache is derived from the database and checked against it on every request, so several app
-/// servers stay correct; statuses depend on the clock too, so entries also expire with it.
+/// version (what the small caches here are checked against). A plan's snapshot and pages are checked
+/// against the plan's own counter and the directory's (`write_versions`, bumped by the writes of those
+/// scopes): in a province a filing somewhere lands every moment, and one town's must not throw away
+/// every other town's pages. The cache is derived from the database and checked against it on every
+/// request, so several app servers stay correct; statuses depend on the clock too, so entries also
+/// expire with it.
 actor SnapshotCache {
     struct Key: Hashable {
         var plan: UUID
+        /// The plan's write counter.
         var version: Int
+        /// The directory's (units and accounts): names on the plan's pages.
+        var directory: Int
         /// The clock in five-minute steps: expected progress moves with time.
         var bucket: Int
+
+        var text: String { "\(plan)|\(version)|\(directory)|\(bucket)|" }
     }
 
     private var snapshots: [Key: PlanSnapshot] = [:]
@@ -40,6 +49,25 @@ actor SnapshotCache {
     func invalidate() {
         checkedAt = .distantPast
         unread = [:]
+        scopes = [:]
+    }
+
+    /// Write counters as last read, and when (real time), trusted as the version is.
+    private var scopes: [String: (version: Int, at: Date)] = [:]
+
+    func cachedScopes(_ keys: [String], now: Date) -> [String: Int] {
+        var known: [String: Int] = [:]
+        for key in keys {
+            if let entry = scopes[key], now.timeIntervalSince(entry.at) < SnapshotCache.revalidateAfter {
+                known[key] = entry.version
+            }
+        }
+        return known
+    }
+
+    func setScopes(_ read: [String: Int], at: Date) {
+        if scopes.count > 20_000 { scopes = [:] }
+        for (key, version) in read { scopes[key] = (version, at) }
     }
 
     /// Unread counts for page headers, kept a few seconds: every page asks, and a count a moment old is
@@ -112,22 +140,30 @@ actor SnapshotCache {
         return snapshot
     }
 
+    /// How many plans' snapshots are kept: a county's roll-up reads its towns' ten, and its offices and
+    /// the towns' open their own.
+    static let plansKept = 64
+
     func store(_ snapshot: PlanSnapshot, for key: Key) {
+        // A plan's older versions are of no use once a newer one is read.
+        for old in order where old.plan == key.plan && old != key { drop(old) }
         if snapshots[key] == nil { order.append(key) }
         snapshots[key] = snapshot
-        // Old versions are of no use once a newer one is read; keep a few plans' worth.
-        while order.count > 16 {
-            let old = order.removeFirst()
-            snapshots[old] = nil
-            pages = pages.filter { !$0.key.hasPrefix("\(old.plan)|\(old.version)|\(old.bucket)|") }
-        }
+        while order.count > Self.plansKept { drop(order[0]) }
     }
 
-    func page(_ key: Key, _ variant: String) -> String? { pages["\(key.plan)|\(key.version)|\(key.bucket)|\(variant)"] }
+    private func drop(_ key: Key) {
+        order.removeAll { $0 == key }
+        snapshots[key] = nil
+        let prefix = key.text
+        pages = pages.filter { !$0.key.hasPrefix(prefix) }
+    }
+
+    func page(_ key: Key, _ variant: String) -> String? { pages[key.text + variant] }
 
     func store(page: String, for key: Key, _ variant: String) {
         guard snapshots[key] != nil else { return }
-        pages["\(key.plan)|\(key.version)|\(key.bucket)|\(variant)"] = page
+        pages[key.text + variant] = page
     }
 
     /// The database's version: the audit log's last sequence number (every write adds an entry).
@@ -141,9 +177,33 @@ actor SnapshotCache {
     }
 
     static func key(_ plan: Plan, for req: Request) async throws -> Key {
-        Key(
-            plan: try plan.requireID(), version: try await version(req),
-            bucket: Int(req.now.timeIntervalSince1970 / 300))
+        try await keys([plan], for: req)[0]
+    }
+
+    /// The keys of several plans (a roll-up's towns) with one read of their counters.
+    static func keys(_ plans: [Plan], for req: Request) async throws -> [Key] {
+        let ids = try plans.map { try $0.requireID() }
+        let names = ids.map { WriteScope.plan($0).versionKey! } + [WriteScope.directory.versionKey!]
+        let cache = req.application.snapshots
+        let real = Date()
+        var known = await cache.cachedScopes(names, now: real)
+        let missing = names.filter { known[$0] == nil }
+        if !missing.isEmpty {
+            // A scope never written yet is at 0.
+            var read = Dictionary(uniqueKeysWithValues: missing.map { ($0, 0) })
+            for row in try await (req.db as! any SQLDatabase).select().columns("scope", "version")
+                .from("write_versions").where("scope", .in, missing).all()
+            {
+                read[try row.decode(column: "scope", as: String.self)] = try row.decode(column: "version", as: Int.self)
+            }
+            await cache.setScopes(read, at: real)
+            known.merge(read) { _, new in new }
+        }
+        let bucket = Int(req.now.timeIntervalSince1970 / 300)
+        let directory = known[WriteScope.directory.versionKey!] ?? 0
+        return ids.map {
+            Key(plan: $0, version: known[WriteScope.plan($0).versionKey!] ?? 0, directory: directory, bucket: bucket)
+        }
     }
 }
 
@@ -160,8 +220,10 @@ extension Application {
 
 extension PlanSnapshot {
     /// The plan's snapshot at the database's current version, computed once per version.
-    static func load(_ plan: Plan, for req: Request) async throws -> (PlanSnapshot, SnapshotCache.Key) {
-        let key = try await SnapshotCache.key(plan, for: req)
+    static func load(_ plan: Plan, for req: Request, key known: SnapshotCache.Key? = nil) async throws -> (
+        PlanSnapshot, SnapshotCache.Key
+    ) {
+        let key = if let known { known } else { try await SnapshotCache.key(plan, for: req) }
         let cache = req.application.snapshots
         let db = req.db
         let now = req.now

@@ -206,4 +206,29 @@ extension SupervisionTests {
         #expect(NoticeNumber.parse("2015-6-12") == nil)
         #expect(NoticeNumber.parse("") == nil)
     }
+
+    @Test("每分钟的巡查只看改过的计划，整点、新的一天和单位人员变动时看全部 (the minute's look reads changed plans; all on the hour)")
+    func minuteLook() {
+        let (a, b, c) = (UUID(), UUID(), UUID())
+        let nine = SupervisionLook(day: d(2015, 6, 26), hour: 9, directory: 4, plans: [a: 3, b: 7])
+        // The first look, and a look after the server took the lease again: every plan.
+        #expect(nine.due(after: nil) == nil)
+        // Nothing written since: nothing to read.
+        #expect(nine.due(after: nine) == [])
+        // A filing in b, and a plan written for the first time (c): those two.
+        var later = nine
+        later.plans[b] = 8
+        later.plans[c] = 1
+        #expect(later.due(after: nine) == [b, c])
+        // A new hour, a new day, a unit renamed: every plan.
+        var ten = later
+        ten.hour = 10
+        #expect(ten.due(after: later) == nil)
+        var tomorrow = later
+        tomorrow.day = d(2015, 6, 27)
+        #expect(tomorrow.due(after: later) == nil)
+        var renamed = later
+        renamed.directory = 5
+        #expect(renamed.due(after: later) == nil)
+    }
 }

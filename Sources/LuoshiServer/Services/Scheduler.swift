@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LuoshiCore
+import SQLKit
 import Vapor
 
 /// Runs inside `luoshi serve`: a supervision pass every minute, and the delivery worker. Both keep their
@@ -23,6 +24,7 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
         let passes = Task {
             var minutes = 0
             var held = false
+            var lastLook: SupervisionLook?
             while !Task.isCancelled {
                 // The audit log's head, written down outside the database each hour.
                 minutes += 1
@@ -42,6 +44,8 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                     held = mine
                 }
                 if !mine {
+                    // Taken again later, the lease starts with a look at every plan.
+                    lastLook = nil
                     try? await Task.sleep(for: .seconds(60))
                     continue
                 }
@@ -73,10 +77,17 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                     }
                 }
                 do {
-                    // Most minutes there is nothing to send: find that out without taking the write lock.
+                    // Most minutes there is nothing to send: find that out without taking the write lock, and
+                    // looking only at what may have changed since the last look (`SupervisionLook`).
                     let now = app.clock.now()
-                    let dry = try await Supervisor.pass(at: now, dryRun: true, on: app.store)
-                    let result = dry.actions.isEmpty ? dry : try await Supervisor.pass(at: now, on: app.store)
+                    let look = try await Self.look(at: now, on: app.db)
+                    let due = look.due(after: lastLook)
+                    let dry = try await Supervisor.pass(at: now, dryRun: true, only: due, on: app.store)
+                    // The counters as read before the look: a write during it is looked at next minute.
+                    lastLook = look
+                    let result =
+                        dry.actions.isEmpty
+                        ? dry : try await Supervisor.pass(at: now, only: dry.plansActed, on: app.store)
                     for failure in result.failures {
                         app.logger.error("supervision of a plan failed", metadata: ["failure": "\(failure)"])
                     }
@@ -111,6 +122,27 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
             }
         }
         tasks = [passes, deliveries]
+    }
+
+    /// The clock and the write counters, for `SupervisionLook`.
+    static func look(at now: Date, on db: any Database) async throws -> SupervisionLook {
+        var plans: [UUID: Int] = [:]
+        var directory = 0
+        for row in try await (db as! any SQLDatabase).select().columns("scope", "version").from("write_versions")
+            .all()
+        {
+            let scope = try row.decode(column: "scope", as: String.self)
+            let version = try row.decode(column: "version", as: Int.self)
+            if scope == WriteScope.directory.versionKey {
+                directory = version
+            } else if scope.hasPrefix("plan:"), let id = UUID(uuidString: String(scope.dropFirst(5))) {
+                plans[id] = version
+            }
+        }
+        let calendar = Calendar.beijing
+        return SupervisionLook(
+            day: CivilDay(now, calendar: calendar), hour: calendar.component(.hour, from: now), directory: directory,
+            plans: plans)
     }
 
     /// Writes the audit log's head to the checkpoint file, and to the log for an operator to keep.

@@ -32,6 +32,10 @@ enum Supervisor {
         var messages: Int
         var deliveries: Int
         var seconds: Double
+        /// The plans that had something to do (for a dry run: would have).
+        var plansActed: Set<UUID> = []
+        /// How many plans were looked at.
+        var plansLooked = 0
 
         func count(_ kind: MessageKind) -> Int { actions.filter { $0.kind == kind }.count }
     }
@@ -41,11 +45,14 @@ enum Supervisor {
     /// On PostgreSQL two plans are worked at once (one per core: the pass waits on the database more than
     /// it computes); SQLite has one writer, so one at a time. Results come in the plans' order either way.
     static func pass(
-        at now: Date, dryRun: Bool = false, government: UUID? = nil, width: Int? = nil, on store: Store
+        at now: Date, dryRun: Bool = false, government: UUID? = nil, only: Set<UUID>? = nil, width: Int? = nil,
+        on store: Store
     ) async throws -> PassResult {
         let started = Date()
         let context = try await Context.load(on: store.db)
-        let plans = try await publishedPlans(on: store.db).filter { government == nil || $0.owner == government }
+        let plans = try await publishedPlans(on: store.db).filter {
+            (government == nil || $0.owner == government) && (only?.contains($0.id) ?? true)
+        }
         let width = store.isSQLite ? 1 : max(1, width ?? 2)
         var outcomes = [PlanOutcome?](repeating: nil, count: plans.count)
         await withTaskGroup(of: (Int, PlanOutcome).self) { group in
@@ -65,7 +72,10 @@ enum Supervisor {
             }
         }
         var result = PassResult(at: now, actions: [], messages: 0, deliveries: 0, seconds: 0)
-        for outcome in outcomes.compactMap({ $0 }) {
+        result.plansLooked = plans.count
+        for (plan, outcome) in zip(plans, outcomes) {
+            guard let outcome else { continue }
+            if case .done(let actions, _) = outcome, !actions.isEmpty { result.plansActed.insert(plan.id) }
             switch outcome {
             case .failed(let failure):
                 // One plan's failure must not leave the others unsupervised.

@@ -631,6 +631,14 @@ extension ServerTests {
             let afterRename = try await keys()
             #expect(afterRename.map(\.directory) == before.map { $0.directory + 1 })
             #expect(afterRename.map(\.version) == afterFiling.map(\.version))
+            // The scheduler's minute reads the same counters: the second town's plan was written since.
+            let look = try await BackgroundWork.look(at: app.clock.now(), on: app.db)
+            #expect(look.plans[towns.plan2] == afterFiling[1].version)
+            #expect(look.directory == afterRename[0].directory)
+            var earlier = look
+            earlier.plans[towns.plan2] = before[1].version
+            earlier.directory = look.directory
+            #expect(look.due(after: earlier) == [towns.plan2])
         }
     }
 
@@ -649,6 +657,16 @@ extension ServerTests {
                 }
                 return body
             }
+            /// The unit picker's options: the way up and the unit, and the group of the units under it.
+            func offered(_ html: String, select id: String = "unit") -> (upper: String, level: String) {
+                guard let start = html.range(of: "id=\"\(id)\"") ?? html.range(of: "name=\"\(id)\"") else {
+                    return ("", "")
+                }
+                let rest = html[start.upperBound...]
+                let select = rest[..<(rest.range(of: "</select>")?.lowerBound ?? rest.endIndex)]
+                guard let group = select.range(of: "<optgroup") else { return (String(select), "") }
+                return (String(select[..<group.lowerBound]), String(select[group.lowerBound...]))
+            }
             let (item1, _) = try await app.assignedItem()
             let admin1 = try #require(try await User.query(on: app.db).filter(\.$username == "duchaban").first())
             let admin2 = try #require(try await User.query(on: app.db).filter(\.$username == "sanchang").first())
@@ -662,19 +680,21 @@ extension ServerTests {
                     .filter(\.$kind == .department).sort(\.$name).first())
             // At the county: the county and its two towns to choose, not the towns' units; both towns' notices.
             let all = try await page("/notices")
-            #expect(all.contains(">— 三厂镇人民政府<") && all.contains(">— \(towns.town1.name)<"))
-            #expect(!all.contains("— 三厂镇党政办") && !all.contains("— \(dept1.name)<"))
+            #expect(offered(all).upper.contains(">海门县<"))
+            #expect(offered(all).level.contains(">三厂镇人民政府<") && offered(all).level.contains(">\(towns.town1.name)<"))
+            #expect(!offered(all).level.contains("三厂镇党政办") && !offered(all).level.contains(">\(dept1.name)<"))
             // Titles as the lists show them, their first 20 characters (long ones are cut).
             let title1 = String(item1.title.prefix(20))
             let title2 = String(towns.item2.title.prefix(20))
             #expect(all.contains(title1) && all.contains(title2))
             // A town chosen: its units are offered, and only its notices are listed.
             let town2 = try await page("/notices?unit=\(towns.town2.id!)")
-            #expect(town2.contains(">— 三厂镇党政办<") && !town2.contains("— \(dept1.name)<"))
+            #expect(offered(town2).level.contains(">三厂镇党政办<") && !town2.contains(">\(dept1.name)<"))
+            #expect(offered(town2).upper.contains(">海门县<") && offered(town2).upper.contains(">三厂镇人民政府<"))
             #expect(town2.contains(title2) && !town2.contains(title1))
             // A unit with none under it is offered among the units beside it.
             let unit2 = try await page("/notices?unit=\(towns.unit2.id!)")
-            #expect(unit2.contains(">— 三厂镇党政办<") && unit2.contains(">三厂镇人民政府<"))
+            #expect(offered(unit2).level.contains(">三厂镇党政办<") && offered(unit2).upper.contains(">三厂镇人民政府<"))
             #expect(unit2.contains(title2) && !unit2.contains(title1))
             // The demo town's reports waiting for review are the demo town's; the second town has none.
             let pending = try #require(
@@ -683,7 +703,8 @@ extension ServerTests {
             #expect(try await page("/reviews?unit=\(towns.town2.id!)").contains("没有待审核的报送"))
             // A channel is added for the county or a unit directly under it.
             let channels = try await page("/channels")
-            #expect(channels.contains(">— 三厂镇人民政府<") && !channels.contains("— 三厂镇党政办"))
+            #expect(offered(channels, select: "organization").level.contains(">三厂镇人民政府<"))
+            #expect(!offered(channels, select: "organization").level.contains("三厂镇党政办"))
         }
     }
 }

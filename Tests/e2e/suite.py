@@ -795,6 +795,72 @@ def _():
     look("portfolio-deputy", "/portfolio")
 
 
+@step("a county set up above the town from a sheet: its office sees the towns' standing, opens the town's plan, "
+      "filters notices by town; the town's office no longer sees above itself")
+def _():
+    import subprocess
+
+    sign_in("duchaban")
+    go("/notices?state=all")
+    notices = len(finds("table tbody tr"))
+    # The county's sheet as an office keeps it: the county, the demo town under it (set up without a code,
+    # it takes the sheet's), and a second town.
+    sheet = os.path.join(FILES, "区划.csv")
+    with open(sheet, "w", encoding="utf-8") as f:
+        f.write("名称,统计用区划代码,上级,类型\n海门县,320684000000,,县\n"
+                "张芝山镇人民政府,320684104000,320684000000,镇\n三厂镇人民政府,320684105000,320684000000,镇\n")
+    go("/units")
+    form = find("form[action='/units/import']")
+    form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(sheet)
+    submit(form)
+    expect("新增 2 个，更新 1 个" in text(), f"the sheet adds the county and a town, moves the demo town ({text()[:200]!r})")
+    # The town's office reaches its town only now: the county is not on its pages.
+    go("/units")
+    expect("张芝山镇人民政府" in text() and "海门县" not in text(), f"the town's office sees its town ({text()[:200]!r})")
+    # The county's first account, as an operator makes it on the server (the county is above every office).
+    made = subprocess.run(
+        [os.environ["LUOSHI_E2E_BIN"], "user", "add", "xian-dcs", "--role", "admin", "--name", "海门县督查室 刘洋",
+         "--unit", "320684000000", "--data", os.environ["LUOSHI_E2E_DATA"]],
+        capture_output=True, text=True, timeout=120)
+    secret = re.search(r"密码 (\S+?)（", made.stdout)
+    expect(made.returncode == 0 and secret, f"the county's account is made ({made.stdout!r} {made.stderr[-300:]!r})")
+    if not secret:
+        return
+    sign_in("xian-dcs", password=secret.group(1))
+    go("/standing")
+    rows = [r.text for r in finds("table tbody tr")]
+    expect(any("张芝山镇人民政府" in r for r in rows) and any("三厂镇人民政府" in r and "尚无本年计划" in r for r in rows),
+           f"the county's roll-up lists both towns, the second without a plan ({rows!r})")
+    look("standing-county", "/standing")
+    plan_link = [a for a in finds("table tbody a[href^='/plans/']")]
+    expect(bool(plan_link), "the town's row opens its plan")
+    if plan_link:
+        plan_link[0].click()
+        time.sleep(0.3)
+        expect("/plans/" in here() and finds("h1"), f"the county's office reads the town's plan ({here()})")
+    # The notice list spans the county; choosing a town narrows it to the town and everything under it.
+    go("/notices?state=all")
+    everything = len(finds("table tbody tr"))
+    unit = Select(find("#unit"))
+    towns = [o.text for o in unit.options]
+    expect("张芝山镇人民政府" in towns and "三厂镇人民政府" in towns and not any("村" in t for t in towns),
+           f"the unit filter offers the county's towns, not their villages ({towns!r})")
+    unit.select_by_visible_text("张芝山镇人民政府")
+    submit(find("#unit").find_element(By.XPATH, "ancestor::form"))
+    mine = len(finds("table tbody tr"))
+    expect(mine == everything == notices and "unit=" in here(),
+           f"the demo town's notices, all of them ({mine} of {everything}; the town saw {notices})")
+    look("notices-county-town")
+    labels = [o.text for o in Select(find("#unit")).options]
+    expect(any("村" in t for t in labels), f"a town chosen, its units are offered ({labels[:6]!r})")
+    # Back up to the county (the way up is offered), then the second town: no notices there yet.
+    Select(find("#unit")).select_by_visible_text("海门县")
+    submit(find("#unit").find_element(By.XPATH, "ancestor::form"))
+    Select(find("#unit")).select_by_visible_text("三厂镇人民政府")
+    submit(find("#unit").find_element(By.XPATH, "ancestor::form"))
+    expect("没有督办单" in text(), f"the second town has no notices ({text()[:200]!r})")
+
+
 driver.quit()
 print(f"\n{passed} expectations held; {len(failures)} failed; {len(checked_pages)} pages looked at, "
       f"{len(os.listdir(SHOTS))} screenshots in {SHOTS}"

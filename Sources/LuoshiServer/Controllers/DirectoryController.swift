@@ -247,12 +247,11 @@ struct DirectoryController: RouteCollection {
         return Place(at: at, trail: trail, children: children)
     }
 
-    /// What a unit filter or picker offers: the way up to `chosen` within reach, the unit itself and the
-    /// units directly under it (around the reader's own government when nothing is chosen; around its
+    /// What a unit filter or picker offers: the way up to `chosen` within reach and the unit itself, then
+    /// the units directly under it (around the reader's own government when nothing is chosen; around its
     /// parent when the unit has none under it, so the units beside it are there to choose). One level of
-    /// the tree, as the units page shows it: no picker holds a province. The units of the level chosen are
-    /// marked with a dash, the way up is not.
-    static func unitChoices(_ req: Request, around chosen: UUID?) async throws -> [(id: UUID, name: String)] {
+    /// the tree, as the units page shows it: no picker holds a province.
+    static func unitChoices(_ req: Request, around chosen: UUID?) async throws -> UnitChoices {
         let user = try req.user()
         let reach = try await Jurisdiction.of(req)
         var place = try await place(req, at: chosen, for: user)
@@ -261,10 +260,10 @@ struct DirectoryController: RouteCollection {
         {
             place = try await Self.place(req, at: parent, for: user)
         }
-        var seen: Set<UUID> = []
         let upper = (place.trail + [place.at].compactMap { $0 }).map { (id: $0.id!, name: $0.name) }
-        let level = place.children.map { (id: $0.id!, name: "— " + $0.name) }
-        return (upper + level).filter { seen.insert($0.id).inserted }
+        let shown = Set(upper.map(\.id))
+        return UnitChoices(
+            upper: upper, level: place.children.filter { !shown.contains($0.id!) }.map { (id: $0.id!, name: $0.name) })
     }
 
     /// The units a plan's people choose among: its government and the units directly under it, named as

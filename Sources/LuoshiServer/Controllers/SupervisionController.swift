@@ -66,7 +66,9 @@ struct SupervisionController: RouteCollection {
         }
         // A reporter sees their own unit's notices only: no unit to choose. Others choose one level of the
         // tree at a time (a unit includes the units under it).
-        let units = user.role == .reporter ? [] : try await DirectoryController.unitChoices(req, around: filters.unit)
+        let units =
+            user.role == .reporter
+            ? UnitChoices(upper: [], level: []) : try await DirectoryController.unitChoices(req, around: filters.unit)
         return req.render(
             NoticeList.View(
                 model: .init(

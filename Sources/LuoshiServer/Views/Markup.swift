@@ -90,6 +90,28 @@ func Options<T>(
         })
 }
 
+/// One level of the tree to choose a unit from (`DirectoryController.unitChoices`): the way up and the unit
+/// itself, then the units directly under it.
+struct UnitChoices {
+    var upper: [(id: UUID, name: String)]
+    var level: [(id: UUID, name: String)]
+
+    var isEmpty: Bool { upper.isEmpty && level.isEmpty }
+}
+
+/// The options of a unit picker, the units under the chosen one in a group of their own so the levels
+/// read apart.
+func UnitOptions(_ choices: UnitChoices, selected: String?, _ c: PageContext) -> any Component {
+    ComponentGroup {
+        Options(choices.upper, value: { $0.id.uuidString }, label: { $0.name }, selected: selected, names: true)
+        if !choices.level.isEmpty {
+            Element("optgroup") {
+                Options(choices.level, value: { $0.id.uuidString }, label: { $0.name }, selected: selected, names: true)
+            }.attr("label", c.t("下属单位", "Units under it"))
+        }
+    }
+}
+
 /// A header row for a table, one `th` a column.
 func THead(_ titles: [String]) -> any Component {
     Element("thead") { Element("tr") { for t in titles { Element("th", text: t) } } }

@@ -39,7 +39,17 @@ enum Standing {
             c.t("下级落实情况", "Standing of the governments below") + (model.government.map { " · \($0.name)" } ?? "")
         }
 
+        // The government's name is written as it is, in Chinese, inside the English heading too.
+        func heading(_ c: PageContext) -> String? { nil }
+
         func content(_ c: PageContext) -> any Component {
+            H1 {
+                Words(c.t("下级落实情况", "Standing of the governments below"))
+                if let government = model.government {
+                    Words(" · ")
+                    Span { Words(government.name) }.zh()
+                }
+            }
             if let above = model.above {
                 Paragraph { Anchor("↑ " + above.name, .standing(above.id)).zh() }.class("muted")
             }

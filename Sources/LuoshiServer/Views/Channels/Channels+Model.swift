@@ -25,6 +25,6 @@ enum ChannelsPage {
     struct Model {
         var channels: [Channel]
         var deliveries: [Delivery]
-        var units: [(id: UUID, name: String)]
+        var units: UnitChoices
     }
 }

@@ -34,7 +34,7 @@ extension ChannelsPage {
                 TextInput("secret", id: "secret", maxLength: 200)
                 FieldLabel(c.t("单位", "Unit"), for: "organization")
                 Element("select") {
-                    Options(model.units, value: { $0.id.uuidString }, label: { $0.name })
+                    UnitOptions(model.units, selected: nil, c)
                 }.attr("id", "organization").attr("name", "organization").zh()
                 Paragraph { Submit(c.t("新增", "Add")) }
             }

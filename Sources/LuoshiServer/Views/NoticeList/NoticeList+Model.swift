@@ -25,7 +25,7 @@ enum NoticeList {
         var filter: Filter
         var filters: SiteURL.NoticeFilters
         /// The units to filter by (none for a reporter, who sees their own).
-        var units: [(id: UUID, name: String)]
+        var units: UnitChoices
         var rows: [Row]
         var mayIssue: Bool
         var page: Paging

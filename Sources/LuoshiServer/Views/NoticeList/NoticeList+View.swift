@@ -50,9 +50,7 @@ extension NoticeList {
                         FieldLabel(c.t("单位（含下级）", "Unit (with the units under it)"), for: "unit")
                         Element("select") {
                             Element("option", text: c.t("全部单位", "All units")).attr("value", "")
-                            Options(
-                                model.units, value: { $0.id.uuidString }, label: { $0.name },
-                                selected: f.unit?.uuidString, names: true)
+                            UnitOptions(model.units, selected: f.unit?.uuidString, c)
                         }.attr("id", "unit").attr("name", "unit")
                     }
                 }

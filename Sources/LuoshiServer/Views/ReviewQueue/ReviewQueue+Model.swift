@@ -25,7 +25,7 @@ enum ReviewQueue {
     struct Model {
         var pending: [Pending]
         var filters: Filters
-        var units: [(id: UUID, name: String)]
+        var units: UnitChoices
         var page: Paging
         /// What the last bulk acceptance did.
         var accepted: Int?

@@ -60,9 +60,7 @@ extension ReviewQueue {
                     FieldLabel(c.t("单位（含下级）", "Unit (with the units under it)"), for: "unit")
                     Element("select") {
                         Element("option", text: c.t("全部单位", "All units")).attr("value", "")
-                        Options(
-                            model.units, value: { $0.id.uuidString }, label: { $0.name },
-                            selected: model.filters.unit?.uuidString, names: true)
+                        UnitOptions(model.units, selected: model.filters.unit?.uuidString, c)
                     }.attr("id", "unit").attr("name", "unit")
                 }
                 Div {

@@ -22,7 +22,7 @@ command -v nginx >/dev/null || { echo "nginx is needed (apt-get install nginx-li
 T=$(mktemp -d)
 chmod 755 "$T"
 PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"' EXIT
+trap 'kill ${PIDS[@]+"${PIDS[@]}"} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"' EXIT
 
 "$BIN" bench province --towns "$TOWNS" --items "$ITEMS" --at "$AT" --http-plan "$T/plan.json" --data "$T/gen"
 
@@ -85,6 +85,7 @@ def pass_lines():
     return lines
 
 done = threading.Event()
+problems = []  # a thread cannot end the run: what went wrong is printed, and the run fails, at the end
 results = {}  # (what, phase) -> [ms]
 lock = threading.Lock()
 
@@ -110,7 +111,7 @@ def filer():
         phase_after = done.is_set()
         ms, status = timed(conn, "POST", f"/api/v1/items/{f['item']}/reports", f["token"], body)
         if status != 201:
-            print(f"filing answered {status}", file=sys.stderr)
+            problems.append(f"filing answered {status}")
             continue
         record("report filing", ms)
         if phase_after:
@@ -126,7 +127,8 @@ def reader():
                                   ("county roll-up", plan["rollup"], plan["county"])]:
             ms, status = timed(conn, "GET", path, token)
             if status != 200:
-                sys.exit(f"{path} answered {status}")
+                problems.append(f"{path} answered {status}")
+                return
             record(what, ms)
         if phase_after: after += 1
         else: time.sleep(0.2)
@@ -148,4 +150,6 @@ for port, pid in zip(ports, pids):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmHWM:"):
             print(f"server :{port} peak memory (VmHWM): {int(line.split()[1]) // 1024} MB")
+for p in problems[:20]: print("FAIL " + p)
+sys.exit(1 if problems else 0)
 PY

@@ -99,7 +99,12 @@ public struct ServerConfiguration: Sendable {
         if let shared = environment["LUOSHI_EVIDENCE_DIR"], !shared.isEmpty {
             evidenceDirectory = shared
         } else if case .postgres = storage {
-            evidenceDirectory = dataDirectory + "/evidence"
+            // Deployments before this kept evidence in the temporary folder: it is read there until an
+            // operator moves it (`serve` warns), never left behind unread.
+            let legacy = NSTemporaryDirectory() + "luoshi-evidence"
+            let fresh = dataDirectory + "/evidence"
+            let fm = FileManager.default
+            evidenceDirectory = !fm.fileExists(atPath: fresh) && fm.fileExists(atPath: legacy) ? legacy : fresh
         }
     }
 

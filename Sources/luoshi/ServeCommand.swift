@@ -20,7 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("demo-plan"), help: "演示用计划文档 (the plan document for the demo)") var demoPlan: String?
     @Option(
         name: .customLong("as-of"),
-        help: "以此日上午9时为系统时间，用于演练与测量 (run as of 09:00 on this day: rehearsals and benchmarks)")
+        help:
+            "以此日上午9时为系统时间，用于演练与测量；催办、督办单和邮件照常发出，勿用于正式数据库 (run as of 09:00 on this day, for rehearsals and benchmarks: passes and mail run as usual, so never on a live database)"
+    )
     var asOf: CivilDay?
 
     func run() async throws {
@@ -45,6 +47,13 @@ struct Serve: AsyncParsableCommand {
         config.publicURL = ProcessInfo.processInfo.environment["LUOSHI_PUBLIC_URL"]
         config.mail = ServerConfiguration.MailSettings.from(environment: ProcessInfo.processInfo.environment)
         config.dataFiles(environment: ProcessInfo.processInfo.environment, dataDirectory: storage.data)
+        if !demo, config.evidenceDirectory.hasPrefix(NSTemporaryDirectory()) {
+            FileHandle.standardError.write(
+                Data(
+                    ("luoshi: 证据文件仍在临时目录 \(config.evidenceDirectory)，重启可能丢失；请移到 \(storage.data)/evidence 或设置 LUOSHI_EVIDENCE_DIR"
+                        + " (evidence is still in the temporary folder, which a reboot may empty: move it to \(storage.data)/evidence or set LUOSHI_EVIDENCE_DIR)\n")
+                        .utf8))
+        }
         try await reporting { try config.proxies(environment: ProcessInfo.processInfo.environment) }
         config.delivery.allowedHosts = Set(
             (ProcessInfo.processInfo.environment["LUOSHI_WEBHOOK_ALLOW"] ?? "").split(separator: ",").map {

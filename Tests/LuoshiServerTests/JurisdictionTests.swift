@@ -701,6 +701,14 @@ extension ServerTests {
                 try await ProgressReport.query(on: app.db).filter(\.$state == .submitted).with(\.$item).first())
             #expect(try await page("/reviews?unit=\(towns.town1.id!)").contains(String(pending.item.title.prefix(20))))
             #expect(try await page("/reviews?unit=\(towns.town2.id!)").contains("没有待审核的报送"))
+            // Another town's unit, asked for by a town's office, is not there.
+            let sanchang = try await app.signIn("sanchang", password: towns.passwords["sanchang"]!)
+            for path in ["/notices?unit=\(towns.town1.id!)", "/reviews?unit=\(dept1.id!)"] {
+                try await app.testing().test(.GET, path, headers: sanchang.headers) { res in
+                    #expect(res.status == .notFound, "\(path)")
+                    #expect(!res.body.string.contains(title1))
+                }
+            }
             // A channel is added for the county or a unit directly under it.
             let channels = try await page("/channels")
             #expect(offered(channels, select: "organization").level.contains(">三厂镇人民政府<"))

@@ -61,6 +61,20 @@ struct FeedbackController: RouteCollection {
                 }
                 unitsByPlan[plan.id!] = byGovernment[key]
             }
+            // An item's lead unit may sit deeper than the level offered: it is offered too, so the routing
+            // starts at it rather than at the first unit of the list.
+            let leads = Dictionary(
+                assignments.compactMap { a in a.$leadUnit.id.map { (a.$item.id, $0) } }, uniquingKeysWith: { a, _ in a }
+            )
+            var wanted: [UUID: Set<UUID>] = [:]
+            for f in feedback {
+                guard let item = f.$item.id, let lead = leads[item],
+                    !(unitsByPlan[f.$plan.id] ?? []).contains(where: { $0.id == lead })
+                else { continue }
+                wanted[f.$plan.id, default: []].insert(lead)
+            }
+            let deeper = try await Organization.query(on: req.db).filter(\.$id ~~ Set(wanted.values.joined())).all()
+            for (plan, ids) in wanted { unitsByPlan[plan, default: []] += deeper.filter { ids.contains($0.id!) } }
         }
         let answering = Set(feedback.compactMap { $0.$unit.id })
         let unitNames = Dictionary(

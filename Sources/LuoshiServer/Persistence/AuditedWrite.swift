@@ -255,9 +255,9 @@ struct Store: Sendable {
         try await transaction(scope) { tx in
             let audited = AuditedTransaction(db: tx, actor: actor)
             let result = try await body(audited)
-            try await AuditChainWriter.append(audited.changes, on: tx, gate: gate, isSQLite: isSQLite, at: now)
             if let key = scope.versionKey, let sql = tx as? any SQLDatabase {
-                // Under the scope's lock already: no two writers bump one counter at once.
+                // Under the scope's lock already: no two writers bump one counter at once. Before the chain's
+                // append, whose lock every writer of the deployment waits on.
                 try await sql.raw(
                     """
                     INSERT INTO write_versions (scope, version) VALUES (\(bind: key), 1)
@@ -265,6 +265,7 @@ struct Store: Sendable {
                     """
                 ).run()
             }
+            try await AuditChainWriter.append(audited.changes, on: tx, gate: gate, isSQLite: isSQLite, at: now)
             return result
         }
     }

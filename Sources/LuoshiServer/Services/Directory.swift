@@ -339,7 +339,8 @@ enum Directory {
         let user = try await findAccount(id, on: store.db)
         let password = Accounts.randomPassword()
         user.passwordHash = try Accounts.hash(password, cost: cost)
-        try await store.write(.directory, actor: actor, at: now) { tx in
+        // A new password changes no name on any page.
+        try await store.write(.office, actor: actor, at: now) { tx in
             try await user.save(on: tx.db)
             try await SignOut.everywhere(user.id!, on: tx.db)
             tx.record(.userReset, .user, user.id!)

@@ -80,14 +80,23 @@ final class BackgroundWork: LifecycleHandler, @unchecked Sendable {
                     // Most minutes there is nothing to send: find that out without taking the write lock, and
                     // looking only at what may have changed since the last look (`SupervisionLook`).
                     let now = app.clock.now()
-                    let look = try await Self.look(at: now, on: app.db)
+                    var look = try await Self.look(at: now, on: app.db)
                     let due = look.due(after: lastLook)
+                    // Until this minute's work is done, the next minute looks at everything.
+                    lastLook = nil
+                    if due?.isEmpty == true {
+                        lastLook = look
+                        try? await Task.sleep(for: .seconds(60))
+                        continue
+                    }
                     let dry = try await Supervisor.pass(at: now, dryRun: true, only: due, on: app.store)
-                    // The counters as read before the look: a write during it is looked at next minute.
-                    lastLook = look
                     let result =
                         dry.actions.isEmpty
                         ? dry : try await Supervisor.pass(at: now, only: dry.plansActed, on: app.store)
+                    // The counters as read before the look, so a write during it is looked at next minute; a
+                    // plan whose part failed (rolled back, its counter unmoved) is looked at again next minute.
+                    for failed in dry.plansFailed.union(result.plansFailed) { look.plans[failed] = -1 }
+                    lastLook = look
                     for failure in result.failures {
                         app.logger.error("supervision of a plan failed", metadata: ["failure": "\(failure)"])
                     }

@@ -36,6 +36,8 @@ enum Supervisor {
         var plansActed: Set<UUID> = []
         /// How many plans were looked at.
         var plansLooked = 0
+        /// The plans whose part failed (rolled back): to be looked at again at once.
+        var plansFailed: Set<UUID> = []
 
         func count(_ kind: MessageKind) -> Int { actions.filter { $0.kind == kind }.count }
     }
@@ -76,6 +78,7 @@ enum Supervisor {
         for (plan, outcome) in zip(plans, outcomes) {
             guard let outcome else { continue }
             if case .done(let actions, _) = outcome, !actions.isEmpty { result.plansActed.insert(plan.id) }
+            if case .failed = outcome { result.plansFailed.insert(plan.id) }
             switch outcome {
             case .failed(let failure):
                 // One plan's failure must not leave the others unsupervised.

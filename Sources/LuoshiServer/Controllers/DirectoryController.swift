@@ -209,12 +209,6 @@ struct DirectoryController: RouteCollection {
         try await Jurisdiction.of(req).people([role], on: req.db)
     }
 
-    /// The units within the signed-in person's reach, by name: a county's office sees its county, not the
-    /// province.
-    static func orgs(_ req: Request) async throws -> [Organization] {
-        try await Jurisdiction.of(req).units(on: req.db).sort(\.$name).all()
-    }
-
     /// Where in the tree a setup page stands: a unit within reach, else the office's own government, else
     /// the top of the deployment (nil); the way up to it within reach, and the units directly under it.
     struct Place {

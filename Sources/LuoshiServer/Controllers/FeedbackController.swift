@@ -49,6 +49,8 @@ struct FeedbackController: RouteCollection {
         let itemIDs = Set(feedback.compactMap { $0.$item.id })
         let items = try await PlanItem.query(on: req.db).filter(\.$id ~~ itemIDs).all()
         let assignments = try await Assignment.query(on: req.db).filter(\.$item.$id ~~ itemIDs).all()
+        let leads = Dictionary(
+            assignments.compactMap { a in a.$leadUnit.id.map { (a.$item.id, $0) } }, uniquingKeysWith: { a, _ in a })
         // Feedback is routed among its own plan's government's units: a county's office sees each town's
         // feedback with the town's units to choose from, and no page holds the province's.
         var unitsByPlan: [UUID: [Organization]] = [:]
@@ -63,9 +65,6 @@ struct FeedbackController: RouteCollection {
             }
             // An item's lead unit may sit deeper than the level offered: it is offered too, so the routing
             // starts at it rather than at the first unit of the list.
-            let leads = Dictionary(
-                assignments.compactMap { a in a.$leadUnit.id.map { (a.$item.id, $0) } }, uniquingKeysWith: { a, _ in a }
-            )
             var wanted: [UUID: Set<UUID>] = [:]
             for f in feedback {
                 guard let item = f.$item.id, let lead = leads[item],
@@ -82,9 +81,7 @@ struct FeedbackController: RouteCollection {
             uniquingKeysWith: { a, _ in a })
         let model = FeedbackPage.Model(
             feedback: feedback, items: Dictionary(uniqueKeysWithValues: items.map { ($0.id!, $0) }),
-            leadUnits: Dictionary(
-                assignments.compactMap { a in a.$leadUnit.id.map { (a.$item.id, $0) } }, uniquingKeysWith: { a, _ in a }
-            ),
+            leadUnits: leads,
             unitsByPlan: unitsByPlan, unitNames: unitNames, viewer: user, today: CivilDay(req.now, calendar: .beijing))
         return req.render(FeedbackPage.View(model: model))
     }

@@ -736,7 +736,7 @@ extension ServerTests {
             let ranking = try #require(try SpreadsheetReader.sheets(of: xlsx).first).rows
             #expect(ranking[1].prefix(3) == ["组别", "名次", "单位"])
             #expect(ranking.contains { $0.count > 9 && $0[2] == u.name && $0[8] == "45.8" && $0[9] == "不合格" })
-            if let sheets = try libreOfficeSheets(xlsx) {
+            if let sheets = try await libreOfficeSheets(xlsx) {
                 let lines = try #require(sheets.first { $0.first?.first == "单位" })
                 #expect(lines.contains { $0.first == u.name && $0[1] == "共性目标" && $0[2] == "逾期报送" && $0[5] == "-0.5" })
             }
@@ -756,7 +756,7 @@ extension ServerTests {
             }
             let words = try WordDocument.paragraphs(of: docx).map(\.text).joined(separator: "\n")
             #expect(words.contains("考核结果通报") && words.contains(u.name) && words.contains("45.80"))
-            if let text = try libreOfficeText(docx) {
+            if let text = try await libreOfficeText(docx) {
                 #expect(text.contains("考核结果通报") && text.contains(u.name))
             }
             try await app.testing().test(

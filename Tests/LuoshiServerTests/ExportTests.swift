@@ -12,11 +12,11 @@ import ZIPFoundation
 
 /// Each sheet of a workbook as LibreOffice reads it (its cells, row by row), or nil when LibreOffice is not
 /// installed (CI installs it). What Luoshi writes is checked by a program that did not write it.
-func libreOfficeSheets(_ xlsx: Data) throws -> [[[String]]]? {
+func libreOfficeSheets(_ xlsx: Data) async throws -> [[[String]]]? {
     guard let soffice = sofficePath() else { return nil }
-    return try withTemporaryFile(xlsx, named: "book.xlsx") { input, dir in
+    return try await withTemporaryFile(xlsx, named: "book.xlsx") { input, dir in
         // UTF-8 (76), every sheet to a file of its own (the last field, -1), cells as shown (true).
-        try runSoffice(
+        try await runSoffice(
             soffice, ["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"],
             input: input, in: dir)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }
@@ -79,7 +79,7 @@ func packagePart(_ data: Data, _ path: String) throws -> String {
 @Suite("Excel 写出 (writing .xlsx)")
 struct SpreadsheetWriterTests {
     @Test("LibreOffice 读出写入的单元格：中文、数字、日期、百分比、换行 (LibreOffice reads back every cell)")
-    func roundTrip() throws {
+    func roundTrip() async throws {
         let book = Workbook(sheets: [
             Sheet(
                 name: "任务分解表",
@@ -98,7 +98,7 @@ struct SpreadsheetWriterTests {
             Sheet(name: "督办单", columns: [Column(width: 10)], rows: [Row([.text("编号")]), Row([.text("2015-001")])]),
         ])
         let data = try SpreadsheetWriter.xlsx(book)
-        guard let sheets = try libreOfficeSheets(data) else { return }
+        guard let sheets = try await libreOfficeSheets(data) else { return }
         #expect(sheets.count == 2)
         let first = try #require(sheets.first)
         #expect(first[0].prefix(3) == ["序号", "任务内容", "完成时限"])
@@ -174,7 +174,7 @@ extension ServerTests {
                 #expect(res.headers.first(name: .contentDisposition)?.contains("filename*=UTF-8''") == true)
                 xlsx = Data(res.body.readableBytesView)
             }
-            if let sheets = try libreOfficeSheets(xlsx), let sheet = sheets.first {
+            if let sheets = try await libreOfficeSheets(xlsx), let sheet = sheets.first {
                 #expect(sheet[0][0] == "张芝山镇2015年度工作计划任务分解表")
                 #expect(sheet[1].prefix(4) == ["序号", "领域/部分", "任务内容", "量化目标"])
                 #expect(sheet[1].suffix(8) == ["进展情况", "存在问题", "下一步措施", "最新数值", "完成率", "状态", "督办", "编码"])
@@ -234,7 +234,7 @@ extension ServerTests {
             }
             let reports = try await ProgressReport.query(on: app.db).count()
             let notices = try await SupervisionNotice.query(on: app.db).count()
-            if let sheets = try libreOfficeSheets(xlsx) {
+            if let sheets = try await libreOfficeSheets(xlsx) {
                 #expect(sheets.count == 2)
                 // LibreOffice writes the sheets' files in name order: 督办单 before 进展报告.
                 let reportSheet = try #require(sheets.first { $0.first?.first == "单位" })
@@ -280,12 +280,12 @@ extension ServerTests {
 }
 
 /// A file converted by LibreOffice (`format`: xlsx, xls …), or nil when LibreOffice is not installed.
-func libreOfficeConvert(_ data: Data, from ext: String, to format: String) throws -> Data? {
+func libreOfficeConvert(_ data: Data, from ext: String, to format: String) async throws -> Data? {
     guard let soffice = sofficePath() else { return nil }
-    return try withTemporaryFile(data, named: "in.\(ext)") { input, dir in
+    return try await withTemporaryFile(data, named: "in.\(ext)") { input, dir in
         // CSV in as UTF-8 (76), comma-separated, with quotes, detecting dates and numbers.
         let filter = format == "xls" ? "xls:MS Excel 97" : "xlsx:Calc MS Excel 2007 XML"
-        try runSoffice(soffice, ["--infilter=CSV:44,34,76,1", "--convert-to", filter], input: input, in: dir)
+        try await runSoffice(soffice, ["--infilter=CSV:44,34,76,1", "--convert-to", filter], input: input, in: dir)
         guard let out = try? Data(contentsOf: dir.appendingPathComponent("in.\(format)")) else {
             Issue.record("LibreOffice did not convert the file to \(format) (is libreoffice-calc installed?)")
             return nil
@@ -323,10 +323,10 @@ struct SpreadsheetReaderTests {
     }
 
     @Test("读 LibreOffice 做的表：共享字符串、日期格式、空行 (a workbook LibreOffice made)")
-    func libreOfficeWorkbook() throws {
+    func libreOfficeWorkbook() async throws {
         let csv =
             "序号,工作任务,责任领导,主办单位,协办单位,时间节点\r\n1,新增停车位300个,王镇长,城建办,\"财政所,派出所\",2015-06-30\r\n,,,,,\r\n2,\"建成标准化村卫生室5家\",李副镇长,卫生院,,年底前\r\n"
-        guard let xlsx = try libreOfficeConvert(Data(csv.utf8), from: "csv", to: "xlsx") else { return }
+        guard let xlsx = try await libreOfficeConvert(Data(csv.utf8), from: "csv", to: "xlsx") else { return }
         let rows = try #require(try SpreadsheetReader.sheets(of: xlsx).first).rows
         #expect(rows[0] == ["序号", "工作任务", "责任领导", "主办单位", "协办单位", "时间节点"])
         #expect(rows[1] == ["1", "新增停车位300个", "王镇长", "城建办", "财政所,派出所", "2015-06-30"])
@@ -339,7 +339,7 @@ struct SpreadsheetReaderTests {
     }
 
     @Test("不是 .xlsx 的文件得到清楚的错误 (.xls, not a ZIP, a Word file)")
-    func refusals() throws {
+    func refusals() async throws {
         #expect(throws: SpreadsheetReader.ReadError.notAZipArchive) {
             try SpreadsheetReader.sheets(of: Data("序号,任务".utf8))
         }
@@ -351,7 +351,9 @@ struct SpreadsheetReaderTests {
         var encrypted = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
         encrypted.append(Data("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
         #expect(throws: SpreadsheetReader.ReadError.encrypted) { try SpreadsheetReader.sheets(of: encrypted) }
-        guard let xls = try libreOfficeConvert(Data("序号,任务\r\n1,甲\r\n".utf8), from: "csv", to: "xls") else { return }
+        guard let xls = try await libreOfficeConvert(Data("序号,任务\r\n1,甲\r\n".utf8), from: "csv", to: "xls") else {
+            return
+        }
         #expect(throws: SpreadsheetReader.ReadError.legacyExcel) { try SpreadsheetReader.sheets(of: xls) }
     }
 

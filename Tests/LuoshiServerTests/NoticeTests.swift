@@ -20,7 +20,7 @@ func sofficePath() -> String? {
 
 /// Runs `soffice` headless on `input` in `dir`, with a profile of its own so a LibreOffice already running
 /// elsewhere does not swallow the call.
-func runSoffice(_ soffice: String, _ arguments: [String], input: URL, in dir: URL) throws {
+func runSoffice(_ soffice: String, _ arguments: [String], input: URL, in dir: URL) async throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: soffice)
     process.arguments =
@@ -29,25 +29,39 @@ func runSoffice(_ soffice: String, _ arguments: [String], input: URL, in dir: UR
         ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
+    try await runToEnd(process)
+}
+
+/// Runs `process` and waits for it without holding a thread: a conversion takes LibreOffice seconds, and
+/// `waitUntilExit` in an async test would hold one of the few cooperative threads the whole test process
+/// shares (two on CI), starving every other test's awaits for that long.
+func runToEnd(_ process: Process) async throws {
+    try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
+        process.terminationHandler = { _ in finished.resume() }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            finished.resume(throwing: error)
+        }
+    }
 }
 
 /// A temporary folder holding `data` as `name`, removed after `body`.
-func withTemporaryFile<T>(_ data: Data, named name: String, _ body: (URL, URL) throws -> T) throws -> T {
+func withTemporaryFile<T>(_ data: Data, named name: String, _ body: (URL, URL) async throws -> T) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-lo-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let input = dir.appendingPathComponent(name)
     try data.write(to: input)
-    return try body(input, dir)
+    return try await body(input, dir)
 }
 
 /// The text LibreOffice reads out of a Word file, or nil when LibreOffice is not installed.
-func libreOfficeText(_ docx: Data) throws -> String? {
+func libreOfficeText(_ docx: Data) async throws -> String? {
     guard let soffice = sofficePath() else { return nil }
-    return try withTemporaryFile(docx, named: "doc.docx") { input, dir in
-        try runSoffice(soffice, ["--convert-to", "txt:Text"], input: input, in: dir)
+    return try await withTemporaryFile(docx, named: "doc.docx") { input, dir in
+        try await runSoffice(soffice, ["--convert-to", "txt:Text"], input: input, in: dir)
         return try String(contentsOf: dir.appendingPathComponent("doc.txt"), encoding: .utf8)
     }
 }
@@ -174,7 +188,7 @@ extension ServerTests {
                 #expect(res.headers.first(name: .contentDisposition)?.contains("filename*=UTF-8''") == true)
                 docx = Data(res.body.readableBytesView)
             }
-            if let text = try libreOfficeText(docx) {
+            if let text = try await libreOfficeText(docx) {
                 #expect(text.contains(number))
                 #expect(text.contains("进度滞后于序时"))
                 #expect(text.contains("已办结"))
@@ -227,7 +241,7 @@ extension ServerTests {
                 #expect(res.status == .ok)
                 docx = Data(res.body.readableBytesView)
             }
-            if let text = try libreOfficeText(docx) {
+            if let text = try await libreOfficeText(docx) {
                 #expect(text.contains("督查督办月通报"))
                 #expect(text.contains("本月应报送进展\(after.totals.due)件"))
             }

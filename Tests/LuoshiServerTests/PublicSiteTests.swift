@@ -165,12 +165,12 @@ extension ServerTests {
             #expect(!json.contains("PROBLEM-SECRET-3c5"))
             let csv = try #require(pages.first { $0.path.hasSuffix("plan.csv") }).body
             #expect(csv.contains(item.code + ",") && csv.contains("状态"))
-            try checkAtom(try #require(pages.first { $0.path.hasSuffix("feed.atom") }).body)
+            try await checkAtom(try #require(pages.first { $0.path.hasSuffix("feed.atom") }).body)
             // An item's own feed, for those who follow it: its accepted report is an entry.
             let itemFeed = try #require(
                 pages.first { $0.path == SiteURL.publicItem(plan: planID, code: item.code).path + "/feed.atom" }
             ).body
-            try checkAtom(itemFeed, entries: 1)
+            try await checkAtom(itemFeed, entries: 1)
             #expect(itemFeed.contains("ACCEPTED-7f3"))
 
             // However the address is spelt, one page is one entry of the cache.
@@ -214,8 +214,8 @@ extension ServerTests {
     /// The feed against RFC 4287's rules: a feed and each entry have exactly one id (an absolute IRI), title
     /// and updated (an RFC 3339 date); the feed names an author and links to itself; each entry links to its
     /// page; ids are unique.
-    func checkAtom(_ text: String, entries minimum: Int = 2) throws {
-        if let errors = try atomSchemaErrors(text) {
+    func checkAtom(_ text: String, entries minimum: Int = 2) async throws {
+        if let errors = try await atomSchemaErrors(text) {
             #expect(errors.isEmpty, "the feed does not validate against RFC 4287's schema: \(errors)")
         }
         #if canImport(FoundationXML)
@@ -644,7 +644,7 @@ extension ServerTests {
             }
             let text = try WordDocument.paragraphs(of: docx).map(\.text).joined(separator: "\n")
             #expect(text.contains(content.title) && text.contains("OTHER-MATTER-7d2") && text.contains("完成率"))
-            if let read = try libreOfficeText(docx) { #expect(read.contains("OTHER-MATTER-7d2")) }
+            if let read = try await libreOfficeText(docx) { #expect(read.contains("OTHER-MATTER-7d2")) }
             #expect(plan.year == 2015)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "congress.issue").count() == 1)
         }
@@ -664,33 +664,36 @@ func xmllintPath() -> String? {
 /// What xmllint says is wrong with a feed against RFC 4287's RELAX NG grammar (`Fixtures/atom.rng`): the
 /// elements, their order where it matters, required ones present, dates as xsd:dateTime, nothing foreign in
 /// Atom's namespace. Empty: valid; nil: no xmllint here.
-func atomSchemaErrors(_ feed: String) throws -> String? {
+func atomSchemaErrors(_ feed: String) async throws -> String? {
     guard let xmllint = xmllintPath() else { return nil }
     let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/atom.rng")
-    return try withTemporaryFile(Data(feed.utf8), named: "feed.atom") { file, _ in
+    return try await withTemporaryFile(Data(feed.utf8), named: "feed.atom") { file, dir in
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
         process.arguments = ["--noout", "--relaxng", schema.path, file.path]
-        let errors = Pipe()
+        // To a file, not a pipe: the process is awaited before anything reads what it said.
+        let errorsFile = dir.appendingPathComponent("errors.txt")
+        _ = FileManager.default.createFile(atPath: errorsFile.path, contents: nil)
+        let errors = try FileHandle(forWritingTo: errorsFile)
+        defer { try? errors.close() }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
-        try process.run()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        try await runToEnd(process)
+        let said = try String(contentsOf: errorsFile, encoding: .utf8)
         return process.terminationStatus == 0 ? "" : said
     }
 }
 
 extension ServerTests {
     @Test("Atom 模式能发现错误：缺 updated、Atom 命名空间里的陌生元素、日期格式 (the Atom schema check can fail)")
-    func atomSchemaRejects() throws {
+    func atomSchemaRejects() async throws {
         let good = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x:1</id>\
             <updated>2015-06-30T00:00:00Z</updated><entry><title>e</title><id>urn:x:2</id>\
             <updated>2015-06-30T00:00:00Z</updated><summary>s</summary></entry></feed>
             """
-        guard let none = try atomSchemaErrors(good) else { return }
+        guard let none = try await atomSchemaErrors(good) else { return }
         #expect(none.isEmpty, "\(none)")
         for bad in [
             good.replacingOccurrences(of: "<updated>2015-06-30T00:00:00Z</updated><entry>", with: "<entry>"),
@@ -698,7 +701,7 @@ extension ServerTests {
             good.replacingOccurrences(
                 of: "2015-06-30T00:00:00Z</updated><summary>", with: "2015年6月30日</updated><summary>"),
         ] {
-            #expect(try atomSchemaErrors(bad)?.isEmpty == false, "\(bad)")
+            #expect(try await atomSchemaErrors(bad)?.isEmpty == false, "\(bad)")
         }
     }
 }

@@ -716,3 +716,73 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    /// A county's own plan is handed to the county's departments and towns: its pickers offer that level and
+    /// the units and leaders its items already name, not every unit and deputy mayor of every town.
+    @Test("上级计划的单位与领导选项：本级及已分解到的 (a county plan's pickers: its level and what it names)")
+    func countyPlanPickers() async throws {
+        try await TestApp.with { app in
+            let towns = try await app.twoTowns()
+            let now = app.clock.now()
+            let cli = User.commandLine
+            let office = try await Directory.addUnit(
+                .init(name: "海门县政府办公室", kind: .department, parent: towns.county.id), by: cli, on: app.store,
+                now: now)
+            let deep = try await Directory.addUnit(
+                .init(name: "综治办", kind: .department, parent: towns.town2.id), by: cli, on: app.store, now: now)
+            _ = try await Directory.addAccount(
+                .init(username: "xianzhang", displayName: "县长 顾海", role: .leader, organization: towns.county.id),
+                by: cli, cost: 4, on: app.store, now: now)
+            let county = try #require(try await User.query(on: app.db).filter(\.$username == "xian-dcs").first())
+            let doc = try PlanReader.read(
+                text: "海门县2015年政府工作计划\n一、社会治理\n建成网格化服务管理中心3个。\n新建社区服务中心2个。\n")
+            let plan = try await PlanStore.store(
+                doc, sourceText: "", actor: county.username, owner: towns.county.id, on: app.store, now: now)
+            let items = try await PlanItem.query(on: app.db).filter(\.$plan.$id == plan.id!).filter(\.$kind == .task)
+                .sort(\.$position).all()
+            try #require(items.count == 2)
+            // One task already handed to a unit inside a town (as a sheet may name one).
+            var change = Assignments.Change()
+            change.unit = .set(deep.id!)
+            _ = try await Assignments.apply(change, to: [items[0].id!], actor: county, on: app.store, now: now)
+
+            let caller = try await app.signIn("xian-dcs", password: towns.passwords["xian-dcs"]!)
+            func select(_ html: String, _ marker: String) -> String {
+                guard let start = html.range(of: marker) else { return "" }
+                let rest = html[start.upperBound...]
+                return String(rest[..<(rest.range(of: "</select>")?.lowerBound ?? rest.endIndex)])
+            }
+            var table = ""
+            try await app.testing().test(.GET, "/assign?plan=\(plan.id!)", headers: caller.headers) { res in
+                #expect(res.status == .ok)
+                table = res.body.string
+            }
+            let lead = select(table, "id=\"b-unit\"")
+            for offered in [">海门县<", ">海门县政府办公室<", ">三厂镇人民政府<", ">\(towns.town1.name)<", ">三厂镇人民政府·综治办<"] {
+                #expect(lead.contains(offered), "\(offered)")
+            }
+            // A town's own units are not the county's to pick from, unless an item already names one.
+            #expect(!lead.contains("三厂镇党政办"))
+            #expect(!lead.contains(">\(office.name)·"))
+            // The row shows the deep unit by its qualified name.
+            #expect(table.contains("三厂镇人民政府·综治办</td>") || table.contains(">三厂镇人民政府·综治办<"))
+            let leaders = select(table, "id=\"b-leader\"")
+            #expect(leaders.contains(">县长 顾海<"))
+            #expect(!leaders.contains("镇长 陈建国"))
+
+            // A new notice on the task offers the same level, with the task's own lead unit chosen.
+            try await app.testing().test(.GET, "/notices/new?item=\(items[0].id!)", headers: caller.headers) { res in
+                #expect(res.status == .ok)
+                let units = select(res.body.string, "id=\"unit\"")
+                #expect(units.contains("selected") && units.contains(">三厂镇人民政府·综治办<"))
+                #expect(units.contains(">海门县政府办公室<") && !units.contains("三厂镇党政办"))
+            }
+            // The town's own plan, opened by the county, still offers the town's units.
+            try await app.testing().test(.GET, "/assign?plan=\(towns.plan2)", headers: caller.headers) { res in
+                #expect(select(res.body.string, "id=\"b-unit\"").contains(">三厂镇党政办<"))
+                #expect(!select(res.body.string, "id=\"b-unit\"").contains("海门县政府办公室"))
+            }
+        }
+    }
+}

@@ -30,11 +30,13 @@ struct AssignController: RouteCollection {
         }
         let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
         // The plan is carried out by its own government's units and leaders (a county's office looking at a
-        // town's plan picks among the town's), named as its sheets name them.
-        let serving = try await req.carrying(plan)
-        let unitLabels = UnitNames(try await serving.units(on: req.db).all()).labels
+        // town's plan picks among the town's).
+        let named = Set(snapshot.assignments.values.flatMap { [$0.$leadUnit.id].compactMap { $0 } + $0.cooperating })
+        let unitLabels = try await DirectoryController.planPicker(req, serving: plan, naming: named)
         let units = unitLabels.map { (id: $0.key, name: $0.value) }.sorted { $0.name < $1.name }
-        let leaders = try await serving.people([.leader], on: req.db).sort(\.$displayName).all()
+        let namedLeaders = Set(snapshot.assignments.values.compactMap { $0.$leadLeader.id })
+        let leaders = try await DirectoryController.planLeaders(req, serving: plan, naming: namedLeaders)
+            .sort(\.$displayName).all()
         var filters = AssignTable.Filters()
         filters.area = req.query[String.self, at: "area"].flatMap(UUID.init(uuidString:))
         filters.unit = req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:))

@@ -260,6 +260,52 @@ struct DirectoryController: RouteCollection {
             upper: upper, level: place.children.filter { !shown.contains($0.id!) }.map { (id: $0.id!, name: $0.name) })
     }
 
+    /// The units a plan's pickers offer: its government's level (``unitChoices(_:serving:)``) and the units
+    /// its items already name, however deep. A province's plan offers its departments and cities, not the
+    /// province's thirteen thousand units three times a page. A deeper unit is written with the units
+    /// between it and the level (三厂镇人民政府·综治办), a name the plan's sheets also read.
+    static func planPicker(_ req: Request, serving plan: Plan, naming named: Set<UUID>) async throws -> [UUID: String] {
+        let level = try await unitChoices(req, serving: plan)
+        var labels = Dictionary(level.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let missing = named.subtracting(labels.keys)
+        guard !missing.isEmpty else { return labels }
+        let deeper = try await Organization.query(on: req.db).filter(\.$id ~~ missing).all()
+        let levelBelow = Set(labels.keys).subtracting([plan.$owner.id].compactMap { $0 })
+        var names = labels
+        for unit in deeper { names[unit.id!] = unit.name }
+        // Each deeper unit's way down from the unit of the level it sits under.
+        let chains = deeper.map { unit in
+            let ids = unit.treePath?.ids ?? [unit.id!]
+            return ids.lastIndex(where: levelBelow.contains).map { Array(ids[$0...]) } ?? [unit.id!]
+        }
+        let between = Set(chains.joined()).subtracting(names.keys)
+        if !between.isEmpty {
+            for unit in try await Organization.query(on: req.db).filter(\.$id ~~ between).all() {
+                names[unit.id!] = unit.name
+            }
+        }
+        for chain in chains {
+            labels[chain.last!] = chain.compactMap { names[$0] }.joined(separator: UnitNames.separator)
+        }
+        return labels
+    }
+
+    /// The leaders a plan's pickers offer: those of its government and of the departments directly under it
+    /// (a county's plan is led from the county, not by its towns' mayors), and any its items already name.
+    static func planLeaders(_ req: Request, serving plan: Plan, naming named: Set<UUID>) async throws
+        -> QueryBuilder<User>
+    {
+        let serving = try await req.carrying(plan)
+        let level = try await unitChoices(req, serving: plan)
+        let top = plan.$owner.id ?? level.first?.id
+        let leading = level.filter { $0.id == top || !$0.kind.isGovernment }.compactMap(\.id)
+        return try await serving.people([.leader], on: req.db)
+            .group(.or) {
+                $0.filter(\.$organization.$id ~~ leading).filter(\.$id ~~ named)
+                if serving == .everything { $0.filter(\.$organization.$id == nil) }
+            }
+    }
+
     /// The units a plan's people choose among: its government and the units directly under it, named as
     /// the plan's sheets name them; for a plan of no government, the reader's own level.
     static func unitChoices(_ req: Request, serving plan: Plan) async throws -> [Organization] {

@@ -168,10 +168,12 @@ struct PlanController: RouteCollection {
         let variant = (lang.english ? "en" : "zh") + "-" + sort.rawValue
         var body = await req.application.snapshots.page(key, variant)
         if body == nil {
-            // The plan's own government's names: the body is kept for every reader of the plan.
-            let serving = try await Jurisdiction.serving(plan, on: req.db)
-            let units = try await serving.units(on: req.db).all()
-            let leaders = try await serving.people([.leader], on: req.db).all()
+            // The names of the units and leaders its items name: the body is kept for every reader of the
+            // plan, and a province's plan names a few dozen of the province's thousands of units.
+            let named = Set(snapshot.assignments.values.compactMap { $0.$leadUnit.id })
+            let units = named.isEmpty ? [] : try await Organization.query(on: req.db).filter(\.$id ~~ named).all()
+            let leaderIDs = Set(snapshot.assignments.values.compactMap { $0.$leadLeader.id })
+            let leaders = leaderIDs.isEmpty ? [] : try await User.query(on: req.db).filter(\.$id ~~ leaderIDs).all()
             let model = PlanOverview.Model(
                 snapshot: snapshot, unitNames: Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) }),
                 leaderNames: Dictionary(uniqueKeysWithValues: leaders.map { ($0.id!, $0.displayName) }), sort: sort)

@@ -90,7 +90,8 @@ struct SupervisionController: RouteCollection {
         let assignment = try await Assignment.query(on: req.db).filter(\.$item.$id == item.id!).first()
         // A notice goes to one of the plan's own government's units (Notices.issue holds to it).
         let plan = try await PlanStore.find(item.$plan.id.uuidString, on: req.db)
-        let labels = UnitNames(try await req.carrying(plan).units(on: req.db).all()).labels
+        let named = Set([assignment?.$leadUnit.id].compactMap { $0 } + (assignment?.cooperating ?? []))
+        let labels = try await DirectoryController.planPicker(req, serving: plan, naming: named)
         return req.render(
             NoticeNew.View(
                 model: .init(

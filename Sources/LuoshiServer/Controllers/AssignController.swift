@@ -28,7 +28,7 @@ struct AssignController: RouteCollection {
                         plan: nil, plans: [], areas: [], units: [], leaders: [], filters: .init(), rows: [],
                         changed: nil)))
         }
-        let snapshot = try await PlanSnapshot.load(plan, on: req.db, now: req.now)
+        let (snapshot, _) = try await PlanSnapshot.load(plan, for: req)
         // The plan is carried out by its own government's units and leaders (a county's office looking at a
         // town's plan picks among the town's).
         let named = Set(snapshot.assignments.values.flatMap { [$0.$leadUnit.id].compactMap { $0 } + $0.cooperating })

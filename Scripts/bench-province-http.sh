@@ -35,25 +35,9 @@ for port in "$PORT_A" "$PORT_B"; do
         "$BIN" serve --port "$port" --as-of "$AT" --data "$T/$port" >"$T/$port/server.log" 2>&1 &
     PIDS+=($!)
 done
-sed -e "s/listen 80;/listen 127.0.0.1:$PROXY;/" \
-    -e "s/server 127.0.0.1:8080;/server 127.0.0.1:$PORT_A; server 127.0.0.1:$PORT_B;/" \
-    -e "s/limit_conn luoshi_conn 16;/limit_conn luoshi_conn 64;/" \
-    Deploy/nginx-luoshi.conf >"$T/luoshi.conf"
-cat >"$T/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $T/nginx.pid;
-error_log $T/nginx-error.log warn;
-events { worker_connections 512; }
-http {
-    access_log off;
-    client_body_temp_path $T/body;
-    proxy_temp_path $T/proxy;
-    include $T/luoshi.conf;
-}
-CONF
-nginx -p "$T" -c "$T/nginx.conf" &
-PIDS+=($!)
+. Scripts/lib/nginx.sh
+start_nginx "$T" "$PROXY" "127.0.0.1:$PORT_A" "127.0.0.1:$PORT_B" -- "s/limit_conn luoshi_conn 16;/limit_conn luoshi_conn 64;/"
+PIDS+=("$NGINX_PID")
 
 python3 - "$T" "$PROXY" "$PORT_A" "$PORT_B" "${PIDS[0]}" "${PIDS[1]}" <<'PY'
 import http.client, json, os, sys, threading, time

@@ -15,23 +15,9 @@ T=$(mktemp -d)
 chmod 755 "$T"
 LUOSHI_TRUSTED_PROXIES=127.0.0.1 "$BIN" serve --demo --port "$APP_PORT" --data "$T/data" >"$T/server.log" 2>&1 &
 APP=$!
-sed -e "s/listen 80;/listen 127.0.0.1:$PROXY_PORT;/" -e "s/server 127.0.0.1:8080;/server 127.0.0.1:$APP_PORT;/" \
-    Deploy/nginx-luoshi.conf >"$T/luoshi.conf"
-cat >"$T/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $T/nginx.pid;
-error_log $T/nginx-error.log warn;
-events { worker_connections 512; }
-http {
-    access_log off;
-    client_body_temp_path $T/body;
-    proxy_temp_path $T/proxy;
-    include $T/luoshi.conf;
-}
-CONF
-nginx -p "$T" -c "$T/nginx.conf" &
-NGINX=$!
+. Scripts/lib/nginx.sh
+start_nginx "$T" "$PROXY_PORT" "127.0.0.1:$APP_PORT"
+NGINX=$NGINX_PID
 trap 'kill $APP $NGINX 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PROXY_PORT/healthz" >/dev/null && break; sleep 0.5; done
 

@@ -67,17 +67,25 @@ public struct UnitNames: Sendable {
             if !grew { break }
         }
         labels = Dictionary(uniqueKeysWithValues: byID.keys.map { ($0, label($0)) })
+        // A unit is read by its name and by its name written under any of its parents (三厂镇·综治办, or
+        // the whole way down, as a page that lists units from several levels writes them), its label
+        // among those.
         var words: [String: [UUID]] = [:]
         for (id, unit) in byID {
-            words[Self.words(labels[id]!), default: []].append(id)
-            if labels[id] != unit.name { words[Self.words(unit.name), default: []].append(id) }
+            var forms: Set<String> = [Self.words(unit.name)]
+            var written = Self.words(unit.name)
+            for above in chains[id]! {
+                written = Self.words(above.name) + written
+                forms.insert(written)
+            }
+            for form in forms { words[form, default: []].append(id) }
         }
         byWords = words
         depth = chains.mapValues(\.count)
     }
 
-    /// The unit `text` names: by its label (with or without the separator), or by a name, the units nearest
-    /// the top first.
+    /// The unit `text` names: by its label or its name written under any of its parents (with or without
+    /// the separator), or by a name, the units nearest the top first.
     public func reading(_ text: String) -> Reading {
         guard let found = byWords[Self.words(text)], !found.isEmpty else { return .unknown }
         let nearest = found.map { depth[$0] ?? 0 }.min()!

@@ -152,6 +152,9 @@ struct UnitNamesTests {
         #expect(names.reading("三厂镇党政办") == .unit(office1))
         #expect(names.reading("东港村") == .unit(lone))
         #expect(names.reading("西港村") == .unknown)
+        // A name that needs no town is read with one too, and with the county above it.
+        #expect(names.reading("三厂镇·东港村") == .unit(lone) && names.reading("海门县·三厂镇·东港村") == .unit(lone))
+        #expect(names.reading("正余镇·东港村") == .unknown)
         // With the county's own 党政办, the bare name is the county's: its own units come first.
         let withOwn = UnitNames([
             .init(id: county, name: "海门县", parent: nil),

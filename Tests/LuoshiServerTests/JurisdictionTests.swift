@@ -726,11 +726,13 @@ extension ServerTests {
             let towns = try await app.twoTowns()
             let now = app.clock.now()
             let cli = User.commandLine
-            let office = try await Directory.addUnit(
+            _ = try await Directory.addUnit(
                 .init(name: "海门县政府办公室", kind: .department, parent: towns.county.id), by: cli, on: app.store,
                 now: now)
+            // Names no other unit in the county has, so the way down is the page's doing, not a tie broken.
             let deep = try await Directory.addUnit(
-                .init(name: "综治办", kind: .department, parent: towns.town2.id), by: cli, on: app.store, now: now)
+                .init(name: "网格化服务中心", kind: .department, parent: towns.town2.id), by: cli, on: app.store,
+                now: now)
             _ = try await Directory.addAccount(
                 .init(username: "xianzhang", displayName: "县长 顾海", role: .leader, organization: towns.county.id),
                 by: cli, cost: 4, on: app.store, now: now)
@@ -746,6 +748,7 @@ extension ServerTests {
             var change = Assignments.Change()
             change.unit = .set(deep.id!)
             _ = try await Assignments.apply(change, to: [items[0].id!], actor: county, on: app.store, now: now)
+            let label = "三厂镇人民政府·网格化服务中心"
 
             let caller = try await app.signIn("xian-dcs", password: towns.passwords["xian-dcs"]!)
             func select(_ html: String, _ marker: String) -> String {
@@ -759,14 +762,15 @@ extension ServerTests {
                 table = res.body.string
             }
             let lead = select(table, "id=\"b-unit\"")
-            for offered in [">海门县<", ">海门县政府办公室<", ">三厂镇人民政府<", ">\(towns.town1.name)<", ">三厂镇人民政府·综治办<"] {
+            for offered in [">海门县<", ">海门县政府办公室<", ">三厂镇人民政府<", ">\(towns.town1.name)<", ">\(label)<"] {
                 #expect(lead.contains(offered), "\(offered)")
             }
             // A town's own units are not the county's to pick from, unless an item already names one.
-            #expect(!lead.contains("三厂镇党政办"))
-            #expect(!lead.contains(">\(office.name)·"))
-            // The row shows the deep unit by its qualified name.
-            #expect(table.contains("三厂镇人民政府·综治办</td>") || table.contains(">三厂镇人民政府·综治办<"))
+            #expect(!lead.contains("三厂镇党政办") && !lead.contains(">网格化服务中心<"))
+            // The row writes the deep unit the same way, and a sheet reads that name back.
+            #expect(table.contains("\(label)</td>"))
+            let units = try await Jurisdiction.serving(plan, on: app.db).units(on: app.db).all()
+            #expect(UnitNames(units).reading(label) == .unit(deep.id!))
             let leaders = select(table, "id=\"b-leader\"")
             #expect(leaders.contains(">县长 顾海<"))
             #expect(!leaders.contains("镇长 陈建国"))
@@ -775,13 +779,29 @@ extension ServerTests {
             try await app.testing().test(.GET, "/notices/new?item=\(items[0].id!)", headers: caller.headers) { res in
                 #expect(res.status == .ok)
                 let units = select(res.body.string, "id=\"unit\"")
-                #expect(units.contains("selected") && units.contains(">三厂镇人民政府·综治办<"))
+                #expect(units.contains("value=\"\(deep.id!.uuidString)\" selected>\(label)<"))
                 #expect(units.contains(">海门县政府办公室<") && !units.contains("三厂镇党政办"))
             }
             // The town's own plan, opened by the county, still offers the town's units.
             try await app.testing().test(.GET, "/assign?plan=\(towns.plan2)", headers: caller.headers) { res in
                 #expect(select(res.body.string, "id=\"b-unit\"").contains(">三厂镇党政办<"))
                 #expect(!select(res.body.string, "id=\"b-unit\"").contains("海门县政府办公室"))
+            }
+
+            // A plan of no government, imported by an account of no unit: the county's level is offered.
+            let (root, password) = try await Directory.addAccount(
+                .init(username: "root2", displayName: "系统管理员", role: .admin, organization: nil), by: cli, cost: 4,
+                on: app.store, now: now)
+            let loose = try await PlanStore.store(
+                doc, sourceText: "", actor: root.username, owner: nil, on: app.store, now: now)
+            let rootCaller = try await app.signIn("root2", password: password)
+            try await app.testing().test(.GET, "/assign?plan=\(loose.id!)", headers: rootCaller.headers) { res in
+                let lead = select(res.body.string, "id=\"b-unit\"")
+                for offered in [">海门县<", ">海门县政府办公室<", ">三厂镇人民政府<", ">\(towns.town1.name)<"] {
+                    #expect(lead.contains(offered), "\(offered)")
+                }
+                #expect(!lead.contains("三厂镇党政办"))
+                #expect(select(res.body.string, "id=\"b-leader\"").contains(">县长 顾海<"))
             }
         }
     }

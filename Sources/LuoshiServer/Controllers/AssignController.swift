@@ -31,16 +31,20 @@ struct AssignController: RouteCollection {
         let (snapshot, _) = try await PlanSnapshot.load(plan, for: req)
         // The plan is carried out by its own government's units and leaders (a county's office looking at a
         // town's plan picks among the town's).
-        let named = Set(snapshot.assignments.values.flatMap { [$0.$leadUnit.id].compactMap { $0 } + $0.cooperating })
-        let unitLabels = try await DirectoryController.planPicker(req, serving: plan, naming: named)
-        let units = unitLabels.map { (id: $0.key, name: $0.value) }.sorted { $0.name < $1.name }
-        let namedLeaders = Set(snapshot.assignments.values.compactMap { $0.$leadLeader.id })
-        let leaders = try await DirectoryController.planLeaders(req, serving: plan, naming: namedLeaders)
-            .sort(\.$displayName).all()
         var filters = AssignTable.Filters()
         filters.area = req.query[String.self, at: "area"].flatMap(UUID.init(uuidString:))
         filters.unit = req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:))
         filters.leader = req.query[String.self, at: "leader"].flatMap(UUID.init(uuidString:))
+        // The units and leaders its items name, and the ones the filter holds, stay in the pickers.
+        let named = Set(snapshot.assignments.values.flatMap { [$0.$leadUnit.id].compactMap { $0 } + $0.cooperating })
+        let planUnits = try await DirectoryController.planUnits(
+            req, serving: plan, naming: named.union([filters.unit].compactMap { $0 }))
+        let unitLabels = planUnits.labels
+        let units = planUnits.offered
+        let namedLeaders = Set(snapshot.assignments.values.compactMap { $0.$leadLeader.id })
+        let leaders = try await DirectoryController.planLeaders(
+            req, serving: plan, naming: namedLeaders.union([filters.leader].compactMap { $0 })
+        ).sort(\.$displayName).all()
         filters.status = req.query[String.self, at: "status"].flatMap(ItemStatus.init(rawValue:))
         filters.unassignedOnly = req.query[String.self, at: "unassigned"] == "1"
         filters.selectAll = req.query[String.self, at: "all"] == "1"

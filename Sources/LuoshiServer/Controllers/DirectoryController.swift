@@ -104,14 +104,9 @@ struct DirectoryController: RouteCollection {
             if reach == .everything && place.at?.$parent.id == nil {
                 // At the top of the deployment, its accounts of no unit (an administrator made on the command
                 // line) are listed too.
-                query.join(Organization.self, on: \User.$organization.$id == \Organization.$id, method: .left)
-                    .group(.or) {
-                        $0.filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
-                            .filter(\.$organization.$id == nil)
-                    }
+                query.group(.or) { $0.unit(\.$organization.$id, under: path).filter(\.$organization.$id == nil) }
             } else {
-                query.join(Organization.self, on: \User.$organization.$id == \Organization.$id)
-                    .filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
+                query.unit(\.$organization.$id, under: path)
             }
         } else if let units = try await reach.unitFilter(on: req.db) {
             query.filter(\.$organization.$id ~~ units)
@@ -260,17 +255,56 @@ struct DirectoryController: RouteCollection {
             upper: upper, level: place.children.filter { !shown.contains($0.id!) }.map { (id: $0.id!, name: $0.name) })
     }
 
-    /// The units a plan's pickers offer: its government's level (``unitChoices(_:serving:)``) and the units
-    /// its items already name, however deep. A province's plan offers its departments and cities, not the
-    /// province's thirteen thousand units three times a page. A deeper unit is written with the units
-    /// between it and the level (三厂镇人民政府·综治办), a name the plan's sheets also read.
-    static func planPicker(_ req: Request, serving plan: Plan, naming named: Set<UUID>) async throws -> [UUID: String] {
-        let level = try await unitChoices(req, serving: plan)
-        var labels = Dictionary(level.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+    /// A plan's government level: the government (for a plan of none, the reader's own, or each at the top
+    /// of the tree for an account of no unit) and the units directly under it, within the reader's reach.
+    struct PlanLevel {
+        var governments: [Organization]
+        var below: [Organization]
+        var all: [Organization] { governments + below }
+    }
+
+    static func planLevel(_ req: Request, serving plan: Plan) async throws -> PlanLevel {
+        if let government = plan.$owner.id {
+            let own = try await Organization.find(government, on: req.db)
+            let below = try await Organization.query(on: req.db).filter(\.$parent.$id == government).sort(\.$name)
+                .all()
+            return PlanLevel(governments: [own].compactMap { $0 }, below: below)
+        }
+        let reach = try await Jurisdiction.of(req)
+        let place = try await place(req, at: nil, for: try req.user())
+        if let at = place.at {
+            return PlanLevel(governments: [at], below: place.children.filter { reach.reaches($0.treePath) })
+        }
+        // An account of no unit over several governments side by side: each of them and what is under it.
+        let tops = place.children.filter { $0.kind.isGovernment && reach.reaches($0.treePath) }
+        let under =
+            tops.isEmpty
+            ? []
+            : try await Organization.query(on: req.db).filter(\.$parent.$id ~~ tops.compactMap(\.id)).sort(\.$name)
+                .all()
+        let loose = place.children.filter { !$0.kind.isGovernment && reach.reaches($0.treePath) }
+        return PlanLevel(governments: tops, below: under + loose)
+    }
+
+    /// What a plan's unit pickers offer, and how its pages write the units its items name.
+    struct PlanUnits {
+        /// The plan's level and the units its items already name, within the plan's government and the
+        /// reader's reach, by label.
+        var offered: [(id: UUID, name: String)]
+        /// Every unit offered or named: a row names its unit even where it is no longer one to choose.
+        var labels: [UUID: String]
+    }
+
+    /// The units a plan's pickers offer: its government's level (``planLevel(_:serving:)``) and the units its
+    /// items already name, however deep. A province's plan offers its departments and cities, not the
+    /// province's thirteen thousand units three times a page. A deeper unit is written with the way down to
+    /// it from the level (三厂镇人民政府·综治办), which `UnitNames` reads back from a sheet too.
+    static func planUnits(_ req: Request, serving plan: Plan, naming named: Set<UUID>) async throws -> PlanUnits {
+        let level = try await planLevel(req, serving: plan)
+        var labels = Dictionary(level.all.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         let missing = named.subtracting(labels.keys)
-        guard !missing.isEmpty else { return labels }
-        let deeper = try await Organization.query(on: req.db).filter(\.$id ~~ missing).all()
-        let levelBelow = Set(labels.keys).subtracting([plan.$owner.id].compactMap { $0 })
+        let deeper = missing.isEmpty ? [] : try await Organization.query(on: req.db).filter(\.$id ~~ missing).all()
+        let levelBelow = Set(level.below.compactMap(\.id))
         var names = labels
         for unit in deeper { names[unit.id!] = unit.name }
         // Each deeper unit's way down from the unit of the level it sits under.
@@ -287,7 +321,15 @@ struct DirectoryController: RouteCollection {
         for chain in chains {
             labels[chain.last!] = chain.compactMap { names[$0] }.joined(separator: UnitNames.separator)
         }
-        return labels
+        // A named unit the form would refuse (moved out of the plan's government, or beyond the reader) is
+        // shown in its rows but not offered.
+        let carrying = try await req.carrying(plan)
+        let reach = try await Jurisdiction.of(req)
+        let choosable = Set(level.all.compactMap(\.id)).union(
+            deeper.filter { carrying.reaches($0.treePath) && reach.reaches($0.treePath) }.compactMap(\.id))
+        let offered = labels.filter { choosable.contains($0.key) }.map { (id: $0.key, name: $0.value) }
+            .sorted { $0.name < $1.name }
+        return PlanUnits(offered: offered, labels: labels)
     }
 
     /// The leaders a plan's pickers offer: those of its government and of the departments directly under it
@@ -296,9 +338,8 @@ struct DirectoryController: RouteCollection {
         -> QueryBuilder<User>
     {
         let serving = try await req.carrying(plan)
-        let level = try await unitChoices(req, serving: plan)
-        let top = plan.$owner.id ?? level.first?.id
-        let leading = level.filter { $0.id == top || !$0.kind.isGovernment }.compactMap(\.id)
+        let level = try await planLevel(req, serving: plan)
+        let leading = (level.governments + level.below.filter { !$0.kind.isGovernment }).compactMap(\.id)
         return try await serving.people([.leader], on: req.db)
             .group(.or) {
                 $0.filter(\.$organization.$id ~~ leading).filter(\.$id ~~ named)
@@ -306,17 +347,9 @@ struct DirectoryController: RouteCollection {
             }
     }
 
-    /// The units a plan's people choose among: its government and the units directly under it, named as
-    /// the plan's sheets name them; for a plan of no government, the reader's own level.
+    /// The units a plan's people choose among: its government and the units directly under it.
     static func unitChoices(_ req: Request, serving plan: Plan) async throws -> [Organization] {
-        guard let government = plan.$owner.id else {
-            let reach = try await Jurisdiction.of(req)
-            let place = try await place(req, at: nil, for: try req.user())
-            return ([place.at].compactMap { $0 } + place.children).filter { reach.reaches($0.treePath) }
-        }
-        let own = try await Organization.find(government, on: req.db)
-        let below = try await Organization.query(on: req.db).filter(\.$parent.$id == government).sort(\.$name).all()
-        return [own].compactMap { $0 } + below
+        try await planLevel(req, serving: plan).all
     }
 
     /// A search of at most 50 characters, without LIKE's wildcards; nil when there is none.

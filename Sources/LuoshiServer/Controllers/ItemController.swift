@@ -220,8 +220,7 @@ struct ItemController: RouteCollection {
             guard let path = try await Organization.find(unit, on: req.db)?.path else {
                 throw LuoshiError.notFound(entity: "单位", id: unit.uuidString)
             }
-            q.join(Organization.self, on: \ProgressReport.$unit.$id == \Organization.$id)
-                .filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
+            q.unit(\.$unit.$id, under: path)
         }
         let plans = try await Jurisdiction.of(req).planIDs(on: req.db)
         if filters.text != nil || plans != nil { q.join(PlanItem.self, on: \ProgressReport.$item.$id == \PlanItem.$id) }

@@ -91,12 +91,12 @@ struct SupervisionController: RouteCollection {
         // A notice goes to one of the plan's own government's units (Notices.issue holds to it).
         let plan = try await PlanStore.find(item.$plan.id.uuidString, on: req.db)
         let named = Set([assignment?.$leadUnit.id].compactMap { $0 } + (assignment?.cooperating ?? []))
-        let labels = try await DirectoryController.planPicker(req, serving: plan, naming: named)
+        let units = try await DirectoryController.planUnits(req, serving: plan, naming: named).offered
         return req.render(
             NoticeNew.View(
                 model: .init(
                     item: item.id!, itemTitle: item.title,
-                    units: labels.map { ($0.key, $0.value) }.sorted { $0.1 < $1.1 },
+                    units: units,
                     leadUnit: assignment?.$leadUnit.id)))
     }
 

@@ -297,8 +297,7 @@ enum Notices {
             guard let path = try await Organization.find(unit, on: db)?.path else {
                 return ([], Paging(requested: 1, total: 0))
             }
-            q.join(Organization.self, on: \SupervisionNotice.$unit.$id == \Organization.$id)
-                .filter(Organization.self, \.$path, .custom("LIKE"), path + "%")
+            q.unit(\.$unit.$id, under: path)
         }
         // Past its deadline and not closed: whether answered or not, it is still the office's to chase.
         if let overdueAt { q.filter(\.$respondBy < overdueAt).filter(\.$state != .closed) }

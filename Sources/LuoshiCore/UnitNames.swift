@@ -31,6 +31,7 @@ public struct UnitNames: Sendable {
     /// Each unit's label.
     public let labels: [UUID: String]
     private let byWords: [String: [UUID]]
+    private let byQualifiedWords: [String: [UUID]]
     private let depth: [UUID: Int]
 
     /// `units` are the units in reach; the depth of each is counted from the top of the set (a unit whose
@@ -67,27 +68,32 @@ public struct UnitNames: Sendable {
             if !grew { break }
         }
         labels = Dictionary(uniqueKeysWithValues: byID.keys.map { ($0, label($0)) })
-        // A unit is read by its name and by its name written under any of its parents (三厂镇·综治办, or
-        // the whole way down, as a page that lists units from several levels writes them), its label
-        // among those.
         var words: [String: [UUID]] = [:]
         for (id, unit) in byID {
-            var forms: Set<String> = [Self.words(unit.name)]
+            words[Self.words(labels[id]!), default: []].append(id)
+            if labels[id] != unit.name { words[Self.words(unit.name), default: []].append(id) }
+        }
+        byWords = words
+        // Failing those, a unit is read by its name written under any of its parents (三厂镇·综治办, or the
+        // whole way down, as a page listing units from several levels writes them). Kept apart, so such a
+        // form never makes a name or label that read one unit ambiguous.
+        var qualified: [String: [UUID]] = [:]
+        for (id, unit) in byID {
             var written = Self.words(unit.name)
             for above in chains[id]! {
                 written = Self.words(above.name) + written
-                forms.insert(written)
+                qualified[written, default: []].append(id)
             }
-            for form in forms { words[form, default: []].append(id) }
         }
-        byWords = words
+        byQualifiedWords = qualified
         depth = chains.mapValues(\.count)
     }
 
-    /// The unit `text` names: by its label or its name written under any of its parents (with or without
-    /// the separator), or by a name, the units nearest the top first.
+    /// The unit `text` names: by its label (with or without the separator), or by a name, the units nearest
+    /// the top first; failing both, by its name written under any of its parents.
     public func reading(_ text: String) -> Reading {
-        guard let found = byWords[Self.words(text)], !found.isEmpty else { return .unknown }
+        let key = Self.words(text)
+        guard let found = byWords[key] ?? byQualifiedWords[key], !found.isEmpty else { return .unknown }
         let nearest = found.map { depth[$0] ?? 0 }.min()!
         let first = found.filter { depth[$0] == nearest }
         if first.count == 1 { return .unit(first[0]) }

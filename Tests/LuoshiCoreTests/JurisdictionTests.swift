@@ -155,6 +155,16 @@ struct UnitNamesTests {
         // A name that needs no town is read with one too, and with the county above it.
         #expect(names.reading("三厂镇·东港村") == .unit(lone) && names.reading("海门县·三厂镇·东港村") == .unit(lone))
         #expect(names.reading("正余镇·东港村") == .unknown)
+        // Such a form never takes a name from the unit that bears it: 城关镇's 党政办 under one county and an
+        // office named 城关镇党政办 under another's 城关镇 (same depth) stay apart.
+        let (countyB, townA, townB, officeA, officeB) = (UUID(), UUID(), UUID(), UUID(), UUID())
+        let clash = UnitNames([
+            .init(id: county, name: "海门县", parent: nil), .init(id: countyB, name: "启东县", parent: nil),
+            .init(id: townA, name: "城关镇", parent: county), .init(id: townB, name: "城关镇", parent: countyB),
+            .init(id: officeA, name: "党政办", parent: townA), .init(id: officeB, name: "城关镇党政办", parent: townB),
+        ])
+        #expect(clash.reading("城关镇党政办") == .unit(officeB))
+        #expect(clash.reading(clash.labels[officeA]!) == .unit(officeA))
         // With the county's own 党政办, the bare name is the county's: its own units come first.
         let withOwn = UnitNames([
             .init(id: county, name: "海门县", parent: nil),

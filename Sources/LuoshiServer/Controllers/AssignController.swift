@@ -71,10 +71,17 @@ struct AssignController: RouteCollection {
                 leader: a?.$leadLeader.id.flatMap { leaderNames[$0] }, unit: a?.$leadUnit.id.flatMap { unitLabels[$0] },
                 dueDate: a?.dueDate, weight: a?.weight, status: snapshot.status(of: i).status)
         }
-        let model = AssignTable.Model(
+        var model = AssignTable.Model(
             plan: (plan.id!, plan.title), plans: choices, areas: snapshot.areas.map { ($0.id!, $0.title) },
             units: units, leaders: leaders.map { ($0.id!, $0.displayName) }, filters: filters,
             rows: rows, changed: req.query[Int.self, at: "changed"])
+        model.filterUnits = units
+        // Only a unit the plan's own rows name: an id typed into the address shows no name from elsewhere.
+        if let unit = filters.unit, named.contains(unit), !units.contains(where: { $0.id == unit }),
+            let label = unitLabels[unit]
+        {
+            model.filterUnits = (units + [(id: unit, name: label)]).sorted { $0.name < $1.name }
+        }
         return req.render(AssignTable.View(model: model))
     }
 

@@ -40,6 +40,9 @@ enum AssignTable {
         var plans: [Choice]
         var areas: [Choice]
         var units: [Choice]
+        /// The units to filter by: those to choose, and the one filtered by even where it is no longer one
+        /// to choose (moved out of the plan's government), so the picker says what the table shows.
+        var filterUnits: [Choice] = []
         var leaders: [Choice]
         var filters: Filters
         var rows: [Row]

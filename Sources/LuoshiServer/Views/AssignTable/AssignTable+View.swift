@@ -56,7 +56,9 @@ extension AssignTable {
                     Options(model.plans, value: { $0.id.uuidString }, label: { $0.name }, selected: plan.uuidString)
                 }.attr("name", "plan").attr("aria-label", c.t("计划", "Plan")).zh()
                 select("area", all: c.t("全部领域", "All areas"), model.areas, selected: f.area, label: c.t("领域", "Area"))
-                select("unit", all: c.t("全部单位", "All units"), model.units, selected: f.unit, label: c.t("单位", "Unit"))
+                select(
+                    "unit", all: c.t("全部单位", "All units"), model.filterUnits, selected: f.unit,
+                    label: c.t("单位", "Unit"))
                 select(
                     "leader", all: c.t("全部领导", "All leaders"), model.leaders, selected: f.leader,
                     label: c.t("领导", "Leader"))
